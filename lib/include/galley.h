@@ -1,0 +1,75 @@
+/* galley.h: the test-file API of galley, expect tests for C.
+ * A test prints what it computes; EXPECT(/ * text * /) after the prints holds
+ * the output expected there. See galley(3) for the whole story. */
+#ifndef GALLEY_H
+#define GALLEY_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Options of a test, given as designated initializers after its name:
+ * TEST(name, .timeout_ms = 2000). Fields left out are zero, which means
+ * "the default" (the runner's or galley.conf's). */
+typedef struct galley_test_options {
+    int galley__reserved;   /* keeps the initializer list non-empty */
+    int timeout_ms;         /* 0: the default, 10000 unless configured */
+    double rtol;            /* relative tolerance for numbers (reserved) */
+    double atol;            /* absolute tolerance for numbers (reserved) */
+} galley_test_options;
+
+/* A registered test. Made by TEST; not touched by user code. */
+typedef struct galley_test {
+    const char *name;
+    const char *file;
+    int line;
+    void (*fn)(void);
+    galley_test_options options;
+    struct galley_test *next;
+} galley_test;
+
+/* Adds t to the program's list of tests. Called by TEST's constructor before
+ * main; t must outlive the program (TEST makes it static). */
+void galley_register(galley_test *t);
+
+/* The marker behind EXPECT and EXPECT_EXACT: flushes stdio and records the
+ * position in the captured output together with file and line. The expected
+ * text itself is read from the source by the runner. args is the marker's
+ * argument list as text: after preprocessing a comment is empty, so anything
+ * else is reported as a misuse. */
+void galley_expect(const char *file, int line, int exact, const char *args);
+
+#define GALLEY_CAT_(a, b) a##b
+#define GALLEY_CAT(a, b) GALLEY_CAT_(a, b)
+
+/* TEST(name, options...) { body }: defines and registers a test. */
+#define GALLEY_TEST(name, ...)                                               \
+    static void GALLEY_CAT(galley__fn_, name)(void);                         \
+    static galley_test GALLEY_CAT(galley__test_, name) = {                   \
+        #name, __FILE__, __LINE__, GALLEY_CAT(galley__fn_, name),           \
+        {0, __VA_ARGS__}, 0};                                                \
+    __attribute__((constructor)) static void GALLEY_CAT(galley__reg_, name)( \
+        void)                                                                \
+    {                                                                        \
+        galley_register(&GALLEY_CAT(galley__test_, name));                  \
+    }                                                                        \
+    static void GALLEY_CAT(galley__fn_, name)(void)
+
+/* EXPECT(/ * text * /): the output since the previous marker must be text,
+ * after normalization (blank edges, trailing spaces, common indent). */
+#define GALLEY_EXPECT(...) galley_expect(__FILE__, __LINE__, 0, #__VA_ARGS__)
+/* EXPECT_EXACT(/ * text * /): the same, compared byte for byte. */
+#define GALLEY_EXPECT_EXACT(...) \
+    galley_expect(__FILE__, __LINE__, 1, #__VA_ARGS__)
+
+#ifndef GALLEY_NO_SHORT_NAMES
+#define TEST GALLEY_TEST
+#define EXPECT GALLEY_EXPECT
+#define EXPECT_EXACT GALLEY_EXPECT_EXACT
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,45 @@
+/* rewrite.h: writes actual output into the EXPECT markers of a C source,
+ * changing no other byte of the file. */
+#ifndef GALLEY_REWRITE_H
+#define GALLEY_REWRITE_H
+
+#include <stddef.h>
+
+#include "../runner/scan.h"
+#include "../runner/util.h"
+
+typedef enum galley_edit_kind {
+    GALLEY_EDIT_MARKER,   /* replace the text of the marker at line */
+    GALLEY_EDIT_TRAILING, /* add a marker before the closing brace of the
+                             TEST whose TEST line is line */
+} galley_edit_kind;
+
+/* One change to a source: the actual output the run saw. */
+typedef struct galley_edit {
+    galley_edit_kind kind;
+    int line;       /* MARKER: galley_marker.line; TRAILING: the TEST line */
+    char *text;     /* raw actual output, not normalized; owned by whoever
+                       owns the edit array */
+    size_t len;
+} galley_edit;
+
+/* Appends to out the source src[0..len) (scanned into s) with edits applied.
+ * Each marker is rewritten by its kind: EXPECT gets the normalized output,
+ * on the marker's line when it is one short line, else as a block indented
+ * two spaces past the marker's line; empty output gives EXPECT(). EXPECT_EXACT
+ * gets the raw output. Lines that cannot live in a comment are escaped (see
+ * escape.h). The file's line ends (LF or CRLF) are kept. Returns 0, or -1
+ * with *err set to a heap message (caller frees) when an edit names no
+ * marker or test of s; out is then unspecified. */
+int galley_rewrite(galley_buf *out, const char *src, size_t len,
+                   const galley_scan *s, const galley_edit *edits,
+                   size_t n_edits, char **err);
+
+/* Appends the text that goes between a marker's parentheses for output
+ * text[0..len): empty, "/ * x * /" or a block. indent is the marker line's
+ * leading whitespace, eol "\n" or "\r\n". Shared with the trailing form. */
+void galley_format_marker_body(galley_buf *out, const char *text, size_t len,
+                               int exact, const char *indent,
+                               size_t indent_len, const char *eol);
+
+#endif

@@ -1,0 +1,34 @@
+/* state.h: what `galley run` leaves in _galley/ for `galley promote`: per
+ * source file, the hash of the text the run saw and the pending edits. */
+#ifndef GALLEY_STATE_H
+#define GALLEY_STATE_H
+
+#include <stddef.h>
+
+#include "rewrite.h"
+
+typedef struct galley_state {
+    char *source;        /* absolute path of the source file */
+    char *display;       /* the path as reports show it */
+    char hash[41];       /* galley__hash of the source text the run saw */
+    galley_edit *edits;  /* owned, with their texts */
+    size_t n_edits;
+} galley_state;
+
+/* Writes st to path atomically (creating parent directories). Returns 0 or
+ * -errno. */
+int galley_state_write(const char *path, const galley_state *st);
+/* Reads path into st (zeroed by the caller). Returns 0, or -1 with *err set
+ * to a heap message (caller frees) naming what is wrong. */
+int galley_state_read(const char *path, galley_state *st, char **err);
+void galley_state_fini(galley_state *st);
+
+/* Returns the heap path (caller frees) where run state for source (an
+ * absolute path) lives under root: ROOT/_galley/state/REL.state, REL being
+ * source relative to root, or "abs/" + the absolute path for a source
+ * outside root. With suffix ".corrected" and dir "" gives the corrected
+ * copy ROOT/_galley/REL.corrected. */
+char *galley_state_path(const char *root, const char *source,
+                        const char *dir, const char *suffix);
+
+#endif

@@ -1,0 +1,81 @@
+/* results.h: reads the results file a test program writes for the runner.
+ *
+ * The format (written by lib/runtime.c, version 1) is line-oriented headers
+ * followed by length-counted payloads, so output bytes are never parsed:
+ *
+ *   galley-results 1
+ *   test NAME LINE FILE                   a test starts (LINE: its TEST line)
+ *   hit LINE EXACT LEN FILE               first time a marker is reached;
+ *   <LEN bytes of output>                 followed by a newline
+ *   vary LINE LEN FILE                    a later hit saw other output
+ *   <LEN bytes>                           (the first such output only)
+ *   misuse LINE FILE                      EXPECT was given something other
+ *                                         than a comment
+ *   trailing LEN                          output after the last marker
+ *   <LEN bytes>
+ *   stderr LEN                            what the test wrote to fd 2
+ *   <LEN bytes>
+ *   truncated LIMIT                       output was cut at LIMIT bytes
+ *   end STATUS VALUE MS                   STATUS: ok, exit (VALUE: status),
+ *                                         signal (VALUE: number), timeout
+ *                                         (VALUE: limit in ms); MS: run time
+ *
+ * FILE is the rest of the line (it may hold spaces). Every record of a test
+ * comes between its "test" and "end" lines. A program killed before "end"
+ * leaves a test without one; the reader reports that. */
+#ifndef GALLEY_RESULTS_H
+#define GALLEY_RESULTS_H
+
+#include <stddef.h>
+
+typedef enum galley_end {
+    GALLEY_END_MISSING,  /* no "end" record: the test program itself died */
+    GALLEY_END_OK,
+    GALLEY_END_EXIT,
+    GALLEY_END_SIGNAL,
+    GALLEY_END_TIMEOUT,
+} galley_end;
+
+typedef struct galley_hit {
+    char *file;          /* as the program's __FILE__ spelled it */
+    int line;
+    int exact;
+    char *out;           /* output since the previous marker */
+    size_t out_len;
+    int varies;          /* 1 if a later hit saw other output */
+    char *vary_out;      /* that other output */
+    size_t vary_len;
+} galley_hit;
+
+typedef struct galley_result {
+    char *name;
+    char *file;
+    int line;
+    galley_hit *hits;    /* in the order first reached */
+    size_t n_hits;
+    char **misuse_files; /* EXPECTs given something other than a comment */
+    int *misuse_lines;
+    size_t n_misuses;
+    char *trailing;      /* output after the last marker (may be empty) */
+    size_t trailing_len;
+    char *err;           /* stderr */
+    size_t err_len;
+    long truncated;      /* the cap in bytes if output was cut, else 0 */
+    galley_end end;
+    int end_value;
+    long ms;
+} galley_result;
+
+typedef struct galley_results {
+    galley_result *tests;
+    size_t n_tests;
+} galley_results;
+
+/* Parses the results in data[0..len). Returns 0, or -1 with *err set to a
+ * heap message (the caller frees it) when the data is malformed; what was
+ * read before the problem is kept in r. Release r with galley_results_fini. */
+int galley_results_parse(galley_results *r, const char *data, size_t len,
+                         char **err);
+void galley_results_fini(galley_results *r);
+
+#endif

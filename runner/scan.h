@@ -1,0 +1,65 @@
+/* scan.h: reads TEST definitions and EXPECT markers out of C source text.
+ * A small C lexer: it understands comments, string and character literals,
+ * line continuations and preprocessor lines, so markers are found exactly. */
+#ifndef GALLEY_SCAN_H
+#define GALLEY_SCAN_H
+
+#include <stddef.h>
+
+typedef enum galley_marker_kind {
+    GALLEY_MARKER_EXPECT,       /* EXPECT(...) or GALLEY_EXPECT(...) */
+    GALLEY_MARKER_EXACT,        /* EXPECT_EXACT(...) or GALLEY_EXPECT_EXACT */
+} galley_marker_kind;
+
+/* One EXPECT marker. Offsets are byte offsets into the scanned text. */
+typedef struct galley_marker {
+    galley_marker_kind kind;
+    int line;           /* 1-based line of the EXPECT identifier */
+    int end_line;       /* line of the closing parenthesis */
+    size_t start;       /* offset of the EXPECT identifier */
+    size_t lparen;      /* offset of '(' */
+    size_t rparen;      /* offset of ')' */
+    int has_comment;    /* 1 if the parentheses hold a block comment */
+    size_t body_start;  /* offset just after the opening slash-star */
+    size_t body_end;    /* offset of the closing star-slash */
+    size_t indent_start, indent_len; /* leading whitespace of the marker's line */
+    int test;           /* index into galley_scan.tests of the enclosing
+                           TEST, or -1 when the marker is outside any TEST */
+} galley_marker;
+
+/* One TEST(name, options...) { ... } definition. */
+typedef struct galley_scanned_test {
+    char *name;         /* owned by the galley_scan */
+    int line;           /* line of the TEST identifier */
+    size_t body_open;   /* offset of the body's '{' */
+    size_t body_close;  /* offset of the body's matching '}' */
+    int close_line;     /* line of that '}' */
+} galley_scanned_test;
+
+/* A problem found in the source: it names a line and says what to do. */
+typedef struct galley_scan_error {
+    int line;
+    char *msg;          /* owned by the galley_scan */
+} galley_scan_error;
+
+typedef struct galley_scan {
+    galley_marker *markers;
+    size_t n_markers;
+    galley_scanned_test *tests;
+    size_t n_tests;
+    galley_scan_error *errors;
+    size_t n_errors;
+    int crlf;           /* 1 if the text's first line ends in CRLF */
+} galley_scan;
+
+/* Scans text[0..len) and fills s (which the caller then releases with
+ * galley_scan_fini). Markers and tests come in source order. Problems do not
+ * stop the scan: they are collected in s->errors, and a marker with a
+ * problem is left out of s->markers. Never fails on any input. */
+void galley_scan_text(galley_scan *s, const char *text, size_t len);
+void galley_scan_fini(galley_scan *s);
+
+/* Returns the index of the marker whose line or end_line is line, or -1. */
+int galley_scan_find_marker(const galley_scan *s, int line);
+
+#endif

@@ -1,0 +1,269 @@
+/* util.c: checked allocation, byte buffers, whole-file I/O, atomic writes
+ * and the error formatter shared by the runner and promote. */
+#define _GNU_SOURCE
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <git2.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- allocation ---- */
+
+static void S_oom(size_t n)
+{
+    fprintf(stderr, "galley: out of memory (asked for %zu bytes)\n", n);
+    abort();
+}
+
+void *galley__xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        S_oom(n);
+    return p;
+}
+
+void *galley__xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (!p)
+        S_oom(n * size);
+    return p;
+}
+
+void *galley__xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q)
+        S_oom(n);
+    return q;
+}
+
+char *galley__xstrndup(const char *s, size_t n)
+{
+    char *p = galley__xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *galley__xstrdup(const char *s)
+{
+    return galley__xstrndup(s, strlen(s));
+}
+
+char *galley__xasprintf(const char *fmt, ...)
+{
+    galley_buf b;
+    va_list ap;
+    galley_buf_init(&b);
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    galley_buf_grow(&b, (size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(b.ptr, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b.len = (size_t)n;
+    return galley_buf_detach(&b, NULL);
+}
+
+/* ---- buffers ---- */
+
+void galley_buf_init(galley_buf *b)
+{
+    b->ptr = NULL;
+    b->len = 0;
+    b->cap = 0;
+}
+
+void galley_buf_fini(galley_buf *b)
+{
+    free(b->ptr);
+    galley_buf_init(b);
+}
+
+void galley_buf_grow(galley_buf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap)
+        return;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + extra + 1) {
+        if (cap > SIZE_MAX / 2)
+            S_oom(SIZE_MAX);
+        cap *= 2;
+    }
+    b->ptr = galley__xrealloc(b->ptr, cap);
+    b->cap = cap;
+    b->ptr[b->len] = '\0';
+}
+
+void galley_buf_add(galley_buf *b, const void *data, size_t n)
+{
+    galley_buf_grow(b, n);
+    if (n)
+        memcpy(b->ptr + b->len, data, n);
+    b->len += n;
+    b->ptr[b->len] = '\0';
+}
+
+void galley_buf_puts(galley_buf *b, const char *s)
+{
+    galley_buf_add(b, s, strlen(s));
+}
+
+void galley_buf_putc(galley_buf *b, char c)
+{
+    galley_buf_add(b, &c, 1);
+}
+
+void galley_buf_printf(galley_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    galley_buf_grow(b, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+char *galley_buf_detach(galley_buf *b, size_t *len)
+{
+    galley_buf_grow(b, 0);
+    char *p = b->ptr;
+    if (len)
+        *len = b->len;
+    galley_buf_init(b);
+    return p;
+}
+
+/* ---- files ---- */
+
+int galley__read_file(const char *path, galley_buf *out)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    char chunk[65536];
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int e = errno;
+            close(fd);
+            galley_buf_fini(out);
+            return -e;
+        }
+        if (n == 0)
+            break;
+        galley_buf_add(out, chunk, (size_t)n);
+    }
+    close(fd);
+    galley_buf_grow(out, 0);
+    return 0;
+}
+
+static int S_write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0)
+            return -errno;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+int galley__write_file_atomic(const char *path, const void *data, size_t len,
+                              int mode)
+{
+    struct stat st;
+    if (mode < 0)
+        mode = stat(path, &st) == 0 ? (int)(st.st_mode & 07777) : 0644;
+    char *tmp = galley__xasprintf("%s.galley-tmp.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int e = errno;
+        free(tmp);
+        return -e;
+    }
+    int rc = S_write_all(fd, data, len);
+    if (rc == 0 && fchmod(fd, (mode_t)mode) != 0)
+        rc = -errno;
+    if (rc == 0 && fsync(fd) != 0)
+        rc = -errno;
+    if (close(fd) != 0 && rc == 0)
+        rc = -errno;
+    if (rc == 0 && rename(tmp, path) != 0)
+        rc = -errno;
+    if (rc != 0)
+        unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
+int galley__mkdirs(const char *dir)
+{
+    if (!dir[0])
+        return 0;
+    char *p = galley__xstrdup(dir);
+    int rc = 0;
+    for (char *s = p + 1; ; s++) {
+        if (*s != '/' && *s != '\0')
+            continue;
+        char c = *s;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            rc = -errno;
+            break;
+        }
+        *s = c;
+        if (c == '\0')
+            break;
+    }
+    free(p);
+    return rc;
+}
+
+/* ---- errors and hashing ---- */
+
+void galley__error_at(const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+    fflush(stdout);
+    if (file && line > 0)
+        fprintf(stderr, "%s:%d: error: ", file, line);
+    else if (file)
+        fprintf(stderr, "%s: error: ", file);
+    else
+        fprintf(stderr, "galley: error: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void galley__hash(const void *data, size_t len, char out[41])
+{
+    git_oid oid;
+    /* Hashing a buffer as a blob needs no repository and cannot fail for
+     * valid arguments; on failure we fall back to an all-zero id, which
+     * only makes the stale-file check stricter. */
+    if (git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB) != 0)
+        memset(&oid, 0, sizeof oid);
+    git_oid_tostr(out, 41, &oid);
+}

@@ -1,0 +1,59 @@
+/* util.h: small helpers shared by the runner and promote: growable byte
+ * buffers, checked allocation, file I/O and the one error formatter. */
+#ifndef GALLEY_UTIL_H
+#define GALLEY_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* Allocation that aborts with a clear message when memory runs out. */
+void *galley__xmalloc(size_t n);
+void *galley__xcalloc(size_t n, size_t size);
+void *galley__xrealloc(void *p, size_t n);
+/* Returns a heap copy of s (or of its first n bytes); the caller frees it. */
+char *galley__xstrdup(const char *s);
+char *galley__xstrndup(const char *s, size_t n);
+/* Returns a heap string formatted as by printf; the caller frees it. */
+char *galley__xasprintf(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/* A growable byte buffer, always NUL-terminated (ptr may hold NULs too). */
+typedef struct galley_buf {
+    char *ptr;
+    size_t len;
+    size_t cap;
+} galley_buf;
+
+void galley_buf_init(galley_buf *b);
+void galley_buf_fini(galley_buf *b);
+void galley_buf_grow(galley_buf *b, size_t extra);
+void galley_buf_add(galley_buf *b, const void *data, size_t n);
+void galley_buf_puts(galley_buf *b, const char *s);
+void galley_buf_putc(galley_buf *b, char c);
+void galley_buf_printf(galley_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Hands the buffer's memory to the caller (who frees it) and resets b. */
+char *galley_buf_detach(galley_buf *b, size_t *len);
+
+/* Reads a whole file into out (initialized by the caller). Returns 0, or
+ * -errno with out left empty. */
+int galley__read_file(const char *path, galley_buf *out);
+/* Writes data to path atomically: a temporary file beside it, fsync, rename.
+ * mode is applied to the new file (pass -1 to keep the existing file's mode,
+ * or 0644 when it does not exist). Returns 0 or -errno; on failure the old
+ * file is untouched and no temporary file is left behind. */
+int galley__write_file_atomic(const char *path, const void *data, size_t len,
+                              int mode);
+/* Creates dir and its parents (like mkdir -p). Returns 0 or -errno. */
+int galley__mkdirs(const char *dir);
+
+/* Prints "FILE:LINE: error: MSG" (LINE omitted when 0, FILE when NULL) to
+ * stderr, the form editors jump to. */
+void galley__error_at(const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Hex SHA-1 of data (40 characters and a NUL in out), through libgit2. */
+void galley__hash(const void *data, size_t len, char out[41]);
+
+#endif

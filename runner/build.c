@@ -1,0 +1,454 @@
+/* build.c: generates _galley/build.ninja (one program per test file, code
+ * under test in an archive, depfiles for headers) and drives ninja. A rule
+ * that fails removes its output, so a missing object or program tells which
+ * file failed without parsing ninja's output. */
+#define _GNU_SOURCE
+#include "build.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#ifndef GALLEY_RUNTIME_FLAGS
+#define GALLEY_RUNTIME_FLAGS ""
+#endif
+
+extern char **environ;
+
+/* ---- finding the runtime ---- */
+
+static int S_exists(const char *p)
+{
+    return access(p, R_OK) == 0;
+}
+
+/* Tries dir/../lib/include, dir/../../lib/include: the build tree. */
+static int S_try_build_tree(galley_runtime *rt, const char *dir)
+{
+    char *lib = galley__xasprintf("%s/libgalley.a", dir);
+    const char *ups[] = {"..", "../.."};
+    for (size_t i = 0; i < 2 && S_exists(lib); i++) {
+        char *inc = galley__xasprintf("%s/%s/lib/include", dir, ups[i]);
+        char *hdr = galley__xasprintf("%s/galley.h", inc);
+        int ok = S_exists(hdr);
+        free(hdr);
+        if (ok) {
+            rt->include_dir = inc;
+            rt->library = lib;
+            return 0;
+        }
+        free(inc);
+    }
+    free(lib);
+    return -1;
+}
+
+/* Tries dir/../include and dir/../lib: an install prefix. */
+static int S_try_prefix(galley_runtime *rt, const char *dir)
+{
+    char *inc = galley__xasprintf("%s/../include", dir);
+    char *hdr = galley__xasprintf("%s/galley.h", inc);
+    char *lib = galley__xasprintf("%s/../lib/libgalley.a", dir);
+    int ok = S_exists(hdr) && S_exists(lib);
+    free(hdr);
+    if (ok) {
+        rt->include_dir = inc;
+        rt->library = lib;
+        return 0;
+    }
+    free(inc);
+    free(lib);
+    return -1;
+}
+
+int galley_runtime_find(galley_runtime *rt)
+{
+    char exe[PATH_MAX];
+    memset(rt, 0, sizeof *rt);
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) {
+        galley__error_at(NULL, 0, "cannot find galley's own executable");
+        return -1;
+    }
+    exe[n] = '\0';
+    *strrchr(exe, '/') = '\0';
+    if (S_try_build_tree(rt, exe) != 0 && S_try_prefix(rt, exe) != 0) {
+        galley__error_at(NULL, 0,
+                         "cannot find galley.h and libgalley.a near %s "
+                         "(looked in the build tree and ../include, ../lib)",
+                         exe);
+        return -1;
+    }
+    rt->flags = galley__xstrdup(GALLEY_RUNTIME_FLAGS);
+    return 0;
+}
+
+void galley_runtime_fini(galley_runtime *rt)
+{
+    free(rt->include_dir);
+    free(rt->library);
+    free(rt->flags);
+}
+
+/* ---- writing the ninja file ---- */
+
+/* Appends p escaped for a ninja build line (paths with $, space, colon). */
+static void S_ninja_path(galley_buf *b, const char *p)
+{
+    for (; *p; p++) {
+        if (*p == '$' || *p == ' ' || *p == ':')
+            galley_buf_putc(b, '$');
+        galley_buf_putc(b, *p);
+    }
+}
+
+/* Appends s single-quoted for the shell, escaped for a ninja variable. */
+static void S_shell_word(galley_buf *b, const char *s)
+{
+    galley_buf_putc(b, '\'');
+    for (; *s; s++) {
+        if (*s == '\'')
+            galley_buf_puts(b, "'\\''");
+        else if (*s == '$')
+            galley_buf_puts(b, "$$");
+        else
+            galley_buf_putc(b, *s);
+    }
+    galley_buf_putc(b, '\'');
+}
+
+static void S_shell_words(galley_buf *b, const galley_words *w)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        galley_buf_putc(b, ' ');
+        S_shell_word(b, w->v[i]);
+    }
+}
+
+/* Returns the heap build name for source path: a safe base name and a
+ * hash of the full path, so any path maps to a distinct, plain name. */
+static char *S_stem(const char *path)
+{
+    char hash[41];
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(base);
+    if (n > 2 && strcmp(base + n - 2, ".c") == 0)
+        n -= 2;
+    galley__hash(path, strlen(path), hash);
+    hash[8] = '\0';
+    char *stem = galley__xasprintf("%.*s-%s", (int)(n > 40 ? 40 : n), base,
+                                   hash);
+    for (char *p = stem; *p; p++)
+        if (!(('a' <= *p && *p <= 'z') || ('A' <= *p && *p <= 'Z') ||
+              ('0' <= *p && *p <= '9') || *p == '-' || *p == '_'))
+            *p = '_';
+    return stem;
+}
+
+/* Adds the words of environment variable name, if set, to w. */
+static void S_env_words(galley_words *w, const char *name)
+{
+    const char *v = getenv(name);
+    if (v && *v)
+        galley_split_words(w, v);
+}
+
+static void S_write_header(galley_buf *b, const galley_config *c,
+                           const galley_runtime *rt)
+{
+    galley_words cc = {0}, cflags = {0}, ldflags = {0}, rtflags = {0};
+    S_env_words(&cc, "CC");
+    if (cc.n == 0)
+        galley_words_add(&cc, "cc");
+    galley_split_words(&rtflags, rt->flags);
+    for (size_t i = 0; i < c->cflags.n; i++)
+        galley_words_add(&cflags, c->cflags.v[i]);
+    S_env_words(&cflags, "CFLAGS");
+    for (size_t i = 0; i < rtflags.n; i++) {
+        galley_words_add(&cflags, rtflags.v[i]);
+        galley_words_add(&ldflags, rtflags.v[i]);
+    }
+    for (size_t i = 0; i < c->ldflags.n; i++)
+        galley_words_add(&ldflags, c->ldflags.v[i]);
+    S_env_words(&ldflags, "LDFLAGS");
+    galley_buf_puts(b, "# Generated by galley run; do not edit.\n"
+                       "ninja_required_version = 1.5\n"
+                       "builddir = _galley\ncc =");
+    S_shell_words(b, &cc);
+    galley_buf_puts(b, "\ncflags =");
+    S_shell_words(b, &cflags);
+    galley_buf_puts(b, " -I");
+    S_shell_word(b, rt->include_dir);
+    for (size_t i = 0; i < c->include.n; i++) {
+        galley_buf_puts(b, " -I");
+        S_shell_word(b, c->include.v[i]);
+    }
+    galley_buf_puts(b, "\nldflags =");
+    S_shell_words(b, &ldflags);
+    galley_buf_puts(b, "\nlibs =");
+    S_shell_words(b, &c->libs);
+    galley_buf_puts(b, "\ngalleylib = ");
+    S_shell_word(b, rt->library);
+    galley_buf_puts(b, "\n\n");
+    galley_words_fini(&cc);
+    galley_words_fini(&cflags);
+    galley_words_fini(&ldflags);
+    galley_words_fini(&rtflags);
+}
+
+/* The rules: each writes its diagnostics to $out.log and removes its
+ * output on failure, so a stale output never passes for a fresh one. */
+static const char S_rules[] =
+    "rule cc\n"
+    "  command = $cc -MD -MT $out -MF $out.d $cflags -c $src -o $out.tmp"
+    " >$out.log 2>&1 && mv -f $out.tmp $out"
+    " || { rm -f $out $out.tmp; exit 1; }\n"
+    "  depfile = $out.d\n  deps = gcc\n  description = CC $out\n\n"
+    "rule ar\n"
+    "  command = rm -f $out && ar crs $out $in\n  description = AR $out\n\n"
+    "rule link\n"
+    "  command = $cc -o $out.tmp $in $galleylib $ldflags $libs"
+    " >$out.log 2>&1 && mv -f $out.tmp $out"
+    " || { rm -f $out $out.tmp; exit 1; }\n"
+    "  description = LINK $out\n\n";
+
+/* Writes a compile statement of src into obj. A source below the root is
+ * named relative to it (ninja runs there), so diagnostics and __FILE__
+ * read tests/foo.c rather than an absolute path. */
+static void S_compile(galley_buf *b, const char *obj, const char *src,
+                      const char *root)
+{
+    size_t n = strlen(root);
+    if (strncmp(src, root, n) == 0 && src[n] == '/')
+        src += n + 1;
+    galley_buf_printf(b, "build %s: cc ", obj);
+    S_ninja_path(b, src);
+    galley_buf_puts(b, "\n  src = ");
+    S_shell_word(b, src);
+    galley_buf_puts(b, "\n");
+}
+
+/* Writes the archive of code under test; returns 1 if there is one. */
+static int S_write_sut(galley_buf *b, const galley_config *c)
+{
+    if (c->sources.n == 0)
+        return 0;
+    galley_buf objs;
+    galley_buf_init(&objs);
+    for (size_t i = 0; i < c->sources.n; i++) {
+        char *stem = S_stem(c->sources.v[i]);
+        char *obj = galley__xasprintf("_galley/obj/sut/%s.o", stem);
+        S_compile(b, obj, c->sources.v[i], c->root);
+        galley_buf_printf(&objs, " %s", obj);
+        free(obj);
+        free(stem);
+    }
+    galley_buf_printf(b, "build _galley/obj/libsut.a: ar%s\n\n", objs.ptr);
+    galley_buf_fini(&objs);
+    return 1;
+}
+
+/* Writes the build statements of one test program. */
+static void S_write_program(galley_buf *b, const galley_source *src,
+                            galley_program *p, int sut,
+                            const galley_runtime *rt, const char *root)
+{
+    char *stem = S_stem(src->path);
+    char *obj = galley__xasprintf("_galley/obj/%s.o", stem);
+    p->exe = galley__xasprintf("_galley/bin/%s", stem);
+    S_compile(b, obj, src->path, root);
+    galley_buf_printf(b, "build %s: link %s%s | ", p->exe, obj,
+                      sut ? " _galley/obj/libsut.a" : "");
+    S_ninja_path(b, rt->library);
+    galley_buf_printf(b, "\ndefault %s\n\n", p->exe);
+    free(obj);
+    free(stem);
+}
+
+/* Writes path only if its content differs, so ninja sees no change. */
+static int S_write_if_changed(const char *path, const galley_buf *b)
+{
+    galley_buf old;
+    galley_buf_init(&old);
+    int same = galley__read_file(path, &old) == 0 && old.len == b->len &&
+               memcmp(old.ptr, b->ptr, b->len) == 0;
+    galley_buf_fini(&old);
+    return same ? 0 : galley__write_file_atomic(path, b->ptr, b->len, 0644);
+}
+
+/* ---- running ninja ---- */
+
+/* Runs argv with cwd root, collecting stdout and stderr into out.
+ * Returns the exit status, or -1 if it could not be started. */
+static int S_spawn_capture(char *const argv[], const char *root,
+                           galley_buf *out)
+{
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0)
+        return -1;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
+    posix_spawn_file_actions_addchdir_np(&fa, root);
+    pid_t pid;
+    int e = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(fds[1]);
+    char chunk[4096];
+    ssize_t n;
+    while (e == 0 && ((n = read(fds[0], chunk, sizeof chunk)) > 0 ||
+                      (n < 0 && errno == EINTR)))
+        if (n > 0)
+            galley_buf_add(out, chunk, (size_t)n);
+    close(fds[0]);
+    if (e != 0)
+        return -1;
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/* Appends the log of output path (root-relative) to out when it is newer
+ * than since, or always when since is 0. */
+static void S_append_log(galley_buf *out, const char *root, const char *path,
+                         time_t since)
+{
+    char *p = galley__xasprintf("%s/%s.log", root, path);
+    struct stat st;
+    if (stat(p, &st) == 0 && (since == 0 || st.st_mtime >= since))
+        galley__read_file(p, out);
+    free(p);
+}
+
+/* Returns 1 if root-relative path exists. */
+static int S_exists_in(const char *root, const char *path)
+{
+    char *p = galley__xasprintf("%s/%s", root, path);
+    int yes = S_exists(p);
+    free(p);
+    return yes;
+}
+
+/* Checks the code under test after ninja: every object must exist. */
+static void S_collect_sut(galley_build *b, const galley_config *c,
+                          time_t since)
+{
+    galley_buf log;
+    galley_buf_init(&log);
+    for (size_t i = 0; i < c->sources.n; i++) {
+        char *stem = S_stem(c->sources.v[i]);
+        char *obj = galley__xasprintf("_galley/obj/sut/%s.o", stem);
+        int ok = S_exists_in(c->root, obj);
+        if (!ok)
+            b->sut_failed = 1;
+        S_append_log(&log, c->root, obj, ok ? since : 0);
+        free(obj);
+        free(stem);
+    }
+    b->sut_log = galley_buf_detach(&log, NULL);
+}
+
+/* Decides which programs are fresh: a failed rule removed its output, so
+ * a missing object or program means that file did not build. */
+static void S_collect(galley_build *b, const galley_config *c,
+                      const galley_sources *s, time_t since)
+{
+    S_collect_sut(b, c, since);
+    for (size_t i = 0; i < s->n; i++) {
+        galley_program *p = &b->progs[i];
+        char *stem = S_stem(s->v[i].path);
+        char *obj = galley__xasprintf("_galley/obj/%s.o", stem);
+        galley_buf log;
+        galley_buf_init(&log);
+        int obj_ok = S_exists_in(c->root, obj);
+        p->ok = obj_ok && !b->sut_failed && S_exists_in(c->root, p->exe);
+        S_append_log(&log, c->root, obj, obj_ok ? since : 0);
+        if (obj_ok && !b->sut_failed)
+            S_append_log(&log, c->root, p->exe, p->ok ? since : 0);
+        p->log = galley_buf_detach(&log, NULL);
+        free(obj);
+        free(stem);
+    }
+}
+
+/* Writes the ninja file for the run. Returns 0 or -errno. */
+static int S_write_ninja_file(galley_build *b, const galley_config *c,
+                              const galley_runtime *rt,
+                              const galley_sources *s)
+{
+    galley_buf nf;
+    galley_buf_init(&nf);
+    S_write_header(&nf, c, rt);
+    galley_buf_puts(&nf, S_rules);
+    int sut = S_write_sut(&nf, c);
+    for (size_t i = 0; i < s->n; i++)
+        S_write_program(&nf, &s->v[i], &b->progs[i], sut, rt, c->root);
+    char *dir = galley__xasprintf("%s/_galley", c->root);
+    char *path = galley__xasprintf("%s/build.ninja", dir);
+    int rc = galley__mkdirs(dir);
+    if (rc == 0)
+        rc = S_write_if_changed(path, &nf);
+    if (rc != 0)
+        galley__error_at(NULL, 0, "cannot write %s: %s", path,
+                         strerror(-rc));
+    galley_buf_fini(&nf);
+    free(dir);
+    free(path);
+    return rc;
+}
+
+int galley_build_run(galley_build *b, const galley_config *c,
+                     const galley_runtime *rt, const galley_sources *s,
+                     int jobs)
+{
+    memset(b, 0, sizeof *b);
+    b->n = s->n;
+    b->progs = galley__xcalloc(s->n ? s->n : 1, sizeof *b->progs);
+    if (S_write_ninja_file(b, c, rt, s) != 0)
+        return -1;
+    time_t since = time(NULL) - 1;
+    char jarg[32];
+    snprintf(jarg, sizeof jarg, "-j%d", jobs);
+    char *argv[] = {"ninja", "-f", "_galley/build.ninja", "-k", "0", jarg,
+                    NULL};
+    galley_buf out;
+    galley_buf_init(&out);
+    int st = S_spawn_capture(argv, c->root, &out);
+    b->ninja_log = galley_buf_detach(&out, NULL);
+    if (st < 0) {
+        galley__error_at(NULL, 0, "cannot run ninja: %s (install ninja-build)",
+                         strerror(errno));
+        return -1;
+    }
+    S_collect(b, c, s, since);
+    if (st != 0 && strstr(b->ninja_log, "ninja: error:") &&
+        !strstr(b->ninja_log, "subcommand")) {
+        fputs(b->ninja_log, stderr);
+        return -1;
+    }
+    return 0;
+}
+
+void galley_build_fini(galley_build *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        free(b->progs[i].exe);
+        free(b->progs[i].log);
+    }
+    free(b->progs);
+    free(b->sut_log);
+    free(b->ninja_log);
+    memset(b, 0, sizeof *b);
+}

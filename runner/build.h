@@ -1,0 +1,50 @@
+/* build.h: turns test files into test programs through a generated Ninja
+ * file under _galley/, incrementally and in parallel. */
+#ifndef GALLEY_BUILD_H
+#define GALLEY_BUILD_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "discover.h"
+
+/* Where galley's own header and runtime library are. */
+typedef struct galley_runtime {
+    char *include_dir;  /* holds galley.h */
+    char *library;      /* libgalley.a */
+    char *flags;        /* flags the library was built with that test
+                           programs need too (sanitizers), or "" */
+} galley_runtime;
+
+/* Finds the runtime next to the running executable: in the build tree
+ * (build/galley beside build/libgalley.a and lib/include/) or in an install
+ * prefix (bin/galley, include/galley.h, lib/libgalley.a). Returns 0, or -1
+ * after printing what was looked for. */
+int galley_runtime_find(galley_runtime *rt);
+void galley_runtime_fini(galley_runtime *rt);
+
+/* One test file's program after a build. */
+typedef struct galley_program {
+    char *exe;        /* root-relative path of the program */
+    char *log;        /* compile and link diagnostics (heap, may be "") */
+    int ok;           /* 1 if the program is up to date and runnable */
+} galley_program;
+
+/* A failure to compile code under test, which fails every test file. */
+typedef struct galley_build {
+    galley_program *progs;  /* one per source, same order */
+    size_t n;
+    char *sut_log;          /* diagnostics of code under test, or NULL */
+    int sut_failed;
+    char *ninja_log;        /* ninja's own output */
+} galley_build;
+
+/* Writes ROOT/_galley/build.ninja for sources and runs ninja with jobs
+ * parallel jobs. Returns 0 when ninja ran (some programs may have failed:
+ * see progs[i].ok), or -1 after printing why the build could not run. */
+int galley_build_run(galley_build *b, const galley_config *c,
+                     const galley_runtime *rt, const galley_sources *s,
+                     int jobs);
+void galley_build_fini(galley_build *b);
+
+#endif

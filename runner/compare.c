@@ -1,0 +1,394 @@
+/* compare.c: the verdicts. For each test the program reported, each marker
+ * it reached is compared with the marker's text after normalization; output
+ * after the last marker, loops that vary, unreached markers, crashes and
+ * timeouts all fail the test. Mismatches become edits for promote. */
+#define _GNU_SOURCE
+#include "compare.h"
+
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "discover.h"
+#include "normalize.h"
+
+/* ---- source files ---- */
+
+galley_srcfile *galley_srcfile_get(galley_srcfiles *fs, const char *path)
+{
+    char real[PATH_MAX];
+    char *abs = path[0] == '/' ? galley__xstrdup(path)
+                               : galley__xasprintf("%s/%s", fs->root, path);
+    const char *key = realpath(abs, real) ? real : abs;
+    for (size_t i = 0; i < fs->n; i++)
+        if (strcmp(fs->v[i]->path, key) == 0) {
+            free(abs);
+            return fs->v[i];
+        }
+    galley_srcfile *f = galley__xcalloc(1, sizeof *f);
+    f->path = galley__xstrdup(key);
+    free(abs);
+    f->display = galley_display_path(f->path, fs->cwd);
+    galley_buf_init(&f->text);
+    f->readable = galley__read_file(f->path, &f->text) == 0;
+    galley_scan_text(&f->scan, f->text.ptr ? f->text.ptr : "", f->text.len);
+    fs->v = galley__xrealloc(fs->v, (fs->n + 1) * sizeof *fs->v);
+    fs->v[fs->n++] = f;
+    return f;
+}
+
+void galley_srcfiles_fini(galley_srcfiles *fs)
+{
+    for (size_t i = 0; i < fs->n; i++) {
+        galley_srcfile *f = fs->v[i];
+        for (size_t k = 0; k < f->n_edits; k++)
+            free(f->edits[k].text);
+        free(f->edits);
+        galley_scan_fini(&f->scan);
+        galley_buf_fini(&f->text);
+        free(f->path);
+        free(f->display);
+        free(f);
+    }
+    free(fs->v);
+    free(fs->root);
+    free(fs->cwd);
+}
+
+static void S_add_edit(galley_srcfile *f, galley_edit_kind kind, int line,
+                       const char *text, size_t len)
+{
+    f->edits = galley__xrealloc(f->edits, (f->n_edits + 1) * sizeof *f->edits);
+    galley_edit *e = &f->edits[f->n_edits++];
+    e->kind = kind;
+    e->line = line;
+    e->text = galley__xstrndup(text, len);
+    e->len = len;
+}
+
+/* ---- verdicts ---- */
+
+static galley_failure *S_fail(galley_verdict *v, galley_failure_kind kind,
+                              const char *file, int line, char *what)
+{
+    v->fails = galley__xrealloc(v->fails, (v->n_fails + 1) * sizeof *v->fails);
+    galley_failure *f = &v->fails[v->n_fails++];
+    memset(f, 0, sizeof *f);
+    f->kind = kind;
+    f->file = galley__xstrdup(file);
+    f->line = line;
+    f->what = what;
+    return f;
+}
+
+/* Gives failure f both sides of its diff (copies). */
+static void S_sides(galley_failure *f, const galley_buf *exp,
+                    const galley_buf *act)
+{
+    f->expected = galley__xstrndup(exp->ptr ? exp->ptr : "", exp->len);
+    f->expected_len = exp->len;
+    f->actual = galley__xstrndup(act->ptr ? act->ptr : "", act->len);
+    f->actual_len = act->len;
+}
+
+char *galley_signal_name(int sig)
+{
+    const char *abbrev = sigabbrev_np(sig);
+    if (abbrev)
+        return galley__xasprintf("SIG%s", abbrev);
+    return galley__xasprintf("signal %d", sig);
+}
+
+/* Returns the actual side of a hit: normalized, or raw for EXPECT_EXACT. */
+static void S_actual(galley_buf *out, const char *text, size_t len, int exact)
+{
+    if (exact)
+        galley_buf_add(out, text, len);
+    else
+        galley_normalize(out, text, len);
+}
+
+static int S_same(const galley_buf *a, const galley_buf *b)
+{
+    return a->len == b->len && (a->len == 0 || !memcmp(a->ptr, b->ptr, a->len));
+}
+
+/* Reads the expected text of marker m into exp. Returns 0, or -1 after
+ * recording an error failure in v. */
+static int S_expected(galley_verdict *v, galley_srcfile *f,
+                      const galley_marker *m, galley_buf *exp)
+{
+    if (!m->has_comment)
+        return 0;
+    int bad_line = 0;
+    const char *msg = NULL;
+    if (galley_expected_text(exp, f->text.ptr + m->body_start,
+                             m->body_end - m->body_start,
+                             m->kind == GALLEY_MARKER_EXACT, &bad_line,
+                             &msg) == 0)
+        return 0;
+    int line = m->line;
+    for (size_t i = m->start; i < m->body_start; i++)
+        line += f->text.ptr[i] == '\n';
+    S_fail(v, GALLEY_FAIL_ERROR, f->display, line + bad_line,
+           galley__xasprintf("bad escape in (esc) line: %s", msg));
+    return -1;
+}
+
+/* Judges one marker hit; marks it reached in reached[] of its file. */
+static void S_hit(galley_srcfiles *fs, galley_verdict *v, const galley_hit *h,
+                  galley_srcfile **hit_files, int *hit_marks)
+{
+    galley_srcfile *f = galley_srcfile_get(fs, h->file);
+    int mi = galley_scan_find_marker(&f->scan, h->line);
+    *hit_files = f;
+    *hit_marks = mi;
+    for (size_t e = 0; mi < 0 && e < f->scan.n_errors; e++)
+        if (f->scan.errors[e].line == h->line)
+            return; /* the scan error is reported on its own */
+    if (mi < 0) {
+        S_fail(v, GALLEY_FAIL_ERROR, f->display, h->line,
+               galley__xstrdup("the program reached a marker here, but no "
+                               "EXPECT marker was found on this line; write "
+                               "EXPECT literally in the source, not through "
+                               "another macro"));
+        return;
+    }
+    const galley_marker *m = &f->scan.markers[mi];
+    int exact = m->kind == GALLEY_MARKER_EXACT;
+    galley_buf exp, act;
+    galley_buf_init(&exp);
+    galley_buf_init(&act);
+    if (S_expected(v, f, m, &exp) == 0) {
+        S_actual(&act, h->out, h->out_len, exact);
+        if (!S_same(&exp, &act)) {
+            S_sides(S_fail(v, GALLEY_FAIL_MISMATCH, f->display, m->line,
+                           galley__xstrdup("mismatch")),
+                    &exp, &act);
+            S_add_edit(f, GALLEY_EDIT_MARKER, m->line, h->out, h->out_len);
+        }
+    }
+    if (h->varies) {
+        galley_buf other;
+        galley_buf_init(&other);
+        act.len = 0;
+        S_actual(&act, h->out, h->out_len, exact);
+        S_actual(&other, h->vary_out, h->vary_len, exact);
+        S_sides(S_fail(v, GALLEY_FAIL_VARYING, f->display, m->line,
+                       galley__xstrdup("varying output in a loop")),
+                &act, &other);
+        galley_buf_fini(&other);
+    }
+    galley_buf_fini(&exp);
+    galley_buf_fini(&act);
+}
+
+/* Returns the index in src's scan of the TEST named name, or -1. */
+static int S_scanned_test(const galley_srcfile *src, const char *name)
+{
+    for (size_t i = 0; i < src->scan.n_tests; i++)
+        if (strcmp(src->scan.tests[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* Fails the markers of test ti in src that no hit reached. */
+static void S_not_reached(galley_verdict *v, galley_srcfile *src, int ti,
+                          galley_srcfile **hit_files, int *hit_marks,
+                          size_t n_hits, int stop)
+{
+    for (size_t k = 0; ti >= 0 && k < src->scan.n_markers; k++) {
+        if (src->scan.markers[k].test != ti || (int)k == stop)
+            continue;
+        int reached = 0;
+        for (size_t i = 0; i < n_hits && !reached; i++)
+            reached = hit_files[i] == src && hit_marks[i] == (int)k;
+        if (!reached)
+            S_fail(v, GALLEY_FAIL_NOT_REACHED, src->display,
+                   src->scan.markers[k].line, galley__xstrdup("not reached"));
+    }
+}
+
+/* Returns the marker of test ti that output after the last reached marker
+ * belongs to when the test stopped early (crash, exit, timeout): the first
+ * marker of the test after the last one reached, or -1 if there is none. */
+static int S_stop_marker(const galley_srcfile *src, int ti,
+                         galley_srcfile **hit_files, const int *hit_marks,
+                         size_t n_hits)
+{
+    size_t after = 0;
+    for (size_t i = 0; i < n_hits; i++)
+        if (hit_files[i] == src && hit_marks[i] >= 0 &&
+            src->scan.markers[hit_marks[i]].test == ti)
+            after = src->scan.markers[hit_marks[i]].start + 1;
+    for (size_t k = 0; ti >= 0 && k < src->scan.n_markers; k++)
+        if (src->scan.markers[k].test == ti &&
+            src->scan.markers[k].start >= after)
+            return (int)k;
+    return -1;
+}
+
+/* Compares output after the last reached marker with marker k, where the
+ * test stopped. Returns 1 if it was judged there. */
+static int S_at_stop(galley_verdict *v, galley_srcfile *src, int k,
+                     const galley_result *t, const galley_buf *act)
+{
+    const galley_marker *m = &src->scan.markers[k];
+    galley_buf exp;
+    galley_buf_init(&exp);
+    if (S_expected(v, src, m, &exp) == 0 && !S_same(&exp, act)) {
+        S_sides(S_fail(v, GALLEY_FAIL_MISMATCH, src->display, m->line,
+                       galley__xstrdup("mismatch (output before the test "
+                                       "stopped)")),
+                &exp, act);
+        S_add_edit(src, GALLEY_EDIT_MARKER, m->line, t->trailing,
+                   t->trailing_len);
+    }
+    galley_buf_fini(&exp);
+    return 1;
+}
+
+/* Judges output after the last marker. In a test that ended normally it
+ * fails as trailing output, and promote adds a marker before the closing
+ * brace; in one that stopped early it belongs to the next marker (stop, or
+ * -1), so promoting it converges instead of adding a marker per run. */
+static void S_trailing(galley_verdict *v, galley_srcfile *src, int ti,
+                       const galley_result *t, int stop)
+{
+    galley_buf exp, act;
+    galley_buf_init(&exp);
+    galley_buf_init(&act);
+    galley_normalize(&act, t->trailing ? t->trailing : "", t->trailing_len);
+    if (stop >= 0) {
+        S_at_stop(v, src, stop, t, &act);
+    } else if (act.len > 0) {
+        int line = ti >= 0 ? src->scan.tests[ti].close_line : t->line;
+        S_sides(S_fail(v, GALLEY_FAIL_TRAILING, src->display, line,
+                       galley__xstrdup("trailing output")),
+                &exp, &act);
+        if (ti >= 0)
+            S_add_edit(src, GALLEY_EDIT_TRAILING, src->scan.tests[ti].line,
+                       t->trailing, t->trailing_len);
+    }
+    galley_buf_fini(&exp);
+    galley_buf_fini(&act);
+}
+
+/* Fails a test that did not end normally. */
+static void S_ending(galley_verdict *v, const galley_result *t)
+{
+    char *what = NULL;
+    char *sig;
+    switch (t->end) {
+    case GALLEY_END_OK:
+        break;
+    case GALLEY_END_EXIT:
+        what = galley__xasprintf("exited with status %d before the end of "
+                                 "the test", t->end_value);
+        break;
+    case GALLEY_END_SIGNAL:
+        sig = galley_signal_name(t->end_value);
+        what = galley__xasprintf("crashed (%s)", sig);
+        free(sig);
+        break;
+    case GALLEY_END_TIMEOUT:
+        what = galley__xasprintf("timed out after %d ms", t->end_value);
+        break;
+    case GALLEY_END_MISSING:
+        what = galley__xstrdup("the test program died while running this "
+                               "test");
+        break;
+    }
+    if (what)
+        S_fail(v, GALLEY_FAIL_ENDED, v->file, v->line, what);
+    if (t->truncated)
+        S_fail(v, GALLEY_FAIL_TRUNCATED, v->file, v->line,
+               galley__xasprintf("output cut at %ld bytes (output_limit)",
+                                 t->truncated));
+}
+
+static void S_misuses(galley_srcfiles *fs, galley_verdict *v,
+                      const galley_result *t)
+{
+    for (size_t i = 0; i < t->n_misuses; i++) {
+        galley_srcfile *f = galley_srcfile_get(fs, t->misuse_files[i]);
+        int dup = 0;
+        for (size_t e = 0; e < f->scan.n_errors; e++)
+            dup |= f->scan.errors[e].line == t->misuse_lines[i];
+        if (dup)
+            continue; /* the scanner already said so */
+        S_fail(v, GALLEY_FAIL_ERROR, f->display, t->misuse_lines[i],
+               galley__xstrdup("EXPECT takes only a /* comment */ holding "
+                               "the expected output"));
+    }
+}
+
+static galley_verdict *S_new_verdict(galley_verdict **v, size_t *nv,
+                                     const char *file, int line,
+                                     const char *name)
+{
+    *v = galley__xrealloc(*v, (*nv + 1) * sizeof **v);
+    galley_verdict *r = &(*v)[(*nv)++];
+    memset(r, 0, sizeof *r);
+    r->name = galley__xstrdup(name);
+    r->file = galley__xstrdup(file);
+    r->line = line;
+    return r;
+}
+
+/* Judges one test of the results. */
+static void S_test(galley_srcfiles *fs, galley_srcfile *src,
+                   const galley_result *t, galley_verdict *v)
+{
+    int ti = S_scanned_test(src, t->name);
+    size_t n = t->n_hits;
+    galley_srcfile **hit_files = galley__xcalloc(n ? n : 1, sizeof *hit_files);
+    int *hit_marks = galley__xcalloc(n ? n : 1, sizeof *hit_marks);
+    S_ending(v, t);
+    S_misuses(fs, v, t);
+    for (size_t i = 0; i < n; i++)
+        S_hit(fs, v, &t->hits[i], &hit_files[i], &hit_marks[i]);
+    int stop = t->end == GALLEY_END_OK
+                   ? -1 : S_stop_marker(src, ti, hit_files, hit_marks, n);
+    S_trailing(v, src, ti, t, stop);
+    S_not_reached(v, src, ti, hit_files, hit_marks, n, stop);
+    free(hit_files);
+    free(hit_marks);
+    v->err = galley__xstrndup(t->err ? t->err : "", t->err_len);
+    v->err_len = t->err_len;
+    v->ms = t->ms;
+}
+
+void galley_compare(galley_srcfiles *fs, galley_srcfile *src,
+                    const galley_results *results, galley_verdict **v,
+                    size_t *nv)
+{
+    for (size_t i = 0; i < results->n_tests; i++) {
+        const galley_result *t = &results->tests[i];
+        galley_verdict *r = S_new_verdict(v, nv, src->display, t->line,
+                                          t->name);
+        S_test(fs, src, t, r);
+    }
+}
+
+void galley_verdict_fail(galley_verdict **v, size_t *nv, const char *file,
+                         int line, const char *name, const char *what)
+{
+    galley_verdict *r = S_new_verdict(v, nv, file, line, name);
+    S_fail(r, GALLEY_FAIL_ENDED, file, line, galley__xstrdup(what));
+}
+
+void galley_verdict_fini(galley_verdict *v)
+{
+    for (size_t i = 0; i < v->n_fails; i++) {
+        free(v->fails[i].file);
+        free(v->fails[i].what);
+        free(v->fails[i].expected);
+        free(v->fails[i].actual);
+    }
+    free(v->fails);
+    free(v->name);
+    free(v->file);
+    free(v->err);
+}

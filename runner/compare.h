@@ -1,0 +1,83 @@
+/* compare.h: pairs what test programs reported with the markers the scanner
+ * found, decides each test's verdict and collects the edits promote needs. */
+#ifndef GALLEY_COMPARE_H
+#define GALLEY_COMPARE_H
+
+#include <stddef.h>
+
+#include "../promote/rewrite.h"
+#include "results.h"
+#include "scan.h"
+#include "util.h"
+
+/* A source file taking part in a run: a test file, or a file holding
+ * markers that a test reached (a helper header). */
+typedef struct galley_srcfile {
+    char *path;          /* absolute */
+    char *display;
+    galley_buf text;     /* as read before the build */
+    int readable;
+    galley_scan scan;
+    galley_edit *edits;  /* pending promotions, texts owned */
+    size_t n_edits;
+} galley_srcfile;
+
+typedef struct galley_srcfiles {
+    galley_srcfile **v;
+    size_t n;
+    char *root;          /* relative __FILE__ names resolve against it */
+    char *cwd;
+} galley_srcfiles;
+
+/* Returns the file for path (absolute, or relative to the root), reading
+ * and scanning it the first time. Never NULL; check ->readable. */
+galley_srcfile *galley_srcfile_get(galley_srcfiles *fs, const char *path);
+void galley_srcfiles_fini(galley_srcfiles *fs);
+
+typedef enum galley_failure_kind {
+    GALLEY_FAIL_MISMATCH,
+    GALLEY_FAIL_TRAILING,
+    GALLEY_FAIL_VARYING,
+    GALLEY_FAIL_NOT_REACHED,
+    GALLEY_FAIL_ENDED,      /* crash, exit, timeout, program died */
+    GALLEY_FAIL_TRUNCATED,
+    GALLEY_FAIL_ERROR,      /* bad input at a location: message */
+} galley_failure_kind;
+
+typedef struct galley_failure {
+    galley_failure_kind kind;
+    char *file;          /* display path (owned) */
+    int line;
+    char *what;          /* header text: "mismatch", "crashed (SIGSEGV)" */
+    char *expected;      /* both sides of the diff, or NULL */
+    size_t expected_len;
+    char *actual;
+    size_t actual_len;
+} galley_failure;
+
+typedef struct galley_verdict {
+    char *name;
+    char *file;          /* display path of the TEST */
+    int line;
+    galley_failure *fails;
+    size_t n_fails;
+    char *err;           /* the test's stderr, shown when it fails */
+    size_t err_len;
+    long ms;
+} galley_verdict;
+
+/* Judges every test in results, which came from the program built from
+ * src. Appends verdicts to *v (n in *nv) and edits to the files of fs. */
+void galley_compare(galley_srcfiles *fs, galley_srcfile *src,
+                    const galley_results *results, galley_verdict **v,
+                    size_t *nv);
+/* Adds a failed verdict for test name of src with one failure (used for
+ * compile errors and tests the program never reported). */
+void galley_verdict_fail(galley_verdict **v, size_t *nv, const char *file,
+                         int line, const char *name, const char *what);
+void galley_verdict_fini(galley_verdict *v);
+
+/* Returns a heap string naming signal sig ("SIGSEGV"). */
+char *galley_signal_name(int sig);
+
+#endif

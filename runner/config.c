@@ -1,0 +1,257 @@
+/* config.c: finds the project root and parses galley.conf. Each line is
+ * `key = value`; '#' starts a comment line. List keys may repeat: their
+ * words accumulate. */
+#define _GNU_SOURCE
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+void galley_words_add(galley_words *w, const char *s)
+{
+    w->v = galley__xrealloc(w->v, (w->n + 1) * sizeof *w->v);
+    w->v[w->n++] = galley__xstrdup(s);
+}
+
+void galley_words_fini(galley_words *w)
+{
+    for (size_t i = 0; i < w->n; i++)
+        free(w->v[i]);
+    free(w->v);
+    w->v = NULL;
+    w->n = 0;
+}
+
+int galley_split_words(galley_words *w, const char *s)
+{
+    galley_buf cur;
+    galley_buf_init(&cur);
+    int in_word = 0, rc = 0;
+    char quote = 0;
+    for (; *s; s++) {
+        char c = *s;
+        if (quote) {
+            if (c == quote)
+                quote = 0;
+            else if (c == '\\' && quote == '"' && s[1])
+                galley_buf_putc(&cur, *++s);
+            else
+                galley_buf_putc(&cur, c);
+        } else if (c == ' ' || c == '\t') {
+            if (in_word)
+                galley_words_add(w, cur.ptr ? cur.ptr : "");
+            cur.len = 0;
+            in_word = 0;
+            continue;
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+        } else if (c == '\\' && s[1]) {
+            galley_buf_putc(&cur, *++s);
+        } else {
+            galley_buf_putc(&cur, c);
+        }
+        in_word = 1;
+    }
+    if (quote)
+        rc = -1;
+    else if (in_word)
+        galley_words_add(w, cur.ptr ? cur.ptr : "");
+    galley_buf_fini(&cur);
+    return rc;
+}
+
+/* Returns root-relative path p made absolute (heap). */
+static char *S_absolute(const char *root, const char *p)
+{
+    if (p[0] == '/')
+        return galley__xstrdup(p);
+    return galley__xasprintf("%s/%s", root, p);
+}
+
+/* Returns the nearest directory from cwd upward holding galley.conf. */
+static char *S_find_root(const char *cwd, char **file)
+{
+    char *dir = galley__xstrdup(cwd);
+    for (;;) {
+        char *conf = galley__xasprintf("%s/galley.conf", dir);
+        if (access(conf, F_OK) == 0) {
+            *file = conf;
+            return dir;
+        }
+        free(conf);
+        char *slash = strrchr(dir, '/');
+        if (!slash || slash == dir) {
+            free(dir);
+            *file = NULL;
+            return galley__xstrdup(cwd);
+        }
+        *slash = '\0';
+    }
+}
+
+/* Parses a positive integer with an optional K/M/G suffix; -1 if bad. */
+static long S_parse_size(const char *v)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || end == v || n <= 0)
+        return -1;
+    long mul = 1;
+    if (*end == 'K' || *end == 'k')
+        mul = 1024L, end++;
+    else if (*end == 'M' || *end == 'm')
+        mul = 1024L * 1024, end++;
+    else if (*end == 'G' || *end == 'g')
+        mul = 1024L * 1024 * 1024, end++;
+    if (*end || n > LONG_MAX / mul)
+        return -1;
+    return n * mul;
+}
+
+/* Adds the words of value to list, paths made absolute if paths. */
+static int S_add_list(galley_config *c, galley_words *list, const char *value,
+                      int paths)
+{
+    galley_words w = {0};
+    if (galley_split_words(&w, value) != 0) {
+        galley_words_fini(&w);
+        return -1;
+    }
+    for (size_t i = 0; i < w.n; i++) {
+        char *p = paths ? S_absolute(c->root, w.v[i]) : galley__xstrdup(w.v[i]);
+        galley_words_add(list, p);
+        free(p);
+    }
+    galley_words_fini(&w);
+    return 0;
+}
+
+/* Applies one key = value pair. Returns NULL or a static error message. */
+static const char *S_apply(galley_config *c, const char *key, const char *v,
+                           int *cflags_set)
+{
+    int bad_quote = 0;
+    if (!strcmp(key, "sources"))
+        bad_quote = S_add_list(c, &c->sources, v, 1);
+    else if (!strcmp(key, "include"))
+        bad_quote = S_add_list(c, &c->include, v, 1);
+    else if (!strcmp(key, "tests"))
+        bad_quote = S_add_list(c, &c->tests, v, 0);
+    else if (!strcmp(key, "cflags")) {
+        if (!*cflags_set)
+            galley_words_fini(&c->cflags);
+        *cflags_set = 1;
+        bad_quote = S_add_list(c, &c->cflags, v, 0);
+    } else if (!strcmp(key, "ldflags"))
+        bad_quote = S_add_list(c, &c->ldflags, v, 0);
+    else if (!strcmp(key, "libs"))
+        bad_quote = S_add_list(c, &c->libs, v, 0);
+    else if (!strcmp(key, "timeout_ms")) {
+        long n = S_parse_size(v);
+        if (n <= 0 || n > INT_MAX)
+            return "timeout_ms must be a positive number of milliseconds";
+        c->timeout_ms = (int)n;
+    } else if (!strcmp(key, "output_limit")) {
+        c->output_limit = S_parse_size(v);
+        if (c->output_limit <= 0)
+            return "output_limit must be a positive size such as 16M";
+    } else
+        return "unknown key (known: sources, include, cflags, ldflags, libs, "
+               "tests, timeout_ms, output_limit)";
+    return bad_quote ? "unterminated quote in value" : NULL;
+}
+
+/* Returns s with leading and trailing blanks cut, in place. */
+static char *S_trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+        s[--n] = '\0';
+    return s;
+}
+
+/* Parses one line; returns NULL or a static error message. */
+static const char *S_parse_line(galley_config *c, char *line, int *cflags_set)
+{
+    char *s = S_trim(line);
+    if (!*s || *s == '#')
+        return NULL;
+    char *eq = strchr(s, '=');
+    if (!eq)
+        return "expected `key = value`";
+    *eq = '\0';
+    char *key = S_trim(s), *value = S_trim(eq + 1);
+    if (!*key)
+        return "missing key before '='";
+    return S_apply(c, key, value, cflags_set);
+}
+
+static int S_parse(galley_config *c, char *text)
+{
+    int rc = 0, lineno = 0, cflags_set = 0;
+    char *save = NULL;
+    for (char *p = text; p; p = save) {
+        char *nl = strchr(p, '\n');
+        save = nl ? nl + 1 : NULL;
+        if (nl)
+            *nl = '\0';
+        lineno++;
+        if (!nl && !*p)
+            break;
+        const char *err = S_parse_line(c, p, &cflags_set);
+        if (err) {
+            galley__error_at(c->file, lineno, "%s", err);
+            rc = -1;
+        }
+    }
+    return rc;
+}
+
+int galley_config_load(galley_config *c, const char *cwd)
+{
+    memset(c, 0, sizeof *c);
+    c->timeout_ms = 10000;
+    c->output_limit = 16L * 1024 * 1024;
+    galley_words_add(&c->cflags, "-g");
+    galley_words_add(&c->cflags, "-Wall");
+    c->root = S_find_root(cwd, &c->file);
+    int rc = 0;
+    if (c->file) {
+        galley_buf text;
+        galley_buf_init(&text);
+        int e = galley__read_file(c->file, &text);
+        if (e < 0) {
+            galley__error_at(c->file, 0, "cannot read: %s", strerror(-e));
+            rc = -1;
+        } else if (memchr(text.ptr, '\0', text.len)) {
+            galley__error_at(c->file, 0, "not a text file");
+            rc = -1;
+        } else {
+            rc = S_parse(c, text.ptr);
+        }
+        galley_buf_fini(&text);
+    }
+    if (c->tests.n == 0)
+        galley_words_add(&c->tests, "tests");
+    return rc;
+}
+
+void galley_config_fini(galley_config *c)
+{
+    free(c->root);
+    free(c->file);
+    galley_words_fini(&c->sources);
+    galley_words_fini(&c->include);
+    galley_words_fini(&c->cflags);
+    galley_words_fini(&c->ldflags);
+    galley_words_fini(&c->libs);
+    galley_words_fini(&c->tests);
+}

@@ -1,0 +1,42 @@
+/* config.h: the project root and galley.conf, plain `key = value` lines
+ * that name the code under test, flags, libraries and defaults. */
+#ifndef GALLEY_CONFIG_H
+#define GALLEY_CONFIG_H
+
+#include <stddef.h>
+
+/* A list of words (paths or flags), each a heap string. */
+typedef struct galley_words {
+    char **v;
+    size_t n;
+} galley_words;
+
+void galley_words_add(galley_words *w, const char *s);
+void galley_words_fini(galley_words *w);
+
+typedef struct galley_config {
+    char *root;            /* absolute path of the project root */
+    char *file;            /* galley.conf's path, or NULL when none */
+    galley_words sources;  /* code under test, absolute paths */
+    galley_words include;  /* include directories, absolute paths */
+    galley_words cflags;   /* compiler flags (default: -g -Wall) */
+    galley_words ldflags;  /* linker flags */
+    galley_words libs;     /* libraries, e.g. -lm */
+    galley_words tests;    /* default test paths (default: tests) */
+    int timeout_ms;        /* default per-test timeout */
+    long output_limit;     /* default per-test output cap in bytes */
+} galley_config;
+
+/* Finds the root (the nearest directory upward from cwd holding
+ * galley.conf, else cwd) and reads its galley.conf. Returns 0, or -1 after
+ * printing FILE:LINE: error messages for each bad line. Release with
+ * galley_config_fini, also after an error. */
+int galley_config_load(galley_config *c, const char *cwd);
+void galley_config_fini(galley_config *c);
+
+/* Splits s into words the way a shell would for plain words: blanks
+ * separate, single and double quotes group, backslash escapes. Returns 0,
+ * or -1 on an unterminated quote. */
+int galley_split_words(galley_words *w, const char *s);
+
+#endif

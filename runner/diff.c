@@ -1,0 +1,92 @@
+/* diff.c: renders expected -> actual as a unified diff. libgit2 computes
+ * the hunks (git_patch_from_buffers with the patience algorithm); we print
+ * them ourselves so lines can be escaped and colored. */
+#define _GNU_SOURCE
+#include "diff.h"
+
+#include <git2.h>
+#include <string.h>
+
+#include "escape.h"
+#include "util.h"
+
+#define S_RED "\033[31m"
+#define S_GREEN "\033[32m"
+#define S_CYAN "\033[36m"
+#define S_BOLD "\033[1m"
+#define S_RESET "\033[0m"
+
+/* Prints one diff line with its prefix, escaping what a terminal would
+ * misshow. */
+static void S_line(FILE *out, char prefix, const char *s, size_t n,
+                   const char *color)
+{
+    while (n && (s[n - 1] == '\n'))
+        n--;
+    galley_buf shown;
+    galley_buf_init(&shown);
+    if (galley_line_needs_escape(s, n))
+        galley_escape_line(&shown, s, n);
+    else
+        galley_buf_add(&shown, s, n);
+    if (color)
+        fprintf(out, "%s%c%s" S_RESET "\n", color, prefix,
+                shown.ptr ? shown.ptr : "");
+    else
+        fprintf(out, "%c%s\n", prefix, shown.ptr ? shown.ptr : "");
+    galley_buf_fini(&shown);
+}
+
+/* Prints the lines of one hunk. */
+static void S_hunk(FILE *out, git_patch *patch, size_t h, int color)
+{
+    const git_diff_hunk *hunk;
+    size_t n_lines;
+    if (git_patch_get_hunk(&hunk, &n_lines, patch, h) != 0)
+        return;
+    fprintf(out, "%s@@ -%d,%d +%d,%d @@%s\n", color ? S_CYAN : "",
+            hunk->old_start, hunk->old_lines, hunk->new_start,
+            hunk->new_lines, color ? S_RESET : "");
+    for (size_t i = 0; i < n_lines; i++) {
+        const git_diff_line *l;
+        if (git_patch_get_line_in_hunk(&l, patch, h, i) != 0)
+            continue;
+        switch (l->origin) {
+        case GIT_DIFF_LINE_ADDITION:
+            S_line(out, '+', l->content, l->content_len, color ? S_GREEN : 0);
+            break;
+        case GIT_DIFF_LINE_DELETION:
+            S_line(out, '-', l->content, l->content_len, color ? S_RED : 0);
+            break;
+        case GIT_DIFF_LINE_CONTEXT:
+            S_line(out, ' ', l->content, l->content_len, 0);
+            break;
+        default: /* end-of-file newline markers */
+            fputs("\\ No newline at end of text\n", out);
+            break;
+        }
+    }
+}
+
+int galley_diff_print(FILE *out, const char *expected, size_t expected_len,
+                      const char *actual, size_t actual_len, int color)
+{
+    git_diff_options opts;
+    git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+    opts.flags = GIT_DIFF_PATIENCE | GIT_DIFF_FORCE_TEXT;
+    opts.context_lines = 3;
+    git_patch *patch = NULL;
+    if (git_patch_from_buffers(&patch, expected, expected_len, "expected",
+                               actual, actual_len, "actual", &opts) != 0) {
+        const git_error *e = git_error_last();
+        fprintf(out, "(diff failed: %s)\n", e ? e->message : "unknown error");
+        return -1;
+    }
+    fprintf(out, "%s--- expected\n+++ actual%s\n", color ? S_BOLD : "",
+            color ? S_RESET : "");
+    size_t n = git_patch_num_hunks(patch);
+    for (size_t h = 0; h < n; h++)
+        S_hunk(out, patch, h, color);
+    git_patch_free(patch);
+    return 0;
+}

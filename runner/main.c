@@ -1,0 +1,175 @@
+/* main.c: the galley command. It only parses arguments and hands over to
+ * the modules: run.c for `galley run`, promote.c for `galley promote`. */
+#define _GNU_SOURCE
+#include <git2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../promote/promote.h"
+#include "config.h"
+#include "run.h"
+#include "util.h"
+
+#ifndef GALLEY_VERSION
+#define GALLEY_VERSION "0.1.0"
+#endif
+
+static const char S_usage[] =
+    "usage: galley run [options] [PATH...]\n"
+    "       galley promote [FILE[:LINE]...]\n"
+    "       galley --version | --help\n"
+    "\n"
+    "run options:\n"
+    "  -j N, --jobs=N      build and run N at a time (default: cores)\n"
+    "  --filter=REGEX      only tests whose FILE:TEST matches (PCRE2)\n"
+    "  --list              list the tests, run nothing\n"
+    "  --promote           promote the actual output after the run\n"
+    "  --color=WHEN        auto, always or never (NO_COLOR is honoured)\n"
+    "  -q, --quiet         failure headers and the summary only\n"
+    "  -v, --verbose       also a line for each passing test\n"
+    "\n"
+    "Exit status: 0 all passed, 1 a test failed or did not compile,\n"
+    "2 the command was wrong. See galley(1) and galley(3).\n";
+
+static int S_bad_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "galley: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'galley --help'.\n");
+    return 2;
+}
+
+/* Returns the default parallelism: the number of online cores. */
+static int S_cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+/* Decides color from --color=WHEN; returns -1 for a bad WHEN. */
+static int S_color(const char *when)
+{
+    if (!strcmp(when, "always"))
+        return 1;
+    if (!strcmp(when, "never"))
+        return 0;
+    if (strcmp(when, "auto"))
+        return -1;
+    const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+    if ((nc && *nc) || (term && !strcmp(term, "dumb")))
+        return 0;
+    return isatty(1);
+}
+
+/* Parses a -j value; returns -1 if it is not a positive number. */
+static int S_jobs(const char *s)
+{
+    char *end;
+    long n = strtol(s, &end, 10);
+    return (*s && !*end && n > 0 && n < 4096) ? (int)n : -1;
+}
+
+/* Parses one option of `run` at argv[*i]; returns 0 or an exit status. */
+static int S_run_option(galley_run_opts *o, int argc, char **argv, int *i,
+                        const char **color)
+{
+    const char *a = argv[*i];
+    const char *v = NULL;
+    if (!strcmp(a, "-j") || !strcmp(a, "--jobs") || !strcmp(a, "--filter")) {
+        if (*i + 1 >= argc)
+            return S_bad_usage("%s needs a value", a);
+        v = argv[++*i];
+    }
+    if (!strncmp(a, "-j", 2) && a[2])
+        v = a + 2;
+    else if (!strncmp(a, "--jobs=", 7))
+        v = a + 7, a = "--jobs";
+    else if (!strncmp(a, "--filter=", 9))
+        v = a + 9, a = "--filter";
+    if (!strcmp(a, "--filter"))
+        o->filter = v;
+    else if (!strncmp(a, "-j", 2) || !strcmp(a, "--jobs")) {
+        if ((o->jobs = S_jobs(v)) < 0)
+            return S_bad_usage("bad number of jobs: %s", v);
+    } else if (!strcmp(a, "--list"))
+        o->list = 1;
+    else if (!strcmp(a, "--promote"))
+        o->promote = 1;
+    else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
+        o->verbosity = -1;
+    else if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
+        o->verbosity = 1;
+    else if (!strncmp(a, "--color=", 8))
+        *color = a + 8;
+    else
+        return S_bad_usage("unknown option: %s", a);
+    return 0;
+}
+
+static int S_run(int argc, char **argv)
+{
+    galley_run_opts o = {0};
+    const char *color = "auto";
+    char **paths = galley__xcalloc((size_t)argc + 1, sizeof *paths);
+    int rc = 0, only_paths = 0;
+    o.jobs = S_cores();
+    for (int i = 0; i < argc && rc == 0; i++) {
+        if (!only_paths && !strcmp(argv[i], "--"))
+            only_paths = 1;
+        else if (!only_paths && argv[i][0] == '-' && argv[i][1])
+            rc = S_run_option(&o, argc, argv, &i, &color);
+        else
+            paths[o.n_paths++] = argv[i];
+    }
+    if (rc == 0 && (o.color = S_color(color)) < 0)
+        rc = S_bad_usage("--color takes auto, always or never, not %s", color);
+    o.paths = paths;
+    if (rc == 0)
+        rc = galley_run_cmd(&o);
+    free(paths);
+    return rc;
+}
+
+/* `galley promote`: targets are FILE or FILE:LINE. */
+static int S_promote(int argc, char **argv)
+{
+    char cwd[4096];
+    for (int i = 0; i < argc; i++)
+        if (argv[i][0] == '-' && argv[i][1])
+            return S_bad_usage("unknown option: %s", argv[i]);
+    if (!getcwd(cwd, sizeof cwd))
+        return 2;
+    galley_config conf;
+    if (galley_config_load(&conf, cwd) != 0) {
+        galley_config_fini(&conf);
+        return 2;
+    }
+    int rc = galley_promote_cmd(conf.root, argv, (size_t)argc);
+    galley_config_fini(&conf);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    int rc;
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+        !strcmp(argv[1], "help")) {
+        fputs(S_usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("galley %s\n", GALLEY_VERSION);
+        return 0;
+    }
+    git_libgit2_init();
+    if (!strcmp(argv[1], "run"))
+        rc = S_run(argc - 2, argv + 2);
+    else if (!strcmp(argv[1], "promote"))
+        rc = S_promote(argc - 2, argv + 2);
+    else
+        rc = S_bad_usage("unknown command: %s", argv[1]);
+    git_libgit2_shutdown();
+    return rc;
+}

@@ -1,0 +1,93 @@
+/* report.c: the human report of a run. Headers have the FILE:LINE: form
+ * that compilers use, so editors and compilation modes jump to them. */
+#define _GNU_SOURCE
+#include "report.h"
+
+#include <string.h>
+
+#include "diff.h"
+
+#define S_BOLD "\033[1m"
+#define S_RED "\033[31m"
+#define S_GREEN "\033[32m"
+#define S_RESET "\033[0m"
+
+/* Prints text indented by two spaces, ending with a newline. */
+static void S_indented(FILE *out, const char *text, size_t len)
+{
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        fprintf(out, "  %.*s\n", (int)n, p);
+        p += n + (nl != NULL);
+    }
+}
+
+/* Prints the diff of a failure. Texts that both lack a final newline get
+ * one, so the diff shows no "No newline" noise for normalized text. */
+static void S_failure_diff(FILE *out, const galley_failure *f, int color)
+{
+    int add = (f->expected_len == 0 || f->expected[f->expected_len - 1] != '\n') &&
+              (f->actual_len == 0 || f->actual[f->actual_len - 1] != '\n');
+    galley_buf e, a;
+    galley_buf_init(&e);
+    galley_buf_init(&a);
+    galley_buf_add(&e, f->expected, f->expected_len);
+    galley_buf_add(&a, f->actual, f->actual_len);
+    if (add) {
+        if (e.len)
+            galley_buf_putc(&e, '\n');
+        if (a.len)
+            galley_buf_putc(&a, '\n');
+    }
+    galley_diff_print(out, e.ptr, e.len, a.ptr, a.len, color);
+    galley_buf_fini(&e);
+    galley_buf_fini(&a);
+}
+
+void galley_report_verdict(FILE *out, const galley_verdict *v,
+                           const galley_report_opts *o)
+{
+    if (v->n_fails == 0) {
+        if (o->verbosity > 0)
+            fprintf(out, "%s:%d: %s: %sok%s (%ld ms)\n", v->file, v->line,
+                    v->name, o->color ? S_GREEN : "", o->color ? S_RESET : "",
+                    v->ms);
+        return;
+    }
+    for (size_t i = 0; i < v->n_fails; i++) {
+        const galley_failure *f = &v->fails[i];
+        fprintf(out, "%s%s:%d: %s: %s%s%s%s\n", o->color ? S_BOLD : "",
+                f->file, f->line, v->name, o->color ? S_RED : "", f->what,
+                o->color ? S_RESET : "", "");
+        if (f->expected && o->verbosity >= 0)
+            S_failure_diff(out, f, o->color);
+    }
+    if (v->err_len > 0 && o->verbosity >= 0) {
+        fprintf(out, "stderr of %s:\n", v->name);
+        S_indented(out, v->err, v->err_len);
+    }
+    if (o->verbosity >= 0)
+        fputc('\n', out);
+}
+
+void galley_report_compile_error(FILE *out, const char *file, const char *log,
+                                 const galley_report_opts *o)
+{
+    fprintf(out, "%s%s: %scompile error%s\n", o->color ? S_BOLD : "", file,
+            o->color ? S_RED : "", o->color ? S_RESET : "");
+    if (log && *log)
+        fputs(log, out);
+    if (log && *log && log[strlen(log) - 1] != '\n')
+        fputc('\n', out);
+    fputc('\n', out);
+}
+
+void galley_report_summary(FILE *out, size_t passed, size_t failed,
+                           const galley_report_opts *o)
+{
+    const char *c = !o->color ? "" : failed ? S_RED : S_GREEN;
+    fprintf(out, "%s%zu passed, %zu failed%s\n", c, passed, failed,
+            o->color ? S_RESET : "");
+}

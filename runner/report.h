@@ -1,0 +1,25 @@
+/* report.h: prints verdicts for people: a FILE:LINE: TEST: what header per
+ * failure, the diff under it, the test's stderr, and the summary line. */
+#ifndef GALLEY_REPORT_H
+#define GALLEY_REPORT_H
+
+#include <stdio.h>
+
+#include "compare.h"
+
+typedef struct galley_report_opts {
+    int color;      /* 1: ANSI colors */
+    int verbosity;  /* -1 quiet (headers only), 0 normal, 1 verbose */
+} galley_report_opts;
+
+/* Prints the failures of v (and, when verbose, a line for a pass). */
+void galley_report_verdict(FILE *out, const galley_verdict *v,
+                           const galley_report_opts *o);
+/* Prints a compile failure of file with the compiler's diagnostics. */
+void galley_report_compile_error(FILE *out, const char *file, const char *log,
+                                 const galley_report_opts *o);
+/* Prints "N passed, N failed" on a line of its own. */
+void galley_report_summary(FILE *out, size_t passed, size_t failed,
+                           const galley_report_opts *o);
+
+#endif

@@ -1,0 +1,223 @@
+/* results.c: parses the results file of a test program (format in
+ * results.h). Payloads are length-counted, so any output bytes pass
+ * through; a truncated file (the program died) keeps what was complete. */
+#define _GNU_SOURCE
+#include "results.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+typedef struct S_reader {
+    const char *p, *end;
+    int lineno;
+} S_reader;
+
+/* Returns the next header line (heap, no newline), or NULL at the end. */
+static char *S_line(S_reader *r)
+{
+    if (r->p >= r->end)
+        return NULL;
+    const char *nl = memchr(r->p, '\n', (size_t)(r->end - r->p));
+    if (!nl)
+        return NULL;
+    char *s = galley__xstrndup(r->p, (size_t)(nl - r->p));
+    r->p = nl + 1;
+    r->lineno++;
+    return s;
+}
+
+/* Reads a payload of len bytes and its closing newline into *out. */
+static int S_payload(S_reader *r, long len, char **out, size_t *out_len)
+{
+    if (len < 0 || (size_t)(r->end - r->p) < (size_t)len + 1 ||
+        r->p[len] != '\n')
+        return -1;
+    *out = galley__xstrndup(r->p, (size_t)len);
+    *out_len = (size_t)len;
+    r->p += len + 1;
+    return 0;
+}
+
+/* Returns the rest of s after n space-separated fields, or NULL. */
+static const char *S_after_fields(const char *s, int n)
+{
+    for (int i = 0; i < n; i++) {
+        s = strchr(s, ' ');
+        if (!s)
+            return NULL;
+        s++;
+    }
+    return s;
+}
+
+static galley_result *S_current(galley_results *rs)
+{
+    return rs->n_tests ? &rs->tests[rs->n_tests - 1] : NULL;
+}
+
+static int S_test(galley_results *rs, const char *line)
+{
+    char name[256];
+    int tline;
+    const char *file = S_after_fields(line, 3);
+    if (!file || sscanf(line, "test %255s %d", name, &tline) != 2)
+        return -1;
+    rs->tests = galley__xrealloc(rs->tests,
+                                 (rs->n_tests + 1) * sizeof *rs->tests);
+    galley_result *t = &rs->tests[rs->n_tests++];
+    memset(t, 0, sizeof *t);
+    t->name = galley__xstrdup(name);
+    t->line = tline;
+    t->file = galley__xstrdup(file);
+    return 0;
+}
+
+static int S_hit(galley_result *t, S_reader *r, const char *line)
+{
+    int hline, exact;
+    long len;
+    const char *file = S_after_fields(line, 4);
+    if (!t || !file || sscanf(line, "hit %d %d %ld", &hline, &exact, &len) != 3)
+        return -1;
+    t->hits = galley__xrealloc(t->hits, (t->n_hits + 1) * sizeof *t->hits);
+    galley_hit *h = &t->hits[t->n_hits];
+    memset(h, 0, sizeof *h);
+    if (S_payload(r, len, &h->out, &h->out_len) != 0)
+        return -1;
+    h->file = galley__xstrdup(file);
+    h->line = hline;
+    h->exact = exact;
+    t->n_hits++;
+    return 0;
+}
+
+static int S_vary(galley_result *t, S_reader *r, const char *line)
+{
+    int hline;
+    long len;
+    const char *file = S_after_fields(line, 3);
+    if (!t || !file || sscanf(line, "vary %d %ld", &hline, &len) != 2)
+        return -1;
+    char *out;
+    size_t out_len;
+    if (S_payload(r, len, &out, &out_len) != 0)
+        return -1;
+    for (size_t i = 0; i < t->n_hits; i++) {
+        galley_hit *h = &t->hits[i];
+        if (h->line == hline && strcmp(h->file, file) == 0 && !h->varies) {
+            h->varies = 1;
+            h->vary_out = out;
+            h->vary_len = out_len;
+            return 0;
+        }
+    }
+    free(out);
+    return -1;
+}
+
+static int S_misuse(galley_result *t, const char *line)
+{
+    int mline;
+    const char *file = S_after_fields(line, 2);
+    if (!t || !file || sscanf(line, "misuse %d", &mline) != 1)
+        return -1;
+    size_t n = t->n_misuses + 1;
+    t->misuse_files = galley__xrealloc(t->misuse_files, n * sizeof(char *));
+    t->misuse_lines = galley__xrealloc(t->misuse_lines, n * sizeof(int));
+    t->misuse_files[n - 1] = galley__xstrdup(file);
+    t->misuse_lines[n - 1] = mline;
+    t->n_misuses = n;
+    return 0;
+}
+
+static int S_end(galley_result *t, const char *line)
+{
+    char status[32];
+    if (!t || sscanf(line, "end %31s %d %ld", status, &t->end_value, &t->ms) != 3)
+        return -1;
+    if (!strcmp(status, "ok"))
+        t->end = GALLEY_END_OK;
+    else if (!strcmp(status, "exit"))
+        t->end = GALLEY_END_EXIT;
+    else if (!strcmp(status, "signal"))
+        t->end = GALLEY_END_SIGNAL;
+    else if (!strcmp(status, "timeout"))
+        t->end = GALLEY_END_TIMEOUT;
+    else
+        return -1;
+    return 0;
+}
+
+/* Dispatches one header line. Returns 0 or -1 when malformed. */
+static int S_record(galley_results *rs, S_reader *r, const char *line)
+{
+    galley_result *t = S_current(rs);
+    long n;
+    if (!strncmp(line, "test ", 5))
+        return S_test(rs, line);
+    if (!strncmp(line, "hit ", 4))
+        return S_hit(t, r, line);
+    if (!strncmp(line, "vary ", 5))
+        return S_vary(t, r, line);
+    if (!strncmp(line, "misuse ", 7))
+        return S_misuse(t, line);
+    if (!strncmp(line, "end ", 4))
+        return S_end(t, line);
+    if (t && sscanf(line, "trailing %ld", &n) == 1)
+        return S_payload(r, n, &t->trailing, &t->trailing_len);
+    if (t && sscanf(line, "stderr %ld", &n) == 1)
+        return S_payload(r, n, &t->err, &t->err_len);
+    if (t && sscanf(line, "truncated %ld", &t->truncated) == 1)
+        return 0;
+    return -1;
+}
+
+int galley_results_parse(galley_results *rs, const char *data, size_t len,
+                         char **err)
+{
+    S_reader r = {data, data + len, 0};
+    memset(rs, 0, sizeof *rs);
+    char *line = S_line(&r);
+    int rc = 0;
+    if (!line || strcmp(line, "galley-results 1") != 0) {
+        *err = galley__xstrdup("not a galley results file (version 1)");
+        rc = -1;
+    }
+    while (rc == 0 && (free(line), line = S_line(&r)) != NULL) {
+        if (S_record(rs, &r, line) != 0) {
+            *err = galley__xasprintf("malformed record on line %d: %.60s",
+                                     r.lineno, line);
+            rc = -1;
+        }
+    }
+    free(line);
+    return rc;
+}
+
+static void S_result_fini(galley_result *t)
+{
+    for (size_t i = 0; i < t->n_hits; i++) {
+        free(t->hits[i].file);
+        free(t->hits[i].out);
+        free(t->hits[i].vary_out);
+    }
+    for (size_t i = 0; i < t->n_misuses; i++)
+        free(t->misuse_files[i]);
+    free(t->misuse_files);
+    free(t->misuse_lines);
+    free(t->hits);
+    free(t->name);
+    free(t->file);
+    free(t->trailing);
+    free(t->err);
+}
+
+void galley_results_fini(galley_results *rs)
+{
+    for (size_t i = 0; i < rs->n_tests; i++)
+        S_result_fini(&rs->tests[i]);
+    free(rs->tests);
+    memset(rs, 0, sizeof *rs);
+}

@@ -1,0 +1,476 @@
+/* run.c: the `galley run` pipeline. Sources are read and scanned before the
+ * build, so the text the run judged is the text that was compiled; the
+ * verdicts then leave state and .corrected files for promote. */
+#define _GNU_SOURCE
+#include "run.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <errno.h>
+#include <git2.h>
+#include <limits.h>
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../promote/promote.h"
+#include "../promote/state.h"
+#include "build.h"
+#include "compare.h"
+#include "config.h"
+#include "discover.h"
+#include "exec.h"
+#include "report.h"
+#include "results.h"
+
+/* Everything one run holds; freed by S_ctx_fini. */
+typedef struct S_ctx {
+    const galley_run_opts *o;
+    galley_config conf;
+    galley_runtime rt;
+    galley_sources sources;
+    galley_srcfiles files;
+    galley_srcfile **tests;   /* one per source, in files */
+    char ***selected;         /* per source: names of selected tests */
+    size_t *n_selected;
+    int *skip;                /* per source: 1 if no test was selected */
+    galley_build build;
+    galley_job *jobs;
+    size_t n_jobs;
+    size_t *job_src;          /* source index of each job */
+    galley_verdict *verdicts;
+    size_t n_verdicts;
+    size_t compile_failed;
+    galley_report_opts ro;
+} S_ctx;
+
+/* ---- selection ---- */
+
+/* Compiles the filter. Returns NULL with no filter, or on error (printed;
+ * *bad set). */
+static pcre2_code *S_compile_filter(const char *re, int *bad)
+{
+    if (!re)
+        return NULL;
+    int code;
+    PCRE2_SIZE off;
+    pcre2_code *c = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
+                                  PCRE2_UTF, &code, &off, NULL);
+    if (!c) {
+        PCRE2_UCHAR msg[256];
+        pcre2_get_error_message(code, msg, sizeof msg);
+        galley__error_at(NULL, 0, "--filter: %s at offset %zu", (char *)msg,
+                         (size_t)off);
+        *bad = 1;
+    }
+    return c;
+}
+
+static int S_matches(pcre2_code *re, const char *s)
+{
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
+    int rc = pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL);
+    pcre2_match_data_free(md);
+    return rc >= 0;
+}
+
+/* Selects the tests of source i that the filter matches. */
+static void S_select(S_ctx *c, size_t i, pcre2_code *re)
+{
+    galley_srcfile *f = c->tests[i];
+    c->selected[i] = galley__xcalloc(f->scan.n_tests + 1, sizeof(char *));
+    for (size_t k = 0; k < f->scan.n_tests; k++) {
+        const char *name = f->scan.tests[k].name;
+        char *key = galley__xasprintf("%s:%s", f->display, name);
+        if (!re || S_matches(re, key))
+            c->selected[i][c->n_selected[i]++] = galley__xstrdup(name);
+        free(key);
+    }
+    c->skip[i] = re && c->n_selected[i] == 0;
+}
+
+/* Reads and scans every source and applies the filter. */
+static int S_scan_and_select(S_ctx *c)
+{
+    size_t n = c->sources.n;
+    int bad = 0;
+    pcre2_code *re = S_compile_filter(c->o->filter, &bad);
+    if (bad)
+        return -1;
+    c->tests = galley__xcalloc(n + 1, sizeof *c->tests);
+    c->selected = galley__xcalloc(n + 1, sizeof *c->selected);
+    c->n_selected = galley__xcalloc(n + 1, sizeof *c->n_selected);
+    c->skip = galley__xcalloc(n + 1, sizeof *c->skip);
+    for (size_t i = 0; i < n; i++) {
+        c->tests[i] = galley_srcfile_get(&c->files, c->sources.v[i].path);
+        S_select(c, i, re);
+    }
+    pcre2_code_free(re);
+    return 0;
+}
+
+static int S_list(S_ctx *c)
+{
+    for (size_t i = 0; i < c->sources.n; i++) {
+        galley_srcfile *f = c->tests[i];
+        for (size_t k = 0; k < f->scan.n_tests; k++)
+            for (size_t s = 0; s < c->n_selected[i]; s++)
+                if (!strcmp(c->selected[i][s], f->scan.tests[k].name))
+                    printf("%s:%d: %s\n", f->display, f->scan.tests[k].line,
+                           f->scan.tests[k].name);
+    }
+    return 0;
+}
+
+/* ---- building ---- */
+
+/* Fails every selected test of source i (or the file, if it has none). */
+static void S_fail_all(S_ctx *c, size_t i, const char *what)
+{
+    galley_srcfile *f = c->tests[i];
+    if (c->n_selected[i] == 0)
+        galley_verdict_fail(&c->verdicts, &c->n_verdicts, f->display, 1,
+                            "(file)", what);
+    for (size_t s = 0; s < c->n_selected[i]; s++) {
+        int line = 1;
+        for (size_t k = 0; k < f->scan.n_tests; k++)
+            if (!strcmp(f->scan.tests[k].name, c->selected[i][s]))
+                line = f->scan.tests[k].line;
+        galley_verdict_fail(&c->verdicts, &c->n_verdicts, f->display, line,
+                            c->selected[i][s], what);
+    }
+}
+
+/* Reports compile errors and warnings; fails the files that did not build. */
+static void S_report_build(S_ctx *c)
+{
+    galley_build *b = &c->build;
+    if (b->sut_log && *b->sut_log)
+        galley_report_compile_error(stdout, "code under test (galley.conf "
+                                            "sources)", b->sut_log, &c->ro);
+    for (size_t i = 0; i < b->n; i++) {
+        if (c->skip[i])
+            continue;
+        if (!b->progs[i].ok) {
+            if (!b->sut_failed)
+                galley_report_compile_error(stdout, c->tests[i]->display,
+                                            b->progs[i].log, &c->ro);
+            S_fail_all(c, i, "did not compile");
+            c->compile_failed++;
+        } else if (*b->progs[i].log) {
+            fputs(b->progs[i].log, stdout);
+        }
+    }
+}
+
+/* ---- executing ---- */
+
+/* Adds a job running tests [from, to) of source i's selection. */
+static void S_add_job(S_ctx *c, size_t i, size_t from, size_t to, int part)
+{
+    c->jobs = galley__xrealloc(c->jobs, (c->n_jobs + 1) * sizeof *c->jobs);
+    c->job_src = galley__xrealloc(c->job_src,
+                                  (c->n_jobs + 1) * sizeof *c->job_src);
+    galley_job *j = &c->jobs[c->n_jobs];
+    memset(j, 0, sizeof *j);
+    const char *exe = c->build.progs[i].exe;
+    const char *base = strrchr(exe, '/') + 1;
+    j->exe = exe;
+    j->results = galley__xasprintf("_galley/run/%s.%d.res", base, part);
+    j->log = galley__xasprintf("_galley/run/%s.%d.log", base, part);
+    j->timeout_ms = c->conf.timeout_ms;
+    j->output_limit = c->conf.output_limit;
+    j->n_only = to - from;
+    j->only = galley__xcalloc(j->n_only + 1, sizeof(char *));
+    for (size_t k = from; k < to; k++)
+        j->only[k - from] = galley__xstrdup(c->selected[i][k]);
+    c->job_src[c->n_jobs++] = i;
+}
+
+/* Splits the selected tests into jobs: one per file, or several per file
+ * when there are fewer files than parallel slots. */
+static void S_plan_jobs(S_ctx *c)
+{
+    size_t progs = 0;
+    for (size_t i = 0; i < c->sources.n; i++)
+        progs += !c->skip[i] && c->build.progs[i].ok;
+    size_t per = progs ? ((size_t)c->o->jobs + progs - 1) / progs : 1;
+    for (size_t i = 0; i < c->sources.n; i++) {
+        size_t n = c->n_selected[i];
+        if (c->skip[i] || !c->build.progs[i].ok || n == 0)
+            continue;
+        size_t parts = per < n ? per : n;
+        for (size_t p = 0; p < parts; p++)
+            S_add_job(c, i, n * p / parts, n * (p + 1) / parts, (int)p);
+    }
+}
+
+/* Appends the program's own output (its log) to a test's stderr. */
+static void S_program_died(S_ctx *c, size_t j, const char *why)
+{
+    galley_job *job = &c->jobs[j];
+    size_t i = c->job_src[j];
+    char *p = galley__xasprintf("%s/%s", c->conf.root, job->log);
+    galley_buf log;
+    galley_buf_init(&log);
+    galley__read_file(p, &log);
+    free(p);
+    char *what = galley__xasprintf("the test program %s: %s", job->exe, why);
+    for (size_t k = 0; k < job->n_only; k++) {
+        galley_verdict_fail(&c->verdicts, &c->n_verdicts, c->tests[i]->display,
+                            1, job->only[k], what);
+        galley_verdict *v = &c->verdicts[c->n_verdicts - 1];
+        v->err = galley_buf_detach(&log, &v->err_len);
+        galley_buf_init(&log);
+    }
+    free(what);
+    galley_buf_fini(&log);
+}
+
+/* Marks the tests of job j that its results do not mention as not run. */
+static void S_missing_tests(S_ctx *c, size_t j, const galley_results *r)
+{
+    galley_job *job = &c->jobs[j];
+    size_t i = c->job_src[j];
+    for (size_t k = 0; k < job->n_only; k++) {
+        int found = 0;
+        for (size_t t = 0; t < r->n_tests && !found; t++)
+            found = !strcmp(r->tests[t].name, job->only[k]);
+        if (!found)
+            galley_verdict_fail(&c->verdicts, &c->n_verdicts,
+                                c->tests[i]->display, 1, job->only[k],
+                                "not run: the test program did not report "
+                                "this test (is it inside #if?)");
+    }
+}
+
+/* Reads job j's results and judges its tests. */
+static void S_judge_job(S_ctx *c, size_t j)
+{
+    galley_job *job = &c->jobs[j];
+    char *p = galley__xasprintf("%s/%s", c->conf.root, job->results);
+    galley_buf data;
+    galley_buf_init(&data);
+    int rd = galley__read_file(p, &data);
+    free(p);
+    galley_results r;
+    char *err = NULL;
+    if (rd != 0 || job->status < 0 ||
+        (galley_results_parse(&r, data.ptr, data.len, &err) != 0 &&
+         r.n_tests == 0)) {
+        char *why = galley__xasprintf(
+            "%s (exit status %d)", err ? err : "wrote no results",
+            job->status >= 0 && WIFEXITED(job->status)
+                ? WEXITSTATUS(job->status) : -1);
+        S_program_died(c, j, why);
+        free(why);
+        if (rd == 0)
+            galley_results_fini(&r);
+    } else {
+        galley_compare(&c->files, c->tests[c->job_src[j]], &r, &c->verdicts,
+                       &c->n_verdicts);
+        S_missing_tests(c, j, &r);
+        galley_results_fini(&r);
+    }
+    free(err);
+    galley_buf_fini(&data);
+}
+
+static int S_execute(S_ctx *c)
+{
+    S_plan_jobs(c);
+    char *dir = galley__xasprintf("%s/_galley/run", c->conf.root);
+    galley__mkdirs(dir);
+    free(dir);
+    galley_exec(c->jobs, c->n_jobs, c->o->jobs, c->conf.root);
+    for (size_t j = 0; j < c->n_jobs; j++)
+        S_judge_job(c, j);
+    return 0;
+}
+
+/* ---- scan errors ---- */
+
+/* Attaches each scan error of the test files to the test around it. */
+static void S_scan_errors(S_ctx *c)
+{
+    for (size_t i = 0; i < c->sources.n; i++) {
+        galley_srcfile *f = c->tests[i];
+        for (size_t e = 0; e < f->scan.n_errors && !c->skip[i]; e++) {
+            const galley_scan_error *se = &f->scan.errors[e];
+            const char *name = "(file)";
+            for (size_t k = 0; k < f->scan.n_tests; k++)
+                if (f->scan.tests[k].line <= se->line &&
+                    se->line <= f->scan.tests[k].close_line)
+                    name = f->scan.tests[k].name;
+            galley_verdict_fail(&c->verdicts, &c->n_verdicts, f->display,
+                                se->line, name, se->msg);
+            c->verdicts[c->n_verdicts - 1].fails[0].kind = GALLEY_FAIL_ERROR;
+        }
+    }
+}
+
+/* ---- state for promote ---- */
+
+/* Writes (or removes) the state and .corrected copy of one file. */
+static void S_save_state(S_ctx *c, galley_srcfile *f)
+{
+    char *sp = galley_state_path(c->conf.root, f->path, "state", ".state");
+    char *cp = galley_state_path(c->conf.root, f->path, "", ".corrected");
+    if (f->n_edits == 0 || !f->readable) {
+        unlink(sp);
+        unlink(cp);
+    } else {
+        galley_state st = {0};
+        st.source = f->path;
+        st.display = f->display;
+        galley__hash(f->text.ptr, f->text.len, st.hash);
+        st.edits = f->edits;
+        st.n_edits = f->n_edits;
+        galley_buf out;
+        char *err = NULL;
+        galley_buf_init(&out);
+        int rc = galley_state_write(sp, &st);
+        const char *failed = sp;
+        if (rc == 0 && galley_rewrite(&out, f->text.ptr, f->text.len, &f->scan,
+                                      f->edits, f->n_edits, &err) == 0) {
+            *strrchr(cp, '/') = '\0';
+            rc = galley__mkdirs(cp);
+            cp[strlen(cp)] = '/';
+            failed = cp;
+            if (rc == 0)
+                rc = galley__write_file_atomic(cp, out.ptr, out.len, 0644);
+        }
+        if (err)
+            galley__error_at(f->display, 0, "%s", err);
+        else if (rc != 0)
+            galley__error_at(NULL, 0, "cannot write %s: %s", failed,
+                             strerror(-rc));
+        free(err);
+        galley_buf_fini(&out);
+    }
+    free(sp);
+    free(cp);
+}
+
+static void S_save_states(S_ctx *c)
+{
+    for (size_t i = 0; i < c->files.n; i++)
+        S_save_state(c, c->files.v[i]);
+}
+
+/* Promotes the files of this run that have edits. */
+static void S_promote(S_ctx *c)
+{
+    char **targets = galley__xcalloc(c->files.n + 1, sizeof *targets);
+    size_t n = 0;
+    for (size_t i = 0; i < c->files.n; i++)
+        if (c->files.v[i]->n_edits)
+            targets[n++] = c->files.v[i]->path;
+    if (n)
+        galley_promote_cmd(c->conf.root, targets, n);
+    free(targets);
+}
+
+/* ---- the command ---- */
+
+/* Orders verdicts by file, then line, then name. */
+static int S_verdict_cmp(const void *pa, const void *pb)
+{
+    const galley_verdict *a = pa, *b = pb;
+    int c = strcmp(a->file, b->file);
+    if (c)
+        return c;
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    return strcmp(a->name, b->name);
+}
+
+static int S_report(S_ctx *c)
+{
+    size_t passed = 0, failed = 0;
+    qsort(c->verdicts, c->n_verdicts, sizeof *c->verdicts, S_verdict_cmp);
+    for (size_t i = 0; i < c->n_verdicts; i++) {
+        galley_report_verdict(stdout, &c->verdicts[i], &c->ro);
+        if (c->verdicts[i].n_fails)
+            failed++;
+        else
+            passed++;
+    }
+    galley_report_summary(stdout, passed, failed, &c->ro);
+    return failed || c->compile_failed ? 1 : 0;
+}
+
+static void S_ctx_fini(S_ctx *c)
+{
+    for (size_t i = 0; i < c->n_jobs; i++)
+        galley_job_fini(&c->jobs[i]);
+    free(c->jobs);
+    free(c->job_src);
+    for (size_t i = 0; i < c->n_verdicts; i++)
+        galley_verdict_fini(&c->verdicts[i]);
+    free(c->verdicts);
+    for (size_t i = 0; c->selected && i < c->sources.n; i++) {
+        for (size_t k = 0; k < c->n_selected[i]; k++)
+            free(c->selected[i][k]);
+        free(c->selected[i]);
+    }
+    free(c->selected);
+    free(c->n_selected);
+    free(c->skip);
+    free(c->tests);
+    galley_build_fini(&c->build);
+    galley_srcfiles_fini(&c->files);
+    galley_sources_fini(&c->sources);
+    galley_runtime_fini(&c->rt);
+    galley_config_fini(&c->conf);
+}
+
+/* Loads configuration, runtime and sources. Returns 0 or an exit status. */
+static int S_setup(S_ctx *c, const char *cwd)
+{
+    if (galley_config_load(&c->conf, cwd) != 0)
+        return 2;
+    if (galley_discover(&c->sources, &c->conf, c->o->paths, c->o->n_paths,
+                        cwd) != 0)
+        return 2;
+    c->files.root = galley__xstrdup(c->conf.root);
+    c->files.cwd = galley__xstrdup(cwd);
+    if (S_scan_and_select(c) != 0)
+        return 2;
+    if (!c->o->list && galley_runtime_find(&c->rt) != 0)
+        return 2;
+    return 0;
+}
+
+int galley_run_cmd(const galley_run_opts *o)
+{
+    S_ctx c;
+    char cwd[PATH_MAX];
+    memset(&c, 0, sizeof c);
+    c.o = o;
+    c.ro.color = o->color;
+    c.ro.verbosity = o->verbosity;
+    if (!getcwd(cwd, sizeof cwd)) {
+        galley__error_at(NULL, 0, "cannot read the current directory");
+        return 2;
+    }
+    int rc = S_setup(&c, cwd);
+    if (rc == 0 && o->list)
+        rc = S_list(&c);
+    else if (rc == 0) {
+        if (galley_build_run(&c.build, &c.conf, &c.rt, &c.sources, o->jobs))
+            rc = 1;
+        if (rc == 0) {
+            S_report_build(&c);
+            S_execute(&c);
+            S_scan_errors(&c);
+            S_save_states(&c);
+            rc = S_report(&c);
+            if (o->promote)
+                S_promote(&c);
+        }
+    }
+    S_ctx_fini(&c);
+    return rc;
+}

@@ -1,0 +1,23 @@
+/* run.h: `galley run`: discover, build, execute, compare, report, and
+ * leave the state promote needs in _galley/. */
+#ifndef GALLEY_RUN_H
+#define GALLEY_RUN_H
+
+#include <stddef.h>
+
+typedef struct galley_run_opts {
+    char *const *paths;   /* test files or directories; none: the default */
+    size_t n_paths;
+    int jobs;             /* parallel builds and programs */
+    const char *filter;   /* PCRE2 pattern over FILE:TEST, or NULL */
+    int list;             /* list the tests instead of running them */
+    int promote;          /* promote after the run */
+    int verbosity;        /* -1, 0, 1 */
+    int color;            /* 1 for ANSI colors */
+} galley_run_opts;
+
+/* Runs the command and returns its exit status: 0 all passed, 1 some test
+ * failed or did not build, 2 the command or configuration was wrong. */
+int galley_run_cmd(const galley_run_opts *o);
+
+#endif

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# tests/run.sh: galley's whole test suite for one build variant (default or
+# asan): the plain C unit harness, the promote golden files, and galley's own
+# EXPECT tests (tests/self, tests/e2e) run by galley. Ends with the line
+# "N passed, N failed", summed over the three parts.
+set -u
+variant=${1:-default}
+cd "$(dirname "$0")/.." || exit 2
+case $variant in
+    default) bin=build ;;
+    asan) bin=build/asan
+          export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1}
+          export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} ;;
+    *) echo "usage: tests/run.sh [default|asan]" >&2; exit 2 ;;
+esac
+export GALLEY_BIN=$PWD/$bin/galley
+passed=0 failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# Runs one part, adds its "N passed, N failed" to the totals. A part that
+# prints no such line but fails counts as one failure.
+part() {
+    local name=$1; shift
+    echo "== $name ($variant)"
+    "$@" 2>&1 | tee "$log"
+    local rc=${PIPESTATUS[0]}
+    local line
+    line=$(grep -aE '^([a-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+    if [ -n "$line" ]; then
+        local p f
+        p=$(sed -E 's/^([a-z-]+: )?([0-9]+) passed.*/\2/' <<<"$line")
+        f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+        passed=$((passed + p)); failed=$((failed + f))
+        if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then failed=$((failed + 1)); fi
+    elif [ "$rc" -ne 0 ]; then
+        echo "$name: failed with status $rc and no summary"
+        failed=$((failed + 1))
+    fi
+}
+
+part unit "$bin/unit-tests"
+part promote-golden "$bin/promote-golden" tests/promote/cases
+part galley "$bin/galley" run --color=never tests/self tests/e2e
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,29 @@
+/* e2e.h: helpers for galley's end-to-end tests, which are themselves galley
+ * tests: each makes a throwaway project in a temporary directory, runs the
+ * galley under test there and prints what it said, for EXPECT to hold. */
+#ifndef GALLEY_E2E_H
+#define GALLEY_E2E_H
+
+/* Makes a temporary project directory (with an empty galley.conf) and
+ * changes into it. Each test runs in its own process, so the chdir stays
+ * private to the test. Returns the directory (static storage). */
+const char *e2e_project(void);
+/* Writes content to path (parents created), replacing it. */
+void e2e_write(const char *path, const char *content);
+/* Writes len bytes of data to path. */
+void e2e_write_bytes(const char *path, const char *data, unsigned long len);
+/* Runs `galley ARGS` (the binary under test: $GALLEY_BIN) in the current
+ * directory with stdout and stderr merged, prints its output, then
+ * "[exit N]". Returns N. */
+int e2e_galley(const char *args);
+/* Runs a shell command, printing its merged output and "[exit N]" when N
+ * is not 0. Returns N. */
+int e2e_sh(const char *cmd);
+/* Prints the file at path with control characters made visible (\r, \t,
+ * \xNN) and C comment delimiters shown as "(*" and "*)", so a printed test
+ * file can sit in an expectation without escapes. */
+void e2e_cat(const char *path);
+/* Removes the project made by e2e_project. */
+void e2e_done(void);
+
+#endif

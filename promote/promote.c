@@ -1,0 +1,532 @@
+/* promote.c: `galley promote`: reads the run state under _galley/state/,
+ * checks that each source is still the text the run saw, and rewrites its
+ * markers; what is left pending keeps its state and .corrected copy. */
+#define _GNU_SOURCE
+#include "promote.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../runner/scan.h"
+#include "../runner/util.h"
+#include "rewrite.h"
+#include "state.h"
+
+/* One file to promote: its state file and the lines asked for. */
+typedef struct job {
+    char *state_path;
+    int all;            /* every edit, else only those at lines */
+    int *lines;
+    size_t n_lines;
+} job;
+
+typedef struct jobs {
+    job *v;
+    size_t n;
+} jobs;
+
+/* What one file's promotion works on. */
+typedef struct file {
+    const char *root;
+    const char *state_path;
+    galley_state st;
+    char *display;
+    galley_buf src;
+    galley_scan scan;
+    char *sel;          /* sel[i]: edit i is promoted now */
+    size_t n_sel;
+} file;
+
+/* ---- targets ---- */
+
+/* Returns the heap real path of path if it names a regular file, else NULL
+ * (errno set). */
+static char *S_real_file(const char *path)
+{
+    struct stat sb;
+    char *real = realpath(path, NULL);
+    if (real && (stat(real, &sb) != 0 || !S_ISREG(sb.st_mode))) {
+        free(real);
+        errno = EISDIR;
+        return NULL;
+    }
+    return real;
+}
+
+/* Returns 1 if s is one or more decimal digits. */
+static int S_all_digits(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
+}
+
+/* Splits word into a real path and a line (0 when there is none). A name
+ * may hold ':' itself, so FILE:LINE wins only when LINE is digits and FILE
+ * exists. Returns the heap path, or NULL after printing why. */
+static char *S_parse_target(const char *word, long *line)
+{
+    const char *colon = strrchr(word, ':');
+    *line = 0;
+    if (colon && S_all_digits(colon + 1)) {
+        char *prefix = galley__xstrndup(word, (size_t)(colon - word));
+        char *real = S_real_file(prefix);
+        free(prefix);
+        if (real) {
+            errno = 0;
+            *line = strtol(colon + 1, NULL, 10);
+            if (*line >= 1 && *line <= INT_MAX && errno == 0)
+                return real;
+            galley__error_at(word, 0, "no such line");
+            free(real);
+            return NULL;
+        }
+    }
+    char *real = S_real_file(word);
+    if (!real)
+        galley__error_at(word, 0, "%s",
+                         errno == EISDIR   ? "not a file"
+                         : errno == ENOENT ? "no such file"
+                                           : strerror(errno));
+    return real;
+}
+
+/* Adds a target (line 0: the whole file) for state path sp (which js then
+ * owns) to js, merging it with a job for the same file. */
+static void S_add_job(jobs *js, char *sp, long line)
+{
+    job *j = NULL;
+    for (size_t i = 0; i < js->n && !j; i++)
+        if (strcmp(js->v[i].state_path, sp) == 0)
+            j = &js->v[i];
+    if (j) {
+        free(sp);
+    } else {
+        js->v = galley__xrealloc(js->v, (js->n + 1) * sizeof *js->v);
+        j = &js->v[js->n++];
+        memset(j, 0, sizeof *j);
+        j->state_path = sp;
+    }
+    if (line == 0) {
+        j->all = 1;
+        return;
+    }
+    j->lines = galley__xrealloc(j->lines, (j->n_lines + 1) * sizeof *j->lines);
+    j->lines[j->n_lines++] = (int)line;
+}
+
+/* Turns the command-line targets into jobs. Returns 0, or 2 after printing
+ * the problem when a target is not a file with pending output. */
+static int S_jobs_from_targets(const char *root, char *const *targets,
+                               size_t n, jobs *js)
+{
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        long line;
+        char *real = S_parse_target(targets[i], &line);
+        if (!real) {
+            rc = 2;
+            continue;
+        }
+        char *sp = galley_state_path(root, real, "state", ".state");
+        free(real);
+        if (access(sp, F_OK) != 0) {
+            galley__error_at(targets[i], 0, "nothing to promote in this file "
+                             "(the last galley run left no output for it)");
+            free(sp);
+            rc = 2;
+            continue;
+        }
+        S_add_job(js, sp, line);
+    }
+    return rc;
+}
+
+/* ---- every pending file ---- */
+
+/* Adds the paths of the *.state files under dir (recursively) to js. */
+static void S_walk(const char *dir, jobs *js)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    while (d && (de = readdir(d)) != NULL) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        char *p = galley__xasprintf("%s/%s", dir, de->d_name);
+        size_t nl = strlen(de->d_name);
+        struct stat sb;
+        if (lstat(p, &sb) != 0) {
+            free(p);
+        } else if (S_ISDIR(sb.st_mode)) {
+            S_walk(p, js);
+            free(p);
+        } else if (S_ISREG(sb.st_mode) && nl > 6 &&
+                   !strcmp(de->d_name + nl - 6, ".state")) {
+            S_add_job(js, p, 0);
+        } else {
+            free(p);
+        }
+    }
+    if (d)
+        closedir(d);
+}
+
+static int S_job_cmp(const void *a, const void *b)
+{
+    return strcmp(((const job *)a)->state_path, ((const job *)b)->state_path);
+}
+
+/* Fills js with every pending file under root, in path order. */
+static void S_jobs_all(const char *root, jobs *js)
+{
+    char *dir = galley__xasprintf("%s/_galley/state", root);
+    S_walk(dir, js);
+    free(dir);
+    if (js->n)
+        qsort(js->v, js->n, sizeof *js->v, S_job_cmp);
+}
+
+static void S_jobs_fini(jobs *js)
+{
+    for (size_t i = 0; i < js->n; i++) {
+        free(js->v[i].state_path);
+        free(js->v[i].lines);
+    }
+    free(js->v);
+}
+
+/* ---- one file ---- */
+
+/* Returns the heap path to show for source: relative to the cwd when it
+ * lies below it, else as it is. */
+static char *S_display(const char *source)
+{
+    char cwd[PATH_MAX];
+    size_t n;
+    if (getcwd(cwd, sizeof cwd) && (n = strlen(cwd)) > 1 &&
+        strncmp(source, cwd, n) == 0 && source[n] == '/')
+        return galley__xstrdup(source + n + 1);
+    return galley__xstrdup(source);
+}
+
+/* Returns the index of the marker whose lines hold line, or -1. */
+static int S_marker_at(const galley_scan *s, int line)
+{
+    for (size_t i = 0; i < s->n_markers; i++)
+        if (s->markers[i].line <= line && line <= s->markers[i].end_line)
+            return (int)i;
+    return -1;
+}
+
+/* Returns the index of the test whose lines hold line, or -1. */
+static int S_test_at(const galley_scan *s, int line)
+{
+    for (size_t i = 0; i < s->n_tests; i++)
+        if (s->tests[i].line <= line && line <= s->tests[i].close_line)
+            return (int)i;
+    return -1;
+}
+
+/* Selects the edit at line: that of the marker there, else the trailing
+ * output of the test there. Returns 0, or -1 if there is none. */
+static int S_select_line(file *f, int line)
+{
+    const galley_scan *s = &f->scan;
+    int m = S_marker_at(s, line);
+    int t = m < 0 ? S_test_at(s, line) : -1;
+    for (size_t i = 0; i < f->st.n_edits; i++) {
+        const galley_edit *e = &f->st.edits[i];
+        if ((m >= 0 && e->kind == GALLEY_EDIT_MARKER &&
+             galley_scan_find_marker(s, e->line) == m) ||
+            (t >= 0 && e->kind == GALLEY_EDIT_TRAILING &&
+             e->line == s->tests[t].line)) {
+            f->sel[i] = 1;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* Marks the edits job j asks for. Returns 0, or -1 after printing why. */
+static int S_select(file *f, const job *j)
+{
+    int rc = 0;
+    for (size_t i = 0; i < f->st.n_edits; i++)
+        f->sel[i] = (char)j->all;
+    for (size_t k = 0; k < j->n_lines; k++) {
+        if (S_select_line(f, j->lines[k]) != 0) {
+            galley__error_at(f->display, j->lines[k],
+                             "nothing to promote at this line");
+            rc = -1;
+        }
+    }
+    f->n_sel = 0;
+    for (size_t i = 0; i < f->st.n_edits; i++)
+        f->n_sel += (size_t)f->sel[i];
+    return rc;
+}
+
+/* Reads the state and the source and checks they still agree. Returns 0,
+ * or -1 after printing why. */
+static int S_load(file *f)
+{
+    char *err = NULL;
+    char hash[41];
+    if (galley_state_read(f->state_path, &f->st, &err) != 0) {
+        galley__error_at(f->state_path, 0, "%s; run galley run again", err);
+        free(err);
+        return -1;
+    }
+    f->display = S_display(f->st.source);
+    int rc = galley__read_file(f->st.source, &f->src);
+    if (rc != 0) {
+        galley__error_at(f->display, 0, "cannot read: %s; run galley run "
+                         "again", strerror(-rc));
+        return -1;
+    }
+    galley__hash(f->src.ptr ? f->src.ptr : "", f->src.len, hash);
+    if (strcmp(hash, f->st.hash) != 0) {
+        galley__error_at(f->display, 0, "changed since the last galley run; "
+                         "run it again before promoting");
+        return -1;
+    }
+    galley_scan_text(&f->scan, f->src.ptr ? f->src.ptr : "", f->src.len);
+    for (size_t i = 0; i < f->scan.n_errors; i++)
+        galley__error_at(f->display, f->scan.errors[i].line, "%s",
+                         f->scan.errors[i].msg);
+    return f->scan.n_errors ? -1 : 0;
+}
+
+/* Appends to out text[0..len) (scanned into s) with edits applied. Returns
+ * 0, or -1 after printing why. */
+static int S_apply(const file *f, galley_buf *out, const char *text,
+                   size_t len, const galley_scan *s, const galley_edit *edits,
+                   size_t n)
+{
+    char *err = NULL;
+    if (galley_rewrite(out, text, len, s, edits, n, &err) == 0)
+        return 0;
+    galley__error_at(f->display, 0, "%s; run galley run again", err);
+    free(err);
+    return -1;
+}
+
+static long S_count_lines(const char *p, size_t n)
+{
+    long c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += p[i] == '\n';
+    return c;
+}
+
+/* Returns the offset an edit is found at in the scanned source: where its
+ * marker begins, or for trailing output the '{' (as a remaining edit) or
+ * the '}' (as an edit applied) of its test. */
+static size_t S_edit_offset(const galley_scan *s, const galley_edit *e,
+                            int applied)
+{
+    if (e->kind == GALLEY_EDIT_MARKER) {
+        int m = galley_scan_find_marker(s, e->line);
+        return m >= 0 ? s->markers[m].start : 0;
+    }
+    for (size_t i = 0; i < s->n_tests; i++)
+        if (s->tests[i].line == e->line)
+            return applied ? s->tests[i].body_close : s->tests[i].body_open;
+    return 0;
+}
+
+/* Returns the edits not selected, each moved by the lines that the selected
+ * edits above it add (or remove); *n gets their count. The texts are
+ * borrowed from f->st. A selected edit's line change is measured by
+ * rewriting with it alone: files are small, and it keeps rewrite.h lean. */
+static galley_edit *S_rest(const file *f, size_t *n)
+{
+    const galley_state *st = &f->st;
+    long base = S_count_lines(f->src.ptr, f->src.len);
+    long *shift = galley__xcalloc(st->n_edits, sizeof *shift);
+    for (size_t i = 0; i < st->n_edits; i++) {
+        galley_buf one;
+        char *err = NULL;
+        galley_buf_init(&one);
+        if (f->sel[i] && galley_rewrite(&one, f->src.ptr, f->src.len,
+                                        &f->scan, &st->edits[i], 1, &err) == 0)
+            shift[i] = S_count_lines(one.ptr, one.len) - base;
+        free(err);
+        galley_buf_fini(&one);
+    }
+    galley_edit *rest = galley__xcalloc(st->n_edits, sizeof *rest);
+    *n = 0;
+    for (size_t i = 0; i < st->n_edits; i++) {
+        if (f->sel[i])
+            continue;
+        rest[*n] = st->edits[i];
+        size_t at = S_edit_offset(&f->scan, &st->edits[i], 0);
+        for (size_t k = 0; k < st->n_edits; k++)
+            if (f->sel[k] && S_edit_offset(&f->scan, &st->edits[k], 1) < at)
+                rest[*n].line += (int)shift[k];
+        (*n)++;
+    }
+    free(shift);
+    return rest;
+}
+
+/* What stays pending after a partial promotion: the remaining edits (their
+ * texts borrowed from the old state) and the .corrected copy. */
+typedef struct rest {
+    galley_edit *edits;
+    size_t n;
+    galley_buf corrected;
+} rest;
+
+/* Prepares r for new text ntext[0..nlen). Returns 0, or -1 after printing
+ * why. */
+static int S_rest_prepare(const file *f, const char *ntext, size_t nlen,
+                          rest *r)
+{
+    galley_scan ns = {0};
+    r->edits = S_rest(f, &r->n);
+    galley_scan_text(&ns, ntext, nlen);
+    int rc = S_apply(f, &r->corrected, ntext, nlen, &ns, r->edits, r->n);
+    galley_scan_fini(&ns);
+    return rc;
+}
+
+/* Writes the state and .corrected copy of r for new text ntext[0..nlen).
+ * Returns 0, or -1 after printing why. */
+static int S_rest_write(const file *f, const char *ntext, size_t nlen,
+                        const rest *r)
+{
+    galley_state nst = f->st;
+    nst.edits = r->edits;
+    nst.n_edits = r->n;
+    galley__hash(ntext, nlen, nst.hash);
+    char *cp = galley_state_path(f->root, f->st.source, "", ".corrected");
+    int w = galley_state_write(f->state_path, &nst);
+    char *slash = strrchr(cp, '/');
+    *slash = '\0';
+    if (w == 0)
+        w = galley__mkdirs(cp);
+    *slash = '/';
+    if (w == 0)
+        w = galley__write_file_atomic(cp, r->corrected.ptr, r->corrected.len,
+                                      0644);
+    free(cp);
+    if (w == 0)
+        return 0;
+    /* The source is already written: its hash no longer matches the old
+     * state, so a later promote refuses instead of applying stale edits. */
+    galley__error_at(NULL, 0, "cannot write the state of %s: %s",
+                     f->display, strerror(-w));
+    return -1;
+}
+
+/* Removes the state and .corrected copy of a file with nothing left. */
+static void S_forget(const file *f)
+{
+    char *cp = galley_state_path(f->root, f->st.source, "", ".corrected");
+    unlink(f->state_path);
+    unlink(cp);
+    free(cp);
+}
+
+/* Writes the selected edits into the source, then what stays pending.
+ * Everything is computed before the source is written. Returns 0, or -1
+ * after printing why. */
+static int S_write(file *f)
+{
+    galley_edit *sel = galley__xcalloc(f->st.n_edits, sizeof *sel);
+    galley_buf out;
+    rest r = {0};
+    galley_buf_init(&out);
+    galley_buf_init(&r.corrected);
+    size_t n = 0;
+    for (size_t i = 0; i < f->st.n_edits; i++)
+        if (f->sel[i])
+            sel[n++] = f->st.edits[i];
+    int partial = n < f->st.n_edits;
+    int rc = S_apply(f, &out, f->src.ptr, f->src.len, &f->scan, sel, n);
+    if (rc == 0 && partial)
+        rc = S_rest_prepare(f, out.ptr, out.len, &r);
+    if (rc != 0)
+        goto done;
+    int w = galley__write_file_atomic(f->st.source, out.ptr, out.len, -1);
+    if (w != 0) {
+        galley__error_at(f->display, 0, "cannot write: %s", strerror(-w));
+        rc = -1;
+    } else if (partial) {
+        rc = S_rest_write(f, out.ptr, out.len, &r);
+    } else {
+        S_forget(f);
+    }
+done:
+    galley_buf_fini(&r.corrected);
+    free(r.edits);
+    galley_buf_fini(&out);
+    free(sel);
+    return rc;
+}
+
+/* Reports a promoted file on stdout. */
+static void S_report(const file *f)
+{
+    size_t left = f->st.n_edits - f->n_sel;
+    printf("promoted %s (%zu marker%s", f->display, f->n_sel,
+           f->n_sel == 1 ? "" : "s");
+    if (left)
+        printf(", %zu still pending", left);
+    printf(")\n");
+}
+
+/* Promotes the file of job j. Returns 0, or 1 after printing why it was
+ * refused or failed (then the source is unchanged). */
+static int S_promote_file(const char *root, const job *j)
+{
+    file f;
+    memset(&f, 0, sizeof f);
+    f.root = root;
+    f.state_path = j->state_path;
+    galley_buf_init(&f.src);
+    int rc = 1;
+    if (S_load(&f) != 0)
+        goto done;
+    f.sel = galley__xcalloc(f.st.n_edits, 1);
+    if (S_select(&f, j) != 0 || S_write(&f) != 0)
+        goto done;
+    S_report(&f);
+    rc = 0;
+done:
+    free(f.sel);
+    galley_scan_fini(&f.scan);
+    galley_buf_fini(&f.src);
+    free(f.display);
+    galley_state_fini(&f.st);
+    return rc;
+}
+
+/* ---- the command ---- */
+
+int galley_promote_cmd(const char *root, char *const *targets, size_t n)
+{
+    jobs js = {0};
+    int rc = 0;
+    if (n > 0)
+        rc = S_jobs_from_targets(root, targets, n, &js);
+    else
+        S_jobs_all(root, &js);
+    if (rc == 0 && js.n == 0)
+        printf("nothing to promote\n");
+    for (size_t i = 0; rc != 2 && i < js.n; i++)
+        if (S_promote_file(root, &js.v[i]) != 0)
+            rc = 1;
+    fflush(stdout);
+    S_jobs_fini(&js);
+    return rc;
+}

@@ -1,0 +1,261 @@
+/* state.c: the run state file that `galley run` leaves for `galley promote`.
+ * Headers are text lines; every string is a length-counted payload, so any
+ * bytes (paths, raw output) survive, and the reader checks every count. */
+#define _GNU_SOURCE
+#include "state.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The format, version 1:
+ *
+ *   galley-state 1
+ *   source LEN\n<LEN bytes>\n       absolute path of the source
+ *   display LEN\n<LEN bytes>\n      the path as reports show it
+ *   hash HEX\n                      40 hex digits
+ *   edits N\n                       then N edits, each
+ *   marker LINE LEN\n<LEN bytes>\n  or trailing LINE LEN\n<LEN bytes>\n
+ *   end\n
+ */
+#define S_MAGIC "galley-state 1\n"
+
+/* ---- writing ---- */
+
+static void S_put_payload(galley_buf *b, const char *head, const char *p,
+                          size_t n)
+{
+    galley_buf_printf(b, "%s %zu\n", head, n);
+    galley_buf_add(b, p, n);
+    galley_buf_putc(b, '\n');
+}
+
+static void S_serialize(galley_buf *b, const galley_state *st)
+{
+    galley_buf_puts(b, S_MAGIC);
+    S_put_payload(b, "source", st->source, strlen(st->source));
+    const char *d = st->display ? st->display : st->source;
+    S_put_payload(b, "display", d, strlen(d));
+    galley_buf_printf(b, "hash %s\nedits %zu\n", st->hash, st->n_edits);
+    for (size_t i = 0; i < st->n_edits; i++) {
+        const galley_edit *e = &st->edits[i];
+        galley_buf_printf(b, "%s %d %zu\n",
+                          e->kind == GALLEY_EDIT_MARKER ? "marker"
+                                                        : "trailing",
+                          e->line, e->len);
+        galley_buf_add(b, e->text, e->len);
+        galley_buf_putc(b, '\n');
+    }
+    galley_buf_puts(b, "end\n");
+}
+
+int galley_state_write(const char *path, const galley_state *st)
+{
+    galley_buf b;
+    galley_buf_init(&b);
+    S_serialize(&b, st);
+    char *dir = galley__xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    int rc = 0;
+    if (slash && slash != dir) {
+        *slash = '\0';
+        rc = galley__mkdirs(dir);
+    }
+    if (rc == 0)
+        rc = galley__write_file_atomic(path, b.ptr, b.len, 0644);
+    free(dir);
+    galley_buf_fini(&b);
+    return rc;
+}
+
+/* ---- reading ---- */
+
+/* A cursor over the file's bytes; err is set at the first problem. */
+typedef struct reader {
+    const char *p, *end, *start;
+    char *err;
+} reader;
+
+static void S_fail(reader *r, const char *what)
+{
+    if (r->p >= r->end)
+        what = "the file ends too early";
+    if (!r->err)
+        r->err = galley__xasprintf("malformed state file: %s at byte %zu",
+                                   what, (size_t)(r->p - r->start));
+}
+
+/* Consumes the literal word w. Returns 0 or -1. */
+static int S_word(reader *r, const char *w)
+{
+    size_t n = strlen(w);
+    if (r->err || (size_t)(r->end - r->p) < n || memcmp(r->p, w, n) != 0) {
+        S_fail(r, "unexpected text");
+        return -1;
+    }
+    r->p += n;
+    return 0;
+}
+
+/* Consumes a decimal number no greater than max (at most 18 digits, so it
+ * cannot overflow). Returns 0 or -1. */
+static int S_number(reader *r, size_t max, size_t *v)
+{
+    unsigned long long x = 0;
+    size_t digits = 0;
+    while (r->p + digits < r->end && r->p[digits] >= '0' &&
+           r->p[digits] <= '9') {
+        if (++digits > 18)
+            break;
+        x = x * 10 + (unsigned long long)(r->p[digits - 1] - '0');
+    }
+    if (r->err || digits == 0 || digits > 18 || x > max) {
+        S_fail(r, "bad number");
+        return -1;
+    }
+    r->p += digits;
+    *v = (size_t)x;
+    return 0;
+}
+
+/* Consumes n bytes and the newline after them into a heap copy. */
+static char *S_payload(reader *r, size_t n)
+{
+    if (r->err || (size_t)(r->end - r->p) <= n || r->p[n] != '\n') {
+        S_fail(r, (size_t)(r->end - r->p) <= n ? "the file ends too early"
+                                               : "bad payload length");
+        return NULL;
+    }
+    char *s = galley__xstrndup(r->p, n);
+    r->p += n + 1;
+    return s;
+}
+
+/* Reads "HEAD LEN\n<LEN bytes>\n" into a heap string with no NUL inside. */
+static char *S_string(reader *r, const char *head)
+{
+    size_t n = 0;
+    if (S_word(r, head) || S_word(r, " ") ||
+        S_number(r, SIZE_MAX / 2, &n) || S_word(r, "\n"))
+        return NULL;
+    char *s = S_payload(r, n);
+    if (s && strlen(s) != n) {
+        S_fail(r, "NUL byte in a path");
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+static int S_hash(reader *r, char out[41])
+{
+    if (S_word(r, "hash "))
+        return -1;
+    for (int i = 0; i < 40; i++) {
+        char c = r->p < r->end ? r->p[0] : '\0';
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            S_fail(r, "bad hash");
+            return -1;
+        }
+        out[i] = c;
+        r->p++;
+    }
+    out[40] = '\0';
+    return S_word(r, "\n");
+}
+
+/* Reads one edit record into e. */
+static int S_edit(reader *r, galley_edit *e)
+{
+    size_t line = 0, n = 0;
+    if (r->p < r->end && r->p[0] == 'm') {
+        e->kind = GALLEY_EDIT_MARKER;
+        S_word(r, "marker ");
+    } else {
+        e->kind = GALLEY_EDIT_TRAILING;
+        S_word(r, "trailing ");
+    }
+    if (S_number(r, INT_MAX, &line) || line == 0 || S_word(r, " ") ||
+        S_number(r, SIZE_MAX / 2, &n) || S_word(r, "\n")) {
+        S_fail(r, "bad edit");
+        return -1;
+    }
+    e->line = (int)line;
+    e->text = S_payload(r, n);
+    e->len = n;
+    return e->text ? 0 : -1;
+}
+
+static void S_parse(reader *r, galley_state *st)
+{
+    size_t n = 0;
+    if (S_word(r, S_MAGIC))
+        return;
+    st->source = S_string(r, "source");
+    st->display = S_string(r, "display");
+    if (S_hash(r, st->hash) || S_word(r, "edits ") ||
+        /* Each edit takes at least 12 bytes: a bound before allocating. */
+        S_number(r, (size_t)(r->end - r->p) / 12, &n) || S_word(r, "\n"))
+        return;
+    st->edits = galley__xcalloc(n, sizeof *st->edits);
+    for (; st->n_edits < n; st->n_edits++)
+        if (S_edit(r, &st->edits[st->n_edits]) != 0)
+            return;
+    if (S_word(r, "end\n") == 0 && r->p != r->end)
+        S_fail(r, "text after the end");
+}
+
+int galley_state_read(const char *path, galley_state *st, char **err)
+{
+    galley_buf b;
+    galley_buf_init(&b);
+    *err = NULL;
+    int rc = galley__read_file(path, &b);
+    if (rc != 0) {
+        *err = galley__xasprintf("cannot read state file: %s",
+                                 strerror(-rc));
+        return -1;
+    }
+    reader r = {b.ptr ? b.ptr : "", (b.ptr ? b.ptr : "") + b.len,
+                b.ptr ? b.ptr : "", NULL};
+    S_parse(&r, st);
+    galley_buf_fini(&b);
+    if (r.err) {
+        *err = r.err;
+        galley_state_fini(st);
+        return -1;
+    }
+    return 0;
+}
+
+void galley_state_fini(galley_state *st)
+{
+    for (size_t i = 0; i < st->n_edits; i++)
+        free(st->edits[i].text);
+    free(st->edits);
+    free(st->source);
+    free(st->display);
+    memset(st, 0, sizeof *st);
+}
+
+/* ---- paths ---- */
+
+char *galley_state_path(const char *root, const char *source,
+                        const char *dir, const char *suffix)
+{
+    size_t rl = strlen(root);
+    while (rl > 0 && root[rl - 1] == '/')
+        rl--;
+    const char *rel;
+    const char *abs = "";
+    if (strncmp(source, root, rl) == 0 && source[rl] == '/')
+        rel = source + rl + 1;
+    else {
+        rel = source[0] == '/' ? source + 1 : source;
+        abs = "abs/";
+    }
+    return galley__xasprintf("%.*s/_galley/%s%s%s%s%s", (int)rl, root, dir,
+                             dir[0] ? "/" : "", abs, rel, suffix);
+}

@@ -1,0 +1,6 @@
+#include <galley.h>
+#include <stdio.h>
+
+TEST(quiet) {
+    EXPECT();
+}

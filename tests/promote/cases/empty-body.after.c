@@ -1,0 +1,9 @@
+#include <galley.h>
+
+TEST(empty) {
+    EXPECT(/* from setup */);
+}
+
+TEST(braces) {
+    EXPECT(/* also */);
+}

@@ -1,0 +1,8 @@
+#include <galley.h>
+#include <stdio.h>
+
+TEST(prompt) {
+    printf("name:   \nage: ");
+    EXPECT_EXACT(/*name:   
+age: */);
+}

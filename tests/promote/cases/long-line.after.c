@@ -1,0 +1,9 @@
+#include <galley.h>
+#include <stdio.h>
+
+TEST(fits) {
+    EXPECT(/* aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa */);
+    EXPECT(/*
+      bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
+    */);
+}

@@ -1,0 +1,12 @@
+#include <galley.h>
+#include <stdio.h>
+
+TEST(tree) {
+    print_tree(root);
+    EXPECT(/*
+      root
+        left
+
+        right
+    */);
+}

@@ -1,0 +1,14 @@
+#include <galley.h>
+#include <stdio.h>
+
+TEST(tabs) {
+	for (int i = 0; i < 2; i++) {
+		printf("row %d\n", i);
+		EXPECT(/*
+		  row 0
+		  row 1
+		*/);
+	}
+	puts("x\ty");
+	EXPECT(/* x	y */);
+}

@@ -1,0 +1,11 @@
+#include <galley.h>
+#include <stdio.h>
+
+TEST(compact) {
+    puts("left over");
+    EXPECT(/* left over */);
+}
+
+TEST(one_liner) { puts("hi");
+    EXPECT(/* hi */);
+}

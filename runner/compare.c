@@ -56,9 +56,14 @@ void galley_srcfiles_fini(galley_srcfiles *fs)
     free(fs->cwd);
 }
 
+/* Adds a pending promotion to f. A marker reached from several tests (in a
+ * helper) keeps the first output it was given: one marker holds one text. */
 static void S_add_edit(galley_srcfile *f, galley_edit_kind kind, int line,
                        const char *text, size_t len)
 {
+    for (size_t i = 0; i < f->n_edits; i++)
+        if (f->edits[i].kind == kind && f->edits[i].line == line)
+            return;
     f->edits = galley__xrealloc(f->edits, (f->n_edits + 1) * sizeof *f->edits);
     galley_edit *e = &f->edits[f->n_edits++];
     e->kind = kind;

@@ -353,10 +353,17 @@ static void S_save_state(S_ctx *c, galley_srcfile *f)
     free(cp);
 }
 
+/* Saves state for the files this run judged; a test file that --filter
+ * left out keeps the state of its last run. */
 static void S_save_states(S_ctx *c)
 {
-    for (size_t i = 0; i < c->files.n; i++)
-        S_save_state(c, c->files.v[i]);
+    for (size_t i = 0; i < c->files.n; i++) {
+        int skipped = 0;
+        for (size_t k = 0; k < c->sources.n; k++)
+            skipped |= c->skip[k] && c->tests[k] == c->files.v[i];
+        if (!skipped)
+            S_save_state(c, c->files.v[i]);
+    }
 }
 
 /* Promotes the files of this run that have edits. */

@@ -1,0 +1,277 @@
+#!/usr/bin/env bash
+# bench/bench.sh: measures galley on generated suites (a benchmark, not a
+# test). Each figure is the median of $REPS runs (default 5); the whole
+# script takes about two minutes on two cores.
+#
+#   bench/bench.sh                  uses build/galley of this checkout
+#   GALLEY=/path/to/galley REPS=3 bench/bench.sh
+#
+# What it measures, in a temporary directory it removes at the end:
+#   - a suite of 50 files x 20 tests: a cold run (no _galley/), a no-op
+#     rerun, a rerun after editing one file, and `galley promote FILE:LINE`
+#     of one marker made wrong;
+#   - the runner's cost per test: a file of 1000 trivial tests against the
+#     same file with 1 test, both built, run with -j1;
+#   - a test printing about 10 MB whose expectation differs in one line:
+#     the time of a run (built already) that compares, diffs and writes the
+#     corrected file;
+#   - the peak memory (VmHWM) of the galley process itself for the 1000
+#     tests and for the 10 MB output.
+set -eu
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+GALLEY=${GALLEY:-$here/build/galley}
+REPS=${REPS:-5}
+case $GALLEY in /*) ;; *) GALLEY=$PWD/$GALLEY ;; esac
+if [ ! -x "$GALLEY" ]; then
+    echo "bench.sh: no galley at $GALLEY (run ninja, or set GALLEY)" >&2
+    exit 2
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/galley-bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# ---- helpers ----
+
+now_ns() { date +%s%N; }
+
+# Prints the median of the numbers on stdin.
+median() {
+    sort -n | awk '{ v[NR] = $1 }
+        END { if (NR % 2) print v[(NR + 1) / 2];
+              else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# Runs "$@" quietly; prints its wall time in milliseconds. A status other
+# than 0 or 1 (1: some test failed, expected in some steps) stops the
+# benchmark.
+time_ms() {
+    local t0 t1 rc=0
+    t0=$(now_ns)
+    "$@" >"$work/last.out" 2>&1 || rc=$?
+    t1=$(now_ns)
+    if [ "$rc" -gt 1 ]; then
+        echo "bench.sh: '$*' failed with status $rc:" >&2
+        cat "$work/last.out" >&2
+        exit 1
+    fi
+    echo $(((t1 - t0) / 1000000))
+}
+
+# Checks that the last command's summary line is the one expected.
+expect_summary() {
+    if ! tail -n 1 "$work/last.out" | grep -qx "$1"; then
+        echo "bench.sh: expected '$1', got:" >&2
+        tail -n 20 "$work/last.out" >&2
+        exit 1
+    fi
+}
+
+rows=()
+row() { rows+=("$(printf '%-52s %10s' "$1" "$2")"); }
+
+# ---- the peak-memory probe ----
+
+# A preloaded destructor that records the peak resident set (VmHWM) of the
+# galley process when it exits; ninja, the compiler and the test programs
+# inherit the library but write nothing, so the figure is galley's own.
+cat >"$work/hwm.c" <<'EOF'
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+__attribute__((destructor)) static void record_hwm(void)
+{
+    char exe[4096], line[256];
+    const char *out = getenv("BENCH_HWM_FILE");
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (!out || n <= 0)
+        return;
+    exe[n] = '\0';
+    const char *base = strrchr(exe, '/');
+    if (strcmp(base ? base + 1 : exe, "galley") != 0)
+        return;
+    FILE *st = fopen("/proc/self/status", "r"), *o = fopen(out, "w");
+    while (st && o && fgets(line, sizeof line, st))
+        if (strncmp(line, "VmHWM:", 6) == 0)
+            fprintf(o, "%ld\n", strtol(line + 6, NULL, 10));
+    if (st)
+        fclose(st);
+    if (o)
+        fclose(o);
+}
+EOF
+${CC:-cc} -shared -fPIC -O2 -o "$work/hwm.so" "$work/hwm.c"
+
+# Runs galley with args "$@" in the current directory; prints its peak
+# resident set in KiB.
+peak_kib() {
+    rm -f "$work/hwm.txt"
+    BENCH_HWM_FILE="$work/hwm.txt" LD_PRELOAD="$work/hwm.so" \
+        "$GALLEY" "$@" >/dev/null 2>&1 || true
+    cat "$work/hwm.txt" 2>/dev/null || echo "?"
+}
+
+# ---- generating suites ----
+
+# Writes a test file of n tests to path; test t prints three lines and
+# its EXPECT holds them. The file's name is its id in the test names.
+gen_file() {
+    awk -v id="$1" -v n="$2" 'BEGIN {
+        print "#include <galley.h>"
+        print "#include <stdio.h>"
+        print ""
+        for (t = 0; t < n; t++) {
+            x = id * 100 + t
+            printf "TEST(t%d_%d)\n{\n", id, t
+            printf "    int x = %d;\n", x
+            print  "    printf(\"test %d\\n\", x);"
+            print  "    printf(\"square %d\\n\", x * x);"
+            print  "    printf(\"half %.1f\\n\", x / 2.0);"
+            print  "    EXPECT(/*"
+            printf "      test %d\n      square %d\n      half %.1f\n", x, x * x, x / 2
+            print  "    */);"
+            print  "}"
+            print  ""
+        }
+    }'
+}
+
+# The project of 50 files x 20 tests.
+suite=$work/suite
+mkdir -p "$suite/tests"
+: >"$suite/galley.conf"
+for f in $(seq 1 50); do
+    gen_file "$f" 20 >"$suite/tests/f${f}_test.c"
+done
+
+# The files of 1000 and of 1 trivial test, in projects of their own.
+for n in 1 1000; do
+    mkdir -p "$work/many$n/tests"
+    : >"$work/many$n/galley.conf"
+    awk -v n="$n" 'BEGIN {
+        print "#include <galley.h>\n#include <stdio.h>\n"
+        for (t = 0; t < n; t++)
+            printf "TEST(t%d)\n{\n    puts(\"ok\");\n    EXPECT(/* ok */);\n}\n\n", t
+    }' >"$work/many$n/tests/many_test.c"
+done
+
+# The 10 MB output: 400,000 lines of about 26 bytes, the expectation of
+# line 200,000 changed. The expectation lives in the source, as it would.
+big=$work/big
+mkdir -p "$big/tests"
+: >"$big/galley.conf"
+{
+    printf '#include <galley.h>\n#include <stdio.h>\n\nTEST(ten_megabytes)\n{\n'
+    printf '    for (int i = 0; i < 400000; i++)\n'
+    printf '        printf("line %%07d value %%07d\\n", i, i * 7 %% 1000003);\n'
+    printf '    EXPECT(/*\n'
+    awk 'BEGIN { for (i = 0; i < 400000; i++)
+        printf "      line %07d value %07d\n", i, (i == 200000 ? 1 : i * 7 % 1000003) }'
+    printf '    */);\n}\n'
+} >"$big/tests/big_test.c"
+
+# ---- the suite: 50 files x 20 tests ----
+
+cd "$suite"
+cold=()
+for r in $(seq "$REPS"); do
+    rm -rf _galley
+    cold+=("$(time_ms "$GALLEY" run)")
+    expect_summary "1000 passed, 0 failed"
+done
+row "cold run, 50 files x 20 tests (build + run)" \
+    "$(printf '%s\n' "${cold[@]}" | median) ms"
+
+noop=()
+for r in $(seq "$REPS"); do
+    noop+=("$(time_ms "$GALLEY" run)")
+    expect_summary "1000 passed, 0 failed"
+done
+row "no-op rerun, 1000 tests" "$(printf '%s\n' "${noop[@]}" | median) ms"
+
+edit=()
+for r in $(seq "$REPS"); do
+    echo "/* edit $r */" >>tests/f25_test.c
+    edit+=("$(time_ms "$GALLEY" run)")
+    expect_summary "1000 passed, 0 failed"
+done
+row "rerun after editing one file" "$(printf '%s\n' "${edit[@]}" | median) ms"
+
+# The marker of test t30_7 (x = 3007): its "square" line is made wrong.
+line=$(grep -n '^      square 9042049$' tests/f30_test.c | cut -d: -f1)
+prom=()
+for r in $(seq "$REPS"); do
+    sed -i "${line}s/square /square wrong /" tests/f30_test.c
+    time_ms "$GALLEY" run >/dev/null
+    expect_summary "999 passed, 1 failed"
+    prom+=("$(time_ms "$GALLEY" promote "tests/f30_test.c:$line")")
+    grep -q "promoted tests/f30_test.c (1 marker)" "$work/last.out" || {
+        echo "bench.sh: promote did not promote:" >&2
+        cat "$work/last.out" >&2
+        exit 1
+    }
+done
+time_ms "$GALLEY" run >/dev/null
+expect_summary "1000 passed, 0 failed"
+row "galley promote FILE:LINE, one marker" \
+    "$(printf '%s\n' "${prom[@]}" | median) ms"
+
+# ---- the runner's cost per test ----
+
+per=()
+for n in 1 1000; do
+    cd "$work/many$n"
+    time_ms "$GALLEY" run -j1 >/dev/null
+    expect_summary "$n passed, 0 failed"
+done
+t1s=() t1000s=()
+for r in $(seq "$REPS"); do
+    cd "$work/many1"
+    t1s+=("$(time_ms "$GALLEY" run -j1)")
+    cd "$work/many1000"
+    t1000s+=("$(time_ms "$GALLEY" run -j1)")
+done
+t1=$(printf '%s\n' "${t1s[@]}" | median)
+t1000=$(printf '%s\n' "${t1000s[@]}" | median)
+row "no-op rerun, 1 test (-j1)" "$t1 ms"
+row "no-op rerun, 1000 tests in one file (-j1)" "$t1000 ms"
+row "runner cost per test ((1000 - 1 test) / 999)" \
+    "$(awk -v a="$t1000" -v b="$t1" 'BEGIN { printf "%.3f", (a - b) / 999 }') ms"
+cd "$work/many1000"
+peak_1000=$(peak_kib run -j1)
+
+# ---- 10 MB of output, one line different ----
+
+cd "$big"
+time_ms "$GALLEY" run >/dev/null # builds the program: not timed
+expect_summary "0 passed, 1 failed"
+bigt=()
+for r in $(seq "$REPS"); do
+    bigt+=("$(time_ms "$GALLEY" run)")
+    expect_summary "0 passed, 1 failed"
+done
+bytes=$(wc -c <"$work/last.out")
+row "10 MB output, 1 line differs: run (compare+diff)" \
+    "$(printf '%s\n' "${bigt[@]}" | median) ms"
+grep -q '^+line 0200000 ' "$work/last.out" || {
+    echo "bench.sh: the 10 MB diff does not show the changed line" >&2
+    exit 1
+}
+peak_big=$(peak_kib run)
+
+row "peak memory of galley, 1000 tests (-j1)" "$peak_1000 KiB"
+row "peak memory of galley, 10 MB output" "$peak_big KiB"
+
+# ---- the table ----
+
+cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null)
+echo "galley benchmark: $("$GALLEY" --version), median of $REPS runs"
+echo "machine: $(nproc) cores, ${cpu:-unknown CPU}, $(uname -sr)"
+echo "compiler: $(${CC:-cc} --version | head -n 1)"
+echo "(report of the 10 MB run: $bytes bytes)"
+echo
+printf '%-52s %10s\n' "measurement" "median"
+printf '%-52s %10s\n' "-----------" "------"
+printf '%s\n' "${rows[@]}"

@@ -87,14 +87,12 @@ static galley_failure *S_fail(galley_verdict *v, galley_failure_kind kind,
     return f;
 }
 
-/* Gives failure f both sides of its diff (copies). */
-static void S_sides(galley_failure *f, const galley_buf *exp,
-                    const galley_buf *act)
+/* Gives failure f both sides of its diff: the buffers' memory moves into
+ * f and exp and act are left empty (large outputs are not copied). */
+static void S_sides(galley_failure *f, galley_buf *exp, galley_buf *act)
 {
-    f->expected = galley__xstrndup(exp->ptr ? exp->ptr : "", exp->len);
-    f->expected_len = exp->len;
-    f->actual = galley__xstrndup(act->ptr ? act->ptr : "", act->len);
-    f->actual_len = act->len;
+    f->expected = galley_buf_detach(exp, &f->expected_len);
+    f->actual = galley_buf_detach(act, &f->actual_len);
 }
 
 char *galley_signal_name(int sig)
@@ -237,7 +235,7 @@ static int S_stop_marker(const galley_srcfile *src, int ti,
 /* Compares output after the last reached marker with marker k, where the
  * test stopped. Returns 1 if it was judged there. */
 static int S_at_stop(galley_verdict *v, galley_srcfile *src, int k,
-                     const galley_result *t, const galley_buf *act)
+                     const galley_result *t, galley_buf *act)
 {
     const galley_marker *m = &src->scan.markers[k];
     galley_buf exp;
@@ -293,6 +291,10 @@ static void S_ending(galley_verdict *v, const galley_result *t)
                                  "the test", t->end_value);
         break;
     case GALLEY_END_SIGNAL:
+        /* Output past the cap makes the runtime stop the test with
+         * SIGKILL: the cut, reported below, is why it ended, not a crash. */
+        if (t->truncated && t->end_value == SIGKILL)
+            break;
         sig = galley_signal_name(t->end_value);
         what = galley__xasprintf("crashed (%s)", sig);
         free(sig);

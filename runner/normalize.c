@@ -1,6 +1,7 @@
 /* normalize.c: the text normalization of DESIGN.md (blank edges dropped,
  * trailing whitespace stripped, common indentation removed), and the
  * expected text of a marker read back from its comment, escapes decoded. */
+#define _GNU_SOURCE
 #include "normalize.h"
 
 #include <string.h>
@@ -121,10 +122,14 @@ void galley_normalize(galley_buf *out, const char *text, size_t len)
 /* Appends text[0..len) with each CRLF turned into LF. */
 static void S_crlf_to_lf(galley_buf *out, const char *text, size_t len)
 {
+    const char *p = text, *end = text + len, *cr;
     galley_buf_grow(out, len);
-    for (size_t i = 0; i < len; i++)
-        if (!(text[i] == '\r' && i + 1 < len && text[i + 1] == '\n'))
-            galley_buf_putc(out, text[i]);
+    while ((cr = memchr(p, '\r', (size_t)(end - p))) != NULL) {
+        int crlf = cr + 1 < end && cr[1] == '\n';
+        galley_buf_add(out, p, (size_t)(cr - p) + !crlf);
+        p = cr + 1;
+    }
+    galley_buf_add(out, p, (size_t)(end - p));
 }
 
 /* Appends text with its " (esc)" lines decoded. On a bad escape returns -1
@@ -157,21 +162,29 @@ int galley_expected_text(galley_buf *out, const char *body, size_t len,
     galley_buf_init(&lf);
     galley_buf_init(&norm);
     galley_buf_grow(out, 0);
-    S_crlf_to_lf(&lf, body ? body : "", body ? len : 0);
+    if (body && memchr(body, '\r', len))
+        S_crlf_to_lf(&lf, body, len);
+    else
+        lf = (galley_buf){(char *)(body ? body : ""), body ? len : 0, 0};
     S_next_line(lf.ptr, lf.len, &pos, &line0, &n0);
     /* Text on the marker's own line is not indented like the lines below. */
     int inline_first = S_rstrip(line0, n0) > 0;
     if (!exact)
         S_normalize(&norm, lf.ptr, lf.len, inline_first, &first);
     galley_buf *text = exact ? &lf : &norm;
-    rc = S_decode(out, text->ptr, text->len, first,
-                  bad_line ? bad_line : &ignored_line,
-                  msg ? msg : &ignored_msg);
+    if (!memmem(text->ptr, text->len, " (esc)", 6)) {
+        galley_buf_add(out, text->ptr, text->len); /* nothing to decode */
+        rc = 0;
+    } else
+        rc = S_decode(out, text->ptr, text->len, first,
+                      bad_line ? bad_line : &ignored_line,
+                      msg ? msg : &ignored_msg);
     if (rc != 0) {
         out->len = mark;
         out->ptr[mark] = '\0';
     }
-    galley_buf_fini(&lf);
+    if (lf.cap) /* a CRLF copy; otherwise lf borrows body */
+        galley_buf_fini(&lf);
     galley_buf_fini(&norm);
     return rc;
 }

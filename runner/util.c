@@ -103,23 +103,9 @@ void galley_buf_grow(galley_buf *b, size_t extra)
     b->ptr[b->len] = '\0';
 }
 
-void galley_buf_add(galley_buf *b, const void *data, size_t n)
-{
-    galley_buf_grow(b, n);
-    if (n)
-        memcpy(b->ptr + b->len, data, n);
-    b->len += n;
-    b->ptr[b->len] = '\0';
-}
-
 void galley_buf_puts(galley_buf *b, const char *s)
 {
     galley_buf_add(b, s, strlen(s));
-}
-
-void galley_buf_putc(galley_buf *b, char c)
-{
-    galley_buf_add(b, &c, 1);
 }
 
 void galley_buf_printf(galley_buf *b, const char *fmt, ...)

@@ -28,9 +28,26 @@ typedef struct galley_buf {
 void galley_buf_init(galley_buf *b);
 void galley_buf_fini(galley_buf *b);
 void galley_buf_grow(galley_buf *b, size_t extra);
-void galley_buf_add(galley_buf *b, const void *data, size_t n);
 void galley_buf_puts(galley_buf *b, const char *s);
-void galley_buf_putc(galley_buf *b, char c);
+
+/* Appends n bytes of data (inline: the hot path of every text pass). */
+static inline void galley_buf_add(galley_buf *b, const void *data, size_t n)
+{
+    if (b->len + n + 1 > b->cap)
+        galley_buf_grow(b, n);
+    if (n)
+        __builtin_memcpy(b->ptr + b->len, data, n);
+    b->len += n;
+    b->ptr[b->len] = '\0';
+}
+
+static inline void galley_buf_putc(galley_buf *b, char c)
+{
+    if (b->len + 2 > b->cap)
+        galley_buf_grow(b, 1);
+    b->ptr[b->len++] = c;
+    b->ptr[b->len] = '\0';
+}
 void galley_buf_printf(galley_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Hands the buffer's memory to the caller (who frees it) and resets b. */

@@ -1,0 +1,15 @@
+/* alloc.h: allocation inside libgalley. Running out of memory aborts with
+ * a clear message instead of failing somewhere later. */
+#ifndef GALLEY_ALLOC_H
+#define GALLEY_ALLOC_H
+
+#include <stddef.h>
+
+/* Like realloc, but never returns NULL: aborts when memory runs out. The
+ * caller frees the result; p is invalid afterwards. */
+void *galley__rt_xrealloc(void *p, size_t n);
+/* Returns a heap copy of the n bytes at s with a NUL added; the caller
+ * frees it. */
+char *galley__rt_xstrndup(const char *s, size_t n);
+
+#endif

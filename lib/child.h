@@ -1,0 +1,22 @@
+/* child.h: the test process, forked by the supervisor for one test: its
+ * output goes to the capture files and galley_expect writes marks. */
+#ifndef GALLEY_CHILD_H
+#define GALLEY_CHILD_H
+
+#include "capture.h"
+#include "galley.h"
+
+/* Prepares, once in the supervisor before the first fork, what every test
+ * process inherits: crash handlers on an alternate stack, line-buffered
+ * stdout, a fork hook that turns EXPECT off in processes a test forks.
+ * Done once instead of in every child, it saves a dozen system calls per
+ * test. In the supervisor the handlers only flush stdout before dying. */
+void galley__child_setup(void);
+
+/* Runs test t in the freshly forked process: becomes a process group of
+ * its own, sends stdout and stderr to c's files, runs t and exits 0 after
+ * a DONE mark when it returns. Never returns. */
+_Noreturn void galley__child_main(const galley_test *t,
+                                  const galley__capture *c);
+
+#endif

@@ -1,0 +1,44 @@
+/* marks.h: the record galley_expect writes to the marks file at each
+ * marker a test reaches, and the supervisor's reader that turns a finished
+ * test's marks and captured stdout into hit, vary, misuse and trailing
+ * events. */
+#ifndef GALLEY_MARKS_H
+#define GALLEY_MARKS_H
+
+#include <stdint.h>
+
+#include "capture.h"
+#include "sink.h"
+
+enum {
+    GALLEY__MARK_FILE = 1, /* names the file of the records after it: the
+                              name follows, line holds its length */
+    GALLEY__MARK_HIT,      /* a marker was reached; offset: stdout size */
+    GALLEY__MARK_MISUSE,   /* EXPECT was given something, not a comment */
+    GALLEY__MARK_DONE,     /* the test function returned */
+};
+
+/* The longest file name a FILE record carries; longer ones are cut. */
+#define GALLEY__MARK_NAME_MAX 4096
+
+/* One record, 16 bytes. A file is named once and not per hit, so a marker
+ * in a loop costs 16 bytes of marks file per iteration. Both ends are the
+ * same program, so the layout needs no care for byte order. */
+typedef struct galley__mark {
+    int64_t offset;
+    int32_t line;
+    uint8_t kind;
+    uint8_t exact;
+    uint8_t pad[2];
+} galley__mark;
+
+/* Reads the marks of the test t that just ended from c and emits through s
+ * the first hit of each marker, the first later hit whose output differs
+ * (vary), each misused marker once, and the output after the last hit
+ * (trailing, only when not empty). Reads at most cap bytes of stdout; that
+ * and 64 KiB is all the memory it takes, however many hits there were.
+ * Returns whether the test reported that its function returned. */
+int galley__marks_emit(const galley__capture *c, long cap,
+                       const galley_test *t, const galley__sink *s);
+
+#endif

@@ -1,0 +1,101 @@
+/* proto.c: writes the results file for the runner (see proto.h), version 1
+ * of the format in runner/results.h: header lines, each payload counted in
+ * bytes and followed by a newline, so that output is never parsed. */
+#define _GNU_SOURCE
+#include "proto.h"
+
+#include <string.h>
+
+int galley__proto_open(galley__proto *p, const char *path)
+{
+    p->fp = fopen(path, "we");
+    if (!p->fp)
+        return -1;
+    fputs("galley-results 1\n", p->fp);
+    return 0;
+}
+
+int galley__proto_close(galley__proto *p)
+{
+    int bad = ferror(p->fp);
+    int rc = fclose(p->fp);
+    p->fp = NULL;
+    return bad || rc != 0 ? -1 : 0;
+}
+
+/* Writes a file name as the rest of a header line. A newline in it (only a
+ * #line directive could put one there) would break the line: it becomes a
+ * space. */
+static void S_name(FILE *fp, const char *s)
+{
+    for (const char *nl; (nl = strchr(s, '\n')) != NULL; s = nl + 1) {
+        fwrite(s, 1, (size_t)(nl - s), fp);
+        putc(' ', fp);
+    }
+    fputs(s, fp);
+    putc('\n', fp);
+}
+
+/* Writes a payload and the newline that closes it. */
+static void S_payload(FILE *fp, const galley__event *ev)
+{
+    if (ev->len)
+        fwrite(ev->data, 1, ev->len, fp);
+    putc('\n', fp);
+}
+
+static const char *S_end_word(galley__end_kind end)
+{
+    switch (end) {
+    case GALLEY__END_OK:
+        return "ok";
+    case GALLEY__END_EXIT:
+        return "exit";
+    case GALLEY__END_SIGNAL:
+        return "signal";
+    case GALLEY__END_TIMEOUT:
+        return "timeout";
+    }
+    return "?";
+}
+
+void galley__proto_emit_cb(void *ctx, const galley__event *ev)
+{
+    FILE *fp = ((galley__proto *)ctx)->fp;
+    switch (ev->kind) {
+    case GALLEY__EV_TEST:
+        fprintf(fp, "test %s %d ", ev->test->name, ev->test->line);
+        S_name(fp, ev->test->file);
+        break;
+    case GALLEY__EV_HIT:
+        fprintf(fp, "hit %d %d %zu ", ev->line, ev->exact, ev->len);
+        S_name(fp, ev->file);
+        S_payload(fp, ev);
+        break;
+    case GALLEY__EV_VARY:
+        fprintf(fp, "vary %d %zu ", ev->line, ev->len);
+        S_name(fp, ev->file);
+        S_payload(fp, ev);
+        break;
+    case GALLEY__EV_MISUSE:
+        fprintf(fp, "misuse %d ", ev->line);
+        S_name(fp, ev->file);
+        break;
+    case GALLEY__EV_TRAILING:
+        fprintf(fp, "trailing %zu\n", ev->len);
+        S_payload(fp, ev);
+        break;
+    case GALLEY__EV_STDERR:
+        fprintf(fp, "stderr %zu\n", ev->len);
+        S_payload(fp, ev);
+        break;
+    case GALLEY__EV_TRUNCATED:
+        fprintf(fp, "truncated %ld\n", ev->value);
+        break;
+    case GALLEY__EV_END:
+        fprintf(fp, "end %s %ld %ld\n", S_end_word(ev->end), ev->value,
+                ev->ms);
+        fflush(fp);
+        break;
+    }
+}

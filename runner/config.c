@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "discover.h"
 #include "util.h"
 
 void galley_words_add(galley_words *w, const char *s)
@@ -194,7 +195,8 @@ static const char *S_parse_line(galley_config *c, char *line, int *cflags_set)
     return S_apply(c, key, value, cflags_set);
 }
 
-static int S_parse(galley_config *c, char *text)
+/* Parses text; errors name the file as shown, relative to the cwd. */
+static int S_parse(galley_config *c, char *text, const char *shown)
 {
     int rc = 0, lineno = 0, cflags_set = 0;
     char *save = NULL;
@@ -208,7 +210,7 @@ static int S_parse(galley_config *c, char *text)
             break;
         const char *err = S_parse_line(c, p, &cflags_set);
         if (err) {
-            galley__error_at(c->file, lineno, "%s", err);
+            galley__error_at(shown, lineno, "%s", err);
             rc = -1;
         }
     }
@@ -225,19 +227,21 @@ int galley_config_load(galley_config *c, const char *cwd)
     c->root = S_find_root(cwd, &c->file);
     int rc = 0;
     if (c->file) {
+        char *shown = galley_display_path(c->file, cwd);
         galley_buf text;
         galley_buf_init(&text);
         int e = galley__read_file(c->file, &text);
         if (e < 0) {
-            galley__error_at(c->file, 0, "cannot read: %s", strerror(-e));
+            galley__error_at(shown, 0, "cannot read: %s", strerror(-e));
             rc = -1;
         } else if (memchr(text.ptr, '\0', text.len)) {
-            galley__error_at(c->file, 0, "not a text file");
+            galley__error_at(shown, 0, "not a text file");
             rc = -1;
         } else {
-            rc = S_parse(c, text.ptr);
+            rc = S_parse(c, text.ptr, shown);
         }
         galley_buf_fini(&text);
+        free(shown);
     }
     if (c->tests.n == 0)
         galley_words_add(&c->tests, "tests");

@@ -291,7 +291,9 @@ static int S_execute(S_ctx *c)
 
 /* ---- scan errors ---- */
 
-/* Attaches each scan error of the test files to the test around it. */
+/* Attaches each scan error of the test files to the test around it: to
+ * that test's verdict when the run gave it one, so a test counts once in
+ * the summary, else to a verdict of its own. */
 static void S_scan_errors(S_ctx *c)
 {
     for (size_t i = 0; i < c->sources.n; i++) {
@@ -303,9 +305,28 @@ static void S_scan_errors(S_ctx *c)
                 if (f->scan.tests[k].line <= se->line &&
                     se->line <= f->scan.tests[k].close_line)
                     name = f->scan.tests[k].name;
-            galley_verdict_fail(&c->verdicts, &c->n_verdicts, f->display,
-                                se->line, name, se->msg);
-            c->verdicts[c->n_verdicts - 1].fails[0].kind = GALLEY_FAIL_ERROR;
+            galley_verdict *v = NULL;
+            for (size_t k = 0; k < c->n_verdicts && !v; k++)
+                if (!strcmp(c->verdicts[k].file, f->display) &&
+                    !strcmp(c->verdicts[k].name, name))
+                    v = &c->verdicts[k];
+            if (!v) {
+                galley_verdict_fail(&c->verdicts, &c->n_verdicts, f->display,
+                                    se->line, name, se->msg);
+                c->verdicts[c->n_verdicts - 1].fails[0].kind =
+                    GALLEY_FAIL_ERROR;
+                continue;
+            }
+            /* First: the problem in the source likely explains the rest. */
+            v->fails = galley__xrealloc(v->fails,
+                                        (v->n_fails + 1) * sizeof *v->fails);
+            memmove(v->fails + 1, v->fails, v->n_fails++ * sizeof *v->fails);
+            galley_failure *fl = &v->fails[0];
+            memset(fl, 0, sizeof *fl);
+            fl->kind = GALLEY_FAIL_ERROR;
+            fl->file = galley__xstrdup(f->display);
+            fl->line = se->line;
+            fl->what = galley__xstrdup(se->msg);
         }
     }
 }

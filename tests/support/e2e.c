@@ -88,6 +88,20 @@ int e2e_galley(const char *args)
     return rc;
 }
 
+int e2e_galley_filter(const char *args, const char *filter)
+{
+    char *cmd;
+    fflush(stdout);
+    if (asprintf(&cmd, "'%s' %s >.e2e-out 2>&1; rc=$?; (%s) <.e2e-out 2>&1; "
+                 "rm -f .e2e-out; exit $rc", S_galley, args, filter) < 0)
+        S_die("asprintf");
+    int st = system(cmd);
+    free(cmd);
+    int rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    printf("[exit %d]\n", rc);
+    return rc;
+}
+
 int e2e_sh(const char *cmd)
 {
     return S_system(cmd, 0);

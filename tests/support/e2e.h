@@ -16,6 +16,11 @@ void e2e_write_bytes(const char *path, const char *data, unsigned long len);
  * directory with stdout and stderr merged, prints its output, then
  * "[exit N]". Returns N. */
 int e2e_galley(const char *args);
+/* Runs `galley ARGS` as e2e_galley does, but prints only what the shell
+ * command filter (reading galley's merged output on stdin) prints, then
+ * "[exit N]" with galley's own status N, which it returns. For output
+ * that is partly the compiler's, whose wording varies. */
+int e2e_galley_filter(const char *args, const char *filter);
 /* Runs a shell command, printing its merged output and "[exit N]" when N
  * is not 0. Returns N. */
 int e2e_sh(const char *cmd);

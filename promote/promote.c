@@ -205,15 +205,13 @@ static void S_jobs_fini(jobs *js)
 
 /* ---- one file ---- */
 
-/* Returns the heap path to show for source: relative to the cwd when it
- * lies below it, else as it is. */
+/* Returns the heap path to show for source: relative to the cwd, as the
+ * run's reports show it. */
 static char *S_display(const char *source)
 {
     char cwd[PATH_MAX];
-    size_t n;
-    if (getcwd(cwd, sizeof cwd) && (n = strlen(cwd)) > 1 &&
-        strncmp(source, cwd, n) == 0 && source[n] == '/')
-        return galley__xstrdup(source + n + 1);
+    if (getcwd(cwd, sizeof cwd))
+        return galley__relative_path(source, cwd);
     return galley__xstrdup(source);
 }
 
@@ -274,8 +272,9 @@ static int S_select(file *f, const job *j)
     return rc;
 }
 
-/* Reads the state and the source and checks they still agree. Returns 0,
- * or -1 after printing why. */
+/* Reads the state and the source and checks they still agree. Returns 0;
+ * 1 when the source is gone (the state is stale, nothing to do); or -1
+ * after printing why. */
 static int S_load(file *f)
 {
     char *err = NULL;
@@ -287,6 +286,11 @@ static int S_load(file *f)
     }
     f->display = S_display(f->st.source);
     int rc = galley__read_file(f->st.source, &f->src);
+    if (rc == -ENOENT) {
+        printf("%s: no longer exists; dropped its pending promotion\n",
+               f->display);
+        return 1;
+    }
     if (rc != 0) {
         galley__error_at(f->display, 0, "cannot read: %s; run galley run "
                          "again", strerror(-rc));
@@ -416,8 +420,8 @@ static int S_rest_write(const file *f, const char *ntext, size_t nlen,
         w = galley__mkdirs(cp);
     *slash = '/';
     if (w == 0)
-        w = galley__write_file_atomic(cp, r->corrected.ptr, r->corrected.len,
-                                      0644);
+        w = galley__write_file_replace(cp, r->corrected.ptr, r->corrected.len,
+                                       0644, 0);
     free(cp);
     if (w == 0)
         return 0;
@@ -494,8 +498,12 @@ static int S_promote_file(const char *root, const job *j)
     f.root = root;
     f.state_path = j->state_path;
     galley_buf_init(&f.src);
-    int rc = 1;
-    if (S_load(&f) != 0)
+    int rc = 1, loaded = S_load(&f);
+    if (loaded == 1) {
+        S_forget(&f);
+        rc = 0;
+    }
+    if (loaded != 0)
         goto done;
     f.sel = galley__xcalloc(f.st.n_edits, 1);
     if (S_select(&f, j) != 0 || S_write(&f) != 0)

@@ -64,7 +64,7 @@ int galley_state_write(const char *path, const galley_state *st)
         rc = galley__mkdirs(dir);
     }
     if (rc == 0)
-        rc = galley__write_file_atomic(path, b.ptr, b.len, 0644);
+        rc = galley__write_file_replace(path, b.ptr, b.len, 0644, 0);
     free(dir);
     galley_buf_fini(&b);
     return rc;

@@ -174,10 +174,10 @@ static void S_write_header(galley_buf *b, const galley_config *c,
     for (size_t i = 0; i < c->cflags.n; i++)
         galley_words_add(&cflags, c->cflags.v[i]);
     S_env_words(&cflags, "CFLAGS");
-    for (size_t i = 0; i < rtflags.n; i++) {
-        galley_words_add(&cflags, rtflags.v[i]);
+    /* A sanitizer build of libgalley needs the sanitizer runtimes at link
+     * time; the user's code is compiled as the user asked. */
+    for (size_t i = 0; i < rtflags.n; i++)
         galley_words_add(&ldflags, rtflags.v[i]);
-    }
     for (size_t i = 0; i < c->ldflags.n; i++)
         galley_words_add(&ldflags, c->ldflags.v[i]);
     S_env_words(&ldflags, "LDFLAGS");
@@ -283,7 +283,7 @@ static int S_write_if_changed(const char *path, const galley_buf *b)
     int same = galley__read_file(path, &old) == 0 && old.len == b->len &&
                memcmp(old.ptr, b->ptr, b->len) == 0;
     galley_buf_fini(&old);
-    return same ? 0 : galley__write_file_atomic(path, b->ptr, b->len, 0644);
+    return same ? 0 : galley__write_file_replace(path, b->ptr, b->len, 0644, 0);
 }
 
 /* ---- running ninja ---- */

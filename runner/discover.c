@@ -15,12 +15,7 @@
 
 char *galley_display_path(const char *p, const char *cwd)
 {
-    size_t n = strlen(cwd);
-    if (strncmp(p, cwd, n) == 0 && p[n] == '/')
-        return galley__xstrdup(p + n + 1);
-    if (strcmp(cwd, "/") == 0 && p[0] == '/')
-        return galley__xstrdup(p + 1);
-    return galley__xstrdup(p);
+    return galley__relative_path(p, cwd);
 }
 
 static void S_add(galley_sources *s, const char *abs, const char *cwd)
@@ -108,7 +103,8 @@ static int S_cmp(const void *a, const void *b)
 /* Sorts by path and drops repeats. */
 static void S_sort_unique(galley_sources *s)
 {
-    qsort(s->v, s->n, sizeof *s->v, S_cmp);
+    if (s->n > 1)
+        qsort(s->v, s->n, sizeof *s->v, S_cmp);
     size_t k = 0;
     for (size_t i = 0; i < s->n; i++) {
         if (k && strcmp(s->v[k - 1].path, s->v[i].path) == 0) {

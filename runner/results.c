@@ -10,7 +10,7 @@
 #include "util.h"
 
 typedef struct S_reader {
-    const char *p, *end;
+    char *p, *end;
     int lineno;
 } S_reader;
 
@@ -19,7 +19,7 @@ static char *S_line(S_reader *r)
 {
     if (r->p >= r->end)
         return NULL;
-    const char *nl = memchr(r->p, '\n', (size_t)(r->end - r->p));
+    char *nl = memchr(r->p, '\n', (size_t)(r->end - r->p));
     if (!nl)
         return NULL;
     char *s = galley__xstrndup(r->p, (size_t)(nl - r->p));
@@ -28,13 +28,15 @@ static char *S_line(S_reader *r)
     return s;
 }
 
-/* Reads a payload of len bytes and its closing newline into *out. */
+/* Points *out at a payload of len bytes in the data, whose closing newline
+ * becomes its NUL: payloads are never copied (outputs can be large). */
 static int S_payload(S_reader *r, long len, char **out, size_t *out_len)
 {
     if (len < 0 || (size_t)(r->end - r->p) < (size_t)len + 1 ||
         r->p[len] != '\n')
         return -1;
-    *out = galley__xstrndup(r->p, (size_t)len);
+    *out = r->p;
+    (*out)[len] = '\0';
     *out_len = (size_t)len;
     r->p += len + 1;
     return 0;
@@ -113,7 +115,6 @@ static int S_vary(galley_result *t, S_reader *r, const char *line)
             return 0;
         }
     }
-    free(out);
     return -1;
 }
 
@@ -174,11 +175,12 @@ static int S_record(galley_results *rs, S_reader *r, const char *line)
     return -1;
 }
 
-int galley_results_parse(galley_results *rs, const char *data, size_t len,
+int galley_results_parse(galley_results *rs, char *data, size_t len,
                          char **err)
 {
     S_reader r = {data, data + len, 0};
     memset(rs, 0, sizeof *rs);
+    rs->data = data;
     char *line = S_line(&r);
     int rc = 0;
     if (!line || strcmp(line, "galley-results 1") != 0) {
@@ -200,8 +202,6 @@ static void S_result_fini(galley_result *t)
 {
     for (size_t i = 0; i < t->n_hits; i++) {
         free(t->hits[i].file);
-        free(t->hits[i].out);
-        free(t->hits[i].vary_out);
     }
     for (size_t i = 0; i < t->n_misuses; i++)
         free(t->misuse_files[i]);
@@ -210,8 +210,6 @@ static void S_result_fini(galley_result *t)
     free(t->hits);
     free(t->name);
     free(t->file);
-    free(t->trailing);
-    free(t->err);
 }
 
 void galley_results_fini(galley_results *rs)
@@ -219,5 +217,6 @@ void galley_results_fini(galley_results *rs)
     for (size_t i = 0; i < rs->n_tests; i++)
         S_result_fini(&rs->tests[i]);
     free(rs->tests);
+    free(rs->data);
     memset(rs, 0, sizeof *rs);
 }

@@ -40,7 +40,7 @@ typedef struct galley_hit {
     char *file;          /* as the program's __FILE__ spelled it */
     int line;
     int exact;
-    char *out;           /* output since the previous marker */
+    char *out;           /* output since the previous marker (in data) */
     size_t out_len;
     int varies;          /* 1 if a later hit saw other output */
     char *vary_out;      /* that other output */
@@ -69,12 +69,16 @@ typedef struct galley_result {
 typedef struct galley_results {
     galley_result *tests;
     size_t n_tests;
+    char *data;          /* the file's bytes: payloads point into them */
 } galley_results;
 
-/* Parses the results in data[0..len). Returns 0, or -1 with *err set to a
- * heap message (the caller frees it) when the data is malformed; what was
- * read before the problem is kept in r. Release r with galley_results_fini. */
-int galley_results_parse(galley_results *r, const char *data, size_t len,
+/* Parses the results in data[0..len), a heap buffer with a NUL after it,
+ * which r takes over: the outputs (hit, vary, trailing, stderr) point into
+ * it, each NUL-terminated. Returns 0, or -1 with *err set to a heap message
+ * (the caller frees it) when the data is malformed; what was read before
+ * the problem is kept in r. Release r with galley_results_fini, also after
+ * an error. */
+int galley_results_parse(galley_results *r, char *data, size_t len,
                          char **err);
 void galley_results_fini(galley_results *r);
 

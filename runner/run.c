@@ -245,34 +245,39 @@ static void S_missing_tests(S_ctx *c, size_t j, const galley_results *r)
     }
 }
 
-/* Reads job j's results and judges its tests. */
+/* Reads job j's results and judges its tests. A program that wrote no
+ * usable results fails all the tests it was given. */
 static void S_judge_job(S_ctx *c, size_t j)
 {
     galley_job *job = &c->jobs[j];
     char *p = galley__xasprintf("%s/%s", c->conf.root, job->results);
     galley_buf data;
     galley_buf_init(&data);
-    int rd = galley__read_file(p, &data);
+    int rd = job->status < 0 ? -1 : galley__read_file(p, &data);
     free(p);
     galley_results r;
     char *err = NULL;
-    if (rd != 0 || job->status < 0 ||
-        (galley_results_parse(&r, data.ptr, data.len, &err) != 0 &&
-         r.n_tests == 0)) {
+    memset(&r, 0, sizeof r);
+    size_t len = data.len;
+    if (rd == 0 && galley_results_parse(&r, galley_buf_detach(&data, NULL),
+                                        len, &err) != 0 &&
+        r.n_tests > 0) {
+        free(err); /* a truncated file: judge what it holds */
+        err = NULL;
+    }
+    if (rd != 0 || r.n_tests == 0) {
         char *why = galley__xasprintf(
             "%s (exit status %d)", err ? err : "wrote no results",
             job->status >= 0 && WIFEXITED(job->status)
                 ? WEXITSTATUS(job->status) : -1);
         S_program_died(c, j, why);
         free(why);
-        if (rd == 0)
-            galley_results_fini(&r);
     } else {
         galley_compare(&c->files, c->tests[c->job_src[j]], &r, &c->verdicts,
                        &c->n_verdicts);
         S_missing_tests(c, j, &r);
-        galley_results_fini(&r);
     }
+    galley_results_fini(&r);
     free(err);
     galley_buf_fini(&data);
 }
@@ -360,7 +365,7 @@ static void S_save_state(S_ctx *c, galley_srcfile *f)
             cp[strlen(cp)] = '/';
             failed = cp;
             if (rc == 0)
-                rc = galley__write_file_atomic(cp, out.ptr, out.len, 0644);
+                rc = galley__write_file_replace(cp, out.ptr, out.len, 0644, 0);
         }
         if (err)
             galley__error_at(f->display, 0, "%s", err);

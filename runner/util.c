@@ -177,6 +177,12 @@ static int S_write_all(int fd, const char *p, size_t n)
 int galley__write_file_atomic(const char *path, const void *data, size_t len,
                               int mode)
 {
+    return galley__write_file_replace(path, data, len, mode, 1);
+}
+
+int galley__write_file_replace(const char *path, const void *data, size_t len,
+                               int mode, int durable)
+{
     struct stat st;
     if (mode < 0)
         mode = stat(path, &st) == 0 ? (int)(st.st_mode & 07777) : 0644;
@@ -190,7 +196,7 @@ int galley__write_file_atomic(const char *path, const void *data, size_t len,
     int rc = S_write_all(fd, data, len);
     if (rc == 0 && fchmod(fd, (mode_t)mode) != 0)
         rc = -errno;
-    if (rc == 0 && fsync(fd) != 0)
+    if (rc == 0 && durable && fsync(fd) != 0)
         rc = -errno;
     if (close(fd) != 0 && rc == 0)
         rc = -errno;
@@ -252,4 +258,29 @@ void galley__hash(const void *data, size_t len, char out[41])
     if (git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB) != 0)
         memset(&oid, 0, sizeof oid);
     git_oid_tostr(out, 41, &oid);
+}
+
+char *galley__relative_path(const char *p, const char *cwd)
+{
+    size_t n = strlen(cwd), common = 0, ups = 0;
+    if (p[0] != '/' || cwd[0] != '/')
+        return galley__xstrdup(p);
+    if (n == 1)
+        return galley__xstrdup(p + 1);
+    if (strncmp(p, cwd, n) == 0 && p[n] == '/')
+        return galley__xstrdup(p + n + 1);
+    /* The last '/' up to which both agree ends their common directory. */
+    for (size_t i = 0; p[i] && p[i] == cwd[i]; i++)
+        if (p[i] == '/')
+            common = i;
+    if (common == 0)
+        return galley__xstrdup(p);
+    for (const char *q = cwd + common; *q; q++)
+        ups += *q == '/';
+    galley_buf b;
+    galley_buf_init(&b);
+    for (size_t i = 0; i < ups; i++)
+        galley_buf_puts(&b, "../");
+    galley_buf_puts(&b, p + common + 1);
+    return galley_buf_detach(&b, NULL);
 }

@@ -62,8 +62,18 @@ int galley__read_file(const char *path, galley_buf *out);
  * file is untouched and no temporary file is left behind. */
 int galley__write_file_atomic(const char *path, const void *data, size_t len,
                               int mode);
+/* The same, with the fsync only when durable: files under _galley/ are
+ * caches that a run rewrites, so they skip it. */
+int galley__write_file_replace(const char *path, const void *data, size_t len,
+                               int mode, int durable);
 /* Creates dir and its parents (like mkdir -p). Returns 0 or -errno. */
 int galley__mkdirs(const char *dir);
+
+/* Returns absolute path p as reports show it (heap): relative to the
+ * absolute directory cwd, with "../" steps when p lies beside it rather
+ * than below, as compilers and editors expect; absolute when the two share
+ * nothing but the root directory. */
+char *galley__relative_path(const char *p, const char *cwd);
 
 /* Prints "FILE:LINE: error: MSG" (LINE omitted when 0, FILE when NULL) to
  * stderr, the form editors jump to. */

@@ -6,7 +6,9 @@
 
 /* Makes a temporary project directory (with an empty galley.conf) and
  * changes into it. Each test runs in its own process, so the chdir stays
- * private to the test. Returns the directory (static storage). */
+ * private to the test. CFLAGS and LDFLAGS are unset, so that the shell's
+ * flags do not change how projects build. Returns the directory (static
+ * storage). */
 const char *e2e_project(void);
 /* Writes content to path (parents created), replacing it. */
 void e2e_write(const char *path, const char *content);
@@ -28,6 +30,9 @@ int e2e_sh(const char *cmd);
  * \xNN) and C comment delimiters shown as "(*" and "*)", so a printed test
  * file can sit in an expectation without escapes. */
 void e2e_cat(const char *path);
+/* Prints lines first to last (1-based, inclusive; last 0: to the end) of
+ * the file at path as e2e_cat does. */
+void e2e_cat_lines(const char *path, int first, int last);
 /* Removes the project made by e2e_project. */
 void e2e_done(void);
 

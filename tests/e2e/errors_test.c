@@ -1,0 +1,165 @@
+/* errors_test.c: end-to-end tests of bad input: markers galley cannot read
+ * (each reported at FILE:LINE, other files still run) and wrong commands,
+ * options and configuration (exit status 2). */
+#include <galley.h>
+#include <stdio.h>
+
+#include "e2e.h"
+
+/* Drops the compiler's diagnostics from galley's output, keeping galley's
+ * own lines: their wording varies from one compiler to the next. */
+#define S_NO_COMPILER \
+    "grep -Ev '^ |: (error|warning|note): |^In file included|: In function'"
+
+/* A test file that passes, to show that other files still run. */
+static void S_good_file(void)
+{
+    e2e_write("tests/good_test.c",
+              "#include <galley.h>\n"
+              "#include <stdio.h>\n"
+              "TEST(good) { printf(\"ok\\n\"); EXPECT(/* ok */); }\n");
+}
+
+TEST(unterminated_comment_in_expect)
+{
+    e2e_project();
+    S_good_file();
+    e2e_write("tests/bad_test.c",
+              "#include <galley.h>\n"
+              "#include <stdio.h>\n"
+              "\n"
+              "TEST(bad) {\n"
+              "    printf(\"x\\n\");\n"
+              "    EXPECT(/* x );\n"
+              "}\n");
+    e2e_galley_filter("run", S_NO_COMPILER);
+    EXPECT(/*
+      tests/bad_test.c: compile error
+
+      tests/bad_test.c:6: (file): unterminated comment: add the closing *\x2f (esc)
+      tests/bad_test.c:1: (file): did not compile
+
+      1 passed, 1 failed
+      [exit 1]
+    */);
+    e2e_galley("promote");
+    EXPECT(/*
+      nothing to promote
+      [exit 0]
+    */);
+    e2e_done();
+}
+
+TEST(expect_given_a_string)
+{
+    e2e_project();
+    S_good_file();
+    e2e_write("tests/bad_test.c",
+              "#include <galley.h>\n"
+              "#include <stdio.h>\n"
+              "\n"
+              "TEST(bad) {\n"
+              "    printf(\"3\\n\");\n"
+              "    EXPECT(\"3\");\n"
+              "}\n");
+    e2e_galley("run");
+    EXPECT(/*
+      tests/bad_test.c:6: bad: EXPECT takes only a /\x2a comment *\x2f with the expected output; move other code out of the marker (esc)
+      tests/bad_test.c:7: bad: trailing output
+      --- expected
+      +++ actual
+      @@ -0,0 +1,1 @@
+      +3
+
+      1 passed, 1 failed
+      [exit 1]
+    */);
+    e2e_done();
+}
+
+TEST(two_markers_on_one_line)
+{
+    e2e_project();
+    S_good_file();
+    e2e_write("tests/bad_test.c",
+              "#include <galley.h>\n"
+              "#include <stdio.h>\n"
+              "\n"
+              "TEST(bad) {\n"
+              "    printf(\"a\\n\"); EXPECT(/* a */); printf(\"b\\n\"); EXPECT(/* b */);\n"
+              "}\n");
+    e2e_galley("run");
+    EXPECT(/*
+      tests/bad_test.c:5: bad: two EXPECT markers on one line; put each on its own line
+
+      1 passed, 1 failed
+      [exit 1]
+    */);
+    e2e_done();
+}
+
+TEST(wrong_commands)
+{
+    e2e_project();
+    S_good_file();
+    e2e_galley("run --frobnicate");
+    e2e_galley("run no/such/dir");
+    e2e_galley("frobnicate");
+    e2e_galley("run --color=sometimes");
+    /* PCRE2's own words may change: only galley's part is kept. */
+    e2e_galley_filter("run --filter '('",
+                      "sed -E 's/(--filter: ).* (at offset)/\\1... \\2/'");
+    e2e_galley("promote --all");
+    e2e_galley("run -j 0");
+    e2e_galley_filter("", "head -n 1");
+    EXPECT(/*
+      galley: unknown option: --frobnicate
+      Try 'galley --help'.
+      [exit 2]
+      galley: error: no/such/dir: No such file or directory
+      [exit 2]
+      galley: unknown command: frobnicate
+      Try 'galley --help'.
+      [exit 2]
+      galley: --color takes auto, always or never, not sometimes
+      Try 'galley --help'.
+      [exit 2]
+      galley: error: --filter: ... at offset 1
+      [exit 2]
+      galley: unknown option: --all
+      Try 'galley --help'.
+      [exit 2]
+      galley: bad number of jobs: 0
+      Try 'galley --help'.
+      [exit 2]
+      usage: galley run [options] [PATH...]
+      [exit 2]
+    */);
+    /* Nothing was built or run. */
+    e2e_sh("test -e _galley && echo _galley exists || echo no _galley");
+    EXPECT(/* no _galley */);
+    e2e_done();
+}
+
+TEST(unknown_key_in_galley_conf)
+{
+    e2e_project();
+    S_good_file();
+    e2e_write("galley.conf",
+              "# a comment\n"
+              "cflags = -O1\n"
+              "colour = always\n");
+    e2e_galley("run");
+    EXPECT(/*
+      galley.conf:3: error: unknown key (known: sources, include, cflags, ldflags, libs, tests, timeout_ms, output_limit)
+      [exit 2]
+    */);
+    e2e_write("galley.conf", "output_limit = lots\nno equals sign\n");
+    e2e_galley("run");
+    EXPECT(/*
+      galley.conf:1: error: output_limit must be a positive size such as 16M
+      galley.conf:2: error: expected `key = value`
+      [exit 2]
+    */);
+    e2e_done();
+}

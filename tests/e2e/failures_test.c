@@ -1,0 +1,268 @@
+/* failures_test.c: end-to-end tests of tests that do not end normally: a
+ * crash, abort(), exit() in the middle, a timeout, output past the cap.
+ * Each fails its own test only; what it printed before is still compared
+ * and promotable, and promotion converges. */
+#include <galley.h>
+#include <stdio.h>
+
+#include "e2e.h"
+
+TEST(crash_after_printing)
+{
+    e2e_project();
+    e2e_write("tests/c_test.c",
+              "#include <galley.h>\n"
+              "#include <stdio.h>\n"
+              "\n"
+              "TEST(before) { printf(\"fine\\n\"); EXPECT(/* fine */); }\n"
+              "\n"
+              "TEST(segv) {\n"
+              "    printf(\"first\\n\");\n"
+              "    EXPECT();\n"
+              "    printf(\"second line\\n\");\n"
+              "    printf(\"no newline before the crash\");\n"
+              "    *(volatile int *)0 = 1;\n"
+              "    EXPECT(/* never reached */);\n"
+              "    printf(\"never printed\\n\");\n"
+              "}\n"
+              "\n"
+              "TEST(after) { printf(\"fine\\n\"); EXPECT(/* fine */); }\n");
+    e2e_galley("run");
+    EXPECT(/*
+      tests/c_test.c:6: segv: crashed (SIGSEGV)
+      tests/c_test.c:8: segv: mismatch
+      --- expected
+      +++ actual
+      @@ -0,0 +1,1 @@
+      +first
+      tests/c_test.c:12: segv: mismatch (output before the test stopped)
+      --- expected
+      +++ actual
+      @@ -1,1 +1,2 @@
+      -never reached
+      +second line
+      +no newline before the crash
+
+      2 passed, 1 failed
+      [exit 1]
+    */);
+    e2e_galley("promote");
+    e2e_cat_lines("tests/c_test.c", 6, 16);
+    EXPECT(/*
+      promoted tests/c_test.c (2 markers)
+      [exit 0]
+      TEST(segv) {
+          printf("first\n");
+          EXPECT((* first *));
+          printf("second line\n");
+          printf("no newline before the crash");
+          *(volatile int *)0 = 1;
+          EXPECT((*
+            second line
+            no newline before the crash
+          *));
+          printf("never printed\n");
+    */);
+    e2e_galley("run");
+    EXPECT(/*
+      tests/c_test.c:6: segv: crashed (SIGSEGV)
+
+      2 passed, 1 failed
+      [exit 1]
+    */);
+    /* Promotion has converged: a second promote changes nothing. */
+    e2e_sh("cp tests/c_test.c before.c");
+    e2e_galley("promote");
+    e2e_galley("run");
+    e2e_sh("cmp before.c tests/c_test.c && echo unchanged");
+    EXPECT(/*
+      nothing to promote
+      [exit 0]
+      tests/c_test.c:6: segv: crashed (SIGSEGV)
+
+      2 passed, 1 failed
+      [exit 1]
+      unchanged
+    */);
+    e2e_done();
+}
+
+TEST(abort_and_exit)
+{
+    e2e_project();
+    e2e_write("tests/a_test.c",
+              "#include <galley.h>\n"
+              "#include <stdio.h>\n"
+              "#include <stdlib.h>\n"
+              "\n"
+              "TEST(aborts) {\n"
+              "    printf(\"about to abort\\n\");\n"
+              "    abort();\n"
+              "}\n"
+              "\n"
+              "TEST(exits) {\n"
+              "    printf(\"about to exit\\n\");\n"
+              "    EXPECT();\n"
+              "    exit(3);\n"
+              "    EXPECT();\n"
+              "}\n"
+              "\n"
+              "TEST(exit_zero) {\n"
+              "    printf(\"exit(0) is not the end of the test\\n\");\n"
+              "    exit(0);\n"
+              "}\n");
+    e2e_galley("run");
+    EXPECT(/*
+      tests/a_test.c:5: aborts: crashed (SIGABRT)
+      tests/a_test.c:8: aborts: trailing output
+      --- expected
+      +++ actual
+      @@ -0,0 +1,1 @@
+      +about to abort
+
+      tests/a_test.c:10: exits: exited with status 3 before the end of the test
+      tests/a_test.c:12: exits: mismatch
+      --- expected
+      +++ actual
+      @@ -0,0 +1,1 @@
+      +about to exit
+
+      tests/a_test.c:17: exit_zero: exited with status 0 before the end of the test
+      tests/a_test.c:20: exit_zero: trailing output
+      --- expected
+      +++ actual
+      @@ -0,0 +1,1 @@
+      +exit(0) is not the end of the test
+
+      0 passed, 3 failed
+      [exit 1]
+    */);
+    e2e_galley("promote");
+    e2e_cat_lines("tests/a_test.c", 5, 0);
+    EXPECT(/*
+      promoted tests/a_test.c (3 markers)
+      [exit 0]
+      TEST(aborts) {
+          printf("about to abort\n");
+          abort();
+          EXPECT((* about to abort *));
+      }
+
+      TEST(exits) {
+          printf("about to exit\n");
+          EXPECT((* about to exit *));
+          exit(3);
+          EXPECT();
+      }
+
+      TEST(exit_zero) {
+          printf("exit(0) is not the end of the test\n");
+          exit(0);
+          EXPECT((* exit(0) is not the end of the test *));
+      }
+    */);
+    e2e_galley("run");
+    EXPECT(/*
+      tests/a_test.c:5: aborts: crashed (SIGABRT)
+
+      tests/a_test.c:11: exits: exited with status 3 before the end of the test
+
+      tests/a_test.c:18: exit_zero: exited with status 0 before the end of the test
+
+      0 passed, 3 failed
+      [exit 1]
+    */);
+    e2e_galley("promote");
+    EXPECT(/*
+      nothing to promote
+      [exit 0]
+    */);
+    e2e_done();
+}
+
+TEST(timeout)
+{
+    e2e_project();
+    e2e_write("tests/t_test.c",
+              "#include <galley.h>\n"
+              "#include <stdio.h>\n"
+              "#include <unistd.h>\n"
+              "\n"
+              "TEST(slow, .timeout_ms = 200) {\n"
+              "    printf(\"started\\n\");\n"
+              "    for (;;)\n"
+              "        pause();\n"
+              "}\n"
+              "\n"
+              "TEST(quick) { printf(\"quick\\n\"); EXPECT(/* quick */); }\n");
+    e2e_galley("run");
+    EXPECT(/*
+      tests/t_test.c:5: slow: timed out after 200 ms
+      tests/t_test.c:9: slow: trailing output
+      --- expected
+      +++ actual
+      @@ -0,0 +1,1 @@
+      +started
+
+      1 passed, 1 failed
+      [exit 1]
+    */);
+    e2e_galley("promote");
+    e2e_cat_lines("tests/t_test.c", 5, 10);
+    EXPECT(/*
+      promoted tests/t_test.c (1 marker)
+      [exit 0]
+      TEST(slow, .timeout_ms = 200) {
+          printf("started\n");
+          for (;;)
+              pause();
+          EXPECT((* started *));
+      }
+    */);
+    e2e_galley("run");
+    EXPECT(/*
+      tests/t_test.c:5: slow: timed out after 200 ms
+
+      1 passed, 1 failed
+      [exit 1]
+    */);
+    e2e_galley("promote");
+    EXPECT(/*
+      nothing to promote
+      [exit 0]
+    */);
+    e2e_done();
+}
+
+TEST(output_limit)
+{
+    e2e_project();
+    e2e_write("galley.conf", "output_limit = 1K\n");
+    e2e_write("tests/big_test.c",
+              "#include <galley.h>\n"
+              "#include <stdio.h>\n"
+              "#include <unistd.h>\n"
+              "\n"
+              "TEST(big) {\n"
+              "    for (int i = 0; i < 100 * 1024 / 8; i++)\n"
+              "        printf(\"%07d\\n\", i);\n"
+              "    usleep(300 * 1000); /* galley stops it here */\n"
+              "    EXPECT();\n"
+              "}\n"
+              "\n"
+              "TEST(small) { printf(\"small\\n\"); EXPECT(/* small */); }\n");
+    e2e_galley("run -q");
+    EXPECT(/*
+      tests/big_test.c:5: big: output cut at 1024 bytes (output_limit)
+      tests/big_test.c:9: big: mismatch (output before the test stopped)
+      1 passed, 1 failed
+      [exit 1]
+    */);
+    /* The diff holds what was kept: no more than the cap. */
+    e2e_galley("run | grep -c '^+[0-9]'");
+    EXPECT(/*
+      128
+      [exit 0]
+    */);
+    e2e_done();
+}

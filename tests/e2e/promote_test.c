@@ -1,0 +1,314 @@
+/* promote_test.c: end-to-end tests of galley promote: output that cannot
+ * sit in a comment as it is, line endings and indentation kept, one marker
+ * at a time, and refusing to promote into a file changed since the run. */
+#include <galley.h>
+#include <stdio.h>
+
+#include "e2e.h"
+
+TEST(escapes_round_trip)
+{
+    e2e_project();
+    e2e_write("tests/esc_test.c",
+              "#include <galley.h>\n"
+              "#include <stdio.h>\n"
+              "\n"
+              "TEST(esc) {\n"
+              "    printf(\"closes */ a comment\\n\");\n"
+              "    printf(\"opens /* one\\n\");\n"
+              "    printf(\"ctrl \\x01 and \\x1b[1mbold\\x1b[0m\\n\");\n"
+              "    printf(\"carriage\\rreturn\\n\");\n"
+              "    printf(\"bad utf-8 \\xff, good \\xc3\\xa9\\n\");\n"
+              "    printf(\"looks escaped (esc)\\n\");\n"
+              "    printf(\"plain\\ttab and back\\\\slash\\n\");\n"
+              "    EXPECT();\n"
+              "}\n");
+    e2e_galley("run -q");
+    EXPECT(/*
+      tests/esc_test.c:12: esc: mismatch
+      0 passed, 1 failed
+      [exit 1]
+    */);
+    e2e_galley("promote");
+    /* The file's escaped lines end in " (esc)", so this expectation holds
+     * them escaped once more: `X (esc) (esc)` is the line `X (esc)`. */
+    e2e_cat("tests/esc_test.c");
+    EXPECT(/*
+      promoted tests/esc_test.c (1 marker)
+      [exit 0]
+      #include <galley.h>
+      #include <stdio.h>
+
+      TEST(esc) {
+          printf("closes *) a comment\n");
+          printf("opens (* one\n");
+          printf("ctrl \x01 and \x1b[1mbold\x1b[0m\n");
+          printf("carriage\rreturn\n");
+          printf("bad utf-8 \xff, good \xc3\xa9\n");
+          printf("looks escaped (esc)\n");
+          printf("plain\ttab and back\\slash\n");
+          EXPECT((*
+            closes *\\x2f a comment (esc) (esc)
+            opens /\\x2a one (esc) (esc)
+            ctrl \\x01 and \\x1b[1mbold\\x1b[0m (esc) (esc)
+            carriage\\rreturn (esc) (esc)
+            bad utf-8 \\xff, good é (esc) (esc)
+            looks escaped (esc) (esc) (esc)
+            plain\ttab and back\slash
+          *));
+      }
+    */);
+    e2e_galley("run");
+    EXPECT(/*
+      1 passed, 0 failed
+      [exit 0]
+    */);
+    e2e_done();
+}
+
+TEST(crlf_source)
+{
+    e2e_project();
+    e2e_write("tests/crlf_test.c",
+              "#include <galley.h>\r\n"
+              "#include <stdio.h>\r\n"
+              "\r\n"
+              "TEST(two_lines) {\r\n"
+              "    printf(\"one\\ntwo\\n\");\r\n"
+              "    EXPECT();\r\n"
+              "    printf(\"inline\\n\");\r\n"
+              "    EXPECT();\r\n"
+              "    printf(\"trailing\\nlines\\n\");\r\n"
+              "}\r\n");
+    e2e_galley("run -q");
+    EXPECT(/*
+      tests/crlf_test.c:6: two_lines: mismatch
+      tests/crlf_test.c:8: two_lines: mismatch
+      tests/crlf_test.c:10: two_lines: trailing output
+      0 passed, 1 failed
+      [exit 1]
+    */);
+    e2e_galley("promote");
+    e2e_cat("tests/crlf_test.c");
+    EXPECT(/*
+      promoted tests/crlf_test.c (3 markers)
+      [exit 0]
+      #include <galley.h>\r
+      #include <stdio.h>\r
+      \r
+      TEST(two_lines) {\r
+          printf("one\ntwo\n");\r
+          EXPECT((*\r
+            one\r
+            two\r
+          *));\r
+          printf("inline\n");\r
+          EXPECT((* inline *));\r
+          printf("trailing\nlines\n");\r
+          EXPECT((*\r
+            trailing\r
+            lines\r
+          *));\r
+      }\r
+    */);
+    e2e_galley("run");
+    EXPECT(/*
+      1 passed, 0 failed
+      [exit 0]
+    */);
+    e2e_done();
+}
+
+TEST(tab_indented_source)
+{
+    e2e_project();
+    e2e_write("tests/tab_test.c",
+              "#include <galley.h>\n"
+              "#include <stdio.h>\n"
+              "\n"
+              "TEST(tabs) {\n"
+              "\tfor (int i = 0; i < 1; i++) {\n"
+              "\t\tprintf(\"a\\n\\tb\\n\");\n"
+              "\t\tEXPECT();\n"
+              "\t}\n"
+              "\tprintf(\"after\\n\");\n"
+              "}\n");
+    e2e_galley("run -q");
+    EXPECT(/*
+      tests/tab_test.c:7: tabs: mismatch
+      tests/tab_test.c:10: tabs: trailing output
+      0 passed, 1 failed
+      [exit 1]
+    */);
+    e2e_galley("promote");
+    e2e_cat("tests/tab_test.c");
+    EXPECT(/*
+      promoted tests/tab_test.c (2 markers)
+      [exit 0]
+      #include <galley.h>
+      #include <stdio.h>
+
+      TEST(tabs) {
+      \tfor (int i = 0; i < 1; i++) {
+      \t\tprintf("a\n\tb\n");
+      \t\tEXPECT((*
+      \t\t  a
+      \t\t  \tb
+      \t\t*));
+      \t}
+      \tprintf("after\n");
+      \tEXPECT((* after *));
+      }
+    */);
+    e2e_galley("run");
+    EXPECT(/*
+      1 passed, 0 failed
+      [exit 0]
+    */);
+    e2e_done();
+}
+
+TEST(promote_one_marker)
+{
+    e2e_project();
+    e2e_write("tests/p_test.c",
+              "#include <galley.h>\n"
+              "#include <stdio.h>\n"
+              "\n"
+              "TEST(three) {\n"
+              "    printf(\"first\\n\");\n"
+              "    EXPECT();\n"
+              "    printf(\"second\\nsecond again\\n\");\n"
+              "    EXPECT();\n"
+              "    printf(\"third\\n\");\n"
+              "    EXPECT();\n"
+              "}\n");
+    e2e_galley("run -q");
+    EXPECT(/*
+      tests/p_test.c:6: three: mismatch
+      tests/p_test.c:8: three: mismatch
+      tests/p_test.c:10: three: mismatch
+      0 passed, 1 failed
+      [exit 1]
+    */);
+    e2e_galley("promote tests/p_test.c:8");
+    e2e_cat("tests/p_test.c");
+    EXPECT(/*
+      promoted tests/p_test.c (1 marker, 2 still pending)
+      [exit 0]
+      #include <galley.h>
+      #include <stdio.h>
+
+      TEST(three) {
+          printf("first\n");
+          EXPECT();
+          printf("second\nsecond again\n");
+          EXPECT((*
+            second
+            second again
+          *));
+          printf("third\n");
+          EXPECT();
+      }
+    */);
+    /* What is left stays pending, its lines moved by the promotion. */
+    e2e_cat("_galley/tests/p_test.c.corrected");
+    EXPECT(/*
+      #include <galley.h>
+      #include <stdio.h>
+
+      TEST(three) {
+          printf("first\n");
+          EXPECT((* first *));
+          printf("second\nsecond again\n");
+          EXPECT((*
+            second
+            second again
+          *));
+          printf("third\n");
+          EXPECT((* third *));
+      }
+    */);
+    e2e_galley("run -q");
+    EXPECT(/*
+      tests/p_test.c:6: three: mismatch
+      tests/p_test.c:13: three: mismatch
+      0 passed, 1 failed
+      [exit 1]
+    */);
+    /* No marker at line 3, nor at a line past the end. */
+    e2e_galley("promote tests/p_test.c:3");
+    e2e_galley("promote tests/p_test.c:99");
+    e2e_galley("promote tests/nonexistent_test.c");
+    EXPECT(/*
+      tests/p_test.c:3: error: nothing to promote at this line
+      [exit 1]
+      tests/p_test.c:99: error: nothing to promote at this line
+      [exit 1]
+      tests/nonexistent_test.c: error: no such file
+      [exit 2]
+    */);
+    e2e_galley("promote tests/p_test.c:13");
+    e2e_galley("run");
+    EXPECT(/*
+      promoted tests/p_test.c (1 marker, 1 still pending)
+      [exit 0]
+      tests/p_test.c:6: three: mismatch
+      --- expected
+      +++ actual
+      @@ -0,0 +1,1 @@
+      +first
+
+      0 passed, 1 failed
+      [exit 1]
+    */);
+    e2e_done();
+}
+
+TEST(stale_state)
+{
+    e2e_project();
+    e2e_write("tests/s_test.c",
+              "#include <galley.h>\n"
+              "#include <stdio.h>\n"
+              "\n"
+              "TEST(s) { printf(\"out\\n\"); EXPECT(); }\n");
+    e2e_galley("run -q");
+    EXPECT(/*
+      tests/s_test.c:4: s: mismatch
+      0 passed, 1 failed
+      [exit 1]
+    */);
+    e2e_sh("echo '// edited after the run' >> tests/s_test.c");
+    e2e_sh("cp tests/s_test.c saved.c");
+    e2e_galley("promote");
+    e2e_sh("cmp saved.c tests/s_test.c && echo unchanged");
+    EXPECT(/*
+      tests/s_test.c: error: changed since the last galley run; run it again before promoting
+      [exit 1]
+      unchanged
+    */);
+    e2e_galley("promote tests/s_test.c");
+    e2e_sh("cmp saved.c tests/s_test.c && echo unchanged");
+    EXPECT(/*
+      tests/s_test.c: error: changed since the last galley run; run it again before promoting
+      [exit 1]
+      unchanged
+    */);
+    e2e_galley("run -q");
+    e2e_galley("promote");
+    e2e_cat("tests/s_test.c");
+    EXPECT(/*
+      tests/s_test.c:4: s: mismatch
+      0 passed, 1 failed
+      [exit 1]
+      promoted tests/s_test.c (1 marker)
+      [exit 0]
+      #include <galley.h>
+      #include <stdio.h>
+
+      TEST(s) { printf("out\n"); EXPECT((* out *)); }
+      // edited after the run
+    */);
+    e2e_done();
+}

@@ -45,6 +45,9 @@ void galley_srcfiles_fini(galley_srcfiles *fs)
         for (size_t k = 0; k < f->n_edits; k++)
             free(f->edits[k].text);
         free(f->edits);
+        for (size_t k = 0; f->shared && k < f->scan.n_markers; k++)
+            free(f->shared[k].test);
+        free(f->shared);
         galley_scan_fini(&f->scan);
         galley_buf_fini(&f->text);
         free(f->path);
@@ -58,6 +61,21 @@ void galley_srcfiles_fini(galley_srcfiles *fs)
 
 /* Adds a pending promotion to f. A marker reached from several tests (in a
  * helper) keeps the first output it was given: one marker holds one text. */
+void galley_srcfile_drop_conflicts(galley_srcfile *f)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < f->n_edits; i++) {
+        int mi = f->edits[i].kind == GALLEY_EDIT_MARKER
+                     ? galley_scan_find_marker(&f->scan, f->edits[i].line)
+                     : -1;
+        if (f->shared && mi >= 0 && f->shared[mi].conflict)
+            free(f->edits[i].text);
+        else
+            f->edits[k++] = f->edits[i];
+    }
+    f->n_edits = k;
+}
+
 static void S_add_edit(galley_srcfile *f, galley_edit_kind kind, int line,
                        const char *text, size_t len)
 {
@@ -139,6 +157,30 @@ static int S_expected(galley_verdict *v, galley_srcfile *f,
     return -1;
 }
 
+/* A marker outside any TEST (in a helper) can be reached by several
+ * tests; one text cannot hold two outputs, so when tests disagree the
+ * marker fails in the later test and is not promoted at all (promoting
+ * either output would only make the other test fail next time). */
+static void S_shared_marker(galley_srcfile *f, int mi, galley_verdict *v,
+                            const galley_buf *act)
+{
+    char hash[41];
+    if (!f->shared)
+        f->shared = galley__xcalloc(f->scan.n_markers, sizeof *f->shared);
+    galley_shared_output *so = &f->shared[mi];
+    galley__hash(act->ptr ? act->ptr : "", act->len, hash);
+    if (!so->test) {
+        so->test = galley__xstrdup(v->name);
+        memcpy(so->hash, hash, sizeof hash);
+    } else if (strcmp(so->hash, hash) != 0 && !so->conflict) {
+        so->conflict = 1;
+        S_fail(v, GALLEY_FAIL_VARYING, f->display, f->scan.markers[mi].line,
+               galley__xasprintf("output differs from what test %s printed "
+                                 "at this shared marker (not promoted)",
+                                 so->test));
+    }
+}
+
 /* Judges one marker hit; marks it reached in reached[] of its file. */
 static void S_hit(galley_srcfiles *fs, galley_verdict *v, const galley_hit *h,
                   galley_srcfile **hit_files, int *hit_marks)
@@ -165,6 +207,8 @@ static void S_hit(galley_srcfiles *fs, galley_verdict *v, const galley_hit *h,
     galley_buf_init(&act);
     if (S_expected(v, f, m, &exp) == 0) {
         S_actual(&act, h->out, h->out_len, exact);
+        if (m->test < 0)
+            S_shared_marker(f, mi, v, &act);
         if (!S_same(&exp, &act)) {
             S_sides(S_fail(v, GALLEY_FAIL_MISMATCH, f->display, m->line,
                            galley__xstrdup("mismatch")),

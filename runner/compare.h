@@ -10,6 +10,13 @@
 #include "scan.h"
 #include "util.h"
 
+/* What tests printed at a marker outside any TEST (in a helper). */
+typedef struct galley_shared_output {
+    char *test;          /* the first test that reached it, or NULL */
+    char hash[41];       /* of its normalized output */
+    int conflict;        /* a later test printed something else */
+} galley_shared_output;
+
 /* A source file taking part in a run: a test file, or a file holding
  * markers that a test reached (a helper header). */
 typedef struct galley_srcfile {
@@ -20,6 +27,7 @@ typedef struct galley_srcfile {
     galley_scan scan;
     galley_edit *edits;  /* pending promotions, texts owned */
     size_t n_edits;
+    galley_shared_output *shared; /* per marker, NULL until needed */
 } galley_srcfile;
 
 typedef struct galley_srcfiles {
@@ -33,6 +41,9 @@ typedef struct galley_srcfiles {
  * and scanning it the first time. Never NULL; check ->readable. */
 galley_srcfile *galley_srcfile_get(galley_srcfiles *fs, const char *path);
 void galley_srcfiles_fini(galley_srcfiles *fs);
+/* Drops the edits of shared markers that tests disagreed on. Call after
+ * every test was compared. */
+void galley_srcfile_drop_conflicts(galley_srcfile *f);
 
 typedef enum galley_failure_kind {
     GALLEY_FAIL_MISMATCH,

@@ -341,6 +341,7 @@ static void S_scan_errors(S_ctx *c)
 /* Writes (or removes) the state and .corrected copy of one file. */
 static void S_save_state(S_ctx *c, galley_srcfile *f)
 {
+    galley_srcfile_drop_conflicts(f);
     char *sp = galley_state_path(c->conf.root, f->path, "state", ".state");
     char *cp = galley_state_path(c->conf.root, f->path, "", ".corrected");
     if (f->n_edits == 0 || !f->readable) {

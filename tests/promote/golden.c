@@ -783,7 +783,14 @@ static void S_run_cmd_test(const char *dir, const cmd_test *t)
         targets[n] = galley__xasprintf("%s%s", pj.src, t->targets[n]);
     if (ok && t->touch)
         ok = galley__write_file_atomic(pj.src, "x", 1, 0644) == 0;
-    char *want_said = galley__xasprintf(t->want_said, pj.src, pj.src);
+    /* Messages name the file as reports do, relative to the cwd; a bad
+     * target (exit 2) is echoed as it was typed, here absolute. */
+    char cwd[4096];
+    char *shown = t->want_rc == 2 || !getcwd(cwd, sizeof cwd)
+                      ? galley__xstrdup(pj.src)
+                      : galley__relative_path(pj.src, cwd);
+    char *want_said = galley__xasprintf(t->want_said, shown, shown);
+    free(shown);
     if (ok) {
         int rc = S_promote(&pj, (const char *const *)targets, n, &said);
         ok = S_expect_run(t->title, rc, t->want_rc, &said, want_said) == 0;

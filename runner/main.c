@@ -146,7 +146,10 @@ static int S_promote(int argc, char **argv)
         galley_config_fini(&conf);
         return 2;
     }
+    int lock = galley__lock_project(conf.root);
     int rc = galley_promote_cmd(conf.root, argv, (size_t)argc);
+    if (lock >= 0)
+        close(lock);
     galley_config_fini(&conf);
     return rc;
 }

@@ -43,6 +43,7 @@ typedef struct S_ctx {
     size_t n_verdicts;
     size_t compile_failed;
     galley_report_opts ro;
+    int lock;                 /* the project lock's descriptor, or -1 */
 } S_ctx;
 
 /* ---- selection ---- */
@@ -458,6 +459,8 @@ static void S_ctx_fini(S_ctx *c)
     galley_sources_fini(&c->sources);
     galley_runtime_fini(&c->rt);
     galley_config_fini(&c->conf);
+    if (c->lock >= 0)
+        close(c->lock);
 }
 
 /* Loads configuration, runtime and sources. Returns 0 or an exit status. */
@@ -468,6 +471,8 @@ static int S_setup(S_ctx *c, const char *cwd)
     if (galley_discover(&c->sources, &c->conf, c->o->paths, c->o->n_paths,
                         cwd) != 0)
         return 2;
+    if (!c->o->list)
+        c->lock = galley__lock_project(c->conf.root);
     c->files.root = galley__xstrdup(c->conf.root);
     c->files.cwd = galley__xstrdup(cwd);
     if (S_scan_and_select(c) != 0)
@@ -482,6 +487,7 @@ int galley_run_cmd(const galley_run_opts *o)
     S_ctx c;
     char cwd[PATH_MAX];
     memset(&c, 0, sizeof c);
+    c.lock = -1;
     c.o = o;
     c.ro.color = o->color;
     c.ro.verbosity = o->verbosity;

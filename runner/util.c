@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -283,4 +284,21 @@ char *galley__relative_path(const char *p, const char *cwd)
         galley_buf_puts(&b, "../");
     galley_buf_puts(&b, p + common + 1);
     return galley_buf_detach(&b, NULL);
+}
+
+int galley__lock_project(const char *root)
+{
+    char *dir = galley__xasprintf("%s/_galley", root);
+    char *path = galley__xasprintf("%s/lock", dir);
+    int fd = -1;
+    if (galley__mkdirs(dir) == 0)
+        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        fprintf(stderr, "galley: waiting for another galley in %s\n", root);
+        while (flock(fd, LOCK_EX) != 0 && errno == EINTR)
+            ;
+    }
+    free(dir);
+    free(path);
+    return fd;
 }

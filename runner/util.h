@@ -80,6 +80,13 @@ char *galley__relative_path(const char *p, const char *cwd);
 void galley__error_at(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Takes the project's lock (ROOT/_galley/lock), waiting with a message
+ * while another galley run or promote holds it: they share _galley/. The
+ * lock lasts until the returned descriptor is closed or the process ends.
+ * Returns the descriptor, or -1 if the lock file cannot be made (then the
+ * command goes on unlocked). */
+int galley__lock_project(const char *root);
+
 /* Hex SHA-1 of data (40 characters and a NUL in out), through libgit2. */
 void galley__hash(const void *data, size_t len, char out[41]);
 

@@ -471,14 +471,15 @@ static int S_setup(S_ctx *c, const char *cwd)
     if (galley_discover(&c->sources, &c->conf, c->o->paths, c->o->n_paths,
                         cwd) != 0)
         return 2;
-    if (!c->o->list)
-        c->lock = galley__lock_project(c->conf.root);
     c->files.root = galley__xstrdup(c->conf.root);
     c->files.cwd = galley__xstrdup(cwd);
     if (S_scan_and_select(c) != 0)
         return 2;
     if (!c->o->list && galley_runtime_find(&c->rt) != 0)
         return 2;
+    /* Only a command that will build takes the lock (and makes _galley/). */
+    if (!c->o->list)
+        c->lock = galley__lock_project(c->conf.root);
     return 0;
 }
 

@@ -107,6 +107,12 @@ static int S_scan_and_select(S_ctx *c)
         c->tests[i] = galley_srcfile_get(&c->files, c->sources.v[i].path);
         S_select(c, i, re);
     }
+    size_t any = 0;
+    for (size_t i = 0; i < n; i++)
+        any += c->n_selected[i];
+    if (re && any == 0)
+        fprintf(stderr, "galley: no test matches --filter %s\n",
+                c->o->filter);
     pcre2_code_free(re);
     return 0;
 }

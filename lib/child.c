@@ -26,7 +26,9 @@ static struct {
                               which survives the test closing fd 1 */
     const char *last_file; /* the file the last FILE record named */
     pid_t supervisor;      /* the process that forks the tests */
-} S_test = {0, -1, -1, NULL, 0};
+    galley__tol tol;       /* the tolerances galley_tolerance set */
+    galley__tol written;   /* those the last TOL record said */
+} S_test = {0, -1, -1, NULL, 0, {0, 0, 0}, {0, 0, 0}};
 
 /* The stack the crash handlers run on, so a stack overflow is caught. */
 static char S_altstack[1 << 16];
@@ -77,6 +79,25 @@ static void S_mark(int kind, const char *file, int line, int exact,
     S_write_all(S_test.marks, buf, n + sizeof m);
 }
 
+/* Says in a TOL record the tolerances of the next hit, when they differ
+ * from the last ones said (most tests never write one). */
+static void S_tol(const galley__tol *t)
+{
+    const galley__tol *w = &S_test.written;
+    if (t->set == w->set && (!t->set || (!memcmp(&t->rtol, &w->rtol,
+                                                 sizeof t->rtol) &&
+                                         !memcmp(&t->atol, &w->atol,
+                                                 sizeof t->atol))))
+        return;
+    char buf[sizeof(galley__mark) + 2 * sizeof(double)];
+    galley__mark m = {.kind = GALLEY__MARK_TOL, .exact = (uint8_t)t->set};
+    memcpy(buf, &m, sizeof m);
+    memcpy(buf + sizeof m, &t->rtol, sizeof t->rtol);
+    memcpy(buf + sizeof m + sizeof t->rtol, &t->atol, sizeof t->atol);
+    S_write_all(S_test.marks, buf, sizeof buf);
+    S_test.written = *t;
+}
+
 /* Whether EXPECT's argument text holds anything. A comment is gone after
  * preprocessing, so any text at all means the marker was misused. */
 static int S_has_args(const char *args)
@@ -97,19 +118,41 @@ static int64_t S_out_size(void)
     return size < 0 ? 0 : (int64_t)size;
 }
 
-void galley_expect(const char *file, int line, int exact, const char *args)
+/* Records a hit (or a misuse) of the marker at file:line, whose numbers
+ * compare with tolerances tol. */
+static void S_expect(const char *file, int line, int exact, const char *args,
+                     const galley__tol *tol)
 {
     int saved = errno; /* a marker must not disturb the test's errno */
     fflush(NULL);
     if (S_test.active) {
         if (!file)
             file = "?";
-        if (S_has_args(args))
+        if (S_has_args(args)) {
             S_mark(GALLEY__MARK_MISUSE, file, line, exact, 0);
-        else
+        } else {
+            S_tol(tol);
             S_mark(GALLEY__MARK_HIT, file, line, exact, S_out_size());
+        }
     }
     errno = saved;
+}
+
+void galley_expect(const char *file, int line, int exact, const char *args)
+{
+    S_expect(file, line, exact, args, &S_test.tol);
+}
+
+void galley_expect_near(const char *file, int line, double rtol, double atol,
+                        const char *args)
+{
+    galley__tol tol = {1, rtol, atol};
+    S_expect(file, line, 0, args, &tol);
+}
+
+void galley_tolerance(double rtol, double atol)
+{
+    S_test.tol = (galley__tol){1, rtol, atol};
 }
 
 /* Flushes what the test printed, then dies of the same signal (the
@@ -178,6 +221,11 @@ _Noreturn void galley__child_main(const galley_test *t,
     S_test.marks = c->marks;
     S_test.out = c->out;
     S_test.last_file = NULL;
+    /* A test's own .rtol/.atol hold until galley_tolerance; 0 and 0 leave
+     * the tolerances to galley.conf. */
+    S_test.tol = (galley__tol){t->options.rtol != 0 || t->options.atol != 0,
+                               t->options.rtol, t->options.atol};
+    S_test.written = (galley__tol){0, 0, 0};
     S_test.active = 1;
     t->fn();
     fflush(NULL);

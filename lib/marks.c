@@ -15,6 +15,7 @@ typedef struct S_marker {
     int line;
     int hit, varied, misused;
     size_t start, len; /* the first hit's output in S_state.out */
+    galley__tol tol;   /* the tolerances at the first hit */
 } S_marker;
 
 /* Buffered reading of the marks file. */
@@ -37,6 +38,7 @@ typedef struct S_state {
     size_t n_markers, cap_markers;
     size_t last; /* the marker found last: a loop finds it first try */
     size_t prev; /* where the previous hit's output ended */
+    galley__tol tol; /* from the last TOL record */
     int done;
 } S_state;
 
@@ -120,7 +122,7 @@ static void S_emit_out(S_state *s, galley__ev_kind kind, const S_marker *m,
 {
     galley__emit(s->sink, (galley__event){
         .kind = kind, .test = s->test, .file = s->files[m->file],
-        .line = m->line, .exact = exact,
+        .line = m->line, .exact = exact, .tol = m->tol,
         .data = len ? s->out + start : NULL, .len = len});
 }
 
@@ -139,6 +141,7 @@ static void S_on_hit(S_state *s, const galley__mark *mk)
         m->hit = 1;
         m->start = start;
         m->len = len;
+        m->tol = s->tol;
         S_emit_out(s, GALLEY__EV_HIT, m, mk->exact, start, len);
     } else if (!m->varied &&
                (len != m->len ||
@@ -146,6 +149,16 @@ static void S_on_hit(S_state *s, const galley__mark *mk)
         m->varied = 1;
         S_emit_out(s, GALLEY__EV_VARY, m, mk->exact, start, len);
     }
+}
+
+/* A TOL record: the tolerances of the hits that follow. */
+static int S_on_tol(S_state *s, S_reader *r, int set)
+{
+    double v[2];
+    if (S_take(r, v, sizeof v) != 0)
+        return -1;
+    s->tol = (galley__tol){set, v[0], v[1]};
+    return 0;
 }
 
 /* A marker was given something other than a comment; said once each. */
@@ -179,6 +192,8 @@ static int S_record(S_state *s, S_reader *r, const galley__mark *mk)
     case GALLEY__MARK_DONE:
         s->done = 1;
         return 0;
+    case GALLEY__MARK_TOL:
+        return S_on_tol(s, r, mk->exact);
     }
     return -1;
 }

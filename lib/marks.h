@@ -16,6 +16,9 @@ enum {
     GALLEY__MARK_HIT,      /* a marker was reached; offset: stdout size */
     GALLEY__MARK_MISUSE,   /* EXPECT was given something, not a comment */
     GALLEY__MARK_DONE,     /* the test function returned */
+    GALLEY__MARK_TOL,      /* the tolerances of the hits after it: exact
+                              holds 1 if set (else galley.conf's apply),
+                              two doubles (rtol, atol) follow */
 };
 
 /* The longest file name a FILE record carries; longer ones are cut. */

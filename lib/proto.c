@@ -11,7 +11,7 @@ int galley__proto_open(galley__proto *p, const char *path)
     p->fp = fopen(path, "we");
     if (!p->fp)
         return -1;
-    fputs("galley-results 1\n", p->fp);
+    fputs("galley-results 2\n", p->fp);
     return 0;
 }
 
@@ -59,6 +59,16 @@ static const char *S_end_word(galley__end_kind end)
     return "?";
 }
 
+/* Writes a hit's tolerances: "RTOL ATOL" exactly (%a keeps every bit),
+ * or "- -" when galley.conf's apply. */
+static void S_tol_fields(FILE *fp, const galley__tol *t)
+{
+    if (t->set)
+        fprintf(fp, "%a %a", t->rtol, t->atol);
+    else
+        fputs("- -", fp);
+}
+
 void galley__proto_emit_cb(void *ctx, const galley__event *ev)
 {
     FILE *fp = ((galley__proto *)ctx)->fp;
@@ -66,9 +76,17 @@ void galley__proto_emit_cb(void *ctx, const galley__event *ev)
     case GALLEY__EV_TEST:
         fprintf(fp, "test %s %d ", ev->test->name, ev->test->line);
         S_name(fp, ev->test->file);
+        if (ev->test->options.filter) {
+            size_t n = strlen(ev->test->options.filter);
+            fprintf(fp, "filter %zu\n", n);
+            S_payload(fp, &(galley__event){.data = ev->test->options.filter,
+                                           .len = n});
+        }
         break;
     case GALLEY__EV_HIT:
-        fprintf(fp, "hit %d %d %zu ", ev->line, ev->exact, ev->len);
+        fprintf(fp, "hit %d %d ", ev->line, ev->exact);
+        S_tol_fields(fp, &ev->tol);
+        fprintf(fp, " %zu ", ev->len);
         S_name(fp, ev->file);
         S_payload(fp, ev);
         break;

@@ -8,6 +8,12 @@
 
 #include "galley.h"
 
+/* Tolerances for numbers; set 0 means "galley.conf's". */
+typedef struct galley__tol {
+    int set;
+    double rtol, atol;
+} galley__tol;
+
 typedef enum galley__ev_kind {
     GALLEY__EV_TEST,      /* the test starts (sent before it runs) */
     GALLEY__EV_HIT,       /* file, line, exact, data: a marker's first hit */
@@ -33,6 +39,7 @@ typedef struct galley__event {
     const char *file;
     int line;
     int exact;
+    galley__tol tol;  /* HIT: the tolerances at the marker's first hit */
     const char *data; /* payload bytes (may hold NULs); NULL when len is 0 */
     size_t len;
     galley__end_kind end;

@@ -205,12 +205,21 @@ static void S_emit_marker(galley_buf *out, const char *src, size_t len,
                           const galley_marker *m, const galley_edit *e,
                           const char *eol)
 {
-    size_t ls = S_line_start(src, m->lparen);
-    size_t prefix = S_cols(0, src + ls, m->lparen + 1 - ls);
+    size_t ls = S_line_start(src, m->content_start);
+    size_t prefix = S_cols(0, src + ls, m->content_start - ls);
     size_t le = S_line_end(src, len, m->rparen);
-    S_format_body(out, e->text, e->len, m->kind == GALLEY_MARKER_EXACT,
+    galley_buf body;
+    galley_buf_init(&body);
+    if (m->kind == GALLEY_MARKER_NEAR)
+        prefix += m->need_comma ? 2 : 1;
+    S_format_body(&body, e->text, e->len, m->kind == GALLEY_MARKER_EXACT,
                   src + m->indent_start, m->indent_len, eol, prefix,
                   src + m->rparen, le - m->rparen);
+    /* EXPECT_NEAR(rtol, atol, / * text * /): the text follows a comma. */
+    if (m->kind == GALLEY_MARKER_NEAR && body.len)
+        galley_buf_puts(out, m->need_comma ? ", " : " ");
+    galley_buf_add(out, body.ptr, body.len);
+    galley_buf_fini(&body);
 }
 
 /* Returns "GALLEY_EXPECT" when the file spells its markers (or its TEST)
@@ -335,7 +344,7 @@ static int S_make_span(const char *src, const galley_scan *s,
             *err = galley__xasprintf("no EXPECT marker at line %d", e->line);
             return -1;
         }
-        sp->start = s->markers[sp->target].lparen + 1;
+        sp->start = s->markers[sp->target].content_start;
         sp->end = s->markers[sp->target].rparen;
         return 0;
     }

@@ -6,6 +6,7 @@
 #include "compare.h"
 
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,6 +158,202 @@ static int S_expected(galley_verdict *v, galley_srcfile *f,
     return -1;
 }
 
+/* ---- filters ---- */
+
+/* Applies filters fs (may be NULL) to text. Returns the filtered text: in
+ * scratch, or text itself when there is nothing to apply. A filter that
+ * fails at match time fails the test; the text then goes unfiltered. */
+static const char *S_apply(galley_verdict *v, const galley_filters *fl,
+                           const char *text, size_t len, galley_buf *scratch,
+                           size_t *out_len)
+{
+    *out_len = len;
+    if (!fl || fl->n == 0)
+        return text;
+    char *err = NULL;
+    galley_buf tmp;
+    galley_buf_init(&tmp);
+    if (galley_filters_apply(fl, text, len, &tmp, &err) != 0) {
+        S_fail(v, GALLEY_FAIL_ERROR, v->file, v->line,
+               galley__xasprintf("filter failed: %s", err));
+        free(err);
+        galley_buf_fini(&tmp);
+        return text;
+    }
+    galley_buf_fini(scratch);
+    *scratch = tmp;
+    *out_len = scratch->len;
+    return scratch->ptr ? scratch->ptr : "";
+}
+
+/* Applies galley.conf's filters, then the test's own (tf), to text. */
+static const char *S_filter(galley_srcfiles *fs, galley_verdict *v,
+                            const galley_filters *tf, const char *text,
+                            size_t len, galley_buf *scratch, size_t *out_len)
+{
+    galley_buf second;
+    galley_buf_init(&second);
+    const char *t = S_apply(v, fs->filters, text, len, scratch, out_len);
+    const char *u = S_apply(v, tf, t, *out_len, &second, out_len);
+    if (u == second.ptr) {
+        galley_buf_fini(scratch);
+        *scratch = second;
+        return scratch->ptr;
+    }
+    galley_buf_fini(&second);
+    return u;
+}
+
+/* ---- judging one marker ---- */
+
+/* Returns the 1-based source line of the first line of m's normalized
+ * expected text: the body's first line that is not blank. */
+static int S_expected_first_line(const galley_srcfile *f,
+                                 const galley_marker *m)
+{
+    int line = m->line;
+    const char *t = f->text.ptr;
+    for (size_t i = m->start; i < m->body_start; i++)
+        line += t[i] == '\n';
+    size_t p = m->body_start;
+    for (;;) {
+        size_t q = p;
+        while (q < m->body_end && (t[q] == ' ' || t[q] == '\t' ||
+                                   t[q] == '\r'))
+            q++;
+        if (q >= m->body_end || t[q] != '\n')
+            return line;
+        p = q + 1;
+        line++;
+    }
+}
+
+/* Returns "FILE:LINE:COL" (heap) of byte col of line k of expected text
+ * exp, which begins at source line first: the column is found by looking
+ * for the expected line in the source line. */
+static char *S_place(const galley_srcfile *f, int first, const char *exp,
+                     size_t elen, size_t k, size_t col)
+{
+    const char *p = exp, *end = exp + elen;
+    for (size_t i = 0; i < k && p < end; i++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        p = nl ? nl + 1 : end;
+    }
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+    const char *s = f->text.ptr, *send = s + f->text.len;
+    for (int l = 1; l < first + (int)k && s < send; l++) {
+        const char *snl = memchr(s, '\n', (size_t)(send - s));
+        s = snl ? snl + 1 : send;
+    }
+    const char *snl = memchr(s, '\n', (size_t)(send - s));
+    size_t sn = snl ? (size_t)(snl - s) : (size_t)(send - s);
+    const char *hit = n ? memmem(s, sn, p, n) : NULL;
+    size_t base = hit ? (size_t)(hit - s) : 0;
+    return galley__xasprintf("%s:%d:%zu", f->display, first + (int)k,
+                             base + col + 1);
+}
+
+/* Formats the numbers' summary of a failed tolerant comparison, in the
+ * manner of numpy's assert_allclose. */
+static char *S_summary(const galley_srcfile *f, const galley_marker *m,
+                       const galley_buf *exp, const galley_num_report *r,
+                       double rtol, double atol)
+{
+    int first = S_expected_first_line(f, m);
+    char *abs_at = S_place(f, first, exp->ptr, exp->len, r->abs_line,
+                           r->abs_col);
+    char *rel_at = S_place(f, first, exp->ptr, exp->len, r->rel_line,
+                           r->rel_col);
+    char *s = galley__xasprintf(
+        "numbers: %zu compared, %zu out of tolerance (%.3g%%)\n"
+        "greatest absolute difference: %.6g at %s\n"
+        "greatest relative difference: %.6g at %s\n"
+        "tolerance: rtol=%g atol=%g (|actual - expected| <= atol + rtol * "
+        "|expected|)\n",
+        r->compared, r->out, r->compared ? 100.0 * (double)r->out /
+                                               (double)r->compared : 0.0,
+        r->max_abs, abs_at, r->max_rel, rel_at, rtol, atol);
+    free(abs_at);
+    free(rel_at);
+    return s;
+}
+
+/* How one marker is judged: its tolerances and the failure's header. */
+typedef struct S_judging {
+    double rtol, atol;
+    const char *what;     /* "mismatch" or a variant */
+    const char *raw;      /* the filtered raw output, for plain promotion */
+    size_t raw_len;
+} S_judging;
+
+/* Compares expected exp with normalized actual act at marker m of f. Plain
+ * text compares as bytes; with a tolerance or pattern lines, through
+ * galley_reconcile, whose merged text (what matched spelled as expected)
+ * is both the diff's actual side and what promote writes. */
+static void S_judge(galley_srcfiles *fs, galley_verdict *v, galley_srcfile *f,
+                    const galley_marker *m, galley_buf *exp, galley_buf *act,
+                    const S_judging *j)
+{
+    galley_reconcile_opts o = {j->rtol, j->atol, fs->patterns};
+    if (m->kind == GALLEY_MARKER_EXACT ||
+        !galley_reconcile_needed(exp->ptr ? exp->ptr : "", exp->len, &o)) {
+        if (!S_same(exp, act)) {
+            S_sides(S_fail(v, GALLEY_FAIL_MISMATCH, f->display, m->line,
+                           galley__xstrdup(j->what)), exp, act);
+            S_add_edit(f, GALLEY_EDIT_MARKER, m->line, j->raw, j->raw_len);
+        }
+        return;
+    }
+    galley_buf merged;
+    galley_num_report rep;
+    char *err = NULL;
+    size_t err_line = 0;
+    galley_buf_init(&merged);
+    memset(&rep, 0, sizeof rep);
+    int rc = galley_reconcile(&merged, exp->ptr ? exp->ptr : "", exp->len,
+                              act->ptr ? act->ptr : "", act->len, &o, &rep,
+                              &err, &err_line);
+    if (rc < 0) {
+        S_fail(v, GALLEY_FAIL_ERROR, f->display,
+               S_expected_first_line(f, m) + (int)err_line,
+               galley__xasprintf("%s", err));
+        free(err);
+    } else if (rc == 0) {
+        S_add_edit(f, GALLEY_EDIT_MARKER, m->line, merged.ptr ? merged.ptr
+                                                              : "",
+                   merged.len);
+        galley_failure *fl = S_fail(v, GALLEY_FAIL_MISMATCH, f->display,
+                                    m->line, galley__xstrdup(j->what));
+        if (rep.compared && (j->rtol > 0 || j->atol > 0))
+            fl->summary = S_summary(f, m, exp, &rep, j->rtol, j->atol);
+        fl->spans = rep.spans;
+        fl->n_spans = rep.n_spans;
+        rep.spans = NULL;
+        S_sides(fl, exp, &merged);
+    }
+    galley_num_report_fini(&rep);
+    galley_buf_fini(&merged);
+}
+
+/* Fills j's tolerances for hit h: its own, else galley.conf's. A bad
+ * tolerance fails the test at the marker and compares as text. */
+static void S_tolerances(galley_srcfiles *fs, galley_verdict *v,
+                         const galley_srcfile *f, const galley_marker *m,
+                         const galley_hit *h, S_judging *j)
+{
+    j->rtol = h->tol_set ? h->rtol : fs->rtol;
+    j->atol = h->tol_set ? h->atol : fs->atol;
+    if (j->rtol >= 0 && j->atol >= 0 && isfinite(j->rtol) &&
+        isfinite(j->atol))
+        return;
+    S_fail(v, GALLEY_FAIL_ERROR, f->display, m->line,
+           galley__xasprintf("bad tolerance rtol=%g atol=%g: tolerances "
+                             "must be finite numbers >= 0",
+                             j->rtol, j->atol));
+    j->rtol = j->atol = 0;
+}
+
 /* A marker outside any TEST (in a helper) can be reached by several
  * tests; one text cannot hold two outputs, so when tests disagree the
  * marker fails in the later test and is not promoted at all (promoting
@@ -183,7 +380,8 @@ static void S_shared_marker(galley_srcfile *f, int mi, galley_verdict *v,
 
 /* Judges one marker hit; marks it reached in reached[] of its file. */
 static void S_hit(galley_srcfiles *fs, galley_verdict *v, const galley_hit *h,
-                  galley_srcfile **hit_files, int *hit_marks)
+                  const galley_filters *tf, galley_srcfile **hit_files,
+                  int *hit_marks)
 {
     galley_srcfile *f = galley_srcfile_get(fs, h->file);
     int mi = galley_scan_find_marker(&f->scan, h->line);
@@ -202,26 +400,29 @@ static void S_hit(galley_srcfiles *fs, galley_verdict *v, const galley_hit *h,
     }
     const galley_marker *m = &f->scan.markers[mi];
     int exact = m->kind == GALLEY_MARKER_EXACT;
-    galley_buf exp, act;
+    galley_buf exp, act, raw, raw2;
     galley_buf_init(&exp);
     galley_buf_init(&act);
+    galley_buf_init(&raw);
+    galley_buf_init(&raw2);
+    S_judging j = {0, 0, "mismatch", NULL, 0};
+    j.raw = S_filter(fs, v, tf, h->out, h->out_len, &raw, &j.raw_len);
+    S_tolerances(fs, v, f, m, h, &j);
     if (S_expected(v, f, m, &exp) == 0) {
-        S_actual(&act, h->out, h->out_len, exact);
+        S_actual(&act, j.raw, j.raw_len, exact);
         if (m->test < 0)
             S_shared_marker(f, mi, v, &act);
-        if (!S_same(&exp, &act)) {
-            S_sides(S_fail(v, GALLEY_FAIL_MISMATCH, f->display, m->line,
-                           galley__xstrdup("mismatch")),
-                    &exp, &act);
-            S_add_edit(f, GALLEY_EDIT_MARKER, m->line, h->out, h->out_len);
-        }
+        S_judge(fs, v, f, m, &exp, &act, &j);
     }
     if (h->varies) {
         galley_buf other;
         galley_buf_init(&other);
+        size_t olen;
+        const char *o = S_filter(fs, v, tf, h->vary_out, h->vary_len, &raw2,
+                                 &olen);
         act.len = 0;
-        S_actual(&act, h->out, h->out_len, exact);
-        S_actual(&other, h->vary_out, h->vary_len, exact);
+        S_actual(&act, j.raw, j.raw_len, exact);
+        S_actual(&other, o, olen, exact);
         S_sides(S_fail(v, GALLEY_FAIL_VARYING, f->display, m->line,
                        galley__xstrdup("varying output in a loop")),
                 &act, &other);
@@ -229,6 +430,8 @@ static void S_hit(galley_srcfiles *fs, galley_verdict *v, const galley_hit *h,
     }
     galley_buf_fini(&exp);
     galley_buf_fini(&act);
+    galley_buf_fini(&raw);
+    galley_buf_fini(&raw2);
 }
 
 /* Returns the index in src's scan of the TEST named name, or -1. */
@@ -277,38 +480,39 @@ static int S_stop_marker(const galley_srcfile *src, int ti,
 }
 
 /* Compares output after the last reached marker with marker k, where the
- * test stopped. Returns 1 if it was judged there. */
-static int S_at_stop(galley_verdict *v, galley_srcfile *src, int k,
-                     const galley_result *t, galley_buf *act)
+ * test stopped. */
+static void S_at_stop(galley_srcfiles *fs, galley_verdict *v,
+                      galley_srcfile *src, int k, const char *raw,
+                      size_t raw_len, galley_buf *act)
 {
     const galley_marker *m = &src->scan.markers[k];
     galley_buf exp;
     galley_buf_init(&exp);
-    if (S_expected(v, src, m, &exp) == 0 && !S_same(&exp, act)) {
-        S_sides(S_fail(v, GALLEY_FAIL_MISMATCH, src->display, m->line,
-                       galley__xstrdup("mismatch (output before the test "
-                                       "stopped)")),
-                &exp, act);
-        S_add_edit(src, GALLEY_EDIT_MARKER, m->line, t->trailing,
-                   t->trailing_len);
-    }
+    S_judging j = {fs->rtol, fs->atol,
+                   "mismatch (output before the test stopped)", raw, raw_len};
+    if (S_expected(v, src, m, &exp) == 0)
+        S_judge(fs, v, src, m, &exp, act, &j);
     galley_buf_fini(&exp);
-    return 1;
 }
 
 /* Judges output after the last marker. In a test that ended normally it
  * fails as trailing output, and promote adds a marker before the closing
  * brace; in one that stopped early it belongs to the next marker (stop, or
  * -1), so promoting it converges instead of adding a marker per run. */
-static void S_trailing(galley_verdict *v, galley_srcfile *src, int ti,
-                       const galley_result *t, int stop)
+static void S_trailing(galley_srcfiles *fs, galley_verdict *v,
+                       galley_srcfile *src, int ti, const galley_result *t,
+                       const galley_filters *tf, int stop)
 {
-    galley_buf exp, act;
+    galley_buf exp, act, scratch;
     galley_buf_init(&exp);
     galley_buf_init(&act);
-    galley_normalize(&act, t->trailing ? t->trailing : "", t->trailing_len);
+    galley_buf_init(&scratch);
+    size_t len;
+    const char *raw = S_filter(fs, v, tf, t->trailing ? t->trailing : "",
+                               t->trailing_len, &scratch, &len);
+    galley_normalize(&act, raw, len);
     if (stop >= 0) {
-        S_at_stop(v, src, stop, t, &act);
+        S_at_stop(fs, v, src, stop, raw, len, &act);
     } else if (act.len > 0) {
         int line = ti >= 0 ? src->scan.tests[ti].close_line : t->line;
         S_sides(S_fail(v, GALLEY_FAIL_TRAILING, src->display, line,
@@ -316,10 +520,11 @@ static void S_trailing(galley_verdict *v, galley_srcfile *src, int ti,
                 &exp, &act);
         if (ti >= 0)
             S_add_edit(src, GALLEY_EDIT_TRAILING, src->scan.tests[ti].line,
-                       t->trailing, t->trailing_len);
+                       raw, len);
     }
     galley_buf_fini(&exp);
     galley_buf_fini(&act);
+    galley_buf_fini(&scratch);
 }
 
 /* Fails a test that did not end normally. */
@@ -388,6 +593,19 @@ static galley_verdict *S_new_verdict(galley_verdict **v, size_t *nv,
     return r;
 }
 
+/* Compiles the test's own .filter into tf; a bad one fails the test at
+ * its TEST line. */
+static void S_test_filter(galley_verdict *v, const galley_result *t,
+                          galley_filters *tf)
+{
+    char *err = NULL;
+    if (t->filter && galley_filters_add(tf, t->filter, &err) != 0) {
+        S_fail(v, GALLEY_FAIL_ERROR, v->file, v->line,
+               galley__xasprintf(".filter: %s", err));
+        free(err);
+    }
+}
+
 /* Judges one test of the results. */
 static void S_test(galley_srcfiles *fs, galley_srcfile *src,
                    const galley_result *t, galley_verdict *v)
@@ -396,14 +614,17 @@ static void S_test(galley_srcfiles *fs, galley_srcfile *src,
     size_t n = t->n_hits;
     galley_srcfile **hit_files = galley__xcalloc(n ? n : 1, sizeof *hit_files);
     int *hit_marks = galley__xcalloc(n ? n : 1, sizeof *hit_marks);
+    galley_filters tf = {0};
     S_ending(v, t);
     S_misuses(fs, v, t);
+    S_test_filter(v, t, &tf);
     for (size_t i = 0; i < n; i++)
-        S_hit(fs, v, &t->hits[i], &hit_files[i], &hit_marks[i]);
+        S_hit(fs, v, &t->hits[i], &tf, &hit_files[i], &hit_marks[i]);
     int stop = t->end == GALLEY_END_OK
                    ? -1 : S_stop_marker(src, ti, hit_files, hit_marks, n);
-    S_trailing(v, src, ti, t, stop);
+    S_trailing(fs, v, src, ti, t, &tf, stop);
     S_not_reached(v, src, ti, hit_files, hit_marks, n, stop);
+    galley_filters_fini(&tf);
     free(hit_files);
     free(hit_marks);
     v->err = galley__xstrndup(t->err ? t->err : "", t->err_len);
@@ -433,6 +654,8 @@ void galley_verdict_fail(galley_verdict **v, size_t *nv, const char *file,
 void galley_verdict_fini(galley_verdict *v)
 {
     for (size_t i = 0; i < v->n_fails; i++) {
+        free(v->fails[i].spans);
+        free(v->fails[i].summary);
         free(v->fails[i].file);
         free(v->fails[i].what);
         free(v->fails[i].expected);

@@ -6,6 +6,9 @@
 #include <stddef.h>
 
 #include "../promote/rewrite.h"
+#include "filter.h"
+#include "match.h"
+#include "reconcile.h"
 #include "results.h"
 #include "scan.h"
 #include "util.h"
@@ -35,6 +38,9 @@ typedef struct galley_srcfiles {
     size_t n;
     char *root;          /* relative __FILE__ names resolve against it */
     char *cwd;
+    double rtol, atol;   /* galley.conf's tolerances */
+    const galley_filters *filters; /* galley.conf's filters (borrowed) */
+    galley_patterns *patterns;     /* (re) patterns compiled so far */
 } galley_srcfiles;
 
 /* Returns the file for path (absolute, or relative to the root), reading
@@ -64,6 +70,9 @@ typedef struct galley_failure {
     size_t expected_len;
     char *actual;
     size_t actual_len;
+    galley_num_span *spans; /* numbers out of tolerance in actual */
+    size_t n_spans;
+    char *summary;       /* the numbers' summary under the diff, or NULL */
 } galley_failure;
 
 typedef struct galley_verdict {

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -158,13 +159,26 @@ static const char *S_apply(galley_config *c, const char *key, const char *v,
         if (n <= 0 || n > INT_MAX)
             return "timeout_ms must be a positive number of milliseconds";
         c->timeout_ms = (int)n;
+    } else if (!strcmp(key, "rtol") || !strcmp(key, "atol")) {
+        char *end;
+        double d = strtod(v, &end);
+        if (end == v || *end || !(d >= 0) || d == INFINITY)
+            return "a tolerance must be a finite number >= 0, such as 1e-6";
+        *(key[0] == 'r' ? &c->rtol : &c->atol) = d;
+    } else if (!strcmp(key, "filter")) {
+        if (!*v)
+            return "filter needs a value: s/REGEX/REPLACEMENT/g or @NAME";
+        galley_words_add(&c->filters, v);
+        c->filter_lines = galley__xrealloc(c->filter_lines,
+                                           c->filters.n * sizeof(int));
+        c->filter_lines[c->filters.n - 1] = c->cur_line;
     } else if (!strcmp(key, "output_limit")) {
         c->output_limit = S_parse_size(v);
         if (c->output_limit <= 0)
             return "output_limit must be a positive size such as 16M";
     } else
         return "unknown key (known: sources, include, cflags, ldflags, libs, "
-               "tests, timeout_ms, output_limit)";
+               "tests, timeout_ms, output_limit, rtol, atol, filter)";
     return bad_quote ? "unterminated quote in value" : NULL;
 }
 
@@ -208,9 +222,11 @@ static int S_parse(galley_config *c, char *text, const char *shown)
         lineno++;
         if (!nl && !*p)
             break;
+        c->cur_line = lineno;
         const char *err = S_parse_line(c, p, &cflags_set);
         if (err) {
             galley__error_at(shown, lineno, "%s", err);
+            c->n_errors++;
             rc = -1;
         }
     }
@@ -258,4 +274,6 @@ void galley_config_fini(galley_config *c)
     galley_words_fini(&c->ldflags);
     galley_words_fini(&c->libs);
     galley_words_fini(&c->tests);
+    galley_words_fini(&c->filters);
+    free(c->filter_lines);
 }

@@ -25,12 +25,19 @@ typedef struct galley_config {
     galley_words tests;    /* default test paths (default: tests) */
     int timeout_ms;        /* default per-test timeout */
     long output_limit;     /* default per-test output cap in bytes */
+    double rtol, atol;     /* default tolerances for numbers (0: text) */
+    galley_words filters;  /* output filters, as written */
+    int *filter_lines;     /* the galley.conf line of each filter */
+    int n_errors;          /* bad lines (reported, then skipped) */
+    int cur_line;          /* while parsing: the line being read */
 } galley_config;
 
 /* Finds the root (the nearest directory upward from cwd holding
- * galley.conf, else cwd) and reads its galley.conf. Returns 0, or -1 after
- * printing FILE:LINE: error messages for each bad line. Release with
- * galley_config_fini, also after an error. */
+ * galley.conf, else cwd) and reads its galley.conf. A bad line is reported
+ * as FILE:LINE: error and skipped (counted in n_errors), so the rest of the
+ * configuration still applies. Returns 0, or -1 if galley.conf could not
+ * be read at all or had bad lines. Release with galley_config_fini, also
+ * after an error. */
 int galley_config_load(galley_config *c, const char *cwd);
 void galley_config_fini(galley_config *c);
 

@@ -16,6 +16,52 @@
 #define S_BOLD "\033[1m"
 #define S_RESET "\033[0m"
 
+/* The spans of out-of-tolerance numbers, for the line being printed. */
+typedef struct S_marks {
+    const galley_num_span *v;
+    size_t n;
+} S_marks;
+
+/* Prints an added line whose numbers out of tolerance are marked: reverse
+ * video on a terminal, else carets on a line below. Such lines hold only
+ * printable text (numbers come from text lines), so columns line up. */
+static void S_marked_line(FILE *out, const char *s, size_t n, int color,
+                          const S_marks *mk, size_t line)
+{
+    size_t at = 0;
+    galley_buf carets;
+    galley_buf_init(&carets);
+    galley_buf_putc(&carets, ' ');
+    fputs(color ? S_GREEN "+" : "+", out);
+    for (size_t i = 0; i < mk->n; i++) {
+        const galley_num_span *sp = &mk->v[i];
+        if (sp->line != line || sp->col < at || sp->col + sp->len > n)
+            continue;
+        fwrite(s + at, 1, sp->col - at, out);
+        for (size_t k = at; k < sp->col; k++)
+            galley_buf_putc(&carets, s[k] == '\t' ? '\t' : ' ');
+        fprintf(out, "%s%.*s%s", color ? "\033[7m" : "", (int)sp->len,
+                s + sp->col, color ? "\033[27m" : "");
+        for (size_t k = 0; k < sp->len; k++)
+            galley_buf_putc(&carets, '^');
+        at = sp->col + sp->len;
+    }
+    fwrite(s + at, 1, n - at, out);
+    fputs(color ? S_RESET "\n" : "\n", out);
+    if (!color)
+        fprintf(out, "%s\n", carets.ptr);
+    galley_buf_fini(&carets);
+}
+
+/* Returns 1 if line (0-based) of the actual side has marked spans. */
+static int S_has_marks(const S_marks *mk, size_t line)
+{
+    for (size_t i = 0; mk && i < mk->n; i++)
+        if (mk->v[i].line == line)
+            return 1;
+    return 0;
+}
+
 /* Prints one diff line with its prefix, escaping what a terminal would
  * misshow. */
 static void S_line(FILE *out, char prefix, const char *s, size_t n,
@@ -38,7 +84,8 @@ static void S_line(FILE *out, char prefix, const char *s, size_t n,
 }
 
 /* Prints the lines of one hunk. */
-static void S_hunk(FILE *out, git_patch *patch, size_t h, int color)
+static void S_hunk(FILE *out, git_patch *patch, size_t h, int color,
+                   const S_marks *mk)
 {
     const git_diff_hunk *hunk;
     size_t n_lines;
@@ -53,7 +100,15 @@ static void S_hunk(FILE *out, git_patch *patch, size_t h, int color)
             continue;
         switch (l->origin) {
         case GIT_DIFF_LINE_ADDITION:
-            S_line(out, '+', l->content, l->content_len, color ? S_GREEN : 0);
+            if (l->new_lineno > 0 && S_has_marks(mk, (size_t)l->new_lineno - 1)) {
+                size_t n = l->content_len;
+                while (n && l->content[n - 1] == '\n')
+                    n--;
+                S_marked_line(out, l->content, n, color, mk,
+                              (size_t)l->new_lineno - 1);
+            } else
+                S_line(out, '+', l->content, l->content_len,
+                       color ? S_GREEN : 0);
             break;
         case GIT_DIFF_LINE_DELETION:
             S_line(out, '-', l->content, l->content_len, color ? S_RED : 0);
@@ -71,6 +126,16 @@ static void S_hunk(FILE *out, git_patch *patch, size_t h, int color)
 int galley_diff_print(FILE *out, const char *expected, size_t expected_len,
                       const char *actual, size_t actual_len, int color)
 {
+    return galley_diff_print_marked(out, expected, expected_len, actual,
+                                    actual_len, color, NULL, 0);
+}
+
+int galley_diff_print_marked(FILE *out, const char *expected,
+                             size_t expected_len, const char *actual,
+                             size_t actual_len, int color,
+                             const galley_num_span *spans, size_t n_spans)
+{
+    S_marks mk = {spans, n_spans};
     git_diff_options opts;
     git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
     opts.flags = GIT_DIFF_PATIENCE | GIT_DIFF_FORCE_TEXT;
@@ -86,7 +151,7 @@ int galley_diff_print(FILE *out, const char *expected, size_t expected_len,
             color ? S_RESET : "");
     size_t n = git_patch_num_hunks(patch);
     for (size_t h = 0; h < n; h++)
-        S_hunk(out, patch, h, color);
+        S_hunk(out, patch, h, color, &mk);
     git_patch_free(patch);
     return 0;
 }

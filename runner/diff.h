@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "reconcile.h"
+
 /* Prints a unified diff of expected -> actual to out, with three lines of
  * context, headed "--- expected" / "+++ actual". Control bytes and invalid
  * UTF-8 are shown escaped, as promote would write them. With color, removed
@@ -13,5 +15,13 @@
  * diff engine failed (a message is printed instead). */
 int galley_diff_print(FILE *out, const char *expected, size_t expected_len,
                       const char *actual, size_t actual_len, int color);
+
+/* The same, marking spans of the actual side (numbers out of tolerance):
+ * on a terminal in reverse video, otherwise with a line of carets under
+ * each added line that holds some. */
+int galley_diff_print_marked(FILE *out, const char *expected,
+                             size_t expected_len, const char *actual,
+                             size_t actual_len, int color,
+                             const galley_num_span *spans, size_t n_spans);
 
 #endif

@@ -76,12 +76,28 @@ static int S_test(galley_results *rs, const char *line)
     return 0;
 }
 
+/* Reads a tolerance field: a number, or "-" for the project's default. */
+static int S_tol(const char *w, double *v, int *set)
+{
+    char *end;
+    if (!strcmp(w, "-"))
+        return 0;
+    *v = strtod(w, &end);
+    *set = 1;
+    return *end ? -1 : 0;
+}
+
 static int S_hit(galley_result *t, S_reader *r, const char *line)
 {
-    int hline, exact;
+    int hline, exact, set = 0;
     long len;
-    const char *file = S_after_fields(line, 4);
-    if (!t || !file || sscanf(line, "hit %d %d %ld", &hline, &exact, &len) != 3)
+    char rt[64], at[64];
+    double rtol = 0, atol = 0;
+    const char *file = S_after_fields(line, 6);
+    if (!t || !file ||
+        sscanf(line, "hit %d %d %63s %63s %ld", &hline, &exact, rt, at,
+               &len) != 5 ||
+        S_tol(rt, &rtol, &set) != 0 || S_tol(at, &atol, &set) != 0)
         return -1;
     t->hits = galley__xrealloc(t->hits, (t->n_hits + 1) * sizeof *t->hits);
     galley_hit *h = &t->hits[t->n_hits];
@@ -91,6 +107,9 @@ static int S_hit(galley_result *t, S_reader *r, const char *line)
     h->file = galley__xstrdup(file);
     h->line = hline;
     h->exact = exact;
+    h->tol_set = set;
+    h->rtol = rtol;
+    h->atol = atol;
     t->n_hits++;
     return 0;
 }
@@ -170,6 +189,10 @@ static int S_record(galley_results *rs, S_reader *r, const char *line)
         return S_payload(r, n, &t->trailing, &t->trailing_len);
     if (t && sscanf(line, "stderr %ld", &n) == 1)
         return S_payload(r, n, &t->err, &t->err_len);
+    if (t && sscanf(line, "filter %ld", &n) == 1) {
+        size_t flen;
+        return S_payload(r, n, &t->filter, &flen);
+    }
     if (t && sscanf(line, "truncated %ld", &t->truncated) == 1)
         return 0;
     return -1;
@@ -183,8 +206,9 @@ int galley_results_parse(galley_results *rs, char *data, size_t len,
     rs->data = data;
     char *line = S_line(&r);
     int rc = 0;
-    if (!line || strcmp(line, "galley-results 1") != 0) {
-        *err = galley__xstrdup("not a galley results file (version 1)");
+    if (!line || strcmp(line, "galley-results 2") != 0) {
+        *err = galley__xstrdup("not a galley results file of version 2 "
+                               "(was the program built by another galley?)");
         rc = -1;
     }
     while (rc == 0 && (free(line), line = S_line(&r)) != NULL) {

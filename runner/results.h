@@ -1,12 +1,17 @@
 /* results.h: reads the results file a test program writes for the runner.
  *
- * The format (written by lib/runtime.c, version 1) is line-oriented headers
+ * The format (written by lib/proto.c, version 2) is line-oriented headers
  * followed by length-counted payloads, so output bytes are never parsed:
  *
- *   galley-results 1
+ *   galley-results 2
  *   test NAME LINE FILE                   a test starts (LINE: its TEST line)
- *   hit LINE EXACT LEN FILE               first time a marker is reached;
- *   <LEN bytes of output>                 followed by a newline
+ *   filter LEN                            the test's .filter option
+ *   <LEN bytes>
+ *   hit LINE EXACT RTOL ATOL LEN FILE     first time a marker is reached,
+ *   <LEN bytes of output>                 with the tolerances that applied
+ *                                         there (C99 hex floats, or "- -"
+ *                                         for galley.conf's), followed by
+ *                                         a newline
  *   vary LINE LEN FILE                    a later hit saw other output
  *   <LEN bytes>                           (the first such output only)
  *   misuse LINE FILE                      EXPECT was given something other
@@ -40,6 +45,9 @@ typedef struct galley_hit {
     char *file;          /* as the program's __FILE__ spelled it */
     int line;
     int exact;
+    int tol_set;         /* 1 if rtol/atol came from the test, else the
+                            project's defaults apply */
+    double rtol, atol;
     char *out;           /* output since the previous marker (in data) */
     size_t out_len;
     int varies;          /* 1 if a later hit saw other output */
@@ -51,6 +59,7 @@ typedef struct galley_result {
     char *name;
     char *file;
     int line;
+    char *filter;        /* the test's .filter option, or NULL (in data) */
     galley_hit *hits;    /* in the order first reached */
     size_t n_hits;
     char **misuse_files; /* EXPECTs given something other than a comment */

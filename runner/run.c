@@ -44,6 +44,8 @@ typedef struct S_ctx {
     size_t compile_failed;
     galley_report_opts ro;
     int lock;                 /* the project lock's descriptor, or -1 */
+    galley_filters filters;   /* galley.conf's filters, compiled */
+    size_t config_errors;     /* bad galley.conf lines: each a failure */
 } S_ctx;
 
 /* ---- selection ---- */
@@ -438,6 +440,7 @@ static int S_report(S_ctx *c)
         else
             passed++;
     }
+    failed += c->config_errors;
     galley_report_summary(stdout, passed, failed, &c->ro);
     return failed || c->compile_failed ? 1 : 0;
 }
@@ -461,7 +464,9 @@ static void S_ctx_fini(S_ctx *c)
     free(c->skip);
     free(c->tests);
     galley_build_fini(&c->build);
+    galley_patterns_free(c->files.patterns);
     galley_srcfiles_fini(&c->files);
+    galley_filters_fini(&c->filters);
     galley_sources_fini(&c->sources);
     galley_runtime_fini(&c->rt);
     galley_config_fini(&c->conf);
@@ -470,15 +475,41 @@ static void S_ctx_fini(S_ctx *c)
 }
 
 /* Loads configuration, runtime and sources. Returns 0 or an exit status. */
+/* Compiles galley.conf's filters; a bad one is reported at its line and
+ * left out, and counts as a failure of the run. */
+static void S_compile_filters(S_ctx *c, const char *cwd)
+{
+    char *shown = c->conf.file ? galley_display_path(c->conf.file, cwd)
+                               : galley__xstrdup("galley.conf");
+    for (size_t i = 0; i < c->conf.filters.n; i++) {
+        char *err = NULL;
+        if (galley_filters_add(&c->filters, c->conf.filters.v[i], &err)) {
+            galley__error_at(shown, c->conf.filter_lines[i], "bad filter: %s",
+                             err);
+            c->config_errors++;
+            free(err);
+        }
+    }
+    free(shown);
+    c->files.rtol = c->conf.rtol;
+    c->files.atol = c->conf.atol;
+    c->files.filters = &c->filters;
+    c->files.patterns = galley_patterns_new();
+}
+
+/* Reads galley.conf: a file that cannot be read stops the command (2); a
+ * bad line is reported, skipped, and fails the run (the tests still run). */
 static int S_setup(S_ctx *c, const char *cwd)
 {
-    if (galley_config_load(&c->conf, cwd) != 0)
+    if (galley_config_load(&c->conf, cwd) != 0 && c->conf.n_errors == 0)
         return 2;
+    c->config_errors = (size_t)c->conf.n_errors;
     if (galley_discover(&c->sources, &c->conf, c->o->paths, c->o->n_paths,
                         cwd) != 0)
         return 2;
     c->files.root = galley__xstrdup(c->conf.root);
     c->files.cwd = galley__xstrdup(cwd);
+    S_compile_filters(c, cwd);
     if (S_scan_and_select(c) != 0)
         return 2;
     if (!c->o->list && galley_runtime_find(&c->rt) != 0)

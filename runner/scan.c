@@ -454,19 +454,32 @@ typedef struct S_args {
     int closed;         /* the matching ')' was found: close */
     int n_comments;     /* block comments; the first is comment */
     int n_other;        /* any other token */
+    int n_commas;       /* commas at depth 0 among the leading arguments */
+    size_t content;     /* just after the last of those commas */
     S_tok comment, close;
 } S_args;
 
 /* Reads the tokens after a marker's '(' up to the matching ')'. A ';' or
  * '}' outside nested parentheses, or the end of text, means it has none;
  * w is then left before that token, so that each token is read once. */
-static void S_read_args(S_lex *w, S_args *a)
+static void S_read_args(S_lex *w, S_args *a, int lead)
 {
     int depth = 0;
     S_lex before = *w;
     S_tok t;
     memset(a, 0, sizeof *a);
+    a->content = w->pos;
     for (S_next(w, &t); t.kind != T_EOF; before = *w, S_next(w, &t)) {
+        /* EXPECT_NEAR's leading arguments (rtol, atol) are code, skipped. */
+        if (a->n_commas < lead && !(depth == 0 && S_is(&t, ')'))) {
+            if (depth == 0 && S_is(&t, ',') && ++a->n_commas == lead)
+                a->content = t.start + 1;
+            else if (depth == 0 && (S_is(&t, ';') || S_is(&t, '}')))
+                break;
+            else
+                depth += S_is(&t, '(') - S_is(&t, ')');
+            continue;
+        }
         if (t.kind == T_COMMENT && a->n_comments++ == 0)
             a->comment = t;
         if (t.kind == T_COMMENT)
@@ -509,6 +522,9 @@ static void S_fill_marker(galley_marker *m, const S_args *a)
     m->end_line = a->close.line;
     m->rparen = a->close.start;
     m->has_comment = a->n_comments > 0;
+    m->content_start = m->kind == GALLEY_MARKER_NEAR && a->n_commas < 2
+                           ? m->rparen : a->content;
+    m->need_comma = m->kind == GALLEY_MARKER_NEAR && a->n_commas < 2;
     m->body_start = m->has_comment ? a->comment.body_start : m->rparen;
     m->body_end = m->has_comment ? a->comment.body_end : m->rparen;
 }
@@ -527,7 +543,8 @@ static void S_marker(S_scan *sc, const S_tok *id, galley_marker_kind kind)
                        .lparen = t.start, .indent_start = id->line_start,
                        .test = sc->cur_test};
     m.indent_len = S_blank_len(&w, m.indent_start);
-    S_read_args(&w, &a);
+    int lead = kind == GALLEY_MARKER_NEAR ? 2 : 0;
+    S_read_args(&w, &a, lead);
     sc->lx = w;
     if (!a.closed) {
         if (!sc->unterminated)
@@ -536,8 +553,12 @@ static void S_marker(S_scan *sc, const S_tok *id, galley_marker_kind kind)
         return;
     }
     S_fill_marker(&m, &a);
-    int ok = a.n_other == 0 && a.n_comments <= 1;
-    if (!ok)
+    int ok = a.n_other == 0 && a.n_comments <= 1 && a.n_commas >= lead - 1;
+    if (!ok && lead)
+        S_error(sc, m.line, S_concat(id->word, " takes rtol, atol and a "
+                                     "/* comment */ with the expected "
+                                     "output"));
+    else if (!ok)
         S_error(sc, m.line, S_concat(id->word, " takes only a /* comment */ "
                                      "with the expected output; move other "
                                      "code out of the marker"));
@@ -652,6 +673,8 @@ static void S_code_token(S_scan *sc, const S_tok *t)
         S_marker(sc, t, GALLEY_MARKER_EXPECT);
     else if (!strcmp(w, "EXPECT_EXACT") || !strcmp(w, "GALLEY_EXPECT_EXACT"))
         S_marker(sc, t, GALLEY_MARKER_EXACT);
+    else if (!strcmp(w, "EXPECT_NEAR") || !strcmp(w, "GALLEY_EXPECT_NEAR"))
+        S_marker(sc, t, GALLEY_MARKER_NEAR);
     else if ((!strcmp(w, "TEST") || !strcmp(w, "GALLEY_TEST")) &&
              sc->depth == 0)
         S_test(sc, t);

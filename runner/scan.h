@@ -9,6 +9,9 @@
 typedef enum galley_marker_kind {
     GALLEY_MARKER_EXPECT,       /* EXPECT(...) or GALLEY_EXPECT(...) */
     GALLEY_MARKER_EXACT,        /* EXPECT_EXACT(...) or GALLEY_EXPECT_EXACT */
+    GALLEY_MARKER_NEAR,         /* EXPECT_NEAR(rtol, atol, ...) or
+                                   GALLEY_EXPECT_NEAR: compared as EXPECT,
+                                   with its own tolerances */
 } galley_marker_kind;
 
 /* One EXPECT marker. Offsets are byte offsets into the scanned text. */
@@ -19,6 +22,12 @@ typedef struct galley_marker {
     size_t start;       /* offset of the EXPECT identifier */
     size_t lparen;      /* offset of '(' */
     size_t rparen;      /* offset of ')' */
+    size_t content_start; /* where the expectation part of the arguments
+                           begins: just after '(', or for EXPECT_NEAR just
+                           after the comma that ends atol (or at ')' when
+                           that comma is missing) */
+    int need_comma;     /* EXPECT_NEAR(rtol, atol): a comma must come before
+                           an expectation written at content_start */
     int has_comment;    /* 1 if the parentheses hold a block comment */
     size_t body_start;  /* offset just after the opening slash-star */
     size_t body_end;    /* offset of the closing star-slash */

@@ -14,8 +14,12 @@ extern "C" {
 typedef struct galley_test_options {
     int galley__reserved;   /* keeps the initializer list non-empty */
     int timeout_ms;         /* 0: the default, 10000 unless configured */
-    double rtol;            /* relative tolerance for numbers (reserved) */
-    double atol;            /* absolute tolerance for numbers (reserved) */
+    double rtol;            /* relative tolerance for numbers; with atol,
+                               0 and 0 mean galley.conf's (default 0) */
+    double atol;            /* absolute tolerance for numbers */
+    const char *filter;     /* a PCRE2 substitution, "s/RE/REPL/g", or a
+                               built-in "@pointers", applied to the test's
+                               output before comparison; NULL: none */
 } galley_test_options;
 
 /* A registered test. Made by TEST; not touched by user code. */
@@ -39,6 +43,17 @@ void galley_register(galley_test *t);
  * else is reported as a misuse. */
 void galley_expect(const char *file, int line, int exact, const char *args);
 
+/* The marker behind EXPECT_NEAR: as galley_expect, comparing numbers with
+ * the tolerances rtol and atol at this marker only. */
+void galley_expect_near(const char *file, int line, double rtol, double atol,
+                        const char *args);
+
+/* Sets the tolerances for the markers that follow in the running test:
+ * numbers in their output match when |actual - expected| <= atol + rtol *
+ * |expected|. galley_tolerance(0, 0) makes comparison textual again. It
+ * lasts until the test ends or the next call. */
+void galley_tolerance(double rtol, double atol);
+
 #define GALLEY_CAT_(a, b) a##b
 #define GALLEY_CAT(a, b) GALLEY_CAT_(a, b)
 
@@ -61,11 +76,15 @@ void galley_expect(const char *file, int line, int exact, const char *args);
 /* EXPECT_EXACT(/ * text * /): the same, compared byte for byte. */
 #define GALLEY_EXPECT_EXACT(...) \
     galley_expect(__FILE__, __LINE__, 1, #__VA_ARGS__)
+/* EXPECT_NEAR(rtol, atol, / * text * /): EXPECT with its own tolerances. */
+#define GALLEY_EXPECT_NEAR(rtol, atol, ...) \
+    galley_expect_near(__FILE__, __LINE__, (rtol), (atol), #__VA_ARGS__)
 
 #ifndef GALLEY_NO_SHORT_NAMES
 #define TEST GALLEY_TEST
 #define EXPECT GALLEY_EXPECT
 #define EXPECT_EXACT GALLEY_EXPECT_EXACT
+#define EXPECT_NEAR GALLEY_EXPECT_NEAR
 #endif
 
 #ifdef __cplusplus

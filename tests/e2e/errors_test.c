@@ -151,15 +151,17 @@ TEST(unknown_key_in_galley_conf)
               "colour = always\n");
     e2e_galley("run");
     EXPECT(/*
-      galley.conf:3: error: unknown key (known: sources, include, cflags, ldflags, libs, tests, timeout_ms, output_limit)
-      [exit 2]
+      galley.conf:3: error: unknown key (known: sources, include, cflags, ldflags, libs, tests, timeout_ms, output_limit, rtol, atol, filter)
+      1 passed, 1 failed
+      [exit 1]
     */);
     e2e_write("galley.conf", "output_limit = lots\nno equals sign\n");
     e2e_galley("run");
     EXPECT(/*
       galley.conf:1: error: output_limit must be a positive size such as 16M
       galley.conf:2: error: expected `key = value`
-      [exit 2]
+      1 passed, 2 failed
+      [exit 1]
     */);
     e2e_done();
 }

@@ -36,5 +36,7 @@ unsigned unit_rand(unsigned *state);
 void test_scan(void);
 void test_normalize(void);
 void test_escape(void);
+void test_match(void);
+void test_filter(void);
 
 #endif

@@ -5,6 +5,8 @@
 
 #include "harness.h"
 
+void test_numbers(void); /* not in harness.h: see test_numbers.c */
+
 static int S_passed, S_failed;
 static const char *S_what;
 
@@ -98,6 +100,9 @@ int main(void)
     test_scan();
     test_normalize();
     test_escape();
+    test_match();
+    test_filter();
+    test_numbers();
     printf("unit: %d passed, %d failed\n", S_passed, S_failed);
     return S_failed ? 1 : 0;
 }

@@ -1,0 +1,303 @@
+/* reconcile.c: tolerant comparison of expected and actual text. Lines are
+ * aligned by libgit2's diff over "keys" (a line with its numbers masked; a
+ * pattern line a key of its own), then each aligned pair is judged: numbers
+ * by value, patterns by matching. What matched keeps the expected spelling
+ * in the merged text, so diffs and promotion touch only real differences. */
+#define _GNU_SOURCE
+#include "reconcile.h"
+
+#include <git2.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "numbers.h"
+
+/* A line of a text: bytes [p, p + n), no newline. */
+typedef struct S_line {
+    const char *p;
+    size_t n;
+} S_line;
+
+typedef struct S_lines {
+    S_line *v;
+    size_t n;
+} S_lines;
+
+/* Everything one reconciliation works with. */
+typedef struct S_ctx {
+    const galley_reconcile_opts *o;
+    int numeric;             /* numbers compare by value */
+    S_lines e, a;
+    galley_buf *out;         /* the merged text */
+    size_t out_lines;        /* lines written to out so far */
+    galley_num_report *rep;
+    galley_nums en, an;      /* scratch number lists */
+    char *err;
+    size_t err_line;
+} S_ctx;
+
+void galley_num_report_fini(galley_num_report *r)
+{
+    free(r->spans);
+    r->spans = NULL;
+    r->n_spans = 0;
+}
+
+/* Splits text into lines; an empty text has none. */
+static void S_split(S_lines *ls, const char *t, size_t len)
+{
+    size_t cap = 16;
+    ls->n = 0;
+    ls->v = len ? galley__xmalloc(cap * sizeof *ls->v) : NULL;
+    const char *p = t, *end = t + len;
+    while (len && p <= end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        if (ls->n == cap)
+            ls->v = galley__xrealloc(ls->v, (cap *= 2) * sizeof *ls->v);
+        ls->v[ls->n++] = (S_line){p, (size_t)(le - p)};
+        p = le + 1;
+    }
+}
+
+int galley_reconcile_needed(const char *e, size_t elen,
+                            const galley_reconcile_opts *o)
+{
+    if (o->rtol > 0 || o->atol > 0)
+        return 1;
+    return memmem(e, elen, " (re)", 5) || memmem(e, elen, " (glob)", 7);
+}
+
+/* ---- keys: what the alignment compares ---- */
+
+/* Appends the key of expected line i (pattern lines are unique) or of an
+ * actual line (is_e 0): the line with its numbers masked when numeric. */
+static void S_key(S_ctx *c, galley_buf *k, const S_line *l, int is_e,
+                  size_t i)
+{
+    if (is_e && galley_line_kind_of(l->p, l->n) != GALLEY_LINE_TEXT) {
+        galley_buf_printf(k, "\001%zu\n", i);
+        return;
+    }
+    if (!c->numeric) {
+        galley_buf_add(k, l->p, l->n);
+        galley_buf_putc(k, '\n');
+        return;
+    }
+    galley_nums_scan(&c->en, l->p, l->n);
+    size_t at = 0;
+    for (size_t t = 0; t < c->en.n; t++) {
+        galley_buf_add(k, l->p + at, c->en.v[t].start - at);
+        galley_buf_putc(k, '\002');
+        at = c->en.v[t].start + c->en.v[t].len;
+    }
+    galley_buf_add(k, l->p + at, l->n - at);
+    galley_buf_putc(k, '\n');
+}
+
+static void S_keys(S_ctx *c, galley_buf *ke, galley_buf *ka)
+{
+    for (size_t i = 0; i < c->e.n; i++)
+        S_key(c, ke, &c->e.v[i], 1, i);
+    for (size_t j = 0; j < c->a.n; j++)
+        S_key(c, ka, &c->a.v[j], 0, j);
+}
+
+/* ---- judging aligned lines ---- */
+
+/* Starts a line of merged output. */
+static void S_begin_line(S_ctx *c)
+{
+    if (c->out_lines++ > 0)
+        galley_buf_putc(c->out, '\n');
+}
+
+/* Records the difference of a compared number pair for the report. */
+static void S_stats(S_ctx *c, const galley_num *a, const galley_num *e,
+                    size_t eline)
+{
+    galley_num_report *r = c->rep;
+    r->compared++;
+    if (!isfinite(a->value) || !isfinite(e->value))
+        return;
+    double d = fabs(a->value - e->value);
+    double rel = e->value != 0 ? d / fabs(e->value) : d > 0 ? INFINITY : 0;
+    if (d > r->max_abs || (r->compared == 1 && d == 0)) {
+        r->max_abs = d;
+        r->abs_line = eline;
+        r->abs_col = e->start;
+    }
+    if (rel > r->max_rel || (r->compared == 1 && rel == 0)) {
+        r->max_rel = rel;
+        r->rel_line = eline;
+        r->rel_col = e->start;
+    }
+}
+
+static void S_span(S_ctx *c, size_t col, size_t len)
+{
+    galley_num_report *r = c->rep;
+    r->spans = galley__xrealloc(r->spans, (r->n_spans + 1) * sizeof *r->spans);
+    r->spans[r->n_spans++] = (galley_num_span){c->out_lines - 1, col, len};
+}
+
+/* Writes the merge of expected line el and actual line al, which have the
+ * same shape: each number within tolerance as expected, others as actual. */
+static void S_merge_numbers(S_ctx *c, const S_line *el, const S_line *al,
+                            size_t eline)
+{
+    size_t at = 0, line_start = c->out->len;
+    for (size_t t = 0; t < c->en.n; t++) {
+        const galley_num *e = &c->en.v[t], *a = &c->an.v[t];
+        galley_buf_add(c->out, el->p + at, e->start - at);
+        at = e->start + e->len;
+        S_stats(c, a, e, eline);
+        if (galley_num_close(a, al->p + a->start, e, el->p + e->start,
+                             c->o->rtol, c->o->atol)) {
+            galley_buf_add(c->out, el->p + e->start, e->len);
+            continue;
+        }
+        c->rep->out++;
+        S_span(c, c->out->len - line_start, a->len);
+        galley_buf_add(c->out, al->p + a->start, a->len);
+    }
+    galley_buf_add(c->out, el->p + at, el->n - at);
+}
+
+/* Judges the aligned pair (expected line i, actual line j) and writes the
+ * merged line. Returns 0, or -1 on a pattern that does not compile. */
+static int S_pair(S_ctx *c, size_t i, size_t j)
+{
+    const S_line *el = &c->e.v[i], *al = &c->a.v[j];
+    S_begin_line(c);
+    if (galley_line_kind_of(el->p, el->n) != GALLEY_LINE_TEXT) {
+        int m = galley_line_matches(c->o->patterns, el->p, el->n, al->p,
+                                    al->n, &c->err);
+        if (m < 0) {
+            c->err_line = i;
+            return -1;
+        }
+        galley_buf_add(c->out, m ? el->p : al->p, m ? el->n : al->n);
+        return 0;
+    }
+    if (c->numeric) {
+        galley_nums_scan(&c->en, el->p, el->n);
+        galley_nums_scan(&c->an, al->p, al->n);
+        if (galley_nums_same_shape(al->p, al->n, &c->an, el->p, el->n,
+                                   &c->en)) {
+            S_merge_numbers(c, el, al, i);
+            return 0;
+        }
+    }
+    galley_buf_add(c->out, al->p, al->n);
+    return 0;
+}
+
+/* Writes actual line j as it is (a line with no expected counterpart). */
+static void S_added(S_ctx *c, size_t j)
+{
+    S_begin_line(c);
+    galley_buf_add(c->out, c->a.v[j].p, c->a.v[j].n);
+}
+
+/* ---- alignment ---- */
+
+/* Pairs lines one to one from (*i, *j) up to expected line i_end. */
+static int S_equal_run(S_ctx *c, size_t *i, size_t *j, size_t i_end)
+{
+    for (; *i < i_end && *j < c->a.n; (*i)++, (*j)++)
+        if (S_pair(c, *i, *j) != 0)
+            return -1;
+    return 0;
+}
+
+/* Judges a replaced block: expected lines [i, i + ol) against actual
+ * lines [j, j + nl), paired in order; the rest deleted or added. */
+static int S_block(S_ctx *c, size_t i, size_t ol, size_t j, size_t nl)
+{
+    size_t k = 0;
+    for (; k < ol && k < nl; k++)
+        if (S_pair(c, i + k, j + k) != 0)
+            return -1;
+    for (; k < nl; k++)
+        S_added(c, j + k);
+    return 0;
+}
+
+/* Walks the hunks of the key diff (no context lines): between hunks keys
+ * are equal and lines pair one to one. */
+static int S_walk(S_ctx *c, git_patch *patch)
+{
+    size_t i = 0, j = 0, n = patch ? git_patch_num_hunks(patch) : 0;
+    for (size_t h = 0; h < n; h++) {
+        const git_diff_hunk *hk;
+        size_t lines;
+        if (git_patch_get_hunk(&hk, &lines, patch, h) != 0)
+            continue;
+        size_t os = hk->old_lines ? (size_t)hk->old_start - 1
+                                  : (size_t)hk->old_start;
+        size_t ns = hk->new_lines ? (size_t)hk->new_start - 1
+                                  : (size_t)hk->new_start;
+        if (S_equal_run(c, &i, &j, os) != 0 ||
+            S_block(c, os, (size_t)hk->old_lines, ns,
+                    (size_t)hk->new_lines) != 0)
+            return -1;
+        i = os + (size_t)hk->old_lines;
+        j = ns + (size_t)hk->new_lines;
+    }
+    if (S_equal_run(c, &i, &j, c->e.n) != 0)
+        return -1;
+    for (; j < c->a.n; j++)
+        S_added(c, j);
+    return 0;
+}
+
+/* Diffs the keys; returns the patch (NULL when equal or on failure, in
+ * which case lines pair one to one). */
+static git_patch *S_align(const galley_buf *ke, const galley_buf *ka)
+{
+    if (ke->len == ka->len && !memcmp(ke->ptr, ka->ptr, ke->len))
+        return NULL;
+    git_diff_options opts;
+    git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+    opts.flags = GIT_DIFF_PATIENCE | GIT_DIFF_FORCE_TEXT;
+    opts.context_lines = 0;
+    git_patch *patch = NULL;
+    if (git_patch_from_buffers(&patch, ke->ptr, ke->len, NULL, ka->ptr,
+                               ka->len, NULL, &opts) != 0)
+        return NULL;
+    return patch;
+}
+
+int galley_reconcile(galley_buf *merged, const char *e, size_t elen,
+                     const char *a, size_t alen,
+                     const galley_reconcile_opts *o, galley_num_report *rep,
+                     char **err, size_t *err_line)
+{
+    S_ctx c = {.o = o, .numeric = o->rtol > 0 || o->atol > 0,
+               .out = merged, .rep = rep};
+    size_t mark = merged->len;
+    galley_buf ke, ka;
+    galley_buf_init(&ke);
+    galley_buf_init(&ka);
+    S_split(&c.e, e, elen);
+    S_split(&c.a, a, alen);
+    S_keys(&c, &ke, &ka);
+    galley_buf_grow(merged, alen);
+    git_patch *patch = S_align(&ke, &ka);
+    int rc = S_walk(&c, patch);
+    git_patch_free(patch);
+    galley_buf_fini(&ke);
+    galley_buf_fini(&ka);
+    galley_nums_fini(&c.en);
+    galley_nums_fini(&c.an);
+    free(c.e.v);
+    free(c.a.v);
+    if (rc != 0) {
+        *err = c.err;
+        *err_line = c.err_line;
+        return -1;
+    }
+    return merged->len - mark == elen && !memcmp(merged->ptr + mark, e, elen);
+}

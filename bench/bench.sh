@@ -6,7 +6,8 @@
 #   bench/bench.sh                  uses build/galley of this checkout
 #   GALLEY=/path/to/galley REPS=3 bench/bench.sh
 #
-# What it measures, in a temporary directory it removes at the end:
+# What it measures, in a temporary directory it removes at the end
+# (also: a million numbers compared with a tolerance, passing and 1% off):
 #   - a suite of 50 files x 20 tests: a cold run (no _galley/), a no-op
 #     rerun, a rerun after editing one file, and `galley promote FILE:LINE`
 #     of one marker made wrong;
@@ -274,6 +275,65 @@ peak_big=$(peak_kib run)
 
 row "peak memory of galley, 1000 tests (-j1)" "$peak_1000 KiB"
 row "peak memory of galley, 10 MB output" "$peak_big KiB"
+
+# ---- a million numbers with a tolerance ----
+# 100,000 lines of 10 floats (about 10 MB), compared with rtol = atol =
+# 1e-5: once with every number's last digit changed (all within tolerance:
+# passes), once with 1% of the numbers 10% off (fails, diff and summary).
+nums=$work/nums
+mkdir -p "$nums/tests"
+printf 'rtol = 1e-5\natol = 1e-5\n' >"$nums/galley.conf"
+printf '%s\n' '#include <galley.h>' '#include <stdio.h>' '' \
+    'TEST(million_floats)' '{' \
+    '    unsigned x = 12345;' \
+    '    for (int i = 0; i < 100000; i++) {' \
+    '        for (int k = 0; k < 10; k++) {' \
+    '            x = x * 1103515245u + 12345u;' \
+    '            printf("%s%.6f", k ? " " : "", (double)(x >> 8) / 65536.0);' \
+    '        }' \
+    '        printf("\n");' \
+    '    }' \
+    '    EXPECT();' \
+    '}' >"$nums/tests/floats_test.c"
+cd "$nums"
+time_ms "$GALLEY" run >/dev/null
+"$GALLEY" promote >/dev/null
+cp tests/floats_test.c "$work/floats_exact.c"
+awk '/^      [0-9]/ { for (i = 1; i <= NF; i++) { n = $i
+        d = (substr(n, length(n), 1) + 1) % 10
+        $i = substr(n, 1, length(n) - 1) d }
+      $0 = "      " $0 } { print }' "$work/floats_exact.c" >"$work/floats_within.c"
+awk '/^      [0-9]/ { $1 = $1; for (i = 1; i <= NF; i++) if (++c % 100 == 0)
+        $i = sprintf("%.6f", $i * 1.1)
+      $0 = "      " $0 } { print }' "$work/floats_exact.c" >"$work/floats_off.c"
+cp "$work/floats_within.c" tests/floats_test.c
+time_ms "$GALLEY" run >/dev/null # rebuild: not timed
+nprog=$(ls "$nums"/_galley/bin/floats_test-* | grep -v '\.log$' | head -n 1)
+nw=() np=() no=()
+for r in $(seq "$REPS"); do
+    nw+=("$(time_ms "$GALLEY" run)")
+    expect_summary "1 passed, 0 failed"
+    np+=("$(time_ms "$nprog" --galley-results="$work/n.res")")
+done
+cp "$work/floats_off.c" tests/floats_test.c
+for r in $(seq "$REPS"); do
+    no+=("$(time_ms "$GALLEY" run)")
+    expect_summary "0 passed, 1 failed"
+done
+grep -q '^numbers: 1000000 compared, 10000 out of tolerance' "$work/last.out" || {
+    echo "bench.sh: the 1% run does not report 10000 of 1000000 numbers" >&2
+    exit 1
+}
+nw_med=$(printf '%s\n' "${nw[@]}" | median)
+np_med=$(printf '%s\n' "${np[@]}" | median)
+no_med=$(printf '%s\n' "${no[@]}" | median)
+row "1M numbers within tolerance: whole run (passes)" "$nw_med ms"
+row "  of which the test program printing them" "$np_med ms"
+row "  galley's tolerant compare (difference)" "$((nw_med - np_med)) ms"
+row "1M numbers, 1% out of tolerance: whole run" "$no_med ms"
+row "  galley's compare + diff + summary (difference)" \
+    "$((no_med - np_med)) ms"
+cd "$work"
 
 # ---- the table ----
 

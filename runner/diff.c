@@ -22,6 +22,22 @@ typedef struct S_marks {
     size_t n;
 } S_marks;
 
+/* Returns the index of the first span on line or after it. Spans come
+ * sorted by line (reconcile writes them in order), so this is a binary
+ * search: a diff of 100,000 lines with 10,000 marks stays linear. */
+static size_t S_first_mark(const S_marks *mk, size_t line)
+{
+    size_t lo = 0, hi = mk ? mk->n : 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (mk->v[mid].line < line)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* Prints an added line whose numbers out of tolerance are marked: reverse
  * video on a terminal, else carets on a line below. Such lines hold only
  * printable text (numbers come from text lines), so columns line up. */
@@ -33,9 +49,11 @@ static void S_marked_line(FILE *out, const char *s, size_t n, int color,
     galley_buf_init(&carets);
     galley_buf_putc(&carets, ' ');
     fputs(color ? S_GREEN "+" : "+", out);
-    for (size_t i = 0; i < mk->n; i++) {
+    for (size_t i = S_first_mark(mk, line); i < mk->n; i++) {
         const galley_num_span *sp = &mk->v[i];
-        if (sp->line != line || sp->col < at || sp->col + sp->len > n)
+        if (sp->line != line)
+            break;
+        if (sp->col < at || sp->col + sp->len > n)
             continue;
         fwrite(s + at, 1, sp->col - at, out);
         for (size_t k = at; k < sp->col; k++)
@@ -56,10 +74,8 @@ static void S_marked_line(FILE *out, const char *s, size_t n, int color,
 /* Returns 1 if line (0-based) of the actual side has marked spans. */
 static int S_has_marks(const S_marks *mk, size_t line)
 {
-    for (size_t i = 0; mk && i < mk->n; i++)
-        if (mk->v[i].line == line)
-            return 1;
-    return 0;
+    size_t i = S_first_mark(mk, line);
+    return mk && i < mk->n && mk->v[i].line == line;
 }
 
 /* Prints one diff line with its prefix, escaping what a terminal would

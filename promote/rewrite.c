@@ -94,7 +94,9 @@ static int S_splices(const char *line, size_t n, int backslash)
  * it is (or when force asks for it). */
 static void S_put_line(galley_buf *out, const char *line, size_t n, int force)
 {
-    if (force || galley_line_needs_escape(line, n))
+    if (force == 2) /* verbatim: the line is written as it is */
+        galley_buf_add(out, line, n);
+    else if (force || galley_line_needs_escape(line, n))
         galley_escape_line(out, line, n);
     else
         galley_buf_add(out, line, n);
@@ -115,11 +117,12 @@ static int S_fits_inline(const char *t, size_t n, size_t prefix_cols,
 static void S_format_expect(galley_buf *out, const char *t, size_t n,
                             const char *indent, size_t indent_len,
                             const char *eol, size_t prefix_cols,
-                            const char *suffix, size_t suffix_len)
+                            const char *suffix, size_t suffix_len,
+                            int verbatim)
 {
     if (n == 0)
         return;
-    if (S_fits_inline(t, n, prefix_cols, suffix, suffix_len)) {
+    if (!verbatim && S_fits_inline(t, n, prefix_cols, suffix, suffix_len)) {
         galley_buf_puts(out, "/* ");
         galley_buf_add(out, t, n);
         galley_buf_puts(out, " */");
@@ -134,7 +137,7 @@ static void S_format_expect(galley_buf *out, const char *t, size_t n,
         if (ln > 0) {
             galley_buf_add(out, indent, indent_len);
             galley_buf_puts(out, "  ");
-            S_put_line(out, p, ln, S_splices(p, ln, 0));
+            S_put_line(out, p, ln, verbatim ? 2 : S_splices(p, ln, 0));
         }
         galley_buf_puts(out, eol);
         if (!nl)
@@ -173,17 +176,22 @@ static void S_format_exact(galley_buf *out, const char *t, size_t n,
 static void S_format_body(galley_buf *out, const char *text, size_t len,
                           int exact, const char *indent, size_t indent_len,
                           const char *eol, size_t prefix_cols,
-                          const char *suffix, size_t suffix_len)
+                          const char *suffix, size_t suffix_len, int verbatim)
 {
     if (exact) {
         S_format_exact(out, text, len, eol);
+        return;
+    }
+    if (verbatim) {
+        S_format_expect(out, text, len, indent, indent_len, eol,
+                        prefix_cols, suffix, suffix_len, 1);
         return;
     }
     galley_buf norm;
     galley_buf_init(&norm);
     galley_normalize(&norm, text, len);
     S_format_expect(out, norm.ptr ? norm.ptr : "", norm.len, indent,
-                    indent_len, eol, prefix_cols, suffix, suffix_len);
+                    indent_len, eol, prefix_cols, suffix, suffix_len, 0);
     galley_buf_fini(&norm);
 }
 
@@ -195,7 +203,7 @@ void galley_format_marker_body(galley_buf *out, const char *text, size_t len,
     const char *name = exact ? "EXPECT_EXACT(" : "EXPECT(";
     size_t prefix = S_cols(0, indent, indent_len) + strlen(name);
     S_format_body(out, text, len, exact, indent, indent_len, eol, prefix,
-                  ");", 2);
+                  ");", 2, 0);
 }
 
 /* ---- replacements ---- */
@@ -214,7 +222,7 @@ static void S_emit_marker(galley_buf *out, const char *src, size_t len,
         prefix += m->need_comma ? 2 : 1;
     S_format_body(&body, e->text, e->len, m->kind == GALLEY_MARKER_EXACT,
                   src + m->indent_start, m->indent_len, eol, prefix,
-                  src + m->rparen, le - m->rparen);
+                  src + m->rparen, le - m->rparen, e->verbatim);
     /* EXPECT_NEAR(rtol, atol, / * text * /): the text follows a comma. */
     if (m->kind == GALLEY_MARKER_NEAR && body.len)
         galley_buf_puts(out, m->need_comma ? ", " : " ");
@@ -307,7 +315,7 @@ static void S_emit_trailing(galley_buf *out, const char *src, size_t len,
     galley_buf_putc(out, '(');
     S_format_body(out, sp->edit->text, sp->edit->len, 0, indent.ptr,
                   indent.len, eol, S_cols(0, indent.ptr, indent.len) +
-                  strlen(name) + 1, ");", 2);
+                  strlen(name) + 1, ");", 2, 0);
     galley_buf_puts(out, ");");
     galley_buf_puts(out, eol);
     if (!own_line)

@@ -21,6 +21,9 @@ typedef struct galley_edit {
     char *text;     /* raw actual output, not normalized; owned by whoever
                        owns the edit array */
     size_t len;
+    int verbatim;   /* MARKER only: text is the expected text as it is to
+                       be written (normalized, lines already escaped where
+                       needed, pattern lines kept as written) */
 } galley_edit;
 
 /* Appends to out the source src[0..len) (scanned into s) with edits applied.

@@ -18,6 +18,7 @@
  *   hash HEX\n                      40 hex digits
  *   edits N\n                       then N edits, each
  *   marker LINE LEN\n<LEN bytes>\n  or trailing LINE LEN\n<LEN bytes>\n
+ *   (or verbatim LINE LEN: a marker edit whose text is written as it is)
  *   end\n
  */
 #define S_MAGIC "galley-state 1\n"
@@ -42,8 +43,9 @@ static void S_serialize(galley_buf *b, const galley_state *st)
     for (size_t i = 0; i < st->n_edits; i++) {
         const galley_edit *e = &st->edits[i];
         galley_buf_printf(b, "%s %d %zu\n",
-                          e->kind == GALLEY_EDIT_MARKER ? "marker"
-                                                        : "trailing",
+                          e->kind == GALLEY_EDIT_TRAILING ? "trailing"
+                          : e->verbatim                  ? "verbatim"
+                                                         : "marker",
                           e->line, e->len);
         galley_buf_add(b, e->text, e->len);
         galley_buf_putc(b, '\n');
@@ -173,6 +175,10 @@ static int S_edit(reader *r, galley_edit *e)
     if (r->p < r->end && r->p[0] == 'm') {
         e->kind = GALLEY_EDIT_MARKER;
         S_word(r, "marker ");
+    } else if (r->p < r->end && r->p[0] == 'v') {
+        e->kind = GALLEY_EDIT_MARKER;
+        e->verbatim = 1;
+        S_word(r, "verbatim ");
     } else {
         e->kind = GALLEY_EDIT_TRAILING;
         S_word(r, "trailing ");

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "discover.h"
+#include "escape.h"
 #include "normalize.h"
 
 /* ---- source files ---- */
@@ -89,6 +90,7 @@ static void S_add_edit(galley_srcfile *f, galley_edit_kind kind, int line,
     e->line = line;
     e->text = galley__xstrndup(text, len);
     e->len = len;
+    e->verbatim = 0;
 }
 
 /* ---- verdicts ---- */
@@ -139,16 +141,17 @@ static int S_same(const galley_buf *a, const galley_buf *b)
 /* Reads the expected text of marker m into exp. Returns 0, or -1 after
  * recording an error failure in v. */
 static int S_expected(galley_verdict *v, galley_srcfile *f,
-                      const galley_marker *m, galley_buf *exp)
+                      const galley_marker *m, galley_buf *exp,
+                      galley_buf *literal)
 {
     if (!m->has_comment)
         return 0;
     int bad_line = 0;
     const char *msg = NULL;
-    if (galley_expected_text(exp, f->text.ptr + m->body_start,
-                             m->body_end - m->body_start,
-                             m->kind == GALLEY_MARKER_EXACT, &bad_line,
-                             &msg) == 0)
+    if (galley_expected_text_lines(exp, literal, f->text.ptr + m->body_start,
+                                   m->body_end - m->body_start,
+                                   m->kind == GALLEY_MARKER_EXACT, &bad_line,
+                                   &msg) == 0)
         return 0;
     int line = m->line;
     for (size_t i = m->start; i < m->body_start; i++)
@@ -279,12 +282,48 @@ static char *S_summary(const galley_srcfile *f, const galley_marker *m,
     return s;
 }
 
+/* Adds the edit of a reconciled marker. When pattern lines were kept, the
+ * text is written verbatim: kept pattern lines as they are in the source,
+ * every other line escaped where it must be (an actual line that ends in
+ * " (re)" is literal text and gets " (esc)"). */
+static void S_add_merged_edit(galley_srcfile *f, const galley_marker *m,
+                              const galley_buf *merged,
+                              const galley_num_report *rep)
+{
+    const char *t = merged->ptr ? merged->ptr : "";
+    if (rep->n_kept == 0) {
+        S_add_edit(f, GALLEY_EDIT_MARKER, m->line, t, merged->len);
+        return;
+    }
+    galley_buf v;
+    galley_buf_init(&v);
+    const char *p = t, *end = t + merged->len;
+    for (size_t k = 0; p <= end; k++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (k > 0)
+            galley_buf_putc(&v, '\n');
+        if ((k >= rep->n_kept || !rep->kept[k]) &&
+            galley_line_needs_escape(p, n))
+            galley_escape_line(&v, p, n);
+        else
+            galley_buf_add(&v, p, n);
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    S_add_edit(f, GALLEY_EDIT_MARKER, m->line, v.ptr ? v.ptr : "", v.len);
+    f->edits[f->n_edits - 1].verbatim = 1;
+    galley_buf_fini(&v);
+}
+
 /* How one marker is judged: its tolerances and the failure's header. */
 typedef struct S_judging {
     double rtol, atol;
     const char *what;     /* "mismatch" or a variant */
     const char *raw;      /* the filtered raw output, for plain promotion */
     size_t raw_len;
+    galley_buf literal;   /* per expected line: 1 if it was an (esc) line */
 } S_judging;
 
 /* Compares expected exp with normalized actual act at marker m of f. Plain
@@ -295,7 +334,8 @@ static void S_judge(galley_srcfiles *fs, galley_verdict *v, galley_srcfile *f,
                     const galley_marker *m, galley_buf *exp, galley_buf *act,
                     const S_judging *j)
 {
-    galley_reconcile_opts o = {j->rtol, j->atol, fs->patterns};
+    galley_reconcile_opts o = {j->rtol, j->atol, fs->patterns,
+                               j->literal.ptr, j->literal.len};
     if (m->kind == GALLEY_MARKER_EXACT ||
         !galley_reconcile_needed(exp->ptr ? exp->ptr : "", exp->len, &o)) {
         if (!S_same(exp, act)) {
@@ -320,9 +360,7 @@ static void S_judge(galley_srcfiles *fs, galley_verdict *v, galley_srcfile *f,
                galley__xasprintf("%s", err));
         free(err);
     } else if (rc == 0) {
-        S_add_edit(f, GALLEY_EDIT_MARKER, m->line, merged.ptr ? merged.ptr
-                                                              : "",
-                   merged.len);
+        S_add_merged_edit(f, m, &merged, &rep);
         galley_failure *fl = S_fail(v, GALLEY_FAIL_MISMATCH, f->display,
                                     m->line, galley__xstrdup(j->what));
         if (rep.compared && (j->rtol > 0 || j->atol > 0))
@@ -405,10 +443,10 @@ static void S_hit(galley_srcfiles *fs, galley_verdict *v, const galley_hit *h,
     galley_buf_init(&act);
     galley_buf_init(&raw);
     galley_buf_init(&raw2);
-    S_judging j = {0, 0, "mismatch", NULL, 0};
+    S_judging j = {0, 0, "mismatch", NULL, 0, {NULL, 0, 0}};
     j.raw = S_filter(fs, v, tf, h->out, h->out_len, &raw, &j.raw_len);
     S_tolerances(fs, v, f, m, h, &j);
-    if (S_expected(v, f, m, &exp) == 0) {
+    if (S_expected(v, f, m, &exp, &j.literal) == 0) {
         S_actual(&act, j.raw, j.raw_len, exact);
         if (m->test < 0)
             S_shared_marker(f, mi, v, &act);
@@ -432,6 +470,7 @@ static void S_hit(galley_srcfiles *fs, galley_verdict *v, const galley_hit *h,
     galley_buf_fini(&act);
     galley_buf_fini(&raw);
     galley_buf_fini(&raw2);
+    galley_buf_fini(&j.literal);
 }
 
 /* Returns the index in src's scan of the TEST named name, or -1. */
@@ -489,10 +528,12 @@ static void S_at_stop(galley_srcfiles *fs, galley_verdict *v,
     galley_buf exp;
     galley_buf_init(&exp);
     S_judging j = {fs->rtol, fs->atol,
-                   "mismatch (output before the test stopped)", raw, raw_len};
-    if (S_expected(v, src, m, &exp) == 0)
+                   "mismatch (output before the test stopped)", raw, raw_len,
+                   {NULL, 0, 0}};
+    if (S_expected(v, src, m, &exp, &j.literal) == 0)
         S_judge(fs, v, src, m, &exp, act, &j);
     galley_buf_fini(&exp);
+    galley_buf_fini(&j.literal);
 }
 
 /* Judges output after the last marker. In a test that ended normally it

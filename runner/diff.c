@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "escape.h"
+#include "match.h"
 #include "util.h"
 
 #define S_RED "\033[31m"
@@ -78,6 +79,19 @@ static int S_has_marks(const S_marks *mk, size_t line)
     return mk && i < mk->n && mk->v[i].line == line;
 }
 
+/* Returns 1 if s[0..n) is a (re) or (glob) line of the expected side (a
+ * deletion, or context, which spells matched lines as expected) that needs
+ * no escape but for its suffix: it is shown as written in the source. */
+static int S_pattern_line(char prefix, const char *s, size_t n)
+{
+    if (prefix == '+')
+        return 0;
+    galley_line_kind kind = galley_line_kind_of(s, n);
+    size_t suffix = kind == GALLEY_LINE_RE ? 5 : kind == GALLEY_LINE_GLOB ? 7
+                                                                          : 0;
+    return suffix && !galley_line_needs_escape(s, n - suffix);
+}
+
 /* Prints one diff line with its prefix, escaping what a terminal would
  * misshow. */
 static void S_line(FILE *out, char prefix, const char *s, size_t n,
@@ -87,7 +101,7 @@ static void S_line(FILE *out, char prefix, const char *s, size_t n,
         n--;
     galley_buf shown;
     galley_buf_init(&shown);
-    if (galley_line_needs_escape(s, n))
+    if (galley_line_needs_escape(s, n) && !S_pattern_line(prefix, s, n))
         galley_escape_line(&shown, s, n);
     else
         galley_buf_add(&shown, s, n);

@@ -134,14 +134,16 @@ static void S_crlf_to_lf(galley_buf *out, const char *text, size_t len)
 
 /* Appends text with its " (esc)" lines decoded. On a bad escape returns -1
  * and sets *bad to its line index, counted from first. */
-static int S_decode(galley_buf *out, const char *text, size_t len,
-                    size_t first, int *bad, const char **msg)
+static int S_decode(galley_buf *out, galley_buf *literal, const char *text,
+                    size_t len, size_t first, int *bad, const char **msg)
 {
     const char *p;
     size_t n, pos = 0;
     for (size_t i = 0; S_next_line(text, len, &pos, &p, &n); i++) {
         if (i > 0)
             galley_buf_putc(out, '\n');
+        if (literal)
+            galley_buf_putc(literal, (char)galley_line_is_escaped(p, n));
         if (!galley_line_is_escaped(p, n))
             galley_buf_add(out, p, n);
         else if (galley_unescape_line(out, p, n, msg) != 0) {
@@ -154,6 +156,14 @@ static int S_decode(galley_buf *out, const char *text, size_t len,
 
 int galley_expected_text(galley_buf *out, const char *body, size_t len,
                          int exact, int *bad_line, const char **msg)
+{
+    return galley_expected_text_lines(out, NULL, body, len, exact, bad_line,
+                                      msg);
+}
+
+int galley_expected_text_lines(galley_buf *out, galley_buf *literal,
+                               const char *body, size_t len, int exact,
+                               int *bad_line, const char **msg)
 {
     galley_buf lf, norm;
     size_t first = 0, mark = out->len, n0, pos = 0;
@@ -176,7 +186,7 @@ int galley_expected_text(galley_buf *out, const char *body, size_t len,
         galley_buf_add(out, text->ptr, text->len); /* nothing to decode */
         rc = 0;
     } else
-        rc = S_decode(out, text->ptr, text->len, first,
+        rc = S_decode(out, literal, text->ptr, text->len, first,
                       bad_line ? bad_line : &ignored_line,
                       msg ? msg : &ignored_msg);
     if (rc != 0) {

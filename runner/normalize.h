@@ -23,4 +23,11 @@ void galley_normalize(galley_buf *out, const char *text, size_t len);
 int galley_expected_text(galley_buf *out, const char *body, size_t len,
                          int exact, int *bad_line, const char **msg);
 
+/* The same, also appending to literal one byte per line of the result: 1
+ * for a line that was written escaped (" (esc)"), which is literal text
+ * even when what it decodes to ends in " (re)" or " (glob)", else 0. */
+int galley_expected_text_lines(galley_buf *out, galley_buf *literal,
+                               const char *body, size_t len, int exact,
+                               int *bad_line, const char **msg);
+
 #endif

@@ -34,6 +34,7 @@ typedef struct S_ctx {
     galley_num_report *rep;
     galley_nums en, an;      /* scratch number lists */
     size_t *e_count;         /* numbers in each expected line */
+    int have_stats;          /* rep's greatest differences have a place */
     char *err;
     size_t err_line;
 } S_ctx;
@@ -41,8 +42,21 @@ typedef struct S_ctx {
 void galley_num_report_fini(galley_num_report *r)
 {
     free(r->spans);
+    free(r->kept);
     r->spans = NULL;
-    r->n_spans = 0;
+    r->kept = NULL;
+    r->n_spans = r->n_kept = 0;
+}
+
+/* Notes that the merged line just begun is a kept pattern line. */
+static void S_kept(S_ctx *c)
+{
+    galley_num_report *r = c->rep;
+    size_t line = c->out_lines - 1;
+    r->kept = galley__xrealloc(r->kept, line + 1);
+    memset(r->kept + r->n_kept, 0, line + 1 - r->n_kept);
+    r->kept[line] = 1;
+    r->n_kept = line + 1;
 }
 
 /* Splits text into lines; an empty text has none. */
@@ -70,6 +84,15 @@ int galley_reconcile_needed(const char *e, size_t elen,
     return memmem(e, elen, " (re)", 5) || memmem(e, elen, " (glob)", 7);
 }
 
+/* Returns the kind of expected line i: a line that was an (esc) line is
+ * literal text whatever it ends with. */
+static galley_line_kind S_kind(const S_ctx *c, size_t i)
+{
+    if (i < c->o->n_literal && c->o->literal[i])
+        return GALLEY_LINE_TEXT;
+    return galley_line_kind_of(c->e.v[i].p, c->e.v[i].n);
+}
+
 /* ---- keys: what the alignment compares ---- */
 
 /* Appends the key of expected line i (pattern lines are unique) or of an
@@ -77,7 +100,7 @@ int galley_reconcile_needed(const char *e, size_t elen,
 static void S_key(S_ctx *c, galley_buf *k, const S_line *l, int is_e,
                   size_t i)
 {
-    if (is_e && galley_line_kind_of(l->p, l->n) != GALLEY_LINE_TEXT) {
+    if (is_e && S_kind(c, i) != GALLEY_LINE_TEXT) {
         galley_buf_printf(k, "\001%zu\n", i);
         return;
     }
@@ -117,22 +140,31 @@ static void S_begin_line(S_ctx *c)
         galley_buf_putc(c->out, '\n');
 }
 
-/* Records the difference of a compared number pair for the report. */
+/* Records the difference of a compared number pair for the report; close
+ * says whether it is within tolerance. A pair with nan, inf or a number
+ * too big for a double differs by 0 when it matches, else by inf. The
+ * first pair recorded gives the greatest differences their first place. */
 static void S_stats(S_ctx *c, const galley_num *a, const galley_num *e,
-                    size_t eline)
+                    size_t eline, int close)
 {
     galley_num_report *r = c->rep;
     r->compared++;
-    if (!isfinite(a->value) || !isfinite(e->value))
-        return;
-    double d = fabs(a->value - e->value);
-    double rel = e->value != 0 ? d / fabs(e->value) : d > 0 ? INFINITY : 0;
-    if (d > r->max_abs || (r->compared == 1 && d == 0)) {
+    double d, rel;
+    if (!isfinite(a->value) || !isfinite(e->value) || a->overflow ||
+        e->overflow) {
+        d = rel = close ? 0 : INFINITY;
+    } else {
+        d = fabs(a->value - e->value);
+        rel = e->value != 0 ? d / fabs(e->value) : d > 0 ? INFINITY : 0;
+    }
+    int first = !c->have_stats;
+    c->have_stats = 1;
+    if (first || d > r->max_abs) {
         r->max_abs = d;
         r->abs_line = eline;
         r->abs_col = e->start;
     }
-    if (rel > r->max_rel || (r->compared == 1 && rel == 0)) {
+    if (first || rel > r->max_rel) {
         r->max_rel = rel;
         r->rel_line = eline;
         r->rel_col = e->start;
@@ -156,9 +188,11 @@ static void S_merge_numbers(S_ctx *c, const S_line *el, const S_line *al,
         const galley_num *e = &c->en.v[t], *a = &c->an.v[t];
         galley_buf_add(c->out, el->p + at, e->start - at);
         at = e->start + e->len;
-        S_stats(c, a, e, eline);
-        if (galley_num_close(a, al->p + a->start, e, el->p + e->start,
-                             c->o->rtol, c->o->atol)) {
+        int close = galley_num_close(a, al->p + a->start, e,
+                                     el->p + e->start, c->o->rtol,
+                                     c->o->atol);
+        S_stats(c, a, e, eline, close);
+        if (close) {
             galley_buf_add(c->out, el->p + e->start, e->len);
             continue;
         }
@@ -175,7 +209,7 @@ static int S_pair(S_ctx *c, size_t i, size_t j)
 {
     const S_line *el = &c->e.v[i], *al = &c->a.v[j];
     S_begin_line(c);
-    if (galley_line_kind_of(el->p, el->n) != GALLEY_LINE_TEXT) {
+    if (S_kind(c, i) != GALLEY_LINE_TEXT) {
         int m = galley_line_matches(c->o->patterns, el->p, el->n, al->p,
                                     al->n, &c->err);
         if (m < 0) {
@@ -183,10 +217,19 @@ static int S_pair(S_ctx *c, size_t i, size_t j)
             return -1;
         }
         galley_buf_add(c->out, m ? el->p : al->p, m ? el->n : al->n);
+        if (m)
+            S_kept(c);
         return 0;
     }
     if (c->numeric && el->n == al->n && !memcmp(el->p, al->p, el->n)) {
-        /* Most lines of a rerun are identical: nothing to parse. */
+        /* Most lines of a rerun are identical: nothing to parse, but for
+         * the first numbers seen, the greatest differences' first place. */
+        if (!c->have_stats && c->e_count[i] > 0) {
+            galley_nums_scan(&c->en, el->p, el->n);
+            c->have_stats = 1;
+            c->rep->abs_line = c->rep->rel_line = i;
+            c->rep->abs_col = c->rep->rel_col = c->en.v[0].start;
+        }
         c->rep->compared += c->e_count[i];
         galley_buf_add(c->out, el->p, el->n);
         return 0;
@@ -222,9 +265,9 @@ static int S_equal_run(S_ctx *c, size_t *i, size_t *j, size_t i_end)
     return 0;
 }
 
-/* Judges a replaced block: expected lines [i, i + ol) against actual
- * lines [j, j + nl), paired in order; the rest deleted or added. */
-static int S_block(S_ctx *c, size_t i, size_t ol, size_t j, size_t nl)
+/* Judges expected lines [i, i + ol) against actual lines [j, j + nl),
+ * paired in order; the rest deleted or added. */
+static int S_in_order(S_ctx *c, size_t i, size_t ol, size_t j, size_t nl)
 {
     size_t k = 0;
     for (; k < ol && k < nl; k++)
@@ -233,6 +276,96 @@ static int S_block(S_ctx *c, size_t i, size_t ol, size_t j, size_t nl)
     for (; k < nl; k++)
         S_added(c, j + k);
     return 0;
+}
+
+/* The most (pattern, actual line) matches S_block tries when it looks for
+ * where the pattern lines of a replaced block went. */
+#define S_ANCHOR_BUDGET 1000000
+
+/* Returns 1 if pattern line e matches actual line a, 0 if not, -1 on a
+ * PCRE2 error (c->err and c->err_line set). */
+static int S_pattern_matches(S_ctx *c, size_t e, size_t a)
+{
+    const S_line *el = &c->e.v[e], *al = &c->a.v[a];
+    int m = galley_line_matches(c->o->patterns, el->p, el->n, al->p, al->n,
+                                &c->err);
+    if (m < 0)
+        c->err_line = e;
+    return m;
+}
+
+/* Judges a replaced block: expected lines [i, i + ol) against actual
+ * lines [j, j + nl). Lines pair in order, unless a (re) or (glob) line
+ * would then miss an actual line it matches elsewhere in the block (a line
+ * was printed before it, or one went missing): then the most pattern lines
+ * that can match, in order, are anchored to the lines they match (the
+ * earliest such), and the lines between anchors pair in order. So promote
+ * keeps a pattern line that still matches. */
+static int S_block(S_ctx *c, size_t i, size_t ol, size_t j, size_t nl)
+{
+    size_t np = 0;
+    int all_match = 1;
+    for (size_t k = 0; k < ol; k++) {
+        if (S_kind(c, i + k) == GALLEY_LINE_TEXT)
+            continue;
+        np++;
+        if (all_match && k < nl) {
+            int m = S_pattern_matches(c, i + k, j + k);
+            if (m < 0)
+                return -1;
+            all_match = m;
+        } else
+            all_match = 0;
+    }
+    if (np == 0 || all_match || nl == 0 || np > S_ANCHOR_BUDGET / nl)
+        return S_in_order(c, i, ol, j, nl);
+    size_t *pat = galley__xmalloc(np * sizeof *pat);
+    np = 0;
+    for (size_t k = 0; k < ol; k++)
+        if (S_kind(c, i + k) != GALLEY_LINE_TEXT)
+            pat[np++] = i + k;
+    /* best[a * w + b]: most matches of patterns a.. with actual lines b..;
+     * hit[a * w + b]: pattern a matches actual line j + b. */
+    size_t w = nl + 1;
+    size_t *best = galley__xcalloc((np + 1) * w, sizeof *best);
+    unsigned char *hit = galley__xcalloc(np * w, 1);
+    int rc = 0;
+    for (size_t a = np; a-- > 0 && rc == 0;)
+        for (size_t b = nl; b-- > 0;) {
+            int m = S_pattern_matches(c, pat[a], j + b);
+            if (m < 0) {
+                rc = -1;
+                break;
+            }
+            hit[a * w + b] = (unsigned char)m;
+            size_t v = best[(a + 1) * w + b];
+            if (best[a * w + b + 1] > v)
+                v = best[a * w + b + 1];
+            if (m && best[(a + 1) * w + b + 1] + 1 > v)
+                v = best[(a + 1) * w + b + 1] + 1;
+            best[a * w + b] = v;
+        }
+    size_t a = 0, b = 0, ei = i, aj = j;
+    while (rc == 0 && a < np && b < nl) {
+        if (hit[a * w + b] &&
+            best[a * w + b] == best[(a + 1) * w + b + 1] + 1) {
+            if (S_in_order(c, ei, pat[a] - ei, aj, j + b - aj) != 0 ||
+                S_pair(c, pat[a], j + b) != 0)
+                rc = -1;
+            ei = pat[a] + 1;
+            aj = j + b + 1;
+            a++, b++;
+        } else if (best[(a + 1) * w + b] >= best[a * w + b + 1])
+            a++;
+        else
+            b++;
+    }
+    if (rc == 0)
+        rc = S_in_order(c, ei, i + ol - ei, aj, j + nl - aj);
+    free(pat);
+    free(best);
+    free(hit);
+    return rc;
 }
 
 /* Walks the hunks of the key diff (no context lines): between hunks keys
@@ -260,6 +393,24 @@ static int S_walk(S_ctx *c, git_patch *patch)
         return -1;
     for (; j < c->a.n; j++)
         S_added(c, j);
+    return 0;
+}
+
+/* Compiles every (re) line of the expected text, paired with an actual
+ * line or not, so that a bad pattern is an error wherever it sits (not a
+ * mismatch that promote would then overwrite). Returns 0, or -1 with
+ * c->err and c->err_line set. */
+static int S_check_patterns(S_ctx *c)
+{
+    for (size_t i = 0; i < c->e.n; i++) {
+        const S_line *l = &c->e.v[i];
+        if (S_kind(c, i) == GALLEY_LINE_RE &&
+            galley_line_matches(c->o->patterns, l->p, l->n, "", 0,
+                                &c->err) < 0) {
+            c->err_line = i;
+            return -1;
+        }
+    }
     return 0;
 }
 
@@ -295,8 +446,10 @@ int galley_reconcile(galley_buf *merged, const char *e, size_t elen,
     S_split(&c.a, a, alen);
     S_keys(&c, &ke, &ka);
     galley_buf_grow(merged, alen);
-    git_patch *patch = S_align(&ke, &ka);
-    int rc = S_walk(&c, patch);
+    int rc = S_check_patterns(&c);
+    git_patch *patch = rc ? NULL : S_align(&ke, &ka);
+    if (rc == 0)
+        rc = S_walk(&c, patch);
     git_patch_free(patch);
     galley_buf_fini(&ke);
     galley_buf_fini(&ka);

@@ -26,6 +26,9 @@ typedef struct galley_num_report {
     size_t abs_line, abs_col, rel_line, rel_col;
     galley_num_span *spans;   /* out-of-tolerance numbers (heap) */
     size_t n_spans;
+    char *kept;               /* per merged line: 1 if it is an expected
+                                 pattern line kept because it matched */
+    size_t n_kept;            /* 0 when no pattern line was kept */
 } galley_num_report;
 
 void galley_num_report_fini(galley_num_report *r);
@@ -33,6 +36,9 @@ void galley_num_report_fini(galley_num_report *r);
 typedef struct galley_reconcile_opts {
     double rtol, atol;        /* numbers compare by value when either > 0 */
     galley_patterns *patterns;/* compiled (re) patterns, shared */
+    const char *literal;      /* per expected line, 1 if it is literal text
+                                 (it was an (esc) line), or NULL */
+    size_t n_literal;
 } galley_reconcile_opts;
 
 /* Returns 1 if expected text e needs reconciling (it holds a pattern line,

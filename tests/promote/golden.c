@@ -164,7 +164,7 @@ static int S_edits_line(edits *es, const char *l, size_t n)
         return -1;
     es->v = galley__xrealloc(es->v, (es->n + 1) * sizeof *es->v);
     es->v[es->n++] = (galley_edit){(galley_edit_kind)kind, line,
-                                   galley__xstrdup(""), 0};
+                                   galley__xstrdup(""), 0, 0};
     return 0;
 }
 
@@ -556,7 +556,7 @@ static int S_check_one(const char *name, const galley_buf *src,
     const galley_marker *m = &s2.markers[S_new_marker(&s, &s2, &es, e)];
     if (S_check_layout(name, out.ptr, out.len, crlf, m) != 0)
         goto done;
-    galley_edit e2 = {GALLEY_EDIT_MARKER, m->line, e->text, e->len};
+    galley_edit e2 = {GALLEY_EDIT_MARKER, m->line, e->text, e->len, 0};
     if (galley_rewrite(&again, out.ptr, out.len, &s2, &e2, 1, &err) != 0 ||
         again.len != out.len || memcmp(again.ptr, out.ptr, out.len) != 0) {
         S_fail(name, "rewriting the result again changes it");
@@ -597,7 +597,7 @@ static void S_property(int exact, int trailing, const char *eol,
         S_gen_source(&src, exact, eol, ind);
         S_gen_output(&o);
         galley_edit e = {trailing ? GALLEY_EDIT_TRAILING : GALLEY_EDIT_MARKER,
-                         trailing ? 3 : 0, o.ptr ? o.ptr : "", o.len};
+                         trailing ? 3 : 0, o.ptr ? o.ptr : "", o.len, 0};
         if (!trailing) {
             galley_scan s = {0};
             galley_scan_text(&s, src.ptr, src.len);

@@ -146,13 +146,18 @@ void galley_expect(const char *file, int line, int exact, const char *args)
 void galley_expect_near(const char *file, int line, double rtol, double atol,
                         const char *args)
 {
-    galley__tol tol = {1, rtol, atol};
+    /* set 2: this marker's own, not the test's from here on */
+    galley__tol tol = {2, rtol, atol};
     S_expect(file, line, 0, args, &tol);
 }
 
 void galley_tolerance(double rtol, double atol)
 {
     S_test.tol = (galley__tol){1, rtol, atol};
+    /* Said at once, so output after the last marker of a test that then
+     * crashes is still compared with these tolerances. */
+    if (S_test.active)
+        S_tol(&S_test.tol);
 }
 
 /* Flushes what the test printed, then dies of the same signal (the

@@ -38,7 +38,8 @@ typedef struct S_state {
     size_t n_markers, cap_markers;
     size_t last; /* the marker found last: a loop finds it first try */
     size_t prev; /* where the previous hit's output ended */
-    galley__tol tol; /* from the last TOL record */
+    galley__tol tol; /* the test's, from the last TOL record */
+    galley__tol near; /* the next hit's own (EXPECT_NEAR), if near.set */
     int done;
 } S_state;
 
@@ -130,6 +131,8 @@ static void S_emit_out(S_state *s, galley__ev_kind kind, const S_marker *m,
  * since the previous hit. Only a first hit and a first difference count. */
 static void S_on_hit(S_state *s, const galley__mark *mk)
 {
+    galley__tol near = s->near;
+    s->near.set = 0; /* EXPECT_NEAR's tolerances are for one hit */
     size_t end = mk->offset < 0 ? 0
                  : (uint64_t)mk->offset > s->out_len ? s->out_len
                                                      : (size_t)mk->offset;
@@ -141,7 +144,7 @@ static void S_on_hit(S_state *s, const galley__mark *mk)
         m->hit = 1;
         m->start = start;
         m->len = len;
-        m->tol = s->tol;
+        m->tol = near.set ? near : s->tol;
         S_emit_out(s, GALLEY__EV_HIT, m, mk->exact, start, len);
     } else if (!m->varied &&
                (len != m->len ||
@@ -157,7 +160,10 @@ static int S_on_tol(S_state *s, S_reader *r, int set)
     double v[2];
     if (S_take(r, v, sizeof v) != 0)
         return -1;
-    s->tol = (galley__tol){set, v[0], v[1]};
+    if (set == 2)
+        s->near = (galley__tol){1, v[0], v[1]};
+    else
+        s->tol = (galley__tol){set, v[0], v[1]};
     return 0;
 }
 
@@ -211,6 +217,8 @@ int galley__marks_emit(const galley__capture *c, long cap,
                        const galley_test *t, const galley__sink *sink)
 {
     S_state s = {.test = t, .sink = sink};
+    s.tol = (galley__tol){t->options.rtol != 0 || t->options.atol != 0,
+                          t->options.rtol, t->options.atol};
     S_load_out(&s, c, cap);
     S_reader *r = galley__rt_xrealloc(NULL, sizeof *r);
     r->fd = c->marks;
@@ -221,7 +229,7 @@ int galley__marks_emit(const galley__capture *c, long cap,
     }
     if (s.prev < s.out_len)
         galley__emit(sink, (galley__event){
-            .kind = GALLEY__EV_TRAILING, .test = t,
+            .kind = GALLEY__EV_TRAILING, .test = t, .tol = s.tol,
             .data = s.out + s.prev, .len = s.out_len - s.prev});
     int done = s.done;
     free(r);

@@ -18,7 +18,9 @@ enum {
     GALLEY__MARK_DONE,     /* the test function returned */
     GALLEY__MARK_TOL,      /* the tolerances of the hits after it: exact
                               holds 1 if set (else galley.conf's apply),
-                              two doubles (rtol, atol) follow */
+                              2 for those of the next hit only
+                              (EXPECT_NEAR); two doubles (rtol, atol)
+                              follow */
 };
 
 /* The longest file name a FILE record carries; longer ones are cut. */

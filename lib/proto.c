@@ -100,7 +100,9 @@ void galley__proto_emit_cb(void *ctx, const galley__event *ev)
         S_name(fp, ev->file);
         break;
     case GALLEY__EV_TRAILING:
-        fprintf(fp, "trailing %zu\n", ev->len);
+        fputs("trailing ", fp);
+        S_tol_fields(fp, &ev->tol);
+        fprintf(fp, " %zu\n", ev->len);
         S_payload(fp, ev);
         break;
     case GALLEY__EV_STDERR:

@@ -39,7 +39,8 @@ typedef struct galley__event {
     const char *file;
     int line;
     int exact;
-    galley__tol tol;  /* HIT: the tolerances at the marker's first hit */
+    galley__tol tol;  /* HIT: the tolerances at the marker's first hit;
+                         TRAILING: those in effect at the end */
     const char *data; /* payload bytes (may hold NULs); NULL when len is 0 */
     size_t len;
     galley__end_kind end;

@@ -521,13 +521,15 @@ static int S_stop_marker(const galley_srcfile *src, int ti,
 /* Compares output after the last reached marker with marker k, where the
  * test stopped. */
 static void S_at_stop(galley_srcfiles *fs, galley_verdict *v,
-                      galley_srcfile *src, int k, const char *raw,
-                      size_t raw_len, galley_buf *act)
+                      galley_srcfile *src, int k, const galley_result *t,
+                      const char *raw, size_t raw_len, galley_buf *act)
 {
     const galley_marker *m = &src->scan.markers[k];
     galley_buf exp;
     galley_buf_init(&exp);
-    S_judging j = {fs->rtol, fs->atol,
+    int own = t->trailing_tol_set;
+    S_judging j = {own ? t->trailing_rtol : fs->rtol,
+                   own ? t->trailing_atol : fs->atol,
                    "mismatch (output before the test stopped)", raw, raw_len,
                    {NULL, 0, 0}};
     if (S_expected(v, src, m, &exp, &j.literal) == 0)
@@ -553,7 +555,7 @@ static void S_trailing(galley_srcfiles *fs, galley_verdict *v,
                                t->trailing_len, &scratch, &len);
     galley_normalize(&act, raw, len);
     if (stop >= 0) {
-        S_at_stop(fs, v, src, stop, raw, len, &act);
+        S_at_stop(fs, v, src, stop, t, raw, len, &act);
     } else if (act.len > 0) {
         int line = ti >= 0 ? src->scan.tests[ti].close_line : t->line;
         S_sides(S_fail(v, GALLEY_FAIL_TRAILING, src->display, line,

@@ -170,6 +170,18 @@ static int S_end(galley_result *t, const char *line)
     return 0;
 }
 
+/* Reads "trailing RTOL ATOL LEN" and its payload. */
+static int S_trailing(galley_result *t, S_reader *r, const char *line)
+{
+    char rt[64], at[64];
+    long n;
+    if (sscanf(line, "trailing %63s %63s %ld", rt, at, &n) != 3 ||
+        S_tol(rt, &t->trailing_rtol, &t->trailing_tol_set) != 0 ||
+        S_tol(at, &t->trailing_atol, &t->trailing_tol_set) != 0)
+        return -1;
+    return S_payload(r, n, &t->trailing, &t->trailing_len);
+}
+
 /* Dispatches one header line. Returns 0 or -1 when malformed. */
 static int S_record(galley_results *rs, S_reader *r, const char *line)
 {
@@ -185,8 +197,8 @@ static int S_record(galley_results *rs, S_reader *r, const char *line)
         return S_misuse(t, line);
     if (!strncmp(line, "end ", 4))
         return S_end(t, line);
-    if (t && sscanf(line, "trailing %ld", &n) == 1)
-        return S_payload(r, n, &t->trailing, &t->trailing_len);
+    if (t && !strncmp(line, "trailing ", 9))
+        return S_trailing(t, r, line);
     if (t && sscanf(line, "stderr %ld", &n) == 1)
         return S_payload(r, n, &t->err, &t->err_len);
     if (t && sscanf(line, "filter %ld", &n) == 1) {

@@ -16,7 +16,8 @@
  *   <LEN bytes>                           (the first such output only)
  *   misuse LINE FILE                      EXPECT was given something other
  *                                         than a comment
- *   trailing LEN                          output after the last marker
+ *   trailing RTOL ATOL LEN                output after the last marker, with
+ *                                         the test's tolerances at the end
  *   <LEN bytes>
  *   stderr LEN                            what the test wrote to fd 2
  *   <LEN bytes>
@@ -67,6 +68,8 @@ typedef struct galley_result {
     size_t n_misuses;
     char *trailing;      /* output after the last marker (may be empty) */
     size_t trailing_len;
+    int trailing_tol_set;  /* the test's tolerances at its end, if set */
+    double trailing_rtol, trailing_atol;
     char *err;           /* stderr */
     size_t err_len;
     long truncated;      /* the cap in bytes if output was cut, else 0 */

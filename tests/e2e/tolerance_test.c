@@ -637,3 +637,53 @@ TEST(color_marks_numbers_in_reverse_video)
     */);
     e2e_done();
 }
+
+/* Output after the last marker of a test that crashes is compared with the
+ * next marker using the test's own tolerances, not only galley.conf's. */
+TEST(tolerance_applies_before_a_crash)
+{
+    e2e_project();
+    e2e_write("tests/c_test.c",
+              "#include <galley.h>\n"
+              "#include <stdio.h>\n"
+              "#include <stdlib.h>\n"
+              "\n"
+              "TEST(options, .rtol = 1e-3) {\n"
+              "    printf(\"%.4f\\n\", 1.0001);\n"
+              "    abort();\n"
+              "    EXPECT(/* 1 */);\n"
+              "}\n"
+              "\n"
+              "TEST(call) {\n"
+              "    galley_tolerance(1e-2, 0);\n"
+              "    printf(\"%.3f\\n\", 2.001);\n"
+              "    EXPECT_NEAR(0, 0, /* 2.001 */);\n"
+              "    printf(\"%.3f\\n\", 3.001);\n"
+              "    abort();\n"
+              "    EXPECT(/* 3 */);\n"
+              "}\n"
+              "\n"
+              "TEST(outside) {\n"
+              "    printf(\"%.3f\\n\", 3.5);\n"
+              "    abort();\n"
+              "    EXPECT(/* 3 */);\n"
+              "}\n");
+    e2e_galley("run");
+    EXPECT(/*
+      tests/c_test.c:5: options: crashed (SIGABRT)
+
+      tests/c_test.c:11: call: crashed (SIGABRT)
+
+      tests/c_test.c:20: outside: crashed (SIGABRT)
+      tests/c_test.c:23: outside: mismatch (output before the test stopped)
+      --- expected
+      +++ actual
+      @@ -1,1 +1,1 @@
+      -3
+      +3.500
+
+      0 passed, 3 failed
+      [exit 1]
+    */);
+    e2e_done();
+}

@@ -8,11 +8,10 @@
 static const char S_esc_suffix[] = " (esc)";
 #define S_ESC_LEN (sizeof S_esc_suffix - 1)
 
-/* Returns the length of the valid UTF-8 sequence at p[0..n) (n >= 1,
- * p[0] >= 0x80), or 0: overlongs, surrogates, code points past U+10FFFF
- * and truncated sequences are not valid. */
-static size_t S_utf8_len(const unsigned char *p, size_t n)
+size_t galley_utf8_len(const unsigned char *p, size_t n)
 {
+    if (p[0] < 0x80)
+        return 1;
     unsigned char b = p[0], lo = 0x80, hi = 0xbf;
     size_t k;
     if (b >= 0xc2 && b <= 0xdf)
@@ -49,7 +48,7 @@ static size_t S_plain_len(const unsigned char *p, size_t n, size_t i)
 {
     unsigned char b = p[i];
     if (b >= 0x80)
-        return S_utf8_len(p + i, n - i);
+        return galley_utf8_len(p + i, n - i);
     if ((b < 0x20 && b != '\t') || b == 0x7f)
         return 0;
     if (i > 0 && ((b == '/' && p[i - 1] == '*') ||

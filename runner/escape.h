@@ -12,6 +12,12 @@
 
 #include "util.h"
 
+/* Returns the length of the UTF-8 character at p[0..n) (n >= 1): 1 for
+ * ASCII, 2 to 4 for a valid sequence, 0 when the bytes are not UTF-8
+ * (overlongs, surrogates, code points past U+10FFFF, truncated sequences).
+ * The one definition of "text" shared by the escape and the glob. */
+size_t galley_utf8_len(const unsigned char *p, size_t n);
+
 /* Returns 1 if line[0..len) (no newline) must be escaped, else 0. */
 int galley_line_needs_escape(const char *line, size_t len);
 /* Appends the escaped form of line[0..len) and " (esc)" to out. */

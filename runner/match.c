@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "util.h"
 
 static const char S_re_suffix[] = " (re)";
@@ -185,37 +186,11 @@ static S_entry *S_lookup(galley_patterns *p, const char *pat, size_t n)
 
 /* ---- matching ---- */
 
-/* Returns the length of the valid UTF-8 sequence at s[0..n) (n >= 1), or 0:
- * overlongs, surrogates, code points past U+10FFFF and truncated sequences
- * are not valid (the rules of escape.c, so both agree on what is text). */
-static size_t S_utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned char b = s[0], lo = 0x80, hi = 0xbf;
-    size_t k = b < 0x80 ? 1 : b < 0xc2 ? 0 : b < 0xe0 ? 2 : b < 0xf0 ? 3
-             : b < 0xf5 ? 4 : 0;
-    if (k < 2)
-        return k;
-    if (b == 0xe0)
-        lo = 0xa0;
-    else if (b == 0xed)
-        hi = 0x9f;
-    else if (b == 0xf0)
-        lo = 0x90;
-    else if (b == 0xf4)
-        hi = 0x8f;
-    if (n < k || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < k; i++)
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    return k;
-}
-
 /* Returns 1 if s[0..n) is all valid UTF-8. */
 static int S_utf8_valid(const unsigned char *s, size_t n)
 {
     for (size_t i = 0, k; i < n; i += k)
-        if ((k = S_utf8_len(s + i, n - i)) == 0)
+        if ((k = galley_utf8_len(s + i, n - i)) == 0)
             return 0;
     return 1;
 }
@@ -274,7 +249,7 @@ static int S_re_matches(galley_patterns *p, const char *pat, size_t n,
  * or 1 for a byte that does not start a valid one. */
 static size_t S_char_len(const unsigned char *s, size_t n, size_t i)
 {
-    size_t k = S_utf8_len(s + i, n - i);
+    size_t k = galley_utf8_len(s + i, n - i);
     return k ? k : 1;
 }
 

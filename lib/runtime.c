@@ -249,7 +249,9 @@ static int S_list(const S_opts *o)
 /* Runs the tests as the options say; returns the exit status. */
 static int S_main(const S_opts *o, const char *prog)
 {
-    int rc = S_check_only(o, prog);
+    /* For the runner an unknown name is a TEST the compiler never saw
+     * (inside #if 0, say): it reports it as skipped. By hand it is a typo. */
+    int rc = o->results ? 0 : S_check_only(o, prog);
     if (rc != 0 || o->list)
         return rc ? rc : S_list(o);
     galley__capture c;

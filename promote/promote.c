@@ -461,6 +461,16 @@ static int S_write(file *f)
         rc = S_rest_prepare(f, out.ptr, out.len, &r);
     if (rc != 0)
         goto done;
+    /* Writing a new file and renaming it would go round a read-only
+     * source: a file made read-only on purpose is refused instead. */
+    struct stat st;
+    if (stat(f->st.source, &st) == 0 &&
+        !(st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH))) {
+        galley__error_at(f->display, 0, "read-only; make it writable "
+                         "(chmod u+w) to promote");
+        rc = -1;
+        goto done;
+    }
     int w = galley__write_file_atomic(f->st.source, out.ptr, out.len, -1);
     if (w != 0) {
         galley__error_at(f->display, 0, "cannot write: %s", strerror(-w));

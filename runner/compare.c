@@ -603,8 +603,8 @@ static void S_ending(galley_verdict *v, const galley_result *t)
         S_fail(v, GALLEY_FAIL_ENDED, v->file, v->line, what);
     if (t->truncated)
         S_fail(v, GALLEY_FAIL_TRUNCATED, v->file, v->line,
-               galley__xasprintf("output cut at %ld bytes (output_limit)",
-                                 t->truncated));
+               galley__xasprintf("output cut at %ld bytes (output_limit); "
+                                 "not promoted", t->truncated));
 }
 
 static void S_misuses(galley_srcfiles *fs, galley_verdict *v,
@@ -636,6 +636,22 @@ static galley_verdict *S_new_verdict(galley_verdict **v, size_t *nv,
     return r;
 }
 
+/* Drops the edits a test added (to every file: markers in helpers too):
+ * output cut at the limit is not the test's output, and promoting it would
+ * put a truncated text in the source. */
+static void S_drop_edits(galley_srcfiles *fs, const size_t *before,
+                         size_t n_before)
+{
+    for (size_t k = 0; k < fs->n; k++) {
+        galley_srcfile *f = fs->v[k];
+        size_t keep = k < n_before ? before[k] : 0;
+        for (size_t i = keep; i < f->n_edits; i++)
+            free(f->edits[i].text);
+        if (f->n_edits > keep)
+            f->n_edits = keep;
+    }
+}
+
 /* Compiles the test's own .filter into tf; a bad one fails the test at
  * its TEST line. */
 static void S_test_filter(galley_verdict *v, const galley_result *t,
@@ -658,6 +674,10 @@ static void S_test(galley_srcfiles *fs, galley_srcfile *src,
     galley_srcfile **hit_files = galley__xcalloc(n ? n : 1, sizeof *hit_files);
     int *hit_marks = galley__xcalloc(n ? n : 1, sizeof *hit_marks);
     galley_filters tf = {0};
+    size_t n_files = fs->n;
+    size_t *edits_before = galley__xcalloc(n_files + 1, sizeof *edits_before);
+    for (size_t k = 0; k < n_files; k++)
+        edits_before[k] = fs->v[k]->n_edits;
     S_ending(v, t);
     S_misuses(fs, v, t);
     S_test_filter(v, t, &tf);
@@ -667,6 +687,9 @@ static void S_test(galley_srcfiles *fs, galley_srcfile *src,
                    ? -1 : S_stop_marker(src, ti, hit_files, hit_marks, n);
     S_trailing(fs, v, src, ti, t, &tf, stop);
     S_not_reached(v, src, ti, hit_files, hit_marks, n, stop);
+    if (t->truncated)
+        S_drop_edits(fs, edits_before, n_files);
+    free(edits_before);
     galley_filters_fini(&tf);
     free(hit_files);
     free(hit_marks);

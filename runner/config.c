@@ -173,9 +173,10 @@ static const char *S_apply(galley_config *c, const char *key, const char *v,
                                            c->filters.n * sizeof(int));
         c->filter_lines[c->filters.n - 1] = c->cur_line;
     } else if (!strcmp(key, "output_limit")) {
-        c->output_limit = S_parse_size(v);
-        if (c->output_limit <= 0)
+        long n = S_parse_size(v);
+        if (n <= 0)
             return "output_limit must be a positive size such as 16M";
+        c->output_limit = n;
     } else
         return "unknown key (known: sources, include, cflags, ldflags, libs, "
                "tests, timeout_ms, output_limit, rtol, atol, filter)";

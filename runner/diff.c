@@ -21,7 +21,13 @@
 typedef struct S_marks {
     const galley_num_span *v;
     size_t n;
+    size_t printed;   /* diff lines printed so far */
+    size_t left_out;  /* lines not printed past S_MAX_LINES */
 } S_marks;
+
+/* The most lines one diff prints: a test that prints megabytes must not
+ * flood the terminal; the whole text is in _galley/FILE.corrected. */
+#define S_MAX_LINES 500
 
 /* Returns the index of the first span on line or after it. Spans come
  * sorted by line (reconcile writes them in order), so this is a binary
@@ -115,7 +121,7 @@ static void S_line(FILE *out, char prefix, const char *s, size_t n,
 
 /* Prints the lines of one hunk. */
 static void S_hunk(FILE *out, git_patch *patch, size_t h, int color,
-                   const S_marks *mk)
+                   S_marks *mk)
 {
     const git_diff_hunk *hunk;
     size_t n_lines;
@@ -126,6 +132,11 @@ static void S_hunk(FILE *out, git_patch *patch, size_t h, int color,
             hunk->new_lines, color ? S_RESET : "");
     for (size_t i = 0; i < n_lines; i++) {
         const git_diff_line *l;
+        if (mk->printed >= S_MAX_LINES) {
+            mk->left_out += n_lines - i;
+            return;
+        }
+        mk->printed++;
         if (git_patch_get_line_in_hunk(&l, patch, h, i) != 0)
             continue;
         switch (l->origin) {
@@ -165,7 +176,7 @@ int galley_diff_print_marked(FILE *out, const char *expected,
                              size_t actual_len, int color,
                              const galley_num_span *spans, size_t n_spans)
 {
-    S_marks mk = {spans, n_spans};
+    S_marks mk = {spans, n_spans, 0, 0};
     git_diff_options opts;
     git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
     opts.flags = GIT_DIFF_PATIENCE | GIT_DIFF_FORCE_TEXT;
@@ -182,6 +193,10 @@ int galley_diff_print_marked(FILE *out, const char *expected,
     size_t n = git_patch_num_hunks(patch);
     for (size_t h = 0; h < n; h++)
         S_hunk(out, patch, h, color, &mk);
+    if (mk.left_out)
+        fprintf(out, "... %zu more diff lines not shown (the whole output is "
+                "in _galley/, in the .corrected copy of the file)\n",
+                mk.left_out);
     git_patch_free(patch);
     return 0;
 }

@@ -66,14 +66,48 @@ static int S_is_test_file(const char *path)
     return yes;
 }
 
+/* Adds the file at p under its real path (so a file reached twice through
+ * symbolic links is one file). */
+static void S_add_real(galley_sources *s, const char *p, const char *cwd)
+{
+    char real[PATH_MAX];
+    S_add(s, realpath(p, real) ? real : p, cwd);
+}
+
 /* Skips hidden directories and galley's own state directory. */
 static int S_skip_dir(const char *name)
 {
     return name[0] == '.' || strcmp(name, "_galley") == 0;
 }
 
-static void S_walk(galley_sources *s, const char *dir, const char *cwd)
+/* Directories already walked, by device and inode: a symbolic link that
+ * loops back (tests/a/up -> ..) or a second way into the same directory
+ * is walked once. */
+typedef struct S_seen {
+    dev_t *dev;
+    ino_t *ino;
+    size_t n;
+} S_seen;
+
+/* Returns 1 if dir was walked already, else records it and returns 0. */
+static int S_visited(S_seen *seen, const struct stat *st)
 {
+    for (size_t i = 0; i < seen->n; i++)
+        if (seen->dev[i] == st->st_dev && seen->ino[i] == st->st_ino)
+            return 1;
+    seen->dev = galley__xrealloc(seen->dev, (seen->n + 1) * sizeof *seen->dev);
+    seen->ino = galley__xrealloc(seen->ino, (seen->n + 1) * sizeof *seen->ino);
+    seen->dev[seen->n] = st->st_dev;
+    seen->ino[seen->n++] = st->st_ino;
+    return 0;
+}
+
+static void S_walk(galley_sources *s, const char *dir, const char *cwd,
+                   S_seen *seen)
+{
+    struct stat dst;
+    if (stat(dir, &dst) != 0 || S_visited(seen, &dst))
+        return;
     DIR *d = opendir(dir);
     if (!d)
         return;
@@ -85,9 +119,9 @@ static void S_walk(galley_sources *s, const char *dir, const char *cwd)
         struct stat st;
         if (stat(p, &st) == 0) {
             if (S_ISDIR(st.st_mode) && !S_skip_dir(e->d_name))
-                S_walk(s, p, cwd);
+                S_walk(s, p, cwd, seen);
             else if (S_ISREG(st.st_mode) && S_is_test_file(p))
-                S_add(s, p, cwd);
+                S_add_real(s, p, cwd);
         }
         free(p);
     }
@@ -126,10 +160,14 @@ static int S_add_path(galley_sources *out, const char *path, const char *cwd)
         galley__error_at(NULL, 0, "%s: %s", path, strerror(errno));
         return -1;
     }
-    if (S_ISDIR(st.st_mode))
-        S_walk(out, real, cwd);
-    else
+    if (S_ISDIR(st.st_mode)) {
+        S_seen seen = {0};
+        S_walk(out, real, cwd, &seen);
+        free(seen.dev);
+        free(seen.ino);
+    } else {
         S_add(out, real, cwd);
+    }
     return 0;
 }
 

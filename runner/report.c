@@ -83,9 +83,11 @@ void galley_report_compile_error(FILE *out, const char *file, const char *log,
 }
 
 void galley_report_summary(FILE *out, size_t passed, size_t failed,
-                           const galley_report_opts *o)
+                           size_t skipped, const galley_report_opts *o)
 {
     const char *c = !o->color ? "" : failed ? S_RED : S_GREEN;
-    fprintf(out, "%s%zu passed, %zu failed%s\n", c, passed, failed,
-            o->color ? S_RESET : "");
+    fprintf(out, "%s%zu passed, %zu failed", c, passed, failed);
+    if (skipped)
+        fprintf(out, ", %zu skipped", skipped);
+    fprintf(out, "%s\n", o->color ? S_RESET : "");
 }

@@ -18,8 +18,9 @@ void galley_report_verdict(FILE *out, const galley_verdict *v,
 /* Prints a compile failure of file with the compiler's diagnostics. */
 void galley_report_compile_error(FILE *out, const char *file, const char *log,
                                  const galley_report_opts *o);
-/* Prints "N passed, N failed" on a line of its own. */
+/* Prints "N passed, N failed" on a line of its own, with ", N skipped"
+ * when some were. */
 void galley_report_summary(FILE *out, size_t passed, size_t failed,
-                           const galley_report_opts *o);
+                           size_t skipped, const galley_report_opts *o);
 
 #endif

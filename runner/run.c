@@ -45,6 +45,7 @@ typedef struct S_ctx {
     galley_report_opts ro;
     int lock;                 /* the project lock's descriptor, or -1 */
     galley_filters filters;   /* galley.conf's filters, compiled */
+    size_t skipped;           /* TESTs the compiler never saw (#if 0) */
     size_t config_errors;     /* bad galley.conf lines: each a failure */
 } S_ctx;
 
@@ -237,20 +238,30 @@ static void S_program_died(S_ctx *c, size_t j, const char *why)
     galley_buf_fini(&log);
 }
 
-/* Marks the tests of job j that its results do not mention as not run. */
+/* Handles the tests of job j that its results do not mention. When the
+ * program ran to its end, such a TEST was never compiled into it (inside
+ * #if 0, say): it is skipped. When the program died, they did not run. */
 static void S_missing_tests(S_ctx *c, size_t j, const galley_results *r)
 {
     galley_job *job = &c->jobs[j];
     size_t i = c->job_src[j];
+    int ran_out = WIFEXITED(job->status) && WEXITSTATUS(job->status) <= 1;
     for (size_t k = 0; k < job->n_only; k++) {
         int found = 0;
         for (size_t t = 0; t < r->n_tests && !found; t++)
             found = !strcmp(r->tests[t].name, job->only[k]);
-        if (!found)
+        if (found)
+            continue;
+        if (ran_out && c->o->verbosity > 0)
+            printf("%s: %s: skipped (not compiled into the program: inside "
+                   "#if?)\n", c->tests[i]->display, job->only[k]);
+        if (ran_out)
+            c->skipped++;
+        else
             galley_verdict_fail(&c->verdicts, &c->n_verdicts,
                                 c->tests[i]->display, 1, job->only[k],
-                                "not run: the test program did not report "
-                                "this test (is it inside #if?)");
+                                "not run: the test program died before "
+                                "this test");
     }
 }
 
@@ -274,7 +285,11 @@ static void S_judge_job(S_ctx *c, size_t j)
         free(err); /* a truncated file: judge what it holds */
         err = NULL;
     }
-    if (rd != 0 || r.n_tests == 0) {
+    if (rd == 0 && !err && r.n_tests == 0 &&
+        !(WIFEXITED(job->status) && WEXITSTATUS(job->status) <= 1))
+        err = galley__xstrdup("wrote no results"); /* it died at once */
+    int parsed = rd == 0 && (r.n_tests > 0 || !err);
+    if (!parsed) {
         char *why = galley__xasprintf(
             "%s (exit status %d)", err ? err : "wrote no results",
             job->status >= 0 && WIFEXITED(job->status)
@@ -441,7 +456,7 @@ static int S_report(S_ctx *c)
             passed++;
     }
     failed += c->config_errors;
-    galley_report_summary(stdout, passed, failed, &c->ro);
+    galley_report_summary(stdout, passed, failed, c->skipped, &c->ro);
     return failed || c->compile_failed ? 1 : 0;
 }
 
@@ -507,6 +522,9 @@ static int S_setup(S_ctx *c, const char *cwd)
     if (galley_discover(&c->sources, &c->conf, c->o->paths, c->o->n_paths,
                         cwd) != 0)
         return 2;
+    if (c->sources.n == 0)
+        fprintf(stderr, "galley: no test files found: a test file is a .c "
+                "file that #includes <galley.h>\n");
     c->files.root = galley__xstrdup(c->conf.root);
     c->files.cwd = galley__xstrdup(cwd);
     S_compile_filters(c, cwd);

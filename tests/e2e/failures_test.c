@@ -253,7 +253,7 @@ TEST(output_limit)
               "TEST(small) { printf(\"small\\n\"); EXPECT(/* small */); }\n");
     e2e_galley("run -q");
     EXPECT(/*
-      tests/big_test.c:5: big: output cut at 1024 bytes (output_limit)
+      tests/big_test.c:5: big: output cut at 1024 bytes (output_limit); not promoted
       tests/big_test.c:9: big: mismatch (output before the test stopped)
       1 passed, 1 failed
       [exit 1]
@@ -262,6 +262,12 @@ TEST(output_limit)
     e2e_galley("run | grep -c '^+[0-9]'");
     EXPECT(/*
       128
+      [exit 0]
+    */);
+    /* Cut output is not the test's output: it is never promoted. */
+    e2e_galley("promote");
+    EXPECT(/*
+      nothing to promote
       [exit 0]
     */);
     e2e_done();

@@ -368,7 +368,8 @@ static int S_make_span(const char *src, const galley_scan *s,
 /* Sorts the spans and checks that no two edits change the same place. */
 static int S_sort_spans(span *sp, size_t n, char **err)
 {
-    qsort(sp, n, sizeof *sp, S_span_cmp);
+    if (n > 1)
+        qsort(sp, n, sizeof *sp, S_span_cmp);
     for (size_t i = 1; i < n; i++) {
         if (sp[i].start < sp[i - 1].end || sp[i].start == sp[i - 1].start) {
             *err = galley__xasprintf("two edits for the same place (lines %d "

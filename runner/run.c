@@ -447,7 +447,8 @@ static int S_verdict_cmp(const void *pa, const void *pb)
 static int S_report(S_ctx *c)
 {
     size_t passed = 0, failed = 0;
-    qsort(c->verdicts, c->n_verdicts, sizeof *c->verdicts, S_verdict_cmp);
+    if (c->n_verdicts > 1)
+        qsort(c->verdicts, c->n_verdicts, sizeof *c->verdicts, S_verdict_cmp);
     for (size_t i = 0; i < c->n_verdicts; i++) {
         galley_report_verdict(stdout, &c->verdicts[i], &c->ro);
         if (c->verdicts[i].n_fails)

@@ -17,7 +17,8 @@ static void check(const char *exp, const char *act, double rtol, double atol)
     galley_num_report rep;
     char *err = NULL;
     size_t err_line = 0;
-    galley_reconcile_opts o = {rtol, atol, patterns};
+    galley_reconcile_opts o = {.rtol = rtol, .atol = atol,
+                               .patterns = patterns};
     galley_buf_init(&merged);
     memset(&rep, 0, sizeof rep);
     if (!patterns) {

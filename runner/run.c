@@ -11,6 +11,7 @@
 #include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -513,11 +514,38 @@ static void S_compile_filters(S_ctx *c, const char *cwd)
     c->files.patterns = galley_patterns_new();
 }
 
+/* Returns the heap directory of path (the path itself for a directory),
+ * resolved, or NULL when it does not exist. */
+static char *S_path_dir(const char *path)
+{
+    char real[PATH_MAX];
+    struct stat st;
+    if (!realpath(path, real) || stat(real, &st) != 0)
+        return NULL;
+    if (!S_ISDIR(st.st_mode))
+        *strrchr(real, '/') = '\0';
+    return galley__xstrdup(real[0] ? real : "/");
+}
+
 /* Reads galley.conf: a file that cannot be read stops the command (2); a
  * bad line is reported, skipped, and fails the run (the tests still run). */
 static int S_setup(S_ctx *c, const char *cwd)
 {
-    if (galley_config_load(&c->conf, cwd) != 0 && c->conf.n_errors == 0)
+    int rc = galley_config_load(&c->conf, cwd);
+    char *from = c->conf.file || c->o->n_paths == 0
+                     ? NULL : S_path_dir(c->o->paths[0]);
+    if (from) {
+        /* No galley.conf above the cwd: look above the path given, so that
+         * `galley run ~/proj/tests` works from anywhere. */
+        galley_config_fini(&c->conf);
+        rc = galley_config_load(&c->conf, from);
+        free(from);
+        if (!c->conf.file) { /* none there either: the cwd is the root */
+            galley_config_fini(&c->conf);
+            rc = galley_config_load(&c->conf, cwd);
+        }
+    }
+    if (rc != 0 && c->conf.n_errors == 0)
         return 2;
     c->config_errors = (size_t)c->conf.n_errors;
     if (galley_discover(&c->sources, &c->conf, c->o->paths, c->o->n_paths,

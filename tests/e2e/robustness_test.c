@@ -120,3 +120,30 @@ TEST(no_tests_found)
     */);
     e2e_done();
 }
+
+TEST(root_found_from_the_path_given)
+{
+    e2e_project();
+    e2e_write("proj/galley.conf", "sources = src/lib.c\ninclude = src\n");
+    e2e_write("proj/src/lib.h", "int twice(int x);\n");
+    e2e_write("proj/src/lib.c", "#include \"lib.h\"\nint twice(int x) { return 2 * x; }\n");
+    e2e_write("proj/tests/l_test.c",
+              "#include <galley.h>\n"
+              "#include <stdio.h>\n"
+              "#include \"lib.h\"\n"
+              "\n"
+              "TEST(twice) {\n"
+              "    printf(\"%d\\n\", twice(21));\n"
+              "    EXPECT(/* 42 */);\n"
+              "}\n");
+    e2e_sh("rm galley.conf && mkdir -p elsewhere"); /* no root above it */
+    e2e_sh("cd elsewhere && \"$GALLEY_BIN\" run ../proj/tests; "
+           "echo \"[exit $?]\"");
+    e2e_sh("test -d elsewhere/_galley && echo 'elsewhere/_galley made' || echo 'no _galley outside the project'");
+    EXPECT(/*
+      1 passed, 0 failed
+      [exit 0]
+      no _galley outside the project
+    */);
+    e2e_done();
+}

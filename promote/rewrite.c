@@ -195,17 +195,6 @@ static void S_format_body(galley_buf *out, const char *text, size_t len,
     galley_buf_fini(&norm);
 }
 
-void galley_format_marker_body(galley_buf *out, const char *text, size_t len,
-                               int exact, const char *indent,
-                               size_t indent_len, const char *eol)
-{
-    /* Without the source at hand, assume the usual `EXPECT(...);` line. */
-    const char *name = exact ? "EXPECT_EXACT(" : "EXPECT(";
-    size_t prefix = S_cols(0, indent, indent_len) + strlen(name);
-    S_format_body(out, text, len, exact, indent, indent_len, eol, prefix,
-                  ");", 2, 0);
-}
-
 /* ---- replacements ---- */
 
 /* Appends the new body of marker m for edit e. */

@@ -38,11 +38,4 @@ int galley_rewrite(galley_buf *out, const char *src, size_t len,
                    const galley_scan *s, const galley_edit *edits,
                    size_t n_edits, char **err);
 
-/* Appends the text that goes between a marker's parentheses for output
- * text[0..len): empty, "/ * x * /" or a block. indent is the marker line's
- * leading whitespace, eol "\n" or "\r\n". Shared with the trailing form. */
-void galley_format_marker_body(galley_buf *out, const char *text, size_t len,
-                               int exact, const char *indent,
-                               size_t indent_len, const char *eol);
-
 #endif

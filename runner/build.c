@@ -31,33 +31,12 @@ static int S_exists(const char *p)
     return access(p, R_OK) == 0;
 }
 
-/* Tries dir/../lib/include, dir/../../lib/include: the build tree. */
-static int S_try_build_tree(galley_runtime *rt, const char *dir)
+/* Takes the candidate include directory inc and library lib (both heap):
+ * keeps them in rt when galley.h and the library are there (returns 0),
+ * else frees them (returns -1). */
+static int S_try(galley_runtime *rt, char *inc, char *lib)
 {
-    char *lib = galley__xasprintf("%s/libgalley.a", dir);
-    const char *ups[] = {"..", "../.."};
-    for (size_t i = 0; i < 2 && S_exists(lib); i++) {
-        char *inc = galley__xasprintf("%s/%s/lib/include", dir, ups[i]);
-        char *hdr = galley__xasprintf("%s/galley.h", inc);
-        int ok = S_exists(hdr);
-        free(hdr);
-        if (ok) {
-            rt->include_dir = inc;
-            rt->library = lib;
-            return 0;
-        }
-        free(inc);
-    }
-    free(lib);
-    return -1;
-}
-
-/* Tries dir/../include and dir/../lib: an install prefix. */
-static int S_try_prefix(galley_runtime *rt, const char *dir)
-{
-    char *inc = galley__xasprintf("%s/../include", dir);
     char *hdr = galley__xasprintf("%s/galley.h", inc);
-    char *lib = galley__xasprintf("%s/../lib/libgalley.a", dir);
     int ok = S_exists(hdr) && S_exists(lib);
     free(hdr);
     if (ok) {
@@ -68,6 +47,21 @@ static int S_try_prefix(galley_runtime *rt, const char *dir)
     free(inc);
     free(lib);
     return -1;
+}
+
+/* Tries the places next to the executable in dir: the build tree
+ * (build/libgalley.a with lib/include above it, one or two levels up for
+ * build/ and build/asan/), then an install prefix (bin/../include and
+ * bin/../lib). Returns 0 or -1. */
+static int S_try_near(galley_runtime *rt, const char *dir)
+{
+    const char *ups[] = {"..", "../.."};
+    for (size_t i = 0; i < 2; i++)
+        if (S_try(rt, galley__xasprintf("%s/%s/lib/include", dir, ups[i]),
+                  galley__xasprintf("%s/libgalley.a", dir)) == 0)
+            return 0;
+    return S_try(rt, galley__xasprintf("%s/../include", dir),
+                 galley__xasprintf("%s/../lib/libgalley.a", dir));
 }
 
 int galley_runtime_find(galley_runtime *rt)
@@ -81,7 +75,7 @@ int galley_runtime_find(galley_runtime *rt)
     }
     exe[n] = '\0';
     *strrchr(exe, '/') = '\0';
-    if (S_try_build_tree(rt, exe) != 0 && S_try_prefix(rt, exe) != 0) {
+    if (S_try_near(rt, exe) != 0) {
         galley__error_at(NULL, 0,
                          "cannot find galley.h and libgalley.a near %s "
                          "(looked in the build tree and ../include, ../lib)",

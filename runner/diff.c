@@ -165,16 +165,8 @@ static void S_hunk(FILE *out, git_patch *patch, size_t h, int color,
 }
 
 int galley_diff_print(FILE *out, const char *expected, size_t expected_len,
-                      const char *actual, size_t actual_len, int color)
-{
-    return galley_diff_print_marked(out, expected, expected_len, actual,
-                                    actual_len, color, NULL, 0);
-}
-
-int galley_diff_print_marked(FILE *out, const char *expected,
-                             size_t expected_len, const char *actual,
-                             size_t actual_len, int color,
-                             const galley_num_span *spans, size_t n_spans)
+                      const char *actual, size_t actual_len, int color,
+                      const galley_num_span *spans, size_t n_spans)
 {
     S_marks mk = {spans, n_spans, 0, 0};
     git_diff_options opts;

@@ -37,7 +37,7 @@ static void S_failure_diff(FILE *out, const galley_failure *f, int color)
         e[el++] = '\n';
     if (add && al)
         a[al++] = '\n';
-    galley_diff_print_marked(out, e, el, a, al, color, f->spans, f->n_spans);
+    galley_diff_print(out, e, el, a, al, color, f->spans, f->n_spans);
     if (f->summary)
         fputs(f->summary, out);
     e[f->expected_len] = '\0';

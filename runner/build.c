@@ -211,7 +211,10 @@ static const char S_rules[] =
     "rule ar\n"
     "  command = rm -f $out && ar crs $out $in\n  description = AR $out\n\n"
     "rule link\n"
-    "  command = $cc -o $out.tmp $in $galleylib $ldflags $libs -Wl,-z,now"
+    /* The tensors of libgalley need OpenBLAS and libm; --as-needed keeps
+     * programs that use no tensors free of OpenBLAS's start-up. */
+    "  command = $cc -o $out.tmp $in $galleylib $ldflags $libs"
+    " -Wl,--as-needed -lopenblas -lm -Wl,--no-as-needed -Wl,-z,now"
     " >$out.log 2>&1 && mv -f $out.tmp $out"
     " || { rm -f $out $out.tmp; exit 1; }\n"
     "  description = LINK $out\n\n";

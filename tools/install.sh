@@ -26,15 +26,17 @@ if [ -f "$BUILD/libgalley.so" ]; then
 fi
 install -m 0644 man/galley.1 "$root/share/man/man1/galley.1"
 install -m 0644 man/galley.3 "$root/share/man/man3/galley.3"
+install -m 0644 man/galley_tensor.3 "$root/share/man/man3/galley_tensor.3"
 cat >"$root/lib/pkgconfig/galley.pc" <<PC
 prefix=$PREFIX
 includedir=\${prefix}/include
 libdir=\${prefix}/lib
 
 Name: galley
-Description: expect tests for C: the test runtime that TEST and EXPECT use
+Description: expect tests for C: the test runtime that TEST and EXPECT use, and tensors
 Version: $VERSION
 Cflags: -I\${includedir}
 Libs: -L\${libdir} -lgalley
+Libs.private: -lopenblas -lm
 PC
 echo "installed galley $VERSION in $root"

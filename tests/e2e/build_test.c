@@ -131,33 +131,37 @@ TEST(incremental_builds)
 TEST(code_under_test_from_galley_conf)
 {
     e2e_project();
-    e2e_write("src/geom.h", "double geom_hypot(double a, double b);\n");
-    e2e_write("src/geom.c",
-              "#include <math.h>\n"
-              "#include \"geom.h\"\n"
-              "double geom_hypot(double a, double b) { return hypot(a, b); }\n");
-    e2e_write("tests/geom_test.c",
+    e2e_write("src/gitver.h", "int gitver_major(void);\n");
+    e2e_write("src/gitver.c",
+              "#include <git2.h>\n"
+              "#include \"gitver.h\"\n"
+              "int gitver_major(void) {\n"
+              "    int major, minor, rev;\n"
+              "    git_libgit2_version(&major, &minor, &rev);\n"
+              "    return major;\n"
+              "}\n");
+    e2e_write("tests/ver_test.c",
               "#include <galley.h>\n"
               "#include <stdio.h>\n"
-              "#include \"geom.h\"\n"
-              "TEST(hyp) {\n"
-              "    volatile double a = 3, b = 4;\n"
-              "    printf(\"%g\\n\", geom_hypot(a, b));\n"
-              "    EXPECT(/* 5 */);\n"
+              "#include \"gitver.h\"\n"
+              "TEST(major) {\n"
+              "    printf(\"%d\\n\", gitver_major() >= 0);\n"
+              "    EXPECT(/* 1 */);\n"
               "}\n");
-    /* Without the library, the link fails. */
-    e2e_write("galley.conf", "sources = src/geom.c\ninclude = src\n");
+    /* Without the library, the link fails. (-lm is no example: galley
+     * links it, and OpenBLAS, for its tensors.) */
+    e2e_write("galley.conf", "sources = src/gitver.c\ninclude = src\n");
     e2e_galley_filter("run", S_FIRST_ERROR);
     EXPECT(/*
-      tests/geom_test.c: compile error
+      tests/ver_test.c: compile error
 
-      tests/geom_test.c:4: hyp: did not compile
+      tests/ver_test.c:4: major: did not compile
 
       0 passed, 1 failed
       [exit 1]
     */);
     e2e_write("galley.conf",
-              "sources = src/geom.c\ninclude = src\nlibs = -lm\n");
+              "sources = src/gitver.c\ninclude = src\nlibs = -lgit2\n");
     e2e_galley("run");
     EXPECT(/*
       1 passed, 0 failed

@@ -47,10 +47,12 @@ TEST(installed_galley_runs_tests)
     EXPECT(/*
       ./bin/galley
       ./include/galley.h
+      ./include/galley/tensor.h
       ./lib/libgalley.a
       ./lib/pkgconfig/galley.pc
       ./share/man/man1/galley.1
       ./share/man/man3/galley.3
+      ./share/man/man3/galley_tensor.3
       tests/a_test.c:6: hello: mismatch
       --- expected
       +++ actual

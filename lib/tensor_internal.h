@@ -1,0 +1,244 @@
+/* tensor_internal.h: what the tensor modules of libgalley share: the tensor
+ * struct, storage, the op table behind autodiff, and the backend (kernel)
+ * interface that a CUDA backend would implement beside the CPU one. */
+#ifndef GALLEY_TENSOR_INTERNAL_H
+#define GALLEY_TENSOR_INTERNAL_H
+
+#include "galley/tensor.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <locale.h>
+
+#define GALLEY__LIVE 0x54454e53u /* "TENS" */
+#define GALLEY__DEAD 0x44454144u /* "DEAD" */
+#define GALLEY__MAX_INPUTS 3
+
+typedef struct galley__backend galley__backend;
+
+/* Elements of one or more tensors. Views share it; refs counts them. The
+ * version goes up on every in-place change, so backward can tell that a
+ * tensor it saved was changed. be allocates and frees data. */
+typedef struct galley__storage {
+    void *data;
+    size_t nbytes;
+    long refs;
+    unsigned long version;
+    const galley__backend *be;
+} galley__storage;
+
+/* An op that autodiff knows: its name for graph printing, its backward, and
+ * how to print its non-tensor arguments. */
+typedef struct galley__opdef {
+    const char *name;
+    /* Adds to the gradients of out's inputs (galley__accum_grad) given
+     * gout, the gradient of out: contiguous, out's shape and dtype. Called
+     * with grad mode off, so it may use every op. */
+    void (*backward)(galley_tensor *out, galley_tensor *gout);
+    /* Writes the op's other arguments, such as "axis=1" or "2.5", into buf
+     * (NUL-terminated, at most n bytes); NULL when it has none. */
+    void (*args)(const galley_tensor *out, char *buf, size_t n);
+} galley__opdef;
+
+struct galley_tensor {
+    uint32_t magic;       /* GALLEY__LIVE, or GALLEY__DEAD once freed */
+    galley_dtype dtype;
+    int ndim;
+    long shape[GALLEY_MAX_DIMS];
+    long strides[GALLEY_MAX_DIMS]; /* in elements; 0 on broadcast axes */
+    long offset;                   /* in elements, into st->data */
+    long numel;
+    galley__storage *st;  /* shared with views */
+    uint64_t id;          /* serial number, unique in the process */
+
+    /* autodiff */
+    int requires_grad;    /* a parameter, or computed from one */
+    int is_param;         /* a leaf marked by galley_param */
+    galley_tensor *grad;  /* owned by this tensor; NULL until backward */
+    const galley__opdef *op; /* NULL: a leaf */
+    int nin;
+    galley_tensor *in[GALLEY__MAX_INPUTS];
+    uint64_t in_id[GALLEY__MAX_INPUTS];          /* to tell a reused header */
+    unsigned long in_version[GALLEY__MAX_INPUTS]; /* storage versions seen */
+    double darg[4];       /* the op's arguments (exponent, scalar, ...) */
+    long larg[4];         /* (axis, keepdim, ...) */
+    galley_tensor *saved; /* owned; a tensor the op keeps for backward */
+    char *name;           /* owned; NULL unless galley_set_name */
+
+    /* ownership */
+    galley_scope *scope;  /* NULL: owned by another tensor or an optimizer */
+    galley_tensor *prev, *next; /* in the scope's list */
+    uint64_t mark;        /* scratch for graph walks */
+};
+
+/* ---- core (tensor.c) ---- */
+
+/* Reports an error of op: formats "op: " and the message, then calls the
+ * handler or prints "galley: error: ..." and exits with status 1. Returns
+ * only when a handler is set. */
+void galley__error(const char *op, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* 0 when t is a live tensor; else reports "op: input NAME is NULL" or "...
+ * was freed" and returns -1. what names the argument ("a", "logits"). */
+int galley__check(const galley_tensor *t, const char *op, const char *what);
+/* 0 when t has a floating dtype; else reports "op: WHAT is int64; ... needs
+ * float32 or float64" and returns -1. */
+int galley__check_float(const galley_tensor *t, const char *op,
+                        const char *what);
+/* Writes "[2, 3]" (or "[]") into buf, returns buf. 16 bytes per axis do. */
+#define GALLEY__SHAPE_STR_MAX (GALLEY_MAX_DIMS * 22 + 4)
+char *galley__shape_str(int ndim, const long *shape,
+                        char buf[GALLEY__SHAPE_STR_MAX]);
+/* "float32 [2, 3]" for messages, into buf. */
+char *galley__desc(const galley_tensor *t, char buf[GALLEY__SHAPE_STR_MAX + 8]);
+size_t galley__elsize(galley_dtype dtype);
+/* The address of element 0 of t (storage data plus offset). */
+void *galley__ptr(const galley_tensor *t);
+/* Validates ndim/shape (0 <= ndim <= GALLEY_MAX_DIMS, sizes >= 0); reports
+ * an error of op and returns -1 when bad. */
+int galley__check_shape(int ndim, const long *shape, const char *op);
+/* A new contiguous tensor with uninitialized elements, owned by the
+ * innermost scope. NULL only after a reported error (a bad shape). */
+galley_tensor *galley__new(galley_dtype dtype, int ndim, const long *shape,
+                           const char *op);
+/* The same, owned by nobody's scope: for gradients (owned by their tensor)
+ * and optimizer state. Freed with galley__free_owned. */
+galley_tensor *galley__new_owned(galley_dtype dtype, int ndim,
+                                 const long *shape);
+void galley__free_owned(galley_tensor *t);
+/* A new tensor sharing base's storage with the shape, strides (elements)
+ * and offset given; owned by the innermost scope; no graph recorded. */
+galley_tensor *galley__view(galley_tensor *base, int ndim, const long *shape,
+                            const long *strides, long offset);
+/* Normalizes axis (negative from the end) for a tensor of ndim axes;
+ * reports "op: axis A out of range for a tensor of N dimensions" and
+ * returns -1 when bad. */
+int galley__axis(int axis, int ndim, const char *op);
+/* The broadcast shape of a and b (numpy rules) into *ndim/shape; reports
+ * "op: shapes [..] and [..] cannot be broadcast" and returns -1. */
+int galley__broadcast(const galley_tensor *a, const galley_tensor *b,
+                      int *ndim, long shape[GALLEY_MAX_DIMS], const char *op);
+/* Fills *out (a stack struct, not a tensor to free) with t expanded to
+ * ndim/shape: axes added on the left and size-1 axes get stride 0. The
+ * shape must be one t broadcasts to. */
+void galley__expand(const galley_tensor *t, int ndim, const long *shape,
+                    galley_tensor *out);
+/* Marks an in-place change of t's storage. */
+void galley__bump_version(galley_tensor *t);
+/* The backend t's storage lives on. */
+const galley__backend *galley__backend_of(const galley_tensor *t);
+
+/* ---- autodiff (tensor_autograd.c) ---- */
+
+/* Whether ops record the graph now (grad mode on). */
+int galley__grad_enabled(void);
+/* Makes out the result of op applied to in[0..nin): when grad mode is on
+ * and an input requires grad, out requires grad and remembers op, inputs,
+ * their ids and storage versions. Called by every differentiable op after
+ * it filled out; the op then sets darg/larg/saved as its backward needs. */
+void galley__record(galley_tensor *out, const galley__opdef *op, int nin,
+                    galley_tensor *const *in);
+/* Adds g to t's gradient (made zero of t's shape and dtype when absent).
+ * g's shape may be a broadcast of t's: the extra axes are summed away.
+ * Does nothing when t does not require grad. */
+void galley__accum_grad(galley_tensor *t, galley_tensor *g);
+/* g summed down to ndim/shape (a shape g's was broadcast from): a new
+ * tensor of the current scope, or g itself when the shapes are equal. */
+galley_tensor *galley__sum_to(galley_tensor *g, int ndim, const long *shape);
+
+/* ---- the backend interface (tensor_cpu.c is the CPU one) ---- */
+
+typedef enum galley__unop {
+    GALLEY__NEG, GALLEY__EXP, GALLEY__LOG, GALLEY__TANH, GALLEY__SIGMOID,
+    GALLEY__RELU, GALLEY__SQRT,
+    GALLEY__ADD_SCALAR, /* a + arg */
+    GALLEY__MUL_SCALAR, /* a * arg */
+    GALLEY__POW_SCALAR, /* a ^ arg */
+    GALLEY__STEP,       /* a > 0 ? 1 : 0 (relu's derivative) */
+    GALLEY__RECIP       /* 1 / a */
+} galley__unop;
+
+typedef enum galley__binop {
+    GALLEY__ADD, GALLEY__SUB, GALLEY__MUL, GALLEY__DIV,
+    GALLEY__POW,  /* a ^ b */
+    GALLEY__EQ,   /* a == b ? 1 : 0 */
+    GALLEY__GT    /* a > b ? 1 : 0 */
+} galley__binop;
+
+typedef enum galley__redop {
+    GALLEY__RSUM, GALLEY__RMAX
+} galley__redop;
+
+/* Kernels. Tensors passed in are live; "out" is contiguous and freshly
+ * made by the caller; inputs may have any strides (0 on broadcast axes) and
+ * an offset; dtypes of out and inputs are equal unless said otherwise.
+ * float32 sums accumulate in double. */
+struct galley__backend {
+    const char *name;
+    void *(*alloc)(size_t nbytes);  /* aborts when out of memory */
+    void (*free)(void *p);
+    /* Every element of out (any strides) set to value. */
+    void (*fill)(galley_tensor *out, double value);
+    /* out[i] = a[i]; a has out's shape (expanded if need be); dtypes may
+     * differ (cast; float to int64 truncates). out may be strided. */
+    void (*copy)(galley_tensor *out, const galley_tensor *a);
+    /* out[i] = op(a[i], arg); a has out's shape. */
+    void (*unary)(galley__unop op, galley_tensor *out, const galley_tensor *a,
+                  double arg);
+    /* out[i] = op(a[i], b[i]); a and b have out's shape (expanded). EQ and
+     * GT write 1 or 0 in out's (floating) dtype. */
+    void (*binary)(galley__binop op, galley_tensor *out,
+                   const galley_tensor *a, const galley_tensor *b);
+    /* out has a's ndim with sizes 1 on the reduced axes (each either 1 or
+     * a's size): out[j] = sum or max of the a[i] that map to j. */
+    void (*reduce)(galley__redop op, galley_tensor *out,
+                   const galley_tensor *a);
+    /* out (int64, contiguous): the index of the first greatest element of
+     * a along axis, with axis removed from the shape; axis < 0: the flat
+     * row-major index over all of a (out 0-d). NaN counts as greatest. */
+    void (*argmax)(galley_tensor *out, const galley_tensor *a, int axis);
+    /* C = A(m x k) B(k x n) + beta C, row-major, A transposed when ta (then
+     * stored k x m), B when tb; lda/ldb/ldc are row strides in elements;
+     * pointers to element 0 of each matrix on this backend. */
+    void (*gemm)(galley_dtype dtype, int ta, int tb, long m, long n, long k,
+                 const void *a, long lda, const void *b, long ldb,
+                 double beta, void *c, long ldc);
+};
+
+extern const galley__backend galley__cpu_backend;
+
+/* ---- added by CORE ---- */
+/* Takes t out of its scope so that another object owns it (an op's saved
+ * tensor, optimizer state): freed with its owner or galley__free_owned.
+ * Returns t. */
+galley_tensor *galley__disown(galley_tensor *t);
+
+/* ---- unrecorded building blocks (tensor_ops.c) ----
+ * New tensors of the current scope computed by the kernels, with no checks
+ * beyond broadcasting and no graph recorded; opname names the op in
+ * errors. */
+galley_tensor *galley__binary_new(galley__binop op, const galley_tensor *a,
+                                  const galley_tensor *b, const char *opname);
+galley_tensor *galley__unary_new(galley__unop op, const galley_tensor *a,
+                                 double arg, const char *opname);
+/* Sum or max over axis (all axes when < 0; 0-d unless keepdim). */
+galley_tensor *galley__reduce_new(galley__redop op, const galley_tensor *a,
+                                  int axis, int keepdim, const char *opname);
+/* t / d, a true division. */
+galley_tensor *galley__div_scalar_new(const galley_tensor *t, double d,
+                                      const char *opname);
+/* 0 when a and b have one dtype; else reports it and returns -1. */
+int galley__check_same_dtype(const galley_tensor *a, const galley_tensor *b,
+                             const char *opname);
+
+/* Writes the shortest %g form of v that reads back as v (graph args), in
+ * the C locale. */
+void galley__format_double(double v, char *buf, size_t n);
+
+/* The C locale, made once for the process (tensor_print.c), for uselocale
+ * around number formatting: numbers print with a point whatever the
+ * program's locale. (locale_t)0 when it cannot be made. */
+locale_t galley__c_locale(void);
+
+#endif

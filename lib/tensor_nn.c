@@ -1,0 +1,504 @@
+/* tensor_nn.c: matrix products through the backend's gemm (OpenBLAS on the
+ * CPU), softmax and log-softmax along an axis, and the losses (cross-entropy,
+ * mean squared error), each with its backward pass. */
+#include "tensor_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define S_BACKWARD_BEGIN galley_scope *bw_scope_ = galley_scope_begin()
+#define S_BACKWARD_END galley_scope_end(bw_scope_)
+
+/* ---- matrix products ---- */
+
+/* h (a stack header, not a tensor to free) with its last two axes swapped:
+ * the transpose of each matrix of a batch. */
+static void S_swap_last(galley_tensor *h)
+{
+    int i = h->ndim - 2, j = h->ndim - 1;
+    long s = h->shape[i], st = h->strides[i];
+    h->shape[i] = h->shape[j];
+    h->strides[i] = h->strides[j];
+    h->shape[j] = s;
+    h->strides[j] = st;
+}
+
+/* A stack header of t seen as a matrix (or a batch of them): a 1-d first
+ * operand becomes a row [1, k], a 1-d second one a column [k, 1]. */
+static void S_as_matrix(const galley_tensor *t, int first, galley_tensor *h)
+{
+    *h = *t;
+    if (t->ndim != 1)
+        return;
+    h->ndim = 2;
+    if (first) {
+        h->shape[0] = 1;
+        h->strides[0] = 0;
+        h->shape[1] = t->shape[0];
+        h->strides[1] = t->strides[0];
+    } else {
+        h->shape[0] = t->shape[0];
+        h->strides[0] = t->strides[0];
+        h->shape[1] = 1;
+        h->strides[1] = 0;
+    }
+}
+
+/* How gemm reads the matrices of h: *trans and *ld, or -1 when their
+ * strides suit neither layout (then a contiguous copy is made). */
+static int S_blas_layout(const galley_tensor *h, int *trans, long *ld)
+{
+    long rows = h->shape[h->ndim - 2], cols = h->shape[h->ndim - 1];
+    long rs = h->strides[h->ndim - 2], cs = h->strides[h->ndim - 1];
+    if (rows <= 1)
+        rs = cols; /* never stepped over */
+    if (cols <= 1)
+        cs = 1;
+    if (cs == 1 && rs >= (cols > 1 ? cols : 1)) {
+        *trans = 0;
+        *ld = rs;
+        return 0;
+    }
+    if (rows <= 1)
+        rs = 1;
+    if (rs == 1 && cs >= (rows > 1 ? rows : 1)) {
+        *trans = 1;
+        *ld = cs;
+        return 0;
+    }
+    return -1;
+}
+
+/* The batched product of the matrix stacks a [..., m, k] and b [..., k, n]
+ * (headers of ndim >= 2; batch axes broadcast) into a new contiguous tensor
+ * [batch..., m, n] of the current scope; no graph recorded. */
+static galley_tensor *S_mm(const galley_tensor *a, const galley_tensor *b,
+                           const char *op, const galley_tensor *ua,
+                           const galley_tensor *ub)
+{
+    char x[GALLEY__SHAPE_STR_MAX + 8], y[GALLEY__SHAPE_STR_MAX + 8];
+    long m = a->shape[a->ndim - 2], k = a->shape[a->ndim - 1];
+    long n = b->shape[b->ndim - 1];
+    if (b->shape[b->ndim - 2] != k) {
+        galley__error(op, "%s and %s: the inner sizes %ld and %ld differ",
+                      galley__desc(ua, x), galley__desc(ub, y), k,
+                      b->shape[b->ndim - 2]);
+        return NULL;
+    }
+    /* The batch axes, broadcast as numpy's matmul does. */
+    int na = a->ndim - 2, nb = b->ndim - 2, nd = na > nb ? na : nb;
+    long shape[GALLEY_MAX_DIMS], sa[GALLEY_MAX_DIMS], sb[GALLEY_MAX_DIMS];
+    for (int i = 0; i < nd; i++) {
+        int ia = i - (nd - na), ib = i - (nd - nb);
+        long da = ia >= 0 ? a->shape[ia] : 1, db = ib >= 0 ? b->shape[ib] : 1;
+        if (da != db && da != 1 && db != 1) {
+            galley__error(op, "%s and %s: the batch axes cannot be broadcast",
+                          galley__desc(ua, x), galley__desc(ub, y));
+            return NULL;
+        }
+        shape[i] = da == 1 ? db : da;
+        sa[i] = ia >= 0 && da != 1 ? a->strides[ia] : 0;
+        sb[i] = ib >= 0 && db != 1 ? b->strides[ib] : 0;
+    }
+    shape[nd] = m;
+    shape[nd + 1] = n;
+    galley_tensor *out = galley__new(a->dtype, nd + 2, shape, op);
+    if (!out)
+        return NULL;
+    const galley__backend *be = galley__backend_of(out);
+
+    /* Matrices whose strides BLAS cannot take are copied first. */
+    galley_tensor *ca = NULL, *cb = NULL;
+    int ta, tb;
+    long lda, ldb;
+    if (S_blas_layout(a, &ta, &lda) < 0) {
+        ca = galley__new_owned(a->dtype, a->ndim, a->shape);
+        be->copy(ca, a);
+        a = ca;
+        S_blas_layout(a, &ta, &lda);
+        for (int i = 0; i < nd; i++) {
+            int ia = i - (nd - na);
+            sa[i] = ia >= 0 && a->shape[ia] != 1 ? a->strides[ia] : 0;
+        }
+    }
+    if (S_blas_layout(b, &tb, &ldb) < 0) {
+        cb = galley__new_owned(b->dtype, b->ndim, b->shape);
+        be->copy(cb, b);
+        b = cb;
+        S_blas_layout(b, &tb, &ldb);
+        for (int i = 0; i < nd; i++) {
+            int ib = i - (nd - nb);
+            sb[i] = ib >= 0 && b->shape[ib] != 1 ? b->strides[ib] : 0;
+        }
+    }
+
+    size_t es = galley__elsize(a->dtype);
+    long batches = 1, idx[GALLEY_MAX_DIMS] = {0};
+    for (int i = 0; i < nd; i++)
+        batches *= shape[i];
+    char *pa = galley__ptr(a), *pb = galley__ptr(b), *pc = galley__ptr(out);
+    long oa = 0, ob = 0;
+    for (long t = 0; t < batches; t++) {
+        be->gemm(a->dtype, ta, tb, m, n, k, pa + oa * (long)es, lda,
+                 pb + ob * (long)es, ldb, 0.0, pc + t * m * n * (long)es, n);
+        /* The next batch index, row-major. */
+        for (int i = nd - 1; i >= 0; i--) {
+            oa += sa[i];
+            ob += sb[i];
+            if (++idx[i] < shape[i])
+                break;
+            oa -= sa[i] * shape[i];
+            ob -= sb[i] * shape[i];
+            idx[i] = 0;
+        }
+    }
+    galley__free_owned(ca);
+    galley__free_owned(cb);
+    return out;
+}
+
+/* Gives the contiguous t a shape of the same elements with axis removed
+ * (a size-1 axis), in place. */
+static void S_drop_axis(galley_tensor *t, int axis)
+{
+    for (int i = axis; i < t->ndim - 1; i++)
+        t->shape[i] = t->shape[i + 1];
+    t->ndim--;
+    long s = 1;
+    for (int i = t->ndim - 1; i >= 0; i--) {
+        t->strides[i] = s;
+        s *= t->shape[i];
+    }
+}
+
+/* d(AB)/dA = G B^T, d(AB)/dB = A^T G, with the axes that 1-d operands
+ * dropped put back in G, and the broadcast batch axes summed away by
+ * accum_grad. */
+static void S_matmul_backward(galley_tensor *out, galley_tensor *g)
+{
+    galley_tensor *a = out->in[0], *b = out->in[1];
+    galley_tensor ha, hb, hg = *g;
+    S_as_matrix(a, 1, &ha);
+    S_as_matrix(b, 0, &hb);
+    /* G as [batch..., m, n]: the axes of 1-d operands put back. */
+    int nbatch = g->ndim - (a->ndim > 1) - (b->ndim > 1);
+    hg.ndim = nbatch + 2;
+    hg.shape[nbatch] = a->ndim == 1 ? 1 : a->shape[a->ndim - 2];
+    hg.shape[nbatch + 1] = b->ndim == 1 ? 1 : b->shape[b->ndim - 1];
+    long s = 1;
+    for (int i = hg.ndim - 1; i >= 0; i--) {
+        hg.strides[i] = s;
+        s *= hg.shape[i];
+    }
+    S_BACKWARD_BEGIN;
+    if (a->requires_grad) {
+        galley_tensor bt = hb;
+        S_swap_last(&bt);
+        galley_tensor *da = S_mm(&hg, &bt, "matmul", &hg, &bt);
+        if (da && a->ndim == 1)
+            S_drop_axis(da, da->ndim - 2);
+        if (da)
+            galley__accum_grad(a, da);
+    }
+    if (b->requires_grad) {
+        galley_tensor at = ha;
+        S_swap_last(&at);
+        galley_tensor *db = S_mm(&at, &hg, "matmul", &at, &hg);
+        if (db && b->ndim == 1)
+            S_drop_axis(db, db->ndim - 1);
+        if (db)
+            galley__accum_grad(b, db);
+    }
+    S_BACKWARD_END;
+}
+
+static const galley__opdef S_matmul_def = {"matmul", S_matmul_backward, NULL};
+
+galley_tensor *galley_matmul(galley_tensor *a, galley_tensor *b)
+{
+    const char *op = "galley_matmul";
+    char x[GALLEY__SHAPE_STR_MAX + 8], y[GALLEY__SHAPE_STR_MAX + 8];
+    if (galley__check(a, op, "a") || galley__check(b, op, "b") ||
+        galley__check_float(a, op, "a") || galley__check_float(b, op, "b") ||
+        galley__check_same_dtype(a, b, op))
+        return NULL;
+    if (a->ndim == 0 || b->ndim == 0) {
+        galley__error(op, "%s and %s: matmul needs operands of 1 or more "
+                      "dimensions (use galley_mul for scalars)",
+                      galley__desc(a, x), galley__desc(b, y));
+        return NULL;
+    }
+    galley_tensor ha, hb;
+    S_as_matrix(a, 1, &ha);
+    S_as_matrix(b, 0, &hb);
+    galley_tensor *out = S_mm(&ha, &hb, op, a, b);
+    if (!out)
+        return NULL;
+    if (a->ndim == 1)
+        S_drop_axis(out, out->ndim - 2);
+    if (b->ndim == 1)
+        S_drop_axis(out, out->ndim - 1);
+    galley__record(out, &S_matmul_def, 2, (galley_tensor *const[]){a, b});
+    return out;
+}
+
+/* ---- softmax and log-softmax ---- */
+
+/* log(sum(exp(t))) along ax, kept as a size-1 axis, computed stably as
+ * m + log(sum(exp(t - m))) with m the max (a row of -inf gives NaN, as in
+ * torch); into *shifted t - m when asked (the caller frees it). No graph
+ * recorded. */
+static galley_tensor *S_logsumexp(const galley_tensor *t, int ax,
+                                  galley_tensor **shifted, const char *op)
+{
+    galley_tensor *m = galley__reduce_new(GALLEY__RMAX, t, ax, 1, op);
+    galley_tensor *sh = galley__binary_new(GALLEY__SUB, t, m, op);
+    galley_tensor *e = galley__unary_new(GALLEY__EXP, sh, 0.0, op);
+    galley_tensor *s = galley__reduce_new(GALLEY__RSUM, e, ax, 1, op);
+    galley_tensor *l = galley__unary_new(GALLEY__LOG, s, 0.0, op);
+    galley_tensor *lse = galley__binary_new(GALLEY__ADD, l, m, op);
+    galley_free(e);
+    galley_free(s);
+    galley_free(l);
+    galley_free(m);
+    if (shifted)
+        *shifted = sh;
+    else
+        galley_free(sh);
+    return lse;
+}
+
+static void S_axis_arg(const galley_tensor *out, char *buf, size_t n)
+{
+    snprintf(buf, n, "axis=%ld", out->larg[0]);
+}
+
+/* softmax: dx = y * (g - sum(g * y)) along the axis. */
+static void S_softmax_backward(galley_tensor *out, galley_tensor *g)
+{
+    int ax = (int)out->larg[0];
+    S_BACKWARD_BEGIN;
+    galley_tensor *gy = galley_sum(galley_mul(g, out), ax, 1);
+    galley__accum_grad(out->in[0], galley_mul(out, galley_sub(g, gy)));
+    S_BACKWARD_END;
+}
+
+/* log_softmax: dx = g - exp(y) * sum(g) along the axis. */
+static void S_log_softmax_backward(galley_tensor *out, galley_tensor *g)
+{
+    int ax = (int)out->larg[0];
+    S_BACKWARD_BEGIN;
+    galley_tensor *p = galley_exp(out);
+    galley__accum_grad(out->in[0],
+                       galley_sub(g, galley_mul(p, galley_sum(g, ax, 1))));
+    S_BACKWARD_END;
+}
+
+static const galley__opdef S_softmax_def = {"softmax", S_softmax_backward,
+                                            S_axis_arg};
+static const galley__opdef S_log_softmax_def = {
+    "log_softmax", S_log_softmax_backward, S_axis_arg};
+
+/* softmax (log_ false) or log_softmax (log_ true) of t along axis. */
+static galley_tensor *S_softmax(galley_tensor *t, int axis, int log_,
+                                const char *op)
+{
+    if (galley__check(t, op, "t") || galley__check_float(t, op, "t"))
+        return NULL;
+    int ax = galley__axis(axis, t->ndim, op);
+    if (ax < 0)
+        return NULL;
+    galley_tensor *out;
+    if (t->numel == 0) {
+        out = galley__new(t->dtype, t->ndim, t->shape, op);
+    } else {
+        galley_tensor *sh;
+        galley_tensor *lse = S_logsumexp(t, ax, &sh, op);
+        if (log_) {
+            out = galley__binary_new(GALLEY__SUB, t, lse, op);
+        } else {
+            /* exp(t - m) / sum, as the forward torch computes; exp(t - lse)
+             * would differ in the last bits. */
+            galley_tensor *e = galley__unary_new(GALLEY__EXP, sh, 0.0, op);
+            galley_tensor *s = galley__reduce_new(GALLEY__RSUM, e, ax, 1, op);
+            out = galley__binary_new(GALLEY__DIV, e, s, op);
+            galley_free(e);
+            galley_free(s);
+        }
+        galley_free(sh);
+        galley_free(lse);
+    }
+    if (!out)
+        return NULL;
+    galley__record(out, log_ ? &S_log_softmax_def : &S_softmax_def, 1, &t);
+    out->larg[0] = ax;
+    return out;
+}
+
+galley_tensor *galley_softmax(galley_tensor *t, int axis)
+{
+    return S_softmax(t, axis, 0, "galley_softmax");
+}
+
+galley_tensor *galley_log_softmax(galley_tensor *t, int axis)
+{
+    return S_softmax(t, axis, 1, "galley_log_softmax");
+}
+
+/* ---- losses ---- */
+
+/* The one-hot rows [n, c] (in dtype) of the class indices target [n], or
+ * NULL after reporting an index out of [0, c). The indices are read on the
+ * host: a device backend would copy them over first. */
+static galley_tensor *S_one_hot(const galley_tensor *target, long c,
+                                galley_dtype dtype, const char *op)
+{
+    long n = target->shape[0];
+    const int64_t *p = galley__ptr(target);
+    for (long i = 0; i < n; i++) {
+        int64_t v = p[i * target->strides[0]];
+        if (v < 0 || v >= c) {
+            galley__error(op, "target[%ld] is %lld, not a class index in "
+                          "[0, %ld)", i, (long long)v, c);
+            return NULL;
+        }
+    }
+    /* (target as a float column) == (0, 1, ..., c-1), broadcast. */
+    galley_tensor col = *target;
+    col.ndim = 2;
+    col.shape[1] = 1;
+    col.strides[1] = 0;
+    galley_tensor *idx = galley__new(dtype, 2, col.shape, op);
+    galley__backend_of(idx)->copy(idx, &col);
+    galley_tensor *pos = galley_arange(dtype, 0, (double)c, 1);
+    galley_tensor *hot = galley__binary_new(GALLEY__EQ, idx, pos, op);
+    galley_free(idx);
+    galley_free(pos);
+    return hot;
+}
+
+/* The class distribution of cross_entropy's target: in[1] itself when it
+ * is float, else the one-hot rows kept in saved. */
+static galley_tensor *S_target_dist(galley_tensor *out)
+{
+    return out->saved ? out->saved : out->in[1];
+}
+
+/* d/dz of -sum(T * log_softmax(z)) / n = (softmax(z) * rowsum(T) - T) / n;
+ * d/dT = -log_softmax(z) / n. Both times g. */
+static void S_cross_entropy_backward(galley_tensor *out, galley_tensor *g)
+{
+    galley_tensor *z = out->in[0], *tgt = out->in[1];
+    galley_tensor *T = S_target_dist(out);
+    double n = (double)z->shape[0];
+    S_BACKWARD_BEGIN;
+    galley_tensor *lsm = galley_log_softmax(z, 1);
+    galley_tensor *gn = galley_mul_scalar(g, 1.0 / n);
+    if (z->requires_grad) {
+        galley_tensor *p = galley_mul(galley_exp(lsm), galley_sum(T, 1, 1));
+        galley__accum_grad(z, galley_mul(galley_sub(p, T), gn));
+    }
+    if (!out->saved && tgt->requires_grad)
+        galley__accum_grad(tgt, galley_mul(galley_neg(lsm), gn));
+    S_BACKWARD_END;
+}
+
+static const galley__opdef S_cross_entropy_def = {
+    "cross_entropy", S_cross_entropy_backward, NULL};
+
+galley_tensor *galley_cross_entropy(galley_tensor *logits,
+                                    galley_tensor *target)
+{
+    const char *op = "galley_cross_entropy";
+    char x[GALLEY__SHAPE_STR_MAX + 8], y[GALLEY__SHAPE_STR_MAX + 8];
+    if (galley__check(logits, op, "logits") ||
+        galley__check(target, op, "target") ||
+        galley__check_float(logits, op, "logits"))
+        return NULL;
+    if (logits->ndim != 2) {
+        galley__error(op, "logits %s: needs [n, c], a row of class scores "
+                      "per sample", galley__desc(logits, x));
+        return NULL;
+    }
+    long n = logits->shape[0], c = logits->shape[1];
+    galley_tensor *hot = NULL;
+    if (target->dtype == GALLEY_I64) {
+        if (target->ndim != 1 || target->shape[0] != n) {
+            galley__error(op, "logits %s and target %s: class indices need "
+                          "the shape [%ld]", galley__desc(logits, x),
+                          galley__desc(target, y), n);
+            return NULL;
+        }
+        hot = S_one_hot(target, c, logits->dtype, op);
+        if (!hot)
+            return NULL;
+    } else if (target->ndim != 2 || target->shape[0] != n ||
+               target->shape[1] != c) {
+        galley__error(op, "logits %s and target %s: class probabilities "
+                      "need the logits' shape (or int64 [%ld] of class "
+                      "indices)", galley__desc(logits, x),
+                      galley__desc(target, y), n);
+        return NULL;
+    } else if (galley__check_same_dtype(logits, target, op)) {
+        return NULL;
+    }
+    galley_tensor *T = hot ? hot : target;
+    galley_tensor *lse = S_logsumexp(logits, 1, NULL, op);
+    galley_tensor *lsm = galley__binary_new(GALLEY__SUB, logits, lse, op);
+    galley_tensor *tl = galley__binary_new(GALLEY__MUL, T, lsm, op);
+    galley_tensor *s = galley__reduce_new(GALLEY__RSUM, tl, -1, 0, op);
+    galley_tensor *out = galley__unary_new(GALLEY__MUL_SCALAR, s,
+                                           -1.0 / (double)n, op);
+    galley_free(lse);
+    galley_free(lsm);
+    galley_free(tl);
+    galley_free(s);
+    galley__record(out, &S_cross_entropy_def, 2,
+                   (galley_tensor *const[]){logits, target});
+    if (hot && out->op)
+        out->saved = galley__disown(hot);
+    else
+        galley_free(hot);
+    return out;
+}
+
+/* d mean((a-b)^2) = 2 (a - b) g / N, and its negative for b. */
+static void S_mse_backward(galley_tensor *out, galley_tensor *g)
+{
+    galley_tensor *a = out->in[0], *b = out->in[1];
+    S_BACKWARD_BEGIN;
+    galley_tensor *d = galley_mul(galley_sub(a, b),
+                                  galley_mul_scalar(g, 2.0 / (double)a->numel));
+    galley__accum_grad(a, d);
+    if (b->requires_grad)
+        galley__accum_grad(b, galley_neg(d));
+    S_BACKWARD_END;
+}
+
+static const galley__opdef S_mse_def = {"mse", S_mse_backward, NULL};
+
+galley_tensor *galley_mse(galley_tensor *a, galley_tensor *b)
+{
+    const char *op = "galley_mse";
+    char x[GALLEY__SHAPE_STR_MAX + 8], y[GALLEY__SHAPE_STR_MAX + 8];
+    if (galley__check(a, op, "a") || galley__check(b, op, "b") ||
+        galley__check_float(a, op, "a") || galley__check_float(b, op, "b") ||
+        galley__check_same_dtype(a, b, op))
+        return NULL;
+    if (a->ndim != b->ndim ||
+        memcmp(a->shape, b->shape, (size_t)a->ndim * sizeof(long))) {
+        galley__error(op, "%s and %s: the shapes differ; mse compares "
+                      "tensors of one shape", galley__desc(a, x),
+                      galley__desc(b, y));
+        return NULL;
+    }
+    galley_tensor *d = galley__binary_new(GALLEY__SUB, a, b, op);
+    galley_tensor *sq = galley__binary_new(GALLEY__MUL, d, d, op);
+    galley_tensor *s = galley__reduce_new(GALLEY__RSUM, sq, -1, 0, op);
+    galley_tensor *out = galley__div_scalar_new(s, (double)a->numel, op);
+    galley_free(d);
+    galley_free(sq);
+    galley_free(s);
+    galley__record(out, &S_mse_def, 2, (galley_tensor *const[]){a, b});
+    return out;
+}

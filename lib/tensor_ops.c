@@ -1,0 +1,661 @@
+/* tensor_ops.c: the elementwise ops of libgalley's tensors (with numpy
+ * broadcasting), the scalar ops and the reductions. Forward passes go
+ * through the backend kernels; backward passes are written with the public
+ * ops themselves, which record nothing while backward runs. */
+#include "tensor_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- unrecorded building blocks (shared with tensor_nn.c) ---- */
+
+/* Whether a and b have one shape. */
+static int S_same_shape(const galley_tensor *a, const galley_tensor *b)
+{
+    return a->ndim == b->ndim &&
+           memcmp(a->shape, b->shape, (size_t)a->ndim * sizeof(long)) == 0;
+}
+
+/* a OP b into a new tensor. Same-shape operands go to the kernel as they
+ * are (it takes any strides): the fast path of small tensors makes no
+ * expanded copies of the headers and asks for no broadcast shape. */
+galley_tensor *galley__binary_new(galley__binop op, const galley_tensor *a,
+                                  const galley_tensor *b, const char *opname)
+{
+    const galley__backend *be = galley__backend_of(a);
+    galley_tensor *out, ea, eb;
+    long shape[GALLEY_MAX_DIMS];
+    int nd;
+
+    if (S_same_shape(a, b)) {
+        out = galley__new(a->dtype, a->ndim, a->shape, opname);
+        if (out)
+            be->binary(op, out, a, b);
+        return out;
+    }
+    if (galley__broadcast(a, b, &nd, shape, opname) < 0)
+        return NULL;
+    out = galley__new(a->dtype, nd, shape, opname);
+    if (!out)
+        return NULL;
+    galley__expand(a, nd, shape, &ea);
+    galley__expand(b, nd, shape, &eb);
+    be->binary(op, out, &ea, &eb);
+    return out;
+}
+
+/* op(a, arg) into a new tensor of a's shape. */
+galley_tensor *galley__unary_new(galley__unop op, const galley_tensor *a,
+                                 double arg, const char *opname)
+{
+    galley_tensor *out = galley__new(a->dtype, a->ndim, a->shape, opname);
+    if (out)
+        galley__backend_of(a)->unary(op, out, a, arg);
+    return out;
+}
+
+/* Fills *view with out seen as the reduce kernel wants it: a's ndim, size 1
+ * on the reduced axes (every axis when axis < 0). out is contiguous and
+ * dropping or adding size-1 axes keeps it so. */
+static void S_keep_view(const galley_tensor *out, const galley_tensor *a,
+                        int axis, galley_tensor *view)
+{
+    long stride = 1;
+    *view = *out;
+    view->ndim = a->ndim;
+    for (int i = a->ndim - 1; i >= 0; i--) {
+        view->shape[i] = (axis < 0 || i == axis) ? 1 : a->shape[i];
+        view->strides[i] = stride;
+        stride *= view->shape[i];
+    }
+}
+
+/* The shape of a reduction of a over axis (all when < 0) into shape;
+ * returns its ndim. */
+static int S_reduced_shape(const galley_tensor *a, int axis, int keepdim,
+                           long shape[GALLEY_MAX_DIMS])
+{
+    int nd = 0;
+    for (int i = 0; i < a->ndim; i++) {
+        if (axis >= 0 && i != axis)
+            shape[nd++] = a->shape[i];
+        else if (keepdim)
+            shape[nd++] = 1;
+    }
+    return nd;
+}
+
+/* Sum or max of a over axis (every axis when axis < 0, a 0-d result unless
+ * keepdim) into a new tensor. */
+galley_tensor *galley__reduce_new(galley__redop op, const galley_tensor *a,
+                                  int axis, int keepdim, const char *opname)
+{
+    long shape[GALLEY_MAX_DIMS];
+    int nd = S_reduced_shape(a, axis, keepdim, shape);
+    galley_tensor *out = galley__new(a->dtype, nd, shape, opname), view;
+
+    if (!out)
+        return NULL;
+    S_keep_view(out, a, axis, &view);
+    galley__backend_of(a)->reduce(op, &view, a);
+    return out;
+}
+
+/* t / d into a new tensor: a true division, as numpy's mean does it (a
+ * product with 1/d could differ in the last bit). */
+galley_tensor *galley__div_scalar_new(const galley_tensor *t, double d,
+                                      const char *opname)
+{
+    long none[1] = {0};
+    galley_tensor *s = galley__new(t->dtype, 0, none, opname), *out;
+
+    if (!s)
+        return NULL;
+    galley__backend_of(t)->fill(s, d);
+    out = galley__binary_new(GALLEY__DIV, t, s, opname);
+    galley_free(s);
+    return out;
+}
+
+int galley__check_same_dtype(const galley_tensor *a, const galley_tensor *b,
+                             const char *opname)
+{
+    char da[GALLEY__SHAPE_STR_MAX + 8], db[GALLEY__SHAPE_STR_MAX + 8];
+
+    if (a->dtype == b->dtype)
+        return 0;
+    galley__error(opname, "%s and %s: dtypes differ; cast one with galley_to",
+                  galley__desc(a, da), galley__desc(b, db));
+    return -1;
+}
+
+/* (declared in tensor_internal.h) */
+void galley__format_double(double v, char *buf, size_t n)
+{
+    locale_t c = galley__c_locale(), old = c ? uselocale(c) : (locale_t)0;
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, n, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    if (c)
+        uselocale(old);
+}
+
+/* ---- backward helpers ---- */
+
+/* Every backward opens a scope of its own so that its temporaries go with
+ * it; gradients are owned by their tensors, not by a scope. */
+#define S_BACKWARD_BEGIN galley_scope *bw_scope_ = galley_scope_begin()
+#define S_BACKWARD_END galley_scope_end(bw_scope_)
+
+/* 1 - y*y */
+static galley_tensor *S_one_minus_square(galley_tensor *y)
+{
+    return galley_add_scalar(galley_neg(galley_mul(y, y)), 1.0);
+}
+
+/* g (of the shape of t reduced over axis, all axes when axis < 0) as a
+ * view of t's shape: stride 0 on the reduced axes. g is contiguous. */
+static galley_tensor *S_broadcast_back(galley_tensor *g,
+                                       const galley_tensor *t, int axis)
+{
+    long strides[GALLEY_MAX_DIMS], stride = 1;
+
+    for (int i = t->ndim - 1; i >= 0; i--) {
+        if (axis < 0 || i == axis) {
+            strides[i] = 0;
+        } else {
+            strides[i] = stride;
+            stride *= t->shape[i];
+        }
+    }
+    return galley__view(g, t->ndim, t->shape, strides, g->offset);
+}
+
+/* ---- binary ops ---- */
+
+/* The common part of the binary ops: checks, the kernel, the record. */
+static galley_tensor *S_binary(galley__binop op, const galley__opdef *def,
+                               galley_tensor *a, galley_tensor *b,
+                               const char *opname)
+{
+    galley_tensor *out;
+
+    if (galley__check(a, opname, "a") < 0 || galley__check(b, opname, "b") < 0 ||
+        galley__check_float(a, opname, "a") < 0 ||
+        galley__check_float(b, opname, "b") < 0 ||
+        galley__check_same_dtype(a, b, opname) < 0)
+        return NULL;
+    out = galley__binary_new(op, a, b, opname);
+    if (out)
+        galley__record(out, def, 2, (galley_tensor *const[]){a, b});
+    return out;
+}
+
+/* d(a+b) = g, g. accum_grad sums the broadcast axes away. */
+static void S_add_backward(galley_tensor *out, galley_tensor *g)
+{
+    galley__accum_grad(out->in[0], g);
+    galley__accum_grad(out->in[1], g);
+}
+
+static void S_sub_backward(galley_tensor *out, galley_tensor *g)
+{
+    galley__accum_grad(out->in[0], g);
+    if (out->in[1]->requires_grad) {
+        S_BACKWARD_BEGIN;
+        galley__accum_grad(out->in[1], galley_neg(g));
+        S_BACKWARD_END;
+    }
+}
+
+static void S_mul_backward(galley_tensor *out, galley_tensor *g)
+{
+    galley_tensor *a = out->in[0], *b = out->in[1];
+    S_BACKWARD_BEGIN;
+    if (a->requires_grad)
+        galley__accum_grad(a, galley_mul(g, b));
+    if (b->requires_grad)
+        galley__accum_grad(b, galley_mul(g, a));
+    S_BACKWARD_END;
+}
+
+/* d(a/b)/da = 1/b; d(a/b)/db = -a/b^2 = -out/b. */
+static void S_div_backward(galley_tensor *out, galley_tensor *g)
+{
+    galley_tensor *a = out->in[0], *b = out->in[1];
+    S_BACKWARD_BEGIN;
+    if (a->requires_grad)
+        galley__accum_grad(a, galley_div(g, b));
+    if (b->requires_grad)
+        galley__accum_grad(b, galley_neg(galley_div(galley_mul(g, out), b)));
+    S_BACKWARD_END;
+}
+
+/* d(a^b)/da = b a^(b-1); d(a^b)/db = a^b log a. */
+static void S_pow_backward(galley_tensor *out, galley_tensor *g)
+{
+    galley_tensor *a = out->in[0], *b = out->in[1];
+    S_BACKWARD_BEGIN;
+    if (a->requires_grad) {
+        galley_tensor *d = galley_mul(b, galley_pow(a, galley_add_scalar(b, -1)));
+        galley__accum_grad(a, galley_mul(g, d));
+    }
+    if (b->requires_grad)
+        galley__accum_grad(b, galley_mul(g, galley_mul(out, galley_log(a))));
+    S_BACKWARD_END;
+}
+
+static const galley__opdef S_add_def = {"add", S_add_backward, NULL};
+static const galley__opdef S_sub_def = {"sub", S_sub_backward, NULL};
+static const galley__opdef S_mul_def = {"mul", S_mul_backward, NULL};
+static const galley__opdef S_div_def = {"div", S_div_backward, NULL};
+static const galley__opdef S_pow_def = {"pow", S_pow_backward, NULL};
+
+galley_tensor *galley_add(galley_tensor *a, galley_tensor *b)
+{
+    return S_binary(GALLEY__ADD, &S_add_def, a, b, "galley_add");
+}
+
+galley_tensor *galley_sub(galley_tensor *a, galley_tensor *b)
+{
+    return S_binary(GALLEY__SUB, &S_sub_def, a, b, "galley_sub");
+}
+
+galley_tensor *galley_mul(galley_tensor *a, galley_tensor *b)
+{
+    return S_binary(GALLEY__MUL, &S_mul_def, a, b, "galley_mul");
+}
+
+galley_tensor *galley_div(galley_tensor *a, galley_tensor *b)
+{
+    return S_binary(GALLEY__DIV, &S_div_def, a, b, "galley_div");
+}
+
+galley_tensor *galley_pow(galley_tensor *a, galley_tensor *b)
+{
+    return S_binary(GALLEY__POW, &S_pow_def, a, b, "galley_pow");
+}
+
+/* ---- unary and scalar ops ---- */
+
+/* The common part of the unary ops: checks, the kernel, the record; the
+ * scalar argument is kept in darg[0] for backward and graph printing. */
+static galley_tensor *S_unary(galley__unop op, const galley__opdef *def,
+                              galley_tensor *a, double arg, const char *opname)
+{
+    galley_tensor *out;
+
+    if (galley__check(a, opname, "a") < 0 ||
+        galley__check_float(a, opname, "a") < 0)
+        return NULL;
+    out = galley__unary_new(op, a, arg, opname);
+    if (!out)
+        return NULL;
+    galley__record(out, def, 1, &a);
+    out->darg[0] = arg;
+    return out;
+}
+
+/* Writes the scalar argument of add_scalar, mul_scalar, pow_scalar. */
+static void S_scalar_args(const galley_tensor *out, char *buf, size_t n)
+{
+    galley__format_double(out->darg[0], buf, n);
+}
+
+static void S_add_scalar_backward(galley_tensor *out, galley_tensor *g)
+{
+    galley__accum_grad(out->in[0], g);
+}
+
+static void S_mul_scalar_backward(galley_tensor *out, galley_tensor *g)
+{
+    S_BACKWARD_BEGIN;
+    galley__accum_grad(out->in[0], galley_mul_scalar(g, out->darg[0]));
+    S_BACKWARD_END;
+}
+
+/* d(a^p)/da = p a^(p-1); zero for p = 0 (where 0 * 0^-1 would be NaN). */
+static void S_pow_scalar_backward(galley_tensor *out, galley_tensor *g)
+{
+    galley_tensor *a = out->in[0];
+    double p = out->darg[0];
+    S_BACKWARD_BEGIN;
+    if (p == 0)
+        galley__accum_grad(a, galley_zeros_like(a));
+    else
+        galley__accum_grad(a, galley_mul(g, galley_mul_scalar(
+                                                galley_pow_scalar(a, p - 1), p)));
+    S_BACKWARD_END;
+}
+
+static void S_neg_backward(galley_tensor *out, galley_tensor *g)
+{
+    S_BACKWARD_BEGIN;
+    galley__accum_grad(out->in[0], galley_neg(g));
+    S_BACKWARD_END;
+}
+
+/* d(exp a) = exp a = out. */
+static void S_exp_backward(galley_tensor *out, galley_tensor *g)
+{
+    S_BACKWARD_BEGIN;
+    galley__accum_grad(out->in[0], galley_mul(g, out));
+    S_BACKWARD_END;
+}
+
+static void S_log_backward(galley_tensor *out, galley_tensor *g)
+{
+    S_BACKWARD_BEGIN;
+    galley__accum_grad(out->in[0], galley_div(g, out->in[0]));
+    S_BACKWARD_END;
+}
+
+/* d(tanh a) = 1 - out^2. */
+static void S_tanh_backward(galley_tensor *out, galley_tensor *g)
+{
+    S_BACKWARD_BEGIN;
+    galley__accum_grad(out->in[0], galley_mul(g, S_one_minus_square(out)));
+    S_BACKWARD_END;
+}
+
+/* d(sigmoid a) = out (1 - out). */
+static void S_sigmoid_backward(galley_tensor *out, galley_tensor *g)
+{
+    S_BACKWARD_BEGIN;
+    galley_tensor *d = galley_mul(out, galley_add_scalar(galley_neg(out), 1.0));
+    galley__accum_grad(out->in[0], galley_mul(g, d));
+    S_BACKWARD_END;
+}
+
+/* d(relu a) = a > 0 ? 1 : 0. */
+static void S_relu_backward(galley_tensor *out, galley_tensor *g)
+{
+    galley_tensor *a = out->in[0];
+    S_BACKWARD_BEGIN;
+    galley_tensor *step = galley__unary_new(GALLEY__STEP, a, 0, "relu");
+    galley__accum_grad(a, galley_mul(g, step));
+    S_BACKWARD_END;
+}
+
+/* d(sqrt a) = 0.5 / out. */
+static void S_sqrt_backward(galley_tensor *out, galley_tensor *g)
+{
+    S_BACKWARD_BEGIN;
+    galley__accum_grad(out->in[0], galley_div(galley_mul_scalar(g, 0.5), out));
+    S_BACKWARD_END;
+}
+
+static const galley__opdef S_add_scalar_def = {
+    "add_scalar", S_add_scalar_backward, S_scalar_args};
+static const galley__opdef S_mul_scalar_def = {
+    "mul_scalar", S_mul_scalar_backward, S_scalar_args};
+static const galley__opdef S_pow_scalar_def = {
+    "pow_scalar", S_pow_scalar_backward, S_scalar_args};
+static const galley__opdef S_neg_def = {"neg", S_neg_backward, NULL};
+static const galley__opdef S_exp_def = {"exp", S_exp_backward, NULL};
+static const galley__opdef S_log_def = {"log", S_log_backward, NULL};
+static const galley__opdef S_tanh_def = {"tanh", S_tanh_backward, NULL};
+static const galley__opdef S_sigmoid_def = {"sigmoid", S_sigmoid_backward,
+                                            NULL};
+static const galley__opdef S_relu_def = {"relu", S_relu_backward, NULL};
+static const galley__opdef S_sqrt_def = {"sqrt", S_sqrt_backward, NULL};
+
+galley_tensor *galley_add_scalar(galley_tensor *a, double s)
+{
+    return S_unary(GALLEY__ADD_SCALAR, &S_add_scalar_def, a, s,
+                   "galley_add_scalar");
+}
+
+galley_tensor *galley_mul_scalar(galley_tensor *a, double s)
+{
+    return S_unary(GALLEY__MUL_SCALAR, &S_mul_scalar_def, a, s,
+                   "galley_mul_scalar");
+}
+
+galley_tensor *galley_pow_scalar(galley_tensor *a, double p)
+{
+    return S_unary(GALLEY__POW_SCALAR, &S_pow_scalar_def, a, p,
+                   "galley_pow_scalar");
+}
+
+galley_tensor *galley_neg(galley_tensor *a)
+{
+    return S_unary(GALLEY__NEG, &S_neg_def, a, 0, "galley_neg");
+}
+
+galley_tensor *galley_exp(galley_tensor *a)
+{
+    return S_unary(GALLEY__EXP, &S_exp_def, a, 0, "galley_exp");
+}
+
+galley_tensor *galley_log(galley_tensor *a)
+{
+    return S_unary(GALLEY__LOG, &S_log_def, a, 0, "galley_log");
+}
+
+galley_tensor *galley_tanh(galley_tensor *a)
+{
+    return S_unary(GALLEY__TANH, &S_tanh_def, a, 0, "galley_tanh");
+}
+
+galley_tensor *galley_sigmoid(galley_tensor *a)
+{
+    return S_unary(GALLEY__SIGMOID, &S_sigmoid_def, a, 0, "galley_sigmoid");
+}
+
+galley_tensor *galley_relu(galley_tensor *a)
+{
+    return S_unary(GALLEY__RELU, &S_relu_def, a, 0, "galley_relu");
+}
+
+galley_tensor *galley_sqrt(galley_tensor *a)
+{
+    return S_unary(GALLEY__SQRT, &S_sqrt_def, a, 0, "galley_sqrt");
+}
+
+/* ---- reductions ---- */
+
+/* The kinds of differentiable reductions. */
+typedef enum { S_SUM, S_MEAN, S_MAX } S_reduction;
+
+/* Checks t for a reduction over axis (all axes when all), into *ax the
+ * axis normalized (-1 for all); max and argmax also need elements to
+ * choose from. Returns -1 after reporting an error. */
+static int S_reduce_check(galley_tensor *t, int all, int axis, int nonempty,
+                          int *ax, const char *opname)
+{
+    char d[GALLEY__SHAPE_STR_MAX + 8];
+
+    if (galley__check(t, opname, "t") < 0 ||
+        galley__check_float(t, opname, "t") < 0)
+        return -1;
+    *ax = all ? -1 : galley__axis(axis, t->ndim, opname);
+    if (*ax < 0 && !all)
+        return -1;
+    if (nonempty && (all ? t->numel : t->shape[*ax]) == 0) {
+        if (all)
+            galley__error(opname, "%s: no elements to choose from",
+                          galley__desc(t, d));
+        else
+            galley__error(opname, "%s: axis %d is empty", galley__desc(t, d),
+                          axis);
+        return -1;
+    }
+    return 0;
+}
+
+/* The number of elements each result of a reduction of t over ax (all
+ * when < 0) comes from. */
+static long S_reduced_count(const galley_tensor *t, int ax)
+{
+    return ax < 0 ? t->numel : t->shape[ax];
+}
+
+/* The forward of sum, mean and max, over ax (all axes when < 0). */
+static galley_tensor *S_reduce_forward(S_reduction kind, galley_tensor *t,
+                                       int ax, int keepdim,
+                                       const char *opname)
+{
+    galley_tensor *s, *out;
+
+    if (kind == S_MAX)
+        return galley__reduce_new(GALLEY__RMAX, t, ax, keepdim, opname);
+    s = galley__reduce_new(GALLEY__RSUM, t, ax, keepdim, opname);
+    if (kind == S_SUM || !s)
+        return s;
+    out = galley__div_scalar_new(s, (double)S_reduced_count(t, ax), opname);
+    galley_free(s);
+    return out;
+}
+
+/* A reduction with its checks and record: axis and keepdim go to larg[0]
+ * and larg[1] (-1 for all axes). */
+static galley_tensor *S_reduce(S_reduction kind, const galley__opdef *def,
+                               galley_tensor *t, int all, int axis,
+                               int keepdim, const char *opname)
+{
+    galley_tensor *out;
+    int ax;
+
+    if (S_reduce_check(t, all, axis, kind == S_MAX, &ax, opname) < 0)
+        return NULL;
+    out = S_reduce_forward(kind, t, ax, keepdim && !all, opname);
+    if (!out)
+        return NULL;
+    galley__record(out, def, 1, &t);
+    out->larg[0] = ax;
+    out->larg[1] = keepdim && !all;
+    return out;
+}
+
+/* Writes "axis=1, keepdim=0" for the reductions over one axis. */
+static void S_axis_args(const galley_tensor *out, char *buf, size_t n)
+{
+    snprintf(buf, n, "axis=%ld, keepdim=%ld", out->larg[0], out->larg[1]);
+}
+
+/* d sum = g broadcast back over the reduced axes; d mean = that / n. */
+static void S_sum_backward(galley_tensor *out, galley_tensor *g)
+{
+    galley_tensor *t = out->in[0];
+    int ax = (int)out->larg[0];
+    if (!t->requires_grad)
+        return;
+    S_BACKWARD_BEGIN;
+    if (out->op->name[0] == 'm') /* mean, mean_all */
+        g = galley__div_scalar_new(g, (double)S_reduced_count(t, ax), "mean");
+    galley__accum_grad(t, S_broadcast_back(g, t, ax));
+    S_BACKWARD_END;
+}
+
+/* The index of the first greatest element of t over ax (-1: flat over all
+ * axes, a 0-d result) as int64, keeping the axis when keepdim. */
+static galley_tensor *S_argmax_new(galley_tensor *t, int ax, int keepdim,
+                                   const char *opname)
+{
+    long shape[GALLEY_MAX_DIMS];
+    int nd = S_reduced_shape(t, ax, keepdim && ax >= 0, shape);
+    galley_tensor *out = galley__new(GALLEY_I64, nd, shape, opname), view;
+
+    if (!out)
+        return NULL;
+    /* The kernel wants the axis removed; a size-1 axis changes no layout. */
+    view = *out;
+    view.ndim = S_reduced_shape(t, ax, 0, view.shape);
+    for (int i = view.ndim - 1, stride = 1; i >= 0; i--) {
+        view.strides[i] = stride;
+        stride *= (int)view.shape[i];
+    }
+    galley__backend_of(t)->argmax(&view, t, ax);
+    return out;
+}
+
+/* 1 at the first greatest element of t over ax (over all when < 0), 0
+ * elsewhere, in t's shape and dtype: the gradient of max goes to one
+ * element even when several tie. Indices compare as float64, exact to
+ * 2^53. */
+static galley_tensor *S_first_max_mask(galley_tensor *t, int ax)
+{
+    long shape[GALLEY_MAX_DIMS];
+    galley_tensor *idx = galley_to(S_argmax_new(t, ax, 1, "max"), GALLEY_F64);
+    galley_tensor *pos;
+
+    for (int i = 0; i < t->ndim; i++)
+        shape[i] = ax < 0 ? t->shape[i] : i == ax ? t->shape[i] : 1;
+    pos = galley_reshape(
+        galley_arange(GALLEY_F64, 0, (double)S_reduced_count(t, ax), 1),
+        t->ndim, shape);
+    return galley_to(galley__binary_new(GALLEY__EQ, pos, idx, "max"),
+                     t->dtype);
+}
+
+/* d max = g at the first greatest element of each reduced group. */
+static void S_max_backward(galley_tensor *out, galley_tensor *g)
+{
+    galley_tensor *t = out->in[0];
+    int ax = (int)out->larg[0];
+    if (!t->requires_grad)
+        return;
+    S_BACKWARD_BEGIN;
+    galley_tensor *gk = S_broadcast_back(g, t, ax);
+    galley__accum_grad(t, galley_mul(S_first_max_mask(t, ax), gk));
+    S_BACKWARD_END;
+}
+
+static const galley__opdef S_sum_all_def = {"sum_all", S_sum_backward, NULL};
+static const galley__opdef S_mean_all_def = {"mean_all", S_sum_backward,
+                                             NULL};
+static const galley__opdef S_max_all_def = {"max_all", S_max_backward, NULL};
+static const galley__opdef S_sum_def = {"sum", S_sum_backward, S_axis_args};
+static const galley__opdef S_mean_def = {"mean", S_sum_backward, S_axis_args};
+static const galley__opdef S_max_def = {"max", S_max_backward, S_axis_args};
+
+galley_tensor *galley_sum_all(galley_tensor *t)
+{
+    return S_reduce(S_SUM, &S_sum_all_def, t, 1, 0, 0, "galley_sum_all");
+}
+
+galley_tensor *galley_mean_all(galley_tensor *t)
+{
+    return S_reduce(S_MEAN, &S_mean_all_def, t, 1, 0, 0, "galley_mean_all");
+}
+
+galley_tensor *galley_max_all(galley_tensor *t)
+{
+    return S_reduce(S_MAX, &S_max_all_def, t, 1, 0, 0, "galley_max_all");
+}
+
+galley_tensor *galley_sum(galley_tensor *t, int axis, int keepdim)
+{
+    return S_reduce(S_SUM, &S_sum_def, t, 0, axis, keepdim, "galley_sum");
+}
+
+galley_tensor *galley_mean(galley_tensor *t, int axis, int keepdim)
+{
+    return S_reduce(S_MEAN, &S_mean_def, t, 0, axis, keepdim, "galley_mean");
+}
+
+galley_tensor *galley_max(galley_tensor *t, int axis, int keepdim)
+{
+    return S_reduce(S_MAX, &S_max_def, t, 0, axis, keepdim, "galley_max");
+}
+
+galley_tensor *galley_argmax_all(galley_tensor *t)
+{
+    int ax;
+    if (S_reduce_check(t, 1, 0, 1, &ax, "galley_argmax_all") < 0)
+        return NULL;
+    return S_argmax_new(t, -1, 0, "galley_argmax_all");
+}
+
+galley_tensor *galley_argmax(galley_tensor *t, int axis, int keepdim)
+{
+    int ax;
+    if (S_reduce_check(t, 0, axis, 1, &ax, "galley_argmax") < 0)
+        return NULL;
+    return S_argmax_new(t, ax, keepdim, "galley_argmax");
+}

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/run.sh: galley's whole test suite for one build variant (default or
 # asan): the plain C unit harness, the promote golden files, and galley's own
-# EXPECT tests (tests/self, tests/e2e) run by galley. Ends with the line
-# "N passed, N failed", summed over the three parts.
+# EXPECT tests (tests/self, tests/e2e) run by galley, and for the default
+# variant the tensor programs under valgrind. Ends with the line
+# "N passed, N failed", summed over the parts.
 set -u
 variant=${1:-default}
 cd "$(dirname "$0")/.." || exit 2
@@ -44,5 +45,7 @@ part() {
 part unit "$bin/unit-tests"
 part promote-golden "$bin/promote-golden" tests/promote/cases
 part galley "$bin/galley" run --color=never tests/self tests/e2e
+# memcheck's view of the tensor programs (the asan variant has its own).
+[ "$variant" = default ] && part valgrind tests/valgrind.sh
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -3,7 +3,7 @@
 # and test, only those missing, so a second run costs nothing.
 set -eu
 pkgs="gcc libc6-dev make ninja-build pkg-config libpcre2-dev libgit2-dev
-      libcmark-dev cmark libopenblas-dev groff-base man-db"
+      libcmark-dev cmark libopenblas-dev groff-base man-db valgrind"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -180,8 +180,10 @@ void galley_fill_(galley_tensor *t, double value);
 void galley_copy_(galley_tensor *dst, const galley_tensor *src);
 /* The first element of a contiguous tensor, to read or write its data
  * (float *, double * or int64_t * by dtype). Errors on a non-contiguous
- * tensor: make one with galley_contiguous. Writing through it is an in-place
- * change the graph cannot see. */
+ * tensor: make one with galley_contiguous. Since the graph cannot see what
+ * is written through the pointer, each call counts as an in-place change:
+ * a graph that used t before refuses backward. Read single values with
+ * galley_item or galley_get, or call galley_data after backward. */
 void *galley_data(galley_tensor *t);
 
 /* ---- views and copies (differentiable) ---- */

@@ -13,6 +13,10 @@
 /* The longest element: "-1.2345678901234567e-308" (24) or an int64 (20). */
 #define S_ELEM_MAX 32
 
+/* The split stored for nan, inf and -inf, which numpy right-aligns in the
+ * whole column rather than at the decimal point. */
+#define S_SPECIAL 255
+
 /* This thread's options as set; zero fields mean the defaults. */
 static _Thread_local galley_print_options S_options;
 
@@ -25,7 +29,8 @@ typedef struct S_buf {
 /* One print: the tensor, its options, the shown elements formatted in
  * row-major order and packed as [length][split][chars...], where split is
  * the length of the part before the decimal point (or the 'e', or the
- * end); the widest such parts; and the text made. */
+ * end), or S_SPECIAL; the widest such parts, and the widest special; and
+ * the text made. */
 typedef struct S_printer {
     const galley_tensor *t;
     int precision;
@@ -33,7 +38,7 @@ typedef struct S_printer {
     long bstride[GALLEY_MAX_DIMS]; /* strides in bytes */
     S_buf elems;
     size_t next;    /* the next element of elems to lay out */
-    int before, after;
+    int before, after, special;
     S_buf out;
 } S_printer;
 
@@ -47,8 +52,10 @@ static galley_print_options S_resolve(galley_print_options o)
     o.precision = o.precision < 1 ? 1 : o.precision > 17 ? 17 : o.precision;
     if (o.threshold == 0)
         o.threshold = 1000;
+    /* 1, not 0, which would read back as the default: summarizing a
+     * single element changes nothing, so 1 acts as "always". */
     if (o.threshold < 0)
-        o.threshold = 0;
+        o.threshold = 1;
     if (o.edgeitems == 0)
         o.edgeitems = 3;
     if (o.edgeitems < 1)
@@ -180,21 +187,23 @@ static void S_add(S_printer *pr, const char *p)
     S_reserve(&pr->elems, 2 + S_ELEM_MAX);
     char *s = pr->elems.p + pr->elems.len + 2;
     int len;
-    switch (pr->t->dtype) {
-    case GALLEY_F32:
-        len = S_format_float(s, *(const float *)p, pr->precision);
-        break;
-    case GALLEY_F64:
-        len = S_format_float(s, *(const double *)p, pr->precision);
-        break;
-    default:
+    double x = 0;
+    if (pr->t->dtype == GALLEY_I64) {
         len = S_format_int(s, *(const int64_t *)p);
-        break;
+    } else {
+        x = pr->t->dtype == GALLEY_F32 ? *(const float *)p
+                                       : *(const double *)p;
+        len = S_format_float(s, x, pr->precision);
     }
-    int split = S_split(s, len);
+    int split = isfinite(x) ? S_split(s, len) : S_SPECIAL;
     pr->elems.p[pr->elems.len] = (char)len;
     pr->elems.p[pr->elems.len + 1] = (char)split;
     pr->elems.len += 2 + (size_t)len;
+    if (split == S_SPECIAL) {
+        if (len > pr->special)
+            pr->special = len;
+        return;
+    }
     if (split > pr->before)
         pr->before = split;
     if (len - split > pr->after)
@@ -243,9 +252,14 @@ static void S_emit_elem(S_printer *pr)
 {
     const char *e = pr->elems.p + pr->next;
     int len = (unsigned char)e[0], split = (unsigned char)e[1];
-    S_spaces(&pr->out, pr->before - split);
-    S_put(&pr->out, e + 2, (size_t)len);
-    S_spaces(&pr->out, pr->after - (len - split));
+    if (split == S_SPECIAL) {
+        S_spaces(&pr->out, pr->before + pr->after - len);
+        S_put(&pr->out, e + 2, (size_t)len);
+    } else {
+        S_spaces(&pr->out, pr->before - split);
+        S_put(&pr->out, e + 2, (size_t)len);
+        S_spaces(&pr->out, pr->after - (len - split));
+    }
     pr->next += 2 + (size_t)len;
 }
 
@@ -312,6 +326,9 @@ static void S_print(S_printer *pr, const galley_tensor *t)
         S_collect(pr, 0, galley__ptr(t));
     if (c)
         uselocale(old);
+    /* As numpy: a special wider than the column widens its integer part. */
+    if (pr->special - pr->after > pr->before)
+        pr->before = pr->special - pr->after;
     if (t->ndim == 0)
         S_emit_elem(pr);
     else

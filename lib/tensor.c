@@ -675,8 +675,8 @@ static void *S_elem(const galley_tensor *t, int ndim, const long *index,
 {
     char d[GALLEY__SHAPE_STR_MAX + 8];
     if (ndim != t->ndim || (ndim > 0 && !index)) {
-        galley__error(op, "an index of %d entries for %s", ndim,
-                      galley__desc(t, d));
+        galley__error(op, "the index has %d values; %s needs %d, one per "
+                      "axis", ndim, galley__desc(t, d), t->ndim);
         return NULL;
     }
     long off = t->offset;

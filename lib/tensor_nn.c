@@ -50,6 +50,13 @@ static int S_blas_layout(const galley_tensor *h, int *trans, long *ld)
 {
     long rows = h->shape[h->ndim - 2], cols = h->shape[h->ndim - 1];
     long rs = h->strides[h->ndim - 2], cs = h->strides[h->ndim - 1];
+    if (rows == 0 || cols == 0) {
+        /* No element is read: any layout will do (a [m, 0] tensor has
+         * row stride 0, which neither test below accepts). */
+        *trans = 0;
+        *ld = cols > 1 ? cols : 1;
+        return 0;
+    }
     if (rows <= 1)
         rs = cols; /* never stepped over */
     if (cols <= 1)
@@ -244,28 +251,27 @@ galley_tensor *galley_matmul(galley_tensor *a, galley_tensor *b)
 
 /* ---- softmax and log-softmax ---- */
 
-/* log(sum(exp(t))) along ax, kept as a size-1 axis, computed stably as
- * m + log(sum(exp(t - m))) with m the max (a row of -inf gives NaN, as in
- * torch); into *shifted t - m when asked (the caller frees it). No graph
- * recorded. */
-static galley_tensor *S_logsumexp(const galley_tensor *t, int ax,
-                                  galley_tensor **shifted, const char *op)
+/* The parts of a stable (log-)softmax along ax, each kept as a size-1 axis
+ * where reduced: *shifted = t - m with m the max, *e = exp(t - m) when e is
+ * not NULL, and the result, sum(exp(t - m)). log_softmax is then
+ * shifted - log(sum): t - (m + log(sum)) would round to the ulp of m (3e-5
+ * for float32 logits near 1000), where torch is exact. A row of -inf gives
+ * NaN, as in torch. The caller frees what it gets. No graph recorded. */
+static galley_tensor *S_shifted_exp_sum(const galley_tensor *t, int ax,
+                                        galley_tensor **shifted,
+                                        galley_tensor **e, const char *op)
 {
     galley_tensor *m = galley__reduce_new(GALLEY__RMAX, t, ax, 1, op);
     galley_tensor *sh = galley__binary_new(GALLEY__SUB, t, m, op);
-    galley_tensor *e = galley__unary_new(GALLEY__EXP, sh, 0.0, op);
-    galley_tensor *s = galley__reduce_new(GALLEY__RSUM, e, ax, 1, op);
-    galley_tensor *l = galley__unary_new(GALLEY__LOG, s, 0.0, op);
-    galley_tensor *lse = galley__binary_new(GALLEY__ADD, l, m, op);
-    galley_free(e);
-    galley_free(s);
-    galley_free(l);
+    galley_tensor *ex = galley__unary_new(GALLEY__EXP, sh, 0.0, op);
+    galley_tensor *s = galley__reduce_new(GALLEY__RSUM, ex, ax, 1, op);
     galley_free(m);
-    if (shifted)
-        *shifted = sh;
+    if (e)
+        *e = ex;
     else
-        galley_free(sh);
-    return lse;
+        galley_free(ex);
+    *shifted = sh;
+    return s;
 }
 
 static void S_axis_arg(const galley_tensor *out, char *buf, size_t n)
@@ -312,21 +318,20 @@ static galley_tensor *S_softmax(galley_tensor *t, int axis, int log_,
     if (t->numel == 0) {
         out = galley__new(t->dtype, t->ndim, t->shape, op);
     } else {
-        galley_tensor *sh;
-        galley_tensor *lse = S_logsumexp(t, ax, &sh, op);
+        galley_tensor *sh, *e;
+        galley_tensor *s = S_shifted_exp_sum(t, ax, &sh, &e, op);
         if (log_) {
-            out = galley__binary_new(GALLEY__SUB, t, lse, op);
+            galley_tensor *l = galley__unary_new(GALLEY__LOG, s, 0.0, op);
+            out = galley__binary_new(GALLEY__SUB, sh, l, op);
+            galley_free(l);
         } else {
             /* exp(t - m) / sum, as the forward torch computes; exp(t - lse)
              * would differ in the last bits. */
-            galley_tensor *e = galley__unary_new(GALLEY__EXP, sh, 0.0, op);
-            galley_tensor *s = galley__reduce_new(GALLEY__RSUM, e, ax, 1, op);
             out = galley__binary_new(GALLEY__DIV, e, s, op);
-            galley_free(e);
-            galley_free(s);
         }
         galley_free(sh);
-        galley_free(lse);
+        galley_free(e);
+        galley_free(s);
     }
     if (!out)
         return NULL;
@@ -443,13 +448,16 @@ galley_tensor *galley_cross_entropy(galley_tensor *logits,
         return NULL;
     }
     galley_tensor *T = hot ? hot : target;
-    galley_tensor *lse = S_logsumexp(logits, 1, NULL, op);
-    galley_tensor *lsm = galley__binary_new(GALLEY__SUB, logits, lse, op);
+    galley_tensor *sh, *se = S_shifted_exp_sum(logits, 1, &sh, NULL, op);
+    galley_tensor *ls = galley__unary_new(GALLEY__LOG, se, 0.0, op);
+    galley_tensor *lsm = galley__binary_new(GALLEY__SUB, sh, ls, op);
+    galley_free(sh);
+    galley_free(se);
     galley_tensor *tl = galley__binary_new(GALLEY__MUL, T, lsm, op);
     galley_tensor *s = galley__reduce_new(GALLEY__RSUM, tl, -1, 0, op);
     galley_tensor *out = galley__unary_new(GALLEY__MUL_SCALAR, s,
                                            -1.0 / (double)n, op);
-    galley_free(lse);
+    galley_free(ls);
     galley_free(lsm);
     galley_free(tl);
     galley_free(s);

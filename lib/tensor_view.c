@@ -34,8 +34,8 @@ galley_tensor *galley_arange(galley_dtype dtype, double start, double stop,
     galley_tensor *t = galley__new(dtype, 1, &n, op);
     if (!t)
         return NULL;
-    /* start + i * step, as numpy computes each element (no running sum
-     * whose error grows). */
+    /* start + i * step for each element, as torch computes them (no
+     * running sum whose error grows); the count is numpy's. */
     for (long i = 0; i < n; i++) {
         double v = start + (double)i * step;
         switch (dtype) {
@@ -66,7 +66,8 @@ galley_tensor *galley_linspace(galley_dtype dtype, double start, double stop,
         switch (dtype) {
         case GALLEY_F32: ((float *)t->st->data)[i] = (float)v; break;
         case GALLEY_F64: ((double *)t->st->data)[i] = v; break;
-        case GALLEY_I64: ((int64_t *)t->st->data)[i] = (int64_t)v; break;
+        /* numpy rounds toward -inf for integer dtypes. */
+        case GALLEY_I64: ((int64_t *)t->st->data)[i] = (int64_t)floor(v); break;
         }
     }
     return t;

@@ -17,29 +17,40 @@ typedef struct S_worst {
     long in, out;
 } S_worst;
 
+/* 0 when y, fn's result, is a live floating tensor of like's shape (any
+ * shape when like is NULL); else reports what is wrong and returns -1. */
+static int S_check_result(const galley_tensor *y, const galley_tensor *like)
+{
+    const char *op = "galley_gradcheck";
+    char a[GALLEY__SHAPE_STR_MAX + 8], b[GALLEY__SHAPE_STR_MAX + 8];
+    if (!y || y->magic != GALLEY__LIVE) {
+        galley__error(op, "fn returned %s", y ? "a freed tensor" : "NULL");
+        return -1;
+    }
+    if (galley__check_float(y, op, "fn's result"))
+        return -1;
+    if (like && (like->ndim != y->ndim ||
+                 memcmp(like->shape, y->shape,
+                        (size_t)y->ndim * sizeof(long)))) {
+        galley__error(op, "fn returned %s, then %s: the same inputs must "
+                      "give the same shape", galley__desc(like, a),
+                      galley__desc(y, b));
+        return -1;
+    }
+    return 0;
+}
+
 /* fn at inputs as a new contiguous float64 copy (owned by nobody), or NULL
  * after reporting what is wrong with fn's result. */
 static galley_tensor *S_eval(galley_gradcheck_cb fn,
                              galley_tensor *const *inputs, int n, void *ud,
                              const galley_tensor *like)
 {
-    const char *op = "galley_gradcheck";
     galley_scope *s = galley_scope_begin();
     galley_tensor *y = fn(inputs, n, ud), *out = NULL;
-    char a[GALLEY__SHAPE_STR_MAX + 8], b[GALLEY__SHAPE_STR_MAX + 8];
-    if (!y || y->magic != GALLEY__LIVE) {
-        galley__error(op, "fn returned %s", y ? "a freed tensor" : "NULL");
-    } else if (galley__check_float(y, op, "fn's result") == 0) {
-        if (like && (like->ndim != y->ndim ||
-                     memcmp(like->shape, y->shape,
-                            (size_t)y->ndim * sizeof(long)))) {
-            galley__error(op, "fn returned %s, then %s: the same inputs must "
-                          "give the same shape", galley__desc(like, a),
-                          galley__desc(y, b));
-        } else {
-            out = galley__new_owned(GALLEY_F64, y->ndim, y->shape);
-            galley__backend_of(y)->copy(out, y);
-        }
+    if (S_check_result(y, like) == 0) {
+        out = galley__new_owned(GALLEY_F64, y->ndim, y->shape);
+        galley__backend_of(y)->copy(out, y);
     }
     galley_scope_end(s);
     return out;
@@ -68,11 +79,14 @@ static void S_index(int ndim, const long *shape, long e, char *buf)
 }
 
 /* Prints where w is: the input's index, and the output's when the output
- * has more than one element. */
+ * has more than one element; nothing when the error is 0 (no element is
+ * worse than another). */
 static void S_print_at(FILE *f, const galley_tensor *x, const galley_tensor *y,
                        const S_worst *w)
 {
     char buf[GALLEY__SHAPE_STR_MAX];
+    if (w->err == 0)
+        return;
     S_index(x->ndim, x->shape, w->in, buf);
     fprintf(f, " at %s", buf);
     if (y->numel > 1) {
@@ -86,8 +100,12 @@ static int S_check_inputs(galley_tensor *const *inputs, int n)
 {
     const char *op = "galley_gradcheck";
     char d[GALLEY__SHAPE_STR_MAX + 8];
-    if (n < 1 || !inputs) {
+    if (n < 1) {
         galley__error(op, "no inputs (n is %d)", n);
+        return -1;
+    }
+    if (!inputs) {
+        galley__error(op, "inputs is NULL (n is %d)", n);
         return -1;
     }
     for (int i = 0; i < n; i++) {
@@ -119,9 +137,7 @@ static int S_analytic(galley_gradcheck_cb fn, galley_tensor *const *inputs,
     int was = galley_set_grad_enabled(1);
     galley_tensor *y = fn(inputs, n, ud);
     int rc = 0;
-    if (!y || y->magic != GALLEY__LIVE || y->numel != y0->numel) {
-        galley__error("galley_gradcheck", "fn gave another result the "
-                      "second time: it must be a function of its inputs");
+    if (S_check_result(y, y0)) {
         rc = -1;
     } else if (y->requires_grad) {
         galley_tensor *seed = galley_zeros(y->dtype, y->ndim, y->shape);
@@ -148,12 +164,65 @@ static int S_analytic(galley_gradcheck_cb fn, galley_tensor *const *inputs,
     return rc;
 }
 
-int galley_gradcheck(galley_gradcheck_cb fn, galley_tensor *const *inputs,
-                     int n, void *userdata,
-                     const galley_gradcheck_options *options)
+/* Compares jac, the analytic Jacobian of input i, with central differences
+ * of fn, column by column, into *wa and *wr (the worst absolute and
+ * relative errors). Returns 1 when every element passes, 0 when one fails,
+ * -1 after an error of fn. Grad mode is off. */
+static int S_compare(galley_gradcheck_cb fn, galley_tensor *const *inputs,
+                     int n, void *ud, int i, const galley_tensor *y0,
+                     const double *jac, const galley_gradcheck_options *o,
+                     S_worst *wa, S_worst *wr)
 {
-    galley_gradcheck_options o = options ? *options
-                                         : (galley_gradcheck_options){0};
+    galley_tensor *x = inputs[i];
+    int ok = 1;
+    for (long e = 0; e < x->numel; e++) {
+        double *p = S_elem(x, e), x0 = *p;
+        *p = x0 + o->eps;
+        galley_tensor *yp = S_eval(fn, inputs, n, ud, y0);
+        *p = x0 - o->eps;
+        galley_tensor *ym = yp ? S_eval(fn, inputs, n, ud, y0) : NULL;
+        *p = x0;
+        if (!ym) {
+            galley__free_owned(yp);
+            return -1;
+        }
+        const double *vp = galley__ptr(yp), *vm = galley__ptr(ym);
+        for (long j = 0; j < y0->numel; j++) {
+            double num = (vp[j] - vm[j]) / (2 * o->eps);
+            double abs_err = fabs(jac[j * x->numel + e] - num);
+            if (!(abs_err <= o->atol + o->rtol * fabs(num)))
+                ok = 0;
+            /* The first NaN wins over any number. */
+            if (abs_err > wa->err || (abs_err != abs_err && wa->err == wa->err))
+                *wa = (S_worst){abs_err, e, j};
+            double rel = num != 0 ? abs_err / fabs(num) : 0;
+            if (rel > wr->err || (rel != rel && wr->err == wr->err))
+                *wr = (S_worst){rel, e, j};
+        }
+        galley__free_owned(yp);
+        galley__free_owned(ym);
+    }
+    return ok;
+}
+
+/* Prints the report line of input i. */
+static void S_report(FILE *f, int i, const galley_tensor *x,
+                     const galley_tensor *y0, const S_worst *wa,
+                     const S_worst *wr, int ok)
+{
+    char d[GALLEY__SHAPE_STR_MAX + 8];
+    fprintf(f, "gradcheck: input %d %s: max abs err %.2g", i,
+            galley__desc(x, d), wa->err);
+    S_print_at(f, x, y0, wa);
+    fprintf(f, ", max rel err %.2g", wr->err);
+    S_print_at(f, x, y0, wr);
+    fprintf(f, ": %s\n", ok ? "ok" : "FAILED");
+}
+
+/* The options with the defaults put in for zero fields. */
+static galley_gradcheck_options S_options(const galley_gradcheck_options *p)
+{
+    galley_gradcheck_options o = p ? *p : (galley_gradcheck_options){0};
     if (o.eps <= 0)
         o.eps = 1e-6;
     if (o.atol <= 0)
@@ -162,6 +231,14 @@ int galley_gradcheck(galley_gradcheck_cb fn, galley_tensor *const *inputs,
         o.rtol = 1e-3;
     if (!o.out)
         o.out = stdout;
+    return o;
+}
+
+int galley_gradcheck(galley_gradcheck_cb fn, galley_tensor *const *inputs,
+                     int n, void *userdata,
+                     const galley_gradcheck_options *options)
+{
+    galley_gradcheck_options o = S_options(options);
     if (!fn) {
         galley__error("galley_gradcheck", "fn is NULL");
         return n > 0 ? n : 1;
@@ -174,64 +251,30 @@ int galley_gradcheck(galley_gradcheck_cb fn, galley_tensor *const *inputs,
     galley_set_grad_enabled(was);
     if (!y0)
         return n;
-    long ny = y0->numel;
     double **jac = galley__rt_xrealloc(NULL, (size_t)n * sizeof *jac);
-    for (int i = 0; i < n; i++)
-        jac[i] = galley__rt_xrealloc(
-            NULL, (size_t)(ny * inputs[i]->numel + 1) * sizeof(double));
+    for (int i = 0; i < n; i++) {
+        /* Zeros: a result that needs no gradient leaves them so. */
+        size_t bytes =
+            (size_t)(y0->numel * inputs[i]->numel + 1) * sizeof(double);
+        jac[i] = memset(galley__rt_xrealloc(NULL, bytes), 0, bytes);
+    }
     int failed = 0, error = S_analytic(fn, inputs, n, userdata, y0, jac);
 
     locale_t c = galley__c_locale(), old = c ? uselocale(c) : (locale_t)0;
+    was = galley_set_grad_enabled(0);
     for (int i = 0; i < n && !error; i++) {
-        galley_tensor *x = inputs[i];
         S_worst wa = {0, 0, 0}, wr = {0, 0, 0};
-        int ok = 1;
-        was = galley_set_grad_enabled(0);
-        for (long e = 0; e < x->numel && !error; e++) {
-            double *p = S_elem(x, e), x0 = *p;
-            *p = x0 + o.eps;
-            galley_tensor *yp = S_eval(fn, inputs, n, userdata, y0);
-            *p = x0 - o.eps;
-            galley_tensor *ym = yp ? S_eval(fn, inputs, n, userdata, y0)
-                                   : NULL;
-            *p = x0;
-            if (!yp || !ym) {
-                galley__free_owned(yp);
-                error = 1;
-                break;
-            }
-            const double *vp = galley__ptr(yp), *vm = galley__ptr(ym);
-            for (long j = 0; j < ny; j++) {
-                double num = (vp[j] - vm[j]) / (2 * o.eps);
-                double ana = jac[i][j * x->numel + e];
-                double abs_err = fabs(ana - num);
-                if (!(abs_err <= o.atol + o.rtol * fabs(num)))
-                    ok = 0;
-                if (abs_err > wa.err || (abs_err != abs_err && wa.err == wa.err))
-                    wa = (S_worst){abs_err, e, j};
-                if (num != 0) {
-                    double rel = abs_err / fabs(num);
-                    if (rel > wr.err || (rel != rel && wr.err == wr.err))
-                        wr = (S_worst){rel, e, j};
-                }
-            }
-            galley__free_owned(yp);
-            galley__free_owned(ym);
-        }
-        galley_set_grad_enabled(was);
-        if (error)
+        int ok = S_compare(fn, inputs, n, userdata, i, y0, jac[i], &o, &wa,
+                           &wr);
+        if (ok < 0) {
+            error = 1;
             break;
-        failed += !ok;
-        if (!o.quiet) {
-            char d[GALLEY__SHAPE_STR_MAX + 8];
-            fprintf(o.out, "gradcheck: input %d %s: max abs err %.2g", i,
-                    galley__desc(x, d), wa.err);
-            S_print_at(o.out, x, y0, &wa);
-            fprintf(o.out, ", max rel err %.2g", wr.err);
-            S_print_at(o.out, x, y0, &wr);
-            fprintf(o.out, ": %s\n", ok ? "ok" : "FAILED");
         }
+        failed += !ok;
+        if (!o.quiet)
+            S_report(o.out, i, inputs[i], y0, &wa, &wr, ok);
     }
+    galley_set_grad_enabled(was);
     if (!o.quiet && !error) {
         if (failed)
             fprintf(o.out, "gradcheck: FAILED (%d of %d inputs)\n", failed, n);

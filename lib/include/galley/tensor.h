@@ -346,9 +346,11 @@ typedef struct galley_gradcheck_options {
  * central finite differences, element by element of the whole Jacobian:
  * an element passes when |analytic - numeric| <= atol + rtol * |numeric|.
  * Prints a report: per input, the largest absolute and relative error with
- * the index of the worst element, and "ok" or "FAILED"; then a verdict line.
- * Returns 0 when every input passes, else the number of inputs that fail.
- * The inputs' gradients are left zero. */
+ * the index of the worst element (and of the output element, when the
+ * output has several), and "ok" or "FAILED"; then a verdict line. Inputs
+ * must be float64 parameters. Returns 0 when every input passes, else the
+ * number of inputs that fail; after a reported error (with a handler set)
+ * n, or 1 when n < 1. The inputs' gradients are left zero. */
 int galley_gradcheck(galley_gradcheck_cb fn, galley_tensor *const *inputs,
                      int n, void *userdata,
                      const galley_gradcheck_options *options);

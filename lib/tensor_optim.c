@@ -43,9 +43,13 @@ static void *S_xcalloc(size_t n, size_t size)
 /* Checks the parameter list: live floating leaves marked as parameters. */
 static int S_check_params(galley_tensor *const *params, int n, const char *fn)
 {
-    if (n < 0 || (n > 0 && !params)) {
-        galley__error(fn, "bad parameter list (%d parameters at %p)", n,
-                      (const void *)params);
+    /* No %p in the messages: its text differs between C libraries. */
+    if (n < 0) {
+        galley__error(fn, "n is %d; it must be >= 0", n);
+        return -1;
+    }
+    if (n > 0 && !params) {
+        galley__error(fn, "params is NULL for %d parameters", n);
         return -1;
     }
     for (int i = 0; i < n; i++) {

@@ -146,14 +146,21 @@ TEST(an_installed_galley_builds_a_tensor_program)
               "    galley_free_all();\n"
               "    return 0;\n"
               "}\n");
-    /* A program of its own (its own main) against the shared library. */
+    /* The sanitizer build of galley installs an instrumented library,
+     * which programs link with the sanitizers' runtimes. */
+    e2e_sh("nm prefix/lib/libgalley.a 2>/dev/null | grep -q __asan_ &&"
+           " echo '-fsanitize=address,undefined' > san || : > san");
+    /* A program of its own (its own main) against the shared library (the
+     * sanitizer build installs none: there, the static one). */
     e2e_sh("export PKG_CONFIG_PATH=prefix/lib/pkgconfig;"
-           " cc -o prog prog.c $(pkg-config --cflags --libs galley)"
+           " static=; [ -e prefix/lib/libgalley.so ] || static=--static;"
+           " cc $(cat san) -o prog prog.c"
+           " $(pkg-config --cflags --libs $static galley)"
            " -Wl,-rpath,$PWD/prefix/lib && ./prog");
     /* And against the static one, with the libraries it needs. */
     e2e_sh("export PKG_CONFIG_PATH=prefix/lib/pkgconfig;"
            " pkg-config --libs --static galley | sed \"s|$PWD|PWD|g\";"
-           " cc -o prog-static prog.c $(pkg-config --cflags galley)"
+           " cc $(cat san) -o prog-static prog.c $(pkg-config --cflags galley)"
            " prefix/lib/libgalley.a"
            " $(pkg-config --libs-only-l --static galley | sed 's/-lgalley//')"
            " && ./prog-static");

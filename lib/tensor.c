@@ -646,26 +646,13 @@ static double S_load(galley_dtype dtype, const void *p)
     return NAN;
 }
 
-/* value converted to int64 as a C cast would, but defined for NaN (0) and
- * values out of range (saturated). */
-static int64_t S_to_i64(double v)
-{
-    if (v != v)
-        return 0;
-    if (v >= 9223372036854775807.0)
-        return INT64_MAX;
-    if (v < -9223372036854775808.0)
-        return INT64_MIN;
-    return (int64_t)v;
-}
-
 /* Stores value at p, rounded to dtype. */
 static void S_store(galley_dtype dtype, void *p, double v)
 {
     switch (dtype) {
     case GALLEY_F32: *(float *)p = (float)v; break;
     case GALLEY_F64: *(double *)p = v; break;
-    case GALLEY_I64: *(int64_t *)p = S_to_i64(v); break;
+    case GALLEY_I64: *(int64_t *)p = galley__to_i64(v); break;
     }
 }
 

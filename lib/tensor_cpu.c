@@ -122,19 +122,6 @@ static void S_each(galley_tensor *out, int nin, const galley_tensor *const *in,
 
 /* ---- fill and copy ---- */
 
-/* v converted to int64 as a C cast, but defined for NaN (0) and values out
- * of range (saturated). */
-static inline int64_t S_to_i64(double v)
-{
-    if (v != v)
-        return 0;
-    if (v >= 9223372036854775807.0)
-        return INT64_MAX;
-    if (v < -9223372036854775808.0)
-        return INT64_MIN;
-    return (int64_t)v;
-}
-
 typedef struct S_fill_ctx {
     galley_dtype dtype;
     double value;
@@ -157,7 +144,7 @@ static void S_fill_row(void *ctx, long n, char *const *p, const long *s)
     switch (c->dtype) {
     case GALLEY_F32: S_FILL(float, (float)c->value); break;
     case GALLEY_F64: S_FILL(double, c->value); break;
-    case GALLEY_I64: S_FILL(int64_t, S_to_i64(c->value)); break;
+    case GALLEY_I64: S_FILL(int64_t, galley__to_i64(c->value)); break;
     }
 }
 
@@ -182,7 +169,7 @@ static void S_fill(galley_tensor *out, double value)
 #define S_AS_F32(x) ((float)(x))
 #define S_AS_F64(x) ((double)(x))
 #define S_AS_I64(x) ((int64_t)(x))
-#define S_F_TO_I64(x) S_to_i64((double)(x))
+#define S_F_TO_I64(x) galley__to_i64((double)(x))
 
 typedef struct S_copy_ctx {
     galley_dtype to, from;

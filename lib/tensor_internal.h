@@ -124,6 +124,19 @@ int galley__broadcast(const galley_tensor *a, const galley_tensor *b,
  * shape must be one t broadcasts to. */
 void galley__expand(const galley_tensor *t, int ndim, const long *shape,
                     galley_tensor *out);
+/* v converted to int64 as a C cast would, but defined for NaN (0) and
+ * values out of range (saturated). */
+static inline int64_t galley__to_i64(double v)
+{
+    if (v != v)
+        return 0;
+    if (v >= 9223372036854775807.0)
+        return INT64_MAX;
+    if (v < -9223372036854775808.0)
+        return INT64_MIN;
+    return (int64_t)v;
+}
+
 /* Marks an in-place change of t's storage. */
 void galley__bump_version(galley_tensor *t);
 /* The backend t's storage lives on. */

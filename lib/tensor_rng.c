@@ -152,12 +152,21 @@ static galley_tensor *S_new_float(galley_dtype dtype, int ndim,
     return galley__new(dtype, ndim, shape, op);
 }
 
-/* Uniform [0, 1) numbers from rng (NULL: this thread's default), drawn in
- * row-major order. */
-galley_tensor *galley_rand(galley_rng *rng, galley_dtype dtype, int ndim,
-                           const long *shape)
+/* float32 draws: 24 random bits, exact in a double. */
+static double S_uniform_f32_d(galley_rng *rng)
 {
-    galley_tensor *t = S_new_float(dtype, ndim, shape, "galley_rand");
+    return S_uniform_f32(rng);
+}
+
+/* A new tensor of dtype and shape filled in row-major order with draw(rng)
+ * (NULL rng: this thread's default); float32 elements are the doubles
+ * rounded. */
+static galley_tensor *S_random(galley_rng *rng, galley_dtype dtype, int ndim,
+                               const long *shape, const char *op,
+                               double (*draw_f32)(galley_rng *),
+                               double (*draw_f64)(galley_rng *))
+{
+    galley_tensor *t = S_new_float(dtype, ndim, shape, op);
     if (!t)
         return NULL;
     if (!rng)
@@ -165,33 +174,25 @@ galley_tensor *galley_rand(galley_rng *rng, galley_dtype dtype, int ndim,
     if (dtype == GALLEY_F32) {
         float *p = galley__ptr(t);
         for (long i = 0; i < t->numel; i++)
-            p[i] = S_uniform_f32(rng);
+            p[i] = (float)draw_f32(rng);
     } else {
         double *p = galley__ptr(t);
         for (long i = 0; i < t->numel; i++)
-            p[i] = galley_rng_uniform(rng);
+            p[i] = draw_f64(rng);
     }
     return t;
 }
 
-/* Standard normal numbers from rng (NULL: this thread's default), drawn in
- * row-major order; float32 ones are the doubles rounded. */
+galley_tensor *galley_rand(galley_rng *rng, galley_dtype dtype, int ndim,
+                           const long *shape)
+{
+    return S_random(rng, dtype, ndim, shape, "galley_rand", S_uniform_f32_d,
+                    galley_rng_uniform);
+}
+
 galley_tensor *galley_randn(galley_rng *rng, galley_dtype dtype, int ndim,
                             const long *shape)
 {
-    galley_tensor *t = S_new_float(dtype, ndim, shape, "galley_randn");
-    if (!t)
-        return NULL;
-    if (!rng)
-        rng = &S_default;
-    if (dtype == GALLEY_F32) {
-        float *p = galley__ptr(t);
-        for (long i = 0; i < t->numel; i++)
-            p[i] = (float)galley_rng_normal(rng);
-    } else {
-        double *p = galley__ptr(t);
-        for (long i = 0; i < t->numel; i++)
-            p[i] = galley_rng_normal(rng);
-    }
-    return t;
+    return S_random(rng, dtype, ndim, shape, "galley_randn",
+                    galley_rng_normal, galley_rng_normal);
 }

@@ -2,35 +2,16 @@
  * `ninja install` runs) finds its header and runtime there, and the
  * pkg-config file describes them. */
 #include <galley.h>
-#include <libgen.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "e2e.h"
 
-/* Installs the build that $GALLEY_BIN belongs to under ./prefix. */
-static void install_here(void)
-{
-    char bin[PATH_MAX], build[PATH_MAX], cmd[3 * PATH_MAX];
-    if (!realpath(getenv("GALLEY_BIN"), bin))
-        return;
-    snprintf(build, sizeof build, "%s", dirname(bin));
-    /* build/galley or build/asan/galley: the repository is above build/. */
-    char *cut = strstr(build, "/build");
-    if (!cut)
-        return;
-    *cut = '\0';
-    snprintf(cmd, sizeof cmd, "PREFIX=$PWD/prefix BUILD='%s/%s' '%s/tools/install.sh' >/dev/null",
-             build, cut + 1, build);
-    e2e_sh(cmd);
-}
-
 TEST(installed_galley_runs_tests)
 {
     e2e_project();
-    install_here();
+    e2e_install_here();
     e2e_sh("cd prefix && LC_ALL=C find . -name '*.so*' -prune -o -type f -print | LC_ALL=C sort");
     e2e_write("tests/a_test.c",
               "#include <galley.h>\n"

@@ -4,8 +4,6 @@
  * tensors do not load OpenBLAS, and an installed galley builds a tensor
  * program through pkg-config. */
 #include <galley.h>
-#include <libgen.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,29 +111,10 @@ TEST(only_tensor_tests_load_openblas)
     e2e_done();
 }
 
-/* Installs the build that $GALLEY_BIN belongs to under ./prefix (as
- * install_test.c does). */
-static void S_install_here(void)
-{
-    char bin[PATH_MAX], build[PATH_MAX], cmd[3 * PATH_MAX];
-    if (!realpath(getenv("GALLEY_BIN"), bin))
-        return;
-    snprintf(build, sizeof build, "%s", dirname(bin));
-    char *cut = strstr(build, "/build");
-    if (!cut)
-        return;
-    *cut = '\0';
-    snprintf(cmd, sizeof cmd,
-             "PREFIX=$PWD/prefix BUILD='%s/%s' '%s/tools/install.sh' "
-             ">/dev/null",
-             build, cut + 1, build);
-    e2e_sh(cmd);
-}
-
 TEST(an_installed_galley_builds_a_tensor_program)
 {
     e2e_project();
-    S_install_here();
+    e2e_install_here();
     e2e_write("prog.c",
               "#include <galley/tensor.h>\n"
               "int main(void) {\n"

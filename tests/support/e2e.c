@@ -5,6 +5,7 @@
 #include "e2e.h"
 
 #include <errno.h>
+#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,4 +172,23 @@ void e2e_done(void)
             fprintf(stderr, "e2e: could not remove %s\n", S_dir);
         free(cmd);
     }
+}
+
+void e2e_install_here(void)
+{
+    char bin[PATH_MAX], build[PATH_MAX], cmd[3 * PATH_MAX];
+    const char *env = getenv("GALLEY_BIN");
+    if (!env || !realpath(env, bin))
+        return;
+    snprintf(build, sizeof build, "%s", dirname(bin));
+    /* build/galley or build/asan/galley: the repository is above build/. */
+    char *cut = strstr(build, "/build");
+    if (!cut)
+        return;
+    *cut = '\0';
+    snprintf(cmd, sizeof cmd,
+             "PREFIX=$PWD/prefix BUILD='%s/%s' '%s/tools/install.sh' "
+             ">/dev/null",
+             build, cut + 1, build);
+    e2e_sh(cmd);
 }

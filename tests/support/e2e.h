@@ -33,6 +33,9 @@ void e2e_cat(const char *path);
 /* Prints lines first to last (1-based, inclusive; last 0: to the end) of
  * the file at path as e2e_cat does. */
 void e2e_cat_lines(const char *path, int first, int last);
+/* Installs the build that $GALLEY_BIN belongs to (build/ or build/asan/)
+ * under ./prefix with tools/install.sh, quietly. */
+void e2e_install_here(void);
 /* Removes the project made by e2e_project. */
 void e2e_done(void);
 

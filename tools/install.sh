@@ -25,8 +25,7 @@ if [ -f "$BUILD/libgalley.so" ]; then
     ln -sf libgalley.so.0 "$root/lib/libgalley.so"
 fi
 install -m 0644 man/galley.1 "$root/share/man/man1/galley.1"
-install -m 0644 man/galley.3 "$root/share/man/man3/galley.3"
-install -m 0644 man/galley_tensor.3 "$root/share/man/man3/galley_tensor.3"
+install -m 0644 man/*.3 "$root/share/man/man3/"
 cat >"$root/lib/pkgconfig/galley.pc" <<PC
 prefix=$PREFIX
 includedir=\${prefix}/include

@@ -28,11 +28,13 @@ TEST(installed_galley_runs_tests)
     EXPECT(/*
       ./bin/galley
       ./include/galley.h
+      ./include/galley/plot.h
       ./include/galley/tensor.h
       ./lib/libgalley.a
       ./lib/pkgconfig/galley.pc
       ./share/man/man1/galley.1
       ./share/man/man3/galley.3
+      ./share/man/man3/galley_plot.3
       ./share/man/man3/galley_tensor.3
       tests/a_test.c:6: hello: mismatch
       --- expected

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../plot/cli.h"
 #include "../promote/promote.h"
 #include "config.h"
 #include "run.h"
@@ -19,6 +20,7 @@
 static const char S_usage[] =
     "usage: galley run [options] [PATH...]\n"
     "       galley promote [FILE[:LINE]...]\n"
+    "       galley plot [options] [FILE...]   (galley plot --help)\n"
     "       galley --version | --help\n"
     "\n"
     "run options:\n"
@@ -172,6 +174,8 @@ int main(int argc, char **argv)
         rc = S_run(argc - 2, argv + 2);
     else if (!strcmp(argv[1], "promote"))
         rc = S_promote(argc - 2, argv + 2);
+    else if (!strcmp(argv[1], "plot"))
+        rc = galley__plot_main(argc - 2, argv + 2);
     else
         rc = S_bad_usage("unknown command: %s", argv[1]);
     git_libgit2_shutdown();

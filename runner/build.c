@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "progress.h"
 #include "util.h"
 
 #ifndef GALLEY_RUNTIME_FLAGS
@@ -283,12 +284,99 @@ static int S_write_if_changed(const char *path, const galley_buf *b)
     return same ? 0 : galley__write_file_replace(path, b->ptr, b->len, 0644, 0);
 }
 
+/* ---- the status line while ninja builds ---- */
+
+/* What the status line needs: the name to show for each build name that
+ * ninja's "[n/m] CC _galley/obj/STEM.o" lines report. */
+typedef struct S_watch {
+    galley_progress p;
+    char **stems;     /* test files, then code under test */
+    const char **names;
+    size_t n;
+    size_t scanned;   /* bytes of ninja's output already looked at */
+} S_watch;
+
+/* Prepares w; with progress 0 it only keeps the line off. */
+static void S_watch_init(S_watch *w, int progress, const galley_config *c,
+                         const galley_sources *s)
+{
+    memset(w, 0, sizeof *w);
+    w->p.on = progress;
+    if (!progress)
+        return;
+    size_t n = s->n + c->sources.n, root = strlen(c->root);
+    w->stems = galley__xcalloc(n + 1, sizeof *w->stems);
+    w->names = galley__xcalloc(n + 1, sizeof *w->names);
+    for (size_t i = 0; i < s->n; i++, w->n++) {
+        w->stems[w->n] = S_stem(s->v[i].path);
+        w->names[w->n] = s->v[i].display;
+    }
+    for (size_t i = 0; i < c->sources.n; i++, w->n++) {
+        const char *src = c->sources.v[i];
+        w->stems[w->n] = S_stem(src);
+        w->names[w->n] = strncmp(src, c->root, root) == 0 && src[root] == '/'
+                             ? src + root + 1 : src;
+    }
+}
+
+/* Erases the line and frees w. */
+static void S_watch_fini(S_watch *w)
+{
+    galley_progress_clear(&w->p);
+    for (size_t i = 0; i < w->n; i++)
+        free(w->stems[i]);
+    free(w->stems);
+    free(w->names);
+}
+
+/* Returns the name to show for build output path (len bytes): the file
+ * it was built from, or the path itself (the archive of code under
+ * test). Borrowed from w or from path. */
+static const char *S_watch_name(const S_watch *w, const char *path, int *len)
+{
+    const char *base = memrchr(path, '/', (size_t)*len);
+    base = base ? base + 1 : path;
+    size_t n = (size_t)(path + *len - base);
+    if (n > 2 && !memcmp(base + n - 2, ".o", 2))
+        n -= 2;
+    for (size_t i = 0; i < w->n; i++)
+        if (strlen(w->stems[i]) == n && !memcmp(w->stems[i], base, n)) {
+            *len = (int)strlen(w->names[i]);
+            return w->names[i];
+        }
+    return path;
+}
+
+/* Shows each complete "[n/m] RULE PATH" line of ninja's output (in out
+ * past w->scanned) as "[n/m] building FILE". Ninja prints such a line
+ * when a step ends, so n counts the steps done. */
+static void S_watch_lines(S_watch *w, const galley_buf *out)
+{
+    char *nl;
+    while ((nl = memchr(out->ptr + w->scanned, '\n',
+                        out->len - w->scanned)) != NULL) {
+        const char *line = out->ptr + w->scanned;
+        size_t done, total;
+        int at = 0;
+        w->scanned = (size_t)(nl - out->ptr) + 1;
+        if (sscanf(line, "[%zu/%zu] %*s %n", &done, &total, &at) != 2 ||
+            at == 0 || line + at >= nl)
+            continue;
+        int len = (int)(nl - line - at);
+        const char *name = S_watch_name(w, line + at, &len);
+        char *shown = galley__xstrndup(name, (size_t)len);
+        galley_progress_show(&w->p, done, total, "building", shown);
+        free(shown);
+    }
+}
+
 /* ---- running ninja ---- */
 
-/* Runs argv with cwd root, collecting stdout and stderr into out.
- * Returns the exit status, or -1 if it could not be started. */
+/* Runs argv with cwd root, collecting stdout and stderr into out and
+ * showing ninja's progress through w. Returns the exit status, or -1 if
+ * it could not be started. */
 static int S_spawn_capture(char *const argv[], const char *root,
-                           galley_buf *out)
+                           galley_buf *out, S_watch *w)
 {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0)
@@ -306,8 +394,11 @@ static int S_spawn_capture(char *const argv[], const char *root,
     ssize_t n;
     while (e == 0 && ((n = read(fds[0], chunk, sizeof chunk)) > 0 ||
                       (n < 0 && errno == EINTR)))
-        if (n > 0)
+        if (n > 0) {
             galley_buf_add(out, chunk, (size_t)n);
+            if (w->p.on)
+                S_watch_lines(w, out);
+        }
     close(fds[0]);
     if (e != 0)
         return -1;
@@ -408,7 +499,7 @@ static int S_write_ninja_file(galley_build *b, const galley_config *c,
 
 int galley_build_run(galley_build *b, const galley_config *c,
                      const galley_runtime *rt, const galley_sources *s,
-                     int jobs)
+                     int jobs, int progress)
 {
     memset(b, 0, sizeof *b);
     b->n = s->n;
@@ -422,7 +513,10 @@ int galley_build_run(galley_build *b, const galley_config *c,
                     NULL};
     galley_buf out;
     galley_buf_init(&out);
-    int st = S_spawn_capture(argv, c->root, &out);
+    S_watch w;
+    S_watch_init(&w, progress, c, s);
+    int st = S_spawn_capture(argv, c->root, &out, &w);
+    S_watch_fini(&w);
     b->ninja_log = galley_buf_detach(&out, NULL);
     if (st < 0) {
         galley__error_at(NULL, 0, "cannot run ninja: %s (install ninja-build)",

@@ -40,11 +40,13 @@ typedef struct galley_build {
 } galley_build;
 
 /* Writes ROOT/_galley/build.ninja for sources and runs ninja with jobs
- * parallel jobs. Returns 0 when ninja ran (some programs may have failed:
- * see progs[i].ok), or -1 after printing why the build could not run. */
+ * parallel jobs; with progress 1, shows ninja's steps as the status line
+ * (see progress.h), erased before it returns. Returns 0 when ninja ran
+ * (some programs may have failed: see progs[i].ok), or -1 after printing
+ * why the build could not run. */
 int galley_build_run(galley_build *b, const galley_config *c,
                      const galley_runtime *rt, const galley_sources *s,
-                     int jobs);
+                     int jobs, int progress);
 void galley_build_fini(galley_build *b);
 
 #endif

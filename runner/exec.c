@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "progress.h"
 #include "util.h"
 
 extern char **environ;
@@ -61,19 +62,32 @@ static pid_t S_start(galley_job *j, const char *root)
     return pid;
 }
 
-int galley_exec(galley_job *jobs, size_t n, int parallel, const char *root)
+/* Returns what the status line calls job j. */
+static const char *S_name(const galley_job *j)
+{
+    return j->name ? j->name : j->exe;
+}
+
+int galley_exec(galley_job *jobs, size_t n, int parallel, const char *root,
+                int progress)
 {
     pid_t *pids = galley__xcalloc(n ? n : 1, sizeof *pids);
-    size_t next = 0, running = 0;
+    size_t next = 0, running = 0, done = 0;
     int rc = 0;
+    galley_progress line = {progress, 0};
     while (next < n || running > 0) {
         while (next < n && running < (size_t)parallel) {
+            galley_progress_show(&line, done, n, "running",
+                                 S_name(&jobs[next]));
             pids[next] = S_start(&jobs[next], root);
             if (pids[next] < 0) {
+                int e = errno;
+                galley_progress_clear(&line);
                 galley__error_at(NULL, 0, "cannot run %s: %s", jobs[next].exe,
-                                 strerror(errno));
+                                 strerror(e));
                 jobs[next].status = -1;
                 rc = -1;
+                done++;
             } else {
                 running++;
             }
@@ -93,8 +107,11 @@ int galley_exec(galley_job *jobs, size_t n, int parallel, const char *root)
                 jobs[i].status = status;
                 pids[i] = 0;
                 running--;
+                galley_progress_show(&line, ++done, n, "running",
+                                     S_name(&jobs[i]));
             }
     }
+    galley_progress_clear(&line);
     free(pids);
     return rc;
 }

@@ -7,6 +7,8 @@
 /* One run of a test program. */
 typedef struct galley_job {
     const char *exe;      /* root-relative program path (borrowed) */
+    const char *name;     /* the test file as reports show it, for the
+                             status line (borrowed; NULL: exe) */
     char *results;        /* root-relative results path (owned) */
     char *log;            /* root-relative path of the program's own
                              stdout/stderr (owned) */
@@ -17,10 +19,13 @@ typedef struct galley_job {
     int status;           /* after the run: the program's wait status */
 } galley_job;
 
-/* Runs the jobs, at most parallel at a time, from directory root. Returns
- * 0, or -1 after printing why a program could not be started (that job's
- * status is then -1; the others still run). */
-int galley_exec(galley_job *jobs, size_t n, int parallel, const char *root);
+/* Runs the jobs, at most parallel at a time, from directory root; with
+ * progress 1, shows "[done/n] running FILE" as the status line (see
+ * progress.h), erased before it returns. Returns 0, or -1 after printing
+ * why a program could not be started (that job's status is then -1; the
+ * others still run). */
+int galley_exec(galley_job *jobs, size_t n, int parallel, const char *root,
+                int progress);
 void galley_job_fini(galley_job *j);
 
 #endif

@@ -10,7 +10,10 @@
 #include "../plot/cli.h"
 #include "../promote/promote.h"
 #include "config.h"
+#include "formats.h"
+#include "init.h"
 #include "run.h"
+#include "shard.h"
 #include "util.h"
 
 #ifndef GALLEY_VERSION
@@ -20,6 +23,7 @@
 static const char S_usage[] =
     "usage: galley run [options] [PATH...]\n"
     "       galley promote [FILE[:LINE]...]\n"
+    "       galley init [DIR]                 (a galley.conf, a first test)\n"
     "       galley plot [options] [FILE...]   (galley plot --help)\n"
     "       galley --version | --help\n"
     "\n"
@@ -28,9 +32,15 @@ static const char S_usage[] =
     "  --filter=REGEX      only tests whose FILE:TEST matches (PCRE2)\n"
     "  --list              list the tests, run nothing\n"
     "  --promote           promote the actual output after the run\n"
+    "  --changed[=REV]     only test files changed since REV (git; HEAD)\n"
+    "  --ci, --no-ci       CI mode (default: on when CI is set): never write\n"
+    "                      sources; write _galley/promote.patch on failure\n"
     "  --color=WHEN        auto, always or never (NO_COLOR is honoured)\n"
     "  -q, --quiet         failure headers and the summary only\n"
     "  -v, --verbose       also a line for each passing test\n"
+    "  --format=FORMAT     report as pretty (default), tap, junit or json\n"
+    "  --junit=FILE        also write a JUnit XML report to FILE\n"
+    "  --shard=K/N         run only the K-th of N shards of the tests\n"
     "\n"
     "Exit status: 0 all passed, 1 a test failed or did not compile,\n"
     "2 the command was wrong. See galley(1) and galley(3).\n";
@@ -73,12 +83,63 @@ static int S_jobs(const char *s)
     return (*s && !*end && n > 0 && n < 4096) ? (int)n : -1;
 }
 
+/* Parses --format, --junit or --shard at argv[*i] (VALUE in the same
+ * argument after '=', or in the next). Returns 0, an exit status, or -1
+ * when the argument is none of them. */
+static int S_report_option(galley_run_opts *o, int argc, char **argv, int *i)
+{
+    static const char *const names[] = {"--format", "--junit", "--shard"};
+    const char *a = argv[*i], *v = NULL;
+    int k = 0;
+    for (; k < 3; k++) {
+        size_t n = strlen(names[k]);
+        if (!strncmp(a, names[k], n) && a[n] == '=')
+            v = a + n + 1;
+        else if (!strcmp(a, names[k]) && *i + 1 < argc)
+            v = argv[++*i];
+        else if (!strcmp(a, names[k]))
+            return S_bad_usage("%s needs a value", a);
+        if (v)
+            break;
+    }
+    if (!v)
+        return -1;
+    if (k == 0 && (o->format = galley_format_parse(v)) < 0)
+        return S_bad_usage("--format takes pretty, tap, junit or json, not %s",
+                           v);
+    if (k == 1 && !*v)
+        return S_bad_usage("%s", "--junit needs a file name");
+    if (k == 1)
+        o->junit = v;
+    if (k == 2 && galley_shard_parse(v, &o->shard_index, &o->shard_total))
+        return 2;
+    return 0;
+}
+
+/* Reads what CI systems say through the environment: GitHub Actions
+ * (annotations), Bazel (sharding, unless --shard was given, and the JUnit
+ * report's path). Returns 0 or an exit status. */
+static int S_run_env(galley_run_opts *o)
+{
+    const char *gh = getenv("GITHUB_ACTIONS"), *xml = getenv("XML_OUTPUT_FILE");
+    o->github = gh && !strcmp(gh, "true");
+    if (xml && *xml)
+        o->xml_output = xml;
+    if (o->shard_total == 0 &&
+        galley_shard_from_env(&o->shard_index, &o->shard_total) != 0)
+        return 2;
+    return 0;
+}
+
 /* Parses one option of `run` at argv[*i]; returns 0 or an exit status. */
 static int S_run_option(galley_run_opts *o, int argc, char **argv, int *i,
                         const char **color)
 {
     const char *a = argv[*i];
     const char *v = NULL;
+    int rc = S_report_option(o, argc, argv, i);
+    if (rc >= 0)
+        return rc;
     if (!strcmp(a, "-j") || !strcmp(a, "--jobs") || !strcmp(a, "--filter")) {
         if (*i + 1 >= argc)
             return S_bad_usage("%s needs a value", a);
@@ -99,6 +160,14 @@ static int S_run_option(galley_run_opts *o, int argc, char **argv, int *i,
         o->list = 1;
     else if (!strcmp(a, "--promote"))
         o->promote = 1;
+    else if (!strcmp(a, "--ci") || !strcmp(a, "--no-ci"))
+        o->ci = a[2] == 'c';
+    else if (!strcmp(a, "--changed"))
+        o->changed = "HEAD";
+    else if (!strncmp(a, "--changed=", 10) && a[10])
+        o->changed = a + 10;
+    else if (!strcmp(a, "--changed="))
+        return S_bad_usage("%s", "--changed= needs a revision, such as HEAD~1");
     else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
         o->verbosity = -1;
     else if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
@@ -110,6 +179,26 @@ static int S_run_option(galley_run_opts *o, int argc, char **argv, int *i,
     return 0;
 }
 
+/* Returns 1 when CI mode is on: flag is 1 (--ci) or 0 (--no-ci), or -1
+ * to ask the environment, where CI systems set CI (CI=true). */
+static int S_ci_mode(int flag)
+{
+    const char *ci = getenv("CI");
+    if (flag >= 0)
+        return flag;
+    return ci && *ci && strcmp(ci, "0") != 0 && strcasecmp(ci, "false") != 0;
+}
+
+/* Refuses to write sources in CI mode. Returns 0 or the exit status 2. */
+static int S_ci_refuse(int ci)
+{
+    if (!ci)
+        return 0;
+    fprintf(stderr, "galley: CI mode: not writing sources; apply "
+            "_galley/promote.patch with git apply\n");
+    return 2;
+}
+
 static int S_run(int argc, char **argv)
 {
     galley_run_opts o = {0};
@@ -117,6 +206,7 @@ static int S_run(int argc, char **argv)
     char **paths = galley__xcalloc((size_t)argc + 1, sizeof *paths);
     int rc = 0, only_paths = 0;
     o.jobs = S_cores();
+    o.ci = -1;
     for (int i = 0; i < argc && rc == 0; i++) {
         if (!only_paths && !strcmp(argv[i], "--"))
             only_paths = 1;
@@ -127,6 +217,11 @@ static int S_run(int argc, char **argv)
     }
     if (rc == 0 && (o.color = S_color(color)) < 0)
         rc = S_bad_usage("--color takes auto, always or never, not %s", color);
+    if (rc == 0)
+        rc = S_run_env(&o);
+    o.ci = S_ci_mode(o.ci);
+    if (rc == 0 && o.promote)
+        rc = S_ci_refuse(o.ci);
     o.paths = paths;
     if (rc == 0)
         rc = galley_run_cmd(&o);
@@ -138,9 +233,18 @@ static int S_run(int argc, char **argv)
 static int S_promote(int argc, char **argv)
 {
     char cwd[4096];
-    for (int i = 0; i < argc; i++)
-        if (argv[i][0] == '-' && argv[i][1])
+    int ci = -1, n = 0;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--ci") || !strcmp(argv[i], "--no-ci"))
+            ci = argv[i][2] == 'c';
+        else if (argv[i][0] == '-' && argv[i][1])
             return S_bad_usage("unknown option: %s", argv[i]);
+        else
+            argv[n++] = argv[i]; /* the targets, in place */
+    }
+    if (S_ci_refuse(S_ci_mode(ci)))
+        return 2;
+    argc = n;
     if (!getcwd(cwd, sizeof cwd))
         return 2;
     galley_config conf;
@@ -174,6 +278,8 @@ int main(int argc, char **argv)
         rc = S_run(argc - 2, argv + 2);
     else if (!strcmp(argv[1], "promote"))
         rc = S_promote(argc - 2, argv + 2);
+    else if (!strcmp(argv[1], "init"))
+        rc = galley_init_cmd(argc - 2, argv + 2);
     else if (!strcmp(argv[1], "plot"))
         rc = galley__plot_main(argc - 2, argv + 2);
     else

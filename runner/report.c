@@ -44,6 +44,12 @@ static void S_failure_diff(FILE *out, const galley_failure *f, int color)
     a[f->actual_len] = '\0';
 }
 
+void galley_report_diff(FILE *out, const galley_failure *f, int color)
+{
+    if (f->expected)
+        S_failure_diff(out, f, color);
+}
+
 void galley_report_verdict(FILE *out, const galley_verdict *v,
                            const galley_report_opts *o)
 {

@@ -15,6 +15,9 @@ typedef struct galley_report_opts {
 /* Prints the failures of v (and, when verbose, a line for a pass). */
 void galley_report_verdict(FILE *out, const galley_verdict *v,
                            const galley_report_opts *o);
+/* Prints the diff of failure f (nothing when it has none): the body of a
+ * failure in the human report, also used by the machine formats. */
+void galley_report_diff(FILE *out, const galley_failure *f, int color);
 /* Prints a compile failure of file with the compiler's diagnostics. */
 void galley_report_compile_error(FILE *out, const char *file, const char *log,
                                  const galley_report_opts *o);

@@ -15,15 +15,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../promote/patch.h"
 #include "../promote/promote.h"
 #include "../promote/state.h"
 #include "build.h"
+#include "changed.h"
 #include "compare.h"
 #include "config.h"
 #include "discover.h"
 #include "exec.h"
+#include "formats.h"
+#include "progress.h"
 #include "report.h"
 #include "results.h"
+#include "shard.h"
 
 /* Everything one run holds; freed by S_ctx_fini. */
 typedef struct S_ctx {
@@ -48,7 +53,15 @@ typedef struct S_ctx {
     galley_filters filters;   /* galley.conf's filters, compiled */
     size_t skipped;           /* TESTs the compiler never saw (#if 0) */
     size_t config_errors;     /* bad galley.conf lines: each a failure */
+    galley_tally tally;       /* skips and compile errors, for formats.c */
 } S_ctx;
+
+/* Returns where notes for people go (compiler output, skipped tests):
+ * stdout, or stderr when stdout carries a report for machines. */
+static FILE *S_human(const S_ctx *c)
+{
+    return c->o->format == GALLEY_FORMAT_PRETTY ? stdout : stderr;
+}
 
 /* ---- selection ---- */
 
@@ -80,7 +93,27 @@ static int S_matches(pcre2_code *re, const char *s)
     return rc >= 0;
 }
 
-/* Selects the tests of source i that the filter matches. */
+/* Returns 1 if test name of f (NULL: the file itself, when it has no
+ * TEST) is in the run's shard. The key is the root-relative path, so that
+ * where galley runs from does not move tests between shards. */
+static int S_in_shard(const S_ctx *c, const galley_srcfile *f,
+                      const char *name)
+{
+    if (c->o->shard_total <= 1)
+        return 1;
+    size_t n = strlen(c->conf.root);
+    const char *rel = f->path;
+    if (!strncmp(rel, c->conf.root, n) && rel[n] == '/')
+        rel += n + 1;
+    char *key = galley__xasprintf("%s%s%s", rel, name ? ":" : "",
+                                  name ? name : "");
+    int in = galley_shard_of(key, c->o->shard_total) == c->o->shard_index;
+    free(key);
+    return in;
+}
+
+/* Selects the tests of source i that the filter matches and the shard
+ * holds. A file left with none is skipped (neither built nor run). */
 static void S_select(S_ctx *c, size_t i, pcre2_code *re)
 {
     galley_srcfile *f = c->tests[i];
@@ -88,11 +121,12 @@ static void S_select(S_ctx *c, size_t i, pcre2_code *re)
     for (size_t k = 0; k < f->scan.n_tests; k++) {
         const char *name = f->scan.tests[k].name;
         char *key = galley__xasprintf("%s:%s", f->display, name);
-        if (!re || S_matches(re, key))
+        if ((!re || S_matches(re, key)) && S_in_shard(c, f, name))
             c->selected[i][c->n_selected[i]++] = galley__xstrdup(name);
         free(key);
     }
-    c->skip[i] = re && c->n_selected[i] == 0;
+    int mine = f->scan.n_tests ? c->n_selected[i] > 0 : S_in_shard(c, f, NULL);
+    c->skip[i] = c->n_selected[i] == 0 && (re || !mine);
 }
 
 /* Reads and scans every source and applies the filter. */
@@ -158,21 +192,54 @@ static void S_report_build(S_ctx *c)
 {
     galley_build *b = &c->build;
     if (b->sut_log && *b->sut_log)
-        galley_report_compile_error(stdout, "code under test (galley.conf "
-                                            "sources)", b->sut_log, &c->ro);
+        galley_report_compile_error(S_human(c), "code under test (galley.conf "
+                                                "sources)", b->sut_log, &c->ro);
     for (size_t i = 0; i < b->n; i++) {
         if (c->skip[i])
             continue;
         if (!b->progs[i].ok) {
             if (!b->sut_failed)
-                galley_report_compile_error(stdout, c->tests[i]->display,
+                galley_report_compile_error(S_human(c), c->tests[i]->display,
                                             b->progs[i].log, &c->ro);
+            galley_tally_broken(&c->tally, c->tests[i]->display,
+                                b->sut_failed ? b->sut_log : b->progs[i].log);
             S_fail_all(c, i, "did not compile");
             c->compile_failed++;
         } else if (*b->progs[i].log) {
-            fputs(b->progs[i].log, stdout);
+            fputs(b->progs[i].log, S_human(c));
         }
     }
+}
+
+/* Builds the programs of the files that have a selected test, so that a
+ * shard or a --filter builds only what it runs; the programs then sit at
+ * the index of their source, the others empty (not ok). Returns what
+ * galley_build_run does. */
+static int S_build(S_ctx *c)
+{
+    size_t n = c->sources.n;
+    galley_sources some = {galley__xcalloc(n + 1, sizeof *some.v), 0};
+    size_t *at = galley__xcalloc(n + 1, sizeof *at);
+    for (size_t i = 0; i < n; i++)
+        if (!c->skip[i]) {
+            at[some.n] = i;
+            some.v[some.n++] = c->sources.v[i]; /* borrowed */
+        }
+    int rc = 0;
+    if (some.n || !n) /* nothing selected: nothing to build */
+        rc = galley_build_run(&c->build, &c->conf, &c->rt, &some, c->o->jobs,
+                              galley_progress_wanted(
+                                  c->o->verbosity < 0 ||
+                                  c->o->format != GALLEY_FORMAT_PRETTY));
+    galley_program *all = galley__xcalloc(n + 1, sizeof *all);
+    for (size_t k = 0; k < some.n && c->build.progs; k++)
+        all[at[k]] = c->build.progs[k];
+    free(c->build.progs);
+    c->build.progs = all;
+    c->build.n = n;
+    free(some.v);
+    free(at);
+    return rc;
 }
 
 /* ---- executing ---- */
@@ -188,6 +255,7 @@ static void S_add_job(S_ctx *c, size_t i, size_t from, size_t to, int part)
     const char *exe = c->build.progs[i].exe;
     const char *base = strrchr(exe, '/') + 1;
     j->exe = exe;
+    j->name = c->tests[i]->display;
     j->results = galley__xasprintf("_galley/run/%s.%d.res", base, part);
     j->log = galley__xasprintf("_galley/run/%s.%d.log", base, part);
     j->timeout_ms = c->conf.timeout_ms;
@@ -239,6 +307,20 @@ static void S_program_died(S_ctx *c, size_t j, const char *why)
     galley_buf_fini(&log);
 }
 
+/* Counts test name of source i as skipped, for the summary and for the
+ * machine reports, which list it at its TEST line. */
+static void S_skipped(S_ctx *c, size_t i, const char *name)
+{
+    const galley_scan *sc = &c->tests[i]->scan;
+    int line = 1;
+    for (size_t k = 0; k < sc->n_tests; k++)
+        if (!strcmp(sc->tests[k].name, name))
+            line = sc->tests[k].line;
+    c->skipped++;
+    galley_tally_add(&c->tally, c->tests[i]->display, line, name, 0,
+                     "not compiled into the program (inside #if?)");
+}
+
 /* Handles the tests of job j that its results do not mention. When the
  * program ran to its end, such a TEST was never compiled into it (inside
  * #if 0, say): it is skipped. When the program died, they did not run. */
@@ -254,10 +336,11 @@ static void S_missing_tests(S_ctx *c, size_t j, const galley_results *r)
         if (found)
             continue;
         if (ran_out && c->o->verbosity > 0)
-            printf("%s: %s: skipped (not compiled into the program: inside "
-                   "#if?)\n", c->tests[i]->display, job->only[k]);
+            fprintf(S_human(c), "%s: %s: skipped (not compiled into the "
+                    "program: inside #if?)\n", c->tests[i]->display,
+                    job->only[k]);
         if (ran_out)
-            c->skipped++;
+            S_skipped(c, i, job->only[k]);
         else
             galley_verdict_fail(&c->verdicts, &c->n_verdicts,
                                 c->tests[i]->display, 1, job->only[k],
@@ -313,7 +396,9 @@ static int S_execute(S_ctx *c)
     char *dir = galley__xasprintf("%s/_galley/run", c->conf.root);
     galley__mkdirs(dir);
     free(dir);
-    galley_exec(c->jobs, c->n_jobs, c->o->jobs, c->conf.root);
+    galley_exec(c->jobs, c->n_jobs, c->o->jobs, c->conf.root,
+                galley_progress_wanted(c->o->verbosity < 0 ||
+                                       c->o->format != GALLEY_FORMAT_PRETTY));
     for (size_t j = 0; j < c->n_jobs; j++)
         S_judge_job(c, j);
     return 0;
@@ -426,8 +511,21 @@ static void S_promote(S_ctx *c)
     for (size_t i = 0; i < c->files.n; i++)
         if (c->files.v[i]->n_edits)
             targets[n++] = c->files.v[i]->path;
+    /* Its messages are for people: off stdout when that carries a report
+     * for machines. */
+    int saved = -1;
+    if (n && S_human(c) != stdout) {
+        fflush(stdout);
+        saved = dup(1);
+        dup2(2, 1);
+    }
     if (n)
         galley_promote_cmd(c->conf.root, targets, n);
+    if (saved >= 0) {
+        fflush(stdout);
+        dup2(saved, 1);
+        close(saved);
+    }
     free(targets);
 }
 
@@ -445,25 +543,64 @@ static int S_verdict_cmp(const void *pa, const void *pb)
     return strcmp(a->name, b->name);
 }
 
+/* Writes the reports for machines that were asked for: stdout's
+ * (--format), the JUnit files (--junit, XML_OUTPUT_FILE) and GitHub's
+ * annotations. Returns 0, or 2 when a report file could not be written. */
+static int S_machine_reports(S_ctx *c)
+{
+    const galley_run_opts *o = c->o;
+    int rc = 0;
+    if (c->config_errors && c->conf.file) {
+        char *shown = galley_display_path(c->conf.file, c->files.cwd);
+        char *msg = galley__xasprintf("%zu bad line%s in galley.conf (see "
+                                      "the errors galley printed)",
+                                      c->config_errors,
+                                      c->config_errors > 1 ? "s" : "");
+        galley_tally_add(&c->tally, shown, 0, "(galley.conf)", 1, msg);
+        free(msg);
+        free(shown);
+    }
+    if (o->format != GALLEY_FORMAT_PRETTY)
+        galley_format_write(stdout, o->format, c->verdicts, c->n_verdicts,
+                            &c->tally);
+    const char *files[] = {o->junit, o->xml_output};
+    for (int i = 0; i < 2; i++)
+        if (files[i] && galley_format_junit_file(files[i], c->verdicts,
+                                                 c->n_verdicts, &c->tally))
+            rc = 2;
+    if (o->github)
+        galley_format_github(S_human(c), c->verdicts, c->n_verdicts,
+                             &c->tally);
+    return rc;
+}
+
 static int S_report(S_ctx *c)
 {
     size_t passed = 0, failed = 0;
+    int pretty = c->o->format == GALLEY_FORMAT_PRETTY;
     if (c->n_verdicts > 1)
         qsort(c->verdicts, c->n_verdicts, sizeof *c->verdicts, S_verdict_cmp);
     for (size_t i = 0; i < c->n_verdicts; i++) {
-        galley_report_verdict(stdout, &c->verdicts[i], &c->ro);
+        if (pretty)
+            galley_report_verdict(stdout, &c->verdicts[i], &c->ro);
         if (c->verdicts[i].n_fails)
             failed++;
         else
             passed++;
     }
     failed += c->config_errors;
-    galley_report_summary(stdout, passed, failed, c->skipped, &c->ro);
+    /* Before the summary, which stays the last line. */
+    int bad_file = S_machine_reports(c) != 0;
+    if (pretty)
+        galley_report_summary(stdout, passed, failed, c->skipped, &c->ro);
+    if (bad_file)
+        return 2;
     return failed || c->compile_failed ? 1 : 0;
 }
 
 static void S_ctx_fini(S_ctx *c)
 {
+    galley_tally_fini(&c->tally);
     for (size_t i = 0; i < c->n_jobs; i++)
         galley_job_fini(&c->jobs[i]);
     free(c->jobs);
@@ -554,6 +691,9 @@ static int S_setup(S_ctx *c, const char *cwd)
     if (c->sources.n == 0)
         fprintf(stderr, "galley: no test files found: a test file is a .c "
                 "file that #includes <galley.h>\n");
+    if (c->o->changed &&
+        galley_changed_select(&c->sources, &c->conf, c->o->changed))
+        return 2;
     c->files.root = galley__xstrdup(c->conf.root);
     c->files.cwd = galley__xstrdup(cwd);
     S_compile_filters(c, cwd);
@@ -584,7 +724,7 @@ int galley_run_cmd(const galley_run_opts *o)
     if (rc == 0 && o->list)
         rc = S_list(&c);
     else if (rc == 0) {
-        if (galley_build_run(&c.build, &c.conf, &c.rt, &c.sources, o->jobs))
+        if (S_build(&c))
             rc = 1;
         if (rc == 0) {
             S_report_build(&c);
@@ -594,6 +734,8 @@ int galley_run_cmd(const galley_run_opts *o)
             rc = S_report(&c);
             if (o->promote)
                 S_promote(&c);
+            if (o->ci)
+                galley_promote_patch_ci(c.conf.root, rc != 0);
         }
     }
     S_ctx_fini(&c);

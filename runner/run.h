@@ -12,8 +12,16 @@ typedef struct galley_run_opts {
     const char *filter;   /* PCRE2 pattern over FILE:TEST, or NULL */
     int list;             /* list the tests instead of running them */
     int promote;          /* promote after the run */
+    int ci;               /* CI mode: no source written; promote.patch */
+    const char *changed;  /* --changed: the git revision, or NULL */
     int verbosity;        /* -1, 0, 1 */
     int color;            /* 1 for ANSI colors */
+    int format;           /* a galley_format (formats.h): stdout's report */
+    const char *junit;    /* --junit: also write JUnit XML there, or NULL */
+    const char *xml_output; /* XML_OUTPUT_FILE (Bazel): the same, or NULL */
+    int github;           /* GITHUB_ACTIONS=true: ::error annotations too */
+    int shard_index;      /* 0-based; the run's tests are those of shard */
+    int shard_total;      /* shard_index out of shard_total (0: no shards) */
 } galley_run_opts;
 
 /* Runs the command and returns its exit status: 0 all passed, 1 some test

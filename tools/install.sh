@@ -24,8 +24,14 @@ if [ -f "$BUILD/libgalley.so" ]; then
     install -m 0755 "$BUILD/libgalley.so" "$root/lib/libgalley.so.0"
     ln -sf libgalley.so.0 "$root/lib/libgalley.so"
 fi
-install -m 0644 man/galley.1 "$root/share/man/man1/galley.1"
-install -m 0644 man/*.3 "$root/share/man/man3/"
+# The man pages, rendered from man/*.md by `ninja` into build/man/ (one
+# rendering serves every build variant).
+if [ ! -f build/man/galley.1 ]; then
+    echo "install.sh: build/man/galley.1 is missing: run ninja first" >&2
+    exit 1
+fi
+install -m 0644 build/man/*.1 "$root/share/man/man1/"
+install -m 0644 build/man/*.3 "$root/share/man/man3/"
 cat >"$root/lib/pkgconfig/galley.pc" <<PC
 prefix=$PREFIX
 includedir=\${prefix}/include

@@ -1,0 +1,236 @@
+/* patch.c: _galley/promote.patch, every pending promotion as one unified
+ * diff made with libgit2. It reads the same state `galley promote` reads and
+ * rewrites with the same function, so applying the patch gives the sources
+ * that promote would have written. */
+#define _GNU_SOURCE
+#include "patch.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <git2.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../runner/scan.h"
+#include "rewrite.h"
+#include "state.h"
+
+/* ---- finding the pending files ---- */
+
+typedef struct S_paths {
+    char **v;
+    size_t n;
+} S_paths;
+
+/* Adds the *.state files under dir (recursively) to ps. */
+static void S_walk(const char *dir, S_paths *ps)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    while (d && (de = readdir(d)) != NULL) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        char *p = galley__xasprintf("%s/%s", dir, de->d_name);
+        size_t nl = strlen(de->d_name);
+        struct stat sb;
+        int ok = lstat(p, &sb) == 0;
+        if (ok && S_ISDIR(sb.st_mode)) {
+            S_walk(p, ps);
+        } else if (ok && S_ISREG(sb.st_mode) && nl > 6 &&
+                   !strcmp(de->d_name + nl - 6, ".state")) {
+            ps->v = galley__xrealloc(ps->v, (ps->n + 1) * sizeof *ps->v);
+            ps->v[ps->n++] = p;
+            continue;
+        }
+        free(p);
+    }
+    if (d)
+        closedir(d);
+}
+
+static int S_path_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Returns the heap real path of the directory the patch's paths are
+ * relative to: the work tree of the repository holding root, else root. */
+static char *S_base_dir(const char *root)
+{
+    git_repository *repo = NULL;
+    char real[PATH_MAX];
+    const char *dir = root;
+    if (git_repository_open_ext(&repo, root, 0, NULL) == 0 &&
+        git_repository_workdir(repo))
+        dir = git_repository_workdir(repo);
+    char *base = galley__xstrdup(realpath(dir, real) ? real : dir);
+    git_repository_free(repo);
+    size_t n = strlen(base);
+    if (n > 1 && base[n - 1] == '/')
+        base[n - 1] = '\0';
+    return base;
+}
+
+/* Returns path below base, relative to it (a pointer into path), or NULL
+ * when path is not below base. */
+static const char *S_below(const char *path, const char *base)
+{
+    size_t n = strlen(base);
+    if (n == 1) /* base is "/" */
+        return path + 1;
+    if (strncmp(path, base, n) != 0 || path[n] != '/')
+        return NULL;
+    return path + n + 1;
+}
+
+/* ---- one file ---- */
+
+/* Prints a warning about a file that the patch leaves out. */
+static void S_left_out(const char *file, const char *why)
+{
+    fprintf(stderr, "galley: warning: %s: %s; left out of "
+            "_galley/promote.patch\n", file, why);
+}
+
+/* Reads the source of st and rewrites it with every edit into out. Returns
+ * 0, or -1 after printing why the file is left out. */
+static int S_promoted(const galley_state *st, galley_buf *src, galley_buf *out)
+{
+    char hash[41], *err = NULL;
+    galley_scan scan = {0};
+    int rc = galley__read_file(st->source, src);
+    if (rc != 0) {
+        S_left_out(st->display, strerror(-rc));
+        return -1;
+    }
+    galley__hash(src->ptr ? src->ptr : "", src->len, hash);
+    if (strcmp(hash, st->hash) != 0) {
+        S_left_out(st->display, "changed since the last galley run");
+        return -1;
+    }
+    galley_scan_text(&scan, src->ptr ? src->ptr : "", src->len);
+    rc = scan.n_errors ? -1
+                       : galley_rewrite(out, src->ptr ? src->ptr : "",
+                                        src->len, &scan, st->edits,
+                                        st->n_edits, &err);
+    if (rc != 0)
+        S_left_out(st->display, err ? err : scan.errors[0].msg);
+    free(err);
+    galley_scan_fini(&scan);
+    return rc;
+}
+
+/* Appends the diff from old to new text of path rel to out. Returns 1 if
+ * it added one, 0 if the texts are the same. */
+static int S_diff(galley_buf *out, const galley_buf *old,
+                  const galley_buf *new, const char *rel)
+{
+    git_patch *p = NULL;
+    git_buf text = {0};
+    int added = 0;
+    if (git_patch_from_buffers(&p, old->ptr, old->len, rel, new->ptr,
+                               new->len, rel, NULL) == 0 &&
+        git_patch_num_hunks(p) > 0 && git_patch_to_buf(&text, p) == 0) {
+        galley_buf_add(out, text.ptr, text.size);
+        added = 1;
+    } else if (!p) {
+        const git_error *e = git_error_last();
+        S_left_out(rel, e ? e->message : "libgit2 could not diff it");
+    }
+    git_buf_dispose(&text);
+    git_patch_free(p);
+    return added;
+}
+
+/* Appends the diff for the state file at sp to out. Returns 1 if it added
+ * one. */
+static int S_add_file(const char *sp, const char *base, galley_buf *out)
+{
+    galley_state st = {0};
+    galley_buf src, promoted;
+    char *err = NULL, real[PATH_MAX];
+    const char *rel = NULL;
+    int added = 0;
+    galley_buf_init(&src);
+    galley_buf_init(&promoted);
+    if (galley_state_read(sp, &st, &err) != 0) {
+        S_left_out(sp, err);
+    } else if (!(rel = S_below(realpath(st.source, real) ? real : st.source,
+                               base))) {
+        S_left_out(st.display, "outside the directory the patch is "
+                   "relative to");
+    } else if (S_promoted(&st, &src, &promoted) == 0) {
+        added = S_diff(out, &src, &promoted, rel);
+    }
+    free(err);
+    galley_buf_fini(&src);
+    galley_buf_fini(&promoted);
+    galley_state_fini(&st);
+    return added;
+}
+
+/* ---- the patch ---- */
+
+size_t galley_promote_patch(const char *root, galley_buf *out)
+{
+    S_paths ps = {0};
+    char *dir = galley__xasprintf("%s/_galley/state", root);
+    S_walk(dir, &ps);
+    free(dir);
+    if (ps.n > 1)
+        qsort(ps.v, ps.n, sizeof *ps.v, S_path_cmp);
+    char *base = ps.n ? S_base_dir(root) : NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < ps.n; i++) {
+        n += (size_t)S_add_file(ps.v[i], base, out);
+        free(ps.v[i]);
+    }
+    free(ps.v);
+    free(base);
+    return n;
+}
+
+int galley_promote_patch_write(const char *root)
+{
+    galley_buf b;
+    galley_buf_init(&b);
+    size_t n = galley_promote_patch(root, &b);
+    int rc = (int)n;
+    char *path = galley__xasprintf("%s/_galley/promote.patch", root);
+    if (n == 0) {
+        unlink(path);
+    } else {
+        int w = galley__write_file_replace(path, b.ptr, b.len, 0644, 0);
+        if (w != 0) {
+            galley__error_at(NULL, 0, "cannot write %s: %s", path,
+                             strerror(-w));
+            rc = -1;
+        }
+    }
+    free(path);
+    galley_buf_fini(&b);
+    return rc;
+}
+
+void galley_promote_patch_remove(const char *root)
+{
+    char *path = galley__xasprintf("%s/_galley/promote.patch", root);
+    unlink(path);
+    free(path);
+}
+
+void galley_promote_patch_ci(const char *root, int failed)
+{
+    if (!failed) {
+        galley_promote_patch_remove(root);
+        return;
+    }
+    fflush(stdout); /* the line comes after the report */
+    if (galley_promote_patch_write(root) > 0)
+        fprintf(stderr, "galley: wrote _galley/promote.patch; accept with: "
+                "git apply _galley/promote.patch\n");
+}

@@ -1,0 +1,364 @@
+/* changed.c: --changed. libgit2 lists the paths that differ from a revision
+ * (work tree and index, untracked files too); a test file is selected when
+ * it is one of them or reaches one through its #include lines. The lines
+ * are read here rather than taken from the compiler's depfiles, which a
+ * fresh clone does not have. */
+#define _GNU_SOURCE
+#include "changed.h"
+
+#include <git2.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* A file of the include graph: its resolved #include targets, read once. */
+typedef struct S_node {
+    char *path;
+    galley_words incs;
+    int parsed;
+    unsigned seen;       /* the walk that last reached it */
+} S_node;
+
+typedef struct S_graph {
+    const galley_config *conf;
+    galley_words changed; /* sorted canonical paths */
+    S_node *v;
+    size_t n;
+    unsigned walk;
+} S_graph;
+
+/* ---- paths ---- */
+
+/* Returns a heap copy of absolute path p with "." and ".." steps and
+ * repeated slashes removed, without asking the file system. */
+static char *S_lexical(const char *p)
+{
+    char *out = galley__xmalloc(strlen(p) + 2);
+    size_t n = 0;
+    while (*p) {
+        while (*p == '/')
+            p++;
+        size_t len = strcspn(p, "/");
+        int dot = len == 1 && p[0] == '.';
+        if (len == 2 && p[0] == '.' && p[1] == '.') {
+            while (n > 0 && out[--n] != '/')
+                ;
+        } else if (len > 0 && !dot) {
+            out[n++] = '/';
+            memcpy(out + n, p, len);
+            n += len;
+        }
+        p += len;
+    }
+    if (n == 0)
+        out[n++] = '/';
+    out[n] = '\0';
+    return out;
+}
+
+/* Returns the heap canonical form of absolute path p: its real path when it
+ * exists (symbolic links resolved, as discovery resolves test files), else
+ * its lexical form (a deleted file). */
+static char *S_canon(const char *p)
+{
+    char real[PATH_MAX];
+    if (realpath(p, real))
+        return galley__xstrdup(real);
+    return S_lexical(p);
+}
+
+static int S_str_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int S_is_changed(const S_graph *g, const char *path)
+{
+    return g->changed.n &&
+           bsearch(&path, g->changed.v, g->changed.n, sizeof(char *),
+                   S_str_cmp) != NULL;
+}
+
+/* ---- git ---- */
+
+/* Prints libgit2's last error after what, for the exit-2 messages. */
+static int S_git_error(const char *what, const char *arg)
+{
+    const git_error *e = git_error_last();
+    fprintf(stderr, "galley: --changed: ");
+    fprintf(stderr, what, arg);
+    if (e && e->message && *e->message)
+        fprintf(stderr, " (%s)", e->message);
+    fputc('\n', stderr);
+    return 2;
+}
+
+/* Finds the tree of rev in repo: *tree NULL stands for the empty tree of a
+ * repository with no commit yet, when rev is HEAD. Returns 0 or 2. */
+static int S_tree(git_repository *repo, const char *rev, git_tree **tree)
+{
+    git_object *obj = NULL;
+    *tree = NULL;
+    if (!strcmp(rev, "HEAD") && git_repository_head_unborn(repo) == 1)
+        return 0;
+    int rc = git_revparse_single(&obj, repo, rev);
+    if (rc == GIT_ENOTFOUND) {
+        fprintf(stderr, "galley: --changed: unknown revision '%s'\n", rev);
+        return 2;
+    }
+    if (rc != 0)
+        return S_git_error("bad revision '%s'", rev);
+    rc = git_object_peel((git_object **)tree, obj, GIT_OBJECT_TREE);
+    git_object_free(obj);
+    if (rc != 0) {
+        fprintf(stderr, "galley: --changed: '%s' names no commit or tree\n",
+                rev);
+        return 2;
+    }
+    return 0;
+}
+
+/* Adds the work tree's path rel to the changed set. */
+static void S_add_changed(S_graph *g, const char *workdir, const char *rel)
+{
+    char *abs = galley__xasprintf("%s/%s", workdir, rel);
+    char *c = S_canon(abs);
+    galley_words_add(&g->changed, c);
+    free(c);
+    free(abs);
+}
+
+/* Fills g->changed with the paths that differ between tree and the work
+ * tree or index (untracked files included) of repo. Returns 0 or 2. */
+static int S_diff(S_graph *g, git_repository *repo, git_tree *tree)
+{
+    git_diff_options opts;
+    git_diff *diff = NULL;
+    char real[PATH_MAX];
+    git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+    opts.flags |= GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS;
+    if (git_diff_tree_to_workdir_with_index(&diff, repo, tree, &opts) != 0)
+        return S_git_error("cannot compare with the work tree%s", "");
+    const char *wd = git_repository_workdir(repo);
+    const char *base = realpath(wd, real) ? real : wd;
+    for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
+        const git_diff_delta *d = git_diff_get_delta(diff, i);
+        S_add_changed(g, base, d->new_file.path);
+        if (strcmp(d->old_file.path, d->new_file.path) != 0)
+            S_add_changed(g, base, d->old_file.path);
+    }
+    git_diff_free(diff);
+    if (g->changed.n > 1)
+        qsort(g->changed.v, g->changed.n, sizeof(char *), S_str_cmp);
+    return 0;
+}
+
+/* Fills g->changed from the repository holding root. Returns 0 or 2. */
+static int S_changed_paths(S_graph *g, const char *root, const char *rev)
+{
+    git_repository *repo = NULL;
+    git_tree *tree = NULL;
+    int rc;
+    if (git_repository_open_ext(&repo, root, 0, NULL) != 0) {
+        fprintf(stderr, "galley: --changed: %s is not in a git repository "
+                "(--changed compares with one)\n", root);
+        return 2;
+    }
+    if (git_repository_is_bare(repo))
+        rc = S_git_error("%s is in a bare repository", root);
+    else
+        rc = S_tree(repo, rev, &tree);
+    if (rc == 0)
+        rc = S_diff(g, repo, tree);
+    git_tree_free(tree);
+    git_repository_free(repo);
+    return rc;
+}
+
+/* ---- the include graph ---- */
+
+/* Returns the index of the node for canonical path p, adding it. */
+static size_t S_node_at(S_graph *g, const char *p)
+{
+    for (size_t i = 0; i < g->n; i++)
+        if (!strcmp(g->v[i].path, p))
+            return i;
+    g->v = galley__xrealloc(g->v, (g->n + 1) * sizeof *g->v);
+    memset(&g->v[g->n], 0, sizeof *g->v);
+    g->v[g->n].path = galley__xstrdup(p);
+    return g->n++;
+}
+
+/* Returns the heap canonical path that #include name (in quotes unless
+ * angle) of a file in dir means: the first candidate that exists or is a
+ * changed (perhaps deleted) file; NULL when none is (a system header). */
+static char *S_resolve(const S_graph *g, const char *dir, const char *name,
+                       int angle)
+{
+    const galley_words *inc = &g->conf->include;
+    for (size_t i = angle ? 1 : 0; i <= inc->n; i++) {
+        char *cand = name[0] == '/' ? galley__xstrdup(name)
+                     : galley__xasprintf("%s/%s", i ? inc->v[i - 1] : dir,
+                                         name);
+        char *c = S_canon(cand);
+        struct stat st;
+        free(cand);
+        if ((stat(c, &st) == 0 && S_ISREG(st.st_mode)) || S_is_changed(g, c))
+            return c;
+        free(c);
+    }
+    return NULL;
+}
+
+/* Returns the heap name of the #include on line[0..n), with *angle set for
+ * <...>, or NULL when the line is no #include. */
+static char *S_include_name(const char *line, size_t n, int *angle)
+{
+    const char *p = line, *end = line + n;
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    if (p == end || *p++ != '#')
+        return NULL;
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    if ((size_t)(end - p) < 7 || memcmp(p, "include", 7) != 0)
+        return NULL;
+    for (p += 7; p < end && (*p == ' ' || *p == '\t'); p++)
+        ;
+    if (p == end || (*p != '"' && *p != '<'))
+        return NULL;
+    *angle = *p == '<';
+    const char *close = memchr(p + 1, *angle ? '>' : '"', (size_t)(end - p - 1));
+    return close && close > p + 1
+               ? galley__xstrndup(p + 1, (size_t)(close - p - 1)) : NULL;
+}
+
+/* Reads node i's #include lines once and resolves them. */
+static void S_parse(S_graph *g, size_t i)
+{
+    if (g->v[i].parsed)
+        return;
+    g->v[i].parsed = 1;
+    galley_buf text;
+    galley_buf_init(&text);
+    char *dir = galley__xstrdup(g->v[i].path);
+    *strrchr(dir, '/') = '\0';
+    if (galley__read_file(g->v[i].path, &text) == 0) {
+        const char *p = text.ptr, *end = text.ptr + text.len;
+        while (p < end) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            const char *le = nl ? nl : end;
+            int angle = 0;
+            char *name = S_include_name(p, (size_t)(le - p), &angle);
+            char *target = name ? S_resolve(g, dir, name, angle) : NULL;
+            if (target)
+                galley_words_add(&g->v[i].incs, target);
+            free(target);
+            free(name);
+            p = le + 1;
+        }
+    }
+    free(dir);
+    galley_buf_fini(&text);
+}
+
+/* Returns 1 if the test file at path (canonical) is changed or reaches a
+ * changed file through its includes. Each walk marks the nodes it reached
+ * with its own number, so include cycles end it. */
+static int S_affected(S_graph *g, const char *path)
+{
+    if (S_is_changed(g, path))
+        return 1;
+    size_t *stack = galley__xmalloc(sizeof *stack), n = 0;
+    unsigned walk = ++g->walk;
+    int found = 0;
+    stack[n++] = S_node_at(g, path);
+    g->v[stack[0]].seen = walk;
+    while (n > 0 && !found) {
+        size_t i = stack[--n];
+        S_parse(g, i);
+        for (size_t k = 0; k < g->v[i].incs.n && !found; k++) {
+            const char *inc = g->v[i].incs.v[k];
+            found = S_is_changed(g, inc);
+            size_t j = S_node_at(g, inc);
+            if (!found && g->v[j].seen != walk) {
+                g->v[j].seen = walk;
+                stack = galley__xrealloc(stack, (n + 1) * sizeof *stack);
+                stack[n++] = j;
+            }
+        }
+    }
+    free(stack);
+    return found;
+}
+
+/* ---- selection ---- */
+
+/* Returns the name of the configuration file that changed, making every
+ * test file affected, or NULL: galley.conf or a file of its sources. */
+static const char *S_config_changed(const S_graph *g)
+{
+    const galley_config *c = g->conf;
+    const char *found = NULL;
+    for (size_t i = 0; i <= c->sources.n && !found; i++) {
+        const char *p = i == 0 ? c->file : c->sources.v[i - 1];
+        char *canon = p ? S_canon(p) : NULL;
+        if (canon && S_is_changed(g, canon))
+            found = i == 0 ? "galley.conf" : "a file of galley.conf's sources";
+        free(canon);
+    }
+    return found;
+}
+
+static void S_graph_fini(S_graph *g)
+{
+    for (size_t i = 0; i < g->n; i++) {
+        free(g->v[i].path);
+        galley_words_fini(&g->v[i].incs);
+    }
+    free(g->v);
+    galley_words_fini(&g->changed);
+}
+
+/* Drops the sources that are not affected, keeping their order. */
+static void S_keep_affected(S_graph *g, galley_sources *s)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        if (S_affected(g, s->v[i].path)) {
+            s->v[kept++] = s->v[i];
+            continue;
+        }
+        free(s->v[i].path);
+        free(s->v[i].display);
+    }
+    s->n = kept;
+}
+
+int galley_changed_select(galley_sources *s, const galley_config *c,
+                          const char *rev)
+{
+    S_graph g;
+    memset(&g, 0, sizeof g);
+    g.conf = c;
+    int rc = S_changed_paths(&g, c->root, rev);
+    if (rc == 0) {
+        size_t all = s->n;
+        const char *why = S_config_changed(&g);
+        if (why)
+            fprintf(stderr, "galley: --changed %s: %s changed: every test "
+                    "file\n", rev, why);
+        else {
+            S_keep_affected(&g, s);
+            fprintf(stderr, "galley: --changed %s: %zu of %zu test file%s\n",
+                    rev, s->n, all, all == 1 ? "" : "s");
+        }
+    }
+    S_graph_fini(&g);
+    return rc;
+}

@@ -1,0 +1,652 @@
+/* formats.c: the machine reports of a run (TAP 14, JUnit XML, JSON lines)
+ * and GitHub Actions annotations. Test output is arbitrary bytes, so every
+ * writer decodes UTF-8 and escapes or drops what its format cannot hold:
+ * a report that a CI server rejects is worse than a lossy one. */
+#define _GNU_SOURCE
+#include "formats.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+/* ---- the tally ---- */
+
+void galley_tally_add(galley_tally *t, const char *file, int line,
+                      const char *name, int error, const char *message)
+{
+    t->items = galley__xrealloc(t->items, (t->n_items + 1) * sizeof *t->items);
+    galley_tally_item *it = &t->items[t->n_items++];
+    it->file = galley__xstrdup(file);
+    it->line = line;
+    it->name = galley__xstrdup(name);
+    it->error = error;
+    it->message = galley__xstrdup(message);
+}
+
+void galley_tally_broken(galley_tally *t, const char *file, const char *log)
+{
+    size_t n = t->n_broken + 1;
+    t->broken = galley__xrealloc(t->broken, n * sizeof *t->broken);
+    t->logs = galley__xrealloc(t->logs, n * sizeof *t->logs);
+    t->broken[t->n_broken] = galley__xstrdup(file);
+    t->logs[t->n_broken++] = galley__xstrdup(log ? log : "");
+}
+
+void galley_tally_fini(galley_tally *t)
+{
+    for (size_t i = 0; i < t->n_items; i++) {
+        free(t->items[i].file);
+        free(t->items[i].name);
+        free(t->items[i].message);
+    }
+    for (size_t i = 0; i < t->n_broken; i++) {
+        free(t->broken[i]);
+        free(t->logs[i]);
+    }
+    free(t->items);
+    free(t->broken);
+    free(t->logs);
+    memset(t, 0, sizeof *t);
+}
+
+int galley_format_parse(const char *s)
+{
+    static const char *const names[] = {"pretty", "tap", "junit", "json"};
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(s, names[i]))
+            return i;
+    return -1;
+}
+
+/* ---- text: decoding and escaping ---- */
+
+/* Decodes the UTF-8 character at s[0..n) (n > 0) into *cp and returns its
+ * length; a malformed sequence (overlong, surrogate, truncated, stray
+ * byte) is one byte long with *cp = -1. */
+static size_t S_utf8(const unsigned char *s, size_t n, long *cp)
+{
+    static const long min[] = {0, 0, 0x80, 0x800, 0x10000};
+    size_t len = s[0] < 0x80 ? 1 : s[0] >= 0xc2 && s[0] < 0xe0 ? 2
+             : s[0] >= 0xe0 && s[0] < 0xf0 ? 3 : s[0] >= 0xf0 && s[0] < 0xf5
+                                                   ? 4 : 0;
+    *cp = -1;
+    if (len == 0 || len > n)
+        return 1;
+    long c = len == 1 ? s[0] : s[0] & (0x3f >> (len - 1));
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 1;
+        c = (c << 6) | (s[i] & 0x3f);
+    }
+    if (c < min[len] || c > 0x10ffff || (c >= 0xd800 && c < 0xe000))
+        return 1;
+    *cp = c;
+    return len;
+}
+
+typedef enum S_esc {
+    S_ESC_JSON,      /* inside a JSON (or YAML double-quoted) string */
+    S_ESC_XML_TEXT,  /* XML character data */
+    S_ESC_XML_ATTR,  /* an XML attribute value in double quotes */
+    S_ESC_PLAIN,     /* text lines (YAML block scalars): controls dropped */
+} S_esc;
+
+/* Writes control character c (below 0x20, or DEL) escaped for mode e, or
+ * nothing where the format cannot hold it. */
+static void S_put_control(FILE *out, long c, S_esc e)
+{
+    if (e == S_ESC_JSON) {
+        const char *named = c == '\n' ? "\\n" : c == '\t' ? "\\t"
+                          : c == '\r' ? "\\r" : NULL;
+        if (named)
+            fputs(named, out);
+        else
+            fprintf(out, "\\u%04lx", (unsigned long)c);
+    } else if (e == S_ESC_XML_ATTR && (c == '\n' || c == '\t' || c == '\r')) {
+        fprintf(out, "&#%ld;", c); /* literal ones would become spaces */
+    } else if (e == S_ESC_XML_TEXT && (c == '\n' || c == '\t')) {
+        fputc((int)c, out);
+    } else if (e == S_ESC_XML_TEXT && c == '\r') {
+        fputs("&#13;", out);
+    } else if (e == S_ESC_PLAIN && (c == '\n' || c == '\t')) {
+        fputc((int)c, out);
+    }
+    /* XML 1.0 has no other controls; a YAML block scalar none at all. */
+}
+
+/* Writes one decoded character c (spelled as s[0..len)) escaped for e. */
+static void S_put_char(FILE *out, const char *s, size_t len, long c, S_esc e)
+{
+    const char *x = NULL;
+    if (c < 0)
+        x = e == S_ESC_JSON ? "\\ufffd" : "\xef\xbf\xbd"; /* U+FFFD */
+    else if (c < 0x20 || c == 0x7f) {
+        S_put_control(out, c, e);
+        return;
+    } else if (e == S_ESC_JSON)
+        x = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : NULL;
+    else if (e == S_ESC_XML_TEXT || e == S_ESC_XML_ATTR)
+        x = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;"
+          : c == '"' ? "&quot;" : NULL;
+    if (!x && (c == 0xfffe || c == 0xffff) && e != S_ESC_JSON)
+        return; /* not characters in XML or YAML */
+    if (x)
+        fputs(x, out);
+    else
+        fwrite(s, 1, len, out);
+}
+
+/* Writes s[0..n) escaped for e. */
+static void S_put(FILE *out, const char *s, size_t n, S_esc e)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        long c;
+        size_t len = S_utf8(p + i, n - i, &c);
+        S_put_char(out, s + i, len, c, e);
+        i += len;
+    }
+}
+
+/* Writes s as a JSON string in quotes, or null for NULL. */
+static void S_json_str(FILE *out, const char *s, size_t n)
+{
+    if (!s) {
+        fputs("null", out);
+        return;
+    }
+    fputc('"', out);
+    S_put(out, s, n, S_ESC_JSON);
+    fputc('"', out);
+}
+
+#define S_JSTR(out, s) S_json_str(out, s, (s) ? strlen(s) : 0)
+
+/* Writes a YAML block scalar "KEY: |2" with text's lines under it, each
+ * indented by indent + 2 spaces (TAP indents the whole YAML block). The
+ * explicit indentation lets a first line start with a space. */
+static void S_yaml_block(FILE *out, int indent, const char *key,
+                         const char *text, size_t n)
+{
+    fprintf(out, "%*s%s: |2\n", indent, "", key);
+    const char *p = text, *end = text + n;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (len)
+            fprintf(out, "%*s", indent + 2, "");
+        S_put(out, p, len, S_ESC_PLAIN);
+        fputc('\n', out);
+        p += len + 1;
+    }
+}
+
+/* ---- the tests of a report ---- */
+
+typedef enum S_status { S_PASSED, S_FAILED, S_SKIPPED, S_ERROR } S_status;
+static const char *const S_status_names[] = {"passed", "failed", "skipped",
+                                             "error"};
+
+/* One test as the machine reports list it. */
+typedef struct S_item {
+    const char *file;
+    int line;
+    const char *name;
+    S_status status;
+    const galley_verdict *v;   /* NULL for the tally's items */
+    const char *message;       /* skipped or error: why */
+    const char *log;           /* compiler diagnostics, or NULL */
+    long ms;
+} S_item;
+
+typedef struct S_items {
+    S_item *v;
+    size_t n;
+    size_t count[4];           /* by status */
+    long ms;                   /* the sum */
+} S_items;
+
+/* Returns the compiler's log for file when it did not compile, or NULL. */
+static const char *S_broken_log(const galley_tally *t, const char *file)
+{
+    for (size_t i = 0; i < t->n_broken; i++)
+        if (!strcmp(t->broken[i], file))
+            return t->logs[i];
+    return NULL;
+}
+
+static int S_item_cmp(const void *pa, const void *pb)
+{
+    const S_item *a = pa, *b = pb;
+    int c = strcmp(a->file, b->file);
+    if (c)
+        return c;
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    return strcmp(a->name, b->name);
+}
+
+/* Gathers the verdicts and the tally's items in file, line, name order.
+ * The verdicts of a file that did not compile are errors: none of its
+ * tests ran. */
+static void S_items_init(S_items *it, const galley_verdict *v, size_t n,
+                         const galley_tally *t)
+{
+    memset(it, 0, sizeof *it);
+    it->v = galley__xcalloc(n + t->n_items + 1, sizeof *it->v);
+    for (size_t i = 0; i < n; i++) {
+        S_item *x = &it->v[it->n++];
+        x->file = v[i].file, x->line = v[i].line, x->name = v[i].name;
+        x->v = &v[i], x->ms = v[i].ms;
+        x->log = v[i].n_fails ? S_broken_log(t, v[i].file) : NULL;
+        x->status = !v[i].n_fails ? S_PASSED : x->log ? S_ERROR : S_FAILED;
+    }
+    for (size_t i = 0; i < t->n_items; i++) {
+        const galley_tally_item *ti = &t->items[i];
+        S_item *x = &it->v[it->n++];
+        x->file = ti->file, x->line = ti->line, x->name = ti->name;
+        x->message = ti->message;
+        x->status = ti->error ? S_ERROR : S_SKIPPED;
+    }
+    qsort(it->v, it->n, sizeof *it->v, S_item_cmp);
+    for (size_t i = 0; i < it->n; i++) {
+        it->count[it->v[i].status]++;
+        it->ms += it->v[i].ms;
+    }
+}
+
+/* Returns the heap message of an item: its failures' headers joined by
+ * "; ", or the tally's message. */
+static char *S_message(const S_item *x)
+{
+    if (!x->v)
+        return galley__xstrdup(x->message ? x->message : "");
+    galley_buf b;
+    galley_buf_init(&b);
+    for (size_t i = 0; i < x->v->n_fails; i++)
+        galley_buf_printf(&b, "%s%s", i ? "; " : "", x->v->fails[i].what);
+    return galley_buf_detach(&b, NULL);
+}
+
+/* Returns the heap text that explains a failed item as the human report
+ * would: a "FILE:LINE: TEST: what" header and the diff for each failure
+ * (*len: its length). */
+static char *S_details(const S_item *x, size_t *len)
+{
+    char *text = NULL;
+    *len = 0;
+    FILE *m = open_memstream(&text, len);
+    if (!m)
+        galley__xmalloc((size_t)-1); /* aborts: out of memory */
+    for (size_t i = 0; x->v && i < x->v->n_fails; i++) {
+        const galley_failure *f = &x->v->fails[i];
+        fprintf(m, "%s:%d: %s: %s\n", f->file, f->line, x->name, f->what);
+        galley_report_diff(m, f, 0);
+    }
+    fclose(m);
+    return text;
+}
+
+/* ---- TAP version 14 ---- */
+
+/* Writes a TAP description: '#' and '\' are escaped, newlines dropped. */
+static void S_tap_desc(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '#' || *s == '\\')
+            fputc('\\', out);
+        if (*s != '\n' && *s != '\r')
+            fputc(*s, out);
+    }
+}
+
+/* Writes the YAML diagnostics of a test that did not pass. */
+static void S_tap_yaml(FILE *out, const S_item *x)
+{
+    char *msg = S_message(x);
+    const galley_failure *f = x->v && x->v->n_fails ? &x->v->fails[0] : NULL;
+    fputs("  ---\n  message: ", out);
+    S_JSTR(out, msg);
+    fprintf(out, "\n  severity: %s\n  file: ",
+            x->status == S_ERROR ? "error" : "fail");
+    S_JSTR(out, f ? f->file : x->file);
+    fprintf(out, "\n  line: %d\n", f ? f->line : x->line);
+    fprintf(out, "  duration_ms: %ld\n", x->ms);
+    if (x->v && !x->log) {
+        size_t n;
+        char *d = S_details(x, &n);
+        S_yaml_block(out, 2, "diff", d, n);
+        free(d);
+    }
+    if (x->log && *x->log)
+        S_yaml_block(out, 2, "log", x->log, strlen(x->log));
+    if (x->v && x->v->err_len)
+        S_yaml_block(out, 2, "stderr", x->v->err, x->v->err_len);
+    fputs("  ...\n", out);
+    free(msg);
+}
+
+static void S_tap(FILE *out, const S_items *it)
+{
+    fprintf(out, "TAP version 14\n1..%zu\n", it->n);
+    for (size_t i = 0; i < it->n; i++) {
+        const S_item *x = &it->v[i];
+        int bad = x->status == S_FAILED || x->status == S_ERROR;
+        fprintf(out, "%sok %zu - ", bad ? "not " : "", i + 1);
+        S_tap_desc(out, x->file);
+        fputc(':', out);
+        S_tap_desc(out, x->name);
+        if (x->status == S_SKIPPED) {
+            fputs(" # SKIP ", out);
+            S_tap_desc(out, x->message ? x->message : "");
+        }
+        fputc('\n', out);
+        if (bad)
+            S_tap_yaml(out, x);
+    }
+}
+
+/* ---- JUnit XML ---- */
+
+static void S_xml_attr(FILE *out, const char *name, const char *value)
+{
+    fprintf(out, " %s=\"", name);
+    S_put(out, value, strlen(value), S_ESC_XML_ATTR);
+    fputc('"', out);
+}
+
+/* Writes the class name of a test file: its path without ".c", with dots
+ * for slashes (tests/io_test.c: tests.io_test), as JUnit readers group
+ * classes into packages at the dots. */
+static void S_classname(FILE *out, const char *file)
+{
+    size_t n = strlen(file);
+    if (n > 2 && !strcmp(file + n - 2, ".c"))
+        n -= 2;
+    while (n && (*file == '.' || *file == '/'))
+        file++, n--;
+    char *c = galley__xstrndup(file, n);
+    for (char *p = c; *p; p++)
+        if (*p == '/')
+            *p = '.';
+    S_xml_attr(out, "classname", c);
+    free(c);
+}
+
+static const char *S_fail_type(const galley_verdict *v)
+{
+    static const char *const types[] = {"mismatch", "trailing", "varying",
+                                        "not-reached", "ended", "truncated",
+                                        "error"};
+    return types[v->fails[0].kind];
+}
+
+/* Writes the child element of a testcase that did not pass. */
+static void S_junit_outcome(FILE *out, const S_item *x)
+{
+    char *msg = S_message(x);
+    const char *tag = x->status == S_SKIPPED ? "skipped"
+                    : x->status == S_ERROR ? "error" : "failure";
+    fprintf(out, "      <%s", tag);
+    S_xml_attr(out, "message", msg);
+    if (x->status != S_SKIPPED)
+        S_xml_attr(out, "type", x->log ? "compile" : x->v ? S_fail_type(x->v)
+                                                          : "error");
+    size_t n = 0;
+    char *d = x->status == S_FAILED ? S_details(x, &n) : NULL;
+    const char *body = d ? d : x->log;
+    if (body && *body) {
+        fputc('>', out);
+        S_put(out, body, d ? n : strlen(body), S_ESC_XML_TEXT);
+        fprintf(out, "</%s>\n", tag);
+    } else {
+        fputs("/>\n", out);
+    }
+    free(d);
+    free(msg);
+}
+
+static void S_junit_case(FILE *out, const S_item *x)
+{
+    char line[24], time[32];
+    snprintf(line, sizeof line, "%d", x->line);
+    snprintf(time, sizeof time, "%.3f", (double)x->ms / 1000);
+    fputs("    <testcase", out);
+    S_classname(out, x->file);
+    S_xml_attr(out, "name", x->name);
+    S_xml_attr(out, "file", x->file);
+    S_xml_attr(out, "line", line);
+    S_xml_attr(out, "time", time);
+    if (x->status == S_PASSED) {
+        fputs("/>\n", out);
+        return;
+    }
+    fputs(">\n", out);
+    S_junit_outcome(out, x);
+    if (x->v && x->v->err_len) {
+        fputs("      <system-err>", out);
+        S_put(out, x->v->err, x->v->err_len, S_ESC_XML_TEXT);
+        fputs("</system-err>\n", out);
+    }
+    fputs("    </testcase>\n", out);
+}
+
+/* Writes the counts and time attributes of a suite of items. */
+static void S_junit_counts(FILE *out, const S_items *it)
+{
+    fprintf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
+                 "skipped=\"%zu\" time=\"%.3f\"", it->n, it->count[S_FAILED],
+            it->count[S_ERROR], it->count[S_SKIPPED], (double)it->ms / 1000);
+}
+
+/* Writes one <testsuite> per test file, in order. */
+static void S_junit(FILE *out, const S_items *it)
+{
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", out);
+    S_xml_attr(out, "name", "galley");
+    S_junit_counts(out, it);
+    fputs(">\n", out);
+    for (size_t i = 0; i < it->n;) {
+        size_t j = i;
+        while (j < it->n && !strcmp(it->v[j].file, it->v[i].file))
+            j++;
+        S_items suite = {.v = it->v + i, .n = j - i};
+        for (size_t k = i; k < j; k++) {
+            suite.count[it->v[k].status]++;
+            suite.ms += it->v[k].ms;
+        }
+        fputs("  <testsuite", out);
+        S_xml_attr(out, "name", it->v[i].file);
+        S_junit_counts(out, &suite);
+        fputs(">\n", out);
+        for (size_t k = i; k < j; k++)
+            S_junit_case(out, &it->v[k]);
+        fputs("  </testsuite>\n", out);
+        i = j;
+    }
+    fputs("</testsuites>\n", out);
+}
+
+/* ---- JSON lines ---- */
+
+static void S_json_failures(FILE *out, const galley_verdict *v)
+{
+    fputs(",\"failures\":[", out);
+    for (size_t i = 0; i < v->n_fails; i++) {
+        const galley_failure *f = &v->fails[i];
+        fputs(i ? ",{\"file\":" : "{\"file\":", out);
+        S_JSTR(out, f->file);
+        fprintf(out, ",\"line\":%d,\"what\":", f->line);
+        S_JSTR(out, f->what);
+        fputs(",\"expected\":", out);
+        S_json_str(out, f->expected, f->expected_len);
+        fputs(",\"actual\":", out);
+        S_json_str(out, f->actual, f->actual_len);
+        fputc('}', out);
+    }
+    fputc(']', out);
+}
+
+static void S_json_item(FILE *out, const S_item *x)
+{
+    fputs("{\"file\":", out);
+    S_JSTR(out, x->file);
+    fprintf(out, ",\"line\":%d,\"test\":", x->line);
+    S_JSTR(out, x->name);
+    fprintf(out, ",\"status\":\"%s\",\"duration_ms\":%ld",
+            S_status_names[x->status], x->ms);
+    if (x->v && x->v->n_fails)
+        S_json_failures(out, x->v);
+    if (x->message) {
+        fputs(x->status == S_SKIPPED ? ",\"reason\":" : ",\"message\":", out);
+        S_JSTR(out, x->message);
+    }
+    if (x->log) {
+        fputs(",\"log\":", out);
+        S_JSTR(out, x->log);
+    }
+    if (x->v && x->v->n_fails && x->v->err_len) {
+        fputs(",\"stderr\":", out);
+        S_json_str(out, x->v->err, x->v->err_len);
+    }
+    fputs("}\n", out);
+}
+
+/* ---- entry points ---- */
+
+void galley_format_write(FILE *out, galley_format f, const galley_verdict *v,
+                         size_t n, const galley_tally *t)
+{
+    S_items it;
+    S_items_init(&it, v, n, t);
+    if (f == GALLEY_FORMAT_TAP)
+        S_tap(out, &it);
+    else if (f == GALLEY_FORMAT_JUNIT)
+        S_junit(out, &it);
+    else if (f == GALLEY_FORMAT_JSON)
+        for (size_t i = 0; i < it.n; i++)
+            S_json_item(out, &it.v[i]);
+    free(it.v);
+    fflush(out);
+}
+
+int galley_format_junit_file(const char *path, const galley_verdict *v,
+                             size_t n, const galley_tally *t)
+{
+    char *dir = galley__xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    int rc = 0;
+    if (slash && slash != dir) {
+        *slash = '\0';
+        rc = galley__mkdirs(dir);
+    }
+    free(dir);
+    FILE *out = rc == 0 ? fopen(path, "w") : NULL;
+    if (out) {
+        galley_format_write(out, GALLEY_FORMAT_JUNIT, v, n, t);
+        rc = ferror(out) ? -EIO : 0;
+        if (fclose(out) != 0 && rc == 0)
+            rc = -errno;
+    } else if (rc == 0) {
+        rc = -errno;
+    }
+    if (rc != 0)
+        galley__error_at(NULL, 0, "cannot write the JUnit report %s: %s",
+                         path, strerror(-rc));
+    return rc;
+}
+
+/* ---- GitHub Actions annotations ---- */
+
+/* Writes s escaped as a workflow command's property value (prop 1) or
+ * message (prop 0): '%', CR and LF always, ':' and ',' in properties. */
+static void S_gh_put(FILE *out, const char *s, size_t n, int prop)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '%' || c == '\r' || c == '\n' ||
+            (prop && (c == ':' || c == ',')))
+            fprintf(out, "%%%02X", (unsigned char)c);
+        else
+            fputc(c, out);
+    }
+}
+
+/* Writes one ::error line; line 0 leaves the line out. The message is
+ * head, then at most max_lines lines of body. */
+static void S_gh_error(FILE *out, const char *file, int line,
+                       const char *title, const char *head, const char *body,
+                       size_t body_len)
+{
+    enum { max_lines = 12 };
+    fputs("::error file=", out);
+    S_gh_put(out, file, strlen(file), 1);
+    if (line > 0)
+        fprintf(out, ",line=%d", line);
+    fputs(",title=", out);
+    S_gh_put(out, title, strlen(title), 1);
+    fputs("::", out);
+    S_gh_put(out, head, strlen(head), 0);
+    const char *p = body, *end = body + body_len;
+    for (int k = 0; p && p < end && k < max_lines; k++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        S_gh_put(out, "\n", 1, 0);
+        S_gh_put(out, p, len, 0);
+        p += len + 1;
+    }
+    if (p && p < end)
+        S_gh_put(out, "\n...", 4, 0);
+    fputc('\n', out);
+}
+
+/* Returns the line of the first diagnostic about file in a compiler log
+ * ("FILE:LINE:"), or 1. */
+static int S_log_line(const char *log, const char *file)
+{
+    size_t n = strlen(file);
+    for (const char *p = log; (p = strstr(p, file)); p += n)
+        if ((p == log || p[-1] == '\n') && p[n] == ':' &&
+            p[n + 1] >= '1' && p[n + 1] <= '9')
+            return atoi(p + n + 1);
+    return 1;
+}
+
+/* Annotates each failure of a failed verdict at its own line. */
+static void S_gh_verdict(FILE *out, const galley_verdict *v)
+{
+    for (size_t i = 0; i < v->n_fails; i++) {
+        const galley_failure *f = &v->fails[i];
+        char *diff = NULL;
+        size_t n = 0;
+        FILE *m = open_memstream(&diff, &n);
+        if (!m)
+            galley__xmalloc((size_t)-1); /* aborts: out of memory */
+        galley_report_diff(m, f, 0);
+        fclose(m);
+        /* A crash has no diff: its stderr says more. */
+        int err = n == 0 && v->err_len;
+        S_gh_error(out, f->file, f->line, v->name, f->what,
+                   err ? v->err : diff, err ? v->err_len : n);
+        free(diff);
+    }
+}
+
+void galley_format_github(FILE *out, const galley_verdict *v, size_t n,
+                          const galley_tally *t)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i].n_fails && !S_broken_log(t, v[i].file))
+            S_gh_verdict(out, &v[i]);
+    for (size_t i = 0; i < t->n_broken; i++)
+        S_gh_error(out, t->broken[i], S_log_line(t->logs[i], t->broken[i]),
+                   "compile error", "did not compile", t->logs[i],
+                   strlen(t->logs[i]));
+    for (size_t i = 0; i < t->n_items; i++)
+        if (t->items[i].error)
+            S_gh_error(out, t->items[i].file, t->items[i].line,
+                       t->items[i].name, t->items[i].message, NULL, 0);
+    fflush(out);
+}

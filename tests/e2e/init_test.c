@@ -1,0 +1,210 @@
+/* init_test.c: `galley init` scaffolds a project whose first test passes as
+ * it is, never overwrites a file, adds the _galley/ line to .gitignore only
+ * when it is missing, and reports bad usage and unwritable places. */
+#include <galley.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "e2e.h"
+
+/* e2e_project writes an empty galley.conf; these tests start with none. */
+static void S_empty_project(void)
+{
+    e2e_project();
+    e2e_sh("rm galley.conf");
+}
+
+TEST(init_in_an_empty_directory_then_run_passes)
+{
+    S_empty_project();
+    e2e_galley("init");
+    e2e_sh("find . -type f | LC_ALL=C sort; cat .gitignore");
+    EXPECT(/*
+      created galley.conf
+      created tests/example_test.c
+      created .gitignore
+
+      next steps:
+        galley run        build and run the tests in tests/
+        galley promote    accept new output into the source
+      Name your code in galley.conf (sources, include), then write tests
+      like tests/example_test.c. See galley(1) and galley(3).
+      [exit 0]
+      ./.gitignore
+      ./galley.conf
+      ./tests/example_test.c
+      _galley/
+    */);
+    e2e_galley("run");
+    EXPECT(/*
+      2 passed, 0 failed
+      [exit 0]
+    */);
+    /* Every key of the configuration is there, commented out. */
+    e2e_sh("grep '^#[a-z_]* = ' galley.conf");
+    EXPECT(/*
+      #sources = src/parse.c src/eval.c
+      #include = src
+      #cflags = -g -Wall
+      #ldflags = -L/opt/mylib/lib
+      #libs = -lm
+      #tests = tests
+      #timeout_ms = 10000
+      #output_limit = 16M
+      #rtol = 0
+      #atol = 0
+      #filter = @pointers
+      #filter = s/took [0-9.]+ ms/took N ms/g
+    */);
+    /* Each example value is one galley accepts (sources would name files
+     * that do not exist). */
+    e2e_sh("sed -n 's/^#\\([a-z_]* = \\)/\\1/p' galley.conf"
+           " | grep -v '^sources' > conf && mv conf galley.conf");
+    e2e_galley("run");
+    EXPECT(/*
+      2 passed, 0 failed
+      [exit 0]
+    */);
+    e2e_done();
+}
+
+TEST(init_twice_keeps_everything)
+{
+    S_empty_project();
+    e2e_galley("init >/dev/null");
+    e2e_sh("echo '// mine' >> tests/example_test.c"
+           " && cat galley.conf tests/example_test.c .gitignore > before");
+    e2e_galley("init");
+    e2e_sh("cat galley.conf tests/example_test.c .gitignore | cmp - before"
+           " && echo unchanged");
+    EXPECT(/*
+      [exit 0]
+      kept galley.conf (exists)
+      kept tests/example_test.c (exists)
+      kept .gitignore (has _galley/)
+
+      next steps:
+        galley run        build and run the tests in tests/
+        galley promote    accept new output into the source
+      Name your code in galley.conf (sources, include), then write tests
+      like tests/example_test.c. See galley(1) and galley(3).
+      [exit 0]
+      unchanged
+    */);
+    e2e_done();
+}
+
+TEST(init_into_a_new_directory)
+{
+    S_empty_project();
+    e2e_galley("init proj/sub/");
+    if (chdir("proj/sub") == 0)
+        e2e_galley("run");
+    EXPECT(/*
+      created proj/sub/galley.conf
+      created proj/sub/tests/example_test.c
+      created proj/sub/.gitignore
+
+      next steps:
+        cd proj/sub/
+        galley run        build and run the tests in tests/
+        galley promote    accept new output into the source
+      Name your code in galley.conf (sources, include), then write tests
+      like tests/example_test.c. See galley(1) and galley(3).
+      [exit 0]
+      2 passed, 0 failed
+      [exit 0]
+    */);
+    e2e_done();
+}
+
+TEST(existing_gitignore_without_the_line)
+{
+    S_empty_project();
+    /* The last line has no newline: the new line must not join it. */
+    e2e_sh("printf '*.o\\nbuild/' > .gitignore");
+    e2e_galley("init | grep gitignore");
+    e2e_galley("init | grep gitignore");
+    e2e_cat(".gitignore");
+    EXPECT(/*
+      added _galley/ to .gitignore
+      [exit 0]
+      kept .gitignore (has _galley/)
+      [exit 0]
+      *.o
+      build/
+      _galley/
+    */);
+    e2e_done();
+}
+
+TEST(existing_gitignore_with_the_line)
+{
+    S_empty_project();
+    e2e_sh("printf '*.o\\n/_galley/  \\nbuild/\\n' > .gitignore");
+    e2e_galley("init | grep gitignore");
+    e2e_cat(".gitignore");
+    EXPECT(/*
+      kept .gitignore (has _galley/)
+      [exit 0]
+      *.o
+      /_galley/
+      build/
+    */);
+    e2e_done();
+}
+
+TEST(existing_galley_conf_is_kept)
+{
+    S_empty_project();
+    e2e_write("galley.conf", "cflags = -g -Wall -Wextra\n");
+    e2e_galley("init");
+    e2e_sh("cat galley.conf");
+    EXPECT(/*
+      kept galley.conf (exists)
+      created tests/example_test.c
+      created .gitignore
+
+      next steps:
+        galley run        build and run the tests in tests/
+        galley promote    accept new output into the source
+      Name your code in galley.conf (sources, include), then write tests
+      like tests/example_test.c. See galley(1) and galley(3).
+      [exit 0]
+      cflags = -g -Wall -Wextra
+    */);
+    e2e_done();
+}
+
+TEST(bad_usage_and_unwritable_places)
+{
+    S_empty_project();
+    e2e_galley("init a b");
+    e2e_galley("init --force");
+    e2e_galley("init ''");
+    /* A path through a plain file cannot be made, even by root. */
+    e2e_sh("touch plain");
+    e2e_galley("init plain/proj");
+    e2e_sh("mkdir half && touch half/tests");
+    e2e_galley("init half");
+    e2e_sh("ls -A");
+    EXPECT(/*
+      galley: init takes one directory, not a and b
+      usage: galley init [DIR]
+      [exit 2]
+      galley: unknown option: --force
+      usage: galley init [DIR]
+      [exit 2]
+      galley: init: the directory name is empty
+      usage: galley init [DIR]
+      [exit 2]
+      galley: error: cannot create plain/proj: Not a directory
+      [exit 1]
+      created half/galley.conf
+      galley: error: cannot create half/tests/example_test.c: Not a directory
+      [exit 1]
+      half
+      plain
+    */);
+    e2e_done();
+}

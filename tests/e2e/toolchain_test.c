@@ -1,0 +1,138 @@
+/* toolchain_test.c: galley used from other builds. The projects of
+ * examples/cmake and examples/make, copied into a throwaway directory,
+ * build and run their expect tests against galley installed in a
+ * temporary prefix, as CI does; and a staged install (DESTDIR) lands under
+ * DESTDIR/PREFIX while naming PREFIX alone. */
+#include <galley.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "e2e.h"
+
+/* Copies examples/NAME of the repository that $GALLEY_BIN was built in to
+ * ./NAME, without the run state or builds a checkout may hold, and writes
+ * ./env: the environment that finds the install of e2e_install_here
+ * first, with the sanitizers' link flags when that install is the
+ * sanitizer build's. */
+static void S_copy_example(const char *name)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd,
+             "repo=$(realpath \"$GALLEY_BIN\"); repo=${repo%%/build/*};"
+             " cp -R \"$repo/examples/%s\" %s &&"
+             " rm -rf %s/_galley %s/build",
+             name, name, name, name);
+    e2e_sh(cmd);
+    e2e_sh("{ echo \"export PKG_CONFIG_PATH=$PWD/prefix/lib/pkgconfig\";"
+           "  echo \"export PATH=$PWD/prefix/bin:\\$PATH\";"
+           "  if nm prefix/lib/libgalley.a | grep -q __asan_; then"
+           "  echo 'export LDFLAGS=-fsanitize=address,undefined'; fi; } > env");
+}
+
+TEST(a_cmake_project_runs_its_expect_tests_with_ctest)
+{
+    e2e_project();
+    e2e_install_here();
+    S_copy_example("cmake");
+    e2e_sh(". ./env && cd cmake && cmake -S . -B build >cmake.log 2>&1 &&"
+           " cmake --build build >>cmake.log 2>&1 || cat cmake.log");
+    /* The program of the project links libgalley (its charts). */
+    e2e_sh("echo 1 2 4 | cmake/build/trend-report | head -n 1");
+    /* ctest -V shows what galley printed, after the test's number. */
+    e2e_sh(". ./env && cd cmake && ctest --test-dir build -V"
+           " | grep -E 'passed|failed'");
+    EXPECT(/*
+      slope: 1.500 per step
+      1: 3 passed, 0 failed
+      100% tests passed, 0 tests failed out of 1
+    */);
+    /* A failing expectation fails ctest, which shows galley's diff. */
+    e2e_sh("sed -i 's|EXPECT(/\\* 2 \\*/)|EXPECT(/* 3 */)|' "
+           "cmake/tests/trend_test.c");
+    e2e_sh(". ./env && cd cmake && ctest --test-dir build --output-on-failure"
+           " >ctest.log 2>&1; echo \"[ctest exit $?]\";"
+           " grep -E '^(tests/|[-+@]|[0-9]+ passed)' ctest.log");
+    EXPECT(/*
+      [ctest exit 8]
+      tests/trend_test.c:12: slope_of_a_line: mismatch
+      --- expected
+      +++ actual
+      @@ -1,1 +1,1 @@
+      -3
+      +2
+      2 passed, 1 failed
+    */);
+    e2e_done();
+}
+
+TEST(a_makefile_project_builds_with_pkg_config_and_runs_make_test)
+{
+    e2e_project();
+    e2e_install_here();
+    S_copy_example("make");
+    e2e_sh(". ./env && make -s -C make 2>&1");
+    e2e_sh("echo 3 2 1 | make/trend-report | head -n 1");
+    e2e_sh(". ./env && make -s -C make test 2>&1");
+    EXPECT(/*
+      slope: -1.000 per step
+      3 passed, 0 failed
+    */);
+    e2e_sh("sed -i 's|EXPECT(/\\* 0 0 \\*/)|EXPECT(/* 1 1 */)|' "
+           "make/tests/trend_test.c");
+    e2e_sh(". ./env && make -s -C make test 2>&1 | grep -v '^make'");
+    e2e_sh(". ./env && make -s -C make promote && make -s -C make test");
+    EXPECT(/*
+      tests/trend_test.c:19: too_short_for_a_slope: mismatch
+      --- expected
+      +++ actual
+      @@ -1,1 +1,1 @@
+      -1 1
+      +0 0
+
+      2 passed, 1 failed
+      promoted tests/trend_test.c (1 marker)
+      3 passed, 0 failed
+    */);
+    e2e_done();
+}
+
+TEST(a_staged_install_lands_under_destdir_and_names_the_prefix)
+{
+    e2e_project();
+    e2e_sh("repo=$(realpath \"$GALLEY_BIN\"); build=${repo%/galley};"
+           " repo=${repo%%/build/*};"
+           " DESTDIR=$PWD/stage PREFIX=/opt/galley BUILD=$build"
+           " \"$repo/tools/install.sh\" | sed \"s|$PWD|PWD|\"");
+    /* Everything under DESTDIR/PREFIX, nothing elsewhere (the shared
+     * library, which the sanitizer build does not make, left out). */
+    e2e_sh("cd stage && LC_ALL=C find . -name '*.so*' -prune -o -type f"
+           " -print | LC_ALL=C sort");
+    e2e_sh("grep -n 'prefix=' stage/opt/galley/lib/pkgconfig/galley.pc");
+    e2e_sh("grep -c stage stage/opt/galley/lib/pkgconfig/galley.pc");
+    e2e_sh("PKG_CONFIG_SYSROOT_DIR=$PWD/stage"
+           " PKG_CONFIG_LIBDIR=$PWD/stage/opt/galley/lib/pkgconfig"
+           " pkg-config --cflags --libs galley | sed \"s|$PWD|PWD|g\"");
+    e2e_sh("MANWIDTH=200 man -l stage/opt/galley/share/man/man1/galley.1 2>&1"
+           " | grep -A1 '^NAME'");
+    EXPECT(/*
+      installed galley 0.1.0 in PWD/stage/opt/galley
+      ./opt/galley/bin/galley
+      ./opt/galley/include/galley.h
+      ./opt/galley/include/galley/plot.h
+      ./opt/galley/include/galley/tensor.h
+      ./opt/galley/lib/libgalley.a
+      ./opt/galley/lib/pkgconfig/galley.pc
+      ./opt/galley/share/man/man1/galley.1
+      ./opt/galley/share/man/man3/galley.3
+      ./opt/galley/share/man/man3/galley_plot.3
+      ./opt/galley/share/man/man3/galley_tensor.3
+      1:prefix=/opt/galley
+      0
+      [exit 1]
+      -IPWD/stage/opt/galley/include -LPWD/stage/opt/galley/lib -lgalley
+      NAME
+             galley - expect tests for C: run them, review the diffs, promote the output
+    */);
+    e2e_done();
+}

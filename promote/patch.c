@@ -5,57 +5,19 @@
 #define _GNU_SOURCE
 #include "patch.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <git2.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../runner/scan.h"
 #include "rewrite.h"
 #include "state.h"
 
-/* ---- finding the pending files ---- */
-
-typedef struct S_paths {
-    char **v;
-    size_t n;
-} S_paths;
-
-/* Adds the *.state files under dir (recursively) to ps. */
-static void S_walk(const char *dir, S_paths *ps)
-{
-    DIR *d = opendir(dir);
-    struct dirent *de;
-    while (d && (de = readdir(d)) != NULL) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-            continue;
-        char *p = galley__xasprintf("%s/%s", dir, de->d_name);
-        size_t nl = strlen(de->d_name);
-        struct stat sb;
-        int ok = lstat(p, &sb) == 0;
-        if (ok && S_ISDIR(sb.st_mode)) {
-            S_walk(p, ps);
-        } else if (ok && S_ISREG(sb.st_mode) && nl > 6 &&
-                   !strcmp(de->d_name + nl - 6, ".state")) {
-            ps->v = galley__xrealloc(ps->v, (ps->n + 1) * sizeof *ps->v);
-            ps->v[ps->n++] = p;
-            continue;
-        }
-        free(p);
-    }
-    if (d)
-        closedir(d);
-}
-
-static int S_path_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
+/* ---- where the patch's paths start ---- */
 
 /* Returns the heap real path of the directory the patch's paths are
  * relative to: the work tree of the repository holding root, else root. */
@@ -177,19 +139,15 @@ static int S_add_file(const char *sp, const char *base, galley_buf *out)
 
 size_t galley_promote_patch(const char *root, galley_buf *out)
 {
-    S_paths ps = {0};
-    char *dir = galley__xasprintf("%s/_galley/state", root);
-    S_walk(dir, &ps);
-    free(dir);
-    if (ps.n > 1)
-        qsort(ps.v, ps.n, sizeof *ps.v, S_path_cmp);
-    char *base = ps.n ? S_base_dir(root) : NULL;
+    size_t np;
+    char **paths = galley_state_list(root, &np);
+    char *base = np ? S_base_dir(root) : NULL;
     size_t n = 0;
-    for (size_t i = 0; i < ps.n; i++) {
-        n += (size_t)S_add_file(ps.v[i], base, out);
-        free(ps.v[i]);
+    for (size_t i = 0; i < np; i++) {
+        n += (size_t)S_add_file(paths[i], base, out);
+        free(paths[i]);
     }
-    free(ps.v);
+    free(paths);
     free(base);
     return n;
 }

@@ -4,7 +4,6 @@
 #define _GNU_SOURCE
 #include "promote.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -152,46 +151,14 @@ static int S_jobs_from_targets(const char *root, char *const *targets,
 
 /* ---- every pending file ---- */
 
-/* Adds the paths of the *.state files under dir (recursively) to js. */
-static void S_walk(const char *dir, jobs *js)
-{
-    DIR *d = opendir(dir);
-    struct dirent *de;
-    while (d && (de = readdir(d)) != NULL) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-            continue;
-        char *p = galley__xasprintf("%s/%s", dir, de->d_name);
-        size_t nl = strlen(de->d_name);
-        struct stat sb;
-        if (lstat(p, &sb) != 0) {
-            free(p);
-        } else if (S_ISDIR(sb.st_mode)) {
-            S_walk(p, js);
-            free(p);
-        } else if (S_ISREG(sb.st_mode) && nl > 6 &&
-                   !strcmp(de->d_name + nl - 6, ".state")) {
-            S_add_job(js, p, 0);
-        } else {
-            free(p);
-        }
-    }
-    if (d)
-        closedir(d);
-}
-
-static int S_job_cmp(const void *a, const void *b)
-{
-    return strcmp(((const job *)a)->state_path, ((const job *)b)->state_path);
-}
-
 /* Fills js with every pending file under root, in path order. */
 static void S_jobs_all(const char *root, jobs *js)
 {
-    char *dir = galley__xasprintf("%s/_galley/state", root);
-    S_walk(dir, js);
-    free(dir);
-    if (js->n)
-        qsort(js->v, js->n, sizeof *js->v, S_job_cmp);
+    size_t n;
+    char **paths = galley_state_list(root, &n);
+    for (size_t i = 0; i < n; i++)
+        S_add_job(js, paths[i], 0);
+    free(paths);
 }
 
 static void S_jobs_fini(jobs *js)

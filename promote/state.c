@@ -4,11 +4,13 @@
 #define _GNU_SOURCE
 #include "state.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* The format, version 1:
  *
@@ -264,4 +266,54 @@ char *galley_state_path(const char *root, const char *source,
     }
     return galley__xasprintf("%.*s/_galley/%s%s%s%s%s", (int)rl, root, dir,
                              dir[0] ? "/" : "", abs, rel, suffix);
+}
+
+/* ---- every pending file ---- */
+
+typedef struct S_list {
+    char **v;
+    size_t n;
+} S_list;
+
+/* Adds the *.state files under dir (recursively) to l. */
+static void S_walk(const char *dir, S_list *l)
+{
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    while (d && (de = readdir(d)) != NULL) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        char *p = galley__xasprintf("%s/%s", dir, de->d_name);
+        size_t nl = strlen(de->d_name);
+        struct stat sb;
+        int ok = lstat(p, &sb) == 0;
+        if (ok && S_ISDIR(sb.st_mode)) {
+            S_walk(p, l);
+        } else if (ok && S_ISREG(sb.st_mode) && nl > 6 &&
+                   !strcmp(de->d_name + nl - 6, ".state")) {
+            l->v = galley__xrealloc(l->v, (l->n + 1) * sizeof *l->v);
+            l->v[l->n++] = p;
+            continue;
+        }
+        free(p);
+    }
+    if (d)
+        closedir(d);
+}
+
+static int S_path_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **galley_state_list(const char *root, size_t *n)
+{
+    S_list l = {0};
+    char *dir = galley__xasprintf("%s/_galley/state", root);
+    S_walk(dir, &l);
+    free(dir);
+    if (l.n > 1)
+        qsort(l.v, l.n, sizeof *l.v, S_path_cmp);
+    *n = l.n;
+    return l.v;
 }

@@ -31,4 +31,9 @@ void galley_state_fini(galley_state *st);
 char *galley_state_path(const char *root, const char *source,
                         const char *dir, const char *suffix);
 
+/* The heap paths of every *.state file under ROOT/_galley/state (every
+ * file a run left pending), sorted; their number in *n. The caller frees
+ * each path and the array (NULL when there are none). */
+char **galley_state_list(const char *root, size_t *n);
+
 #endif

@@ -20,6 +20,15 @@ void *galley__rt_xrealloc(void *p, size_t n)
     return q;
 }
 
+void *galley__rt_xcalloc(size_t n, size_t size)
+{
+    size_t bytes;
+    if (__builtin_mul_overflow(n, size, &bytes))
+        bytes = (size_t)-1; /* fails below */
+    void *p = galley__rt_xrealloc(NULL, bytes);
+    return memset(p, 0, bytes);
+}
+
 char *galley__rt_xstrndup(const char *s, size_t n)
 {
     char *d = galley__rt_xrealloc(NULL, n + 1);

@@ -8,6 +8,9 @@
 /* Like realloc, but never returns NULL: aborts when memory runs out. The
  * caller frees the result; p is invalid afterwards. */
 void *galley__rt_xrealloc(void *p, size_t n);
+/* Like calloc (n zeroed elements of size bytes), but never returns NULL:
+ * aborts when memory runs out (or n * size overflows). */
+void *galley__rt_xcalloc(size_t n, size_t size);
 /* Returns a heap copy of the n bytes at s with a NUL added; the caller
  * frees it. */
 char *galley__rt_xstrndup(const char *s, size_t n);

@@ -322,15 +322,23 @@ static void S_release(galley_tensor *t)
 
 /* ---- tensors: making and freeing ---- */
 
-/* Row-major strides for t's shape, and its numel. */
-static void S_set_contiguous(galley_tensor *t)
+void galley__set_contiguous(galley_tensor *t, int ndim, const long *shape)
 {
     long n = 1;
-    for (int i = t->ndim - 1; i >= 0; i--) {
+    t->ndim = ndim;
+    for (int i = ndim - 1; i >= 0; i--) {
+        t->shape[i] = shape[i];
         t->strides[i] = n;
-        n *= t->shape[i];
+        n *= shape[i];
     }
     t->numel = n;
+}
+
+int galley__same_shape(const galley_tensor *t, int ndim, const long *shape)
+{
+    return t->ndim == ndim &&
+           (ndim == 0 ||
+            memcmp(t->shape, shape, (size_t)ndim * sizeof(long)) == 0);
 }
 
 /* A new contiguous tensor, owned by scope s (NULL: by nobody). */
@@ -341,10 +349,7 @@ static galley_tensor *S_new(galley_dtype dtype, int ndim, const long *shape,
         return NULL;
     galley_tensor *t = S_tensor_alloc();
     t->dtype = dtype;
-    t->ndim = ndim;
-    for (int i = 0; i < ndim; i++)
-        t->shape[i] = shape[i];
-    S_set_contiguous(t);
+    galley__set_contiguous(t, ndim, shape);
     t->st = S_storage_new((size_t)t->numel * galley__elsize(dtype));
     if (s)
         S_link(t, s);

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
+
 /* Grad mode is per thread, as torch's; stored negated so that zero (the
  * initial value) means on. */
 static _Thread_local int S_grad_off;
@@ -18,17 +20,6 @@ static _Thread_local int S_grad_off;
 static uint64_t S_epoch = 0;
 
 /* ---- small helpers ---- */
-
-/* realloc that aborts when out of memory, as the rest of libgalley does. */
-static void *S_xrealloc(void *p, size_t n)
-{
-    void *q = realloc(p, n ? n : 1);
-    if (!q) {
-        fputs("galley: out of memory\n", stderr);
-        abort();
-    }
-    return q;
-}
 
 /* Whether input i of node is still the tensor that was recorded: alive, and
  * not a freed header reused for another tensor. */
@@ -78,34 +69,9 @@ void galley__record(galley_tensor *out, const galley__opdef *op, int nin,
     }
 }
 
-/* Whether g's shape equals ndim/shape. */
-static int S_same_shape(const galley_tensor *g, int ndim, const long *shape)
-{
-    if (g->ndim != ndim)
-        return 0;
-    for (int i = 0; i < ndim; i++)
-        if (g->shape[i] != shape[i])
-            return 0;
-    return 1;
-}
-
-/* Gives t (contiguous, made here) the shape ndim/shape of the same number
- * of elements, in place: the reduce kernel keeps the reduced axes as 1s,
- * and this drops them without another tensor. */
-static void S_reshape_in_place(galley_tensor *t, int ndim, const long *shape)
-{
-    long stride = 1;
-    t->ndim = ndim;
-    for (int i = ndim - 1; i >= 0; i--) {
-        t->shape[i] = shape[i];
-        t->strides[i] = stride;
-        stride *= shape[i];
-    }
-}
-
 galley_tensor *galley__sum_to(galley_tensor *g, int ndim, const long *shape)
 {
-    if (S_same_shape(g, ndim, shape))
+    if (galley__same_shape(g, ndim, shape))
         return g;
     const galley__backend *be = galley__backend_of(g);
     long kept[GALLEY_MAX_DIMS];
@@ -126,7 +92,9 @@ galley_tensor *galley__sum_to(galley_tensor *g, int ndim, const long *shape)
             return NULL;
         be->reduce(GALLEY__RSUM, out, g);
     }
-    S_reshape_in_place(out, ndim, shape);
+    /* The reduce kernel kept the summed axes as 1s (or the copy has g's
+     * axes): the same elements take the target shape in place. */
+    galley__set_contiguous(out, ndim, shape);
     return out;
 }
 
@@ -194,12 +162,7 @@ galley_tensor *galley_set_name(galley_tensor *t, const char *name)
 {
     if (galley__check(t, "galley_set_name", "t"))
         return NULL;
-    char *copy = NULL;
-    if (name) {
-        size_t n = strlen(name) + 1;
-        copy = S_xrealloc(NULL, n);
-        memcpy(copy, name, n);
-    }
+    char *copy = name ? galley__rt_xstrndup(name, strlen(name)) : NULL;
     free(t->name);
     t->name = copy;
     return t;
@@ -237,7 +200,7 @@ static void S_emit(S_walk *w, galley_tensor *t)
 {
     if (w->n == w->cap) {
         w->cap = w->cap ? 2 * w->cap : 64;
-        w->order = S_xrealloc(w->order, w->cap * sizeof *w->order);
+        w->order = galley__rt_xrealloc(w->order, w->cap * sizeof *w->order);
     }
     t->mark = w->epoch + 1 + w->n;
     w->order[w->n++] = t;
@@ -248,7 +211,7 @@ static void S_emit(S_walk *w, galley_tensor *t)
 static void S_walk_graph(S_walk *w, galley_tensor *root, int grad_only)
 {
     size_t sn = 0, scap = 64;
-    S_frame *stack = S_xrealloc(NULL, scap * sizeof *stack);
+    S_frame *stack = galley__rt_xrealloc(NULL, scap * sizeof *stack);
     w->epoch = S_new_epoch();
     root->mark = w->epoch;
     stack[sn++] = (S_frame){root, 0};
@@ -265,7 +228,7 @@ static void S_walk_graph(S_walk *w, galley_tensor *root, int grad_only)
             continue;
         if (sn == scap) {
             scap *= 2;
-            stack = S_xrealloc(stack, scap * sizeof *stack);
+            stack = galley__rt_xrealloc(stack, scap * sizeof *stack);
         }
         t->in[i]->mark = w->epoch; /* entered, not yet numbered */
         stack[sn++] = (S_frame){t->in[i], 0};
@@ -379,7 +342,7 @@ void galley_backward_with(galley_tensor *out, galley_tensor *grad)
         galley__check_float(out, fn, "out") ||
         galley__check_float(grad, fn, "grad"))
         return;
-    if (!S_same_shape(grad, out->ndim, out->shape)) {
+    if (!galley__same_shape(grad, out->ndim, out->shape)) {
         char d1[GALLEY__SHAPE_STR_MAX + 8], d2[GALLEY__SHAPE_STR_MAX + 8];
         galley__error(fn, "grad %s does not have the shape of out %s",
                       galley__desc(grad, d1), galley__desc(out, d2));

@@ -29,9 +29,7 @@ static int S_check_result(const galley_tensor *y, const galley_tensor *like)
     }
     if (galley__check_float(y, op, "fn's result"))
         return -1;
-    if (like && (like->ndim != y->ndim ||
-                 memcmp(like->shape, y->shape,
-                        (size_t)y->ndim * sizeof(long)))) {
+    if (like && !galley__same_shape(like, y->ndim, y->shape)) {
         galley__error(op, "fn returned %s, then %s: the same inputs must "
                       "give the same shape", galley__desc(like, a),
                       galley__desc(y, b));

@@ -95,6 +95,17 @@ char *galley__desc(const galley_tensor *t, char buf[GALLEY__SHAPE_STR_MAX + 8]);
 size_t galley__elsize(galley_dtype dtype);
 /* The address of element 0 of t (storage data plus offset). */
 void *galley__ptr(const galley_tensor *t);
+/* Gives the header t the shape ndim/shape (which may be t->shape itself)
+ * with row-major strides, and the numel of that shape: for a contiguous
+ * tensor whose axes change in place (size-1 axes dropped or added, a
+ * reshape of a fresh copy). */
+void galley__set_contiguous(galley_tensor *t, int ndim, const long *shape);
+/* Whether t has the shape ndim/shape. */
+int galley__same_shape(const galley_tensor *t, int ndim, const long *shape);
+/* Every backward opens a scope of its own so that its temporaries go with
+ * it; gradients are owned by their tensors, not by a scope. */
+#define GALLEY__BACKWARD_BEGIN galley_scope *bw_scope_ = galley_scope_begin()
+#define GALLEY__BACKWARD_END galley_scope_end(bw_scope_)
 /* Validates ndim/shape (0 <= ndim <= GALLEY_MAX_DIMS, sizes >= 0); reports
  * an error of op and returns -1 when bad. */
 int galley__check_shape(int ndim, const long *shape, const char *op);

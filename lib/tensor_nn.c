@@ -6,8 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define S_BACKWARD_BEGIN galley_scope *bw_scope_ = galley_scope_begin()
-#define S_BACKWARD_END galley_scope_end(bw_scope_)
 
 /* ---- matrix products ---- */
 
@@ -168,14 +166,12 @@ static galley_tensor *S_mm(const galley_tensor *a, const galley_tensor *b,
  * (a size-1 axis), in place. */
 static void S_drop_axis(galley_tensor *t, int axis)
 {
-    for (int i = axis; i < t->ndim - 1; i++)
-        t->shape[i] = t->shape[i + 1];
-    t->ndim--;
-    long s = 1;
-    for (int i = t->ndim - 1; i >= 0; i--) {
-        t->strides[i] = s;
-        s *= t->shape[i];
-    }
+    long shape[GALLEY_MAX_DIMS];
+    int nd = 0;
+    for (int i = 0; i < t->ndim; i++)
+        if (i != axis)
+            shape[nd++] = t->shape[i];
+    galley__set_contiguous(t, nd, shape);
 }
 
 /* d(AB)/dA = G B^T, d(AB)/dB = A^T G, with the axes that 1-d operands
@@ -189,15 +185,12 @@ static void S_matmul_backward(galley_tensor *out, galley_tensor *g)
     S_as_matrix(b, 0, &hb);
     /* G as [batch..., m, n]: the axes of 1-d operands put back. */
     int nbatch = g->ndim - (a->ndim > 1) - (b->ndim > 1);
-    hg.ndim = nbatch + 2;
-    hg.shape[nbatch] = a->ndim == 1 ? 1 : a->shape[a->ndim - 2];
-    hg.shape[nbatch + 1] = b->ndim == 1 ? 1 : b->shape[b->ndim - 1];
-    long s = 1;
-    for (int i = hg.ndim - 1; i >= 0; i--) {
-        hg.strides[i] = s;
-        s *= hg.shape[i];
-    }
-    S_BACKWARD_BEGIN;
+    long shape[GALLEY_MAX_DIMS];
+    memcpy(shape, g->shape, (size_t)nbatch * sizeof *shape);
+    shape[nbatch] = a->ndim == 1 ? 1 : a->shape[a->ndim - 2];
+    shape[nbatch + 1] = b->ndim == 1 ? 1 : b->shape[b->ndim - 1];
+    galley__set_contiguous(&hg, nbatch + 2, shape);
+    GALLEY__BACKWARD_BEGIN;
     if (a->requires_grad) {
         galley_tensor bt = hb;
         S_swap_last(&bt);
@@ -216,7 +209,7 @@ static void S_matmul_backward(galley_tensor *out, galley_tensor *g)
         if (db)
             galley__accum_grad(b, db);
     }
-    S_BACKWARD_END;
+    GALLEY__BACKWARD_END;
 }
 
 static const galley__opdef S_matmul_def = {"matmul", S_matmul_backward, NULL};
@@ -283,21 +276,21 @@ static void S_axis_arg(const galley_tensor *out, char *buf, size_t n)
 static void S_softmax_backward(galley_tensor *out, galley_tensor *g)
 {
     int ax = (int)out->larg[0];
-    S_BACKWARD_BEGIN;
+    GALLEY__BACKWARD_BEGIN;
     galley_tensor *gy = galley_sum(galley_mul(g, out), ax, 1);
     galley__accum_grad(out->in[0], galley_mul(out, galley_sub(g, gy)));
-    S_BACKWARD_END;
+    GALLEY__BACKWARD_END;
 }
 
 /* log_softmax: dx = g - exp(y) * sum(g) along the axis. */
 static void S_log_softmax_backward(galley_tensor *out, galley_tensor *g)
 {
     int ax = (int)out->larg[0];
-    S_BACKWARD_BEGIN;
+    GALLEY__BACKWARD_BEGIN;
     galley_tensor *p = galley_exp(out);
     galley__accum_grad(out->in[0],
                        galley_sub(g, galley_mul(p, galley_sum(g, ax, 1))));
-    S_BACKWARD_END;
+    GALLEY__BACKWARD_END;
 }
 
 static const galley__opdef S_softmax_def = {"softmax", S_softmax_backward,
@@ -396,7 +389,7 @@ static void S_cross_entropy_backward(galley_tensor *out, galley_tensor *g)
     galley_tensor *z = out->in[0], *tgt = out->in[1];
     galley_tensor *T = S_target_dist(out);
     double n = (double)z->shape[0];
-    S_BACKWARD_BEGIN;
+    GALLEY__BACKWARD_BEGIN;
     galley_tensor *lsm = galley_log_softmax(z, 1);
     galley_tensor *gn = galley_mul_scalar(g, 1.0 / n);
     if (z->requires_grad) {
@@ -405,7 +398,7 @@ static void S_cross_entropy_backward(galley_tensor *out, galley_tensor *g)
     }
     if (!out->saved && tgt->requires_grad)
         galley__accum_grad(tgt, galley_mul(galley_neg(lsm), gn));
-    S_BACKWARD_END;
+    GALLEY__BACKWARD_END;
 }
 
 static const galley__opdef S_cross_entropy_def = {
@@ -474,13 +467,13 @@ galley_tensor *galley_cross_entropy(galley_tensor *logits,
 static void S_mse_backward(galley_tensor *out, galley_tensor *g)
 {
     galley_tensor *a = out->in[0], *b = out->in[1];
-    S_BACKWARD_BEGIN;
+    GALLEY__BACKWARD_BEGIN;
     galley_tensor *d = galley_mul(galley_sub(a, b),
                                   galley_mul_scalar(g, 2.0 / (double)a->numel));
     galley__accum_grad(a, d);
     if (b->requires_grad)
         galley__accum_grad(b, galley_neg(d));
-    S_BACKWARD_END;
+    GALLEY__BACKWARD_END;
 }
 
 static const galley__opdef S_mse_def = {"mse", S_mse_backward, NULL};
@@ -493,8 +486,7 @@ galley_tensor *galley_mse(galley_tensor *a, galley_tensor *b)
         galley__check_float(a, op, "a") || galley__check_float(b, op, "b") ||
         galley__check_same_dtype(a, b, op))
         return NULL;
-    if (a->ndim != b->ndim ||
-        memcmp(a->shape, b->shape, (size_t)a->ndim * sizeof(long))) {
+    if (!galley__same_shape(a, b->ndim, b->shape)) {
         galley__error(op, "%s and %s: the shapes differ; mse compares "
                       "tensors of one shape", galley__desc(a, x),
                       galley__desc(b, y));

@@ -11,13 +11,6 @@
 
 /* ---- unrecorded building blocks (shared with tensor_nn.c) ---- */
 
-/* Whether a and b have one shape. */
-static int S_same_shape(const galley_tensor *a, const galley_tensor *b)
-{
-    return a->ndim == b->ndim &&
-           memcmp(a->shape, b->shape, (size_t)a->ndim * sizeof(long)) == 0;
-}
-
 /* a OP b into a new tensor. Same-shape operands go to the kernel as they
  * are (it takes any strides): the fast path of small tensors makes no
  * expanded copies of the headers and asks for no broadcast shape. */
@@ -29,7 +22,7 @@ galley_tensor *galley__binary_new(galley__binop op, const galley_tensor *a,
     long shape[GALLEY_MAX_DIMS];
     int nd;
 
-    if (S_same_shape(a, b)) {
+    if (galley__same_shape(a, b->ndim, b->shape)) {
         out = galley__new(a->dtype, a->ndim, a->shape, opname);
         if (out)
             be->binary(op, out, a, b);
@@ -62,14 +55,11 @@ galley_tensor *galley__unary_new(galley__unop op, const galley_tensor *a,
 static void S_keep_view(const galley_tensor *out, const galley_tensor *a,
                         int axis, galley_tensor *view)
 {
-    long stride = 1;
+    long shape[GALLEY_MAX_DIMS];
+    for (int i = 0; i < a->ndim; i++)
+        shape[i] = (axis < 0 || i == axis) ? 1 : a->shape[i];
     *view = *out;
-    view->ndim = a->ndim;
-    for (int i = a->ndim - 1; i >= 0; i--) {
-        view->shape[i] = (axis < 0 || i == axis) ? 1 : a->shape[i];
-        view->strides[i] = stride;
-        stride *= view->shape[i];
-    }
+    galley__set_contiguous(view, a->ndim, shape);
 }
 
 /* The shape of a reduction of a over axis (all when < 0) into shape;
@@ -146,10 +136,6 @@ void galley__format_double(double v, char *buf, size_t n)
 
 /* ---- backward helpers ---- */
 
-/* Every backward opens a scope of its own so that its temporaries go with
- * it; gradients are owned by their tensors, not by a scope. */
-#define S_BACKWARD_BEGIN galley_scope *bw_scope_ = galley_scope_begin()
-#define S_BACKWARD_END galley_scope_end(bw_scope_)
 
 /* 1 - y*y */
 static galley_tensor *S_one_minus_square(galley_tensor *y)
@@ -206,47 +192,47 @@ static void S_sub_backward(galley_tensor *out, galley_tensor *g)
 {
     galley__accum_grad(out->in[0], g);
     if (out->in[1]->requires_grad) {
-        S_BACKWARD_BEGIN;
+        GALLEY__BACKWARD_BEGIN;
         galley__accum_grad(out->in[1], galley_neg(g));
-        S_BACKWARD_END;
+        GALLEY__BACKWARD_END;
     }
 }
 
 static void S_mul_backward(galley_tensor *out, galley_tensor *g)
 {
     galley_tensor *a = out->in[0], *b = out->in[1];
-    S_BACKWARD_BEGIN;
+    GALLEY__BACKWARD_BEGIN;
     if (a->requires_grad)
         galley__accum_grad(a, galley_mul(g, b));
     if (b->requires_grad)
         galley__accum_grad(b, galley_mul(g, a));
-    S_BACKWARD_END;
+    GALLEY__BACKWARD_END;
 }
 
 /* d(a/b)/da = 1/b; d(a/b)/db = -a/b^2 = -out/b. */
 static void S_div_backward(galley_tensor *out, galley_tensor *g)
 {
     galley_tensor *a = out->in[0], *b = out->in[1];
-    S_BACKWARD_BEGIN;
+    GALLEY__BACKWARD_BEGIN;
     if (a->requires_grad)
         galley__accum_grad(a, galley_div(g, b));
     if (b->requires_grad)
         galley__accum_grad(b, galley_neg(galley_div(galley_mul(g, out), b)));
-    S_BACKWARD_END;
+    GALLEY__BACKWARD_END;
 }
 
 /* d(a^b)/da = b a^(b-1); d(a^b)/db = a^b log a. */
 static void S_pow_backward(galley_tensor *out, galley_tensor *g)
 {
     galley_tensor *a = out->in[0], *b = out->in[1];
-    S_BACKWARD_BEGIN;
+    GALLEY__BACKWARD_BEGIN;
     if (a->requires_grad) {
         galley_tensor *d = galley_mul(b, galley_pow(a, galley_add_scalar(b, -1)));
         galley__accum_grad(a, galley_mul(g, d));
     }
     if (b->requires_grad)
         galley__accum_grad(b, galley_mul(g, galley_mul(out, galley_log(a))));
-    S_BACKWARD_END;
+    GALLEY__BACKWARD_END;
 }
 
 static const galley__opdef S_add_def = {"add", S_add_backward, NULL};
@@ -313,9 +299,9 @@ static void S_add_scalar_backward(galley_tensor *out, galley_tensor *g)
 
 static void S_mul_scalar_backward(galley_tensor *out, galley_tensor *g)
 {
-    S_BACKWARD_BEGIN;
+    GALLEY__BACKWARD_BEGIN;
     galley__accum_grad(out->in[0], galley_mul_scalar(g, out->darg[0]));
-    S_BACKWARD_END;
+    GALLEY__BACKWARD_END;
 }
 
 /* d(a^p)/da = p a^(p-1); zero for p = 0 (where 0 * 0^-1 would be NaN). */
@@ -323,70 +309,70 @@ static void S_pow_scalar_backward(galley_tensor *out, galley_tensor *g)
 {
     galley_tensor *a = out->in[0];
     double p = out->darg[0];
-    S_BACKWARD_BEGIN;
+    GALLEY__BACKWARD_BEGIN;
     if (p == 0)
         galley__accum_grad(a, galley_zeros_like(a));
     else
         galley__accum_grad(a, galley_mul(g, galley_mul_scalar(
                                                 galley_pow_scalar(a, p - 1), p)));
-    S_BACKWARD_END;
+    GALLEY__BACKWARD_END;
 }
 
 static void S_neg_backward(galley_tensor *out, galley_tensor *g)
 {
-    S_BACKWARD_BEGIN;
+    GALLEY__BACKWARD_BEGIN;
     galley__accum_grad(out->in[0], galley_neg(g));
-    S_BACKWARD_END;
+    GALLEY__BACKWARD_END;
 }
 
 /* d(exp a) = exp a = out. */
 static void S_exp_backward(galley_tensor *out, galley_tensor *g)
 {
-    S_BACKWARD_BEGIN;
+    GALLEY__BACKWARD_BEGIN;
     galley__accum_grad(out->in[0], galley_mul(g, out));
-    S_BACKWARD_END;
+    GALLEY__BACKWARD_END;
 }
 
 static void S_log_backward(galley_tensor *out, galley_tensor *g)
 {
-    S_BACKWARD_BEGIN;
+    GALLEY__BACKWARD_BEGIN;
     galley__accum_grad(out->in[0], galley_div(g, out->in[0]));
-    S_BACKWARD_END;
+    GALLEY__BACKWARD_END;
 }
 
 /* d(tanh a) = 1 - out^2. */
 static void S_tanh_backward(galley_tensor *out, galley_tensor *g)
 {
-    S_BACKWARD_BEGIN;
+    GALLEY__BACKWARD_BEGIN;
     galley__accum_grad(out->in[0], galley_mul(g, S_one_minus_square(out)));
-    S_BACKWARD_END;
+    GALLEY__BACKWARD_END;
 }
 
 /* d(sigmoid a) = out (1 - out). */
 static void S_sigmoid_backward(galley_tensor *out, galley_tensor *g)
 {
-    S_BACKWARD_BEGIN;
+    GALLEY__BACKWARD_BEGIN;
     galley_tensor *d = galley_mul(out, galley_add_scalar(galley_neg(out), 1.0));
     galley__accum_grad(out->in[0], galley_mul(g, d));
-    S_BACKWARD_END;
+    GALLEY__BACKWARD_END;
 }
 
 /* d(relu a) = a > 0 ? 1 : 0. */
 static void S_relu_backward(galley_tensor *out, galley_tensor *g)
 {
     galley_tensor *a = out->in[0];
-    S_BACKWARD_BEGIN;
+    GALLEY__BACKWARD_BEGIN;
     galley_tensor *step = galley__unary_new(GALLEY__STEP, a, 0, "relu");
     galley__accum_grad(a, galley_mul(g, step));
-    S_BACKWARD_END;
+    GALLEY__BACKWARD_END;
 }
 
 /* d(sqrt a) = 0.5 / out. */
 static void S_sqrt_backward(galley_tensor *out, galley_tensor *g)
 {
-    S_BACKWARD_BEGIN;
+    GALLEY__BACKWARD_BEGIN;
     galley__accum_grad(out->in[0], galley_div(galley_mul_scalar(g, 0.5), out));
-    S_BACKWARD_END;
+    GALLEY__BACKWARD_END;
 }
 
 static const galley__opdef S_add_scalar_def = {
@@ -545,11 +531,11 @@ static void S_sum_backward(galley_tensor *out, galley_tensor *g)
     int ax = (int)out->larg[0];
     if (!t->requires_grad)
         return;
-    S_BACKWARD_BEGIN;
+    GALLEY__BACKWARD_BEGIN;
     if (out->op->name[0] == 'm') /* mean, mean_all */
         g = galley__div_scalar_new(g, (double)S_reduced_count(t, ax), "mean");
     galley__accum_grad(t, S_broadcast_back(g, t, ax));
-    S_BACKWARD_END;
+    GALLEY__BACKWARD_END;
 }
 
 /* The index of the first greatest element of t over ax (-1: flat over all
@@ -565,11 +551,7 @@ static galley_tensor *S_argmax_new(galley_tensor *t, int ax, int keepdim,
         return NULL;
     /* The kernel wants the axis removed; a size-1 axis changes no layout. */
     view = *out;
-    view.ndim = S_reduced_shape(t, ax, 0, view.shape);
-    for (int i = view.ndim - 1, stride = 1; i >= 0; i--) {
-        view.strides[i] = stride;
-        stride *= (int)view.shape[i];
-    }
+    galley__set_contiguous(&view, S_reduced_shape(t, ax, 0, shape), shape);
     galley__backend_of(t)->argmax(&view, t, ax);
     return out;
 }
@@ -600,10 +582,10 @@ static void S_max_backward(galley_tensor *out, galley_tensor *g)
     int ax = (int)out->larg[0];
     if (!t->requires_grad)
         return;
-    S_BACKWARD_BEGIN;
+    GALLEY__BACKWARD_BEGIN;
     galley_tensor *gk = S_broadcast_back(g, t, ax);
     galley__accum_grad(t, galley_mul(S_first_max_mask(t, ax), gk));
-    S_BACKWARD_END;
+    GALLEY__BACKWARD_END;
 }
 
 static const galley__opdef S_sum_all_def = {"sum_all", S_sum_backward, NULL};

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
+
 typedef enum S_kind { S_SGD, S_ADAM } S_kind;
 
 /* The state of one parameter, made at its first step: buf is SGD's
@@ -28,17 +30,6 @@ struct galley_optim {
     galley_sgd_options sgd;
     galley_adam_options adam;
 };
-
-/* calloc that aborts when out of memory, as the rest of libgalley does. */
-static void *S_xcalloc(size_t n, size_t size)
-{
-    void *p = calloc(n ? n : 1, size);
-    if (!p) {
-        fputs("galley: out of memory\n", stderr);
-        abort();
-    }
-    return p;
-}
 
 /* Checks the parameter list: live floating leaves marked as parameters. */
 static int S_check_params(galley_tensor *const *params, int n, const char *fn)
@@ -70,13 +61,13 @@ static int S_check_params(galley_tensor *const *params, int n, const char *fn)
 /* A new optimizer of kind over a copy of params. */
 static galley_optim *S_new(S_kind kind, galley_tensor *const *params, int n)
 {
-    galley_optim *o = S_xcalloc(1, sizeof *o);
+    galley_optim *o = galley__rt_xcalloc(1, sizeof *o);
     o->kind = kind;
     o->n = n;
-    o->params = S_xcalloc((size_t)n, sizeof *o->params);
+    o->params = galley__rt_xcalloc((size_t)n, sizeof *o->params);
     if (n > 0)
         memcpy(o->params, params, (size_t)n * sizeof *params);
-    o->state = S_xcalloc((size_t)n, sizeof *o->state);
+    o->state = galley__rt_xcalloc((size_t)n, sizeof *o->state);
     return o;
 }
 

@@ -7,8 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define S_BACKWARD_BEGIN galley_scope *bw_scope_ = galley_scope_begin()
-#define S_BACKWARD_END galley_scope_end(bw_scope_)
 
 /* ---- creation ---- */
 
@@ -160,7 +158,7 @@ void galley_copy_(galley_tensor *dst, const galley_tensor *src)
     long shape[GALLEY_MAX_DIMS];
     if (galley__broadcast(dst, src, &nd, shape, op))
         return;
-    if (nd != dst->ndim || memcmp(shape, dst->shape, (size_t)nd * sizeof(long))) {
+    if (!galley__same_shape(dst, nd, shape)) {
         char a[GALLEY__SHAPE_STR_MAX + 8], b[GALLEY__SHAPE_STR_MAX + 8];
         galley__error(op, "src %s does not broadcast to dst %s",
                       galley__desc(src, b), galley__desc(dst, a));
@@ -192,11 +190,11 @@ static void S_identity_backward(galley_tensor *out, galley_tensor *g)
 static void S_to_backward(galley_tensor *out, galley_tensor *g)
 {
     galley_tensor *a = out->in[0];
-    S_BACKWARD_BEGIN;
+    GALLEY__BACKWARD_BEGIN;
     galley_tensor *c = galley__new(a->dtype, g->ndim, g->shape, "to");
     galley__backend_of(c)->copy(c, g);
     galley__accum_grad(a, c);
-    S_BACKWARD_END;
+    GALLEY__BACKWARD_END;
 }
 
 static void S_to_args(const galley_tensor *out, char *buf, size_t n)
@@ -276,9 +274,9 @@ galley_tensor *galley_detach(galley_tensor *t)
 static void S_reshape_backward(galley_tensor *out, galley_tensor *g)
 {
     galley_tensor *a = out->in[0];
-    S_BACKWARD_BEGIN;
+    GALLEY__BACKWARD_BEGIN;
     galley__accum_grad(a, galley_reshape(g, a->ndim, a->shape));
-    S_BACKWARD_END;
+    GALLEY__BACKWARD_END;
 }
 
 static void S_reshape_args(const galley_tensor *out, char *buf, size_t n)
@@ -340,25 +338,16 @@ galley_tensor *galley_reshape(galley_tensor *t, int ndim, const long *shape)
     }
     const galley__opdef *def = t->dtype == GALLEY_I64 ? NULL : &S_reshape_def;
     if (galley_is_contiguous(t)) {
-        long strides[GALLEY_MAX_DIMS], s = 1;
-        for (int i = ndim - 1; i >= 0; i--) {
-            strides[i] = s;
-            s *= sh[i];
-        }
-        return S_view(t, ndim, sh, strides, t->offset, def);
+        galley_tensor h; /* only for its strides */
+        galley__set_contiguous(&h, ndim, sh);
+        return S_view(t, ndim, sh, h.strides, t->offset, def);
     }
     /* A copy, then a view of it with the new shape: one node. */
     galley_tensor *c = galley__new(t->dtype, t->ndim, t->shape, op);
     if (!c)
         return NULL;
     galley__backend_of(t)->copy(c, t);
-    long s = 1;
-    c->ndim = ndim;
-    for (int i = ndim - 1; i >= 0; i--) {
-        c->shape[i] = sh[i];
-        c->strides[i] = s;
-        s *= sh[i];
-    }
+    galley__set_contiguous(c, ndim, sh);
     if (def)
         galley__record(c, def, 1, &t);
     return c;
@@ -367,10 +356,10 @@ galley_tensor *galley_reshape(galley_tensor *t, int ndim, const long *shape)
 /* transpose: the gradient transposed back. */
 static void S_transpose_backward(galley_tensor *out, galley_tensor *g)
 {
-    S_BACKWARD_BEGIN;
+    GALLEY__BACKWARD_BEGIN;
     galley__accum_grad(out->in[0], galley_transpose(g, (int)out->larg[0],
                                                     (int)out->larg[1]));
-    S_BACKWARD_END;
+    GALLEY__BACKWARD_END;
 }
 
 static void S_transpose_args(const galley_tensor *out, char *buf, size_t n)
@@ -411,7 +400,7 @@ galley_tensor *galley_transpose(galley_tensor *t, int a, int b)
 static void S_slice_backward(galley_tensor *out, galley_tensor *g)
 {
     galley_tensor *a = out->in[0];
-    S_BACKWARD_BEGIN;
+    GALLEY__BACKWARD_BEGIN;
     galley_tensor *z = galley_zeros(a->dtype, a->ndim, a->shape);
     galley_tensor *place;
     if (out->op->name[1] == 'l') /* slice */
@@ -421,7 +410,7 @@ static void S_slice_backward(galley_tensor *out, galley_tensor *g)
         place = galley_select(z, (int)out->larg[0], out->larg[1]);
     galley__backend_of(z)->copy(place, g);
     galley__accum_grad(a, z);
-    S_BACKWARD_END;
+    GALLEY__BACKWARD_END;
 }
 
 static void S_slice_args(const galley_tensor *out, char *buf, size_t n)

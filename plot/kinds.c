@@ -96,8 +96,7 @@ static void S_scan_series(const galley_plot *p, const galley__plot_series *s,
     S_ema e = {o->smooth, 0, 1};
     int smooth = S_smoothed(p, s);
     for (size_t at = 0; at < s->n; at += GALLEY__PLOT_CHUNK) {
-        size_t m = s->n - at < GALLEY__PLOT_CHUNK ? s->n - at
-                                                  : GALLEY__PLOT_CHUNK;
+        size_t m = galley__plot_chunk(s->n, at);
         const double *xs = galley__plot_values(s, 0, at, m, bx);
         const double *ys = galley__plot_values(s, 1, at, m, by);
         for (size_t i = 0; i < m; i++) {
@@ -226,8 +225,7 @@ static void S_draw_series(S_draw *d, const galley__plot_series *s,
     S_ema e = {o->smooth, 0, 1};
     S_prev pv = {0};
     for (size_t at = 0; at < s->n; at += GALLEY__PLOT_CHUNK) {
-        size_t m = s->n - at < GALLEY__PLOT_CHUNK ? s->n - at
-                                                  : GALLEY__PLOT_CHUNK;
+        size_t m = galley__plot_chunk(s->n, at);
         const double *xs = galley__plot_values(s, 0, at, m, bx);
         const double *ys = galley__plot_values(s, 1, at, m, by);
         for (size_t i = 0; i < m; i++) {
@@ -474,8 +472,7 @@ static void S_hist_scan(const galley_plot *p, const galley__plot_series *s,
 {
     double buf[GALLEY__PLOT_CHUNK];
     for (size_t at = 0; at < s->n; at += GALLEY__PLOT_CHUNK) {
-        size_t m = s->n - at < GALLEY__PLOT_CHUNK ? s->n - at
-                                                  : GALLEY__PLOT_CHUNK;
+        size_t m = galley__plot_chunk(s->n, at);
         const double *v = galley__plot_values(s, 1, at, m, buf);
         for (size_t i = 0; i < m; i++) {
             if (!isfinite(v[i])) {
@@ -500,8 +497,7 @@ static void S_hist_count(const galley_plot *p, const galley__plot_series *s,
     double tlo = log ? log10(h->lo) : h->lo, thi = log ? log10(h->hi) : h->hi;
     double scale = h->k / (thi - tlo);
     for (size_t at = 0; at < s->n; at += GALLEY__PLOT_CHUNK) {
-        size_t m = s->n - at < GALLEY__PLOT_CHUNK ? s->n - at
-                                                  : GALLEY__PLOT_CHUNK;
+        size_t m = galley__plot_chunk(s->n, at);
         const double *v = galley__plot_values(s, 1, at, m, buf);
         for (size_t i = 0; i < m; i++) {
             if (!isfinite(v[i]) || (log && v[i] <= 0))
@@ -740,8 +736,7 @@ static void S_bars_scan(const galley_plot *p, const galley__plot_series *s,
     double buf[GALLEY__PLOT_CHUNK];
     char tmp[32];
     for (size_t at = 0; at < s->n; at += GALLEY__PLOT_CHUNK) {
-        size_t m = s->n - at < GALLEY__PLOT_CHUNK ? s->n - at
-                                                  : GALLEY__PLOT_CHUNK;
+        size_t m = galley__plot_chunk(s->n, at);
         const double *v = galley__plot_values(s, 1, at, m, buf);
         for (size_t i = 0; i < m; i++) {
             int w = galley__plot_textwidth(S_bar_label(s, at + i, tmp));
@@ -802,8 +797,7 @@ void galley__plot_render_bars(const galley_plot *p, galley__plot_buf *b)
         double buf[GALLEY__PLOT_CHUNK];
         char tmp[32];
         for (size_t at = 0; at < s->n; at += GALLEY__PLOT_CHUNK) {
-            size_t m = s->n - at < GALLEY__PLOT_CHUNK ? s->n - at
-                                                      : GALLEY__PLOT_CHUNK;
+            size_t m = galley__plot_chunk(s->n, at);
             const double *v = galley__plot_values(s, 1, at, m, buf);
             for (size_t i = 0; i < m; i++)
                 S_bars_row(p, &L, S_bar_label(s, at + i, tmp), v[i], b);
@@ -843,8 +837,7 @@ static void S_heat_scan(S_heat *m)
     double buf[GALLEY__PLOT_CHUNK];
     const galley__plot_series *s = m->s;
     for (size_t at = 0; at < s->n; at += GALLEY__PLOT_CHUNK) {
-        size_t k = s->n - at < GALLEY__PLOT_CHUNK ? s->n - at
-                                                  : GALLEY__PLOT_CHUNK;
+        size_t k = galley__plot_chunk(s->n, at);
         const double *v = galley__plot_values(s, 1, at, k, buf);
         for (size_t i = 0; i < k; i++) {
             if (!isfinite(v[i])) {
@@ -871,8 +864,7 @@ static void S_heat_add_row(S_heat *m, size_t r, double *sum, size_t *cnt)
 {
     double buf[GALLEY__PLOT_CHUNK];
     for (size_t at = 0; at < m->cols; at += GALLEY__PLOT_CHUNK) {
-        size_t k = m->cols - at < GALLEY__PLOT_CHUNK ? m->cols - at
-                                                     : GALLEY__PLOT_CHUNK;
+        size_t k = galley__plot_chunk(m->cols, at);
         const double *v = galley__plot_values(m->s, 1, r * m->cols + at, k,
                                               buf);
         for (size_t i = 0; i < k; i++) {

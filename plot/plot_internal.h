@@ -75,6 +75,12 @@ void galley__plot_error(const char *fmt, ...)
  * series' y (which 1) or x (which 0): a pointer into the array itself, or
  * buf filled from the tensor or with the index. */
 enum { GALLEY__PLOT_CHUNK = 512 };
+/* How many values the chunk of a series of n values starting at value at
+ * holds: GALLEY__PLOT_CHUNK, or what is left. */
+static inline size_t galley__plot_chunk(size_t n, size_t at)
+{
+    return n - at < GALLEY__PLOT_CHUNK ? n - at : GALLEY__PLOT_CHUNK;
+}
 const double *galley__plot_values(const galley__plot_series *s, int which,
                                   size_t start, size_t count, double *buf);
 

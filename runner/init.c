@@ -97,21 +97,6 @@ static char *S_shown(const char *dir, const char *name)
     return galley__xasprintf("%.*s/%s", (int)n, dir, name);
 }
 
-/* Writes all of data to fd. Returns 0 or -errno. */
-static int S_write_all(int fd, const char *data, size_t len)
-{
-    while (len > 0) {
-        ssize_t n = write(fd, data, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -errno;
-        data += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 /* Creates file path with content unless it exists. Returns 0 or 1 after
  * printing what it did, or -1 after printing why it could not. */
 static int S_create(const char *path, const char *content)
@@ -121,7 +106,7 @@ static int S_create(const char *path, const char *content)
         printf("kept %s (exists)\n", path);
         return 1;
     }
-    int rc = fd < 0 ? -errno : S_write_all(fd, content, strlen(content));
+    int rc = fd < 0 ? -errno : galley__write_all(fd, content, strlen(content));
     if (fd >= 0 && close(fd) != 0 && rc == 0)
         rc = -errno;
     if (rc != 0) {
@@ -167,7 +152,7 @@ static int S_append_ignore(const char *path)
         int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
         const char *line = old.len && old.ptr[old.len - 1] != '\n'
                                ? "\n_galley/\n" : "_galley/\n";
-        rc = fd < 0 ? -errno : S_write_all(fd, line, strlen(line));
+        rc = fd < 0 ? -errno : galley__write_all(fd, line, strlen(line));
         if (fd >= 0 && close(fd) != 0 && rc == 0)
             rc = -errno;
         if (rc == 0)

@@ -161,7 +161,7 @@ int galley__read_file(const char *path, galley_buf *out)
     return 0;
 }
 
-static int S_write_all(int fd, const char *p, size_t n)
+int galley__write_all(int fd, const char *p, size_t n)
 {
     while (n > 0) {
         ssize_t w = write(fd, p, n);
@@ -194,7 +194,7 @@ int galley__write_file_replace(const char *path, const void *data, size_t len,
         free(tmp);
         return -e;
     }
-    int rc = S_write_all(fd, data, len);
+    int rc = galley__write_all(fd, data, len);
     if (rc == 0 && fchmod(fd, (mode_t)mode) != 0)
         rc = -errno;
     if (rc == 0 && durable && fsync(fd) != 0)

@@ -56,6 +56,9 @@ char *galley_buf_detach(galley_buf *b, size_t *len);
 /* Reads a whole file into out (initialized by the caller). Returns 0, or
  * -errno with out left empty. */
 int galley__read_file(const char *path, galley_buf *out);
+/* Writes all n bytes at p to fd, again after EINTR and short writes.
+ * Returns 0, or -errno. */
+int galley__write_all(int fd, const char *p, size_t n);
 /* Writes data to path atomically: a temporary file beside it, fsync, rename.
  * mode is applied to the new file (pass -1 to keep the existing file's mode,
  * or 0644 when it does not exist). Returns 0 or -errno; on failure the old

@@ -33,6 +33,7 @@ typedef struct jobs {
 typedef struct file {
     const char *root;
     const char *state_path;
+    FILE *out;          /* where the lines for people go */
     galley_state st;
     char *display;
     galley_buf src;
@@ -254,8 +255,8 @@ static int S_load(file *f)
     f->display = S_display(f->st.source);
     int rc = galley__read_file(f->st.source, &f->src);
     if (rc == -ENOENT) {
-        printf("%s: no longer exists; dropped its pending promotion\n",
-               f->display);
+        fprintf(f->out, "%s: no longer exists; dropped its pending "
+                "promotion\n", f->display);
         return 1;
     }
     if (rc != 0) {
@@ -455,24 +456,25 @@ done:
     return rc;
 }
 
-/* Reports a promoted file on stdout. */
+/* Reports a promoted file on f->out. */
 static void S_report(const file *f)
 {
     size_t left = f->st.n_edits - f->n_sel;
-    printf("promoted %s (%zu marker%s", f->display, f->n_sel,
-           f->n_sel == 1 ? "" : "s");
+    fprintf(f->out, "promoted %s (%zu marker%s", f->display, f->n_sel,
+            f->n_sel == 1 ? "" : "s");
     if (left)
-        printf(", %zu still pending", left);
-    printf(")\n");
+        fprintf(f->out, ", %zu still pending", left);
+    fprintf(f->out, ")\n");
 }
 
 /* Promotes the file of job j. Returns 0, or 1 after printing why it was
  * refused or failed (then the source is unchanged). */
-static int S_promote_file(const char *root, const job *j)
+static int S_promote_file(const char *root, const job *j, FILE *out)
 {
     file f;
     memset(&f, 0, sizeof f);
     f.root = root;
+    f.out = out;
     f.state_path = j->state_path;
     galley_buf_init(&f.src);
     int rc = 1, loaded = S_load(&f);
@@ -498,7 +500,8 @@ done:
 
 /* ---- the command ---- */
 
-int galley_promote_cmd(const char *root, char *const *targets, size_t n)
+int galley_promote_cmd(const char *root, char *const *targets, size_t n,
+                       FILE *out)
 {
     jobs js = {0};
     int rc = 0;
@@ -507,11 +510,11 @@ int galley_promote_cmd(const char *root, char *const *targets, size_t n)
     else
         S_jobs_all(root, &js);
     if (rc == 0 && js.n == 0)
-        printf("nothing to promote\n");
+        fprintf(out, "nothing to promote\n");
     for (size_t i = 0; rc != 2 && i < js.n; i++)
-        if (S_promote_file(root, &js.v[i]) != 0)
+        if (S_promote_file(root, &js.v[i], out) != 0)
             rc = 1;
-    fflush(stdout);
+    fflush(out);
     S_jobs_fini(&js);
     return rc;
 }

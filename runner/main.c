@@ -254,7 +254,7 @@ static int S_promote(int argc, char **argv)
         return 2;
     }
     int lock = galley__lock_project(conf.root);
-    int rc = galley_promote_cmd(conf.root, argv, (size_t)argc);
+    int rc = galley_promote_cmd(conf.root, argv, (size_t)argc, stdout);
     if (lock >= 0)
         close(lock);
     galley_config_fini(&conf);

@@ -54,6 +54,7 @@ typedef struct S_ctx {
     size_t skipped;           /* TESTs the compiler never saw (#if 0) */
     size_t config_errors;     /* bad galley.conf lines: each a failure */
     galley_tally tally;       /* skips and compile errors, for formats.c */
+    int progress;             /* a status line on the terminal */
 } S_ctx;
 
 /* Returns where notes for people go (compiler output, skipped tests):
@@ -228,9 +229,7 @@ static int S_build(S_ctx *c)
     int rc = 0;
     if (some.n || !n) /* nothing selected: nothing to build */
         rc = galley_build_run(&c->build, &c->conf, &c->rt, &some, c->o->jobs,
-                              galley_progress_wanted(
-                                  c->o->verbosity < 0 ||
-                                  c->o->format != GALLEY_FORMAT_PRETTY));
+                              c->progress);
     galley_program *all = galley__xcalloc(n + 1, sizeof *all);
     for (size_t k = 0; k < some.n && c->build.progs; k++)
         all[at[k]] = c->build.progs[k];
@@ -396,9 +395,7 @@ static int S_execute(S_ctx *c)
     char *dir = galley__xasprintf("%s/_galley/run", c->conf.root);
     galley__mkdirs(dir);
     free(dir);
-    galley_exec(c->jobs, c->n_jobs, c->o->jobs, c->conf.root,
-                galley_progress_wanted(c->o->verbosity < 0 ||
-                                       c->o->format != GALLEY_FORMAT_PRETTY));
+    galley_exec(c->jobs, c->n_jobs, c->o->jobs, c->conf.root, c->progress);
     for (size_t j = 0; j < c->n_jobs; j++)
         S_judge_job(c, j);
     return 0;
@@ -513,19 +510,8 @@ static void S_promote(S_ctx *c)
             targets[n++] = c->files.v[i]->path;
     /* Its messages are for people: off stdout when that carries a report
      * for machines. */
-    int saved = -1;
-    if (n && S_human(c) != stdout) {
-        fflush(stdout);
-        saved = dup(1);
-        dup2(2, 1);
-    }
     if (n)
-        galley_promote_cmd(c->conf.root, targets, n);
-    if (saved >= 0) {
-        fflush(stdout);
-        dup2(saved, 1);
-        close(saved);
-    }
+        galley_promote_cmd(c->conf.root, targets, n, S_human(c));
     free(targets);
 }
 
@@ -668,6 +654,9 @@ static char *S_path_dir(const char *path)
  * bad line is reported, skipped, and fails the run (the tests still run). */
 static int S_setup(S_ctx *c, const char *cwd)
 {
+    /* Only the human report shares the terminal with a status line. */
+    c->progress = galley_progress_wanted(
+        c->o->verbosity < 0 || c->o->format != GALLEY_FORMAT_PRETTY);
     int rc = galley_config_load(&c->conf, cwd);
     char *from = c->conf.file || c->o->n_paths == 0
                      ? NULL : S_path_dir(c->o->paths[0]);

@@ -713,7 +713,7 @@ static int S_promote(const project *pj, const char *const *targets, size_t n,
     int o1 = dup(1), o2 = dup(2);
     dup2(fd, 1);
     dup2(fd, 2);
-    int rc = galley_promote_cmd(pj->root, (char *const *)targets, n);
+    int rc = galley_promote_cmd(pj->root, (char *const *)targets, n, stdout);
     fflush(stdout);
     fflush(stderr);
     dup2(o1, 1);

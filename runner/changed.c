@@ -215,29 +215,6 @@ static char *S_resolve(const S_graph *g, const char *dir, const char *name,
     return NULL;
 }
 
-/* Returns the heap name of the #include on line[0..n), with *angle set for
- * <...>, or NULL when the line is no #include. */
-static char *S_include_name(const char *line, size_t n, int *angle)
-{
-    const char *p = line, *end = line + n;
-    while (p < end && (*p == ' ' || *p == '\t'))
-        p++;
-    if (p == end || *p++ != '#')
-        return NULL;
-    while (p < end && (*p == ' ' || *p == '\t'))
-        p++;
-    if ((size_t)(end - p) < 7 || memcmp(p, "include", 7) != 0)
-        return NULL;
-    for (p += 7; p < end && (*p == ' ' || *p == '\t'); p++)
-        ;
-    if (p == end || (*p != '"' && *p != '<'))
-        return NULL;
-    *angle = *p == '<';
-    const char *close = memchr(p + 1, *angle ? '>' : '"', (size_t)(end - p - 1));
-    return close && close > p + 1
-               ? galley__xstrndup(p + 1, (size_t)(close - p - 1)) : NULL;
-}
-
 /* Reads node i's #include lines once and resolves them. */
 static void S_parse(S_graph *g, size_t i)
 {
@@ -254,7 +231,7 @@ static void S_parse(S_graph *g, size_t i)
             const char *nl = memchr(p, '\n', (size_t)(end - p));
             const char *le = nl ? nl : end;
             int angle = 0;
-            char *name = S_include_name(p, (size_t)(le - p), &angle);
+            char *name = galley__include_name(p, (size_t)(le - p), &angle);
             char *target = name ? S_resolve(g, dir, name, angle) : NULL;
             if (target)
                 galley_words_add(&g->v[i].incs, target);

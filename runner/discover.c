@@ -29,19 +29,12 @@ static void S_add(galley_sources *s, const char *abs, const char *cwd)
 /* Returns 1 if line[0..n) is an #include of galley.h or galley/... */
 static int S_includes_galley(const char *line, size_t n)
 {
-    const char *end = line + n;
-    while (line < end && (*line == ' ' || *line == '\t'))
-        line++;
-    if (line == end || *line != '#')
-        return 0;
-    const char *inc = memmem(line, (size_t)(end - line), "include", 7);
-    if (!inc)
-        return 0;
-    for (const char *p = inc + 7; p < end; p++)
-        if (*p == '<' || *p == '"')
-            return (size_t)(end - p) > 7 && (!memcmp(p + 1, "galley.h", 8) ||
-                                             !memcmp(p + 1, "galley/", 7));
-    return 0;
+    int angle;
+    char *name = galley__include_name(line, n, &angle);
+    int yes = name && (!strncmp(name, "galley.h", 8) ||
+                       !strncmp(name, "galley/", 7));
+    free(name);
+    return yes;
 }
 
 /* Returns 1 if the file at path is a *.c file that includes galley.h. */

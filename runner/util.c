@@ -302,3 +302,25 @@ int galley__lock_project(const char *root)
     free(path);
     return fd;
 }
+
+char *galley__include_name(const char *line, size_t n, int *angle)
+{
+    const char *p = line, *end = line + n;
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    if (p == end || *p++ != '#')
+        return NULL;
+    while (p < end && (*p == ' ' || *p == '\t'))
+        p++;
+    if ((size_t)(end - p) < 7 || memcmp(p, "include", 7) != 0)
+        return NULL;
+    for (p += 7; p < end && (*p == ' ' || *p == '\t'); p++)
+        ;
+    if (p == end || (*p != '"' && *p != '<'))
+        return NULL;
+    *angle = *p == '<';
+    const char *close = memchr(p + 1, *angle ? '>' : '"',
+                               (size_t)(end - p - 1));
+    return close && close > p + 1
+               ? galley__xstrndup(p + 1, (size_t)(close - p - 1)) : NULL;
+}

@@ -56,6 +56,10 @@ char *galley_buf_detach(galley_buf *b, size_t *len);
 /* Reads a whole file into out (initialized by the caller). Returns 0, or
  * -errno with out left empty. */
 int galley__read_file(const char *path, galley_buf *out);
+/* Returns the heap name of the #include on line[0..n) ("x.h" of
+ * `#include "x.h"`), with *angle set for <...>, or NULL when the line is no
+ * #include. */
+char *galley__include_name(const char *line, size_t n, int *angle);
 /* Writes all n bytes at p to fd, again after EINTR and short writes.
  * Returns 0, or -errno. */
 int galley__write_all(int fd, const char *p, size_t n);

@@ -732,3 +732,14 @@ void galley_verdict_fini(galley_verdict *v)
     free(v->file);
     free(v->err);
 }
+
+int galley_place_cmp(const char *file_a, int line_a, const char *name_a,
+                     const char *file_b, int line_b, const char *name_b)
+{
+    int c = strcmp(file_a, file_b);
+    if (c)
+        return c;
+    if (line_a != line_b)
+        return line_a < line_b ? -1 : 1;
+    return strcmp(name_a, name_b);
+}

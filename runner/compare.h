@@ -96,6 +96,9 @@ void galley_compare(galley_srcfiles *fs, galley_srcfile *src,
 void galley_verdict_fail(galley_verdict **v, size_t *nv, const char *file,
                          int line, const char *name, const char *what);
 void galley_verdict_fini(galley_verdict *v);
+/* The order of reports: by file, then line, then test name (<0, 0, >0). */
+int galley_place_cmp(const char *file_a, int line_a, const char *name_a,
+                     const char *file_b, int line_b, const char *name_b);
 
 /* Returns a heap string naming signal sig ("SIGSEGV"). */
 char *galley_signal_name(int sig);

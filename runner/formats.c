@@ -220,12 +220,8 @@ static const char *S_broken_log(const galley_tally *t, const char *file)
 static int S_item_cmp(const void *pa, const void *pb)
 {
     const S_item *a = pa, *b = pb;
-    int c = strcmp(a->file, b->file);
-    if (c)
-        return c;
-    if (a->line != b->line)
-        return a->line < b->line ? -1 : 1;
-    return strcmp(a->name, b->name);
+    return galley_place_cmp(a->file, a->line, a->name, b->file, b->line,
+                            b->name);
 }
 
 /* Gathers the verdicts and the tally's items in file, line, name order.

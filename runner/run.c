@@ -521,12 +521,8 @@ static void S_promote(S_ctx *c)
 static int S_verdict_cmp(const void *pa, const void *pb)
 {
     const galley_verdict *a = pa, *b = pb;
-    int c = strcmp(a->file, b->file);
-    if (c)
-        return c;
-    if (a->line != b->line)
-        return a->line < b->line ? -1 : 1;
-    return strcmp(a->name, b->name);
+    return galley_place_cmp(a->file, a->line, a->name, b->file, b->line,
+                            b->name);
 }
 
 /* Writes the reports for machines that were asked for: stdout's

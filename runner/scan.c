@@ -12,6 +12,9 @@
 
 typedef struct S_scan S_scan;
 
+/* The deepest #if nesting whose branches are told apart. */
+#define S_MAX_IF 64
+
 /* A position in the text. Copied freely to look ahead. */
 typedef struct S_lex {
     const char *t;
@@ -48,6 +51,10 @@ struct S_scan {
     int prev_end_line;
     int prev_kept;      /* that marker is the last of s->markers */
     int unterminated;   /* the unterminated comment was reported */
+    int branches[S_MAX_IF]; /* the #if branch at each nesting level */
+    int if_depth;       /* #if nesting (levels past S_MAX_IF share one) */
+    int next_branch;    /* the id the next #if or #else branch gets */
+    int line_directive; /* line of the first #line directive, or 0 */
 };
 
 static void S_error(S_scan *sc, int line, char *msg);
@@ -392,7 +399,15 @@ static void S_error(S_scan *sc, int line, char *msg)
                                      sc->cap_errors * sizeof *s->errors);
     }
     s->errors[s->n_errors].line = line;
+    s->errors[s->n_errors].fatal = 0;
     s->errors[s->n_errors++].msg = msg;
+}
+
+/* Records a problem that keeps the file from being run; takes msg. */
+static void S_fatal(S_scan *sc, int line, char *msg)
+{
+    S_error(sc, line, msg);
+    sc->s->errors[sc->s->n_errors - 1].fatal = 1;
 }
 
 static void S_add_marker(S_scan *sc, const galley_marker *m)
@@ -420,6 +435,9 @@ static int S_add_test(S_scan *sc, char *name, int line, size_t open)
     t->body_open = open;
     t->body_close = open;
     t->close_line = line;
+    t->branch = sc->if_depth == 0 ? 0
+                : sc->branches[(sc->if_depth < S_MAX_IF ? sc->if_depth
+                                                         : S_MAX_IF) - 1];
     return (int)s->n_tests++;
 }
 
@@ -655,7 +673,7 @@ static void S_drop_open_test(S_scan *sc)
     sc->cur_test = -1;
 }
 
-/* ---- the scan ---- */
+/* ---- code ---- */
 
 /* Acts on one token of code (not in a directive, not a comment). */
 static void S_code_token(S_scan *sc, const S_tok *t)
@@ -680,26 +698,99 @@ static void S_code_token(S_scan *sc, const S_tok *t)
         S_test(sc, t);
 }
 
+/* ---- directives ---- */
+
+/* Acts on the first token after a directive's '#', at line: follows the
+ * #if nesting, so that tests know their branch, and notes #line. */
+static void S_directive(S_scan *sc, const S_tok *t, int line)
+{
+    const char *w = t->word;
+    int level = sc->if_depth < S_MAX_IF ? sc->if_depth : S_MAX_IF;
+    if (t->kind == T_NUMBER || (t->kind == T_IDENT && !strcmp(w, "line"))) {
+        if (!sc->line_directive)
+            sc->line_directive = line;
+    } else if (t->kind != T_IDENT) {
+        return;
+    } else if (!strcmp(w, "if") || !strcmp(w, "ifdef") ||
+               !strcmp(w, "ifndef")) {
+        if (sc->if_depth++ < S_MAX_IF)
+            sc->branches[level] = ++sc->next_branch;
+    } else if (!strncmp(w, "el", 2) && level > 0) { /* else, elif... */
+        sc->branches[level - 1] = ++sc->next_branch;
+    } else if (!strcmp(w, "endif") && sc->if_depth > 0) {
+        sc->if_depth--;
+    }
+}
+
+/* ---- the scan ---- */
+
+/* Reports the first carriage return that no newline follows: compilers
+ * end a line there, and the scanner would count lines otherwise. */
+static void S_lone_cr(S_scan *sc)
+{
+    const char *t = sc->lx.t, *end = t + sc->lx.len;
+    for (const char *p = t; (p = memchr(p, '\r', (size_t)(end - p))); p++)
+        if (p + 1 == end || p[1] != '\n') {
+            int line = 1;
+            for (const char *q = t; q < p; q++)
+                line += *q == '\n';
+            S_fatal(sc, line, galley__xstrdup(
+                "a carriage return ends a line without a newline (old Mac "
+                "line ends), which galley does not read; convert the file "
+                "to LF or CRLF line ends, e.g. with tr '\\r' '\\n'"));
+            return;
+        }
+}
+
+/* Reports a #line directive that comes before a test or a marker: the
+ * program would then report lines where the source has no marker. */
+static void S_check_line_directive(S_scan *sc)
+{
+    const galley_scan *s = sc->s;
+    int after = 0;
+    for (size_t i = 0; i < s->n_tests && !after; i++)
+        after = s->tests[i].line > sc->line_directive;
+    for (size_t i = 0; i < s->n_markers && !after; i++)
+        after = s->markers[i].line > sc->line_directive;
+    if (sc->line_directive && after)
+        S_fatal(sc, sc->line_directive, galley__xstrdup(
+            "#line changes the line numbers by which galley finds the "
+            "markers after it; remove it, or move it below the last TEST "
+            "and EXPECT"));
+}
+
 void galley_scan_text(galley_scan *s, const char *text, size_t len)
 {
     S_scan sc = {.s = s, .cur_test = -1};
     S_tok t;
-    int directive = 0;
+    int directive = 0, dir_line = 0;
     memset(s, 0, sizeof *s);
     sc.lx = (S_lex){.t = text ? text : "", .len = text ? len : 0, .line = 1,
                     .at_bol = 1, .sc = &sc};
+    /* A UTF-8 byte-order mark is no token (compilers skip it too). */
+    if (sc.lx.len >= 3 && !memcmp(sc.lx.t, "\xef\xbb\xbf", 3)) {
+        s->bom = 1;
+        sc.lx.pos = sc.lx.bol = 3;
+    }
     const char *nl = sc.lx.len ? memchr(sc.lx.t, '\n', sc.lx.len) : NULL;
     s->crlf = nl && nl > sc.lx.t && nl[-1] == '\r';
     for (S_next(&sc.lx, &t); t.kind != T_EOF; S_next(&sc.lx, &t)) {
         if (t.kind == T_COMMENT || t.kind == T_LINE_COMMENT)
             continue;
         /* A directive runs to the first token of the next line. */
-        if (t.bol)
+        if (t.bol) {
             directive = S_is(&t, '#');
+            dir_line = directive ? t.line : 0;
+        } else if (directive && dir_line) {
+            S_directive(&sc, &t, dir_line);
+            dir_line = 0;
+        }
         if (!directive)
             S_code_token(&sc, &t);
     }
     S_drop_open_test(&sc);
+    S_check_line_directive(&sc);
+    S_lone_cr(&sc);
 }
 
 void galley_scan_fini(galley_scan *s)

@@ -40,6 +40,9 @@ typedef struct galley_marker {
 typedef struct galley_scanned_test {
     char *name;         /* owned by the galley_scan */
     int line;           /* line of the TEST identifier */
+    int branch;         /* the #if branch it sits in: 0 outside any #if;
+                           two tests with the same branch are compiled
+                           together or not at all */
     size_t body_open;   /* offset of the body's '{' */
     size_t body_close;  /* offset of the body's matching '}' */
     int close_line;     /* line of that '}' */
@@ -49,6 +52,9 @@ typedef struct galley_scanned_test {
 typedef struct galley_scan_error {
     int line;
     char *msg;          /* owned by the galley_scan */
+    int fatal;          /* 1: the file cannot be run as it is (old Mac
+                           line ends, #line before a marker): the runner
+                           refuses to build it */
 } galley_scan_error;
 
 typedef struct galley_scan {
@@ -59,12 +65,21 @@ typedef struct galley_scan {
     galley_scan_error *errors;
     size_t n_errors;
     int crlf;           /* 1 if the text's first line ends in CRLF */
+    int bom;            /* 1 if the text begins with a UTF-8 byte-order
+                           mark (skipped; promote keeps it) */
 } galley_scan;
 
 /* Scans text[0..len) and fills s (which the caller then releases with
  * galley_scan_fini). Markers and tests come in source order. Problems do not
  * stop the scan: they are collected in s->errors, and a marker with a
- * problem is left out of s->markers. Never fails on any input. */
+ * problem is left out of s->markers. Never fails on any input.
+ *
+ * Two problems are fatal (galley_scan_error.fatal), because the compiler
+ * and the scanner would then disagree on line numbers, by which markers
+ * are found: a carriage return not followed by a newline (compilers take
+ * it for a line end, the scanner does not: old Mac files are refused, not
+ * half read), and a #line directive (or a GNU line marker, "# 12") with a
+ * TEST or a marker after it. */
 void galley_scan_text(galley_scan *s, const char *text, size_t len);
 void galley_scan_fini(galley_scan *s);
 

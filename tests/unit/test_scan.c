@@ -93,6 +93,8 @@ static void S_render_test(galley_buf *b, const char *src,
         line += src[i] == '\n';
     if (line != t->close_line)
         galley_buf_printf(b, " close_line=%d", t->close_line);
+    if (t->branch)
+        galley_buf_printf(b, " branch=%d", t->branch);
     galley_buf_putc(b, '\n');
 }
 
@@ -101,12 +103,15 @@ static void S_render(galley_buf *b, const char *src, const galley_scan *s)
 {
     if (s->crlf)
         galley_buf_puts(b, "crlf\n");
+    if (s->bom)
+        galley_buf_puts(b, "bom\n");
     for (size_t i = 0; i < s->n_markers; i++)
         S_render_marker(b, src, &s->markers[i]);
     for (size_t i = 0; i < s->n_tests; i++)
         S_render_test(b, src, &s->tests[i]);
     for (size_t i = 0; i < s->n_errors; i++)
-        galley_buf_printf(b, "E %d %s\n", s->errors[i].line, s->errors[i].msg);
+        galley_buf_printf(b, "%s %d %s\n", s->errors[i].fatal ? "F" : "E",
+                          s->errors[i].line, s->errors[i].msg);
 }
 
 #define TAKES(line, name) "E " #line " " name " " TAKES_MSG "\n"
@@ -119,6 +124,14 @@ static void S_render(galley_buf *b, const char *src, const galley_scan *s)
     "E " #line " unterminated comment: add the closing */\n"
 #define NO_CLOSE(line, name) \
     "E " #line " " name "( has no closing ')': add it after the comment\n"
+
+#define LONE_CR                                                           \
+    "a carriage return ends a line without a newline (old Mac line ends), " \
+    "which galley does not read; convert the file to LF or CRLF line "     \
+    "ends, e.g. with tr '\\r' '\\n'"
+#define LINE_DIR                                                          \
+    "#line changes the line numbers by which galley finds the markers "   \
+    "after it; remove it, or move it below the last TEST and EXPECT"
 
 static const scan_case scan_cases[] = {
     {"design example",
@@ -389,6 +402,70 @@ static const scan_case scan_cases[] = {
      "M 6-6 E t0 ind'  ' id'EXPECT' body-\n"
      "T cond 1 {5:3 }7:1\n"},
     {"empty text", "", ""},
+    {"byte-order mark",
+     "\xef\xbb\xbf#include <galley.h>\n"
+     "TEST(t) { EXPECT(/* a */); }\n",
+     "bom\n"
+     "M 2-2 E t0 ind'' id'EXPECT' body' a '\n"
+     "T t 2 {2:9 }2:28\n"},
+    {"byte-order mark before a marker on the first line",
+     "\xef\xbb\xbf  EXPECT(/* a */);\n",
+     "bom\n"
+     "M 1-1 E t-1 ind'  ' id'EXPECT' body' a '\n"},
+    {"old Mac line ends",
+     "#include <galley.h>\rTEST(t) {\r  EXPECT(/* a */);\r}\r",
+     "F 1 " LONE_CR "\n"},
+    {"old Mac line ends, no directive first",
+     "int a;\rint b;\r",
+     "F 1 " LONE_CR "\n"},
+    {"a lone carriage return after CRLF lines",
+     "int a;\r\nint b;\r\nint c;\rint d;\r\n",
+     "crlf\n"
+     "F 3 " LONE_CR "\n"},
+    {"#line before a test",
+     "#include <galley.h>\n"
+     "#line 100\n"
+     "TEST(t) { EXPECT(/* a */); }\n",
+     "M 3-3 E t0 ind'' id'EXPECT' body' a '\n"
+     "T t 3 {3:9 }3:28\n"
+     "F 2 " LINE_DIR "\n"},
+    {"GNU line marker before a marker",
+     "EXPECT(/* a */);\n"
+     "# 7 \"x.c\"\n"
+     "EXPECT(/* b */);\n",
+     "M 1-1 E t-1 ind'' id'EXPECT' body' a '\n"
+     "M 3-3 E t-1 ind'' id'EXPECT' body' b '\n"
+     "F 2 " LINE_DIR "\n"},
+    {"#line after the last test is harmless",
+     "TEST(t) { EXPECT(/* a */); }\n"
+     "#line 1 \"generated.c\"\n"
+     "int x;\n",
+     "M 1-1 E t0 ind'' id'EXPECT' body' a '\n"
+     "T t 1 {1:9 }1:28\n"},
+    {"#if branches of tests",
+     "TEST(a) {}\n"
+     "#if X\n"
+     "TEST(b) {}\n"
+     "#  ifdef Y\n"
+     "TEST(c) {}\n"
+     "#  endif\n"
+     "TEST(d) {}\n"
+     "#elif Z\n"
+     "TEST(e) {}\n"
+     "#else\n"
+     "TEST(f) {}\n"
+     "#endif\n"
+     "TEST(g) {}\n"
+     "#endif\n"
+     "TEST(h) {}\n",
+     "T a 1 {1:9 }1:10\n"
+     "T b 3 {3:9 }3:10 branch=1\n"
+     "T c 5 {5:9 }5:10 branch=2\n"
+     "T d 7 {7:9 }7:10 branch=1\n"
+     "T e 9 {9:9 }9:10 branch=3\n"
+     "T f 11 {11:9 }11:10 branch=4\n"
+     "T g 13 {13:9 }13:10\n"
+     "T h 15 {15:9 }15:10\n"},
 };
 
 static void S_scan_cases(void)

@@ -1,6 +1,5 @@
-/* capture.c: the capture files of a test program (see capture.h). Making
- * three files once and reusing them is far cheaper than creating files for
- * every test. */
+/* capture.c: the capture files of a test (see capture.h). A memfd costs a
+ * few microseconds to make, so fresh files per test cost little. */
 #define _GNU_SOURCE
 #include "capture.h"
 
@@ -13,9 +12,6 @@
 #include <unistd.h>
 
 #include "alloc.h"
-
-/* The marks file is emptied before a test once it holds this much. */
-#define S_MARKS_EMPTY_AT (1L << 20)
 
 /* Opens a memfd, else an unlinked temporary file in $TMPDIR (else /tmp),
  * for reading and appending. O_TMPFILE makes it nameless at once; filesystems without it
@@ -51,7 +47,6 @@ int galley__capture_open(galley__capture *c)
     c->err = c->out >= 0 ? S_tmpfile() : -1;
     c->marks = c->err >= 0 ? S_tmpfile() : -1;
     c->null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    c->marks_base = 0;
     if (c->marks < 0) {
         int e = errno;
         galley__capture_close(c);
@@ -69,30 +64,6 @@ void galley__capture_close(galley__capture *c)
             close(*fds[i]);
         *fds[i] = -1;
     }
-}
-
-/* Sets *base to the end of the file at fd if that is below keep_below;
- * else empties the file (unless it is empty) and sets *base to 0. Returns
- * 0 or -1. */
-static int S_restart(int fd, off_t *base, off_t keep_below)
-{
-    off_t end = lseek(fd, 0, SEEK_END);
-    if (end == 0 || (end > 0 && end < keep_below)) {
-        *base = end;
-        return 0;
-    }
-    /* O_APPEND: writes go to the end whatever the offset, so no lseek. */
-    *base = 0;
-    return ftruncate(fd, 0);
-}
-
-int galley__capture_reset(galley__capture *c)
-{
-    off_t zero;
-    if (S_restart(c->out, &zero, 0) != 0 || S_restart(c->err, &zero, 0) != 0 ||
-        S_restart(c->marks, &c->marks_base, S_MARKS_EMPTY_AT) != 0)
-        return -1;
-    return 0;
 }
 
 long galley__capture_len(int fd, off_t base)

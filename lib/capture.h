@@ -1,6 +1,8 @@
 /* capture.h: the files a test's output goes to: its stdout, its stderr and
- * the marks galley_expect writes. Made once per program and reused by
- * every test; each is an unlinked temporary file, appended to. */
+ * the marks galley_expect writes. Made afresh for every test and closed
+ * when it ends, so that a process the test left behind can never write
+ * into the next test's output; each is an unlinked temporary file (in
+ * memory where the kernel can), appended to. */
 #ifndef GALLEY_CAPTURE_H
 #define GALLEY_CAPTURE_H
 
@@ -15,21 +17,12 @@ typedef struct galley__capture {
     int err;   /* the test's stderr: fd 2 in the test process */
     int marks; /* marks written by galley_expect (format in marks.h) */
     int null;  /* /dev/null, the test's stdin; -1 if it could not be opened */
-    /* Where the current test's marks begin. The marks file is emptied only
-     * once it grows past a threshold, not before every test, as an
-     * ftruncate costs about 10 us on ext4. stdout and stderr are emptied
-     * when not empty: a test may reopen them by path (fopen("/dev/stdout",
-     * "w") truncates), so their data must start at 0. */
-    off_t marks_base;
 } galley__capture;
 
 /* Creates the capture files in $TMPDIR (else /tmp). Returns 0, or -1 with
  * errno set and nothing left open. Release with galley__capture_close. */
 int galley__capture_open(galley__capture *c);
 void galley__capture_close(galley__capture *c);
-/* Readies the three files for the next test (see marks_base). Returns 0,
- * or -1 with errno set. */
-int galley__capture_reset(galley__capture *c);
 /* Returns how many bytes the file at fd holds past base, or -1. Costs one
  * lseek, far less than an fstat right after writes on ext4. */
 long galley__capture_len(int fd, off_t base);

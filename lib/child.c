@@ -6,11 +6,15 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <execinfo.h>
+#include <link.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "marks.h"
@@ -28,10 +32,18 @@ static struct {
     pid_t supervisor;      /* the process that forks the tests */
     galley__tol tol;       /* the tolerances galley_tolerance set */
     galley__tol written;   /* those the last TOL record said */
-} S_test = {0, -1, -1, NULL, 0, {0, 0, 0}, {0, 0, 0}};
+    int private_fd;        /* the supervisor's, closed in the test */
+} S_test = {.marks = -1, .out = -1, .private_fd = -1};
 
 /* The stack the crash handlers run on, so a stack overflow is caught. */
 static char S_altstack[1 << 16];
+
+/* Where the program's own code was loaded: its load bias and the range of
+ * its executable segments, so that a crash's addresses can be written as
+ * offsets that addr2line understands. Set once before the first fork. */
+static struct {
+    uintptr_t bias, start, end;
+} S_text;
 
 /* stdout's buffer, for the program's whole life. Handing setvbuf a buffer
  * makes glibc switch modes properly even if a constructor already printed;
@@ -160,13 +172,83 @@ void galley_tolerance(double rtol, double atol)
         S_tol(&S_test.tol);
 }
 
-/* Flushes what the test printed, then dies of the same signal (the
- * handler was reset to the default on entry). fflush is not
- * async-signal-safe: it is called anyway, because losing the output of a
- * crashing test is worse, and the process dies right after. */
-static void S_fatal(int sig)
+/* dl_iterate_phdr's callback: the first object is the program itself. */
+static int S_text_cb(struct dl_phdr_info *info, size_t size, void *ctx)
 {
+    (void)size;
+    (void)ctx;
+    S_text.bias = info->dlpi_addr;
+    for (int i = 0; i < info->dlpi_phnum; i++) {
+        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+        if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
+            continue;
+        uintptr_t lo = info->dlpi_addr + ph->p_vaddr, hi = lo + ph->p_memsz;
+        if (!S_text.start || lo < S_text.start)
+            S_text.start = lo;
+        if (hi > S_text.end)
+            S_text.end = hi;
+    }
+    return 1;
+}
+
+/* Returns the program counter where signal context uc was taken, or 0. */
+static uintptr_t S_pc(const void *uc)
+{
+    const ucontext_t *u = uc;
+#if defined(__x86_64__)
+    return (uintptr_t)u->uc_mcontext.gregs[REG_RIP];
+#elif defined(__aarch64__)
+    return (uintptr_t)u->uc_mcontext.pc;
+#else
+    (void)u;
+    return 0;
+#endif
+}
+
+/* Writes a CRASH record: where in the program's own code the test was,
+ * innermost first, as offsets into its file. The frames above the
+ * interrupted one (this handler, the signal trampoline) are skipped;
+ * those below it are return addresses, one past their call. */
+static void S_crash_record(const void *uc)
+{
+    void *frames[GALLEY__CRASH_FRAMES + 8];
+    int n = backtrace(frames, (int)(sizeof frames / sizeof *frames));
+    uintptr_t pc = S_pc(uc);
+    int64_t offs[GALLEY__CRASH_FRAMES];
+    size_t k = 0;
+    int i = 0;
+    while (i < n && (uintptr_t)frames[i] != pc)
+        i++;
+    if (i == n) /* the unwinder lost the interrupted frame: the pc alone */
+        n = 0;
+    if (pc >= S_text.start && pc < S_text.end)
+        offs[k++] = (int64_t)(pc - S_text.bias);
+    for (i++; i < n && k < GALLEY__CRASH_FRAMES; i++) {
+        uintptr_t a = (uintptr_t)frames[i];
+        if (a > S_text.start && a <= S_text.end)
+            offs[k++] = (int64_t)(a - 1 - S_text.bias);
+    }
+    if (k == 0)
+        return;
+    char buf[sizeof(galley__mark) + sizeof offs];
+    galley__mark m = {.line = (int32_t)k, .kind = GALLEY__MARK_CRASH};
+    memcpy(buf, &m, sizeof m);
+    memcpy(buf + sizeof m, offs, k * sizeof *offs);
+    S_write_all(S_test.marks, buf, sizeof m + k * sizeof *offs);
+}
+
+/* Flushes what the test printed, notes where a test crashed, then dies
+ * of the same signal (the handler was reset to the default on entry).
+ * fflush and backtrace are not async-signal-safe: they are called
+ * anyway, because losing the output of a crashing test is worse, and the
+ * process dies right after; the output goes first, in case unwinding a
+ * broken stack faults again. SIGTERM is a timeout: no crash. */
+static void S_fatal(int sig, siginfo_t *si, void *uc)
+{
+    (void)si;
     fflush(stdout);
+    if (S_test.active && sig != SIGTERM)
+        S_crash_record(uc);
     raise(sig);
 }
 
@@ -177,8 +259,8 @@ static void S_install_handlers(void)
     sigaltstack(&ss, NULL);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = S_fatal;
-    sa.sa_flags = SA_ONSTACK | SA_RESETHAND | SA_NODEFER;
+    sa.sa_sigaction = S_fatal;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND | SA_NODEFER;
     sigemptyset(&sa.sa_mask);
     for (size_t i = 0; i < sizeof S_fatal_signals / sizeof *S_fatal_signals;
          i++)
@@ -200,6 +282,11 @@ void galley__child_setup(void)
      * with write(1, ...) and the output of child processes. */
     setvbuf(stdout, S_stdout_buf, _IOLBF, sizeof S_stdout_buf);
     S_test.supervisor = getpid();
+    dl_iterate_phdr(S_text_cb, NULL);
+    /* The first backtrace loads the unwinder (malloc, dlopen): better
+     * here than in a crash handler. */
+    void *warm[1];
+    backtrace(warm, 1);
     pthread_atfork(NULL, NULL, S_atfork_child);
     S_install_handlers();
 }
@@ -213,10 +300,17 @@ static void S_redirect(const galley__capture *c)
     dup2(c->err, 2);
 }
 
+void galley__child_close_fd(int fd)
+{
+    S_test.private_fd = fd;
+}
+
 _Noreturn void galley__child_main(const galley_test *t,
                                   const galley__capture *c)
 {
     setpgid(0, 0);
+    if (S_test.private_fd >= 0)
+        close(S_test.private_fd);
     /* Die with the supervisor (killed by the runner, or by ^C, which does
      * not reach this process group), unless it is already gone. */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||

@@ -13,6 +13,10 @@
  * test. In the supervisor the handlers only flush stdout before dying. */
 void galley__child_setup(void);
 
+/* Makes test processes close fd (the runner's results) first thing: a test
+ * must not write into it, nor see it. */
+void galley__child_close_fd(int fd);
+
 /* Runs test t in the freshly forked process: becomes a process group of
  * its own, sends stdout and stderr to c's files, runs t and exits 0 after
  * a DONE mark when it returns. Never returns. */

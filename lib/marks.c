@@ -14,6 +14,7 @@ typedef struct S_marker {
     size_t file; /* index into S_state.files */
     int line;
     int hit, varied, misused;
+    long passes;       /* how many times it was reached */
     size_t start, len; /* the first hit's output in S_state.out */
     galley__tol tol;   /* the tolerances at the first hit */
 } S_marker;
@@ -41,6 +42,9 @@ typedef struct S_state {
     galley__tol tol; /* the test's, from the last TOL record */
     galley__tol near; /* the next hit's own (EXPECT_NEAR), if near.set */
     int done;
+    long latest;     /* the marker hit last (index), or -1 */
+    int64_t crash[GALLEY__CRASH_FRAMES]; /* from a CRASH record */
+    size_t n_crash;
 } S_state;
 
 /* Copies the next n bytes of marks into dst (n at most the buffer size).
@@ -117,14 +121,16 @@ static S_marker *S_find(S_state *s, int line)
     return m;
 }
 
-/* Sends a hit or vary event for marker m with output out[start, +len). */
+/* Sends a hit or vary event for marker m with output out[start, +len),
+ * seen on its passes-th pass. */
 static void S_emit_out(S_state *s, galley__ev_kind kind, const S_marker *m,
                        int exact, size_t start, size_t len)
 {
     galley__emit(s->sink, (galley__event){
         .kind = kind, .test = s->test, .file = s->files[m->file],
         .line = m->line, .exact = exact, .tol = m->tol,
-        .data = len ? s->out + start : NULL, .len = len});
+        .data = len ? s->out + start : NULL, .len = len,
+        .value = m->passes});
 }
 
 /* A marker was reached with stdout at offset: its output is what came
@@ -140,6 +146,8 @@ static void S_on_hit(S_state *s, const galley__mark *mk)
     size_t len = end - start;
     s->prev = end;
     S_marker *m = S_find(s, mk->line);
+    s->latest = (long)(m - s->markers);
+    m->passes++;
     if (!m->hit) {
         m->hit = 1;
         m->start = start;
@@ -200,8 +208,32 @@ static int S_record(S_state *s, S_reader *r, const galley__mark *mk)
         return 0;
     case GALLEY__MARK_TOL:
         return S_on_tol(s, r, mk->exact);
+    case GALLEY__MARK_CRASH:
+        if (mk->line < 0 || mk->line > GALLEY__CRASH_FRAMES)
+            return -1;
+        s->n_crash = (size_t)mk->line;
+        return S_take(r, s->crash, s->n_crash * sizeof *s->crash);
     }
     return -1;
+}
+
+/* Emits where the test crashed and the marker it reached last, for a test
+ * that did not return. */
+static void S_emit_stop(S_state *s)
+{
+    if (s->done)
+        return;
+    if (s->n_crash)
+        galley__emit(s->sink, (galley__event){
+            .kind = GALLEY__EV_CRASH, .test = s->test,
+            .data = (const char *)s->crash,
+            .len = s->n_crash * sizeof *s->crash});
+    if (s->latest >= 0) {
+        const S_marker *m = &s->markers[s->latest];
+        galley__emit(s->sink, (galley__event){
+            .kind = GALLEY__EV_LAST, .test = s->test,
+            .file = s->files[m->file], .line = m->line});
+    }
 }
 
 static void S_fini(S_state *s)
@@ -216,17 +248,18 @@ static void S_fini(S_state *s)
 int galley__marks_emit(const galley__capture *c, long cap,
                        const galley_test *t, const galley__sink *sink)
 {
-    S_state s = {.test = t, .sink = sink};
+    S_state s = {.test = t, .sink = sink, .latest = -1};
     s.tol = (galley__tol){t->options.rtol != 0 || t->options.atol != 0,
                           t->options.rtol, t->options.atol};
     S_load_out(&s, c, cap);
     S_reader *r = galley__rt_xrealloc(NULL, sizeof *r);
     r->fd = c->marks;
-    r->pos = c->marks_base;
+    r->pos = 0;
     r->start = r->end = 0;
     galley__mark mk;
     while (S_take(r, &mk, sizeof mk) == 0 && S_record(&s, r, &mk) == 0) {
     }
+    S_emit_stop(&s);
     if (s.prev < s.out_len)
         galley__emit(sink, (galley__event){
             .kind = GALLEY__EV_TRAILING, .test = t, .tol = s.tol,

@@ -21,7 +21,13 @@ enum {
                               2 for those of the next hit only
                               (EXPECT_NEAR); two doubles (rtol, atol)
                               follow */
+    GALLEY__MARK_CRASH,    /* the test died of a signal: line holds how
+                              many int64 offsets into the program's file
+                              follow (the stack, innermost first) */
 };
+
+/* The most stack frames a CRASH record holds. */
+#define GALLEY__CRASH_FRAMES 16
 
 /* The longest file name a FILE record carries; longer ones are cut. */
 #define GALLEY__MARK_NAME_MAX 4096
@@ -39,8 +45,9 @@ typedef struct galley__mark {
 
 /* Reads the marks of the test t that just ended from c and emits through s
  * the first hit of each marker, the first later hit whose output differs
- * (vary), each misused marker once, and the output after the last hit
- * (trailing, only when not empty). Reads at most cap bytes of stdout; that
+ * (vary), each misused marker once, where it crashed (crash), the marker
+ * reached last when the test did not return (last), and the output after
+ * the last hit (trailing, only when not empty). Reads at most cap bytes of stdout; that
  * and 64 KiB is all the memory it takes, however many hits there were.
  * Returns whether the test reported that its function returned. */
 int galley__marks_emit(const galley__capture *c, long cap,

@@ -1,18 +1,36 @@
-/* proto.c: writes the results file for the runner (see proto.h), version 1
+/* proto.c: writes the results file for the runner (see proto.h), version 3
  * of the format in runner/results.h: header lines, each payload counted in
  * bytes and followed by a newline, so that output is never parsed. */
 #define _GNU_SOURCE
 #include "proto.h"
 
+#include <fcntl.h>
+#include <inttypes.h>
 #include <string.h>
+
+#include "child.h"
+
+/* Writes the header once the file is open. */
+static int S_start(galley__proto *p)
+{
+    if (!p->fp)
+        return -1;
+    fputs("galley-results 3\n", p->fp);
+    return 0;
+}
 
 int galley__proto_open(galley__proto *p, const char *path)
 {
     p->fp = fopen(path, "we");
-    if (!p->fp)
-        return -1;
-    fputs("galley-results 2\n", p->fp);
-    return 0;
+    return S_start(p);
+}
+
+int galley__proto_open_fd(galley__proto *p, int fd)
+{
+    fcntl(fd, F_SETFD, FD_CLOEXEC);
+    galley__child_close_fd(fd);
+    p->fp = fdopen(fd, "w");
+    return S_start(p);
 }
 
 int galley__proto_close(galley__proto *p)
@@ -91,7 +109,7 @@ void galley__proto_emit_cb(void *ctx, const galley__event *ev)
         S_payload(fp, ev);
         break;
     case GALLEY__EV_VARY:
-        fprintf(fp, "vary %d %zu ", ev->line, ev->len);
+        fprintf(fp, "vary %d %ld %zu ", ev->line, ev->value, ev->len);
         S_name(fp, ev->file);
         S_payload(fp, ev);
         break;
@@ -111,6 +129,20 @@ void galley__proto_emit_cb(void *ctx, const galley__event *ev)
         break;
     case GALLEY__EV_TRUNCATED:
         fprintf(fp, "truncated %ld\n", ev->value);
+        break;
+    case GALLEY__EV_LAST:
+        fprintf(fp, "last %d ", ev->line);
+        S_name(fp, ev->file);
+        break;
+    case GALLEY__EV_CRASH:
+        fputs("crash", fp);
+        for (size_t i = 0; i + sizeof(int64_t) <= ev->len;
+             i += sizeof(int64_t)) {
+            int64_t off;
+            memcpy(&off, ev->data + i, sizeof off);
+            fprintf(fp, " %" PRIx64, (uint64_t)off);
+        }
+        putc('\n', fp);
         break;
     case GALLEY__EV_END:
         fprintf(fp, "end %s %ld %ld\n", S_end_word(ev->end), ev->value,

@@ -14,6 +14,9 @@ typedef struct galley__proto {
 /* Creates the results file at path and writes its header. Returns 0, or
  * -1 with errno set. Close with galley__proto_close. */
 int galley__proto_open(galley__proto *p, const char *path);
+/* The same, on descriptor fd (which p then owns); it is closed in the
+ * test processes, which must not write to it. */
+int galley__proto_open_fd(galley__proto *p, int fd);
 /* Closes the file. Returns 0, or -1 if any write to it failed. */
 int galley__proto_close(galley__proto *p);
 /* The sink callback: writes ev's record; an end record is flushed at once

@@ -39,11 +39,16 @@ void galley_register(galley_test *t)
 
 typedef struct S_opts {
     const char *results; /* --galley-results: protocol mode */
+    int results_fd;      /* --galley-results-fd: the same, to a descriptor
+                            (-1: none) */
     const char **only;   /* --galley-only names (into argv), or none */
     size_t n_only;
     int timeout_ms;      /* for tests whose .timeout_ms is 0 */
     long cap;            /* most bytes of stdout kept per test */
     int list;            /* --galley-list */
+    long part, parts;    /* --galley-part=K/N: run the K-th of N equal
+                            slices of the selected tests (0-based K) */
+    int no_fork;         /* --galley-no-fork: for a debugger */
 } S_opts;
 
 static const char S_usage[] =
@@ -57,7 +62,14 @@ static const char S_usage[] =
     "                              (default 10000)\n"
     "  --galley-output-limit=BYTES most stdout kept per test (default "
     "16777216)\n"
-    "  --galley-results=PATH       write results for the runner to PATH\n";
+    "  --galley-part=K/N           run only the K-th of N slices of the\n"
+    "                              tests (K from 1), in their order\n"
+    "  --galley-no-fork            run the tests in this process, output\n"
+    "                              not captured (for a debugger: gdb --args\n"
+    "                              PROGRAM --galley-only=NAME "
+    "--galley-no-fork)\n"
+    "  --galley-results=PATH       write results for the runner to PATH\n"
+    "  --galley-results-fd=N       ... or to descriptor N\n";
 
 /* Parses a positive number no greater than max; returns it, or -1. */
 static long S_number(const char *s, long max)
@@ -77,13 +89,38 @@ static const char *S_value(const char *arg, const char *name)
     return strncmp(arg, name, n) == 0 && arg[n] == '=' ? arg + n + 1 : NULL;
 }
 
+/* Reads K/N (1 <= K <= N) into o. Returns 0, or -1 if malformed. */
+static int S_part(S_opts *o, const char *v)
+{
+    const char *slash = strchr(v, '/');
+    char k[24];
+    if (!slash || (size_t)(slash - v) >= sizeof k)
+        return -1;
+    memcpy(k, v, (size_t)(slash - v));
+    k[slash - v] = '\0';
+    o->part = S_number(k, INT_MAX);
+    o->parts = S_number(slash + 1, INT_MAX);
+    if (o->part < 1 || o->parts < 1 || o->part > o->parts)
+        return -1;
+    o->part--;
+    return 0;
+}
+
 /* Reads one argument into o. Returns 0, or -1 if it is not understood. */
 static int S_arg(S_opts *o, const char *arg)
 {
     const char *v;
     if (!strcmp(arg, "--galley-list")) {
         o->list = 1;
+    } else if (!strcmp(arg, "--galley-no-fork")) {
+        o->no_fork = 1;
     } else if ((v = S_value(arg, "--galley-results")) && *v) {
+        o->results = v;
+    } else if ((v = S_value(arg, "--galley-results-fd"))) {
+        long fd = S_number(v, INT_MAX);
+        if (fd < 3)
+            return -1;
+        o->results_fd = (int)fd;
         o->results = v;
     } else if ((v = S_value(arg, "--galley-only")) && *v) {
         o->only = galley__rt_xrealloc(o->only,
@@ -95,6 +132,8 @@ static int S_arg(S_opts *o, const char *arg)
     } else if ((v = S_value(arg, "--galley-output-limit"))) {
         o->cap = S_number(v, LONG_MAX);
         return o->cap > 0 ? 0 : -1;
+    } else if ((v = S_value(arg, "--galley-part"))) {
+        return S_part(o, v);
     } else {
         return -1;
     }
@@ -170,20 +209,28 @@ static void S_emit_stderr(const galley_test *t, const galley__capture *c,
 /* Runs test t and sends its events to s. Returns 1 if it ended ok, 0 if
  * not, -1 if it could not be run at all (after saying why). */
 static int S_run_test(const galley_test *t, const S_opts *o,
-                      galley__capture *c, const galley__sink *s)
+                      const galley__sink *s)
 {
     int timeout = t->options.timeout_ms > 0 ? t->options.timeout_ms
                                             : o->timeout_ms;
     galley__outcome out;
     galley__emit(s, (galley__event){.kind = GALLEY__EV_TEST, .test = t});
-    if (galley__capture_reset(c) != 0 ||
-        galley__supervise(t, c, timeout, o->cap, &out) != 0) {
-        fprintf(stderr, "galley: cannot run test %s: %s\n", t->name,
+    galley__capture c;
+    if (galley__capture_open(&c) != 0) {
+        fprintf(stderr, "galley: cannot make capture files in %s: %s\n",
+                getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
                 strerror(errno));
         return -1;
     }
-    int done = galley__marks_emit(c, o->cap, t, s);
-    S_emit_stderr(t, c, &out, s);
+    if (galley__supervise(t, &c, timeout, o->cap, &out) != 0) {
+        fprintf(stderr, "galley: cannot run test %s: %s\n", t->name,
+                strerror(errno));
+        galley__capture_close(&c);
+        return -1;
+    }
+    int done = galley__marks_emit(&c, o->cap, t, s);
+    S_emit_stderr(t, &c, &out, s);
+    galley__capture_close(&c);
     if (out.cut)
         galley__emit(s, (galley__event){.kind = GALLEY__EV_TRUNCATED,
                                         .test = t, .value = o->cap});
@@ -192,16 +239,26 @@ static int S_run_test(const galley_test *t, const S_opts *o,
     return end.end == GALLEY__END_OK;
 }
 
+/* Whether the i-th of n selected tests is in the part o asks for: parts
+ * are consecutive slices of equal size (give or take one). */
+static int S_in_part(const S_opts *o, long i, long n)
+{
+    return o->parts <= 1 || (i >= n * o->part / o->parts &&
+                             i < n * (o->part + 1) / o->parts);
+}
+
 /* Runs the selected tests into sink s. Returns 1 if one did not end ok
  * or could not run, else 0. */
-static int S_run_all(const S_opts *o, galley__capture *c,
-                     const galley__sink *s)
+static int S_run_all(const S_opts *o, const galley__sink *s)
 {
     int failed = 0;
+    long n = 0, i = 0;
+    for (const galley_test *t = S_head; t; t = t->next)
+        n += S_selected(o, t);
     for (const galley_test *t = S_head; t; t = t->next) {
-        if (!S_selected(o, t))
+        if (!S_selected(o, t) || !S_in_part(o, i++, n))
             continue;
-        int r = S_run_test(t, o, c, s);
+        int r = S_run_test(t, o, s);
         if (r < 0)
             return 1;
         failed |= !r;
@@ -210,16 +267,17 @@ static int S_run_all(const S_opts *o, galley__capture *c,
 }
 
 /* Protocol mode: the results file for the runner, nothing on stdout. */
-static int S_results(const S_opts *o, galley__capture *c)
+static int S_results(const S_opts *o)
 {
     galley__proto p;
-    if (galley__proto_open(&p, o->results) != 0) {
+    if ((o->results_fd >= 0 ? galley__proto_open_fd(&p, o->results_fd)
+                            : galley__proto_open(&p, o->results)) != 0) {
         fprintf(stderr, "galley: cannot write %s: %s\n", o->results,
                 strerror(errno));
         return 1;
     }
     galley__sink s = {galley__proto_emit_cb, &p};
-    int rc = S_run_all(o, c, &s);
+    int rc = S_run_all(o, &s);
     if (galley__proto_close(&p) != 0) {
         fprintf(stderr, "galley: cannot write %s\n", o->results);
         rc = 1;
@@ -228,12 +286,12 @@ static int S_results(const S_opts *o, galley__capture *c)
 }
 
 /* A hand run: the transcript on stdout. */
-static int S_transcript(const S_opts *o, galley__capture *c)
+static int S_transcript(const S_opts *o)
 {
     galley__transcript tr;
     galley__transcript_init(&tr, stdout);
     galley__sink s = {galley__transcript_emit_cb, &tr};
-    int rc = S_run_all(o, c, &s);
+    int rc = S_run_all(o, &s);
     return galley__transcript_finish(&tr) | rc;
 }
 
@@ -246,6 +304,23 @@ static int S_list(const S_opts *o)
     return fflush(stdout) == 0 ? 0 : 1;
 }
 
+/* Runs the selected tests one after the other in this process, with no
+ * capture: markers only flush. A crash is the debugger's to catch. */
+static int S_no_fork(const S_opts *o)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    for (const galley_test *t = S_head; t; t = t->next) {
+        if (!S_selected(o, t))
+            continue;
+        printf("== %s (%s:%d)\n", t->name, t->file, t->line);
+        fflush(stdout);
+        t->fn();
+        fflush(stdout);
+        printf("== %s returned\n", t->name);
+    }
+    return fflush(stdout) == 0 ? 0 : 1;
+}
+
 /* Runs the tests as the options say; returns the exit status. */
 static int S_main(const S_opts *o, const char *prog)
 {
@@ -254,25 +329,20 @@ static int S_main(const S_opts *o, const char *prog)
     int rc = o->results ? 0 : S_check_only(o, prog);
     if (rc != 0 || o->list)
         return rc ? rc : S_list(o);
-    galley__capture c;
-    if (galley__capture_open(&c) != 0) {
-        fprintf(stderr, "galley: cannot make capture files in %s: %s\n",
-                getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
-                strerror(errno));
-        return 1;
-    }
+    if (o->no_fork)
+        return S_no_fork(o);
     /* A SIGCHLD ignored by whoever started us would make children
      * unwaitable. */
     signal(SIGCHLD, SIG_DFL);
     galley__child_setup();
-    rc = o->results ? S_results(o, &c) : S_transcript(o, &c);
-    galley__capture_close(&c);
-    return rc;
+    galley__supervise_setup();
+    return o->results ? S_results(o) : S_transcript(o);
 }
 
 int main(int argc, char **argv)
 {
-    S_opts o = {.timeout_ms = 10000, .cap = 16L * 1024 * 1024};
+    S_opts o = {.timeout_ms = 10000, .cap = 16L * 1024 * 1024,
+                .results_fd = -1};
     const char *prog = argc > 0 ? argv[0] : "test";
     int rc = 0;
     for (int i = 1; i < argc && rc == 0; i++) {

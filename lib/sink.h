@@ -17,11 +17,17 @@ typedef struct galley__tol {
 typedef enum galley__ev_kind {
     GALLEY__EV_TEST,      /* the test starts (sent before it runs) */
     GALLEY__EV_HIT,       /* file, line, exact, data: a marker's first hit */
-    GALLEY__EV_VARY,      /* file, line, data: a later hit saw other output */
+    GALLEY__EV_VARY,      /* file, line, data: a later hit saw other
+                             output; value: on which pass (from 1) */
     GALLEY__EV_MISUSE,    /* file, line: EXPECT was given an argument */
     GALLEY__EV_TRAILING,  /* data: output after the last marker */
     GALLEY__EV_STDERR,    /* data: what the test wrote to fd 2 */
     GALLEY__EV_TRUNCATED, /* value: the output cap the output passed */
+    GALLEY__EV_LAST,      /* file, line: the marker reached last, for a
+                             test that did not return */
+    GALLEY__EV_CRASH,     /* data: where a crash happened, as len / 8
+                             offsets (int64) into the program's file, the
+                             innermost first */
     GALLEY__EV_END,       /* end, value, ms: how the test ended */
 } galley__ev_kind;
 

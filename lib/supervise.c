@@ -1,14 +1,20 @@
 /* supervise.c: forks the test process and waits for it (see supervise.h).
  * A pidfd makes the wait exact: a test that ends at once costs no sleep;
- * every 10 ms meanwhile the output is measured against the cap. */
+ * every 10 ms meanwhile the output is measured against the cap. The
+ * program is a child subreaper, so whatever the test started, in its own
+ * session or process group too, becomes our child when its parent ends,
+ * and is killed before the next test starts. */
 #define _GNU_SOURCE
 #include "supervise.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -67,7 +73,7 @@ static int S_over(const galley__capture *c, long cap, galley__outcome *o)
     if (galley__capture_len(c->out, 0) > cap ||
         galley__capture_len(c->err, 0) > cap)
         o->cut = 1;
-    if (galley__capture_len(c->marks, c->marks_base) > GALLEY__MARKS_MAX)
+    if (galley__capture_len(c->marks, 0) > GALLEY__MARKS_MAX)
         o->too_many_marks = 1;
     return o->cut || o->too_many_marks;
 }
@@ -97,6 +103,93 @@ static void S_watch(pid_t pid, const galley__capture *c, int timeout_ms,
         close(pidfd);
 }
 
+/* The children the program had before its first test (started by
+ * constructors of the code under test): they are not a test's to kill. */
+static struct {
+    pid_t *v;
+    size_t n;
+} S_before;
+
+/* Calls each(pid, ctx) for each child of this process, as the kernel
+ * lists them per thread in /proc. Returns how many there were, or -1
+ * where /proc cannot tell. */
+static long S_children(void (*each)(pid_t, void *), void *ctx)
+{
+    DIR *d = opendir("/proc/self/task");
+    if (!d)
+        return -1;
+    long n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[64];
+        snprintf(path, sizeof path, "/proc/self/task/%.20s/children",
+                 e->d_name);
+        FILE *f = fopen(path, "re");
+        long pid;
+        while (f && fscanf(f, "%ld", &pid) == 1) {
+            each((pid_t)pid, ctx);
+            n++;
+        }
+        if (f)
+            fclose(f);
+        else
+            n = -1;
+    }
+    closedir(d);
+    return n;
+}
+
+static void S_note_before_cb(pid_t pid, void *ctx)
+{
+    (void)ctx;
+    S_before.v = realloc(S_before.v, (S_before.n + 1) * sizeof *S_before.v);
+    if (S_before.v)
+        S_before.v[S_before.n++] = pid;
+    else
+        S_before.n = 0;
+}
+
+/* Kills pid unless it is one of S_before; counts it in *(long *)ctx. */
+static void S_kill_cb(pid_t pid, void *ctx)
+{
+    for (size_t i = 0; i < S_before.n; i++)
+        if (S_before.v[i] == pid)
+            return;
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    ++*(long *)ctx;
+}
+
+/* Kills and reaps every process the finished test left behind: they are
+ * our children now (we are their subreaper). Killing one makes its own
+ * children ours, so this goes on until a round kills none. */
+static void S_kill_leftovers(void)
+{
+    for (;;) {
+        /* The usual case costs one system call: no child at all. */
+        int st;
+        pid_t p = waitpid(-1, &st, WNOHANG);
+        if (p > 0 || (p < 0 && errno == EINTR))
+            continue;
+        if (p < 0)
+            return;
+        /* Some child runs: all but those from before the first test go.
+         * Where /proc cannot tell which, they are left (as without a
+         * subreaper). */
+        long killed = 0;
+        if (S_children(S_kill_cb, &killed) <= 0 || killed == 0)
+            return;
+    }
+}
+
+void galley__supervise_setup(void)
+{
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    S_children(S_note_before_cb, NULL);
+}
+
 int galley__supervise(const galley_test *t, const galley__capture *c,
                       int timeout_ms, long cap, galley__outcome *o)
 {
@@ -117,6 +210,7 @@ int galley__supervise(const galley_test *t, const galley__capture *c,
     kill(-pid, SIGKILL);
     while (waitpid(pid, &o->wstatus, 0) < 0 && errno == EINTR) {
     }
+    S_kill_leftovers();
     o->ms = (long)((S_now_ns() - t0) / 1000000);
     /* Output found over the cap after the end is cut as well. */
     if (galley__capture_len(c->out, 0) > cap)

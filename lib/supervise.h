@@ -1,6 +1,7 @@
 /* supervise.h: runs one test in a process of its own and watches it: the
- * time limit, the output cap, and a last SIGKILL to its process group so
- * nothing the test started outlives it. */
+ * time limit, the output cap, and at its end a SIGKILL to every process it
+ * started, whatever its session or group, so that nothing the test started
+ * outlives it or writes into another test's output. */
 #ifndef GALLEY_SUPERVISE_H
 #define GALLEY_SUPERVISE_H
 
@@ -19,6 +20,11 @@ typedef struct galley__outcome {
 /* The most marks a test may write (8M marker hits), bounding the marks
  * file, which may live in memory (tmpfs); the test is stopped past it. */
 #define GALLEY__MARKS_MAX (128L << 20)
+
+/* Makes this program the subreaper of what its tests start, and notes the
+ * children it already has (never killed). Call once before the first
+ * test. */
+void galley__supervise_setup(void);
 
 /* Runs t in a forked child with its output in c (reset by the caller),
  * stops it after timeout_ms or once stdout or stderr pass cap bytes, and

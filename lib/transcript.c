@@ -118,8 +118,9 @@ void galley__transcript_emit_cb(void *ctx, const galley__event *ev)
         S_block(tr, ev->data, ev->len);
         break;
     case GALLEY__EV_VARY:
-        fprintf(fp, "%s:%d: %sa later hit printed something else:%s\n",
-                ev->file, ev->line, S_c(tr, S_RED), S_c(tr, S_OFF));
+        fprintf(fp, "%s:%d: %spass %ld printed something else:%s\n",
+                ev->file, ev->line, S_c(tr, S_RED), ev->value,
+                S_c(tr, S_OFF));
         S_block(tr, ev->data, ev->len);
         break;
     case GALLEY__EV_MISUSE:
@@ -138,6 +139,12 @@ void galley__transcript_emit_cb(void *ctx, const galley__event *ev)
     case GALLEY__EV_TRUNCATED:
         fprintf(fp, "%soutput cut at %ld bytes (the output limit)%s\n",
                 S_c(tr, S_RED), ev->value, S_c(tr, S_OFF));
+        break;
+    case GALLEY__EV_LAST:
+        fprintf(fp, "stopped after the marker at %s:%d\n", ev->file,
+                ev->line);
+        break;
+    case GALLEY__EV_CRASH: /* addresses mean nothing to a reader */
         break;
     case GALLEY__EV_END:
         S_end(tr, ev);

@@ -110,7 +110,8 @@ static int S_diff(galley_buf *out, const galley_buf *old,
 
 /* Appends the diff for the state file at sp to out. Returns 1 if it added
  * one. */
-static int S_add_file(const char *sp, const char *base, galley_buf *out)
+static int S_add_file(const char *sp, const char *root, const char *base,
+                      galley_buf *out)
 {
     galley_state st = {0};
     galley_buf src, promoted;
@@ -119,7 +120,7 @@ static int S_add_file(const char *sp, const char *base, galley_buf *out)
     int added = 0;
     galley_buf_init(&src);
     galley_buf_init(&promoted);
-    if (galley_state_read(sp, &st, &err) != 0) {
+    if (galley_state_read(sp, root, &st, &err) != 0) {
         S_left_out(sp, err);
     } else if (!(rel = S_below(realpath(st.source, real) ? real : st.source,
                                base))) {
@@ -144,7 +145,7 @@ size_t galley_promote_patch(const char *root, galley_buf *out)
     char *base = np ? S_base_dir(root) : NULL;
     size_t n = 0;
     for (size_t i = 0; i < np; i++) {
-        n += (size_t)S_add_file(paths[i], base, out);
+        n += (size_t)S_add_file(paths[i], root, base, out);
         free(paths[i]);
     }
     free(paths);

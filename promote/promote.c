@@ -183,6 +183,29 @@ static char *S_display(const char *source)
     return galley__xstrdup(source);
 }
 
+/* Returns the heap path to show for the source whose state is at sp
+ * (ROOT/_galley/state/REL.state), without reading the state. */
+static char *S_source_of_state(const char *root, const char *sp)
+{
+    char *prefix = galley__xasprintf("%s/_galley/state/", root);
+    size_t n = strlen(prefix), len = strlen(sp);
+    char *shown;
+    if (!strncmp(sp, prefix, n) && len > n + 6 &&
+        !strcmp(sp + len - 6, ".state")) {
+        const char *rel = sp + n;
+        char *abs = !strncmp(rel, "abs/", 4)
+                        ? galley__xstrndup(rel + 3, len - n - 6 - 3)
+                        : galley__xasprintf("%s/%.*s", root,
+                                            (int)(len - n - 6), rel);
+        shown = S_display(abs);
+        free(abs);
+    } else {
+        shown = galley__xstrdup(sp);
+    }
+    free(prefix);
+    return shown;
+}
+
 /* Returns the index of the marker whose lines hold line, or -1. */
 static int S_marker_at(const galley_scan *s, int line)
 {
@@ -221,6 +244,36 @@ static int S_select_line(file *f, int line)
     return -1;
 }
 
+static int S_edit_line_cmp(const void *a, const void *b)
+{
+    int x = (*(const galley_edit *const *)a)->line;
+    int y = (*(const galley_edit *const *)b)->line;
+    return (x > y) - (x < y);
+}
+
+/* Returns the heap list of the lines of f with pending output, each as
+ * FILE:LINE would select it: "line 6, line 12 (trailing output of t)". */
+static char *S_pending_lines(const file *f)
+{
+    galley_buf b;
+    galley_buf_init(&b);
+    size_t n = f->st.n_edits;
+    const galley_edit **by_line = galley__xcalloc(n + 1, sizeof *by_line);
+    for (size_t i = 0; i < n; i++)
+        by_line[i] = &f->st.edits[i];
+    if (n > 1)
+        qsort(by_line, n, sizeof *by_line, S_edit_line_cmp);
+    for (size_t i = 0; i < n; i++) {
+        const galley_edit *e = by_line[i];
+        galley_buf_printf(&b, "%sline %d", i ? ", " : "", e->line);
+        if (e->kind == GALLEY_EDIT_TRAILING)
+            galley_buf_printf(&b, " (trailing output of %s)",
+                              e->test ? e->test : "its TEST");
+    }
+    free(by_line);
+    return galley_buf_detach(&b, NULL);
+}
+
 /* Marks the edits job j asks for. Returns 0, or -1 after printing why. */
 static int S_select(file *f, const job *j)
 {
@@ -229,8 +282,11 @@ static int S_select(file *f, const job *j)
         f->sel[i] = (char)j->all;
     for (size_t k = 0; k < j->n_lines; k++) {
         if (S_select_line(f, j->lines[k]) != 0) {
+            char *pending = S_pending_lines(f);
             galley__error_at(f->display, j->lines[k],
-                             "nothing to promote at this line");
+                             "nothing to promote at this line; pending in "
+                             "this file: %s", pending);
+            free(pending);
             rc = -1;
         }
     }
@@ -247,8 +303,10 @@ static int S_load(file *f)
 {
     char *err = NULL;
     char hash[41];
-    if (galley_state_read(f->state_path, &f->st, &err) != 0) {
-        galley__error_at(f->state_path, 0, "%s; run galley run again", err);
+    if (galley_state_read(f->state_path, f->root, &f->st, &err) != 0) {
+        char *src = S_source_of_state(f->root, f->state_path);
+        galley__error_at(src, 0, "%s; run galley run again", err);
+        free(src);
         free(err);
         return -1;
     }
@@ -381,7 +439,7 @@ static int S_rest_write(const file *f, const char *ntext, size_t nlen,
     nst.n_edits = r->n;
     galley__hash(ntext, nlen, nst.hash);
     char *cp = galley_state_path(f->root, f->st.source, "", ".corrected");
-    int w = galley_state_write(f->state_path, &nst);
+    int w = galley_state_write(f->state_path, f->root, &nst);
     char *slash = strrchr(cp, '/');
     *slash = '\0';
     if (w == 0)
@@ -439,8 +497,14 @@ static int S_write(file *f)
         rc = -1;
         goto done;
     }
-    int w = galley__write_file_atomic(f->st.source, out.ptr, out.len, -1);
-    if (w != 0) {
+    int w = galley__replace_source(f->st.source, out.ptr, out.len,
+                                   f->st.hash);
+    if (w == GALLEY__CHANGED) {
+        galley__error_at(f->display, 0, "changed while galley promote was "
+                         "writing it (saved in an editor?): left as it is; "
+                         "run galley run again");
+        rc = -1;
+    } else if (w != 0) {
         galley__error_at(f->display, 0, "cannot write: %s", strerror(-w));
         rc = -1;
     } else if (partial) {
@@ -467,35 +531,53 @@ static void S_report(const file *f)
     fprintf(f->out, ")\n");
 }
 
-/* Promotes the file of job j. Returns 0, or 1 after printing why it was
- * refused or failed (then the source is unchanged). */
-static int S_promote_file(const char *root, const job *j, FILE *out)
+/* Removes what a promote killed while writing source left beside it. */
+static void S_clean_temps(const char *source)
 {
-    file f;
-    memset(&f, 0, sizeof f);
-    f.root = root;
-    f.out = out;
-    f.state_path = j->state_path;
-    galley_buf_init(&f.src);
-    int rc = 1, loaded = S_load(&f);
-    if (loaded == 1) {
-        S_forget(&f);
-        rc = 0;
-    }
+    char *dir = galley__xstrdup(source);
+    *strrchr(dir, '/') = '\0';
+    galley__clean_temps(*dir ? dir : "/");
+    free(dir);
+}
+
+/* Loads the file of job j into f (zeroed by the caller) and selects what
+ * j asks for. Returns 0; 1 when there is nothing to do (the source is
+ * gone: its state is dropped); -1 when the file is refused (changed, bad
+ * state), or 2 when a line asked for has nothing pending, after printing
+ * why. */
+static int S_prepare(file *f, const char *root, const job *j, FILE *out)
+{
+    f->root = root;
+    f->out = out;
+    f->state_path = j->state_path;
+    galley_buf_init(&f->src);
+    int loaded = S_load(f);
+    if (loaded == 1)
+        S_forget(f);
     if (loaded != 0)
-        goto done;
-    f.sel = galley__xcalloc(f.st.n_edits, 1);
-    if (S_select(&f, j) != 0 || S_write(&f) != 0)
-        goto done;
-    S_report(&f);
-    rc = 0;
-done:
-    free(f.sel);
-    galley_scan_fini(&f.scan);
-    galley_buf_fini(&f.src);
-    free(f.display);
-    galley_state_fini(&f.st);
-    return rc;
+        return loaded;
+    f->sel = galley__xcalloc(f->st.n_edits, 1);
+    return S_select(f, j) != 0 ? 2 : 0;
+}
+
+/* Writes a prepared file. Returns 0, or -1 after printing why (then the
+ * source is unchanged). */
+static int S_promote_file(file *f)
+{
+    S_clean_temps(f->st.source);
+    if (S_write(f) != 0)
+        return -1;
+    S_report(f);
+    return 0;
+}
+
+static void S_file_fini(file *f)
+{
+    free(f->sel);
+    galley_scan_fini(&f->scan);
+    galley_buf_fini(&f->src);
+    free(f->display);
+    galley_state_fini(&f->st);
 }
 
 /* ---- the command ---- */
@@ -511,9 +593,24 @@ int galley_promote_cmd(const char *root, char *const *targets, size_t n,
         S_jobs_all(root, &js);
     if (rc == 0 && js.n == 0)
         fprintf(out, "nothing to promote\n");
-    for (size_t i = 0; rc != 2 && i < js.n; i++)
-        if (S_promote_file(root, &js.v[i], out) != 0)
+    /* Every target is checked before any file is written: a wrong one
+     * (exit status 2) changes nothing. */
+    file *fs = galley__xcalloc(js.n + 1, sizeof *fs);
+    int *state = galley__xcalloc(js.n + 1, sizeof *state);
+    for (size_t i = 0; rc != 2 && i < js.n; i++) {
+        state[i] = S_prepare(&fs[i], root, &js.v[i], out);
+        if (state[i] == 2)
+            rc = 2;
+        else if (state[i] < 0)
             rc = 1;
+    }
+    for (size_t i = 0; rc != 2 && i < js.n; i++)
+        if (state[i] == 0 && S_promote_file(&fs[i]) != 0)
+            rc = 1;
+    for (size_t i = 0; i < js.n; i++)
+        S_file_fini(&fs[i]);
+    free(fs);
+    free(state);
     fflush(out);
     S_jobs_fini(&js);
     return rc;

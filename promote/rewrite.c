@@ -322,10 +322,13 @@ static int S_span_cmp(const void *a, const void *b)
     return x->edit < y->edit ? -1 : x->edit > y->edit;
 }
 
-static int S_find_test(const galley_scan *s, int line)
+/* Returns the index of the TEST of trailing edit e: at its line, with its
+ * name when it has one; -1 when there is none. */
+static int S_find_test(const galley_scan *s, const galley_edit *e)
 {
     for (size_t i = 0; i < s->n_tests; i++)
-        if (s->tests[i].line == line)
+        if (s->tests[i].line == e->line &&
+            (!e->test || !strcmp(s->tests[i].name, e->test)))
             return (int)i;
     return -1;
 }
@@ -345,9 +348,11 @@ static int S_make_span(const char *src, const galley_scan *s,
         sp->end = s->markers[sp->target].rparen;
         return 0;
     }
-    sp->target = S_find_test(s, e->line);
+    sp->target = S_find_test(s, e);
     if (e->kind != GALLEY_EDIT_TRAILING || sp->target < 0) {
-        *err = galley__xasprintf("no TEST at line %d", e->line);
+        *err = e->test ? galley__xasprintf("no TEST %s at line %d", e->test,
+                                           e->line)
+                       : galley__xasprintf("no TEST at line %d", e->line);
         return -1;
     }
     S_trailing_span(src, &s->tests[sp->target], sp);
@@ -368,6 +373,13 @@ static int S_sort_spans(span *sp, size_t n, char **err)
         }
     }
     return 0;
+}
+
+void galley_edit_fini(galley_edit *e)
+{
+    free(e->text);
+    free(e->test);
+    e->text = e->test = NULL;
 }
 
 int galley_rewrite(galley_buf *out, const char *src, size_t len,

@@ -24,7 +24,13 @@ typedef struct galley_edit {
     int verbatim;   /* MARKER only: text is the expected text as it is to
                        be written (normalized, lines already escaped where
                        needed, pattern lines kept as written) */
+    char *test;     /* TRAILING: the TEST's name, so that two tests on one
+                       line are told apart (NULL: the first TEST at line);
+                       owned like text */
 } galley_edit;
+
+/* Frees what edit e owns (its text and test name). */
+void galley_edit_fini(galley_edit *e);
 
 /* Appends to out the source src[0..len) (scanned into s) with edits applied.
  * Each marker is rewritten by its kind: EXPECT gets the normalized output,

@@ -12,18 +12,32 @@
 #include <string.h>
 #include <sys/stat.h>
 
-/* The format, version 1:
+/* The format, version 2:
  *
- *   galley-state 1
- *   source LEN\n<LEN bytes>\n       absolute path of the source
+ *   galley-state 2
+ *   root LEN\n<LEN bytes>\n         the project root it was written for
+ *   source LEN\n<LEN bytes>\n       the source, relative to the root (or
+ *                                   absolute when outside it)
  *   display LEN\n<LEN bytes>\n      the path as reports show it
  *   hash HEX\n                      40 hex digits
  *   edits N\n                       then N edits, each
- *   marker LINE LEN\n<LEN bytes>\n  or trailing LINE LEN\n<LEN bytes>\n
+ *   marker LINE LEN\n<LEN bytes>\n  or trailing LINE LEN TEST\n<LEN bytes>\n
  *   (or verbatim LINE LEN: a marker edit whose text is written as it is)
  *   end\n
- */
-#define S_MAGIC "galley-state 1\n"
+ *
+ * The source is relative so that a state can never make promote write
+ * outside its project, and the root is there so that the state of a copied
+ * project is refused rather than trusted. */
+#define S_MAGIC "galley-state 2\n"
+
+/* Returns source (absolute) as stored: relative to root when below it. */
+static const char *S_stored_path(const char *root, const char *source)
+{
+    size_t n = strlen(root);
+    if (!strncmp(source, root, n) && source[n] == '/')
+        return source + n + 1;
+    return source;
+}
 
 /* ---- writing ---- */
 
@@ -35,31 +49,38 @@ static void S_put_payload(galley_buf *b, const char *head, const char *p,
     galley_buf_putc(b, '\n');
 }
 
-static void S_serialize(galley_buf *b, const galley_state *st)
+static void S_serialize(galley_buf *b, const char *root,
+                        const galley_state *st)
 {
     galley_buf_puts(b, S_MAGIC);
-    S_put_payload(b, "source", st->source, strlen(st->source));
+    S_put_payload(b, "root", root, strlen(root));
+    const char *src = S_stored_path(root, st->source);
+    S_put_payload(b, "source", src, strlen(src));
     const char *d = st->display ? st->display : st->source;
     S_put_payload(b, "display", d, strlen(d));
     galley_buf_printf(b, "hash %s\nedits %zu\n", st->hash, st->n_edits);
     for (size_t i = 0; i < st->n_edits; i++) {
         const galley_edit *e = &st->edits[i];
-        galley_buf_printf(b, "%s %d %zu\n",
+        galley_buf_printf(b, "%s %d %zu",
                           e->kind == GALLEY_EDIT_TRAILING ? "trailing"
                           : e->verbatim                  ? "verbatim"
                                                          : "marker",
                           e->line, e->len);
+        if (e->kind == GALLEY_EDIT_TRAILING && e->test)
+            galley_buf_printf(b, " %s", e->test);
+        galley_buf_putc(b, '\n');
         galley_buf_add(b, e->text, e->len);
         galley_buf_putc(b, '\n');
     }
     galley_buf_puts(b, "end\n");
 }
 
-int galley_state_write(const char *path, const galley_state *st)
+int galley_state_write(const char *path, const char *root,
+                       const galley_state *st)
 {
     galley_buf b;
     galley_buf_init(&b);
-    S_serialize(&b, st);
+    S_serialize(&b, root, st);
     char *dir = galley__xstrdup(path);
     char *slash = strrchr(dir, '/');
     int rc = 0;
@@ -186,7 +207,18 @@ static int S_edit(reader *r, galley_edit *e)
         S_word(r, "trailing ");
     }
     if (S_number(r, INT_MAX, &line) || line == 0 || S_word(r, " ") ||
-        S_number(r, SIZE_MAX / 2, &n) || S_word(r, "\n")) {
+        S_number(r, SIZE_MAX / 2, &n)) {
+        S_fail(r, "bad edit");
+        return -1;
+    }
+    if (e->kind == GALLEY_EDIT_TRAILING && r->p < r->end && r->p[0] == ' ') {
+        const char *name = ++r->p;
+        while (r->p < r->end && r->p[0] != '\n' && r->p[0] != ' ' &&
+               r->p[0] != '\0')
+            r->p++;
+        e->test = galley__xstrndup(name, (size_t)(r->p - name));
+    }
+    if (S_word(r, "\n")) {
         S_fail(r, "bad edit");
         return -1;
     }
@@ -201,6 +233,7 @@ static void S_parse(reader *r, galley_state *st)
     size_t n = 0;
     if (S_word(r, S_MAGIC))
         return;
+    st->root = S_string(r, "root");
     st->source = S_string(r, "source");
     st->display = S_string(r, "display");
     if (S_hash(r, st->hash) || S_word(r, "edits ") ||
@@ -215,7 +248,28 @@ static void S_parse(reader *r, galley_state *st)
         S_fail(r, "text after the end");
 }
 
-int galley_state_read(const char *path, galley_state *st, char **err)
+/* Checks that st was written for the project at root, and makes its
+ * source absolute. Returns 0, or -1 with r->err set. */
+static int S_resolve(reader *r, galley_state *st, const char *root)
+{
+    if (r->err)
+        return -1;
+    if (strcmp(st->root, root) != 0) {
+        r->err = galley__xasprintf("this state was written for the project "
+                                   "at %s, not this one (a copy?)",
+                                   st->root);
+        return -1;
+    }
+    if (st->source[0] != '/') {
+        char *abs = galley__xasprintf("%s/%s", root, st->source);
+        free(st->source);
+        st->source = abs;
+    }
+    return 0;
+}
+
+int galley_state_read(const char *path, const char *root, galley_state *st,
+                      char **err)
 {
     galley_buf b;
     galley_buf_init(&b);
@@ -230,6 +284,7 @@ int galley_state_read(const char *path, galley_state *st, char **err)
                 b.ptr ? b.ptr : "", NULL};
     S_parse(&r, st);
     galley_buf_fini(&b);
+    S_resolve(&r, st, root);
     if (r.err) {
         *err = r.err;
         galley_state_fini(st);
@@ -241,8 +296,9 @@ int galley_state_read(const char *path, galley_state *st, char **err)
 void galley_state_fini(galley_state *st)
 {
     for (size_t i = 0; i < st->n_edits; i++)
-        free(st->edits[i].text);
+        galley_edit_fini(&st->edits[i]);
     free(st->edits);
+    free(st->root);
     free(st->source);
     free(st->display);
     memset(st, 0, sizeof *st);

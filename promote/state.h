@@ -8,6 +8,7 @@
 #include "rewrite.h"
 
 typedef struct galley_state {
+    char *root;          /* the project root it was written for (read) */
     char *source;        /* absolute path of the source file */
     char *display;       /* the path as reports show it */
     char hash[41];       /* galley__hash of the source text the run saw */
@@ -15,12 +16,18 @@ typedef struct galley_state {
     size_t n_edits;
 } galley_state;
 
-/* Writes st to path atomically (creating parent directories). Returns 0 or
- * -errno. */
-int galley_state_write(const char *path, const galley_state *st);
-/* Reads path into st (zeroed by the caller). Returns 0, or -1 with *err set
- * to a heap message (caller frees) naming what is wrong. */
-int galley_state_read(const char *path, galley_state *st, char **err);
+/* Writes st, the state of a file of the project at root, to path
+ * atomically (creating parent directories); the source is stored relative
+ * to root. Returns 0 or -errno. */
+int galley_state_write(const char *path, const char *root,
+                       const galley_state *st);
+/* Reads path into st (zeroed by the caller), its source made absolute
+ * against root. Returns 0, or -1 with *err set to a heap message (caller
+ * frees) naming what is wrong: a malformed file, or a state written for
+ * the project at another root (a copied project: its paths would name
+ * files of the original). */
+int galley_state_read(const char *path, const char *root, galley_state *st,
+                      char **err);
 void galley_state_fini(galley_state *st);
 
 /* Returns the heap path (caller frees) where run state for source (an

@@ -96,7 +96,9 @@ void galley_runtime_fini(galley_runtime *rt)
 
 /* ---- writing the ninja file ---- */
 
-/* Appends p escaped for a ninja build line (paths with $, space, colon). */
+/* Appends p escaped for a ninja build line (paths with $, space, colon;
+ * '|' has no escape, see S_ninja_name; control characters are refused
+ * before a build). */
 static void S_ninja_path(galley_buf *b, const char *p)
 {
     for (; *p; p++) {
@@ -220,20 +222,49 @@ static const char S_rules[] =
     " || { rm -f $out $out.tmp; exit 1; }\n"
     "  description = LINK $out\n\n";
 
-/* Writes a compile statement of src into obj. A source below the root is
- * named relative to it (ninja runs there), so diagnostics and __FILE__
- * read tests/foo.c rather than an absolute path. */
+/* Returns the heap name by which a ninja build line can name source src
+ * (absolute): itself, or, when it holds a '|' that ninja's paths cannot
+ * hold at all, a symbolic link to it under _galley/src/ (ninja follows it
+ * for the time stamp). Such a file is compiled on every run: its depfile
+ * cannot name it either, so it is always out of date, never stale. */
+static char *S_ninja_name(const char *src, const char *rel, const char *stem,
+                          const char *root)
+{
+    if (!strchr(rel, '|'))
+        return galley__xstrdup(rel);
+    char *dir = galley__xasprintf("%s/_galley/src", root);
+    char *link = galley__xasprintf("%s/%s.c", dir, stem);
+    galley__mkdirs(dir);
+    unlink(link);
+    if (symlink(src, link) != 0)
+        galley__error_at(NULL, 0, "cannot make %s: %s", link,
+                         strerror(errno));
+    free(link);
+    free(dir);
+    return galley__xasprintf("_galley/src/%s.c", stem);
+}
+
+/* Writes a compile statement of src (absolute) into obj. A source below
+ * the root is named relative to it (ninja runs there), so diagnostics and
+ * __FILE__ read tests/foo.c rather than an absolute path; one whose name
+ * begins with '-' gets "./", or the compiler would read an option. */
 static void S_compile(galley_buf *b, const char *obj, const char *src,
-                      const char *root)
+                      const char *stem, const char *root)
 {
     size_t n = strlen(root);
+    const char *rel = src;
     if (strncmp(src, root, n) == 0 && src[n] == '/')
-        src += n + 1;
+        rel += n + 1;
+    char *shown = rel[0] == '-' ? galley__xasprintf("./%s", rel)
+                                : galley__xstrdup(rel);
+    char *input = S_ninja_name(src, shown, stem, root);
     galley_buf_printf(b, "build %s: cc ", obj);
-    S_ninja_path(b, src);
+    S_ninja_path(b, input);
     galley_buf_puts(b, "\n  src = ");
-    S_shell_word(b, src);
+    S_shell_word(b, shown);
     galley_buf_puts(b, "\n");
+    free(input);
+    free(shown);
 }
 
 /* Writes the archive of code under test; returns 1 if there is one. */
@@ -246,7 +277,7 @@ static int S_write_sut(galley_buf *b, const galley_config *c)
     for (size_t i = 0; i < c->sources.n; i++) {
         char *stem = S_stem(c->sources.v[i]);
         char *obj = galley__xasprintf("_galley/obj/sut/%s.o", stem);
-        S_compile(b, obj, c->sources.v[i], c->root);
+        S_compile(b, obj, c->sources.v[i], stem, c->root);
         galley_buf_printf(&objs, " %s", obj);
         free(obj);
         free(stem);
@@ -264,7 +295,7 @@ static void S_write_program(galley_buf *b, const galley_source *src,
     char *stem = S_stem(src->path);
     char *obj = galley__xasprintf("_galley/obj/%s.o", stem);
     p->exe = galley__xasprintf("_galley/bin/%s", stem);
-    S_compile(b, obj, src->path, root);
+    S_compile(b, obj, src->path, stem, root);
     galley_buf_printf(b, "build %s: link %s%s | ", p->exe, obj,
                       sut ? " _galley/obj/libsut.a" : "");
     S_ninja_path(b, rt->library);
@@ -408,6 +439,46 @@ static int S_spawn_capture(char *const argv[], const char *root,
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
+/* Appends the compiler's diagnostics log[0..len) to out with the names
+ * that TEST gives its function and data (galley__fn_NAME, galley__test_,
+ * galley__reg_) written as the user wrote them: TEST(NAME). */
+static void S_user_names(galley_buf *out, const char *log, size_t len)
+{
+    static const char *const prefixes[] = {"galley__fn_", "galley__test_",
+                                           "galley__reg_"};
+    const char *p = log, *end = log + len;
+    while (p < end) {
+        const char *hit = memmem(p, (size_t)(end - p), "galley__", 8);
+        size_t skip = 0;
+        /* Only a name the compiler quotes (‘NAME’ or 'NAME'), not the
+         * macro's text in a source excerpt. */
+        int quoted = hit && hit > log &&
+                     (hit[-1] == '\'' || hit[-1] == '`' ||
+                      (hit - log >= 3 && !memcmp(hit - 3, "\xe2\x80\x98", 3)));
+        for (size_t k = 0; quoted && k < 3 && !skip; k++)
+            if (!strncmp(hit, prefixes[k], strlen(prefixes[k])) &&
+                hit[strlen(prefixes[k])] != '\'' &&
+                (unsigned char)hit[strlen(prefixes[k])] != 0xe2)
+                skip = strlen(prefixes[k]);
+        if (!hit || !skip) {
+            const char *to = hit ? hit + 8 : end;
+            galley_buf_add(out, p, (size_t)(to - p));
+            p = to;
+            continue;
+        }
+        const char *name = hit + skip, *q = name;
+        while (q < end && (*q == '_' || (*q >= 'a' && *q <= 'z') ||
+                           (*q >= 'A' && *q <= 'Z') ||
+                           (*q >= '0' && *q <= '9')))
+            q++;
+        galley_buf_add(out, p, (size_t)(hit - p));
+        galley_buf_puts(out, "TEST(");
+        galley_buf_add(out, name, (size_t)(q - name));
+        galley_buf_putc(out, ')');
+        p = q;
+    }
+}
+
 /* Appends the log of output path (root-relative) to out when it is newer
  * than since, or always when since is 0. */
 static void S_append_log(galley_buf *out, const char *root, const char *path,
@@ -415,8 +486,12 @@ static void S_append_log(galley_buf *out, const char *root, const char *path,
 {
     char *p = galley__xasprintf("%s/%s.log", root, path);
     struct stat st;
+    galley_buf log;
+    galley_buf_init(&log);
     if (stat(p, &st) == 0 && (since == 0 || st.st_mtime >= since))
-        galley__read_file(p, out);
+        galley__read_file(p, &log);
+    S_user_names(out, log.ptr ? log.ptr : "", log.len);
+    galley_buf_fini(&log);
     free(p);
 }
 
@@ -462,6 +537,7 @@ static void S_collect(galley_build *b, const galley_config *c,
         galley_buf_init(&log);
         int obj_ok = S_exists_in(c->root, obj);
         p->ok = obj_ok && !b->sut_failed && S_exists_in(c->root, p->exe);
+        p->own_error = !obj_ok;
         S_append_log(&log, c->root, obj, obj_ok ? since : 0);
         if (obj_ok && !b->sut_failed)
             S_append_log(&log, c->root, p->exe, p->ok ? since : 0);

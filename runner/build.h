@@ -28,6 +28,7 @@ typedef struct galley_program {
     char *exe;        /* root-relative path of the program */
     char *log;        /* compile and link diagnostics (heap, may be "") */
     int ok;           /* 1 if the program is up to date and runnable */
+    int own_error;    /* the test file itself did not compile */
 } galley_program;
 
 /* A failure to compile code under test, which fails every test file. */

@@ -14,52 +14,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "includes.h"
 #include "util.h"
-
-/* A file of the include graph: its resolved #include targets, read once. */
-typedef struct S_node {
-    char *path;
-    galley_words incs;
-    int parsed;
-    unsigned seen;       /* the walk that last reached it */
-} S_node;
 
 typedef struct S_graph {
     const galley_config *conf;
-    galley_words changed; /* sorted canonical paths */
-    S_node *v;
-    size_t n;
-    unsigned walk;
+    galley_words changed;      /* sorted canonical paths */
+    galley_includes *includes; /* deleted headers resolve too */
 } S_graph;
 
 /* ---- paths ---- */
-
-/* Returns a heap copy of absolute path p with "." and ".." steps and
- * repeated slashes removed, without asking the file system. */
-static char *S_lexical(const char *p)
-{
-    char *out = galley__xmalloc(strlen(p) + 2);
-    size_t n = 0;
-    while (*p) {
-        while (*p == '/')
-            p++;
-        size_t len = strcspn(p, "/");
-        int dot = len == 1 && p[0] == '.';
-        if (len == 2 && p[0] == '.' && p[1] == '.') {
-            while (n > 0 && out[--n] != '/')
-                ;
-        } else if (len > 0 && !dot) {
-            out[n++] = '/';
-            memcpy(out + n, p, len);
-            n += len;
-        }
-        p += len;
-    }
-    if (n == 0)
-        out[n++] = '/';
-    out[n] = '\0';
-    return out;
-}
 
 /* Returns the heap canonical form of absolute path p: its real path when it
  * exists (symbolic links resolved, as discovery resolves test files), else
@@ -69,7 +33,7 @@ static char *S_canon(const char *p)
     char real[PATH_MAX];
     if (realpath(p, real))
         return galley__xstrdup(real);
-    return S_lexical(p);
+    return galley__lexical_path(p);
 }
 
 static int S_str_cmp(const void *a, const void *b)
@@ -182,95 +146,24 @@ static int S_changed_paths(S_graph *g, const char *root, const char *rev)
 
 /* ---- the include graph ---- */
 
-/* Returns the index of the node for canonical path p, adding it. */
-static size_t S_node_at(S_graph *g, const char *p)
+/* The include graph's test for a deleted file: one the change removed. */
+static int S_gone_cb(void *ctx, const char *path)
 {
-    for (size_t i = 0; i < g->n; i++)
-        if (!strcmp(g->v[i].path, p))
-            return i;
-    g->v = galley__xrealloc(g->v, (g->n + 1) * sizeof *g->v);
-    memset(&g->v[g->n], 0, sizeof *g->v);
-    g->v[g->n].path = galley__xstrdup(p);
-    return g->n++;
-}
-
-/* Returns the heap canonical path that #include name (in quotes unless
- * angle) of a file in dir means: the first candidate that exists or is a
- * changed (perhaps deleted) file; NULL when none is (a system header). */
-static char *S_resolve(const S_graph *g, const char *dir, const char *name,
-                       int angle)
-{
-    const galley_words *inc = &g->conf->include;
-    for (size_t i = angle ? 1 : 0; i <= inc->n; i++) {
-        char *cand = name[0] == '/' ? galley__xstrdup(name)
-                     : galley__xasprintf("%s/%s", i ? inc->v[i - 1] : dir,
-                                         name);
-        char *c = S_canon(cand);
-        struct stat st;
-        free(cand);
-        if ((stat(c, &st) == 0 && S_ISREG(st.st_mode)) || S_is_changed(g, c))
-            return c;
-        free(c);
-    }
-    return NULL;
-}
-
-/* Reads node i's #include lines once and resolves them. */
-static void S_parse(S_graph *g, size_t i)
-{
-    if (g->v[i].parsed)
-        return;
-    g->v[i].parsed = 1;
-    galley_buf text;
-    galley_buf_init(&text);
-    char *dir = galley__xstrdup(g->v[i].path);
-    *strrchr(dir, '/') = '\0';
-    if (galley__read_file(g->v[i].path, &text) == 0) {
-        const char *p = text.ptr, *end = text.ptr + text.len;
-        while (p < end) {
-            const char *nl = memchr(p, '\n', (size_t)(end - p));
-            const char *le = nl ? nl : end;
-            int angle = 0;
-            char *name = galley__include_name(p, (size_t)(le - p), &angle);
-            char *target = name ? S_resolve(g, dir, name, angle) : NULL;
-            if (target)
-                galley_words_add(&g->v[i].incs, target);
-            free(target);
-            free(name);
-            p = le + 1;
-        }
-    }
-    free(dir);
-    galley_buf_fini(&text);
+    return S_is_changed(ctx, path);
 }
 
 /* Returns 1 if the test file at path (canonical) is changed or reaches a
- * changed file through its includes. Each walk marks the nodes it reached
- * with its own number, so include cycles end it. */
+ * changed file through its includes. */
 static int S_affected(S_graph *g, const char *path)
 {
     if (S_is_changed(g, path))
         return 1;
-    size_t *stack = galley__xmalloc(sizeof *stack), n = 0;
-    unsigned walk = ++g->walk;
+    galley_words headers = {0};
+    galley_includes_headers(g->includes, path, &headers);
     int found = 0;
-    stack[n++] = S_node_at(g, path);
-    g->v[stack[0]].seen = walk;
-    while (n > 0 && !found) {
-        size_t i = stack[--n];
-        S_parse(g, i);
-        for (size_t k = 0; k < g->v[i].incs.n && !found; k++) {
-            const char *inc = g->v[i].incs.v[k];
-            found = S_is_changed(g, inc);
-            size_t j = S_node_at(g, inc);
-            if (!found && g->v[j].seen != walk) {
-                g->v[j].seen = walk;
-                stack = galley__xrealloc(stack, (n + 1) * sizeof *stack);
-                stack[n++] = j;
-            }
-        }
-    }
-    free(stack);
+    for (size_t i = 0; i < headers.n && !found; i++)
+        found = S_is_changed(g, headers.v[i]);
+    galley_words_fini(&headers);
     return found;
 }
 
@@ -294,11 +187,7 @@ static const char *S_config_changed(const S_graph *g)
 
 static void S_graph_fini(S_graph *g)
 {
-    for (size_t i = 0; i < g->n; i++) {
-        free(g->v[i].path);
-        galley_words_fini(&g->v[i].incs);
-    }
-    free(g->v);
+    galley_includes_free(g->includes);
     galley_words_fini(&g->changed);
 }
 
@@ -323,6 +212,8 @@ int galley_changed_select(galley_sources *s, const galley_config *c,
     S_graph g;
     memset(&g, 0, sizeof g);
     g.conf = c;
+    g.includes = galley_includes_new(c);
+    galley_includes_keep_gone(g.includes, S_gone_cb, &g);
     int rc = S_changed_paths(&g, c->root, rev);
     if (rc == 0) {
         size_t all = s->n;

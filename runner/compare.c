@@ -45,7 +45,7 @@ void galley_srcfiles_fini(galley_srcfiles *fs)
     for (size_t i = 0; i < fs->n; i++) {
         galley_srcfile *f = fs->v[i];
         for (size_t k = 0; k < f->n_edits; k++)
-            free(f->edits[k].text);
+            galley_edit_fini(&f->edits[k]);
         free(f->edits);
         for (size_t k = 0; f->shared && k < f->scan.n_markers; k++)
             free(f->shared[k].test);
@@ -61,8 +61,6 @@ void galley_srcfiles_fini(galley_srcfiles *fs)
     free(fs->cwd);
 }
 
-/* Adds a pending promotion to f. A marker reached from several tests (in a
- * helper) keeps the first output it was given: one marker holds one text. */
 void galley_srcfile_drop_conflicts(galley_srcfile *f)
 {
     size_t k = 0;
@@ -71,26 +69,30 @@ void galley_srcfile_drop_conflicts(galley_srcfile *f)
                      ? galley_scan_find_marker(&f->scan, f->edits[i].line)
                      : -1;
         if (f->shared && mi >= 0 && f->shared[mi].conflict)
-            free(f->edits[i].text);
+            galley_edit_fini(&f->edits[i]);
         else
             f->edits[k++] = f->edits[i];
     }
     f->n_edits = k;
 }
 
+/* Adds a pending promotion to f: of the marker at line, or of the
+ * trailing output of the TEST test at line. */
 static void S_add_edit(galley_srcfile *f, galley_edit_kind kind, int line,
-                       const char *text, size_t len)
+                       const char *test, const char *text, size_t len)
 {
     for (size_t i = 0; i < f->n_edits; i++)
-        if (f->edits[i].kind == kind && f->edits[i].line == line)
+        if (f->edits[i].kind == kind && f->edits[i].line == line &&
+            (!test || !strcmp(f->edits[i].test, test)))
             return;
     f->edits = galley__xrealloc(f->edits, (f->n_edits + 1) * sizeof *f->edits);
     galley_edit *e = &f->edits[f->n_edits++];
+    memset(e, 0, sizeof *e);
     e->kind = kind;
     e->line = line;
     e->text = galley__xstrndup(text, len);
     e->len = len;
-    e->verbatim = 0;
+    e->test = test ? galley__xstrdup(test) : NULL;
 }
 
 /* ---- verdicts ---- */
@@ -292,7 +294,7 @@ static void S_add_merged_edit(galley_srcfile *f, const galley_marker *m,
 {
     const char *t = merged->ptr ? merged->ptr : "";
     if (rep->n_kept == 0) {
-        S_add_edit(f, GALLEY_EDIT_MARKER, m->line, t, merged->len);
+        S_add_edit(f, GALLEY_EDIT_MARKER, m->line, NULL, t, merged->len);
         return;
     }
     galley_buf v;
@@ -312,7 +314,8 @@ static void S_add_merged_edit(galley_srcfile *f, const galley_marker *m,
             break;
         p = nl + 1;
     }
-    S_add_edit(f, GALLEY_EDIT_MARKER, m->line, v.ptr ? v.ptr : "", v.len);
+    S_add_edit(f, GALLEY_EDIT_MARKER, m->line, NULL, v.ptr ? v.ptr : "",
+               v.len);
     f->edits[f->n_edits - 1].verbatim = 1;
     galley_buf_fini(&v);
 }
@@ -324,6 +327,7 @@ typedef struct S_judging {
     const char *raw;      /* the filtered raw output, for plain promotion */
     size_t raw_len;
     galley_buf literal;   /* per expected line: 1 if it was an (esc) line */
+    int keep;             /* 1: no edit (the output varied in a loop) */
 } S_judging;
 
 /* Compares expected exp with normalized actual act at marker m of f. Plain
@@ -341,7 +345,9 @@ static void S_judge(galley_srcfiles *fs, galley_verdict *v, galley_srcfile *f,
         if (!S_same(exp, act)) {
             S_sides(S_fail(v, GALLEY_FAIL_MISMATCH, f->display, m->line,
                            galley__xstrdup(j->what)), exp, act);
-            S_add_edit(f, GALLEY_EDIT_MARKER, m->line, j->raw, j->raw_len);
+            if (!j->keep)
+                S_add_edit(f, GALLEY_EDIT_MARKER, m->line, NULL, j->raw,
+                           j->raw_len);
         }
         return;
     }
@@ -360,7 +366,8 @@ static void S_judge(galley_srcfiles *fs, galley_verdict *v, galley_srcfile *f,
                galley__xasprintf("%s", err));
         free(err);
     } else if (rc == 0) {
-        S_add_merged_edit(f, m, &merged, &rep);
+        if (!j->keep)
+            S_add_merged_edit(f, m, &merged, &rep);
         galley_failure *fl = S_fail(v, GALLEY_FAIL_MISMATCH, f->display,
                                     m->line, galley__xstrdup(j->what));
         if (rep.compared && (j->rtol > 0 || j->atol > 0))
@@ -443,7 +450,9 @@ static void S_hit(galley_srcfiles *fs, galley_verdict *v, const galley_hit *h,
     galley_buf_init(&act);
     galley_buf_init(&raw);
     galley_buf_init(&raw2);
-    S_judging j = {0, 0, "mismatch", NULL, 0, {NULL, 0, 0}};
+    /* Output that varies in a loop has no one text to promote. */
+    S_judging j = {.what = "mismatch", .keep = h->varies};
+    galley_buf_init(&j.literal);
     j.raw = S_filter(fs, v, tf, h->out, h->out_len, &raw, &j.raw_len);
     S_tolerances(fs, v, f, m, h, &j);
     if (S_expected(v, f, m, &exp, &j.literal) == 0) {
@@ -462,7 +471,9 @@ static void S_hit(galley_srcfiles *fs, galley_verdict *v, const galley_hit *h,
         S_actual(&act, j.raw, j.raw_len, exact);
         S_actual(&other, o, olen, exact);
         S_sides(S_fail(v, GALLEY_FAIL_VARYING, f->display, m->line,
-                       galley__xstrdup("varying output in a loop")),
+                       galley__xasprintf("varying output in a loop: pass 1 "
+                                         "and pass %ld differ (not "
+                                         "promoted)", h->vary_pass)),
                 &act, &other);
         galley_buf_fini(&other);
     }
@@ -485,10 +496,10 @@ static int S_scanned_test(const galley_srcfile *src, const char *name)
 /* Fails the markers of test ti in src that no hit reached. */
 static void S_not_reached(galley_verdict *v, galley_srcfile *src, int ti,
                           galley_srcfile **hit_files, int *hit_marks,
-                          size_t n_hits, int stop)
+                          size_t n_hits)
 {
     for (size_t k = 0; ti >= 0 && k < src->scan.n_markers; k++) {
-        if (src->scan.markers[k].test != ti || (int)k == stop)
+        if (src->scan.markers[k].test != ti)
             continue;
         int reached = 0;
         for (size_t i = 0; i < n_hits && !reached; i++)
@@ -499,52 +510,15 @@ static void S_not_reached(galley_verdict *v, galley_srcfile *src, int ti,
     }
 }
 
-/* Returns the marker of test ti that output after the last reached marker
- * belongs to when the test stopped early (crash, exit, timeout): the first
- * marker of the test after the last one reached, or -1 if there is none. */
-static int S_stop_marker(const galley_srcfile *src, int ti,
-                         galley_srcfile **hit_files, const int *hit_marks,
-                         size_t n_hits)
-{
-    size_t after = 0;
-    for (size_t i = 0; i < n_hits; i++)
-        if (hit_files[i] == src && hit_marks[i] >= 0 &&
-            src->scan.markers[hit_marks[i]].test == ti)
-            after = src->scan.markers[hit_marks[i]].start + 1;
-    for (size_t k = 0; ti >= 0 && k < src->scan.n_markers; k++)
-        if (src->scan.markers[k].test == ti &&
-            src->scan.markers[k].start >= after)
-            return (int)k;
-    return -1;
-}
-
-/* Compares output after the last reached marker with marker k, where the
- * test stopped. */
-static void S_at_stop(galley_srcfiles *fs, galley_verdict *v,
-                      galley_srcfile *src, int k, const galley_result *t,
-                      const char *raw, size_t raw_len, galley_buf *act)
-{
-    const galley_marker *m = &src->scan.markers[k];
-    galley_buf exp;
-    galley_buf_init(&exp);
-    int own = t->trailing_tol_set;
-    S_judging j = {own ? t->trailing_rtol : fs->rtol,
-                   own ? t->trailing_atol : fs->atol,
-                   "mismatch (output before the test stopped)", raw, raw_len,
-                   {NULL, 0, 0}};
-    if (S_expected(v, src, m, &exp, &j.literal) == 0)
-        S_judge(fs, v, src, m, &exp, act, &j);
-    galley_buf_fini(&exp);
-    galley_buf_fini(&j.literal);
-}
-
 /* Judges output after the last marker. In a test that ended normally it
  * fails as trailing output, and promote adds a marker before the closing
- * brace; in one that stopped early it belongs to the next marker (stop, or
- * -1), so promoting it converges instead of adding a marker per run. */
+ * brace. In one that stopped early (crash, exit, timeout) it belongs to
+ * no marker: it is shown with how the test ended (fl) and never promoted,
+ * so a test that dies can never empty or rewrite a marker it did not
+ * reach. */
 static void S_trailing(galley_srcfiles *fs, galley_verdict *v,
                        galley_srcfile *src, int ti, const galley_result *t,
-                       const galley_filters *tf, int stop)
+                       const galley_filters *tf, galley_failure *fl)
 {
     galley_buf exp, act, scratch;
     galley_buf_init(&exp);
@@ -554,27 +528,28 @@ static void S_trailing(galley_srcfiles *fs, galley_verdict *v,
     const char *raw = S_filter(fs, v, tf, t->trailing ? t->trailing : "",
                                t->trailing_len, &scratch, &len);
     galley_normalize(&act, raw, len);
-    if (stop >= 0) {
-        S_at_stop(fs, v, src, stop, t, raw, len, &act);
-    } else if (act.len > 0) {
+    if (fl && act.len > 0) {
+        fl->actual = galley_buf_detach(&act, &fl->actual_len);
+    } else if (!fl && act.len > 0) {
         int line = ti >= 0 ? src->scan.tests[ti].close_line : t->line;
         S_sides(S_fail(v, GALLEY_FAIL_TRAILING, src->display, line,
                        galley__xstrdup("trailing output")),
                 &exp, &act);
         if (ti >= 0)
             S_add_edit(src, GALLEY_EDIT_TRAILING, src->scan.tests[ti].line,
-                       raw, len);
+                       src->scan.tests[ti].name, raw, len);
     }
     galley_buf_fini(&exp);
     galley_buf_fini(&act);
     galley_buf_fini(&scratch);
 }
 
-/* Fails a test that did not end normally. */
-static void S_ending(galley_verdict *v, const galley_result *t)
+/* Returns the heap text of how test t ended, or NULL when it returned:
+ * "crashed (SIGSEGV)", "timed out after N ms"... with where it crashed
+ * when the program could tell. */
+static char *S_end_what(const galley_result *t)
 {
-    char *what = NULL;
-    char *sig;
+    char *what = NULL, *sig;
     switch (t->end) {
     case GALLEY_END_OK:
         break;
@@ -588,7 +563,9 @@ static void S_ending(galley_verdict *v, const galley_result *t)
         if (t->truncated && t->end_value == SIGKILL)
             break;
         sig = galley_signal_name(t->end_value);
-        what = galley__xasprintf("crashed (%s)", sig);
+        what = galley__xasprintf("crashed (%s)%s%s", sig,
+                                 t->crash_site ? " at " : "",
+                                 t->crash_site ? t->crash_site : "");
         free(sig);
         break;
     case GALLEY_END_TIMEOUT:
@@ -599,12 +576,36 @@ static void S_ending(galley_verdict *v, const galley_result *t)
                                "test");
         break;
     }
-    if (what)
-        S_fail(v, GALLEY_FAIL_ENDED, v->file, v->line, what);
-    if (t->truncated)
-        S_fail(v, GALLEY_FAIL_TRUNCATED, v->file, v->line,
-               galley__xasprintf("output cut at %ld bytes (output_limit); "
-                                 "not promoted", t->truncated));
+    return what;
+}
+
+/* Fails a test that did not end normally, at the marker it reached last
+ * (in whatever file: a helper's marker too), else at its TEST line; the
+ * failure says so. Returns that failure (or the cut, for a test stopped at
+ * the output limit), or NULL when the test returned whole. */
+static galley_failure *S_ending(galley_srcfiles *fs, galley_verdict *v,
+                                const galley_result *t)
+{
+    char *what = S_end_what(t);
+    galley_failure *fl = NULL;
+    if (what && t->last_file) {
+        galley_srcfile *lf = galley_srcfile_get(fs, t->last_file);
+        char *full = galley__xasprintf("%s, after the marker at line %d",
+                                       what, t->last_line);
+        fl = S_fail(v, GALLEY_FAIL_ENDED, lf->display, t->last_line, full);
+        free(what);
+    } else if (what) {
+        fl = S_fail(v, GALLEY_FAIL_ENDED, v->file, v->line, what);
+    }
+    if (fl && t->debug)
+        fl->note = galley__xstrdup(t->debug);
+    if (!t->truncated)
+        return fl;
+    galley_failure *cut = S_fail(v, GALLEY_FAIL_TRUNCATED, v->file, v->line,
+                                 galley__xasprintf("output cut at %ld bytes "
+                                                   "(output_limit); not "
+                                                   "promoted", t->truncated));
+    return fl ? &v->fails[v->n_fails - 2] : cut;
 }
 
 static void S_misuses(galley_srcfiles *fs, galley_verdict *v,
@@ -646,7 +647,7 @@ static void S_drop_edits(galley_srcfiles *fs, const size_t *before,
         galley_srcfile *f = fs->v[k];
         size_t keep = k < n_before ? before[k] : 0;
         for (size_t i = keep; i < f->n_edits; i++)
-            free(f->edits[i].text);
+            galley_edit_fini(&f->edits[i]);
         if (f->n_edits > keep)
             f->n_edits = keep;
     }
@@ -678,15 +679,15 @@ static void S_test(galley_srcfiles *fs, galley_srcfile *src,
     size_t *edits_before = galley__xcalloc(n_files + 1, sizeof *edits_before);
     for (size_t k = 0; k < n_files; k++)
         edits_before[k] = fs->v[k]->n_edits;
-    S_ending(v, t);
+    galley_failure *ended = S_ending(fs, v, t);
+    size_t ended_at = ended ? (size_t)(ended - v->fails) : 0;
     S_misuses(fs, v, t);
     S_test_filter(v, t, &tf);
     for (size_t i = 0; i < n; i++)
         S_hit(fs, v, &t->hits[i], &tf, &hit_files[i], &hit_marks[i]);
-    int stop = t->end == GALLEY_END_OK
-                   ? -1 : S_stop_marker(src, ti, hit_files, hit_marks, n);
-    S_trailing(fs, v, src, ti, t, &tf, stop);
-    S_not_reached(v, src, ti, hit_files, hit_marks, n, stop);
+    /* The failures array may have moved. */
+    S_trailing(fs, v, src, ti, t, &tf, ended ? &v->fails[ended_at] : NULL);
+    S_not_reached(v, src, ti, hit_files, hit_marks, n);
     if (t->truncated)
         S_drop_edits(fs, edits_before, n_files);
     free(edits_before);
@@ -704,9 +705,13 @@ void galley_compare(galley_srcfiles *fs, galley_srcfile *src,
 {
     for (size_t i = 0; i < results->n_tests; i++) {
         const galley_result *t = &results->tests[i];
-        galley_verdict *r = S_new_verdict(v, nv, src->display, t->line,
+        /* A TEST in a header belongs there, with its markers. */
+        galley_srcfile *tf = t->file ? galley_srcfile_get(fs, t->file) : src;
+        if (!tf->readable)
+            tf = src;
+        galley_verdict *r = S_new_verdict(v, nv, tf->display, t->line,
                                           t->name);
-        S_test(fs, src, t, r);
+        S_test(fs, tf, t, r);
     }
 }
 
@@ -722,6 +727,7 @@ void galley_verdict_fini(galley_verdict *v)
     for (size_t i = 0; i < v->n_fails; i++) {
         free(v->fails[i].spans);
         free(v->fails[i].summary);
+        free(v->fails[i].note);
         free(v->fails[i].file);
         free(v->fails[i].what);
         free(v->fails[i].expected);

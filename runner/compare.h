@@ -66,13 +66,17 @@ typedef struct galley_failure {
     char *file;          /* display path (owned) */
     int line;
     char *what;          /* header text: "mismatch", "crashed (SIGSEGV)" */
-    char *expected;      /* both sides of the diff, or NULL */
+    char *expected;      /* both sides of the diff, or NULL; with expected
+                            NULL, actual is output that belongs to no
+                            marker (before a crash), shown as it is */
     size_t expected_len;
     char *actual;
     size_t actual_len;
     galley_num_span *spans; /* numbers out of tolerance in actual */
     size_t n_spans;
     char *summary;       /* the numbers' summary under the diff, or NULL */
+    char *note;          /* a last line for people (how to debug), or
+                            NULL */
 } galley_failure;
 
 typedef struct galley_verdict {
@@ -84,10 +88,14 @@ typedef struct galley_verdict {
     char *err;           /* the test's stderr, shown when it fails */
     size_t err_len;
     long ms;
+    int grouped;         /* not run for a reason its whole file shares: the
+                            human report shows one line for the file */
 } galley_verdict;
 
 /* Judges every test in results, which came from the program built from
- * src. Appends verdicts to *v (n in *nv) and edits to the files of fs. */
+ * src: each in the file its TEST is written in (src, or a header that src
+ * includes). Appends verdicts to *v (n in *nv) and edits to the files of
+ * fs. */
 void galley_compare(galley_srcfiles *fs, galley_srcfile *src,
                     const galley_results *results, galley_verdict **v,
                     size_t *nv);

@@ -25,8 +25,22 @@ void galley_words_fini(galley_words *w)
     for (size_t i = 0; i < w->n; i++)
         free(w->v[i]);
     free(w->v);
+    free(w->lines);
     w->v = NULL;
+    w->lines = NULL;
     w->n = 0;
+}
+
+/* Adds s to w, read from line of galley.conf (words added otherwise have
+ * line 0). */
+static void S_add_at(galley_words *w, const char *s, int line)
+{
+    int had = w->lines != NULL;
+    galley_words_add(w, s);
+    w->lines = galley__xrealloc(w->lines, w->n * sizeof *w->lines);
+    if (!had)
+        memset(w->lines, 0, (w->n - 1) * sizeof *w->lines);
+    w->lines[w->n - 1] = line;
 }
 
 int galley_split_words(galley_words *w, const char *s)
@@ -127,7 +141,7 @@ static int S_add_list(galley_config *c, galley_words *list, const char *value,
     }
     for (size_t i = 0; i < w.n; i++) {
         char *p = paths ? S_absolute(c->root, w.v[i]) : galley__xstrdup(w.v[i]);
-        galley_words_add(list, p);
+        S_add_at(list, p, c->cur_line);
         free(p);
     }
     galley_words_fini(&w);

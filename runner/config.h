@@ -9,6 +9,8 @@
 typedef struct galley_words {
     char **v;
     size_t n;
+    int *lines;  /* for lists read from galley.conf: the line of each
+                    word (NULL otherwise) */
 } galley_words;
 
 void galley_words_add(galley_words *w, const char *s);

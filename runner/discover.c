@@ -1,6 +1,7 @@
 /* discover.c: walks the paths of a run and collects test files. A file
  * named on the command line is taken as it is; in a directory, a *.c file
- * is a test file when it mentions galley.h (its #include). */
+ * is a test file when the compiler will see galley.h in it (its own
+ * #include, or one of a project header) or when it holds galley TESTs. */
 #define _GNU_SOURCE
 #include "discover.h"
 
@@ -11,11 +12,29 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "includes.h"
+#include "scan.h"
 #include "util.h"
 
 char *galley_display_path(const char *p, const char *cwd)
 {
-    return galley__relative_path(p, cwd);
+    char *rel = galley__relative_path(p, cwd);
+    if (!galley__has_control(rel))
+        return rel;
+    /* A newline in a name would break the FILE:LINE: lines of reports. */
+    galley_buf b;
+    galley_buf_init(&b);
+    for (const unsigned char *q = (const unsigned char *)rel; *q; q++)
+        if (*q == '\n')
+            galley_buf_puts(&b, "\\n");
+        else if (*q == '\t')
+            galley_buf_puts(&b, "\\t");
+        else if (*q < 0x20 || *q == 0x7f)
+            galley_buf_printf(&b, "\\x%02x", *q);
+        else
+            galley_buf_putc(&b, (char)*q);
+    free(rel);
+    return galley_buf_detach(&b, NULL);
 }
 
 static void S_add(galley_sources *s, const char *abs, const char *cwd)
@@ -26,33 +45,46 @@ static void S_add(galley_sources *s, const char *abs, const char *cwd)
     s->n++;
 }
 
-/* Returns 1 if line[0..n) is an #include of galley.h or galley/... */
-static int S_includes_galley(const char *line, size_t n)
+/* Returns 1 if the scan of text finds a TEST with an EXPECT marker in it:
+ * galley's, whatever the file includes. */
+static int S_has_galley_tests(const galley_buf *text)
 {
-    int angle;
-    char *name = galley__include_name(line, n, &angle);
-    int yes = name && (!strncmp(name, "galley.h", 8) ||
-                       !strncmp(name, "galley/", 7));
-    free(name);
+    galley_scan sc;
+    galley_scan_text(&sc, text->ptr ? text->ptr : "", text->len);
+    int yes = 0;
+    for (size_t i = 0; i < sc.n_markers && !yes; i++)
+        yes = sc.markers[i].test >= 0;
+    galley_scan_fini(&sc);
     return yes;
 }
 
-/* Returns 1 if the file at path is a *.c file that includes galley.h. */
-static int S_is_test_file(const char *path)
+/* Decides whether the *.c file at path, found in a directory, is a test
+ * file: it includes galley.h (itself or through a header of the project),
+ * or it holds a TEST with an EXPECT marker in it. A file that mentions
+ * TEST( or EXPECT( but is neither is left out with a warning, since its
+ * tests would otherwise silently not run. */
+static int S_is_test_file(galley_includes *g, const char *path,
+                          const char *cwd)
 {
     size_t n = strlen(path);
     if (n < 3 || strcmp(path + n - 2, ".c") != 0)
         return 0;
+    if (galley_includes_galley(g, path))
+        return 1;
     galley_buf text;
     galley_buf_init(&text);
     int yes = 0;
     if (galley__read_file(path, &text) == 0) {
-        const char *p = text.ptr, *end = text.ptr + text.len;
-        while (p < end && !yes) {
-            const char *nl = memchr(p, '\n', (size_t)(end - p));
-            const char *le = nl ? nl : end;
-            yes = S_includes_galley(p, (size_t)(le - p));
-            p = le + 1;
+        yes = S_has_galley_tests(&text);
+        if (!yes && (memmem(text.ptr, text.len, "TEST(", 5) ||
+                     memmem(text.ptr, text.len, "EXPECT(", 7))) {
+            char *shown = galley_display_path(path, cwd);
+            fprintf(stderr, "galley: warning: %s mentions TEST( or EXPECT( "
+                    "but is not run: it does not include <galley.h>, nor a "
+                    "header that galley can follow (through galley.conf's "
+                    "include); include <galley.h> in it, or name the file "
+                    "in galley.conf's tests or on the command line\n", shown);
+            free(shown);
         }
     }
     galley_buf_fini(&text);
@@ -95,8 +127,8 @@ static int S_visited(S_seen *seen, const struct stat *st)
     return 0;
 }
 
-static void S_walk(galley_sources *s, const char *dir, const char *cwd,
-                   S_seen *seen)
+static void S_walk(galley_sources *s, galley_includes *g, const char *dir,
+                   const char *cwd, S_seen *seen)
 {
     struct stat dst;
     if (stat(dir, &dst) != 0 || S_visited(seen, &dst))
@@ -112,8 +144,8 @@ static void S_walk(galley_sources *s, const char *dir, const char *cwd,
         struct stat st;
         if (stat(p, &st) == 0) {
             if (S_ISDIR(st.st_mode) && !S_skip_dir(e->d_name))
-                S_walk(s, p, cwd, seen);
-            else if (S_ISREG(st.st_mode) && S_is_test_file(p))
+                S_walk(s, g, p, cwd, seen);
+            else if (S_ISREG(st.st_mode) && S_is_test_file(g, p, cwd))
                 S_add_real(s, p, cwd);
         }
         free(p);
@@ -145,17 +177,18 @@ static void S_sort_unique(galley_sources *s)
 }
 
 /* Adds what one path names. Returns 0 or -1 (error printed). */
-static int S_add_path(galley_sources *out, const char *path, const char *cwd)
+static int S_add_path(galley_sources *out, galley_includes *g,
+                      const char *path, const char *cwd)
 {
     char real[PATH_MAX];
     struct stat st;
     if (!realpath(path, real) || stat(real, &st) != 0) {
-        galley__error_at(NULL, 0, "%s: %s", path, strerror(errno));
+        galley__error_at(path, 0, "%s", strerror(errno));
         return -1;
     }
     if (S_ISDIR(st.st_mode)) {
         S_seen seen = {0};
-        S_walk(out, real, cwd, &seen);
+        S_walk(out, g, real, cwd, &seen);
         free(seen.dev);
         free(seen.ino);
     } else {
@@ -164,18 +197,46 @@ static int S_add_path(galley_sources *out, const char *path, const char *cwd)
     return 0;
 }
 
+/* Says that test path i of the configuration (absolute: p) is missing,
+ * and what to do: for galley.conf's own tests key, at its line; for the
+ * default, tests/, how to start. Returns -1. */
+static int S_missing_tests_path(const galley_config *c, size_t i,
+                                const char *p, const char *cwd)
+{
+    int e = errno;
+    char *shown = galley_display_path(p, cwd);
+    if (c->tests.lines && c->tests.lines[i] && c->file) {
+        char *conf = galley_display_path(c->file, cwd);
+        galley__error_at(conf, c->tests.lines[i], "tests: %s: %s", shown,
+                         strerror(e));
+        free(conf);
+    } else {
+        galley__error_at(NULL, 0, "no %s/ directory (galley looks for "
+                         "test files there by default): make it with a "
+                         "first test (galley init does), or name test files "
+                         "or directories: galley run PATH...", shown);
+    }
+    free(shown);
+    return -1;
+}
+
 int galley_discover(galley_sources *out, const galley_config *c,
-                    char *const *paths, size_t n, const char *cwd)
+                    galley_includes *g, char *const *paths, size_t n,
+                    const char *cwd)
 {
     memset(out, 0, sizeof *out);
     int rc = 0;
     for (size_t i = 0; i < n; i++)
-        rc |= S_add_path(out, paths[i], cwd);
+        rc |= S_add_path(out, g, paths[i], cwd);
     for (size_t i = 0; n == 0 && i < c->tests.n; i++) {
         const char *t = c->tests.v[i];
         char *p = t[0] == '/' ? galley__xstrdup(t)
                               : galley__xasprintf("%s/%s", c->root, t);
-        rc |= S_add_path(out, p, cwd);
+        struct stat st;
+        if (stat(p, &st) == 0)
+            rc |= S_add_path(out, g, p, cwd);
+        else
+            rc |= S_missing_tests_path(c, i, p, cwd);
         free(p);
     }
     S_sort_unique(out);

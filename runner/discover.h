@@ -1,11 +1,13 @@
 /* discover.h: finds the test files of a run: the files named, and the *.c
- * files under the directories named that include galley.h. */
+ * files under the directories named that include galley.h (directly or
+ * through the project's headers) or hold galley TESTs. */
 #ifndef GALLEY_DISCOVER_H
 #define GALLEY_DISCOVER_H
 
 #include <stddef.h>
 
 #include "config.h"
+#include "includes.h"
 
 typedef struct galley_source {
     char *path;     /* absolute, symbolic links resolved */
@@ -19,13 +21,17 @@ typedef struct galley_sources {
 
 /* Fills out with the test files under paths (or, when n == 0, under the
  * configuration's test paths, relative to the root), sorted by path and
- * without repeats. Returns 0, or -1 after printing an error for a path that
+ * without repeats; g follows the includes of the files found in
+ * directories. Returns 0, or -1 after printing an error for a path that
  * does not exist (the command is then wrong: exit status 2). */
 int galley_discover(galley_sources *out, const galley_config *c,
-                    char *const *paths, size_t n, const char *cwd);
+                    galley_includes *g, char *const *paths, size_t n,
+                    const char *cwd);
 void galley_sources_fini(galley_sources *s);
 
-/* Returns the heap display form of absolute path p for the given cwd. */
+/* Returns the heap display form of absolute path p for the given cwd:
+ * relative to it where it can be, control characters written as \n, \t
+ * or \xNN. */
 char *galley_display_path(const char *p, const char *cwd);
 
 #endif

@@ -1,32 +1,64 @@
 /* exec.c: starts test programs with posix_spawn, no more than -j at once,
- * and waits for them. Each writes its results to a file the runner reads
- * afterwards; its own stdout and stderr go to a log kept for reports. */
+ * and waits for them. Results and logs go to anonymous files (memfds),
+ * read back when the program ends; programs are started through
+ * descriptors opened up front (/proc/self/fd/N). galley is a child
+ * subreaper, so what a test program leaves behind is ours to kill. */
 #define _GNU_SOURCE
 #include "exec.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "progress.h"
-#include "util.h"
 
 extern char **environ;
+
+/* The descriptor a program writes its results to. */
+#define S_RESULTS_FD 3
+
+/* What one running job holds. */
+typedef struct S_slot {
+    pid_t pid;
+    int exe;      /* the program, opened before any job started */
+    int results;  /* its results file */
+    int log;      /* its stdout and stderr */
+} S_slot;
+
+/* Returns an anonymous file for reading and writing: a memfd, else an
+ * unlinked file in $TMPDIR (else /tmp). Returns -1 with errno set. */
+static int S_anon_file(void)
+{
+    int fd = memfd_create("galley-job", MFD_CLOEXEC);
+    if (fd >= 0)
+        return fd;
+    const char *dir = getenv("TMPDIR");
+    return open(dir && *dir ? dir : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC,
+                0600);
+}
 
 /* Builds the argument vector of a job; the caller frees it with S_argv_free. */
 static char **S_argv(const galley_job *j)
 {
     size_t n = 0;
-    char **argv = galley__xcalloc(j->n_only + 6, sizeof *argv);
+    char **argv = galley__xcalloc(j->n_only + 7, sizeof *argv);
     argv[n++] = galley__xasprintf("./%s", j->exe);
-    argv[n++] = galley__xasprintf("--galley-results=%s", j->results);
+    argv[n++] = galley__xasprintf("--galley-results-fd=%d", S_RESULTS_FD);
     argv[n++] = galley__xasprintf("--galley-timeout=%d", j->timeout_ms);
     argv[n++] = galley__xasprintf("--galley-output-limit=%ld", j->output_limit);
+    if (j->parts > 1)
+        argv[n++] = galley__xasprintf("--galley-part=%d/%d", j->part,
+                                      j->parts);
     for (size_t i = 0; i < j->n_only; i++)
         argv[n++] = galley__xasprintf("--galley-only=%s", j->only[i]);
     argv[n] = NULL;
@@ -40,26 +72,58 @@ static void S_argv_free(char **argv)
     free(argv);
 }
 
-/* Starts job j; returns its pid, or -1 with errno set. */
-static pid_t S_start(galley_job *j, const char *root)
+/* Starts job j in slot s (its files made, its program opened). Returns
+ * 0, or an errno value. */
+static int S_start(galley_job *j, S_slot *s, const char *root)
 {
+    s->results = S_anon_file();
+    s->log = s->results >= 0 ? S_anon_file() : -1;
+    if (s->log < 0)
+        return errno;
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addchdir_np(&fa, root);
-    posix_spawn_file_actions_addopen(&fa, 1, j->log,
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
+    posix_spawn_file_actions_adddup2(&fa, s->log, 1);
+    posix_spawn_file_actions_adddup2(&fa, s->log, 2);
+    posix_spawn_file_actions_adddup2(&fa, s->results, S_RESULTS_FD);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     char **argv = S_argv(j);
-    pid_t pid;
-    int e = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+    char via[64];
+    snprintf(via, sizeof via, "/proc/self/fd/%d", s->exe);
+    /* The descriptor is close-on-exec: the kernel opens the program
+     * through it before closing it. Without /proc, the path. */
+    const char *path = s->exe >= 0 && access(via, F_OK) == 0 ? via : argv[0];
+    int e = posix_spawn(&s->pid, path, &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     S_argv_free(argv);
-    if (e != 0) {
-        errno = e;
-        return -1;
-    }
-    return pid;
+    return e;
+}
+
+/* Reads all of the anonymous file fd into out and closes it. */
+static void S_collect(int fd, galley_buf *out)
+{
+    char chunk[65536];
+    ssize_t n;
+    off_t at = 0;
+    while (fd >= 0 && ((n = pread(fd, chunk, sizeof chunk, at)) > 0 ||
+                       (n < 0 && errno == EINTR)))
+        if (n > 0) {
+            galley_buf_add(out, chunk, (size_t)n);
+            at += n;
+        }
+    galley_buf_grow(out, 0);
+    if (fd >= 0)
+        close(fd);
+}
+
+/* Closes what slot s holds and keeps its files' contents in job j. */
+static void S_finish(galley_job *j, S_slot *s)
+{
+    S_collect(s->results, &j->results);
+    S_collect(s->log, &j->log);
+    if (s->exe >= 0)
+        close(s->exe);
+    s->results = s->log = s->exe = -1;
 }
 
 /* Returns what the status line calls job j. */
@@ -68,24 +132,73 @@ static const char *S_name(const galley_job *j)
     return j->name ? j->name : j->exe;
 }
 
+/* Kills and reaps every child that is left once all jobs ended: processes
+ * that tests started and that outlived their test program (galley is
+ * their subreaper). Killing one makes its children ours: again until none
+ * is left. */
+static void S_kill_leftovers(void)
+{
+    for (;;) {
+        int st;
+        pid_t p = waitpid(-1, &st, WNOHANG);
+        if (p > 0 || (p < 0 && errno == EINTR))
+            continue;
+        if (p < 0)
+            return;
+        char path[64];
+        snprintf(path, sizeof path, "/proc/self/task/%d/children",
+                 (int)getpid());
+        FILE *f = fopen(path, "re");
+        long pid, killed = 0;
+        while (f && fscanf(f, "%ld", &pid) == 1 && ++killed) {
+            kill((pid_t)pid, SIGKILL);
+            while (waitpid((pid_t)pid, &st, 0) < 0 && errno == EINTR)
+                ;
+        }
+        if (f)
+            fclose(f);
+        if (killed == 0)
+            return;
+    }
+}
+
+/* Opens every job's program before any of them runs. */
+static void S_open_programs(const galley_job *jobs, size_t n, S_slot *slots,
+                            const char *root)
+{
+    int dir = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    for (size_t i = 0; i < n; i++) {
+        slots[i].exe = dir >= 0 ? openat(dir, jobs[i].exe, O_RDONLY |
+                                                            O_CLOEXEC)
+                                : -1;
+        slots[i].results = slots[i].log = -1;
+    }
+    if (dir >= 0)
+        close(dir);
+}
+
 int galley_exec(galley_job *jobs, size_t n, int parallel, const char *root,
                 int progress)
 {
-    pid_t *pids = galley__xcalloc(n ? n : 1, sizeof *pids);
+    S_slot *slots = galley__xcalloc(n ? n : 1, sizeof *slots);
     size_t next = 0, running = 0, done = 0;
     int rc = 0;
     galley_progress line = {progress, 0};
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    S_open_programs(jobs, n, slots, root);
     while (next < n || running > 0) {
         while (next < n && running < (size_t)parallel) {
-            galley_progress_show(&line, done, n, "running",
-                                 S_name(&jobs[next]));
-            pids[next] = S_start(&jobs[next], root);
-            if (pids[next] < 0) {
-                int e = errno;
+            galley_job *j = &jobs[next];
+            galley_progress_show(&line, done, n, "running", S_name(j));
+            int e = S_start(j, &slots[next], root);
+            if (e != 0) {
                 galley_progress_clear(&line);
-                galley__error_at(NULL, 0, "cannot run %s: %s", jobs[next].exe,
+                galley__error_at(NULL, 0, "cannot run %s: %s", j->exe,
                                  strerror(e));
-                jobs[next].status = -1;
+                galley_buf_printf(&j->log, "cannot run %s: %s\n", j->exe,
+                                  strerror(e));
+                S_finish(j, &slots[next]);
+                j->status = -1;
                 rc = -1;
                 done++;
             } else {
@@ -103,23 +216,24 @@ int galley_exec(galley_job *jobs, size_t n, int parallel, const char *root,
             break;
         }
         for (size_t i = 0; i < next; i++)
-            if (pids[i] == pid) {
+            if (slots[i].pid == pid && slots[i].log >= 0) {
                 jobs[i].status = status;
-                pids[i] = 0;
+                S_finish(&jobs[i], &slots[i]);
                 running--;
                 galley_progress_show(&line, ++done, n, "running",
                                      S_name(&jobs[i]));
             }
     }
     galley_progress_clear(&line);
-    free(pids);
+    S_kill_leftovers();
+    free(slots);
     return rc;
 }
 
 void galley_job_fini(galley_job *j)
 {
-    free(j->results);
-    free(j->log);
+    galley_buf_fini(&j->results);
+    galley_buf_fini(&j->log);
     for (size_t i = 0; i < j->n_only; i++)
         free(j->only[i]);
     free(j->only);

@@ -1,29 +1,39 @@
-/* exec.h: runs test programs in parallel, each writing a results file. */
+/* exec.h: runs test programs in parallel. Each writes its results into a
+ * file that the runner made and handed it as a descriptor, and its own
+ * stdout and stderr into another: nothing of a run lives in the project's
+ * tree, where a test could delete it. */
 #ifndef GALLEY_EXEC_H
 #define GALLEY_EXEC_H
 
 #include <stddef.h>
+
+#include "util.h"
 
 /* One run of a test program. */
 typedef struct galley_job {
     const char *exe;      /* root-relative program path (borrowed) */
     const char *name;     /* the test file as reports show it, for the
                              status line (borrowed; NULL: exe) */
-    char *results;        /* root-relative results path (owned) */
-    char *log;            /* root-relative path of the program's own
-                             stdout/stderr (owned) */
     char **only;          /* names of the tests to run, or NULL for all */
     size_t n_only;
+    int part, parts;      /* with parts > 0: run the part-th (from 1) of
+                             parts slices of the program's tests */
     int timeout_ms;
     long output_limit;
-    int status;           /* after the run: the program's wait status */
+    /* After the run: */
+    int status;           /* the program's wait status, -1 if it could not
+                             be started (why: in log) */
+    galley_buf results;   /* what it wrote to its results descriptor */
+    galley_buf log;       /* its own stdout and stderr */
 } galley_job;
 
 /* Runs the jobs, at most parallel at a time, from directory root; with
  * progress 1, shows "[done/n] running FILE" as the status line (see
- * progress.h), erased before it returns. Returns 0, or -1 after printing
- * why a program could not be started (that job's status is then -1; the
- * others still run). */
+ * progress.h), erased before it returns. Every program is opened before
+ * the first starts, so a test that deletes _galley/ stops none of them.
+ * Whatever the programs leave running when the last one ends is killed.
+ * Returns 0, or -1 when a program could not be started (that job's status
+ * is then -1 and its log says why; the others still run). */
 int galley_exec(galley_job *jobs, size_t n, int parallel, const char *root,
                 int progress);
 void galley_job_fini(galley_job *j);

@@ -623,7 +623,7 @@ static void S_gh_verdict(FILE *out, const galley_verdict *v)
         galley_report_diff(m, f, 0);
         fclose(m);
         /* A crash has no diff: its stderr says more. */
-        int err = n == 0 && v->err_len;
+        int err = !f->expected && !f->actual && v->err_len;
         S_gh_error(out, f->file, f->line, v->name, f->what,
                    err ? v->err : diff, err ? v->err_len : n);
         free(diff);

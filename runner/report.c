@@ -46,13 +46,21 @@ static void S_failure_diff(FILE *out, const galley_failure *f, int color)
 
 void galley_report_diff(FILE *out, const galley_failure *f, int color)
 {
-    if (f->expected)
+    if (f->expected) {
         S_failure_diff(out, f, color);
+    } else if (f->actual) {
+        fputs("unchecked output before it stopped (not promoted):\n", out);
+        S_indented(out, f->actual, f->actual_len);
+    }
+    if (f->note)
+        fprintf(out, "%s\n", f->note);
 }
 
 void galley_report_verdict(FILE *out, const galley_verdict *v,
                            const galley_report_opts *o)
 {
+    if (v->grouped)
+        return;
     if (v->n_fails == 0) {
         if (o->verbosity > 0)
             fprintf(out, "%s:%d: %s: %sok%s (%ld ms)\n", v->file, v->line,
@@ -65,8 +73,8 @@ void galley_report_verdict(FILE *out, const galley_verdict *v,
         fprintf(out, "%s%s:%d: %s: %s%s%s%s\n", o->color ? S_BOLD : "",
                 f->file, f->line, v->name, o->color ? S_RED : "", f->what,
                 o->color ? S_RESET : "", "");
-        if (f->expected && o->verbosity >= 0)
-            S_failure_diff(out, f, o->color);
+        if (o->verbosity >= 0)
+            galley_report_diff(out, f, o->color);
     }
     if (v->err_len > 0 && o->verbosity >= 0) {
         fprintf(out, "stderr of %s:\n", v->name);

@@ -12,10 +12,12 @@ typedef struct galley_report_opts {
     int verbosity;  /* -1 quiet (headers only), 0 normal, 1 verbose */
 } galley_report_opts;
 
-/* Prints the failures of v (and, when verbose, a line for a pass). */
+/* Prints the failures of v (and, when verbose, a line for a pass); nothing
+ * for a grouped verdict, which its file's line stands for. */
 void galley_report_verdict(FILE *out, const galley_verdict *v,
                            const galley_report_opts *o);
-/* Prints the diff of failure f (nothing when it has none): the body of a
+/* Prints the body of failure f: its diff, or the output that belongs to
+ * no marker, and its note (nothing when it has none); the body of a
  * failure in the human report, also used by the machine formats. */
 void galley_report_diff(FILE *out, const galley_failure *f, int color);
 /* Prints a compile failure of file with the compiler's diagnostics. */

@@ -61,19 +61,48 @@ static galley_result *S_current(galley_results *rs)
 
 static int S_test(galley_results *rs, const char *line)
 {
-    char name[256];
     int tline;
+    const char *name = S_after_fields(line, 1);
+    const char *num = S_after_fields(line, 2);
     const char *file = S_after_fields(line, 3);
-    if (!file || sscanf(line, "test %255s %d", name, &tline) != 2)
+    if (!file || num - name < 2 || sscanf(num, "%d", &tline) != 1)
         return -1;
     rs->tests = galley__xrealloc(rs->tests,
                                  (rs->n_tests + 1) * sizeof *rs->tests);
     galley_result *t = &rs->tests[rs->n_tests++];
     memset(t, 0, sizeof *t);
-    t->name = galley__xstrdup(name);
+    t->name = galley__xstrndup(name, (size_t)(num - name - 1));
     t->line = tline;
     t->file = galley__xstrdup(file);
     return 0;
+}
+
+/* Reads "last LINE FILE": the marker the test reached last. */
+static int S_last(galley_result *t, const char *line)
+{
+    const char *file = S_after_fields(line, 2);
+    if (!t || !file || sscanf(line, "last %d", &t->last_line) != 1)
+        return -1;
+    free(t->last_file);
+    t->last_file = galley__xstrdup(file);
+    return 0;
+}
+
+/* Reads "crash OFF...": hex offsets into the program, innermost first. */
+static int S_crash(galley_result *t, const char *line)
+{
+    const char *p = line + 5;
+    if (!t)
+        return -1;
+    while (*p == ' ' && t->n_crash < GALLEY_CRASH_FRAMES) {
+        char *end;
+        unsigned long long v = strtoull(p + 1, &end, 16);
+        if (end == p + 1)
+            return -1;
+        t->crash[t->n_crash++] = v;
+        p = end;
+    }
+    return *p ? -1 : 0;
 }
 
 /* Reads a tolerance field: a number, or "-" for the project's default. */
@@ -117,9 +146,10 @@ static int S_hit(galley_result *t, S_reader *r, const char *line)
 static int S_vary(galley_result *t, S_reader *r, const char *line)
 {
     int hline;
-    long len;
-    const char *file = S_after_fields(line, 3);
-    if (!t || !file || sscanf(line, "vary %d %ld", &hline, &len) != 2)
+    long len, pass;
+    const char *file = S_after_fields(line, 4);
+    if (!t || !file ||
+        sscanf(line, "vary %d %ld %ld", &hline, &pass, &len) != 3)
         return -1;
     char *out;
     size_t out_len;
@@ -129,6 +159,7 @@ static int S_vary(galley_result *t, S_reader *r, const char *line)
         galley_hit *h = &t->hits[i];
         if (h->line == hline && strcmp(h->file, file) == 0 && !h->varies) {
             h->varies = 1;
+            h->vary_pass = pass;
             h->vary_out = out;
             h->vary_len = out_len;
             return 0;
@@ -207,6 +238,10 @@ static int S_record(galley_results *rs, S_reader *r, const char *line)
     }
     if (t && sscanf(line, "truncated %ld", &t->truncated) == 1)
         return 0;
+    if (!strncmp(line, "last ", 5))
+        return S_last(t, line);
+    if (!strncmp(line, "crash", 5) && (line[5] == ' ' || !line[5]))
+        return S_crash(t, line);
     return -1;
 }
 
@@ -218,8 +253,8 @@ int galley_results_parse(galley_results *rs, char *data, size_t len,
     rs->data = data;
     char *line = S_line(&r);
     int rc = 0;
-    if (!line || strcmp(line, "galley-results 2") != 0) {
-        *err = galley__xstrdup("not a galley results file of version 2 "
+    if (!line || strcmp(line, "galley-results 3") != 0) {
+        *err = galley__xstrdup("not a galley results file of version 3 "
                                "(was the program built by another galley?)");
         rc = -1;
     }
@@ -246,6 +281,9 @@ static void S_result_fini(galley_result *t)
     free(t->hits);
     free(t->name);
     free(t->file);
+    free(t->last_file);
+    free(t->crash_site);
+    free(t->debug);
 }
 
 void galley_results_fini(galley_results *rs)

@@ -1,9 +1,9 @@
 /* results.h: reads the results file a test program writes for the runner.
  *
- * The format (written by lib/proto.c, version 2) is line-oriented headers
+ * The format (written by lib/proto.c, version 3) is line-oriented headers
  * followed by length-counted payloads, so output bytes are never parsed:
  *
- *   galley-results 2
+ *   galley-results 3
  *   test NAME LINE FILE                   a test starts (LINE: its TEST line)
  *   filter LEN                            the test's .filter option
  *   <LEN bytes>
@@ -12,8 +12,9 @@
  *                                         there (C99 hex floats, or "- -"
  *                                         for galley.conf's), followed by
  *                                         a newline
- *   vary LINE LEN FILE                    a later hit saw other output
- *   <LEN bytes>                           (the first such output only)
+ *   vary LINE PASS LEN FILE               a later hit (on pass PASS, from
+ *   <LEN bytes>                           1) saw other output (the first
+ *                                         such output only)
  *   misuse LINE FILE                      EXPECT was given something other
  *                                         than a comment
  *   trailing RTOL ATOL LEN                output after the last marker, with
@@ -22,6 +23,12 @@
  *   stderr LEN                            what the test wrote to fd 2
  *   <LEN bytes>
  *   truncated LIMIT                       output was cut at LIMIT bytes
+ *   crash OFF...                          where a test that died of a
+ *                                         signal was: hex offsets into the
+ *                                         program's file (for addr2line),
+ *                                         the innermost first
+ *   last LINE FILE                        the marker a test that did not
+ *                                         return reached last
  *   end STATUS VALUE MS                   STATUS: ok, exit (VALUE: status),
  *                                         signal (VALUE: number), timeout
  *                                         (VALUE: limit in ms); MS: run time
@@ -42,6 +49,9 @@ typedef enum galley_end {
     GALLEY_END_TIMEOUT,
 } galley_end;
 
+/* The most frames of a crash the results carry. */
+#define GALLEY_CRASH_FRAMES 16
+
 typedef struct galley_hit {
     char *file;          /* as the program's __FILE__ spelled it */
     int line;
@@ -52,6 +62,7 @@ typedef struct galley_hit {
     char *out;           /* output since the previous marker (in data) */
     size_t out_len;
     int varies;          /* 1 if a later hit saw other output */
+    long vary_pass;      /* on which pass (from 1) */
     char *vary_out;      /* that other output */
     size_t vary_len;
 } galley_hit;
@@ -73,6 +84,16 @@ typedef struct galley_result {
     char *err;           /* stderr */
     size_t err_len;
     long truncated;      /* the cap in bytes if output was cut, else 0 */
+    char *last_file;     /* the marker reached last by a test that did
+                            not return, or NULL */
+    int last_line;
+    unsigned long long crash[GALLEY_CRASH_FRAMES]; /* where it crashed:
+                            offsets into the program, innermost first */
+    size_t n_crash;
+    char *crash_site;    /* set by the runner: FILE:LINE where it crashed
+                            (see crash.h), or NULL */
+    char *debug;         /* set by the runner: how to rerun it under a
+                            debugger, or NULL */
     galley_end end;
     int end_value;
     long ms;

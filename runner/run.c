@@ -9,6 +9,7 @@
 #include <git2.h>
 #include <limits.h>
 #include <pcre2.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,6 +23,7 @@
 #include "changed.h"
 #include "compare.h"
 #include "config.h"
+#include "crash.h"
 #include "discover.h"
 #include "exec.h"
 #include "formats.h"
@@ -30,14 +32,39 @@
 #include "results.h"
 #include "shard.h"
 
+/* A test that a test file's program holds, as the scanner sees it: in the
+ * file itself or in a header of the project that it includes. */
+typedef struct S_planned {
+    const char *name;        /* borrowed from the scan of file */
+    galley_srcfile *file;    /* where its TEST is written */
+    int line;
+    int branch;              /* its #if branch there (scan.h) */
+} S_planned;
+
+typedef struct S_plan {
+    S_planned *v;
+    size_t n;
+} S_plan;
+
+/* Why a test file is not built: a problem at file:line. */
+typedef struct S_refusal {
+    char *file;              /* display path */
+    int line;
+    char *msg;               /* NULL: the file is not refused */
+} S_refusal;
+
 /* Everything one run holds; freed by S_ctx_fini. */
 typedef struct S_ctx {
     const galley_run_opts *o;
     galley_config conf;
     galley_runtime rt;
     galley_sources sources;
+    galley_includes *includes; /* the test files' include graph */
     galley_srcfiles files;
     galley_srcfile **tests;   /* one per source, in files */
+    S_plan *plans;            /* per source: the tests its program holds */
+    S_refusal *refused;       /* per source: why it is not built (msg), or
+                                 nothing (msg NULL) */
     char ***selected;         /* per source: names of selected tests */
     size_t *n_selected;
     int *skip;                /* per source: 1 if no test was selected */
@@ -45,11 +72,17 @@ typedef struct S_ctx {
     galley_job *jobs;
     size_t n_jobs;
     size_t *job_src;          /* source index of each job */
+    galley_words *reported;   /* per source: the tests its jobs reported */
+    int *died;                /* per source: a job did not run to its end */
+    char **died_why;          /* per source: how the first such job died */
+    galley_buf *died_log;     /* per source: that job's own output */
     galley_verdict *verdicts;
     size_t n_verdicts;
     size_t compile_failed;
     galley_report_opts ro;
     int lock;                 /* the project lock's descriptor, or -1 */
+    char *blocked;            /* why nothing can be built (a missing source
+                                 of galley.conf), or NULL */
     galley_filters filters;   /* galley.conf's filters, compiled */
     size_t skipped;           /* TESTs the compiler never saw (#if 0) */
     size_t config_errors;     /* bad galley.conf lines: each a failure */
@@ -113,24 +146,96 @@ static int S_in_shard(const S_ctx *c, const galley_srcfile *f,
     return in;
 }
 
-/* Selects the tests of source i that the filter matches and the shard
- * holds. A file left with none is skipped (neither built nor run). */
+/* Selects the planned tests of source i that the filter matches and the
+ * shard holds. A file left with none is skipped (neither built nor run). */
 static void S_select(S_ctx *c, size_t i, pcre2_code *re)
 {
     galley_srcfile *f = c->tests[i];
-    c->selected[i] = galley__xcalloc(f->scan.n_tests + 1, sizeof(char *));
-    for (size_t k = 0; k < f->scan.n_tests; k++) {
-        const char *name = f->scan.tests[k].name;
-        char *key = galley__xasprintf("%s:%s", f->display, name);
+    const S_plan *pl = &c->plans[i];
+    c->selected[i] = galley__xcalloc(pl->n + 1, sizeof(char *));
+    for (size_t k = 0; k < pl->n; k++) {
+        const char *name = pl->v[k].name;
+        char *key = galley__xasprintf("%s:%s", pl->v[k].file->display, name);
         if ((!re || S_matches(re, key)) && S_in_shard(c, f, name))
             c->selected[i][c->n_selected[i]++] = galley__xstrdup(name);
         free(key);
     }
-    int mine = f->scan.n_tests ? c->n_selected[i] > 0 : S_in_shard(c, f, NULL);
+    int mine = pl->n ? c->n_selected[i] > 0 : S_in_shard(c, f, NULL);
     c->skip[i] = c->n_selected[i] == 0 && (re || !mine);
 }
 
-/* Reads and scans every source and applies the filter. */
+/* Adds the TESTs of file f to plan. */
+static void S_plan_file(S_plan *plan, galley_srcfile *f)
+{
+    const galley_scan *sc = &f->scan;
+    if (sc->n_tests == 0)
+        return;
+    plan->v = galley__xrealloc(plan->v,
+                               (plan->n + sc->n_tests) * sizeof *plan->v);
+    for (size_t k = 0; k < sc->n_tests; k++)
+        plan->v[plan->n++] = (S_planned){sc->tests[k].name, f,
+                                         sc->tests[k].line,
+                                         sc->tests[k].branch};
+}
+
+/* Plans source i: its own TESTs, then those of the project headers it
+ * includes, which its program holds too. A header is read only when its
+ * text has a TEST, so that helper headers are left to the comparison. */
+static void S_plan_source(S_ctx *c, size_t i)
+{
+    S_plan *plan = &c->plans[i];
+    S_plan_file(plan, c->tests[i]);
+    galley_words headers = {0};
+    galley_includes_headers(c->includes, c->sources.v[i].path, &headers);
+    for (size_t h = 0; h < headers.n; h++)
+        if (galley__file_mentions(headers.v[h], "TEST"))
+            S_plan_file(plan, galley_srcfile_get(&c->files, headers.v[h]));
+    galley_words_fini(&headers);
+}
+
+/* Fills r when source i cannot be run as it is: a name that the build
+ * cannot write, a fatal problem that the scanner found in one of its
+ * files, or two TESTs of one name that would be compiled together (the
+ * compiler would bury that under dozens of lines about galley's
+ * macros). */
+static void S_refuse(S_ctx *c, size_t i, S_refusal *r)
+{
+    const S_plan *pl = &c->plans[i];
+    if (galley__has_control(c->sources.v[i].path)) {
+        r->file = galley__xstrdup(c->tests[i]->display);
+        r->line = 0;
+        r->msg = galley__xstrdup("its name holds a control character (a "
+                                 "newline?), which the build cannot name: "
+                                 "rename the file");
+        return;
+    }
+    for (size_t k = 0; k <= pl->n && !r->msg; k++) {
+        galley_srcfile *f = k == 0 ? c->tests[i] : pl->v[k - 1].file;
+        for (size_t e = 0; e < f->scan.n_errors && !r->msg; e++)
+            if (f->scan.errors[e].fatal) {
+                r->file = galley__xstrdup(f->display);
+                r->line = f->scan.errors[e].line;
+                r->msg = galley__xstrdup(f->scan.errors[e].msg);
+            }
+    }
+    for (size_t a = 0; a < pl->n && !r->msg; a++)
+        for (size_t b = a + 1; b < pl->n && !r->msg; b++) {
+            const S_planned *x = &pl->v[a], *y = &pl->v[b];
+            /* In one #if branch (or in none) the compiler sees both. */
+            int together = x->file == y->file ? x->branch == y->branch
+                                              : !x->branch && !y->branch;
+            if (!together || strcmp(x->name, y->name) != 0)
+                continue;
+            r->file = galley__xstrdup(y->file->display);
+            r->line = y->line;
+            r->msg = galley__xasprintf("TEST name '%s' already used at "
+                                       "%s:%d; rename one of them", y->name,
+                                       x->file->display, x->line);
+        }
+}
+
+/* Reads and scans every source and the headers with TESTs it includes,
+ * and applies the filter. */
 static int S_scan_and_select(S_ctx *c)
 {
     size_t n = c->sources.n;
@@ -139,12 +244,17 @@ static int S_scan_and_select(S_ctx *c)
     if (bad)
         return -1;
     c->tests = galley__xcalloc(n + 1, sizeof *c->tests);
+    c->plans = galley__xcalloc(n + 1, sizeof *c->plans);
+    c->refused = galley__xcalloc(n + 1, sizeof *c->refused);
     c->selected = galley__xcalloc(n + 1, sizeof *c->selected);
     c->n_selected = galley__xcalloc(n + 1, sizeof *c->n_selected);
     c->skip = galley__xcalloc(n + 1, sizeof *c->skip);
     for (size_t i = 0; i < n; i++) {
         c->tests[i] = galley_srcfile_get(&c->files, c->sources.v[i].path);
+        S_plan_source(c, i);
         S_select(c, i, re);
+        if (!c->skip[i] && !c->o->list)
+            S_refuse(c, i, &c->refused[i]);
     }
     size_t any = 0;
     for (size_t i = 0; i < n; i++)
@@ -156,22 +266,31 @@ static int S_scan_and_select(S_ctx *c)
     return 0;
 }
 
+/* Returns the planned test of source i named name, or NULL. */
+static const S_planned *S_planned_test(const S_ctx *c, size_t i,
+                                       const char *name)
+{
+    for (size_t k = 0; k < c->plans[i].n; k++)
+        if (!strcmp(c->plans[i].v[k].name, name))
+            return &c->plans[i].v[k];
+    return NULL;
+}
+
 static int S_list(S_ctx *c)
 {
-    for (size_t i = 0; i < c->sources.n; i++) {
-        galley_srcfile *f = c->tests[i];
-        for (size_t k = 0; k < f->scan.n_tests; k++)
-            for (size_t s = 0; s < c->n_selected[i]; s++)
-                if (!strcmp(c->selected[i][s], f->scan.tests[k].name))
-                    printf("%s:%d: %s\n", f->display, f->scan.tests[k].line,
-                           f->scan.tests[k].name);
-    }
+    for (size_t i = 0; i < c->sources.n; i++)
+        for (size_t s = 0; s < c->n_selected[i]; s++) {
+            const S_planned *p = S_planned_test(c, i, c->selected[i][s]);
+            printf("%s:%d: %s\n", p->file->display, p->line, p->name);
+        }
     return 0;
 }
 
 /* ---- building ---- */
 
-/* Fails every selected test of source i (or the file, if it has none). */
+/* Fails every selected test of source i (or the file, if it has none) as
+ * not run, for reason what. The human report shows them as one line of
+ * their file (see S_not_built), the machine reports each. */
 static void S_fail_all(S_ctx *c, size_t i, const char *what)
 {
     galley_srcfile *f = c->tests[i];
@@ -179,37 +298,150 @@ static void S_fail_all(S_ctx *c, size_t i, const char *what)
         galley_verdict_fail(&c->verdicts, &c->n_verdicts, f->display, 1,
                             "(file)", what);
     for (size_t s = 0; s < c->n_selected[i]; s++) {
-        int line = 1;
-        for (size_t k = 0; k < f->scan.n_tests; k++)
-            if (!strcmp(f->scan.tests[k].name, c->selected[i][s]))
-                line = f->scan.tests[k].line;
-        galley_verdict_fail(&c->verdicts, &c->n_verdicts, f->display, line,
-                            c->selected[i][s], what);
+        const S_planned *p = S_planned_test(c, i, c->selected[i][s]);
+        galley_verdict_fail(&c->verdicts, &c->n_verdicts, p->file->display,
+                            p->line, p->name, what);
+        c->verdicts[c->n_verdicts - 1].grouped = 1;
     }
 }
 
-/* Reports compile errors and warnings; fails the files that did not build. */
+/* Prints the line that stands for the tests of source i that were not
+ * run because of why. */
+static void S_not_built(S_ctx *c, size_t i, const char *why)
+{
+    size_t n = c->n_selected[i];
+    if (n)
+        fprintf(S_human(c), "%s: %s: %zu test%s not run\n\n",
+                c->tests[i]->display, why, n, n == 1 ? "" : "s");
+}
+
+/* Reports compile errors and warnings; fails the files that did not
+ * build. The code under test failing stops every program: its errors are
+ * shown once, then one line counts what it stopped. */
 static void S_report_build(S_ctx *c)
 {
     galley_build *b = &c->build;
+    size_t stopped = 0, tests = 0;
     if (b->sut_log && *b->sut_log)
         galley_report_compile_error(S_human(c), "code under test (galley.conf "
                                                 "sources)", b->sut_log, &c->ro);
     for (size_t i = 0; i < b->n; i++) {
-        if (c->skip[i])
+        if (c->skip[i] || c->refused[i].msg)
             continue;
         if (!b->progs[i].ok) {
-            if (!b->sut_failed)
+            if (!b->sut_failed || b->progs[i].own_error) {
+                /* Its own errors are shown even when the code under test
+                 * failed too. */
                 galley_report_compile_error(S_human(c), c->tests[i]->display,
                                             b->progs[i].log, &c->ro);
+                S_not_built(c, i, "did not compile");
+            }
             galley_tally_broken(&c->tally, c->tests[i]->display,
                                 b->sut_failed ? b->sut_log : b->progs[i].log);
-            S_fail_all(c, i, "did not compile");
+            S_fail_all(c, i, b->sut_failed && !b->progs[i].own_error
+                                 ? "not built: the code under test did not "
+                                   "compile"
+                                 : "did not compile");
             c->compile_failed++;
+            stopped++;
+            tests += c->n_selected[i];
         } else if (*b->progs[i].log) {
             fputs(b->progs[i].log, S_human(c));
         }
     }
+    if (b->sut_failed)
+        fprintf(S_human(c), "galley: the code under test did not compile: "
+                "%zu test program%s not built, %zu test%s not run\n\n",
+                stopped, stopped == 1 ? "" : "s", tests, tests == 1 ? "" : "s");
+}
+
+/* Fails every selected test when nothing could be built: galley.conf
+ * names a source that is missing (c->blocked), or ninja itself failed (it
+ * said why), so that the summary and the machine reports still come. */
+static void S_build_failed(S_ctx *c)
+{
+    size_t progs = 0, tests = 0;
+    char *what = galley__xasprintf("not built: %s",
+                                   c->blocked ? c->blocked
+                                              : "the build could not run");
+    for (size_t i = 0; i < c->sources.n; i++) {
+        if (c->skip[i] || c->refused[i].msg)
+            continue;
+        S_fail_all(c, i, what);
+        c->compile_failed++;
+        progs++;
+        tests += c->n_selected[i];
+    }
+    fprintf(S_human(c), "galley: %s: %zu test program%s not built, %zu "
+            "test%s not run\n\n", c->blocked ? c->blocked
+                                             : "the build could not run",
+            progs, progs == 1 ? "" : "s", tests, tests == 1 ? "" : "s");
+    free(what);
+}
+
+/* Reports the refused sources (S_refuse) and fails their tests. */
+static void S_report_refused(S_ctx *c)
+{
+    for (size_t i = 0; i < c->sources.n; i++) {
+        const S_refusal *r = &c->refused[i];
+        if (c->skip[i] || !r->msg)
+            continue;
+        if (c->n_selected[i] == 0) {
+            galley_verdict_fail(&c->verdicts, &c->n_verdicts, r->file,
+                                r->line ? r->line : 1, "(file)", r->msg);
+            continue;
+        }
+        char *at = r->line ? galley__xasprintf("%s:%d", r->file, r->line)
+                           : galley__xstrdup(r->file);
+        fprintf(S_human(c), "%s: error: %s\n", at, r->msg);
+        char *what = galley__xasprintf("not run: %s: %s", at, r->msg);
+        free(at);
+        S_fail_all(c, i, what);
+        S_not_built(c, i, "not built");
+        free(what);
+    }
+}
+
+/* Returns how galley.conf's path p (absolute) is shown: relative to the
+ * root when below it, as it is usually written there. */
+static const char *S_conf_path(const S_ctx *c, const char *p)
+{
+    size_t n = strlen(c->conf.root);
+    return !strncmp(p, c->conf.root, n) && p[n] == '/' ? p + n + 1 : p;
+}
+
+/* Checks the sources galley.conf names before anything is built: one
+ * that is missing is an error of galley.conf at its line, which fails the
+ * run and stops every program (c->blocked says why), instead of a raw
+ * ninja error. (A missing include directory is left to the compiler,
+ * which ignores it, as an example configuration may name one.) */
+static void S_check_conf_paths(S_ctx *c)
+{
+    const galley_words *w = &c->conf.sources;
+    char *shown = c->conf.file ? galley_display_path(c->conf.file,
+                                                     c->files.cwd)
+                               : galley__xstrdup("galley.conf");
+    for (size_t k = 0; k < w->n; k++) {
+        struct stat st;
+        int found = stat(w->v[k], &st) == 0;
+        const char *what = !found && errno != ENOENT ? strerror(errno)
+                           : !found                  ? "no such file"
+                           : !S_ISREG(st.st_mode)    ? "not a file"
+                           : galley__has_control(w->v[k])
+                               ? "its name holds a control character: "
+                                 "rename it"
+                               : NULL;
+        if (!what)
+            continue;
+        int line = w->lines ? w->lines[k] : 0;
+        galley__error_at(shown, line, "sources: %s: %s",
+                         S_conf_path(c, w->v[k]), what);
+        c->config_errors++;
+        if (!c->blocked)
+            c->blocked = galley__xasprintf("%s:%d: %s: %s", shown, line,
+                                           S_conf_path(c, w->v[k]), what);
+    }
+    free(shown);
 }
 
 /* Builds the programs of the files that have a selected test, so that a
@@ -222,12 +454,14 @@ static int S_build(S_ctx *c)
     galley_sources some = {galley__xcalloc(n + 1, sizeof *some.v), 0};
     size_t *at = galley__xcalloc(n + 1, sizeof *at);
     for (size_t i = 0; i < n; i++)
-        if (!c->skip[i]) {
+        if (!c->skip[i] && !c->refused[i].msg) {
             at[some.n] = i;
             some.v[some.n++] = c->sources.v[i]; /* borrowed */
         }
     int rc = 0;
-    if (some.n || !n) /* nothing selected: nothing to build */
+    if (c->blocked)
+        memset(&c->build, 0, sizeof c->build);
+    else if (some.n || !n) /* nothing selected: nothing to build */
         rc = galley_build_run(&c->build, &c->conf, &c->rt, &some, c->o->jobs,
                               c->progress);
     galley_program *all = galley__xcalloc(n + 1, sizeof *all);
@@ -241,110 +475,184 @@ static int S_build(S_ctx *c)
     return rc;
 }
 
+/* Returns the heap path, relative to the root, of the stable name of
+ * source i's program: _galley/bin/ and the test file's path below the root
+ * without ".c" (_galley/bin/tests/x_test), or NULL for a file outside the
+ * root. */
+static char *S_stable_name(const S_ctx *c, size_t i)
+{
+    const char *p = c->sources.v[i].path;
+    size_t n = strlen(c->conf.root), len = strlen(p);
+    if (strncmp(p, c->conf.root, n) != 0 || p[n] != '/')
+        return NULL;
+    if (len > 2 && !strcmp(p + len - 2, ".c"))
+        len -= 2;
+    return galley__xasprintf("_galley/bin/%.*s", (int)(len - n - 1),
+                             p + n + 1);
+}
+
+/* Points the stable name of each program built (S_stable_name) at it, so
+ * that a person can type the name to debug a test: the program itself is
+ * named for the build, with a hash. */
+static void S_link_programs(S_ctx *c)
+{
+    for (size_t i = 0; i < c->sources.n; i++) {
+        char *name = c->build.progs && c->build.progs[i].ok
+                         ? S_stable_name(c, i) : NULL;
+        if (!name)
+            continue;
+        char *link = galley__xasprintf("%s/%s", c->conf.root, name);
+        /* From the link's directory back up to _galley/bin/. */
+        galley_buf target;
+        galley_buf_init(&target);
+        for (const char *q = name + strlen("_galley/bin/"); *q; q++)
+            if (*q == '/')
+                galley_buf_puts(&target, "../");
+        galley_buf_puts(&target, strrchr(c->build.progs[i].exe, '/') + 1);
+        char old[PATH_MAX];
+        ssize_t n = readlink(link, old, sizeof old - 1);
+        if (n < 0 || (size_t)n != target.len ||
+            memcmp(old, target.ptr, target.len) != 0) {
+            *strrchr(link, '/') = '\0';
+            galley__mkdirs(link);
+            link[strlen(link)] = '/';
+            unlink(link);
+            if (symlink(target.ptr, link) != 0 && errno != EEXIST)
+                galley__error_at(NULL, 0, "cannot make %s: %s", name,
+                                 strerror(errno));
+        }
+        galley_buf_fini(&target);
+        free(link);
+        free(name);
+    }
+}
+
 /* ---- executing ---- */
 
-/* Adds a job running tests [from, to) of source i's selection. */
-static void S_add_job(S_ctx *c, size_t i, size_t from, size_t to, int part)
+/* Adds a job of source i running tests [from, to) of its selection, or
+ * with by_part the part-th of parts slices of the program's tests. */
+static void S_add_job(S_ctx *c, size_t i, size_t from, size_t to, int part,
+                      int parts, int by_part)
 {
     c->jobs = galley__xrealloc(c->jobs, (c->n_jobs + 1) * sizeof *c->jobs);
     c->job_src = galley__xrealloc(c->job_src,
                                   (c->n_jobs + 1) * sizeof *c->job_src);
     galley_job *j = &c->jobs[c->n_jobs];
     memset(j, 0, sizeof *j);
-    const char *exe = c->build.progs[i].exe;
-    const char *base = strrchr(exe, '/') + 1;
-    j->exe = exe;
+    j->exe = c->build.progs[i].exe;
     j->name = c->tests[i]->display;
-    j->results = galley__xasprintf("_galley/run/%s.%d.res", base, part);
-    j->log = galley__xasprintf("_galley/run/%s.%d.log", base, part);
     j->timeout_ms = c->conf.timeout_ms;
     j->output_limit = c->conf.output_limit;
-    j->n_only = to - from;
-    j->only = galley__xcalloc(j->n_only + 1, sizeof(char *));
-    for (size_t k = from; k < to; k++)
-        j->only[k - from] = galley__xstrdup(c->selected[i][k]);
+    if (by_part) {
+        j->part = part + 1;
+        j->parts = parts;
+    } else {
+        j->n_only = to - from;
+        j->only = galley__xcalloc(j->n_only + 1, sizeof(char *));
+        for (size_t k = from; k < to; k++)
+            j->only[k - from] = galley__xstrdup(c->selected[i][k]);
+    }
     c->job_src[c->n_jobs++] = i;
 }
 
 /* Splits the selected tests into jobs: one per file, or several per file
- * when there are fewer files than parallel slots. */
+ * when there are fewer files than parallel slots. When every test of a
+ * file is selected, the program is asked for slices of its own tests
+ * rather than for names, so that a test the scanner did not see (from a
+ * header it could not follow) still runs. */
 static void S_plan_jobs(S_ctx *c)
 {
     size_t progs = 0;
     for (size_t i = 0; i < c->sources.n; i++)
         progs += !c->skip[i] && c->build.progs[i].ok;
     size_t per = progs ? ((size_t)c->o->jobs + progs - 1) / progs : 1;
+    int all = !c->o->filter && c->o->shard_total <= 1;
     for (size_t i = 0; i < c->sources.n; i++) {
         size_t n = c->n_selected[i];
-        if (c->skip[i] || !c->build.progs[i].ok || n == 0)
+        if (c->skip[i] || !c->build.progs[i].ok || (n == 0 && !all))
             continue;
-        size_t parts = per < n ? per : n;
+        size_t parts = per < n ? per : n ? n : 1;
         for (size_t p = 0; p < parts; p++)
-            S_add_job(c, i, n * p / parts, n * (p + 1) / parts, (int)p);
+            S_add_job(c, i, n * p / parts, n * (p + 1) / parts, (int)p,
+                      (int)parts, all);
     }
 }
 
-/* Appends the program's own output (its log) to a test's stderr. */
+/* Records that job j's program died (why) with its own output (its log),
+ * which the tests it did not report then carry as their stderr. */
 static void S_program_died(S_ctx *c, size_t j, const char *why)
 {
     galley_job *job = &c->jobs[j];
     size_t i = c->job_src[j];
-    char *p = galley__xasprintf("%s/%s", c->conf.root, job->log);
-    galley_buf log;
-    galley_buf_init(&log);
-    galley__read_file(p, &log);
-    free(p);
-    char *what = galley__xasprintf("the test program %s: %s", job->exe, why);
-    for (size_t k = 0; k < job->n_only; k++) {
-        galley_verdict_fail(&c->verdicts, &c->n_verdicts, c->tests[i]->display,
-                            1, job->only[k], what);
-        galley_verdict *v = &c->verdicts[c->n_verdicts - 1];
-        v->err = galley_buf_detach(&log, &v->err_len);
-        galley_buf_init(&log);
-    }
-    free(what);
-    galley_buf_fini(&log);
+    c->died[i] = 1;
+    if (c->died_why[i])
+        return;
+    c->died_why[i] = galley__xasprintf("the test program %s: %s", job->exe,
+                                       why);
+    c->died_log[i] = job->log;
+    galley_buf_init(&job->log);
 }
 
-/* Counts test name of source i as skipped, for the summary and for the
- * machine reports, which list it at its TEST line. */
-static void S_skipped(S_ctx *c, size_t i, const char *name)
+/* Handles the selected tests of source i that none of its jobs reported.
+ * When every job ran to its end, such a TEST was never compiled into the
+ * program (inside #if 0, say): it is skipped. When one died, they did not
+ * run. */
+static void S_missing_tests(S_ctx *c, size_t i)
 {
-    const galley_scan *sc = &c->tests[i]->scan;
-    int line = 1;
-    for (size_t k = 0; k < sc->n_tests; k++)
-        if (!strcmp(sc->tests[k].name, name))
-            line = sc->tests[k].line;
-    c->skipped++;
-    galley_tally_add(&c->tally, c->tests[i]->display, line, name, 0,
-                     "not compiled into the program (inside #if?)");
-}
-
-/* Handles the tests of job j that its results do not mention. When the
- * program ran to its end, such a TEST was never compiled into it (inside
- * #if 0, say): it is skipped. When the program died, they did not run. */
-static void S_missing_tests(S_ctx *c, size_t j, const galley_results *r)
-{
-    galley_job *job = &c->jobs[j];
-    size_t i = c->job_src[j];
-    int ran_out = WIFEXITED(job->status) && WEXITSTATUS(job->status) <= 1;
-    for (size_t k = 0; k < job->n_only; k++) {
+    for (size_t k = 0; k < c->n_selected[i]; k++) {
+        const char *name = c->selected[i][k];
         int found = 0;
-        for (size_t t = 0; t < r->n_tests && !found; t++)
-            found = !strcmp(r->tests[t].name, job->only[k]);
+        for (size_t t = 0; t < c->reported[i].n && !found; t++)
+            found = !strcmp(c->reported[i].v[t], name);
         if (found)
             continue;
-        if (ran_out && c->o->verbosity > 0)
-            fprintf(S_human(c), "%s: %s: skipped (not compiled into the "
-                    "program: inside #if?)\n", c->tests[i]->display,
-                    job->only[k]);
-        if (ran_out)
-            S_skipped(c, i, job->only[k]);
-        else
+        const S_planned *p = S_planned_test(c, i, name);
+        if (c->died[i]) {
             galley_verdict_fail(&c->verdicts, &c->n_verdicts,
-                                c->tests[i]->display, 1, job->only[k],
-                                "not run: the test program died before "
-                                "this test");
+                                p->file->display, p->line, name,
+                                c->died_why[i] ? c->died_why[i]
+                                               : "not run: the test program "
+                                                 "died before this test");
+            galley_verdict *v = &c->verdicts[c->n_verdicts - 1];
+            v->err = galley__xstrndup(c->died_log[i].ptr ? c->died_log[i].ptr
+                                                         : "",
+                                      c->died_log[i].len);
+            v->err_len = c->died_log[i].len;
+            continue;
+        }
+        if (c->o->verbosity > 0)
+            fprintf(S_human(c), "%s: %s: skipped (not compiled into the "
+                    "program: inside #if?)\n", p->file->display, name);
+        c->skipped++;
+        galley_tally_add(&c->tally, p->file->display, p->line, name, 0,
+                         "not compiled into the program (inside #if?)");
+    }
+}
+
+/* Says, for each test of r that crashed, where (crash.h) and how to rerun
+ * it under a debugger by the stable name of its program. */
+static void S_locate_crashes(S_ctx *c, size_t j, galley_results *r)
+{
+    size_t i = c->job_src[j];
+    for (size_t k = 0; k < r->n_tests; k++) {
+        galley_result *t = &r->tests[k];
+        if (t->end != GALLEY_END_SIGNAL || (t->truncated &&
+                                            t->end_value == SIGKILL))
+            continue;
+        t->crash_site = galley_crash_site(c->jobs[j].exe, c->conf.root,
+                                          c->files.cwd, t->crash, t->n_crash,
+                                          c->tests[i]->display);
+        char *name = S_stable_name(c, i);
+        char *abs = galley__xasprintf("%s/%s", c->conf.root,
+                                      name ? name : c->jobs[j].exe);
+        char *shown = galley__relative_path(abs, c->files.cwd);
+        t->debug = galley__xasprintf("debug it with: gdb --args %s%s "
+                                     "--galley-only=%s --galley-no-fork",
+                                     strchr(shown, '/') ? "" : "./", shown,
+                                     t->name);
+        free(shown);
+        free(abs);
+        free(name);
     }
 }
 
@@ -353,94 +661,125 @@ static void S_missing_tests(S_ctx *c, size_t j, const galley_results *r)
 static void S_judge_job(S_ctx *c, size_t j)
 {
     galley_job *job = &c->jobs[j];
-    char *p = galley__xasprintf("%s/%s", c->conf.root, job->results);
-    galley_buf data;
-    galley_buf_init(&data);
-    int rd = job->status < 0 ? -1 : galley__read_file(p, &data);
-    free(p);
+    int ran = job->status >= 0;
+    int ran_out = ran && WIFEXITED(job->status) &&
+                  WEXITSTATUS(job->status) <= 1;
     galley_results r;
     char *err = NULL;
     memset(&r, 0, sizeof r);
-    size_t len = data.len;
-    if (rd == 0 && galley_results_parse(&r, galley_buf_detach(&data, NULL),
-                                        len, &err) != 0 &&
+    size_t len = job->results.len;
+    if (ran && galley_results_parse(&r, galley_buf_detach(&job->results,
+                                                          NULL),
+                                    len, &err) != 0 &&
         r.n_tests > 0) {
         free(err); /* a truncated file: judge what it holds */
         err = NULL;
     }
-    if (rd == 0 && !err && r.n_tests == 0 &&
-        !(WIFEXITED(job->status) && WEXITSTATUS(job->status) <= 1))
+    if (ran && !err && r.n_tests == 0 && !ran_out)
         err = galley__xstrdup("wrote no results"); /* it died at once */
-    int parsed = rd == 0 && (r.n_tests > 0 || !err);
+    int parsed = ran && (r.n_tests > 0 || !err);
     if (!parsed) {
-        char *why = galley__xasprintf(
-            "%s (exit status %d)", err ? err : "wrote no results",
-            job->status >= 0 && WIFEXITED(job->status)
-                ? WEXITSTATUS(job->status) : -1);
+        char *sig = ran && WIFSIGNALED(job->status)
+                        ? galley_signal_name(WTERMSIG(job->status)) : NULL;
+        char *why = sig ? galley__xasprintf("%s (killed by %s)",
+                                            err ? err : "wrote no results",
+                                            sig)
+                        : galley__xasprintf("%s (exit status %d)",
+                                            err ? err : "wrote no results",
+                                            ran ? WEXITSTATUS(job->status)
+                                                : -1);
         S_program_died(c, j, why);
         free(why);
+        free(sig);
     } else {
-        galley_compare(&c->files, c->tests[c->job_src[j]], &r, &c->verdicts,
+        size_t i = c->job_src[j];
+        S_locate_crashes(c, j, &r);
+        galley_compare(&c->files, c->tests[i], &r, &c->verdicts,
                        &c->n_verdicts);
-        S_missing_tests(c, j, &r);
+        for (size_t t = 0; t < r.n_tests; t++)
+            galley_words_add(&c->reported[i], r.tests[t].name);
     }
+    if (parsed && !ran_out)
+        c->died[c->job_src[j]] = 1;
     galley_results_fini(&r);
     free(err);
-    galley_buf_fini(&data);
 }
 
 static int S_execute(S_ctx *c)
 {
     S_plan_jobs(c);
-    char *dir = galley__xasprintf("%s/_galley/run", c->conf.root);
-    galley__mkdirs(dir);
-    free(dir);
     galley_exec(c->jobs, c->n_jobs, c->o->jobs, c->conf.root, c->progress);
+    c->reported = galley__xcalloc(c->sources.n + 1, sizeof *c->reported);
+    c->died = galley__xcalloc(c->sources.n + 1, sizeof *c->died);
+    c->died_why = galley__xcalloc(c->sources.n + 1, sizeof *c->died_why);
+    c->died_log = galley__xcalloc(c->sources.n + 1, sizeof *c->died_log);
     for (size_t j = 0; j < c->n_jobs; j++)
         S_judge_job(c, j);
+    for (size_t i = 0; i < c->sources.n; i++)
+        if (!c->skip[i] && !c->refused[i].msg && c->build.progs[i].ok)
+            S_missing_tests(c, i);
     return 0;
 }
 
 /* ---- scan errors ---- */
 
-/* Attaches each scan error of the test files to the test around it: to
- * that test's verdict when the run gave it one, so a test counts once in
- * the summary, else to a verdict of its own. */
+/* Attaches scan error se of file f to the test around it: to that test's
+ * verdict when the run gave it one, so a test counts once in the summary,
+ * else to a verdict of its own. */
+static void S_scan_error(S_ctx *c, galley_srcfile *f,
+                         const galley_scan_error *se)
+{
+    const char *name = "(file)";
+    for (size_t k = 0; k < f->scan.n_tests; k++)
+        if (f->scan.tests[k].line <= se->line &&
+            se->line <= f->scan.tests[k].close_line)
+            name = f->scan.tests[k].name;
+    galley_verdict *v = NULL;
+    for (size_t k = 0; k < c->n_verdicts && !v; k++)
+        if (!strcmp(c->verdicts[k].file, f->display) &&
+            !strcmp(c->verdicts[k].name, name))
+            v = &c->verdicts[k];
+    if (!v) {
+        galley_verdict_fail(&c->verdicts, &c->n_verdicts, f->display,
+                            se->line, name, se->msg);
+        c->verdicts[c->n_verdicts - 1].fails[0].kind = GALLEY_FAIL_ERROR;
+        return;
+    }
+    /* First: the problem in the source likely explains the rest. */
+    v->fails = galley__xrealloc(v->fails, (v->n_fails + 1) * sizeof *v->fails);
+    memmove(v->fails + 1, v->fails, v->n_fails++ * sizeof *v->fails);
+    galley_failure *fl = &v->fails[0];
+    memset(fl, 0, sizeof *fl);
+    fl->kind = GALLEY_FAIL_ERROR;
+    fl->file = galley__xstrdup(f->display);
+    fl->line = se->line;
+    fl->what = galley__xstrdup(se->msg);
+}
+
+/* Reports the scan errors of the files that the run's programs hold (the
+ * test files and the headers with TESTs), each file once. Fatal ones were
+ * reported when their file was refused. */
 static void S_scan_errors(S_ctx *c)
 {
+    galley_srcfile **done = galley__xcalloc(c->files.n + 1, sizeof *done);
+    size_t n_done = 0;
     for (size_t i = 0; i < c->sources.n; i++) {
-        galley_srcfile *f = c->tests[i];
-        for (size_t e = 0; e < f->scan.n_errors && !c->skip[i]; e++) {
-            const galley_scan_error *se = &f->scan.errors[e];
-            const char *name = "(file)";
-            for (size_t k = 0; k < f->scan.n_tests; k++)
-                if (f->scan.tests[k].line <= se->line &&
-                    se->line <= f->scan.tests[k].close_line)
-                    name = f->scan.tests[k].name;
-            galley_verdict *v = NULL;
-            for (size_t k = 0; k < c->n_verdicts && !v; k++)
-                if (!strcmp(c->verdicts[k].file, f->display) &&
-                    !strcmp(c->verdicts[k].name, name))
-                    v = &c->verdicts[k];
-            if (!v) {
-                galley_verdict_fail(&c->verdicts, &c->n_verdicts, f->display,
-                                    se->line, name, se->msg);
-                c->verdicts[c->n_verdicts - 1].fails[0].kind =
-                    GALLEY_FAIL_ERROR;
+        if (c->skip[i] || c->refused[i].msg)
+            continue;
+        for (size_t k = 0; k <= c->plans[i].n; k++) {
+            galley_srcfile *f = k ? c->plans[i].v[k - 1].file : c->tests[i];
+            int seen = 0;
+            for (size_t d = 0; d < n_done && !seen; d++)
+                seen = done[d] == f;
+            if (seen)
                 continue;
-            }
-            /* First: the problem in the source likely explains the rest. */
-            v->fails = galley__xrealloc(v->fails,
-                                        (v->n_fails + 1) * sizeof *v->fails);
-            memmove(v->fails + 1, v->fails, v->n_fails++ * sizeof *v->fails);
-            galley_failure *fl = &v->fails[0];
-            memset(fl, 0, sizeof *fl);
-            fl->kind = GALLEY_FAIL_ERROR;
-            fl->file = galley__xstrdup(f->display);
-            fl->line = se->line;
-            fl->what = galley__xstrdup(se->msg);
+            done[n_done++] = f;
+            for (size_t e = 0; e < f->scan.n_errors; e++)
+                if (!f->scan.errors[e].fatal)
+                    S_scan_error(c, f, &f->scan.errors[e]);
         }
     }
+    free(done);
 }
 
 /* ---- state for promote ---- */
@@ -464,7 +803,7 @@ static void S_save_state(S_ctx *c, galley_srcfile *f)
         galley_buf out;
         char *err = NULL;
         galley_buf_init(&out);
-        int rc = galley_state_write(sp, &st);
+        int rc = galley_state_write(sp, c->conf.root, &st);
         const char *failed = sp;
         if (rc == 0 && galley_rewrite(&out, f->text.ptr, f->text.len, &f->scan,
                                       f->edits, f->n_edits, &err) == 0) {
@@ -556,6 +895,54 @@ static int S_machine_reports(S_ctx *c)
     return rc;
 }
 
+/* Whether the run is the whole project's (no path, filter, shard or
+ * --changed narrowing it): only such a run can tell that tests vanished. */
+static int S_whole_run(const S_ctx *c)
+{
+    return !c->o->n_paths && !c->o->filter && c->o->shard_total <= 1 &&
+           !c->o->changed;
+}
+
+/* Returns the number of tests the last whole run ran (0 if unknown), and
+ * records ran as this run's, when this run is a whole one. */
+static long S_last_count(const S_ctx *c, size_t ran)
+{
+    char *p = galley__xasprintf("%s/_galley/tests-run", c->conf.root);
+    galley_buf old;
+    galley_buf_init(&old);
+    long last = galley__read_file(p, &old) == 0 && old.ptr
+                    ? strtol(old.ptr, NULL, 10) : 0;
+    galley_buf_fini(&old);
+    char count[32];
+    int n = snprintf(count, sizeof count, "%zu\n", ran);
+    if (S_whole_run(c) && !c->o->list)
+        galley__write_file_replace(p, count, (size_t)n, 0644, 0);
+    free(p);
+    return last;
+}
+
+/* Says on stderr when a run ran no test although it found test files, or
+ * when every test vanished since the last whole run: that is no success.
+ * Returns 1 when the run must fail for it: in CI mode, unless a shard or
+ * --changed left this run nothing to do, which is not an accident. */
+static int S_ran_nothing(S_ctx *c, size_t ran)
+{
+    long last = S_last_count(c, ran);
+    int expected = c->o->shard_total > 1 || c->o->changed;
+    if (ran > 0 || expected)
+        return 0;
+    if (last > 0 && S_whole_run(c))
+        fprintf(stderr, "galley: no test ran, but the last run ran %ld: "
+                "were the tests deleted, or disabled?\n", last);
+    else if (c->sources.n > 0 && !c->o->filter)
+        fprintf(stderr, "galley: %zu test file%s found, but no test ran%s\n",
+                c->sources.n, c->sources.n == 1 ? "" : "s",
+                c->skipped ? " (every TEST was left out by #if)" : "");
+    if (c->o->ci)
+        fprintf(stderr, "galley: CI mode: a run that runs no test fails\n");
+    return c->o->ci;
+}
+
 static int S_report(S_ctx *c)
 {
     size_t passed = 0, failed = 0;
@@ -571,17 +958,39 @@ static int S_report(S_ctx *c)
             passed++;
     }
     failed += c->config_errors;
+    int empty = S_ran_nothing(c, passed + failed);
     /* Before the summary, which stays the last line. */
     int bad_file = S_machine_reports(c) != 0;
     if (pretty)
         galley_report_summary(stdout, passed, failed, c->skipped, &c->ro);
     if (bad_file)
         return 2;
-    return failed || c->compile_failed ? 1 : 0;
+    return failed || c->compile_failed || empty ? 1 : 0;
 }
 
 static void S_ctx_fini(S_ctx *c)
 {
+    for (size_t i = 0; i < c->sources.n; i++) {
+        if (c->plans)
+            free(c->plans[i].v);
+        if (c->refused) {
+            free(c->refused[i].file);
+            free(c->refused[i].msg);
+        }
+        if (c->reported)
+            galley_words_fini(&c->reported[i]);
+        if (c->died_why)
+            free(c->died_why[i]);
+        if (c->died_log)
+            galley_buf_fini(&c->died_log[i]);
+    }
+    free(c->blocked);
+    free(c->plans);
+    free(c->refused);
+    free(c->reported);
+    free(c->died);
+    free(c->died_why);
+    free(c->died_log);
     galley_tally_fini(&c->tally);
     for (size_t i = 0; i < c->n_jobs; i++)
         galley_job_fini(&c->jobs[i]);
@@ -604,6 +1013,7 @@ static void S_ctx_fini(S_ctx *c)
     galley_srcfiles_fini(&c->files);
     galley_filters_fini(&c->filters);
     galley_sources_fini(&c->sources);
+    galley_includes_free(c->includes);
     galley_runtime_fini(&c->rt);
     galley_config_fini(&c->conf);
     if (c->lock >= 0)
@@ -646,6 +1056,22 @@ static char *S_path_dir(const char *path)
     return galley__xstrdup(real[0] ? real : "/");
 }
 
+/* Removes the temporaries that a galley promote killed while writing left
+ * beside the test files (atomic.h), each directory looked at once. */
+static void S_clean_temps(const S_ctx *c)
+{
+    char *last = NULL;
+    for (size_t i = 0; i < c->sources.n; i++) {
+        char *dir = galley__xstrdup(c->sources.v[i].path);
+        *strrchr(dir, '/') = '\0';
+        if (!last || strcmp(last, dir) != 0)
+            galley__clean_temps(*dir ? dir : "/");
+        free(last);
+        last = dir;
+    }
+    free(last);
+}
+
 /* Reads galley.conf: a file that cannot be read stops the command (2); a
  * bad line is reported, skipped, and fails the run (the tests still run). */
 static int S_setup(S_ctx *c, const char *cwd)
@@ -670,8 +1096,9 @@ static int S_setup(S_ctx *c, const char *cwd)
     if (rc != 0 && c->conf.n_errors == 0)
         return 2;
     c->config_errors = (size_t)c->conf.n_errors;
-    if (galley_discover(&c->sources, &c->conf, c->o->paths, c->o->n_paths,
-                        cwd) != 0)
+    c->includes = galley_includes_new(&c->conf);
+    if (galley_discover(&c->sources, &c->conf, c->includes, c->o->paths,
+                        c->o->n_paths, cwd) != 0)
         return 2;
     if (c->sources.n == 0)
         fprintf(stderr, "galley: no test files found: a test file is a .c "
@@ -679,6 +1106,8 @@ static int S_setup(S_ctx *c, const char *cwd)
     if (c->o->changed &&
         galley_changed_select(&c->sources, &c->conf, c->o->changed))
         return 2;
+    if (!c->o->list)
+        S_clean_temps(c);
     c->files.root = galley__xstrdup(c->conf.root);
     c->files.cwd = galley__xstrdup(cwd);
     S_compile_filters(c, cwd);
@@ -709,19 +1138,21 @@ int galley_run_cmd(const galley_run_opts *o)
     if (rc == 0 && o->list)
         rc = S_list(&c);
     else if (rc == 0) {
-        if (S_build(&c))
-            rc = 1;
-        if (rc == 0) {
+        S_check_conf_paths(&c);
+        if (S_build(&c) == 0 && !c.blocked)
             S_report_build(&c);
-            S_execute(&c);
-            S_scan_errors(&c);
-            S_save_states(&c);
-            rc = S_report(&c);
-            if (o->promote)
-                S_promote(&c);
-            if (o->ci)
-                galley_promote_patch_ci(c.conf.root, rc != 0);
-        }
+        else
+            S_build_failed(&c);
+        S_link_programs(&c);
+        S_report_refused(&c);
+        S_execute(&c);
+        S_scan_errors(&c);
+        S_save_states(&c);
+        rc = S_report(&c);
+        if (o->promote)
+            S_promote(&c);
+        if (o->ci)
+            galley_promote_patch_ci(c.conf.root, rc != 0);
     }
     S_ctx_fini(&c);
     return rc;

@@ -161,6 +161,24 @@ int galley__read_file(const char *path, galley_buf *out)
     return 0;
 }
 
+int galley__has_control(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return 1;
+    return 0;
+}
+
+int galley__file_mentions(const char *path, const char *word)
+{
+    galley_buf text;
+    galley_buf_init(&text);
+    int yes = galley__read_file(path, &text) == 0 && text.len &&
+              memmem(text.ptr, text.len, word, strlen(word)) != NULL;
+    galley_buf_fini(&text);
+    return yes;
+}
+
 int galley__write_all(int fd, const char *p, size_t n)
 {
     while (n > 0) {
@@ -173,40 +191,6 @@ int galley__write_all(int fd, const char *p, size_t n)
         n -= (size_t)w;
     }
     return 0;
-}
-
-int galley__write_file_atomic(const char *path, const void *data, size_t len,
-                              int mode)
-{
-    return galley__write_file_replace(path, data, len, mode, 1);
-}
-
-int galley__write_file_replace(const char *path, const void *data, size_t len,
-                               int mode, int durable)
-{
-    struct stat st;
-    if (mode < 0)
-        mode = stat(path, &st) == 0 ? (int)(st.st_mode & 07777) : 0644;
-    char *tmp = galley__xasprintf("%s.galley-tmp.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(tmp);
-        return -e;
-    }
-    int rc = galley__write_all(fd, data, len);
-    if (rc == 0 && fchmod(fd, (mode_t)mode) != 0)
-        rc = -errno;
-    if (rc == 0 && durable && fsync(fd) != 0)
-        rc = -errno;
-    if (close(fd) != 0 && rc == 0)
-        rc = -errno;
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = -errno;
-    if (rc != 0)
-        unlink(tmp);
-    free(tmp);
-    return rc;
 }
 
 int galley__mkdirs(const char *dir)
@@ -259,6 +243,33 @@ void galley__hash(const void *data, size_t len, char out[41])
     if (git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB) != 0)
         memset(&oid, 0, sizeof oid);
     git_oid_tostr(out, 41, &oid);
+}
+
+/* Returns a heap copy of absolute path p with "." and ".." steps and
+ * repeated slashes removed, without asking the file system. */
+char *galley__lexical_path(const char *p)
+{
+    char *out = galley__xmalloc(strlen(p) + 2);
+    size_t n = 0;
+    while (*p) {
+        while (*p == '/')
+            p++;
+        size_t len = strcspn(p, "/");
+        int dot = len == 1 && p[0] == '.';
+        if (len == 2 && p[0] == '.' && p[1] == '.') {
+            while (n > 0 && out[--n] != '/')
+                ;
+        } else if (len > 0 && !dot) {
+            out[n++] = '/';
+            memcpy(out + n, p, len);
+            n += len;
+        }
+        p += len;
+    }
+    if (n == 0)
+        out[n++] = '/';
+    out[n] = '\0';
+    return out;
 }
 
 char *galley__relative_path(const char *p, const char *cwd)

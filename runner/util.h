@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "atomic.h"
+
 /* Allocation that aborts with a clear message when memory runs out. */
 void *galley__xmalloc(size_t n);
 void *galley__xcalloc(size_t n, size_t size);
@@ -56,6 +58,11 @@ char *galley_buf_detach(galley_buf *b, size_t *len);
 /* Reads a whole file into out (initialized by the caller). Returns 0, or
  * -errno with out left empty. */
 int galley__read_file(const char *path, galley_buf *out);
+/* Returns 1 if s holds a control character (a byte below 0x20, or DEL). */
+int galley__has_control(const char *s);
+/* Returns 1 if the file at path holds the bytes word, 0 if not or when it
+ * cannot be read. */
+int galley__file_mentions(const char *path, const char *word);
 /* Returns the heap name of the #include on line[0..n) ("x.h" of
  * `#include "x.h"`), with *angle set for <...>, or NULL when the line is no
  * #include. */
@@ -63,19 +70,13 @@ char *galley__include_name(const char *line, size_t n, int *angle);
 /* Writes all n bytes at p to fd, again after EINTR and short writes.
  * Returns 0, or -errno. */
 int galley__write_all(int fd, const char *p, size_t n);
-/* Writes data to path atomically: a temporary file beside it, fsync, rename.
- * mode is applied to the new file (pass -1 to keep the existing file's mode,
- * or 0644 when it does not exist). Returns 0 or -errno; on failure the old
- * file is untouched and no temporary file is left behind. */
-int galley__write_file_atomic(const char *path, const void *data, size_t len,
-                              int mode);
-/* The same, with the fsync only when durable: files under _galley/ are
- * caches that a run rewrites, so they skip it. */
-int galley__write_file_replace(const char *path, const void *data, size_t len,
-                               int mode, int durable);
 /* Creates dir and its parents (like mkdir -p). Returns 0 or -errno. */
 int galley__mkdirs(const char *dir);
 
+/* Returns a heap copy of absolute path p with "." and ".." steps and
+ * repeated slashes removed, without asking the file system (the path of a
+ * file that may not exist). */
+char *galley__lexical_path(const char *p);
 /* Returns absolute path p as reports show it (heap): relative to the
  * absolute directory cwd, with "../" steps when p lies beside it rather
  * than below, as compilers and editors expect; absolute when the two share

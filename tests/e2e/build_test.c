@@ -55,9 +55,7 @@ TEST(compile_error)
       tests/broken_test.c: compile error
       tests/broken_test.c:5: error: ...
 
-      tests/broken_test.c:4: first: did not compile
-
-      tests/broken_test.c:8: second: did not compile
+      tests/broken_test.c: did not compile: 2 tests not run
 
       2 passed, 2 failed
       [exit 1]
@@ -155,7 +153,7 @@ TEST(code_under_test_from_galley_conf)
     EXPECT(/*
       tests/ver_test.c: compile error
 
-      tests/ver_test.c:4: major: did not compile
+      tests/ver_test.c: did not compile: 1 test not run
 
       0 passed, 1 failed
       [exit 1]

@@ -116,7 +116,7 @@ TEST(wrong_commands)
       galley: unknown option: --frobnicate
       Try 'galley --help'.
       [exit 2]
-      galley: error: no/such/dir: No such file or directory
+      no/such/dir: error: No such file or directory
       [exit 2]
       galley: unknown command: frobnicate
       Try 'galley --help'.

@@ -291,7 +291,7 @@ TEST(varying_output_in_a_loop)
               "}\n");
     e2e_galley("run");
     EXPECT(/*
-      tests/v_test.c:7: varies: varying output in a loop
+      tests/v_test.c:7: varies: varying output in a loop: pass 1 and pass 2 differ (not promoted)
       --- expected
       +++ actual
       @@ -1,1 +1,1 @@

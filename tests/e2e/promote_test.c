@@ -241,10 +241,10 @@ TEST(promote_one_marker)
     e2e_galley("promote tests/p_test.c:99");
     e2e_galley("promote tests/nonexistent_test.c");
     EXPECT(/*
-      tests/p_test.c:3: error: nothing to promote at this line
-      [exit 1]
-      tests/p_test.c:99: error: nothing to promote at this line
-      [exit 1]
+      tests/p_test.c:3: error: nothing to promote at this line; pending in this file: line 6, line 13
+      [exit 2]
+      tests/p_test.c:99: error: nothing to promote at this line; pending in this file: line 6, line 13
+      [exit 2]
       tests/nonexistent_test.c: error: no such file
       [exit 2]
     */);

@@ -90,13 +90,14 @@ TEST(tap)
         ...
       not ok 3 - tests/a_test.c:crash
         ---
-        message: "crashed (SIGSEGV)"
+        message: "crashed (SIGSEGV) at tests/a_test.c:14"
         severity: fail
         file: "tests/a_test.c"
         line: 12
         duration_ms: N
         diff: |2
-          tests/a_test.c:12: crash: crashed (SIGSEGV)
+          tests/a_test.c:12: crash: crashed (SIGSEGV) at tests/a_test.c:14
+          debug it with: gdb --args _galley/bin/tests/a_test --galley-only=crash --galley-no-fork
         stderr: |2
           about to crash
         ...
@@ -148,7 +149,8 @@ TEST(junit)
       </system-err>
           </testcase>
           <testcase classname="tests.a_test" name="crash" file="tests/a_test.c" line="12" time="T">
-            <failure message="crashed (SIGSEGV)" type="ended">tests/a_test.c:12: crash: crashed (SIGSEGV)
+            <failure message="crashed (SIGSEGV) at tests/a_test.c:14" type="ended">tests/a_test.c:12: crash: crashed (SIGSEGV) at tests/a_test.c:14
+      debug it with: gdb --args _galley/bin/tests/a_test --galley-only=crash --galley-no-fork
       </failure>
             <system-err>about to crash
       </system-err>
@@ -190,7 +192,7 @@ TEST(json_lines)
       valid
       {"file":"tests/a_test.c","line":4,"test":"passes","status":"passed","duration_ms":N}
       {"file":"tests/a_test.c","line":6,"test":"mismatch","status":"failed","duration_ms":N,"failures":[{"file":"tests/a_test.c","line":9,"what":"mismatch","expected":"want","actual":"got <&> \"q\" 100%"}],"stderr":"a note\n"}
-      {"file":"tests/a_test.c","line":12,"test":"crash","status":"failed","duration_ms":N,"failures":[{"file":"tests/a_test.c","line":12,"what":"crashed (SIGSEGV)","expected":null,"actual":null}],"stderr":"about to crash\n"}
+      {"file":"tests/a_test.c","line":12,"test":"crash","status":"failed","duration_ms":N,"failures":[{"file":"tests/a_test.c","line":12,"what":"crashed (SIGSEGV) at tests/a_test.c:14","expected":null,"actual":null}],"stderr":"about to crash\n"}
       {"file":"tests/a_test.c","line":18,"test":"skipped","status":"skipped","duration_ms":N,"reason":"not compiled into the program (inside #if?)"}
       {"file":"tests/b_test.c","line":3,"test":"never","status":"error","duration_ms":N,"failures":[{"file":"tests/b_test.c","line":3,"what":"did not compile","expected":null,"actual":null}],"log":"..."}
     */);
@@ -265,13 +267,13 @@ TEST(github_annotations)
     e2e_sh("GITHUB_ACTIONS=true \"$GALLEY_BIN\" run -q tests/a_test.c");
     EXPECT(/*
       tests/a_test.c:9: mismatch: mismatch
-      tests/a_test.c:12: crash: crashed (SIGSEGV)
+      tests/a_test.c:12: crash: crashed (SIGSEGV) at tests/a_test.c:14
       1 passed, 2 failed, 1 skipped
       [exit 1]
       tests/a_test.c:9: mismatch: mismatch
-      tests/a_test.c:12: crash: crashed (SIGSEGV)
+      tests/a_test.c:12: crash: crashed (SIGSEGV) at tests/a_test.c:14
       ::error file=tests/a_test.c,line=9,title=mismatch::mismatch%0A--- expected%0A+++ actual%0A@@ -1,1 +1,1 @@%0A-want%0A+got <&> "q" 100%25
-      ::error file=tests/a_test.c,line=12,title=crash::crashed (SIGSEGV)%0Aabout to crash
+      ::error file=tests/a_test.c,line=12,title=crash::crashed (SIGSEGV) at tests/a_test.c:14%0Aabout to crash
       1 passed, 2 failed, 1 skipped
       [exit 1]
     */);
@@ -330,8 +332,7 @@ TEST(junit_file_beside_the_report)
     EXPECT(/*
       exit 1
       tests/a_test.c:9: mismatch: mismatch
-      tests/a_test.c:12: crash: crashed (SIGSEGV)
-      tests/b_test.c:3: never: did not compile
+      tests/a_test.c:12: crash: crashed (SIGSEGV) at tests/a_test.c:14
       1 passed, 3 failed, 1 skipped
       both written, the same
     */);
@@ -339,7 +340,7 @@ TEST(junit_file_beside_the_report)
     e2e_galley("run -q --junit=/dev/null/junit.xml tests/a_test.c");
     EXPECT(/*
       tests/a_test.c:9: mismatch: mismatch
-      tests/a_test.c:12: crash: crashed (SIGSEGV)
+      tests/a_test.c:12: crash: crashed (SIGSEGV) at tests/a_test.c:14
       galley: error: cannot write the JUnit report /dev/null/junit.xml: Not a directory
       1 passed, 2 failed, 1 skipped
       [exit 2]

@@ -638,9 +638,10 @@ TEST(color_marks_numbers_in_reverse_video)
     e2e_done();
 }
 
-/* Output after the last marker of a test that crashes is compared with the
- * next marker using the test's own tolerances, not only galley.conf's. */
-TEST(tolerance_applies_before_a_crash)
+/* Output after the last marker of a test that crashes belongs to no
+ * marker: it is shown with the crash, whatever tolerances were in effect,
+ * and no marker is rewritten for it (not even one within tolerance). */
+TEST(output_before_a_crash_is_shown_not_compared)
 {
     e2e_project();
     e2e_write("tests/c_test.c",
@@ -670,20 +671,34 @@ TEST(tolerance_applies_before_a_crash)
               "}\n");
     e2e_galley("run");
     EXPECT(/*
-      tests/c_test.c:5: options: crashed (SIGABRT)
+      tests/c_test.c:5: options: crashed (SIGABRT) at tests/c_test.c:7
+      unchecked output before it stopped (not promoted):
+        1.0001
+      debug it with: gdb --args _galley/bin/tests/c_test --galley-only=options --galley-no-fork
+      tests/c_test.c:8: options: not reached
 
-      tests/c_test.c:11: call: crashed (SIGABRT)
+      tests/c_test.c:14: call: crashed (SIGABRT) at tests/c_test.c:16, after the marker at line 14
+      unchecked output before it stopped (not promoted):
+        3.001
+      debug it with: gdb --args _galley/bin/tests/c_test --galley-only=call --galley-no-fork
+      tests/c_test.c:17: call: not reached
 
-      tests/c_test.c:20: outside: crashed (SIGABRT)
-      tests/c_test.c:23: outside: mismatch (output before the test stopped)
-      --- expected
-      +++ actual
-      @@ -1,1 +1,1 @@
-      -3
-      +3.500
+      tests/c_test.c:20: outside: crashed (SIGABRT) at tests/c_test.c:22
+      unchecked output before it stopped (not promoted):
+        3.500
+      debug it with: gdb --args _galley/bin/tests/c_test --galley-only=outside --galley-no-fork
+      tests/c_test.c:23: outside: not reached
 
       0 passed, 3 failed
       [exit 1]
+    */);
+    e2e_sh("cp tests/c_test.c before.c");
+    e2e_galley("promote");
+    e2e_sh("cmp before.c tests/c_test.c && echo unchanged");
+    EXPECT(/*
+      nothing to promote
+      [exit 0]
+      unchanged
     */);
     e2e_done();
 }

@@ -22,7 +22,8 @@
  *
  *   # a comment; blank lines are ignored too
  *   marker LINE        an edit for the marker at LINE...
- *   trailing LINE      ...or for the trailing output of the TEST at LINE
+ *   trailing LINE [NAME] ...or for the trailing output of the TEST at LINE
+ *                      (named NAME, when two TESTs share the line)
  *   |TEXT              a line of that edit's output: TEXT and a newline;
  *                      TEXT ending in " (esc)" is decoded first (escape.h),
  *                      which is how control bytes and such are written
@@ -116,7 +117,7 @@ typedef struct edits {
 static void S_edits_fini(edits *es)
 {
     for (size_t i = 0; i < es->n; i++)
-        free(es->v[i].text);
+        galley_edit_fini(&es->v[i]);
     free(es->v);
     es->v = NULL;
     es->n = 0;
@@ -156,15 +157,20 @@ static int S_edits_line(edits *es, const char *l, size_t n)
         return 0;
     }
     char *s = galley__xstrndup(l, n);
+    char test[128] = "";
     int kind = sscanf(s, "marker %d", &line) == 1     ? GALLEY_EDIT_MARKER
-               : sscanf(s, "trailing %d", &line) == 1 ? GALLEY_EDIT_TRAILING
-                                                      : -1;
+               : sscanf(s, "trailing %d %127s", &line, test) >= 1
+                   ? GALLEY_EDIT_TRAILING
+                   : -1;
     free(s);
     if (kind < 0)
         return -1;
     es->v = galley__xrealloc(es->v, (es->n + 1) * sizeof *es->v);
-    es->v[es->n++] = (galley_edit){(galley_edit_kind)kind, line,
-                                   galley__xstrdup(""), 0, 0};
+    es->v[es->n++] = (galley_edit){.kind = (galley_edit_kind)kind,
+                                   .line = line,
+                                   .text = galley__xstrdup(""),
+                                   .test = *test ? galley__xstrdup(test)
+                                                 : NULL};
     return 0;
 }
 
@@ -243,11 +249,13 @@ static int S_last_marker_of(const galley_scan *s, int t)
     return last;
 }
 
-/* Returns the index of the test whose TEST line is line, or -1. */
-static int S_test_at(const galley_scan *s, int line)
+/* Returns the index of the test of trailing edit e (its TEST line, and
+ * its name when it has one), or -1. */
+static int S_test_at(const galley_scan *s, const galley_edit *e)
 {
     for (size_t i = 0; i < s->n_tests; i++)
-        if (s->tests[i].line == line)
+        if (s->tests[i].line == e->line &&
+            (!e->test || !strcmp(s->tests[i].name, e->test)))
             return (int)i;
     return -1;
 }
@@ -259,7 +267,7 @@ static int S_new_marker(const galley_scan *os, const galley_scan *ns,
                         const edits *es, const galley_edit *e)
 {
     if (e->kind == GALLEY_EDIT_TRAILING) {
-        int t = S_test_at(os, e->line);
+        int t = S_test_at(os, e);
         return t >= 0 ? S_last_marker_of(ns, t) : -1;
     }
     int m = galley_scan_find_marker(os, e->line);
@@ -268,7 +276,7 @@ static int S_new_marker(const galley_scan *os, const galley_scan *ns,
     int k = m;
     for (size_t i = 0; i < es->n; i++) {
         int t = es->v[i].kind == GALLEY_EDIT_TRAILING
-                    ? S_test_at(os, es->v[i].line)
+                    ? S_test_at(os, &es->v[i])
                     : -1;
         if (t >= 0 && os->tests[t].body_close < os->markers[m].start)
             k++;
@@ -556,7 +564,8 @@ static int S_check_one(const char *name, const galley_buf *src,
     const galley_marker *m = &s2.markers[S_new_marker(&s, &s2, &es, e)];
     if (S_check_layout(name, out.ptr, out.len, crlf, m) != 0)
         goto done;
-    galley_edit e2 = {GALLEY_EDIT_MARKER, m->line, e->text, e->len, 0};
+    galley_edit e2 = {.kind = GALLEY_EDIT_MARKER, .line = m->line,
+                      .text = e->text, .len = e->len};
     if (galley_rewrite(&again, out.ptr, out.len, &s2, &e2, 1, &err) != 0 ||
         again.len != out.len || memcmp(again.ptr, out.ptr, out.len) != 0) {
         S_fail(name, "rewriting the result again changes it");
@@ -596,8 +605,10 @@ static void S_property(int exact, int trailing, const char *eol,
         galley_buf_init(&o);
         S_gen_source(&src, exact, eol, ind);
         S_gen_output(&o);
-        galley_edit e = {trailing ? GALLEY_EDIT_TRAILING : GALLEY_EDIT_MARKER,
-                         trailing ? 3 : 0, o.ptr ? o.ptr : "", o.len, 0};
+        galley_edit e = {.kind = trailing ? GALLEY_EDIT_TRAILING
+                                          : GALLEY_EDIT_MARKER,
+                         .line = trailing ? 3 : 0,
+                         .text = o.ptr ? o.ptr : "", .len = o.len};
         if (!trailing) {
             galley_scan s = {0};
             galley_scan_text(&s, src.ptr, src.len);
@@ -660,7 +671,7 @@ static int S_project(project *pj, const char *dir, const char *name)
     pj->src = galley__xasprintf("%s/tests/%s.c", pj->root, name);
     pj->state = galley_state_path(pj->root, pj->src, "state", ".state");
     pj->corrected = galley_state_path(pj->root, pj->src, "", ".corrected");
-    galley_state st = {pj->src, pj->src, "", NULL, 0};
+    galley_state st = {.source = pj->src, .display = pj->src};
     galley__hash(src.ptr, src.len, st.hash);
     galley_scan_text(&s, src.ptr, src.len);
     int rc = S_edits_parse(&es, ed.ptr, ed.len) != 0 ? -1 : 0;
@@ -670,7 +681,7 @@ static int S_project(project *pj, const char *dir, const char *name)
     char *cdir = galley__xasprintf("%s/_galley/tests", pj->root);
     if (rc || galley__mkdirs(tdir) || galley__mkdirs(cdir) ||
         galley__write_file_atomic(pj->src, src.ptr, src.len, 0644) ||
-        galley_state_write(pj->state, &st) ||
+        galley_state_write(pj->state, pj->root, &st) ||
         galley_rewrite(&out, src.ptr, src.len, &s, es.v, es.n, &err) ||
         galley__write_file_atomic(pj->corrected, out.ptr, out.len, 0644))
         rc = -1;
@@ -864,8 +875,10 @@ static void S_run_commands(const char *dir)
          "promoted %s (4 markers)\n", ".after.c", 0},
         {"command: one line", "several", {":16"}, 0, 0,
          "promoted %s (1 marker, 3 still pending)\n", NULL, 1},
-        {"command: nothing at the line", "several", {":3"}, 0, 1,
-         "%s:3: error: nothing to promote at this line\n", NULL, 1},
+        {"command: nothing at the line", "several", {":3"}, 0, 2,
+         "%s:3: error: nothing to promote at this line; pending in this "
+         "file: line 11 (trailing output of its TEST), line 15, line 19, "
+         "line 30\n", NULL, 1},
         {"command: changed since the run", "several", {NULL}, 1, 1,
          "%s: error: changed since the last galley run; run it again before "
          "promoting\n", NULL, 1},

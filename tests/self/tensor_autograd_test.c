@@ -7,7 +7,6 @@
 #include <galley/tensor.h>
 #include <math.h>
 #include <stdio.h>
-#include <time.h>
 
 /* ---- helpers ---- */
 
@@ -48,14 +47,6 @@ static void show(const char *what, const galley_tensor *t)
 static galley_tensor *param64(const double *v, int ndim, const long *shape)
 {
     return galley_param(galley_from_f64(v, ndim, shape));
-}
-
-/* The seconds since some fixed point, for the timing tests. */
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 /* ---- backward and gradients ---- */
@@ -897,44 +888,36 @@ TEST(a_step_changes_the_parameters_in_place)
 
 /* ---- long graphs ---- */
 
-TEST(backward_through_a_100000_node_chain, .timeout_ms = 20000,
+TEST(backward_through_a_100000_node_chain,
      .rtol = 1e-9, .atol = 0)
 {
     /* x * 1.0001^100000: the gradient is 1.0001^100000 = e^9.9995... */
     galley_tensor *x = galley_param(galley_scalar(GALLEY_F64, 1));
     galley_tensor *y = x;
-    double t0 = now();
     for (int i = 0; i < 100000; i++)
         y = galley_mul_scalar(y, 1.0001);
     galley_backward(y);
-    double t1 = now();
     printf("y %.12g\n", galley_item(y));
     printf("grad %.12g\n", galley_item(galley_grad(x)));
-    printf("well under a second: %s\n", t1 - t0 < 0.5 ? "yes" : "no");
     EXPECT(/*
       y 22015.4560485
       grad 22015.4560485
-      well under a second: yes
     */);
 }
 
-TEST(backward_through_a_100000_node_add_chain, .timeout_ms = 20000)
+TEST(backward_through_a_100000_node_add_chain)
 {
     galley_tensor *x = galley_param(galley_zeros(GALLEY_F32, GALLEY_SHAPE(2)));
     galley_tensor *y = x;
-    double t0 = now();
     for (int i = 0; i < 100000; i++)
         y = galley_add_scalar(y, 1);
     galley_backward(galley_sum_all(y));
-    double t1 = now();
     show("y", y);
     show("x.grad", galley_grad(x));
-    printf("well under a second: %s\n", t1 - t0 < 0.5 ? "yes" : "no");
     EXPECT(/*
       y: float32 [2]
         100000 100000
       x.grad: float32 [2]
         1 1
-      well under a second: yes
     */);
 }

@@ -7,7 +7,6 @@
 #include <galley/tensor.h>
 #include <math.h>
 #include <stdio.h>
-#include <time.h>
 
 /* ---- helpers ---- */
 
@@ -32,14 +31,6 @@ static void show1(const char *what, const galley_tensor *t)
     for (long i = 0; i < galley_numel(t); i++)
         printf(" %g", galley_get(t, GALLEY_AT(i)));
     printf("\n");
-}
-
-/* The seconds since some fixed point, for the timing tests. */
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 /* ---- scopes ---- */
@@ -379,7 +370,7 @@ static galley_tensor *mlp(galley_tensor *const *p, galley_tensor *x)
     return galley_add(galley_matmul(h, p[2]), p[3]);
 }
 
-TEST(training_loop_of_10000_steps_runs_in_flat_memory, .timeout_ms = 30000)
+TEST(training_loop_of_10000_steps_runs_in_flat_memory)
 {
     galley_manual_seed(1);
     galley_tensor *p[4] = {
@@ -396,7 +387,7 @@ TEST(training_loop_of_10000_steps_runs_in_flat_memory, .timeout_ms = 30000)
     galley_tensor *y = galley_from_f32(YS, GALLEY_SHAPE(4, 1));
     galley_optim *o = galley_adam_new(p, 4, (galley_adam_options){.lr = 0.01});
     size_t counts[3][2];
-    double loss = 0, t0 = now();
+    double loss = 0;
     for (int step = 1; step <= 10000; step++) {
         galley_scope *s = galley_scope_begin();
         galley_optim_zero_grad(o);
@@ -411,11 +402,9 @@ TEST(training_loop_of_10000_steps_runs_in_flat_memory, .timeout_ms = 30000)
             counts[k][1] = galley_live_bytes();
         }
     }
-    double t1 = now();
     for (int k = 0; k < 3; k++)
         printf("after step %5d: %zu tensors, %zu bytes\n",
                k == 0 ? 1 : k == 1 ? 100 : 10000, counts[k][0], counts[k][1]);
-    printf("well under 2 seconds: %s\n", t1 - t0 < 1.0 ? "yes" : "no");
     printf("final loss below 1e-4: %s\n", loss < 1e-4 ? "yes" : "no");
     galley_tensor *out = mlp(p, x);
     for (int i = 0; i < 4; i++)
@@ -426,7 +415,6 @@ TEST(training_loop_of_10000_steps_runs_in_flat_memory, .timeout_ms = 30000)
       after step     1: 28 tensors, 936 bytes
       after step   100: 28 tensors, 936 bytes
       after step 10000: 28 tensors, 936 bytes
-      well under 2 seconds: yes
       final loss below 1e-4: yes
       xor(0, 0) = 0.00
       xor(0, 1) = 1.00

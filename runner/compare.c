@@ -430,6 +430,7 @@ static void S_hit(galley_srcfiles *fs, galley_verdict *v, const galley_hit *h,
 {
     galley_srcfile *f = galley_srcfile_get(fs, h->file);
     int mi = galley_scan_find_marker(&f->scan, h->line);
+    f->judged = 1;
     *hit_files = f;
     *hit_marks = mi;
     for (size_t e = 0; mi < 0 && e < f->scan.n_errors; e++)
@@ -711,6 +712,7 @@ void galley_compare(galley_srcfiles *fs, galley_srcfile *src,
             tf = src;
         galley_verdict *r = S_new_verdict(v, nv, tf->display, t->line,
                                           t->name);
+        tf->judged = 1;
         S_test(fs, tf, t, r);
     }
 }

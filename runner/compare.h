@@ -31,6 +31,9 @@ typedef struct galley_srcfile {
     galley_edit *edits;  /* pending promotions, texts owned */
     size_t n_edits;
     galley_shared_output *shared; /* per marker, NULL until needed */
+    int judged;          /* a test of the run was judged in it, or reached
+                            one of its markers: its pending output is this
+                            run's to say */
 } galley_srcfile;
 
 typedef struct galley_srcfiles {

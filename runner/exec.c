@@ -121,9 +121,7 @@ static void S_finish(galley_job *j, S_slot *s)
 {
     S_collect(s->results, &j->results);
     S_collect(s->log, &j->log);
-    if (s->exe >= 0)
-        close(s->exe);
-    s->results = s->log = s->exe = -1;
+    s->results = s->log = -1;
 }
 
 /* Returns what the status line calls job j. */
@@ -162,19 +160,38 @@ static void S_kill_leftovers(void)
     }
 }
 
-/* Opens every job's program before any of them runs. */
+/* Opens every job's program before any of them runs, once per program
+ * (the jobs of one file share it). A program that cannot be held open
+ * (past the limit of descriptors) is started by its path. */
 static void S_open_programs(const galley_job *jobs, size_t n, S_slot *slots,
                             const char *root)
 {
     int dir = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     for (size_t i = 0; i < n; i++) {
-        slots[i].exe = dir >= 0 ? openat(dir, jobs[i].exe, O_RDONLY |
-                                                            O_CLOEXEC)
-                                : -1;
+        slots[i].exe = -1;
+        for (size_t k = 0; k < i && slots[i].exe < 0; k++)
+            if (!strcmp(jobs[k].exe, jobs[i].exe))
+                slots[i].exe = slots[k].exe;
+        if (slots[i].exe < 0 && dir >= 0)
+            slots[i].exe = openat(dir, jobs[i].exe, O_RDONLY | O_CLOEXEC);
         slots[i].results = slots[i].log = -1;
     }
     if (dir >= 0)
         close(dir);
+}
+
+/* Closes the programs S_open_programs opened, each once. */
+static void S_close_programs(S_slot *slots, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        int fd = slots[i].exe;
+        if (fd < 0)
+            continue;
+        close(fd);
+        for (size_t k = i; k < n; k++)
+            if (slots[k].exe == fd)
+                slots[k].exe = -1;
+    }
 }
 
 int galley_exec(galley_job *jobs, size_t n, int parallel, const char *root,
@@ -226,6 +243,7 @@ int galley_exec(galley_job *jobs, size_t n, int parallel, const char *root,
     }
     galley_progress_clear(&line);
     S_kill_leftovers();
+    S_close_programs(slots, n);
     free(slots);
     return rc;
 }

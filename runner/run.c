@@ -826,16 +826,19 @@ static void S_save_state(S_ctx *c, galley_srcfile *f)
     free(cp);
 }
 
-/* Saves state for the files this run judged; a test file that --filter
- * left out keeps the state of its last run. */
+/* Saves state for the files this run judged: its test files, and the
+ * headers whose tests or markers it reached. A file that --filter left
+ * out (a header read only to plan its tests, too) keeps the state of its
+ * last run. */
 static void S_save_states(S_ctx *c)
 {
     for (size_t i = 0; i < c->files.n; i++) {
-        int skipped = 0;
-        for (size_t k = 0; k < c->sources.n; k++)
-            skipped |= c->skip[k] && c->tests[k] == c->files.v[i];
-        if (!skipped)
-            S_save_state(c, c->files.v[i]);
+        galley_srcfile *f = c->files.v[i];
+        int ran = f->judged;
+        for (size_t k = 0; k < c->sources.n && !ran; k++)
+            ran = !c->skip[k] && c->tests[k] == f;
+        if (ran)
+            S_save_state(c, f);
     }
 }
 

@@ -1,5 +1,6 @@
 /* capture.c: the capture files of a test (see capture.h). A memfd costs a
- * few microseconds to make, so fresh files per test cost little. */
+ * few microseconds to make, and the next test's are made while a test
+ * runs, so fresh files per test cost little. */
 #define _GNU_SOURCE
 #include "capture.h"
 
@@ -43,27 +44,63 @@ static int S_tmpfile(void)
 
 int galley__capture_open(galley__capture *c)
 {
-    c->out = S_tmpfile();
-    c->err = c->out >= 0 ? S_tmpfile() : -1;
-    c->marks = c->err >= 0 ? S_tmpfile() : -1;
+    c->out = c->err = c->next_out = c->next_err = -1;
+    c->marks = S_tmpfile();
     c->null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (c->marks < 0) {
-        int e = errno;
-        galley__capture_close(c);
-        errno = e;
-        return -1;
-    }
-    return 0;
+    c->marks_base = 0;
+    return c->marks < 0 ? -1 : 0;
+}
+
+/* Closes *fd if it is open and marks it closed. */
+static void S_close(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
 }
 
 void galley__capture_close(galley__capture *c)
 {
-    int *fds[] = {&c->out, &c->err, &c->marks, &c->null};
-    for (size_t i = 0; i < sizeof fds / sizeof *fds; i++) {
-        if (*fds[i] >= 0)
-            close(*fds[i]);
-        *fds[i] = -1;
+    int *fds[] = {&c->out, &c->err, &c->marks, &c->null, &c->next_out,
+                  &c->next_err};
+    for (size_t i = 0; i < sizeof fds / sizeof *fds; i++)
+        S_close(fds[i]);
+}
+
+void galley__capture_prepare(galley__capture *c)
+{
+    if (c->next_out < 0)
+        c->next_out = S_tmpfile();
+    if (c->next_err < 0)
+        c->next_err = S_tmpfile();
+}
+
+/* The marks file is emptied before a test once it holds this much. */
+#define S_MARKS_EMPTY_AT (1L << 20)
+
+int galley__capture_begin(galley__capture *c)
+{
+    galley__capture_end(c);
+    galley__capture_prepare(c);
+    c->out = c->next_out;
+    c->err = c->next_err;
+    c->next_out = c->next_err = -1;
+    if (c->out < 0 || c->err < 0)
+        return -1;
+    off_t end = lseek(c->marks, 0, SEEK_END);
+    if (end >= 0 && end < S_MARKS_EMPTY_AT) {
+        c->marks_base = end;
+        return 0;
     }
+    /* O_APPEND: writes go to the end whatever the offset, so no lseek. */
+    c->marks_base = 0;
+    return ftruncate(c->marks, 0);
+}
+
+void galley__capture_end(galley__capture *c)
+{
+    S_close(&c->out);
+    S_close(&c->err);
 }
 
 long galley__capture_len(int fd, off_t base)

@@ -1,8 +1,10 @@
 /* capture.h: the files a test's output goes to: its stdout, its stderr and
- * the marks galley_expect writes. Made afresh for every test and closed
- * when it ends, so that a process the test left behind can never write
- * into the next test's output; each is an unlinked temporary file (in
- * memory where the kernel can), appended to. */
+ * the marks galley_expect writes. stdout and stderr are made afresh for
+ * every test and closed when it ends, so that a process the test left
+ * behind could never write into the next test's output; the marks, which
+ * only the test process itself writes, are one file for the program. Each
+ * is an unlinked temporary file (in memory where the kernel can), appended
+ * to. */
 #ifndef GALLEY_CAPTURE_H
 #define GALLEY_CAPTURE_H
 
@@ -17,12 +19,28 @@ typedef struct galley__capture {
     int err;   /* the test's stderr: fd 2 in the test process */
     int marks; /* marks written by galley_expect (format in marks.h) */
     int null;  /* /dev/null, the test's stdin; -1 if it could not be opened */
+    /* Where the current test's marks begin. The marks file is emptied only
+     * once it grows past a threshold, not before every test, as an
+     * ftruncate costs about 10 us on ext4. */
+    off_t marks_base;
+    int next_out, next_err; /* the next test's files, made ahead, or -1 */
 } galley__capture;
 
-/* Creates the capture files in $TMPDIR (else /tmp). Returns 0, or -1 with
- * errno set and nothing left open. Release with galley__capture_close. */
+/* Creates the marks file in $TMPDIR (else /tmp) and opens /dev/null.
+ * Returns 0, or -1 with errno set and nothing left open. Release with
+ * galley__capture_close. */
 int galley__capture_open(galley__capture *c);
 void galley__capture_close(galley__capture *c);
+/* Readies c for the next test: fresh stdout and stderr files (those made
+ * ahead, if any), the marks past the last test's. Returns 0, or -1 with
+ * errno set. */
+int galley__capture_begin(galley__capture *c);
+/* Makes the next test's stdout and stderr files ahead of time: called
+ * while a test runs, so that their cost overlaps it. Failing is harmless
+ * (galley__capture_begin tries again). */
+void galley__capture_prepare(galley__capture *c);
+/* Closes the test's stdout and stderr files once their content was read. */
+void galley__capture_end(galley__capture *c);
 /* Returns how many bytes the file at fd holds past base, or -1. Costs one
  * lseek, far less than an fstat right after writes on ext4. */
 long galley__capture_len(int fd, off_t base);

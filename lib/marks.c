@@ -254,7 +254,7 @@ int galley__marks_emit(const galley__capture *c, long cap,
     S_load_out(&s, c, cap);
     S_reader *r = galley__rt_xrealloc(NULL, sizeof *r);
     r->fd = c->marks;
-    r->pos = 0;
+    r->pos = c->marks_base;
     r->start = r->end = 0;
     galley__mark mk;
     while (S_take(r, &mk, sizeof mk) == 0 && S_record(&s, r, &mk) == 0) {

@@ -206,31 +206,34 @@ static void S_emit_stderr(const galley_test *t, const galley__capture *c,
     free(err);
 }
 
+/* Says that the capture files cannot be made. */
+static void S_capture_error(void)
+{
+    fprintf(stderr, "galley: cannot make capture files in %s: %s\n",
+            getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", strerror(errno));
+}
+
 /* Runs test t and sends its events to s. Returns 1 if it ended ok, 0 if
  * not, -1 if it could not be run at all (after saying why). */
 static int S_run_test(const galley_test *t, const S_opts *o,
-                      const galley__sink *s)
+                      galley__capture *c, const galley__sink *s)
 {
     int timeout = t->options.timeout_ms > 0 ? t->options.timeout_ms
                                             : o->timeout_ms;
     galley__outcome out;
     galley__emit(s, (galley__event){.kind = GALLEY__EV_TEST, .test = t});
-    galley__capture c;
-    if (galley__capture_open(&c) != 0) {
-        fprintf(stderr, "galley: cannot make capture files in %s: %s\n",
-                getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
-                strerror(errno));
+    if (galley__capture_begin(c) != 0) {
+        S_capture_error();
         return -1;
     }
-    if (galley__supervise(t, &c, timeout, o->cap, &out) != 0) {
+    if (galley__supervise(t, c, timeout, o->cap, &out) != 0) {
         fprintf(stderr, "galley: cannot run test %s: %s\n", t->name,
                 strerror(errno));
-        galley__capture_close(&c);
         return -1;
     }
-    int done = galley__marks_emit(&c, o->cap, t, s);
-    S_emit_stderr(t, &c, &out, s);
-    galley__capture_close(&c);
+    int done = galley__marks_emit(c, o->cap, t, s);
+    S_emit_stderr(t, c, &out, s);
+    galley__capture_end(c);
     if (out.cut)
         galley__emit(s, (galley__event){.kind = GALLEY__EV_TRUNCATED,
                                         .test = t, .value = o->cap});
@@ -249,7 +252,8 @@ static int S_in_part(const S_opts *o, long i, long n)
 
 /* Runs the selected tests into sink s. Returns 1 if one did not end ok
  * or could not run, else 0. */
-static int S_run_all(const S_opts *o, const galley__sink *s)
+static int S_run_all(const S_opts *o, galley__capture *c,
+                     const galley__sink *s)
 {
     int failed = 0;
     long n = 0, i = 0;
@@ -258,7 +262,7 @@ static int S_run_all(const S_opts *o, const galley__sink *s)
     for (const galley_test *t = S_head; t; t = t->next) {
         if (!S_selected(o, t) || !S_in_part(o, i++, n))
             continue;
-        int r = S_run_test(t, o, s);
+        int r = S_run_test(t, o, c, s);
         if (r < 0)
             return 1;
         failed |= !r;
@@ -267,7 +271,7 @@ static int S_run_all(const S_opts *o, const galley__sink *s)
 }
 
 /* Protocol mode: the results file for the runner, nothing on stdout. */
-static int S_results(const S_opts *o)
+static int S_results(const S_opts *o, galley__capture *c)
 {
     galley__proto p;
     if ((o->results_fd >= 0 ? galley__proto_open_fd(&p, o->results_fd)
@@ -277,7 +281,7 @@ static int S_results(const S_opts *o)
         return 1;
     }
     galley__sink s = {galley__proto_emit_cb, &p};
-    int rc = S_run_all(o, &s);
+    int rc = S_run_all(o, c, &s);
     if (galley__proto_close(&p) != 0) {
         fprintf(stderr, "galley: cannot write %s\n", o->results);
         rc = 1;
@@ -286,12 +290,12 @@ static int S_results(const S_opts *o)
 }
 
 /* A hand run: the transcript on stdout. */
-static int S_transcript(const S_opts *o)
+static int S_transcript(const S_opts *o, galley__capture *c)
 {
     galley__transcript tr;
     galley__transcript_init(&tr, stdout);
     galley__sink s = {galley__transcript_emit_cb, &tr};
-    int rc = S_run_all(o, &s);
+    int rc = S_run_all(o, c, &s);
     return galley__transcript_finish(&tr) | rc;
 }
 
@@ -333,10 +337,17 @@ static int S_main(const S_opts *o, const char *prog)
         return S_no_fork(o);
     /* A SIGCHLD ignored by whoever started us would make children
      * unwaitable. */
+    galley__capture c;
+    if (galley__capture_open(&c) != 0) {
+        S_capture_error();
+        return 1;
+    }
     signal(SIGCHLD, SIG_DFL);
     galley__child_setup();
     galley__supervise_setup();
-    return o->results ? S_results(o) : S_transcript(o);
+    rc = o->results ? S_results(o, &c) : S_transcript(o, &c);
+    galley__capture_close(&c);
+    return rc;
 }
 
 int main(int argc, char **argv)

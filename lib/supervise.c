@@ -73,7 +73,7 @@ static int S_over(const galley__capture *c, long cap, galley__outcome *o)
     if (galley__capture_len(c->out, 0) > cap ||
         galley__capture_len(c->err, 0) > cap)
         o->cut = 1;
-    if (galley__capture_len(c->marks, 0) > GALLEY__MARKS_MAX)
+    if (galley__capture_len(c->marks, c->marks_base) > GALLEY__MARKS_MAX)
         o->too_many_marks = 1;
     return o->cut || o->too_many_marks;
 }
@@ -190,7 +190,7 @@ void galley__supervise_setup(void)
     S_children(S_note_before_cb, NULL);
 }
 
-int galley__supervise(const galley_test *t, const galley__capture *c,
+int galley__supervise(const galley_test *t, galley__capture *c,
                       int timeout_ms, long cap, galley__outcome *o)
 {
     memset(o, 0, sizeof *o);
@@ -205,6 +205,8 @@ int galley__supervise(const galley_test *t, const galley__capture *c,
     /* The child does this too; whichever runs first, no kill can reach
      * the group before it exists. */
     setpgid(pid, pid);
+    /* The next test's files, made while this one runs. */
+    galley__capture_prepare(c);
     S_watch(pid, c, timeout_ms, cap, o);
     /* The child is not reaped yet, so its group id cannot be reused. */
     kill(-pid, SIGKILL);

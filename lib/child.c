@@ -6,7 +6,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <execinfo.h>
 #include <link.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -44,6 +43,12 @@ static char S_altstack[1 << 16];
 static struct {
     uintptr_t bias, start, end;
 } S_text;
+
+/* The top of the main thread's stack (a test runs on it), up to which the
+ * stack is scanned after a crash. */
+static struct {
+    uintptr_t end;
+} S_stack;
 
 /* stdout's buffer, for the program's whole life. Handing setvbuf a buffer
  * makes glibc switch modes properly even if a constructor already printed;
@@ -191,41 +196,77 @@ static int S_text_cb(struct dl_phdr_info *info, size_t size, void *ctx)
     return 1;
 }
 
-/* Returns the program counter where signal context uc was taken, or 0. */
-static uintptr_t S_pc(const void *uc)
+/* Returns the program counter where signal context uc was taken (*sp: the
+ * stack pointer), or 0. */
+static uintptr_t S_pc(const void *uc, uintptr_t *sp)
 {
     const ucontext_t *u = uc;
 #if defined(__x86_64__)
+    *sp = (uintptr_t)u->uc_mcontext.gregs[REG_RSP];
     return (uintptr_t)u->uc_mcontext.gregs[REG_RIP];
 #elif defined(__aarch64__)
+    *sp = (uintptr_t)u->uc_mcontext.sp;
     return (uintptr_t)u->uc_mcontext.pc;
 #else
     (void)u;
+    *sp = 0;
+    return 0;
+#endif
+}
+
+/* Returns 1 if a, in the program's code, is where a call returns to: the
+ * instruction before it is a call (x86-64: call rel32, or call through a
+ * register or memory, ff /2; AArch64: bl or blr). */
+static int S_after_call(uintptr_t a)
+{
+    if (a <= S_text.start + 8 || a > S_text.end)
+        return 0;
+    const unsigned char *p = (const unsigned char *)a;
+#if defined(__x86_64__)
+    if (p[-5] == 0xe8)
+        return 1;
+    for (int len = 2; len <= 7; len++)
+        if (p[-len] == 0xff && (p[-len + 1] & 0x38) == 0x10)
+            return 1;
+    return 0;
+#elif defined(__aarch64__)
+    uint32_t insn;
+    memcpy(&insn, p - 4, sizeof insn);
+    return (insn & 0xfc000000u) == 0x94000000u ||
+           (insn & 0xfffffc1fu) == 0xd63f0000u;
+#else
+    (void)p;
     return 0;
 #endif
 }
 
 /* Writes a CRASH record: where in the program's own code the test was,
- * innermost first, as offsets into its file. The frames above the
- * interrupted one (this handler, the signal trampoline) are skipped;
- * those below it are return addresses, one past their call. */
+ * innermost first, as offsets into its file: the interrupted instruction
+ * when it is the program's, then the return addresses found on the
+ * stack, each one past its call. The stack is scanned word by word rather
+ * than unwound: an unwinder would have to be loaded (libgcc_s, which makes
+ * every fork of the program slower) or might take locks that a crash
+ * left held. */
 static void S_crash_record(const void *uc)
 {
-    void *frames[GALLEY__CRASH_FRAMES + 8];
-    int n = backtrace(frames, (int)(sizeof frames / sizeof *frames));
-    uintptr_t pc = S_pc(uc);
+    uintptr_t sp, pc = S_pc(uc, &sp);
     int64_t offs[GALLEY__CRASH_FRAMES];
     size_t k = 0;
-    int i = 0;
-    while (i < n && (uintptr_t)frames[i] != pc)
-        i++;
-    if (i == n) /* the unwinder lost the interrupted frame: the pc alone */
-        n = 0;
     if (pc >= S_text.start && pc < S_text.end)
         offs[k++] = (int64_t)(pc - S_text.bias);
-    for (i++; i < n && k < GALLEY__CRASH_FRAMES; i++) {
-        uintptr_t a = (uintptr_t)frames[i];
-        if (a > S_text.start && a <= S_text.end)
+    uintptr_t end = sp + (256 << 10);
+    if (end > S_stack.end)
+        end = S_stack.end;
+    /* The stack may have grown below where it began (deep recursion),
+     * but all of it from sp up is mapped. Another thread's: no scan. */
+    if (sp >= S_stack.end || S_stack.end - sp > (uintptr_t)1 << 30)
+        end = sp;
+    for (uintptr_t w = sp & ~(uintptr_t)7; w + 8 <= end &&
+                                           k < GALLEY__CRASH_FRAMES;
+         w += 8) {
+        uintptr_t a;
+        memcpy(&a, (const void *)w, sizeof a);
+        if (S_after_call(a))
             offs[k++] = (int64_t)(a - 1 - S_text.bias);
     }
     if (k == 0)
@@ -237,12 +278,28 @@ static void S_crash_record(const void *uc)
     S_write_all(S_test.marks, buf, sizeof m + k * sizeof *offs);
 }
 
+/* Notes the top of the main thread's stack, from /proc/self/maps. */
+static void S_find_stack(void)
+{
+    FILE *f = fopen("/proc/self/maps", "re");
+    char line[512];
+    while (f && fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        if (strstr(line, "[stack]") && sscanf(line, "%lx-%lx", &lo, &hi) == 2) {
+            (void)lo;
+            S_stack.end = hi;
+        }
+    }
+    if (f)
+        fclose(f);
+}
+
 /* Flushes what the test printed, notes where a test crashed, then dies
  * of the same signal (the handler was reset to the default on entry).
- * fflush and backtrace are not async-signal-safe: they are called
- * anyway, because losing the output of a crashing test is worse, and the
- * process dies right after; the output goes first, in case unwinding a
- * broken stack faults again. SIGTERM is a timeout: no crash. */
+ * fflush is not async-signal-safe: it is called anyway, because losing
+ * the output of a crashing test is worse, and the process dies right
+ * after; the output goes first, in case reading a broken stack faults
+ * again. SIGTERM is a timeout: no crash. */
 static void S_fatal(int sig, siginfo_t *si, void *uc)
 {
     (void)si;
@@ -283,10 +340,7 @@ void galley__child_setup(void)
     setvbuf(stdout, S_stdout_buf, _IOLBF, sizeof S_stdout_buf);
     S_test.supervisor = getpid();
     dl_iterate_phdr(S_text_cb, NULL);
-    /* The first backtrace loads the unwinder (malloc, dlopen): better
-     * here than in a crash handler. */
-    void *warm[1];
-    backtrace(warm, 1);
+    S_find_stack();
     pthread_atfork(NULL, NULL, S_atfork_child);
     S_install_handlers();
 }

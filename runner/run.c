@@ -322,9 +322,11 @@ static void S_report_build(S_ctx *c)
 {
     galley_build *b = &c->build;
     size_t stopped = 0, tests = 0;
-    if (b->sut_log && *b->sut_log)
+    if (b->sut_failed)
         galley_report_compile_error(S_human(c), "code under test (galley.conf "
                                                 "sources)", b->sut_log, &c->ro);
+    else if (b->sut_log && *b->sut_log) /* warnings */
+        fputs(b->sut_log, S_human(c));
     for (size_t i = 0; i < b->n; i++) {
         if (c->skip[i] || c->refused[i].msg)
             continue;

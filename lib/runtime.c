@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include "alloc.h"
@@ -337,6 +338,10 @@ static int S_main(const S_opts *o, const char *prog)
         return S_no_fork(o);
     /* A SIGCHLD ignored by whoever started us would make children
      * unwaitable. */
+    /* Run by galley: die with it (killed, or ^C), so that no test program
+     * outlives the run; what the tests started dies with the program. */
+    if (o->results_fd >= 0)
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
     galley__capture c;
     if (galley__capture_open(&c) != 0) {
         S_capture_error();

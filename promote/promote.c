@@ -137,10 +137,18 @@ static int S_jobs_from_targets(const char *root, char *const *targets,
             continue;
         }
         char *sp = galley_state_path(root, real, "state", ".state");
+        size_t rl = strlen(root);
+        int outside = strncmp(real, root, rl) != 0 || real[rl] != '/';
         free(real);
         if (access(sp, F_OK) != 0) {
-            galley__error_at(targets[i], 0, "nothing to promote in this file "
-                             "(the last galley run left no output for it)");
+            if (outside)
+                galley__error_at(targets[i], 0, "nothing to promote in this "
+                                 "file: it is outside the project at %s; run "
+                                 "galley promote in its own project", root);
+            else
+                galley__error_at(targets[i], 0, "nothing to promote in this "
+                                 "file (the last galley run left no output "
+                                 "for it)");
             free(sp);
             rc = 2;
             continue;

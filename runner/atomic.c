@@ -249,16 +249,29 @@ int galley__replace_source(const char *path, const void *data, size_t len,
 
 /* ---- leftovers ---- */
 
-/* Returns the pid in a temporary's name (FILE.galley-tmp.PID.XXXXXX), or
- * 0 when name is none. */
-static long S_temp_pid(const char *name)
+/* Returns the pid in a temporary's name, FILE.galley-tmp.PID.XXXXXX with
+ * six letters or digits and FILE a regular file beside it (what galley
+ * writes), or 0 when name is no such temporary: a file of the user's with
+ * a name like it is never taken for one. */
+static long S_temp_pid(int dir, const char *name)
 {
     const char *tag = strstr(name, S_TAG);
-    if (!tag)
+    if (!tag || tag == name)
         return 0;
     char *end;
     long pid = strtol(tag + strlen(S_TAG), &end, 10);
-    return pid > 0 && *end == '.' ? pid : 0;
+    if (pid <= 0 || *end != '.' || strlen(end + 1) != 6)
+        return 0;
+    for (const char *q = end + 1; *q; q++)
+        if (!((*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'z') ||
+              (*q >= 'A' && *q <= 'Z')))
+            return 0;
+    char *target = galley__xstrndup(name, (size_t)(tag - name));
+    struct stat st;
+    int ok = fstatat(dir, target, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+             S_ISREG(st.st_mode);
+    free(target);
+    return ok ? pid : 0;
 }
 
 void galley__clean_temps(const char *dir)
@@ -266,7 +279,7 @@ void galley__clean_temps(const char *dir)
     DIR *d = opendir(dir);
     struct dirent *e;
     while (d && (e = readdir(d)) != NULL) {
-        long pid = S_temp_pid(e->d_name);
+        long pid = S_temp_pid(dirfd(d), e->d_name);
         struct stat st;
         if (pid <= 0 || pid == (long)getpid() ||
             fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||

@@ -47,6 +47,7 @@ void galley_srcfiles_fini(galley_srcfiles *fs)
         for (size_t k = 0; k < f->n_edits; k++)
             galley_edit_fini(&f->edits[k]);
         free(f->edits);
+        galley_words_fini(&f->trailing_conflicts);
         for (size_t k = 0; f->shared && k < f->scan.n_markers; k++)
             free(f->shared[k].test);
         free(f->shared);
@@ -400,11 +401,13 @@ static void S_tolerances(galley_srcfiles *fs, galley_verdict *v,
 }
 
 /* A marker outside any TEST (in a helper) can be reached by several
- * tests; one text cannot hold two outputs, so when tests disagree the
- * marker fails in the later test and is not promoted at all (promoting
- * either output would only make the other test fail next time). */
+ * tests, and a marker of a TEST in a header by the programs of every test
+ * file that includes it; one text cannot hold two outputs, so when they
+ * disagree the marker fails in the later test and is not promoted at all
+ * (promoting either output would only make the other test fail next
+ * time). who names the test that reached it. */
 static void S_shared_marker(galley_srcfile *f, int mi, galley_verdict *v,
-                            const galley_buf *act)
+                            const char *who, const galley_buf *act)
 {
     char hash[41];
     if (!f->shared)
@@ -412,7 +415,7 @@ static void S_shared_marker(galley_srcfile *f, int mi, galley_verdict *v,
     galley_shared_output *so = &f->shared[mi];
     galley__hash(act->ptr ? act->ptr : "", act->len, hash);
     if (!so->test) {
-        so->test = galley__xstrdup(v->name);
+        so->test = galley__xstrdup(who);
         memcpy(so->hash, hash, sizeof hash);
     } else if (strcmp(so->hash, hash) != 0 && !so->conflict) {
         so->conflict = 1;
@@ -423,10 +426,18 @@ static void S_shared_marker(galley_srcfile *f, int mi, galley_verdict *v,
     }
 }
 
+/* Which test reached a marker: its name as messages give it, and the test
+ * file whose program ran it. */
+typedef struct S_who {
+    const char *name;      /* "t", or "t (built from tests/a_test.c)" for
+                              a TEST in a header */
+    galley_srcfile *prog;
+} S_who;
+
 /* Judges one marker hit; marks it reached in reached[] of its file. */
 static void S_hit(galley_srcfiles *fs, galley_verdict *v, const galley_hit *h,
-                  const galley_filters *tf, galley_srcfile **hit_files,
-                  int *hit_marks)
+                  const galley_filters *tf, const S_who *who,
+                  galley_srcfile **hit_files, int *hit_marks)
 {
     galley_srcfile *f = galley_srcfile_get(fs, h->file);
     int mi = galley_scan_find_marker(&f->scan, h->line);
@@ -458,8 +469,8 @@ static void S_hit(galley_srcfiles *fs, galley_verdict *v, const galley_hit *h,
     S_tolerances(fs, v, f, m, h, &j);
     if (S_expected(v, f, m, &exp, &j.literal) == 0) {
         S_actual(&act, j.raw, j.raw_len, exact);
-        if (m->test < 0)
-            S_shared_marker(f, mi, v, &act);
+        if (m->test < 0 || f != who->prog)
+            S_shared_marker(f, mi, v, who->name, &act);
         S_judge(fs, v, f, m, &exp, &act, &j);
     }
     if (h->varies) {
@@ -485,11 +496,15 @@ static void S_hit(galley_srcfiles *fs, galley_verdict *v, const galley_hit *h,
     galley_buf_fini(&j.literal);
 }
 
-/* Returns the index in src's scan of the TEST named name, or -1. */
-static int S_scanned_test(const galley_srcfile *src, const char *name)
+/* Returns the index in src's scan of the TEST named name at line (two
+ * TESTs of one name may stand in two #if branches: the one the program
+ * ran is at its line), or -1. */
+static int S_scanned_test(const galley_srcfile *src, const char *name,
+                          int line)
 {
     for (size_t i = 0; i < src->scan.n_tests; i++)
-        if (strcmp(src->scan.tests[i].name, name) == 0)
+        if (src->scan.tests[i].line == line &&
+            strcmp(src->scan.tests[i].name, name) == 0)
             return (int)i;
     return -1;
 }
@@ -509,6 +524,36 @@ static void S_not_reached(galley_verdict *v, galley_srcfile *src, int ti,
             S_fail(v, GALLEY_FAIL_NOT_REACHED, src->display,
                    src->scan.markers[k].line, galley__xstrdup("not reached"));
     }
+}
+
+/* Adds the edit for trailing output raw[0..len) of test ti of src. When
+ * two programs (that of each test file including a header) saw other
+ * output there, the output is not promoted at all, as for a shared marker:
+ * it fails in the later test. */
+static void S_trailing_edit(galley_srcfile *src, int ti, galley_verdict *v,
+                            const char *raw, size_t len)
+{
+    const galley_scanned_test *test = &src->scan.tests[ti];
+    galley_edit *e = NULL;
+    for (size_t i = 0; i < src->n_edits && !e; i++)
+        if (src->edits[i].kind == GALLEY_EDIT_TRAILING &&
+            src->edits[i].line == test->line &&
+            !strcmp(src->edits[i].test, test->name))
+            e = &src->edits[i];
+    if (!e) {
+        if (!galley_words_has(&src->trailing_conflicts, test->name))
+            S_add_edit(src, GALLEY_EDIT_TRAILING, test->line, test->name,
+                       raw, len);
+        return;
+    }
+    if (e->len == len && !memcmp(e->text, raw, len))
+        return;
+    S_fail(v, GALLEY_FAIL_VARYING, src->display, test->close_line,
+           galley__xstrdup("trailing output differs between the test files "
+                           "that include this header (not promoted)"));
+    galley_words_add(&src->trailing_conflicts, test->name);
+    galley_edit_fini(e);
+    *e = src->edits[--src->n_edits];
 }
 
 /* Judges output after the last marker. In a test that ended normally it
@@ -533,12 +578,16 @@ static void S_trailing(galley_srcfiles *fs, galley_verdict *v,
         fl->actual = galley_buf_detach(&act, &fl->actual_len);
     } else if (!fl && act.len > 0) {
         int line = ti >= 0 ? src->scan.tests[ti].close_line : t->line;
+        /* Without the TEST in the source (made by a macro), promote would
+         * have no closing brace to put a marker before. */
         S_sides(S_fail(v, GALLEY_FAIL_TRAILING, src->display, line,
-                       galley__xstrdup("trailing output")),
+                       galley__xstrdup(ti >= 0 ? "trailing output"
+                                               : "trailing output (not "
+                                                 "promoted: no TEST of this "
+                                                 "name is written here)")),
                 &exp, &act);
         if (ti >= 0)
-            S_add_edit(src, GALLEY_EDIT_TRAILING, src->scan.tests[ti].line,
-                       src->scan.tests[ti].name, raw, len);
+            S_trailing_edit(src, ti, v, raw, len);
     }
     galley_buf_fini(&exp);
     galley_buf_fini(&act);
@@ -667,11 +716,13 @@ static void S_test_filter(galley_verdict *v, const galley_result *t,
     }
 }
 
-/* Judges one test of the results. */
+/* Judges one test of the results, whose TEST is in src, run by the
+ * program of test file prog. */
 static void S_test(galley_srcfiles *fs, galley_srcfile *src,
-                   const galley_result *t, galley_verdict *v)
+                   galley_srcfile *prog, const galley_result *t,
+                   galley_verdict *v)
 {
-    int ti = S_scanned_test(src, t->name);
+    int ti = S_scanned_test(src, t->name, t->line);
     size_t n = t->n_hits;
     galley_srcfile **hit_files = galley__xcalloc(n ? n : 1, sizeof *hit_files);
     int *hit_marks = galley__xcalloc(n ? n : 1, sizeof *hit_marks);
@@ -684,10 +735,15 @@ static void S_test(galley_srcfiles *fs, galley_srcfile *src,
     size_t ended_at = ended ? (size_t)(ended - v->fails) : 0;
     S_misuses(fs, v, t);
     S_test_filter(v, t, &tf);
+    char *qualified = src == prog ? NULL
+                      : galley__xasprintf("%s (built from %s)", t->name,
+                                          prog->display);
+    S_who who = {qualified ? qualified : t->name, prog};
     for (size_t i = 0; i < n; i++)
-        S_hit(fs, v, &t->hits[i], &tf, &hit_files[i], &hit_marks[i]);
+        S_hit(fs, v, &t->hits[i], &tf, &who, &hit_files[i], &hit_marks[i]);
     /* The failures array may have moved. */
     S_trailing(fs, v, src, ti, t, &tf, ended ? &v->fails[ended_at] : NULL);
+    free(qualified);
     S_not_reached(v, src, ti, hit_files, hit_marks, n);
     if (t->truncated)
         S_drop_edits(fs, edits_before, n_files);
@@ -713,7 +769,7 @@ void galley_compare(galley_srcfiles *fs, galley_srcfile *src,
         galley_verdict *r = S_new_verdict(v, nv, tf->display, t->line,
                                           t->name);
         tf->judged = 1;
-        S_test(fs, tf, t, r);
+        S_test(fs, tf, src, t, r);
     }
 }
 

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "../promote/rewrite.h"
+#include "config.h"
 #include "filter.h"
 #include "match.h"
 #include "reconcile.h"
@@ -31,6 +32,8 @@ typedef struct galley_srcfile {
     galley_edit *edits;  /* pending promotions, texts owned */
     size_t n_edits;
     galley_shared_output *shared; /* per marker, NULL until needed */
+    galley_words trailing_conflicts; /* TESTs (in a header) whose trailing
+                            output differed between programs: not promoted */
     int judged;          /* a test of the run was judged in it, or reached
                             one of its markers: its pending output is this
                             run's to say */

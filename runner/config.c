@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "discover.h"
@@ -29,6 +30,14 @@ void galley_words_fini(galley_words *w)
     w->v = NULL;
     w->lines = NULL;
     w->n = 0;
+}
+
+int galley_words_has(const galley_words *w, const char *s)
+{
+    for (size_t i = 0; i < w->n; i++)
+        if (!strcmp(w->v[i], s))
+            return 1;
+    return 0;
 }
 
 /* Adds s to w, read from line of galley.conf (words added otherwise have
@@ -276,6 +285,36 @@ int galley_config_load(galley_config *c, const char *cwd)
     }
     if (c->tests.n == 0)
         galley_words_add(&c->tests, "tests");
+    return rc;
+}
+
+/* Returns the heap directory of path (the path itself for a directory),
+ * resolved, or NULL when it does not exist. */
+static char *S_path_dir(const char *path)
+{
+    char real[PATH_MAX];
+    struct stat st;
+    if (!realpath(path, real) || stat(real, &st) != 0)
+        return NULL;
+    if (!S_ISDIR(st.st_mode))
+        *strrchr(real, '/') = '\0';
+    return galley__xstrdup(real[0] ? real : "/");
+}
+
+int galley_config_load_near(galley_config *c, const char *cwd,
+                            const char *path)
+{
+    int rc = galley_config_load(c, cwd);
+    char *from = c->file || !path ? NULL : S_path_dir(path);
+    if (!from)
+        return rc;
+    galley_config_fini(c);
+    rc = galley_config_load(c, from);
+    free(from);
+    if (!c->file) {
+        galley_config_fini(c);
+        rc = galley_config_load(c, cwd);
+    }
     return rc;
 }
 

@@ -15,6 +15,8 @@ typedef struct galley_words {
 
 void galley_words_add(galley_words *w, const char *s);
 void galley_words_fini(galley_words *w);
+/* Returns 1 if w holds the word s. */
+int galley_words_has(const galley_words *w, const char *s);
 
 typedef struct galley_config {
     char *root;            /* absolute path of the project root */
@@ -41,6 +43,12 @@ typedef struct galley_config {
  * be read at all or had bad lines. Release with galley_config_fini, also
  * after an error. */
 int galley_config_load(galley_config *c, const char *cwd);
+/* The same, but with no galley.conf above cwd, the root is looked for
+ * above path (a file or directory given on the command line, or NULL), so
+ * that `galley run ~/proj/tests` works from anywhere; with none there
+ * either, cwd is the root. */
+int galley_config_load_near(galley_config *c, const char *cwd,
+                            const char *path);
 void galley_config_fini(galley_config *c);
 
 /* Splits s into words the way a shell would for plain words: blanks

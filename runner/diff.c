@@ -119,6 +119,33 @@ static void S_line(FILE *out, char prefix, const char *s, size_t n,
     galley_buf_fini(&shown);
 }
 
+void galley_text_print(FILE *out, const char *text, size_t len,
+                       const char *indent)
+{
+    const char *p = text, *end = text + len;
+    size_t shown = 0, left = 0;
+    galley_buf line;
+    galley_buf_init(&line);
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (shown++ >= S_MAX_LINES) {
+            left++;
+        } else {
+            line.len = 0;
+            if (galley_line_needs_escape(p, n))
+                galley_escape_line(&line, p, n);
+            else
+                galley_buf_add(&line, p, n);
+            fprintf(out, "%s%s\n", indent, line.ptr ? line.ptr : "");
+        }
+        p += n + (nl != NULL);
+    }
+    if (left)
+        fprintf(out, "%s... %zu more lines not shown\n", indent, left);
+    galley_buf_fini(&line);
+}
+
 /* Prints the lines of one hunk. */
 static void S_hunk(FILE *out, git_patch *patch, size_t h, int color,
                    S_marks *mk)

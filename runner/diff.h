@@ -20,4 +20,10 @@ int galley_diff_print(FILE *out, const char *expected, size_t expected_len,
                       const char *actual, size_t actual_len, int color,
                       const galley_num_span *spans, size_t n_spans);
 
+/* Prints text[0..len) as lines, each after indent, escaped as the lines of
+ * a diff are; at most as many lines as a diff, then a line counting those
+ * left out. */
+void galley_text_print(FILE *out, const char *text, size_t len,
+                       const char *indent);
+
 #endif

@@ -229,15 +229,28 @@ static int S_run(int argc, char **argv)
     return rc;
 }
 
+/* Returns the heap file part of promote target word (FILE or FILE:LINE). */
+static char *S_target_file(const char *word)
+{
+    const char *colon = strrchr(word, ':');
+    if (access(word, F_OK) == 0 || !colon || !colon[1] ||
+        strspn(colon + 1, "0123456789") != strlen(colon + 1))
+        return galley__xstrdup(word);
+    return galley__xstrndup(word, (size_t)(colon - word));
+}
+
 /* `galley promote`: targets are FILE or FILE:LINE. */
 static int S_promote(int argc, char **argv)
 {
     char cwd[4096];
-    int ci = -1, n = 0;
+    int ci = -1, n = 0, only_targets = 0;
     for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--ci") || !strcmp(argv[i], "--no-ci"))
+        if (!only_targets && !strcmp(argv[i], "--"))
+            only_targets = 1;
+        else if (!only_targets && (!strcmp(argv[i], "--ci") ||
+                                   !strcmp(argv[i], "--no-ci")))
             ci = argv[i][2] == 'c';
-        else if (argv[i][0] == '-' && argv[i][1])
+        else if (!only_targets && argv[i][0] == '-' && argv[i][1])
             return S_bad_usage("unknown option: %s", argv[i]);
         else
             argv[n++] = argv[i]; /* the targets, in place */
@@ -248,12 +261,20 @@ static int S_promote(int argc, char **argv)
     if (!getcwd(cwd, sizeof cwd))
         return 2;
     galley_config conf;
-    /* Bad lines are reported; promote needs only the root. */
-    if (galley_config_load(&conf, cwd) != 0 && conf.n_errors == 0) {
+    /* Bad lines are reported; promote needs only the root, found as a run
+     * finds it (above the first target when not above the cwd). */
+    char *near = argc ? S_target_file(argv[0]) : NULL;
+    int bad = galley_config_load_near(&conf, cwd, near) != 0 &&
+              conf.n_errors == 0;
+    free(near);
+    if (bad) {
         galley_config_fini(&conf);
         return 2;
     }
-    int lock = galley__lock_project(conf.root);
+    /* Without _galley/, nothing is pending: no lock file is made. */
+    char *dir = galley__xasprintf("%s/_galley", conf.root);
+    int lock = access(dir, F_OK) == 0 ? galley__lock_project(conf.root) : -1;
+    free(dir);
     int rc = galley_promote_cmd(conf.root, argv, (size_t)argc, stdout);
     if (lock >= 0)
         close(lock);

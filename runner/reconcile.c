@@ -418,7 +418,8 @@ static int S_check_patterns(S_ctx *c)
  * which case lines pair one to one). */
 static git_patch *S_align(const galley_buf *ke, const galley_buf *ka)
 {
-    if (ke->len == ka->len && !memcmp(ke->ptr, ka->ptr, ke->len))
+    if (ke->len == ka->len && (ke->len == 0 ||
+                               !memcmp(ke->ptr, ka->ptr, ke->len)))
         return NULL;
     git_diff_options opts;
     git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);

@@ -50,7 +50,7 @@ void galley_report_diff(FILE *out, const galley_failure *f, int color)
         S_failure_diff(out, f, color);
     } else if (f->actual) {
         fputs("unchecked output before it stopped (not promoted):\n", out);
-        S_indented(out, f->actual, f->actual_len);
+        galley_text_print(out, f->actual, f->actual_len, "  ");
     }
     if (f->note)
         fprintf(out, "%s\n", f->note);

@@ -631,6 +631,44 @@ static void S_missing_tests(S_ctx *c, size_t i)
     }
 }
 
+/* Appends word to b, quoted for the shell when it must be. */
+static void S_shell_quote(galley_buf *b, const char *word)
+{
+    if (*word && strspn(word, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
+                              "TUVWXYZ0123456789_./-+,:@%=") == strlen(word)) {
+        galley_buf_puts(b, word);
+        return;
+    }
+    galley_buf_putc(b, '\'');
+    for (; *word; word++)
+        if (*word == '\'')
+            galley_buf_puts(b, "'\\''");
+        else
+            galley_buf_putc(b, *word);
+    galley_buf_putc(b, '\'');
+}
+
+/* Returns the heap line that says how to rerun test name of program exe
+ * (root-relative) under a debugger: a command to paste, run from the
+ * root (where tests run), quoted as the shell needs. */
+static char *S_debug_hint(const S_ctx *c, const char *exe, const char *name)
+{
+    galley_buf b;
+    galley_buf_init(&b);
+    galley_buf_puts(&b, "debug it with: ");
+    if (strcmp(c->conf.root, c->files.cwd) != 0) {
+        char *to_root = galley__relative_path(c->conf.root, c->files.cwd);
+        galley_buf_puts(&b, "cd ");
+        S_shell_quote(&b, to_root);
+        galley_buf_puts(&b, " && ");
+        free(to_root);
+    }
+    galley_buf_puts(&b, "gdb --args ");
+    S_shell_quote(&b, exe);
+    galley_buf_printf(&b, " --galley-only=%s --galley-no-fork", name);
+    return galley_buf_detach(&b, NULL);
+}
+
 /* Says, for each test of r that crashed, where (crash.h) and how to rerun
  * it under a debugger by the stable name of its program. */
 static void S_locate_crashes(S_ctx *c, size_t j, galley_results *r)
@@ -645,15 +683,7 @@ static void S_locate_crashes(S_ctx *c, size_t j, galley_results *r)
                                           c->files.cwd, t->crash, t->n_crash,
                                           c->tests[i]->display);
         char *name = S_stable_name(c, i);
-        char *abs = galley__xasprintf("%s/%s", c->conf.root,
-                                      name ? name : c->jobs[j].exe);
-        char *shown = galley__relative_path(abs, c->files.cwd);
-        t->debug = galley__xasprintf("debug it with: gdb --args %s%s "
-                                     "--galley-only=%s --galley-no-fork",
-                                     strchr(shown, '/') ? "" : "./", shown,
-                                     t->name);
-        free(shown);
-        free(abs);
+        t->debug = S_debug_hint(c, name ? name : c->jobs[j].exe, t->name);
         free(name);
     }
 }
@@ -725,17 +755,25 @@ static int S_execute(S_ctx *c)
 
 /* ---- scan errors ---- */
 
-/* Attaches scan error se of file f to the test around it: to that test's
- * verdict when the run gave it one, so a test counts once in the summary,
- * else to a verdict of its own. */
-static void S_scan_error(S_ctx *c, galley_srcfile *f,
-                         const galley_scan_error *se)
+/* Returns 1 if the run selected a test named name written in file f. */
+static int S_selected_in(const S_ctx *c, const galley_srcfile *f,
+                         const char *name)
 {
-    const char *name = "(file)";
-    for (size_t k = 0; k < f->scan.n_tests; k++)
-        if (f->scan.tests[k].line <= se->line &&
-            se->line <= f->scan.tests[k].close_line)
-            name = f->scan.tests[k].name;
+    for (size_t i = 0; i < c->sources.n; i++)
+        for (size_t s = 0; !c->skip[i] && s < c->n_selected[i]; s++) {
+            const S_planned *p = S_planned_test(c, i, c->selected[i][s]);
+            if (p && p->file == f && !strcmp(p->name, name))
+                return 1;
+        }
+    return 0;
+}
+
+/* Attaches scan error se of file f to the verdict of test name: first,
+ * since the problem in the source likely explains the rest; or to a
+ * verdict of its own, so that a test counts once in the summary. */
+static void S_scan_error_to(S_ctx *c, galley_srcfile *f, const char *name,
+                            const galley_scan_error *se)
+{
     galley_verdict *v = NULL;
     for (size_t k = 0; k < c->n_verdicts && !v; k++)
         if (!strcmp(c->verdicts[k].file, f->display) &&
@@ -747,7 +785,6 @@ static void S_scan_error(S_ctx *c, galley_srcfile *f,
         c->verdicts[c->n_verdicts - 1].fails[0].kind = GALLEY_FAIL_ERROR;
         return;
     }
-    /* First: the problem in the source likely explains the rest. */
     v->fails = galley__xrealloc(v->fails, (v->n_fails + 1) * sizeof *v->fails);
     memmove(v->fails + 1, v->fails, v->n_fails++ * sizeof *v->fails);
     galley_failure *fl = &v->fails[0];
@@ -756,6 +793,24 @@ static void S_scan_error(S_ctx *c, galley_srcfile *f,
     fl->file = galley__xstrdup(f->display);
     fl->line = se->line;
     fl->what = galley__xstrdup(se->msg);
+}
+
+/* Attaches scan error se of file f to every selected test around it (two
+ * tests may share its line), or to the file when it is in none. */
+static void S_scan_error(S_ctx *c, galley_srcfile *f,
+                         const galley_scan_error *se)
+{
+    int in_test = 0;
+    for (size_t k = 0; k < f->scan.n_tests; k++) {
+        const galley_scanned_test *t = &f->scan.tests[k];
+        if (t->line > se->line || se->line > t->close_line)
+            continue;
+        in_test = 1;
+        if (S_selected_in(c, f, t->name))
+            S_scan_error_to(c, f, t->name, se);
+    }
+    if (!in_test)
+        S_scan_error_to(c, f, "(file)", se);
 }
 
 /* Reports the scan errors of the files that the run's programs hold (the
@@ -1048,19 +1103,6 @@ static void S_compile_filters(S_ctx *c, const char *cwd)
     c->files.patterns = galley_patterns_new();
 }
 
-/* Returns the heap directory of path (the path itself for a directory),
- * resolved, or NULL when it does not exist. */
-static char *S_path_dir(const char *path)
-{
-    char real[PATH_MAX];
-    struct stat st;
-    if (!realpath(path, real) || stat(real, &st) != 0)
-        return NULL;
-    if (!S_ISDIR(st.st_mode))
-        *strrchr(real, '/') = '\0';
-    return galley__xstrdup(real[0] ? real : "/");
-}
-
 /* Removes the temporaries that a galley promote killed while writing left
  * beside the test files (atomic.h), each directory looked at once. */
 static void S_clean_temps(const S_ctx *c)
@@ -1084,20 +1126,8 @@ static int S_setup(S_ctx *c, const char *cwd)
     /* Only the human report shares the terminal with a status line. */
     c->progress = galley_progress_wanted(
         c->o->verbosity < 0 || c->o->format != GALLEY_FORMAT_PRETTY);
-    int rc = galley_config_load(&c->conf, cwd);
-    char *from = c->conf.file || c->o->n_paths == 0
-                     ? NULL : S_path_dir(c->o->paths[0]);
-    if (from) {
-        /* No galley.conf above the cwd: look above the path given, so that
-         * `galley run ~/proj/tests` works from anywhere. */
-        galley_config_fini(&c->conf);
-        rc = galley_config_load(&c->conf, from);
-        free(from);
-        if (!c->conf.file) { /* none there either: the cwd is the root */
-            galley_config_fini(&c->conf);
-            rc = galley_config_load(&c->conf, cwd);
-        }
-    }
+    int rc = galley_config_load_near(&c->conf, cwd,
+                                     c->o->n_paths ? c->o->paths[0] : NULL);
     if (rc != 0 && c->conf.n_errors == 0)
         return 2;
     c->config_errors = (size_t)c->conf.n_errors;

@@ -281,6 +281,16 @@ char *galley__relative_path(const char *p, const char *cwd)
         return galley__xstrdup(p + 1);
     if (strncmp(p, cwd, n) == 0 && p[n] == '/')
         return galley__xstrdup(p + n + 1);
+    size_t pn = strlen(p);
+    if (pn > 1 && strncmp(cwd, p, pn) == 0 && cwd[pn] == '/') {
+        /* p is above the cwd: as many ".." as steps between them. */
+        galley_buf up;
+        galley_buf_init(&up);
+        for (const char *q = cwd + pn; *q; q++)
+            if (*q == '/')
+                galley_buf_puts(&up, up.len ? "/.." : "..");
+        return galley_buf_detach(&up, NULL);
+    }
     /* The last '/' up to which both agree ends their common directory. */
     for (size_t i = 0; p[i] && p[i] == cwd[i]; i++)
         if (p[i] == '/')
@@ -314,19 +324,35 @@ int galley__lock_project(const char *root)
     return fd;
 }
 
+/* Moves p past blanks and block comments that close on the line. */
+static const char *S_skip_blank(const char *p, const char *end)
+{
+    for (;;) {
+        while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+            p++;
+        if (end - p < 2 || p[0] != '/' || p[1] != '*')
+            return p;
+        const char *close = memmem(p + 2, (size_t)(end - p - 2), "*/", 2);
+        if (!close)
+            return p;
+        p = close + 2;
+    }
+}
+
 char *galley__include_name(const char *line, size_t n, int *angle)
 {
     const char *p = line, *end = line + n;
-    while (p < end && (*p == ' ' || *p == '\t'))
+    p = S_skip_blank(p, end);
+    if (p < end && *p == '#')
         p++;
-    if (p == end || *p++ != '#')
+    else if (end - p >= 2 && p[0] == '%' && p[1] == ':') /* digraph */
+        p += 2;
+    else
         return NULL;
-    while (p < end && (*p == ' ' || *p == '\t'))
-        p++;
+    p = S_skip_blank(p, end);
     if ((size_t)(end - p) < 7 || memcmp(p, "include", 7) != 0)
         return NULL;
-    for (p += 7; p < end && (*p == ' ' || *p == '\t'); p++)
-        ;
+    p = S_skip_blank(p + 7, end);
     if (p == end || (*p != '"' && *p != '<'))
         return NULL;
     *angle = *p == '<';

@@ -65,7 +65,8 @@ int galley__has_control(const char *s);
 int galley__file_mentions(const char *path, const char *word);
 /* Returns the heap name of the #include on line[0..n) ("x.h" of
  * `#include "x.h"`), with *angle set for <...>, or NULL when the line is no
- * #include. */
+ * #include. Blanks and comments (closed on the line) may stand around the
+ * '#' and the word, and "%:" may stand for '#'. */
 char *galley__include_name(const char *line, size_t n, int *angle);
 /* Writes all n bytes at p to fd, again after EINTR and short writes.
  * Returns 0, or -errno. */

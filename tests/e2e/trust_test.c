@@ -560,3 +560,213 @@ TEST(a_copied_project_does_not_promote_into_the_original)
     */);
     e2e_done();
 }
+
+/* ---- found by attacking the fixes above ---- */
+
+TEST(the_test_the_compiler_took_is_the_one_judged)
+{
+    e2e_project();
+    e2e_write("tests/d_test.c", "#include <galley.h>\n"
+                                "#include <stdio.h>\n"
+                                "#ifndef __linux__\n"
+                                "TEST(y) { printf(\"elsewhere\\n\"); }\n"
+                                "#endif\n"
+                                "#ifdef __linux__\n"
+                                "TEST(y) { printf(\"linux\\n\"); }\n"
+                                "#endif\n");
+    e2e_galley("run -q");
+    e2e_galley("promote");
+    e2e_cat_lines("tests/d_test.c", 4, 0);
+    e2e_galley("run");
+    EXPECT(/*
+      tests/d_test.c:7: y: trailing output
+      0 passed, 1 failed
+      [exit 1]
+      promoted tests/d_test.c (1 marker)
+      [exit 0]
+      TEST(y) { printf("elsewhere\n"); }
+      #endif
+      #ifdef __linux__
+      TEST(y) { printf("linux\n");
+          EXPECT((* linux *));
+      }
+      #endif
+      1 passed, 0 failed
+      [exit 0]
+    */);
+    e2e_done();
+}
+
+TEST(a_marker_error_fails_every_test_on_its_line)
+{
+    e2e_project();
+    e2e_write("tests/two_test.c",
+              "#include <galley.h>\n"
+              "#include <stdio.h>\n"
+              "TEST(a) { puts(\"a\"); EXPECT(/* WRONG */); } "
+              "TEST(b) { puts(\"b\"); EXPECT(/* b */); }\n"
+              "TEST(c) { puts(\"c\"); EXPECT(/* c */); }\n");
+    e2e_galley("run");
+    e2e_galley("run --filter=:a$");
+    EXPECT(/*
+      tests/two_test.c:3: a: two EXPECT markers on one line; put each on its own line
+
+      tests/two_test.c:3: b: two EXPECT markers on one line; put each on its own line
+
+      1 passed, 2 failed
+      [exit 1]
+      tests/two_test.c:3: a: two EXPECT markers on one line; put each on its own line
+
+      0 passed, 1 failed
+      [exit 1]
+    */);
+    e2e_done();
+}
+
+/* Under the sanitizers (ninja test-asan), this once stopped galley. */
+TEST(an_empty_marker_compared_with_a_tolerance)
+{
+    e2e_project();
+    e2e_write("galley.conf", "rtol = 1e-3\n");
+    e2e_write("tests/e_test.c", "#include <galley.h>\n"
+                                "TEST(e, .atol = 1) { EXPECT(); }\n"
+                                "TEST(n) { EXPECT_NEAR(1e-3, 0, ); }\n"
+                                "TEST(conf) { EXPECT(); }\n");
+    e2e_galley("run");
+    EXPECT(/*
+      3 passed, 0 failed
+      [exit 0]
+    */);
+    e2e_done();
+}
+
+TEST(unchecked_output_is_cut_like_a_diff)
+{
+    e2e_project();
+    e2e_write("tests/f_test.c", "#include <galley.h>\n"
+                                "#include <stdio.h>\n"
+                                "#include <stdlib.h>\n"
+                                "TEST(flood) {\n"
+                                "    for (int i = 0; i < 600; i++)\n"
+                                "        printf(\"%d\\n\", i);\n"
+                                "    abort();\n"
+                                "}\n");
+    e2e_galley_filter("run", "awk '/^  [0-9]/ { n++ } /more lines/ { print }"
+                             " END { print n }'");
+    EXPECT(/*
+        ... 100 more lines not shown
+      500
+      [exit 1]
+    */);
+    e2e_done();
+}
+
+TEST(a_header_test_that_prints_otherwise_in_each_file)
+{
+    e2e_project();
+    e2e_write("tests/h.h", "TEST(hdr) {\n"
+                           "    printf(\"%d\\n\", WHO);\n"
+                           "    EXPECT(/* 1 */);\n"
+                           "}\n");
+    e2e_write("tests/a_test.c", "#include <galley.h>\n#include <stdio.h>\n"
+                                "#define WHO 1\n#include \"h.h\"\n");
+    e2e_write("tests/b_test.c", "#include <galley.h>\n#include <stdio.h>\n"
+                                "#define WHO 2\n#include \"h.h\"\n");
+    e2e_galley("run -q");
+    e2e_galley("promote");
+    EXPECT(/*
+      tests/h.h:3: hdr: output differs from what test hdr (built from tests/a_test.c) printed at this shared marker (not promoted)
+      tests/h.h:3: hdr: mismatch
+      1 passed, 1 failed
+      [exit 1]
+      nothing to promote
+      [exit 0]
+    */);
+    e2e_done();
+}
+
+TEST(promote_finds_the_project_as_run_does)
+{
+    e2e_project();
+    /* No galley.conf here: the project is p/. */
+    e2e_sh("rm galley.conf");
+    e2e_write("p/-dash_test.c", "#include <galley.h>\n#include <stdio.h>\n"
+                                S_BODY);
+    e2e_write("p/galley.conf", "tests = .\n");
+    e2e_galley_filter("run p", "true");
+    e2e_galley("promote -- p/-dash_test.c:6");
+    e2e_sh("grep -c 'EXPECT(/. new ./)' p/-dash_test.c; ls -a | grep _galley"
+           " || echo no _galley here");
+    EXPECT(/*
+      [exit 1]
+      promoted p/-dash_test.c (1 marker)
+      [exit 0]
+      1
+      no _galley here
+    */);
+    e2e_done();
+}
+
+TEST(a_user_file_named_like_a_temporary_stays)
+{
+    e2e_project();
+    e2e_write("tests/t_test.c", "#include <galley.h>\nTEST(t) { }\n");
+    e2e_write("tests/notes.galley-tmp.999999.ABCDEF", "mine\n");
+    e2e_write("tests/t_test.c.galley-tmp.999999.txt", "mine\n");
+    e2e_write("tests/t_test.c.galley-tmp.999999.ABCDEFG", "mine\n");
+    e2e_write("tests/t_test.c.galley-tmp.999999.ABCDEF", "galley's\n");
+    e2e_galley("run");
+    e2e_sh("ls tests");
+    EXPECT(/*
+      1 passed, 0 failed
+      [exit 0]
+      notes.galley-tmp.999999.ABCDEF
+      t_test.c
+      t_test.c.galley-tmp.999999.ABCDEFG
+      t_test.c.galley-tmp.999999.txt
+    */);
+    e2e_done();
+}
+
+TEST(includes_written_with_comments_and_digraphs)
+{
+    e2e_project();
+    e2e_write("tests/a_test.c", "/* x */ #include /* y */ <galley.h>\n"
+                                "TEST(a) { }\n");
+    e2e_write("tests/b_test.c", "%:include <galley.h>\nTEST(b) { }\n");
+    e2e_galley("run --list");
+    EXPECT(/*
+      tests/a_test.c:2: a
+      tests/b_test.c:2: b
+      [exit 0]
+    */);
+    e2e_done();
+}
+
+/* The test programs die with galley, and what their tests started with
+ * them, however galley ends. */
+TEST(killing_galley_stops_its_test_programs)
+{
+    e2e_project();
+    e2e_write("tests/s_test.c", "#include <galley.h>\n"
+                                "#include <stdio.h>\n"
+                                "#include <unistd.h>\n"
+                                "TEST(slow, .timeout_ms = 600000) {\n"
+                                "    puts(\"started\");\n"
+                                "    fflush(stdout);\n"
+                                "    FILE *f = fopen(\"started\", \"w\");\n"
+                                "    fclose(f);\n"
+                                "    sleep(600);\n"
+                                "}\n");
+    e2e_sh("\"$GALLEY_BIN\" run >/dev/null 2>&1 & g=$!;"
+           " while [ ! -e started ]; do sleep 0.05; done;"
+           " kill -9 $g; wait $g 2>/dev/null;"
+           " n=0; while pgrep -f 's_tes[t]-' >/dev/null && [ $n -lt 600 ];"
+           " do sleep 0.05; n=$((n+1)); done;"
+           " pgrep -f 's_tes[t]-' >/dev/null && echo left running"
+           " || echo none left");
+    EXPECT(/*
+      none left
+    */);
+    e2e_done();
+}

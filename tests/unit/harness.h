@@ -38,5 +38,6 @@ void test_normalize(void);
 void test_escape(void);
 void test_match(void);
 void test_filter(void);
+void test_paths(void);
 
 #endif

@@ -103,6 +103,7 @@ int main(void)
     test_match();
     test_filter();
     test_numbers();
+    test_paths();
     printf("unit: %d passed, %d failed\n", S_passed, S_failed);
     return S_failed ? 1 : 0;
 }

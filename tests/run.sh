@@ -42,6 +42,17 @@ part() {
     fi
 }
 
+# The committed build.ninja is what tools/genbuild.sh writes.
+genbuild_check() {
+    if tools/genbuild.sh | cmp -s - build.ninja; then
+        echo "genbuild: 1 passed, 0 failed"
+    else
+        echo "build.ninja differs from what tools/genbuild.sh writes: run it"
+        echo "genbuild: 0 passed, 1 failed"
+        return 1
+    fi
+}
+[ "$variant" = default ] && part genbuild genbuild_check
 part unit "$bin/unit-tests"
 part promote-golden "$bin/promote-golden" tests/promote/cases
 part galley "$bin/galley" run --color=never tests/self tests/e2e

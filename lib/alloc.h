@@ -1,5 +1,13 @@
 /* alloc.h: allocation inside libgalley. Running out of memory aborts with
- * a clear message instead of failing somewhere later. */
+ * a clear message instead of failing somewhere later.
+ *
+ * lib/ is libgalley, the test-program side: the runtime that every test
+ * program links (main, the supervision of each test in its own process,
+ * capture of its output, the marks EXPECT writes, the results it sends the
+ * runner in the format of protocol.h), and the tensors. Its public headers
+ * are lib/include/; everything else is internal (galley__). It may include
+ * only the C library, OpenBLAS and its own headers; alloc.h is its floor,
+ * the one allocator of this side, which plot/'s library uses too. */
 #ifndef GALLEY_ALLOC_H
 #define GALLEY_ALLOC_H
 

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../runner/util.h"
+#include "../source/util.h"
 #include "galley/plot.h"
 
 static const char S_help[] =

@@ -1,7 +1,14 @@
 /* plot_internal.h: what the files of plot/ share: the plot object and its
  * series, the text buffer, the canvases, the axes with their ticks, the
  * frame, and the renderers of each kind. None of it touches tensors:
- * plot_tensor.c hands plot.c a function that reads them. */
+ * plot_tensor.c hands plot.c a function that reads them.
+ *
+ * plot/ is the charts library of libgalley (galley/plot.h), linked into
+ * test programs, and `galley plot` (cli.c), its command-line front end in
+ * the galley command. The library may include lib/include/ and libgalley's
+ * floor (lib/alloc.h); cli.c may include the library and source/util.h
+ * (the command's allocator and buffers). Nothing of plot/ includes
+ * runner/ or promote/. */
 #ifndef GALLEY_PLOT_INTERNAL_H
 #define GALLEY_PLOT_INTERNAL_H
 

@@ -13,8 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../runner/scan.h"
-#include "rewrite.h"
+#include "../source/source.h"
 #include "state.h"
 
 /* ---- where the patch's paths start ---- */
@@ -74,11 +73,12 @@ static int S_promoted(const galley_state *st, galley_buf *src, galley_buf *out)
         S_left_out(st->display, "changed since the last galley run");
         return -1;
     }
-    galley_scan_text(&scan, src->ptr ? src->ptr : "", src->len);
+    const galley_source_kind *kind = galley_source_kind_of(st->source);
+    kind->scan(&scan, src->ptr ? src->ptr : "", src->len);
     rc = scan.n_errors ? -1
-                       : galley_rewrite(out, src->ptr ? src->ptr : "",
-                                        src->len, &scan, st->edits,
-                                        st->n_edits, &err);
+                       : kind->rewrite(out, src->ptr ? src->ptr : "",
+                                       src->len, &scan, st->edits,
+                                       st->n_edits, &err);
     if (rc != 0)
         S_left_out(st->display, err ? err : scan.errors[0].msg);
     free(err);

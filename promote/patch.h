@@ -4,7 +4,7 @@
 #ifndef GALLEY_PATCH_H
 #define GALLEY_PATCH_H
 
-#include "../runner/util.h"
+#include "promote.h"
 
 /* Appends to out a unified diff in git's format (made by libgit2) that
  * changes every source with output pending under ROOT/_galley/state/ as
@@ -22,8 +22,5 @@ int galley_promote_patch_write(const char *root);
 /* Removes ROOT/_galley/promote.patch, a stale one from an earlier run. */
 void galley_promote_patch_remove(const char *root);
 
-/* Ends a run in CI mode: after failures, writes the patch and says on
- * stderr how to accept it; after none, removes a stale patch. */
-void galley_promote_patch_ci(const char *root, int failed);
 
 #endif

@@ -11,9 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../runner/scan.h"
-#include "../runner/util.h"
-#include "rewrite.h"
+#include "../source/source.h"
 #include "state.h"
 
 /* One file to promote: its state file and the lines asked for. */
@@ -36,6 +34,7 @@ typedef struct file {
     FILE *out;          /* where the lines for people go */
     galley_state st;
     char *display;
+    const galley_source_kind *kind;
     galley_buf src;
     galley_scan scan;
     char *sel;          /* sel[i]: edit i is promoted now */
@@ -336,7 +335,8 @@ static int S_load(file *f)
                          "run it again before promoting");
         return -1;
     }
-    galley_scan_text(&f->scan, f->src.ptr ? f->src.ptr : "", f->src.len);
+    f->kind = galley_source_kind_of(f->st.source);
+    f->kind->scan(&f->scan, f->src.ptr ? f->src.ptr : "", f->src.len);
     for (size_t i = 0; i < f->scan.n_errors; i++)
         galley__error_at(f->display, f->scan.errors[i].line, "%s",
                          f->scan.errors[i].msg);
@@ -350,7 +350,7 @@ static int S_apply(const file *f, galley_buf *out, const char *text,
                    size_t n)
 {
     char *err = NULL;
-    if (galley_rewrite(out, text, len, s, edits, n, &err) == 0)
+    if (f->kind->rewrite(out, text, len, s, edits, n, &err) == 0)
         return 0;
     galley__error_at(f->display, 0, "%s; run galley run again", err);
     free(err);
@@ -394,8 +394,9 @@ static galley_edit *S_rest(const file *f, size_t *n)
         galley_buf one;
         char *err = NULL;
         galley_buf_init(&one);
-        if (f->sel[i] && galley_rewrite(&one, f->src.ptr, f->src.len,
-                                        &f->scan, &st->edits[i], 1, &err) == 0)
+        if (f->sel[i] && f->kind->rewrite(&one, f->src.ptr, f->src.len,
+                                          &f->scan, &st->edits[i], 1,
+                                          &err) == 0)
             shift[i] = S_count_lines(one.ptr, one.len) - base;
         free(err);
         galley_buf_fini(&one);
@@ -431,7 +432,7 @@ static int S_rest_prepare(const file *f, const char *ntext, size_t nlen,
 {
     galley_scan ns = {0};
     r->edits = S_rest(f, &r->n);
-    galley_scan_text(&ns, ntext, nlen);
+    f->kind->scan(&ns, ntext, nlen);
     int rc = S_apply(f, &r->corrected, ntext, nlen, &ns, r->edits, r->n);
     galley_scan_fini(&ns);
     return rc;

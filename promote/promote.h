@@ -1,11 +1,18 @@
-/* promote.h: `galley promote`, which writes the actual output that the last
- * `galley run` saw into the sources: every pending file, one file, or the
- * one marker at a line. */
+/* promote.h: the promote layer, and its public header: `galley promote`,
+ * which writes the actual output that the last `galley run` saw into the
+ * sources (every pending file, one file, or the one marker at a line), and
+ * what a run records for it. promote/ owns the run state under
+ * _galley/state/ (state.h), the .corrected copies and the CI patch
+ * (patch.h); it may include source/ (the source model) and nothing of
+ * runner/, which in turn sees only this header of promote/. */
 #ifndef GALLEY_PROMOTE_H
 #define GALLEY_PROMOTE_H
 
 #include <stddef.h>
 #include <stdio.h>
+
+#include "../source/rewrite.h"
+#include "../source/scan.h"
 
 /* Promotes the pending output recorded under root/_galley/state/. targets
  * are command-line words, FILE or FILE:LINE (FILE relative to the cwd or
@@ -18,5 +25,27 @@
  * at its LINE: the pending lines are listed); with 2 no file is changed. */
 int galley_promote_cmd(const char *root, char *const *targets, size_t n,
                        FILE *out);
+
+/* What a run saw of one source, for galley_promote_record. */
+typedef struct galley_promote_source {
+    const char *path;     /* absolute */
+    const char *display;  /* as reports show it */
+    const char *text;     /* the text the run judged, scanned into scan */
+    size_t len;
+    const galley_scan *scan;
+    const galley_edit *edits; /* the pending promotions */
+    size_t n_edits;
+} galley_promote_source;
+
+/* Records what a run leaves for galley promote about source s of the
+ * project at root: its state under ROOT/_galley/state/ and the .corrected
+ * copy (the source as promote would write it), or, with no edits, removes
+ * both. Problems are printed; the run goes on. */
+void galley_promote_record(const char *root, const galley_promote_source *s);
+
+/* Ends a run in CI mode: after failures, writes _galley/promote.patch (the
+ * pending promotions as one diff for git apply) and says on stderr how to
+ * accept it; after none, removes a stale patch. */
+void galley_promote_patch_ci(const char *root, int failed);
 
 #endif

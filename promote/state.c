@@ -4,6 +4,9 @@
 #define _GNU_SOURCE
 #include "state.h"
 
+#include "promote.h"
+#include "../source/source.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -11,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* The format, version 2:
  *
@@ -302,6 +306,51 @@ void galley_state_fini(galley_state *st)
     free(st->source);
     free(st->display);
     memset(st, 0, sizeof *st);
+}
+
+/* ---- what a run records ---- */
+
+void galley_promote_record(const char *root, const galley_promote_source *s)
+{
+    char *sp = galley_state_path(root, s->path, "state", ".state");
+    char *cp = galley_state_path(root, s->path, "", ".corrected");
+    if (s->n_edits == 0) {
+        unlink(sp);
+        unlink(cp);
+        free(sp);
+        free(cp);
+        return;
+    }
+    galley_state st = {.source = (char *)s->path,
+                       .display = (char *)s->display,
+                       .edits = (galley_edit *)s->edits,
+                       .n_edits = s->n_edits};
+    galley__hash(s->text ? s->text : "", s->len, st.hash);
+    galley_buf out;
+    char *err = NULL;
+    galley_buf_init(&out);
+    int rc = galley_state_write(sp, root, &st);
+    const char *failed = sp;
+    if (rc == 0 &&
+        galley_source_kind_of(s->path)->rewrite(&out, s->text ? s->text : "",
+                                                s->len, s->scan, s->edits,
+                                                s->n_edits, &err) == 0) {
+        *strrchr(cp, '/') = '\0';
+        rc = galley__mkdirs(cp);
+        cp[strlen(cp)] = '/';
+        failed = cp;
+        if (rc == 0)
+            rc = galley__write_file_replace(cp, out.ptr, out.len, 0644, 0);
+    }
+    if (err)
+        galley__error_at(s->display, 0, "%s", err);
+    else if (rc != 0)
+        galley__error_at(NULL, 0, "cannot write %s: %s", failed,
+                         strerror(-rc));
+    free(err);
+    galley_buf_fini(&out);
+    free(sp);
+    free(cp);
 }
 
 /* ---- paths ---- */

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "rewrite.h"
+#include "../source/rewrite.h"
 
 typedef struct galley_state {
     char *root;          /* the project root it was written for (read) */

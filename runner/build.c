@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "progress.h"
-#include "util.h"
+#include "../source/util.h"
 
 #ifndef GALLEY_RUNTIME_FLAGS
 #define GALLEY_RUNTIME_FLAGS ""

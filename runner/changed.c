@@ -14,8 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "includes.h"
-#include "util.h"
+#include "../source/includes.h"
+#include "../source/util.h"
 
 typedef struct S_graph {
     const galley_config *conf;
@@ -212,7 +212,10 @@ int galley_changed_select(galley_sources *s, const galley_config *c,
     S_graph g;
     memset(&g, 0, sizeof g);
     g.conf = c;
-    g.includes = galley_includes_new(c);
+    galley_words dirs = {0};
+    galley_config_include_dirs(c, &dirs);
+    g.includes = galley_includes_new(&dirs);
+    galley_words_fini(&dirs);
     galley_includes_keep_gone(g.includes, S_gone_cb, &g);
     int rc = S_changed_paths(&g, c->root, rev);
     if (rc == 0) {

@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "discover.h"
-#include "escape.h"
-#include "normalize.h"
+#include "../source/escape.h"
+#include "../source/normalize.h"
 
 /* ---- source files ---- */
 
@@ -34,7 +34,8 @@ galley_srcfile *galley_srcfile_get(galley_srcfiles *fs, const char *path)
     f->display = galley_display_path(f->path, fs->cwd);
     galley_buf_init(&f->text);
     f->readable = galley__read_file(f->path, &f->text) == 0;
-    galley_scan_text(&f->scan, f->text.ptr ? f->text.ptr : "", f->text.len);
+    f->kind = galley_source_kind_of(f->path);
+    f->kind->scan(&f->scan, f->text.ptr ? f->text.ptr : "", f->text.len);
     fs->v = galley__xrealloc(fs->v, (fs->n + 1) * sizeof *fs->v);
     fs->v[fs->n++] = f;
     return f;

@@ -5,14 +5,14 @@
 
 #include <stddef.h>
 
-#include "../promote/rewrite.h"
+#include "../source/source.h"
 #include "config.h"
 #include "filter.h"
 #include "match.h"
 #include "reconcile.h"
 #include "results.h"
-#include "scan.h"
-#include "util.h"
+#include "../source/scan.h"
+#include "../source/util.h"
 
 /* What tests printed at a marker outside any TEST (in a helper). */
 typedef struct galley_shared_output {
@@ -26,6 +26,7 @@ typedef struct galley_shared_output {
 typedef struct galley_srcfile {
     char *path;          /* absolute */
     char *display;
+    const galley_source_kind *kind;
     galley_buf text;     /* as read before the build */
     int readable;
     galley_scan scan;

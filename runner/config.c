@@ -13,32 +13,7 @@
 #include <unistd.h>
 
 #include "discover.h"
-#include "util.h"
-
-void galley_words_add(galley_words *w, const char *s)
-{
-    w->v = galley__xrealloc(w->v, (w->n + 1) * sizeof *w->v);
-    w->v[w->n++] = galley__xstrdup(s);
-}
-
-void galley_words_fini(galley_words *w)
-{
-    for (size_t i = 0; i < w->n; i++)
-        free(w->v[i]);
-    free(w->v);
-    free(w->lines);
-    w->v = NULL;
-    w->lines = NULL;
-    w->n = 0;
-}
-
-int galley_words_has(const galley_words *w, const char *s)
-{
-    for (size_t i = 0; i < w->n; i++)
-        if (!strcmp(w->v[i], s))
-            return 1;
-    return 0;
-}
+#include "../source/util.h"
 
 /* Adds s to w, read from line of galley.conf (words added otherwise have
  * line 0). */
@@ -50,44 +25,6 @@ static void S_add_at(galley_words *w, const char *s, int line)
     if (!had)
         memset(w->lines, 0, (w->n - 1) * sizeof *w->lines);
     w->lines[w->n - 1] = line;
-}
-
-int galley_split_words(galley_words *w, const char *s)
-{
-    galley_buf cur;
-    galley_buf_init(&cur);
-    int in_word = 0, rc = 0;
-    char quote = 0;
-    for (; *s; s++) {
-        char c = *s;
-        if (quote) {
-            if (c == quote)
-                quote = 0;
-            else if (c == '\\' && quote == '"' && s[1])
-                galley_buf_putc(&cur, *++s);
-            else
-                galley_buf_putc(&cur, c);
-        } else if (c == ' ' || c == '\t') {
-            if (in_word)
-                galley_words_add(w, cur.ptr ? cur.ptr : "");
-            cur.len = 0;
-            in_word = 0;
-            continue;
-        } else if (c == '\'' || c == '"') {
-            quote = c;
-        } else if (c == '\\' && s[1]) {
-            galley_buf_putc(&cur, *++s);
-        } else {
-            galley_buf_putc(&cur, c);
-        }
-        in_word = 1;
-    }
-    if (quote)
-        rc = -1;
-    else if (in_word)
-        galley_words_add(w, cur.ptr ? cur.ptr : "");
-    galley_buf_fini(&cur);
-    return rc;
 }
 
 /* Returns root-relative path p made absolute (heap). */
@@ -316,6 +253,39 @@ int galley_config_load_near(galley_config *c, const char *cwd,
         rc = galley_config_load(c, cwd);
     }
     return rc;
+}
+
+/* Adds the directories of -I flags in the words w (relative ones are
+ * relative to the root, where the compiler runs). */
+static void S_flag_dirs(galley_words *dirs, const galley_words *w,
+                        const char *root)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        const char *d = NULL;
+        if (!strncmp(w->v[i], "-I", 2) && w->v[i][2])
+            d = w->v[i] + 2;
+        else if ((!strcmp(w->v[i], "-I") || !strcmp(w->v[i], "-iquote")) &&
+                 i + 1 < w->n)
+            d = w->v[++i];
+        if (!d)
+            continue;
+        char *abs = d[0] == '/' ? galley__xstrdup(d)
+                                : galley__xasprintf("%s/%s", root, d);
+        galley_words_add(dirs, abs);
+        free(abs);
+    }
+}
+
+void galley_config_include_dirs(const galley_config *c, galley_words *dirs)
+{
+    for (size_t i = 0; i < c->include.n; i++)
+        galley_words_add(dirs, c->include.v[i]);
+    S_flag_dirs(dirs, &c->cflags, c->root);
+    galley_words env = {0};
+    const char *cflags = getenv("CFLAGS");
+    if (cflags && galley_split_words(&env, cflags) == 0)
+        S_flag_dirs(dirs, &env, c->root);
+    galley_words_fini(&env);
 }
 
 void galley_config_fini(galley_config *c)

@@ -5,18 +5,7 @@
 
 #include <stddef.h>
 
-/* A list of words (paths or flags), each a heap string. */
-typedef struct galley_words {
-    char **v;
-    size_t n;
-    int *lines;  /* for lists read from galley.conf: the line of each
-                    word (NULL otherwise) */
-} galley_words;
-
-void galley_words_add(galley_words *w, const char *s);
-void galley_words_fini(galley_words *w);
-/* Returns 1 if w holds the word s. */
-int galley_words_has(const galley_words *w, const char *s);
+#include "../source/util.h"
 
 typedef struct galley_config {
     char *root;            /* absolute path of the project root */
@@ -51,9 +40,9 @@ int galley_config_load_near(galley_config *c, const char *cwd,
                             const char *path);
 void galley_config_fini(galley_config *c);
 
-/* Splits s into words the way a shell would for plain words: blanks
- * separate, single and double quotes group, backslash escapes. Returns 0,
- * or -1 on an unterminated quote. */
-int galley_split_words(galley_words *w, const char *s);
+/* Adds to dirs the directories the compiler searches for the tests'
+ * #include lines: galley.conf's include, then the -I (and -iquote) flags of
+ * its cflags and of CFLAGS, relative ones made absolute from the root. */
+void galley_config_include_dirs(const galley_config *c, galley_words *dirs);
 
 #endif

@@ -7,9 +7,9 @@
 #include <git2.h>
 #include <string.h>
 
-#include "escape.h"
+#include "../source/escape.h"
 #include "match.h"
-#include "util.h"
+#include "../source/util.h"
 
 #define S_RED "\033[31m"
 #define S_GREEN "\033[32m"

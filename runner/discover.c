@@ -12,9 +12,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "includes.h"
-#include "scan.h"
-#include "util.h"
+#include "../source/includes.h"
+#include "../source/scan.h"
+#include "../source/util.h"
 
 char *galley_display_path(const char *p, const char *cwd)
 {

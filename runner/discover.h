@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #include "config.h"
-#include "includes.h"
+#include "../source/includes.h"
 
 typedef struct galley_source {
     char *path;     /* absolute, symbolic links resolved */

@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "util.h"
+#include "../source/util.h"
 
 /* One run of a test program. */
 typedef struct galley_job {

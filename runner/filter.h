@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#include "util.h"
+#include "../source/util.h"
 
 typedef struct galley_filter {
     void *re;            /* pcre2_code * */

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "../source/util.h"
 
 /* The configuration: every key, commented out at its default, so the
  * project works as it is and each key is explained where it is set. */

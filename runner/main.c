@@ -1,5 +1,7 @@
 /* main.c: the galley command. It only parses arguments and hands over to
- * the modules: run.c for `galley run`, promote.c for `galley promote`. */
+ * the commands' modules through one table (S_commands): run.c for `galley
+ * run`, promote/ for `galley promote`, init.c, and plot/cli.c for `galley
+ * plot`. It is the one file of runner/ that knows every command. */
 #define _GNU_SOURCE
 #include <git2.h>
 #include <stdio.h>
@@ -14,7 +16,7 @@
 #include "init.h"
 #include "run.h"
 #include "shard.h"
-#include "util.h"
+#include "../source/util.h"
 
 #ifndef GALLEY_VERSION
 #define GALLEY_VERSION "0.1.0"
@@ -282,9 +284,20 @@ static int S_promote(int argc, char **argv)
     return rc;
 }
 
+/* Every command of galley, and the function that runs it with the words
+ * after its name: this table is the one place that knows them all. */
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} S_commands[] = {
+    {"run", S_run},
+    {"promote", S_promote},
+    {"init", galley_init_cmd},
+    {"plot", galley__plot_main},
+};
+
 int main(int argc, char **argv)
 {
-    int rc;
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
         !strcmp(argv[1], "help")) {
         fputs(S_usage, argc < 2 ? stderr : stdout);
@@ -294,17 +307,13 @@ int main(int argc, char **argv)
         printf("galley %s\n", GALLEY_VERSION);
         return 0;
     }
-    git_libgit2_init();
-    if (!strcmp(argv[1], "run"))
-        rc = S_run(argc - 2, argv + 2);
-    else if (!strcmp(argv[1], "promote"))
-        rc = S_promote(argc - 2, argv + 2);
-    else if (!strcmp(argv[1], "init"))
-        rc = galley_init_cmd(argc - 2, argv + 2);
-    else if (!strcmp(argv[1], "plot"))
-        rc = galley__plot_main(argc - 2, argv + 2);
-    else
-        rc = S_bad_usage("unknown command: %s", argv[1]);
-    git_libgit2_shutdown();
-    return rc;
+    for (size_t i = 0; i < sizeof S_commands / sizeof *S_commands; i++) {
+        if (strcmp(argv[1], S_commands[i].name) != 0)
+            continue;
+        git_libgit2_init();
+        int rc = S_commands[i].run(argc - 2, argv + 2);
+        git_libgit2_shutdown();
+        return rc;
+    }
+    return S_bad_usage("unknown command: %s", argv[1]);
 }

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "escape.h"
-#include "util.h"
+#include "../source/escape.h"
+#include "../source/util.h"
 
 static const char S_re_suffix[] = " (re)";
 static const char S_glob_suffix[] = " (glob)";

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "../source/util.h"
 
 /* ---- byte classes (ASCII only: a byte >= 0x80 is never a letter) ---- */
 

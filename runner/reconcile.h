@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 #include "match.h"
-#include "util.h"
+#include "../source/util.h"
 
 /* A number out of tolerance, in the merged text: line (0-based) and the
  * bytes [col, col + len) of that line. */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "../source/util.h"
 
 typedef struct S_reader {
     char *p, *end;

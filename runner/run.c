@@ -16,9 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../promote/patch.h"
 #include "../promote/promote.h"
-#include "../promote/state.h"
 #include "build.h"
 #include "changed.h"
 #include "compare.h"
@@ -845,42 +843,10 @@ static void S_scan_errors(S_ctx *c)
 static void S_save_state(S_ctx *c, galley_srcfile *f)
 {
     galley_srcfile_drop_conflicts(f);
-    char *sp = galley_state_path(c->conf.root, f->path, "state", ".state");
-    char *cp = galley_state_path(c->conf.root, f->path, "", ".corrected");
-    if (f->n_edits == 0 || !f->readable) {
-        unlink(sp);
-        unlink(cp);
-    } else {
-        galley_state st = {0};
-        st.source = f->path;
-        st.display = f->display;
-        galley__hash(f->text.ptr, f->text.len, st.hash);
-        st.edits = f->edits;
-        st.n_edits = f->n_edits;
-        galley_buf out;
-        char *err = NULL;
-        galley_buf_init(&out);
-        int rc = galley_state_write(sp, c->conf.root, &st);
-        const char *failed = sp;
-        if (rc == 0 && galley_rewrite(&out, f->text.ptr, f->text.len, &f->scan,
-                                      f->edits, f->n_edits, &err) == 0) {
-            *strrchr(cp, '/') = '\0';
-            rc = galley__mkdirs(cp);
-            cp[strlen(cp)] = '/';
-            failed = cp;
-            if (rc == 0)
-                rc = galley__write_file_replace(cp, out.ptr, out.len, 0644, 0);
-        }
-        if (err)
-            galley__error_at(f->display, 0, "%s", err);
-        else if (rc != 0)
-            galley__error_at(NULL, 0, "cannot write %s: %s", failed,
-                             strerror(-rc));
-        free(err);
-        galley_buf_fini(&out);
-    }
-    free(sp);
-    free(cp);
+    galley_promote_record(c->conf.root, &(galley_promote_source){
+        .path = f->path, .display = f->display, .text = f->text.ptr,
+        .len = f->text.len, .scan = &f->scan, .edits = f->edits,
+        .n_edits = f->readable ? f->n_edits : 0});
 }
 
 /* Saves state for the files this run judged: its test files, and the
@@ -1131,7 +1097,10 @@ static int S_setup(S_ctx *c, const char *cwd)
     if (rc != 0 && c->conf.n_errors == 0)
         return 2;
     c->config_errors = (size_t)c->conf.n_errors;
-    c->includes = galley_includes_new(&c->conf);
+    galley_words dirs = {0};
+    galley_config_include_dirs(&c->conf, &dirs);
+    c->includes = galley_includes_new(&dirs);
+    galley_words_fini(&dirs);
     if (galley_discover(&c->sources, &c->conf, c->includes, c->o->paths,
                         c->o->n_paths, cwd) != 0)
         return 2;

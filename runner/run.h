@@ -1,5 +1,13 @@
 /* run.h: `galley run`: discover, build, execute, compare, report, and
- * leave the state promote needs in _galley/. */
+ * leave the state promote needs in _galley/.
+ *
+ * runner/ is the galley command: `galley run` and what it is made of
+ * (discovery, the build through ninja, running test programs and reading
+ * their results, comparison, the reports for people and machines), the
+ * configuration, `galley init`, and main.c, the one table of commands. It
+ * may include source/ (the source model), promote/promote.h (and no other
+ * header of promote/), plot/cli.h (only main.c, for `galley plot`) and
+ * lib/protocol.h (the results format it shares with test programs). */
 #ifndef GALLEY_RUN_H
 #define GALLEY_RUN_H
 

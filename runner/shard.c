@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "../source/util.h"
 
 /* The most shards accepted: more would leave nearly all of them empty. */
 #define S_MAX_SHARDS 1000000

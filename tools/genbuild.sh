@@ -46,14 +46,16 @@ plot_tensor="
 plot/plot_tensor.c
 "
 
-# What galley run and galley promote share below them.
+# source/: the source model below galley run and galley promote.
 core="
-runner/util.c
-runner/atomic.c
-runner/scan.c
-runner/normalize.c
-runner/escape.c
-promote/rewrite.c
+source/util.c
+source/source.c
+source/atomic.c
+source/scan.c
+source/normalize.c
+source/escape.c
+source/rewrite.c
+source/includes.c
 "
 
 # galley promote.
@@ -71,7 +73,6 @@ runner/match.c
 runner/filter.c
 runner/config.c
 runner/discover.c
-runner/includes.c
 runner/crash.c
 runner/build.c
 runner/exec.c

@@ -11,12 +11,12 @@
 #include <unistd.h>
 
 #include "../../promote/promote.h"
-#include "../../promote/rewrite.h"
 #include "../../promote/state.h"
-#include "../../runner/escape.h"
-#include "../../runner/normalize.h"
-#include "../../runner/scan.h"
-#include "../../runner/util.h"
+#include "../../source/escape.h"
+#include "../../source/normalize.h"
+#include "../../source/rewrite.h"
+#include "../../source/scan.h"
+#include "../../source/util.h"
 
 /* The .edits format, one line at a time (LF line ends):
  *

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../runner/escape.h"
+#include "../../source/escape.h"
 #include "harness.h"
 
 /* A line (bytes, NULs allowed) and whether it must be escaped. */

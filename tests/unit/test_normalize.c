@@ -3,8 +3,8 @@
  * invariant that what promote writes reads back as what it normalized. */
 #include <string.h>
 
-#include "../../runner/escape.h"
-#include "../../runner/normalize.h"
+#include "../../source/escape.h"
+#include "../../source/normalize.h"
 #include "harness.h"
 
 #define L(s) s, sizeof s - 1

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "../../runner/numbers.h"
-#include "../../runner/util.h"
+#include "../../source/util.h"
 #include "harness.h"
 
 /* Declared here, not in harness.h, which other modules edit meanwhile. */

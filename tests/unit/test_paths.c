@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../runner/util.h"
+#include "../../source/util.h"
 #include "harness.h"
 
 #define N(a) (sizeof a / sizeof *a)

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "../../runner/scan.h"
-#include "../../runner/util.h"
+#include "../../source/scan.h"
+#include "../../source/util.h"
 #include "harness.h"
 
 #define N(a) (sizeof a / sizeof *a)

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../runner/escape.h"
-#include "../runner/normalize.h"
+#include "escape.h"
+#include "normalize.h"
 
 /* A marker body goes on the marker's own line only if that line then stays
  * within this many columns. */

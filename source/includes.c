@@ -31,38 +31,11 @@ struct galley_includes {
     void *gone_ctx;
 };
 
-/* Adds the directories of -I flags in the words w (relative ones are
- * relative to the root, where the compiler runs). */
-static void S_flag_dirs(galley_includes *g, const galley_words *w,
-                        const char *root)
-{
-    for (size_t i = 0; i < w->n; i++) {
-        const char *d = NULL;
-        if (!strncmp(w->v[i], "-I", 2) && w->v[i][2])
-            d = w->v[i] + 2;
-        else if ((!strcmp(w->v[i], "-I") || !strcmp(w->v[i], "-iquote")) &&
-                 i + 1 < w->n)
-            d = w->v[++i];
-        if (!d)
-            continue;
-        char *abs = d[0] == '/' ? galley__xstrdup(d)
-                                : galley__xasprintf("%s/%s", root, d);
-        galley_words_add(&g->dirs, abs);
-        free(abs);
-    }
-}
-
-galley_includes *galley_includes_new(const galley_config *c)
+galley_includes *galley_includes_new(const galley_words *dirs)
 {
     galley_includes *g = galley__xcalloc(1, sizeof *g);
-    for (size_t i = 0; i < c->include.n; i++)
-        galley_words_add(&g->dirs, c->include.v[i]);
-    S_flag_dirs(g, &c->cflags, c->root);
-    galley_words env = {0};
-    const char *cflags = getenv("CFLAGS");
-    if (cflags && galley_split_words(&env, cflags) == 0)
-        S_flag_dirs(g, &env, c->root);
-    galley_words_fini(&env);
+    for (size_t i = 0; i < dirs->n; i++)
+        galley_words_add(&g->dirs, dirs->v[i]);
     return g;
 }
 

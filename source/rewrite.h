@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 
-#include "../runner/scan.h"
-#include "../runner/util.h"
+#include "scan.h"
+#include "util.h"
 
 typedef enum galley_edit_kind {
     GALLEY_EDIT_MARKER,   /* replace the text of the marker at line */

@@ -134,6 +134,71 @@ char *galley_buf_detach(galley_buf *b, size_t *len)
     return p;
 }
 
+/* ---- lists of words ---- */
+
+void galley_words_add(galley_words *w, const char *s)
+{
+    w->v = galley__xrealloc(w->v, (w->n + 1) * sizeof *w->v);
+    w->v[w->n++] = galley__xstrdup(s);
+}
+
+void galley_words_fini(galley_words *w)
+{
+    for (size_t i = 0; i < w->n; i++)
+        free(w->v[i]);
+    free(w->v);
+    free(w->lines);
+    w->v = NULL;
+    w->lines = NULL;
+    w->n = 0;
+}
+
+int galley_words_has(const galley_words *w, const char *s)
+{
+    for (size_t i = 0; i < w->n; i++)
+        if (!strcmp(w->v[i], s))
+            return 1;
+    return 0;
+}
+
+int galley_split_words(galley_words *w, const char *s)
+{
+    galley_buf cur;
+    galley_buf_init(&cur);
+    int in_word = 0, rc = 0;
+    char quote = 0;
+    for (; *s; s++) {
+        char c = *s;
+        if (quote) {
+            if (c == quote)
+                quote = 0;
+            else if (c == '\\' && quote == '"' && s[1])
+                galley_buf_putc(&cur, *++s);
+            else
+                galley_buf_putc(&cur, c);
+        } else if (c == ' ' || c == '\t') {
+            if (in_word)
+                galley_words_add(w, cur.ptr ? cur.ptr : "");
+            cur.len = 0;
+            in_word = 0;
+            continue;
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+        } else if (c == '\\' && s[1]) {
+            galley_buf_putc(&cur, *++s);
+        } else {
+            galley_buf_putc(&cur, c);
+        }
+        in_word = 1;
+    }
+    if (quote)
+        rc = -1;
+    else if (in_word)
+        galley_words_add(w, cur.ptr ? cur.ptr : "");
+    galley_buf_fini(&cur);
+    return rc;
+}
+
 /* ---- files ---- */
 
 int galley__read_file(const char *path, galley_buf *out)

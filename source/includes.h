@@ -5,19 +5,18 @@
 #ifndef GALLEY_INCLUDES_H
 #define GALLEY_INCLUDES_H
 
-#include "config.h"
+#include "util.h"
 
 /* The include graph of one run: each file is read once, however many
  * files include it. */
 typedef struct galley_includes galley_includes;
 
 /* Makes a graph that resolves includes the way a compiler given the
- * configuration's include directories (`include` and the -I flags of
- * `cflags`) would: "x.h" in the including file's directory first, then in
- * those directories; <x.h> in those directories only. System directories
- * are not searched: their headers are not the project's. Free it with
- * galley_includes_free. */
-galley_includes *galley_includes_new(const galley_config *c);
+ * include directories dirs (absolute) would: "x.h" in the including file's
+ * directory first, then in those directories; <x.h> in those directories
+ * only. System directories are not searched: their headers are not the
+ * project's. Free it with galley_includes_free. */
+galley_includes *galley_includes_new(const galley_words *dirs);
 void galley_includes_free(galley_includes *g);
 
 /* Makes an #include of a file that does not exist resolve all the same

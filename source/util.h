@@ -55,6 +55,24 @@ void galley_buf_printf(galley_buf *b, const char *fmt, ...)
 /* Hands the buffer's memory to the caller (who frees it) and resets b. */
 char *galley_buf_detach(galley_buf *b, size_t *len);
 
+/* A list of words (paths or flags), each a heap string. */
+typedef struct galley_words {
+    char **v;
+    size_t n;
+    int *lines;  /* for lists read from galley.conf: the line of each
+                    word (NULL otherwise) */
+} galley_words;
+
+void galley_words_add(galley_words *w, const char *s);
+void galley_words_fini(galley_words *w);
+/* Returns 1 if w holds the word s. */
+int galley_words_has(const galley_words *w, const char *s);
+
+/* Splits s into words the way a shell would for plain words: blanks
+ * separate, single and double quotes group, backslash escapes. Returns 0,
+ * or -1 on an unterminated quote. */
+int galley_split_words(galley_words *w, const char *s);
+
 /* Reads a whole file into out (initialized by the caller). Returns 0, or
  * -errno with out left empty. */
 int galley__read_file(const char *path, galley_buf *out);

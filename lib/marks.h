@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "capture.h"
+#include "protocol.h"
 #include "sink.h"
 
 enum {
@@ -26,8 +27,7 @@ enum {
                               follow (the stack, innermost first) */
 };
 
-/* The most stack frames a CRASH record holds. */
-#define GALLEY__CRASH_FRAMES 16
+
 
 /* The longest file name a FILE record carries; longer ones are cut. */
 #define GALLEY__MARK_NAME_MAX 4096

@@ -1,6 +1,6 @@
-/* proto.c: writes the results file for the runner (see proto.h), version 3
- * of the format in runner/results.h: header lines, each payload counted in
- * bytes and followed by a newline, so that output is never parsed. */
+/* proto.c: writes the results file for the runner (see proto.h), in the
+ * format of protocol.h: header lines, each payload counted in bytes and
+ * followed by a newline, so that output is never parsed. */
 #define _GNU_SOURCE
 #include "proto.h"
 
@@ -15,7 +15,7 @@ static int S_start(galley__proto *p)
 {
     if (!p->fp)
         return -1;
-    fputs("galley-results 3\n", p->fp);
+    fprintf(p->fp, "%s %d\n", GALLEY__RESULTS_MAGIC, GALLEY__RESULTS_VERSION);
     return 0;
 }
 

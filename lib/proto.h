@@ -1,10 +1,12 @@
 /* proto.h: the results file a test program writes for the runner when
- * started with --galley-results=PATH (format: runner/results.h). */
+ * started with --galley-results=PATH or --galley-results-fd=N (format:
+ * protocol.h). */
 #ifndef GALLEY_PROTO_H
 #define GALLEY_PROTO_H
 
 #include <stdio.h>
 
+#include "protocol.h"
 #include "sink.h"
 
 typedef struct galley__proto {

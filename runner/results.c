@@ -1,5 +1,5 @@
 /* results.c: parses the results file of a test program (format in
- * results.h). Payloads are length-counted, so any output bytes pass
+ * lib/protocol.h). Payloads are length-counted, so any output bytes pass
  * through; a truncated file (the program died) keeps what was complete. */
 #define _GNU_SOURCE
 #include "results.h"
@@ -94,7 +94,7 @@ static int S_crash(galley_result *t, const char *line)
     const char *p = line + 5;
     if (!t)
         return -1;
-    while (*p == ' ' && t->n_crash < GALLEY_CRASH_FRAMES) {
+    while (*p == ' ' && t->n_crash < GALLEY__CRASH_FRAMES) {
         char *end;
         unsigned long long v = strtoull(p + 1, &end, 16);
         if (end == p + 1)
@@ -245,6 +245,28 @@ static int S_record(galley_results *rs, S_reader *r, const char *line)
     return -1;
 }
 
+/* Checks the first line of a results file. Returns 0, or -1 with *err set
+ * when it is not one of this version. */
+static int S_version(const char *line, char **err)
+{
+    size_t n = strlen(GALLEY__RESULTS_MAGIC);
+    int version = 0;
+    if (!line || strncmp(line, GALLEY__RESULTS_MAGIC, n) != 0 ||
+        line[n] != ' ' || sscanf(line + n + 1, "%d", &version) != 1) {
+        *err = galley__xstrdup("not a galley results file");
+        return -1;
+    }
+    if (version != GALLEY__RESULTS_VERSION) {
+        *err = galley__xasprintf("results of protocol version %d, but this "
+                                 "galley reads version %d: the program was "
+                                 "built by another galley (delete _galley/ "
+                                 "to rebuild it)", version,
+                                 GALLEY__RESULTS_VERSION);
+        return -1;
+    }
+    return 0;
+}
+
 int galley_results_parse(galley_results *rs, char *data, size_t len,
                          char **err)
 {
@@ -252,12 +274,7 @@ int galley_results_parse(galley_results *rs, char *data, size_t len,
     memset(rs, 0, sizeof *rs);
     rs->data = data;
     char *line = S_line(&r);
-    int rc = 0;
-    if (!line || strcmp(line, "galley-results 3") != 0) {
-        *err = galley__xstrdup("not a galley results file of version 3 "
-                               "(was the program built by another galley?)");
-        rc = -1;
-    }
+    int rc = S_version(line, err);
     while (rc == 0 && (free(line), line = S_line(&r)) != NULL) {
         if (S_record(rs, &r, line) != 0) {
             *err = galley__xasprintf("malformed record on line %d: %.60s",

@@ -100,6 +100,8 @@ tests/unit/test_numbers.c
 tests/unit/test_match.c
 tests/unit/test_filter.c
 tests/unit/test_paths.c
+tests/unit/test_results.c
+runner/results.c
 runner/numbers.c
 runner/match.c
 runner/filter.c

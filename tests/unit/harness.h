@@ -39,5 +39,6 @@ void test_escape(void);
 void test_match(void);
 void test_filter(void);
 void test_paths(void);
+void test_results(void);
 
 #endif

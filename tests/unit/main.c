@@ -104,6 +104,7 @@ int main(void)
     test_filter();
     test_numbers();
     test_paths();
+    test_results();
     printf("unit: %d passed, %d failed\n", S_passed, S_failed);
     return S_failed ? 1 : 0;
 }

@@ -46,7 +46,7 @@ static void S_bench_matmul(int reps)
     for (int r = -1; r < reps; r++) { /* r == -1: warm-up */
         double t0 = S_now();
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f,
-                    galley_data(a), n, galley_data(b), n, 0.0f, c, n);
+                    galley_tensor_data(a), n, galley_tensor_data(b), n, 0.0f, c, n);
         double t1 = S_now();
         galley_scope *s = galley_scope_begin();
         galley_matmul(a, b);
@@ -61,8 +61,8 @@ static void S_bench_matmul(int reps)
     printf("matmul 1024x1024 f32: cblas_sgemm %.2f ms, galley_matmul %.2f ms"
            " (%.0f%% of cblas's speed)\n", mc, mg, 100 * mc / mg);
     free(c);
-    galley_free(a);
-    galley_free(b);
+    galley_tensor_free(a);
+    galley_tensor_free(b);
 }
 
 /* ---- per-op overhead on [4] float32 tensors, in a scope per 1000 ops,
@@ -107,11 +107,11 @@ static void S_bench_ops(int reps)
         printf("op %-20s %6.0f ns, recording the graph %6.0f ns\n", names[w],
                S_median(plain, reps), S_median(graph, reps));
     }
-    galley_free(x);
-    galley_free(y);
-    galley_free(m);
-    galley_free(p);
-    galley_free(pm);
+    galley_tensor_free(x);
+    galley_tensor_free(y);
+    galley_tensor_free(m);
+    galley_tensor_free(p);
+    galley_tensor_free(pm);
 }
 
 /* ---- a training step: MLP 64 -> 32 -> 1, batch 64, ReLU, MSE, Adam. ---- */
@@ -151,7 +151,7 @@ static void S_bench_mlp(int reps)
     printf("mlp step 64->32->1 batch 64 adam: %.1f us (final loss %.3g)\n",
            S_median(t, reps), loss);
     galley_optim_free(opt);
-    galley_free_all();
+    galley_tensor_free_all();
 }
 
 int main(int argc, char **argv)

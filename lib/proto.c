@@ -73,6 +73,8 @@ static const char *S_end_word(galley__end_kind end)
         return "signal";
     case GALLEY__END_TIMEOUT:
         return "timeout";
+    case GALLEY__END_MISSING: /* the reader's alone: never written */
+        break;
     }
     return "?";
 }

@@ -57,6 +57,16 @@
 /* The first word of a results file, before the version. */
 #define GALLEY__RESULTS_MAGIC "galley-results"
 
+/* How a test ended: the STATUS of an "end" record. */
+typedef enum galley__end_kind {
+    GALLEY__END_MISSING, /* no "end" record (the reader's): the program
+                            died while the test ran */
+    GALLEY__END_OK,      /* ok: the test function returned */
+    GALLEY__END_EXIT,    /* exit: VALUE is the status it passed to exit */
+    GALLEY__END_SIGNAL,  /* signal: VALUE is the signal that killed it */
+    GALLEY__END_TIMEOUT, /* timeout: VALUE is the time limit in ms */
+} galley__end_kind;
+
 /* The most stack frames a crash record holds. */
 #define GALLEY__CRASH_FRAMES 16
 

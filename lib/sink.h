@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "galley.h"
+#include "protocol.h"
 
 /* Tolerances for numbers; set 0 means "galley.conf's". */
 typedef struct galley__tol {
@@ -30,13 +31,6 @@ typedef enum galley__ev_kind {
                              innermost first */
     GALLEY__EV_END,       /* end, value, ms: how the test ended */
 } galley__ev_kind;
-
-typedef enum galley__end_kind {
-    GALLEY__END_OK,      /* the test function returned */
-    GALLEY__END_EXIT,    /* value: the status it passed to exit */
-    GALLEY__END_SIGNAL,  /* value: the signal that killed it */
-    GALLEY__END_TIMEOUT, /* value: the time limit in ms */
-} galley__end_kind;
 
 /* One event. Pointers are borrowed for the duration of the call only. */
 typedef struct galley__event {

@@ -51,7 +51,7 @@ int galley__check(const galley_tensor *t, const char *op, const char *what)
         return -1;
     }
     if (t->magic != GALLEY__LIVE) {
-        galley__error(op, "input %s was freed (by galley_free or the end of "
+        galley__error(op, "input %s was freed (by galley_tensor_free or the end of "
                       "its scope)", what);
         return -1;
     }
@@ -65,7 +65,7 @@ int galley__check_float(const galley_tensor *t, const char *op,
         return 0;
     char d[GALLEY__SHAPE_STR_MAX + 8];
     galley__error(op, "%s is %s; %s needs float32 or float64 (cast with "
-                  "galley_to)", what, galley__desc(t, d), op);
+                  "galley_tensor_to)", what, galley__desc(t, d), op);
     return -1;
 }
 
@@ -399,14 +399,14 @@ galley_tensor *galley__view(galley_tensor *base, int ndim, const long *shape,
     return t;
 }
 
-void galley_free(galley_tensor *t)
+void galley_tensor_free(galley_tensor *t)
 {
     if (!t)
         return;
-    if (galley__check(t, "galley_free", "t"))
+    if (galley__check(t, "galley_tensor_free", "t"))
         return;
     if (!t->scope) {
-        galley__error("galley_free", "t is owned by another tensor (a "
+        galley__error("galley_tensor_free", "t is owned by another tensor (a "
                       "gradient) or by an optimizer, which frees it");
         return;
     }
@@ -469,12 +469,12 @@ void galley_scope_end(galley_scope *s)
     S_scope_pop();
 }
 
-galley_tensor *galley_keep(galley_tensor *t)
+galley_tensor *galley_tensor_keep(galley_tensor *t)
 {
-    if (galley__check(t, "galley_keep", "t"))
+    if (galley__check(t, "galley_tensor_keep", "t"))
         return NULL;
     if (!t->scope) {
-        galley__error("galley_keep", "t is owned by another tensor (a "
+        galley__error("galley_tensor_keep", "t is owned by another tensor (a "
                       "gradient) or by an optimizer");
         return NULL;
     }
@@ -486,7 +486,7 @@ galley_tensor *galley_keep(galley_tensor *t)
     return t;
 }
 
-void galley_free_all(void)
+void galley_tensor_free_all(void)
 {
     while (S_cur)
         S_scope_pop();
@@ -697,19 +697,19 @@ double galley_item(const galley_tensor *t)
     return S_load(t->dtype, galley__ptr(t));
 }
 
-double galley_get(const galley_tensor *t, int ndim, const long *index)
+double galley_tensor_get(const galley_tensor *t, int ndim, const long *index)
 {
-    if (galley__check(t, "galley_get", "t"))
+    if (galley__check(t, "galley_tensor_get", "t"))
         return NAN;
-    void *p = S_elem(t, ndim, index, "galley_get");
+    void *p = S_elem(t, ndim, index, "galley_tensor_get");
     return p ? S_load(t->dtype, p) : NAN;
 }
 
-void galley_set(galley_tensor *t, int ndim, const long *index, double value)
+void galley_tensor_set(galley_tensor *t, int ndim, const long *index, double value)
 {
-    if (galley__check(t, "galley_set", "t"))
+    if (galley__check(t, "galley_tensor_set", "t"))
         return;
-    void *p = S_elem(t, ndim, index, "galley_set");
+    void *p = S_elem(t, ndim, index, "galley_tensor_set");
     if (!p)
         return;
     S_store(t->dtype, p, value);
@@ -731,13 +731,13 @@ int galley_is_contiguous(const galley_tensor *t)
     return 1;
 }
 
-void *galley_data(galley_tensor *t)
+void *galley_tensor_data(galley_tensor *t)
 {
-    if (galley__check(t, "galley_data", "t"))
+    if (galley__check(t, "galley_tensor_data", "t"))
         return NULL;
     if (!galley_is_contiguous(t)) {
         char d[GALLEY__SHAPE_STR_MAX + 8];
-        galley__error("galley_data", "%s is not contiguous (a transposed or "
+        galley__error("galley_tensor_data", "%s is not contiguous (a transposed or "
                       "sliced view); make a contiguous copy with "
                       "galley_contiguous", galley__desc(t, d));
         return NULL;

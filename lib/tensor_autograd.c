@@ -113,7 +113,7 @@ void galley__accum_grad(galley_tensor *t, galley_tensor *g)
         be->binary(GALLEY__ADD, t->grad, t->grad, s);
     }
     if (s != g)
-        galley_free(s);
+        galley_tensor_free(s);
 }
 
 /* ---- parameters, gradients, names ---- */
@@ -251,7 +251,7 @@ static int S_check_inputs(const S_walk *w, const char *fn)
             if (!S_input_alive(node, i)) {
                 galley__error(fn,
                               "input %d of %s (%s) was freed before "
-                              "backward; keep it alive (galley_keep) or "
+                              "backward; keep it alive (galley_tensor_keep) or "
                               "end the scope after backward",
                               i, node->op->name, galley__desc(node, d));
                 return -1;

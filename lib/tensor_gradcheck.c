@@ -113,7 +113,7 @@ static int S_check_inputs(galley_tensor *const *inputs, int n)
             return -1;
         if (inputs[i]->dtype != GALLEY_F64) {
             galley__error(op, "%s is %s; finite differences need float64 "
-                          "inputs (make them with GALLEY_F64 or galley_to)",
+                          "inputs (make them with GALLEY_F64 or galley_tensor_to)",
                           what, galley__desc(inputs[i], d));
             return -1;
         }
@@ -147,7 +147,7 @@ static int S_analytic(galley_gradcheck_cb fn, galley_tensor *const *inputs,
             flat.ndim = 1;
             flat.shape[0] = seed->numel;
             flat.strides[0] = 1;
-            galley_set(&flat, GALLEY_AT(j), 1.0);
+            galley_tensor_set(&flat, GALLEY_AT(j), 1.0);
             galley_backward_with(y, seed);
             for (int i = 0; i < n; i++) {
                 galley_tensor *g = inputs[i]->grad;

@@ -258,11 +258,11 @@ static galley_tensor *S_shifted_exp_sum(const galley_tensor *t, int ax,
     galley_tensor *sh = galley__binary_new(GALLEY__SUB, t, m, op);
     galley_tensor *ex = galley__unary_new(GALLEY__EXP, sh, 0.0, op);
     galley_tensor *s = galley__reduce_new(GALLEY__RSUM, ex, ax, 1, op);
-    galley_free(m);
+    galley_tensor_free(m);
     if (e)
         *e = ex;
     else
-        galley_free(ex);
+        galley_tensor_free(ex);
     *shifted = sh;
     return s;
 }
@@ -316,15 +316,15 @@ static galley_tensor *S_softmax(galley_tensor *t, int axis, int log_,
         if (log_) {
             galley_tensor *l = galley__unary_new(GALLEY__LOG, s, 0.0, op);
             out = galley__binary_new(GALLEY__SUB, sh, l, op);
-            galley_free(l);
+            galley_tensor_free(l);
         } else {
             /* exp(t - m) / sum, as the forward torch computes; exp(t - lse)
              * would differ in the last bits. */
             out = galley__binary_new(GALLEY__DIV, e, s, op);
         }
-        galley_free(sh);
-        galley_free(e);
-        galley_free(s);
+        galley_tensor_free(sh);
+        galley_tensor_free(e);
+        galley_tensor_free(s);
     }
     if (!out)
         return NULL;
@@ -370,8 +370,8 @@ static galley_tensor *S_one_hot(const galley_tensor *target, long c,
     galley__backend_of(idx)->copy(idx, &col);
     galley_tensor *pos = galley_arange(dtype, 0, (double)c, 1);
     galley_tensor *hot = galley__binary_new(GALLEY__EQ, idx, pos, op);
-    galley_free(idx);
-    galley_free(pos);
+    galley_tensor_free(idx);
+    galley_tensor_free(pos);
     return hot;
 }
 
@@ -444,22 +444,22 @@ galley_tensor *galley_cross_entropy(galley_tensor *logits,
     galley_tensor *sh, *se = S_shifted_exp_sum(logits, 1, &sh, NULL, op);
     galley_tensor *ls = galley__unary_new(GALLEY__LOG, se, 0.0, op);
     galley_tensor *lsm = galley__binary_new(GALLEY__SUB, sh, ls, op);
-    galley_free(sh);
-    galley_free(se);
+    galley_tensor_free(sh);
+    galley_tensor_free(se);
     galley_tensor *tl = galley__binary_new(GALLEY__MUL, T, lsm, op);
     galley_tensor *s = galley__reduce_new(GALLEY__RSUM, tl, -1, 0, op);
     galley_tensor *out = galley__unary_new(GALLEY__MUL_SCALAR, s,
                                            -1.0 / (double)n, op);
-    galley_free(ls);
-    galley_free(lsm);
-    galley_free(tl);
-    galley_free(s);
+    galley_tensor_free(ls);
+    galley_tensor_free(lsm);
+    galley_tensor_free(tl);
+    galley_tensor_free(s);
     galley__record(out, &S_cross_entropy_def, 2,
                    (galley_tensor *const[]){logits, target});
     if (hot && out->op)
         out->saved = galley__disown(hot);
     else
-        galley_free(hot);
+        galley_tensor_free(hot);
     return out;
 }
 
@@ -496,9 +496,9 @@ galley_tensor *galley_mse(galley_tensor *a, galley_tensor *b)
     galley_tensor *sq = galley__binary_new(GALLEY__MUL, d, d, op);
     galley_tensor *s = galley__reduce_new(GALLEY__RSUM, sq, -1, 0, op);
     galley_tensor *out = galley__div_scalar_new(s, (double)a->numel, op);
-    galley_free(d);
-    galley_free(sq);
-    galley_free(s);
+    galley_tensor_free(d);
+    galley_tensor_free(sq);
+    galley_tensor_free(s);
     galley__record(out, &S_mse_def, 2, (galley_tensor *const[]){a, b});
     return out;
 }

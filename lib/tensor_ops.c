@@ -105,7 +105,7 @@ galley_tensor *galley__div_scalar_new(const galley_tensor *t, double d,
         return NULL;
     galley__backend_of(t)->fill(s, d);
     out = galley__binary_new(GALLEY__DIV, t, s, opname);
-    galley_free(s);
+    galley_tensor_free(s);
     return out;
 }
 
@@ -116,7 +116,7 @@ int galley__check_same_dtype(const galley_tensor *a, const galley_tensor *b,
 
     if (a->dtype == b->dtype)
         return 0;
-    galley__error(opname, "%s and %s: dtypes differ; cast one with galley_to",
+    galley__error(opname, "%s and %s: dtypes differ; cast one with galley_tensor_to",
                   galley__desc(a, da), galley__desc(b, db));
     return -1;
 }
@@ -494,7 +494,7 @@ static galley_tensor *S_reduce_forward(S_reduction kind, galley_tensor *t,
     if (kind == S_SUM || !s)
         return s;
     out = galley__div_scalar_new(s, (double)S_reduced_count(t, ax), opname);
-    galley_free(s);
+    galley_tensor_free(s);
     return out;
 }
 
@@ -563,7 +563,7 @@ static galley_tensor *S_argmax_new(galley_tensor *t, int ax, int keepdim,
 static galley_tensor *S_first_max_mask(galley_tensor *t, int ax)
 {
     long shape[GALLEY_MAX_DIMS];
-    galley_tensor *idx = galley_to(S_argmax_new(t, ax, 1, "max"), GALLEY_F64);
+    galley_tensor *idx = galley_tensor_to(S_argmax_new(t, ax, 1, "max"), GALLEY_F64);
     galley_tensor *pos;
 
     for (int i = 0; i < t->ndim; i++)
@@ -571,7 +571,7 @@ static galley_tensor *S_first_max_mask(galley_tensor *t, int ax)
     pos = galley_reshape(
         galley_arange(GALLEY_F64, 0, (double)S_reduced_count(t, ax), 1),
         t->ndim, shape);
-    return galley_to(galley__binary_new(GALLEY__EQ, pos, idx, "max"),
+    return galley_tensor_to(galley__binary_new(GALLEY__EQ, pos, idx, "max"),
                      t->dtype);
 }
 

@@ -366,21 +366,21 @@ static void S_fprint(FILE *f, const galley_tensor *t, const char *op)
 }
 
 /* Prints t to standard output. */
-void galley_print(const galley_tensor *t)
+void galley_tensor_print(const galley_tensor *t)
 {
-    S_fprint(stdout, t, "galley_print");
+    S_fprint(stdout, t, "galley_tensor_print");
 }
 
 /* Prints t to f. */
-void galley_fprint(FILE *f, const galley_tensor *t)
+void galley_tensor_fprint(FILE *f, const galley_tensor *t)
 {
-    S_fprint(f, t, "galley_fprint");
+    S_fprint(f, t, "galley_tensor_fprint");
 }
 
-/* The text galley_fprint writes, as a string the caller frees; NULL after
+/* The text galley_tensor_fprint writes, as a string the caller frees; NULL after
  * a reported error. */
-char *galley_format(const galley_tensor *t)
+char *galley_tensor_format(const galley_tensor *t)
 {
     size_t len;
-    return S_text(t, "galley_format", &len);
+    return S_text(t, "galley_tensor_format", &len);
 }

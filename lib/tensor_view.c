@@ -100,7 +100,7 @@ static galley_tensor *S_from(galley_dtype dtype, const void *data, int ndim,
     if (t->numel > 0) {
         if (!data) {
             galley__error(op, "data is NULL");
-            galley_free(t);
+            galley_tensor_free(t);
             return NULL;
         }
         memcpy(t->st->data, data, t->st->nbytes);
@@ -228,15 +228,15 @@ galley_tensor *galley_clone(galley_tensor *t)
     return S_copy_as(t, t->dtype, &S_clone_def, "galley_clone");
 }
 
-galley_tensor *galley_to(galley_tensor *t, galley_dtype dtype)
+galley_tensor *galley_tensor_to(galley_tensor *t, galley_dtype dtype)
 {
-    if (galley__check(t, "galley_to", "t"))
+    if (galley__check(t, "galley_tensor_to", "t"))
         return NULL;
     if (dtype != GALLEY_F32 && dtype != GALLEY_F64 && dtype != GALLEY_I64) {
-        galley__error("galley_to", "unknown dtype %d", (int)dtype);
+        galley__error("galley_tensor_to", "unknown dtype %d", (int)dtype);
         return NULL;
     }
-    return S_copy_as(t, dtype, &S_to_def, "galley_to");
+    return S_copy_as(t, dtype, &S_to_def, "galley_tensor_to");
 }
 
 /* ---- views ---- */

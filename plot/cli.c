@@ -459,10 +459,10 @@ typedef struct S_data {
     S_values values;   /* every table's cells, row by row */
     S_table *tables;   /* one per input, n_tables of them (heap) */
     size_t n_tables;
-    galley_buf labels; /* bars: each bar's label, each ending in NUL */
+    galley__buf labels; /* bars: each bar's label, each ending in NUL */
     size_t n_labels;
     size_t skipped;    /* bad rows skipped under --skip-bad */
-    galley_buf skipped_at; /* "FILE:LINE, ..." of the first few of them */
+    galley__buf skipped_at; /* "FILE:LINE, ..." of the first few of them */
 } S_data;
 
 /* The state of reading one input. */
@@ -549,20 +549,20 @@ static int S_continuation(char c)
 /* Appends cell to b in double quotes, cut after about 40 bytes (not inside
  * a UTF-8 character), with control bytes, quotes and backslashes escaped,
  * so that any cell shows on one line as it is. */
-static void S_quote(galley_buf *b, const char *cell)
+static void S_quote(galley__buf *b, const char *cell)
 {
-    galley_buf_putc(b, '"');
+    galley__buf_putc(b, '"');
     size_t i = 0;
     for (; cell[i] && (i < 40 || S_continuation(cell[i])); i++) {
         unsigned char c = (unsigned char)cell[i];
         if (c == '"' || c == '\\')
-            galley_buf_printf(b, "\\%c", c);
+            galley__buf_printf(b, "\\%c", c);
         else if (c < 0x20 || c == 0x7f)
-            galley_buf_printf(b, "\\x%02x", c);
+            galley__buf_printf(b, "\\x%02x", c);
         else
-            galley_buf_putc(b, (char)c);
+            galley__buf_putc(b, (char)c);
     }
-    galley_buf_puts(b, cell[i] ? "\"..." : "\"");
+    galley__buf_puts(b, cell[i] ? "\"..." : "\"");
 }
 
 /* A row that cannot be used: an error (returns 1), or under --skip-bad
@@ -576,7 +576,7 @@ static int S_bad_row(S_reader *r, const char *what)
         return 1;
     }
     if (d->skipped++ < 5)
-        galley_buf_printf(&d->skipped_at, "%s%s:%zu",
+        galley__buf_printf(&d->skipped_at, "%s%s:%zu",
                           d->skipped > 1 ? ", " : "", r->t->name, r->line);
     return 0;
 }
@@ -661,10 +661,10 @@ static void S_keep_label(S_reader *r)
 {
     S_data *d = r->d;
     if (r->t->x == S_INDEX)
-        galley_buf_printf(&d->labels, "%zu", r->t->rows);
+        galley__buf_printf(&d->labels, "%zu", r->t->rows);
     else
-        galley_buf_puts(&d->labels, r->cells[r->t->x]);
-    galley_buf_putc(&d->labels, '\0');
+        galley__buf_puts(&d->labels, r->cells[r->t->x]);
+    galley__buf_putc(&d->labels, '\0');
     d->n_labels++;
 }
 
@@ -682,16 +682,16 @@ static int S_data_row(S_reader *r)
         return rc;
     }
     if (S_parse_row(r, &bad, &col)) {
-        galley_buf what;
-        galley_buf_init(&what);
-        galley_buf_printf(&what, "column %zu: ", col + 1);
+        galley__buf what;
+        galley__buf_init(&what);
+        galley__buf_printf(&what, "column %zu: ", col + 1);
         if (*bad) {
             S_quote(&what, bad);
-            galley_buf_puts(&what, " is not a number");
+            galley__buf_puts(&what, " is not a number");
         } else
-            galley_buf_puts(&what, "empty cell");
+            galley__buf_puts(&what, "empty cell");
         int rc = S_bad_row(r, what.ptr);
-        galley_buf_fini(&what);
+        galley__buf_fini(&what);
         return rc;
     }
     if (r->a->kind == S_BARS)
@@ -801,8 +801,8 @@ static void S_data_fini(S_data *d)
     }
     free(d->tables);
     free(d->values.v);
-    galley_buf_fini(&d->labels);
-    galley_buf_fini(&d->skipped_at);
+    galley__buf_fini(&d->labels);
+    galley__buf_fini(&d->skipped_at);
 }
 
 /* ---- drawing ---- */

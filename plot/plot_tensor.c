@@ -14,14 +14,14 @@ static void S_read(const void *src, size_t start, size_t count, double *out)
     if (galley_ndim(t) == 1) {
         for (size_t i = 0; i < count; i++) {
             long idx = (long)(start + i);
-            out[i] = galley_get(t, 1, &idx);
+            out[i] = galley_tensor_get(t, 1, &idx);
         }
         return;
     }
     size_t cols = (size_t)galley_shape(t)[1];
     long idx[2] = {(long)(start / cols), (long)(start % cols)};
     for (size_t i = 0; i < count; i++) {
-        out[i] = galley_get(t, 2, idx);
+        out[i] = galley_tensor_get(t, 2, idx);
         if ((size_t)++idx[1] == cols) {
             idx[1] = 0;
             idx[0]++;
@@ -41,7 +41,7 @@ static int S_check(const galley_tensor *t, int ndim, const char *what,
     galley_dtype d = galley_dtype_of(t);
     if (d != GALLEY_F32 && d != GALLEY_F64) {
         galley__plot_error("%s: %s is %s; plots take float32 or float64 "
-                           "(convert with galley_to)", what, name,
+                           "(convert with galley_tensor_to)", what, name,
                            galley_dtype_name(d));
         return -1;
     }

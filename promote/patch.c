@@ -59,10 +59,10 @@ static void S_left_out(const char *file, const char *why)
 
 /* Reads the source of st and rewrites it with every edit into out. Returns
  * 0, or -1 after printing why the file is left out. */
-static int S_promoted(const galley_state *st, galley_buf *src, galley_buf *out)
+static int S_promoted(const galley__state *st, galley__buf *src, galley__buf *out)
 {
     char hash[41], *err = NULL;
-    galley_scan scan = {0};
+    galley__scan scan = {0};
     int rc = galley__read_file(st->source, src);
     if (rc != 0) {
         S_left_out(st->display, strerror(-rc));
@@ -73,7 +73,7 @@ static int S_promoted(const galley_state *st, galley_buf *src, galley_buf *out)
         S_left_out(st->display, "changed since the last galley run");
         return -1;
     }
-    const galley_source_kind *kind = galley_source_kind_of(st->source);
+    const galley__source_kind *kind = galley__source_kind_of(st->source);
     kind->scan(&scan, src->ptr ? src->ptr : "", src->len);
     rc = scan.n_errors ? -1
                        : kind->rewrite(out, src->ptr ? src->ptr : "",
@@ -82,14 +82,14 @@ static int S_promoted(const galley_state *st, galley_buf *src, galley_buf *out)
     if (rc != 0)
         S_left_out(st->display, err ? err : scan.errors[0].msg);
     free(err);
-    galley_scan_fini(&scan);
+    galley__scan_fini(&scan);
     return rc;
 }
 
 /* Appends the diff from old to new text of path rel to out. Returns 1 if
  * it added one, 0 if the texts are the same. */
-static int S_diff(galley_buf *out, const galley_buf *old,
-                  const galley_buf *new, const char *rel)
+static int S_diff(galley__buf *out, const galley__buf *old,
+                  const galley__buf *new, const char *rel)
 {
     git_patch *p = NULL;
     git_buf text = {0};
@@ -97,7 +97,7 @@ static int S_diff(galley_buf *out, const galley_buf *old,
     if (git_patch_from_buffers(&p, old->ptr, old->len, rel, new->ptr,
                                new->len, rel, NULL) == 0 &&
         git_patch_num_hunks(p) > 0 && git_patch_to_buf(&text, p) == 0) {
-        galley_buf_add(out, text.ptr, text.size);
+        galley__buf_add(out, text.ptr, text.size);
         added = 1;
     } else if (!p) {
         const git_error *e = git_error_last();
@@ -111,16 +111,16 @@ static int S_diff(galley_buf *out, const galley_buf *old,
 /* Appends the diff for the state file at sp to out. Returns 1 if it added
  * one. */
 static int S_add_file(const char *sp, const char *root, const char *base,
-                      galley_buf *out)
+                      galley__buf *out)
 {
-    galley_state st = {0};
-    galley_buf src, promoted;
+    galley__state st = {0};
+    galley__buf src, promoted;
     char *err = NULL, real[PATH_MAX];
     const char *rel = NULL;
     int added = 0;
-    galley_buf_init(&src);
-    galley_buf_init(&promoted);
-    if (galley_state_read(sp, root, &st, &err) != 0) {
+    galley__buf_init(&src);
+    galley__buf_init(&promoted);
+    if (galley__state_read(sp, root, &st, &err) != 0) {
         S_left_out(sp, err);
     } else if (!(rel = S_below(realpath(st.source, real) ? real : st.source,
                                base))) {
@@ -130,18 +130,18 @@ static int S_add_file(const char *sp, const char *root, const char *base,
         added = S_diff(out, &src, &promoted, rel);
     }
     free(err);
-    galley_buf_fini(&src);
-    galley_buf_fini(&promoted);
-    galley_state_fini(&st);
+    galley__buf_fini(&src);
+    galley__buf_fini(&promoted);
+    galley__state_fini(&st);
     return added;
 }
 
 /* ---- the patch ---- */
 
-size_t galley_promote_patch(const char *root, galley_buf *out)
+size_t galley__promote_patch(const char *root, galley__buf *out)
 {
     size_t np;
-    char **paths = galley_state_list(root, &np);
+    char **paths = galley__state_list(root, &np);
     char *base = np ? S_base_dir(root) : NULL;
     size_t n = 0;
     for (size_t i = 0; i < np; i++) {
@@ -153,11 +153,11 @@ size_t galley_promote_patch(const char *root, galley_buf *out)
     return n;
 }
 
-int galley_promote_patch_write(const char *root)
+int galley__promote_patch_write(const char *root)
 {
-    galley_buf b;
-    galley_buf_init(&b);
-    size_t n = galley_promote_patch(root, &b);
+    galley__buf b;
+    galley__buf_init(&b);
+    size_t n = galley__promote_patch(root, &b);
     int rc = (int)n;
     char *path = galley__xasprintf("%s/_galley/promote.patch", root);
     if (n == 0) {
@@ -171,25 +171,25 @@ int galley_promote_patch_write(const char *root)
         }
     }
     free(path);
-    galley_buf_fini(&b);
+    galley__buf_fini(&b);
     return rc;
 }
 
-void galley_promote_patch_remove(const char *root)
+void galley__promote_patch_remove(const char *root)
 {
     char *path = galley__xasprintf("%s/_galley/promote.patch", root);
     unlink(path);
     free(path);
 }
 
-void galley_promote_patch_ci(const char *root, int failed)
+void galley__promote_patch_ci(const char *root, int failed)
 {
     if (!failed) {
-        galley_promote_patch_remove(root);
+        galley__promote_patch_remove(root);
         return;
     }
     fflush(stdout); /* the line comes after the report */
-    if (galley_promote_patch_write(root) > 0)
+    if (galley__promote_patch_write(root) > 0)
         fprintf(stderr, "galley: wrote _galley/promote.patch; accept with: "
                 "git apply _galley/promote.patch\n");
 }

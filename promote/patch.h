@@ -12,15 +12,15 @@
  * repository holding root, or to root when it is in none. A source changed
  * since the run, unreadable, or outside that directory is left out with a
  * warning on stderr. Returns the number of files in the diff. */
-size_t galley_promote_patch(const char *root, galley_buf *out);
+size_t galley__promote_patch(const char *root, galley__buf *out);
 
 /* Writes that diff to ROOT/_galley/promote.patch, or removes the file when
  * nothing is pending. Returns the number of files in it, or -1 after
  * printing why it could not be written. */
-int galley_promote_patch_write(const char *root);
+int galley__promote_patch_write(const char *root);
 
 /* Removes ROOT/_galley/promote.patch, a stale one from an earlier run. */
-void galley_promote_patch_remove(const char *root);
+void galley__promote_patch_remove(const char *root);
 
 
 #endif

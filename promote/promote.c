@@ -32,11 +32,11 @@ typedef struct file {
     const char *root;
     const char *state_path;
     FILE *out;          /* where the lines for people go */
-    galley_state st;
+    galley__state st;
     char *display;
-    const galley_source_kind *kind;
-    galley_buf src;
-    galley_scan scan;
+    const galley__source_kind *kind;
+    galley__buf src;
+    galley__scan scan;
     char *sel;          /* sel[i]: edit i is promoted now */
     size_t n_sel;
 } file;
@@ -135,7 +135,7 @@ static int S_jobs_from_targets(const char *root, char *const *targets,
             rc = 2;
             continue;
         }
-        char *sp = galley_state_path(root, real, "state", ".state");
+        char *sp = galley__state_path(root, real, "state", ".state");
         size_t rl = strlen(root);
         int outside = strncmp(real, root, rl) != 0 || real[rl] != '/';
         free(real);
@@ -163,7 +163,7 @@ static int S_jobs_from_targets(const char *root, char *const *targets,
 static void S_jobs_all(const char *root, jobs *js)
 {
     size_t n;
-    char **paths = galley_state_list(root, &n);
+    char **paths = galley__state_list(root, &n);
     for (size_t i = 0; i < n; i++)
         S_add_job(js, paths[i], 0);
     free(paths);
@@ -214,7 +214,7 @@ static char *S_source_of_state(const char *root, const char *sp)
 }
 
 /* Returns the index of the marker whose lines hold line, or -1. */
-static int S_marker_at(const galley_scan *s, int line)
+static int S_marker_at(const galley__scan *s, int line)
 {
     for (size_t i = 0; i < s->n_markers; i++)
         if (s->markers[i].line <= line && line <= s->markers[i].end_line)
@@ -223,7 +223,7 @@ static int S_marker_at(const galley_scan *s, int line)
 }
 
 /* Returns the index of the test whose lines hold line, or -1. */
-static int S_test_at(const galley_scan *s, int line)
+static int S_test_at(const galley__scan *s, int line)
 {
     for (size_t i = 0; i < s->n_tests; i++)
         if (s->tests[i].line <= line && line <= s->tests[i].close_line)
@@ -235,14 +235,14 @@ static int S_test_at(const galley_scan *s, int line)
  * output of the test there. Returns 0, or -1 if there is none. */
 static int S_select_line(file *f, int line)
 {
-    const galley_scan *s = &f->scan;
+    const galley__scan *s = &f->scan;
     int m = S_marker_at(s, line);
     int t = m < 0 ? S_test_at(s, line) : -1;
     for (size_t i = 0; i < f->st.n_edits; i++) {
-        const galley_edit *e = &f->st.edits[i];
-        if ((m >= 0 && e->kind == GALLEY_EDIT_MARKER &&
-             galley_scan_find_marker(s, e->line) == m) ||
-            (t >= 0 && e->kind == GALLEY_EDIT_TRAILING &&
+        const galley__edit *e = &f->st.edits[i];
+        if ((m >= 0 && e->kind == GALLEY__EDIT_MARKER &&
+             galley__scan_find_marker(s, e->line) == m) ||
+            (t >= 0 && e->kind == GALLEY__EDIT_TRAILING &&
              e->line == s->tests[t].line)) {
             f->sel[i] = 1;
             return 0;
@@ -253,8 +253,8 @@ static int S_select_line(file *f, int line)
 
 static int S_edit_line_cmp(const void *a, const void *b)
 {
-    int x = (*(const galley_edit *const *)a)->line;
-    int y = (*(const galley_edit *const *)b)->line;
+    int x = (*(const galley__edit *const *)a)->line;
+    int y = (*(const galley__edit *const *)b)->line;
     return (x > y) - (x < y);
 }
 
@@ -262,23 +262,23 @@ static int S_edit_line_cmp(const void *a, const void *b)
  * FILE:LINE would select it: "line 6, line 12 (trailing output of t)". */
 static char *S_pending_lines(const file *f)
 {
-    galley_buf b;
-    galley_buf_init(&b);
+    galley__buf b;
+    galley__buf_init(&b);
     size_t n = f->st.n_edits;
-    const galley_edit **by_line = galley__xcalloc(n + 1, sizeof *by_line);
+    const galley__edit **by_line = galley__xcalloc(n + 1, sizeof *by_line);
     for (size_t i = 0; i < n; i++)
         by_line[i] = &f->st.edits[i];
     if (n > 1)
         qsort(by_line, n, sizeof *by_line, S_edit_line_cmp);
     for (size_t i = 0; i < n; i++) {
-        const galley_edit *e = by_line[i];
-        galley_buf_printf(&b, "%sline %d", i ? ", " : "", e->line);
-        if (e->kind == GALLEY_EDIT_TRAILING)
-            galley_buf_printf(&b, " (trailing output of %s)",
+        const galley__edit *e = by_line[i];
+        galley__buf_printf(&b, "%sline %d", i ? ", " : "", e->line);
+        if (e->kind == GALLEY__EDIT_TRAILING)
+            galley__buf_printf(&b, " (trailing output of %s)",
                               e->test ? e->test : "its TEST");
     }
     free(by_line);
-    return galley_buf_detach(&b, NULL);
+    return galley__buf_detach(&b, NULL);
 }
 
 /* Marks the edits job j asks for. Returns 0, or -1 after printing why. */
@@ -310,7 +310,7 @@ static int S_load(file *f)
 {
     char *err = NULL;
     char hash[41];
-    if (galley_state_read(f->state_path, f->root, &f->st, &err) != 0) {
+    if (galley__state_read(f->state_path, f->root, &f->st, &err) != 0) {
         char *src = S_source_of_state(f->root, f->state_path);
         galley__error_at(src, 0, "%s; run galley run again", err);
         free(src);
@@ -335,7 +335,7 @@ static int S_load(file *f)
                          "run it again before promoting");
         return -1;
     }
-    f->kind = galley_source_kind_of(f->st.source);
+    f->kind = galley__source_kind_of(f->st.source);
     f->kind->scan(&f->scan, f->src.ptr ? f->src.ptr : "", f->src.len);
     for (size_t i = 0; i < f->scan.n_errors; i++)
         galley__error_at(f->display, f->scan.errors[i].line, "%s",
@@ -345,8 +345,8 @@ static int S_load(file *f)
 
 /* Appends to out text[0..len) (scanned into s) with edits applied. Returns
  * 0, or -1 after printing why. */
-static int S_apply(const file *f, galley_buf *out, const char *text,
-                   size_t len, const galley_scan *s, const galley_edit *edits,
+static int S_apply(const file *f, galley__buf *out, const char *text,
+                   size_t len, const galley__scan *s, const galley__edit *edits,
                    size_t n)
 {
     char *err = NULL;
@@ -368,11 +368,11 @@ static long S_count_lines(const char *p, size_t n)
 /* Returns the offset an edit is found at in the scanned source: where its
  * marker begins, or for trailing output the '{' (as a remaining edit) or
  * the '}' (as an edit applied) of its test. */
-static size_t S_edit_offset(const galley_scan *s, const galley_edit *e,
+static size_t S_edit_offset(const galley__scan *s, const galley__edit *e,
                             int applied)
 {
-    if (e->kind == GALLEY_EDIT_MARKER) {
-        int m = galley_scan_find_marker(s, e->line);
+    if (e->kind == GALLEY__EDIT_MARKER) {
+        int m = galley__scan_find_marker(s, e->line);
         return m >= 0 ? s->markers[m].start : 0;
     }
     for (size_t i = 0; i < s->n_tests; i++)
@@ -385,23 +385,23 @@ static size_t S_edit_offset(const galley_scan *s, const galley_edit *e,
  * edits above it add (or remove); *n gets their count. The texts are
  * borrowed from f->st. A selected edit's line change is measured by
  * rewriting with it alone: files are small, and it keeps rewrite.h lean. */
-static galley_edit *S_rest(const file *f, size_t *n)
+static galley__edit *S_rest(const file *f, size_t *n)
 {
-    const galley_state *st = &f->st;
+    const galley__state *st = &f->st;
     long base = S_count_lines(f->src.ptr, f->src.len);
     long *shift = galley__xcalloc(st->n_edits, sizeof *shift);
     for (size_t i = 0; i < st->n_edits; i++) {
-        galley_buf one;
+        galley__buf one;
         char *err = NULL;
-        galley_buf_init(&one);
+        galley__buf_init(&one);
         if (f->sel[i] && f->kind->rewrite(&one, f->src.ptr, f->src.len,
                                           &f->scan, &st->edits[i], 1,
                                           &err) == 0)
             shift[i] = S_count_lines(one.ptr, one.len) - base;
         free(err);
-        galley_buf_fini(&one);
+        galley__buf_fini(&one);
     }
-    galley_edit *rest = galley__xcalloc(st->n_edits, sizeof *rest);
+    galley__edit *rest = galley__xcalloc(st->n_edits, sizeof *rest);
     *n = 0;
     for (size_t i = 0; i < st->n_edits; i++) {
         if (f->sel[i])
@@ -420,9 +420,9 @@ static galley_edit *S_rest(const file *f, size_t *n)
 /* What stays pending after a partial promotion: the remaining edits (their
  * texts borrowed from the old state) and the .corrected copy. */
 typedef struct rest {
-    galley_edit *edits;
+    galley__edit *edits;
     size_t n;
-    galley_buf corrected;
+    galley__buf corrected;
 } rest;
 
 /* Prepares r for new text ntext[0..nlen). Returns 0, or -1 after printing
@@ -430,11 +430,11 @@ typedef struct rest {
 static int S_rest_prepare(const file *f, const char *ntext, size_t nlen,
                           rest *r)
 {
-    galley_scan ns = {0};
+    galley__scan ns = {0};
     r->edits = S_rest(f, &r->n);
     f->kind->scan(&ns, ntext, nlen);
     int rc = S_apply(f, &r->corrected, ntext, nlen, &ns, r->edits, r->n);
-    galley_scan_fini(&ns);
+    galley__scan_fini(&ns);
     return rc;
 }
 
@@ -443,12 +443,12 @@ static int S_rest_prepare(const file *f, const char *ntext, size_t nlen,
 static int S_rest_write(const file *f, const char *ntext, size_t nlen,
                         const rest *r)
 {
-    galley_state nst = f->st;
+    galley__state nst = f->st;
     nst.edits = r->edits;
     nst.n_edits = r->n;
     galley__hash(ntext, nlen, nst.hash);
-    char *cp = galley_state_path(f->root, f->st.source, "", ".corrected");
-    int w = galley_state_write(f->state_path, f->root, &nst);
+    char *cp = galley__state_path(f->root, f->st.source, "", ".corrected");
+    int w = galley__state_write(f->state_path, f->root, &nst);
     char *slash = strrchr(cp, '/');
     *slash = '\0';
     if (w == 0)
@@ -470,7 +470,7 @@ static int S_rest_write(const file *f, const char *ntext, size_t nlen,
 /* Removes the state and .corrected copy of a file with nothing left. */
 static void S_forget(const file *f)
 {
-    char *cp = galley_state_path(f->root, f->st.source, "", ".corrected");
+    char *cp = galley__state_path(f->root, f->st.source, "", ".corrected");
     unlink(f->state_path);
     unlink(cp);
     free(cp);
@@ -481,11 +481,11 @@ static void S_forget(const file *f)
  * after printing why. */
 static int S_write(file *f)
 {
-    galley_edit *sel = galley__xcalloc(f->st.n_edits, sizeof *sel);
-    galley_buf out;
+    galley__edit *sel = galley__xcalloc(f->st.n_edits, sizeof *sel);
+    galley__buf out;
     rest r = {0};
-    galley_buf_init(&out);
-    galley_buf_init(&r.corrected);
+    galley__buf_init(&out);
+    galley__buf_init(&r.corrected);
     size_t n = 0;
     for (size_t i = 0; i < f->st.n_edits; i++)
         if (f->sel[i])
@@ -522,9 +522,9 @@ static int S_write(file *f)
         S_forget(f);
     }
 done:
-    galley_buf_fini(&r.corrected);
+    galley__buf_fini(&r.corrected);
     free(r.edits);
-    galley_buf_fini(&out);
+    galley__buf_fini(&out);
     free(sel);
     return rc;
 }
@@ -559,7 +559,7 @@ static int S_prepare(file *f, const char *root, const job *j, FILE *out)
     f->root = root;
     f->out = out;
     f->state_path = j->state_path;
-    galley_buf_init(&f->src);
+    galley__buf_init(&f->src);
     int loaded = S_load(f);
     if (loaded == 1)
         S_forget(f);
@@ -583,15 +583,15 @@ static int S_promote_file(file *f)
 static void S_file_fini(file *f)
 {
     free(f->sel);
-    galley_scan_fini(&f->scan);
-    galley_buf_fini(&f->src);
+    galley__scan_fini(&f->scan);
+    galley__buf_fini(&f->src);
     free(f->display);
-    galley_state_fini(&f->st);
+    galley__state_fini(&f->st);
 }
 
 /* ---- the command ---- */
 
-int galley_promote_cmd(const char *root, char *const *targets, size_t n,
+int galley__promote_cmd(const char *root, char *const *targets, size_t n,
                        FILE *out)
 {
     jobs js = {0};

@@ -23,29 +23,29 @@
  * nothing to do), 1 some file was refused or could not be written, 2 a
  * target was wrong (no such file, nothing pending in it, nothing pending
  * at its LINE: the pending lines are listed); with 2 no file is changed. */
-int galley_promote_cmd(const char *root, char *const *targets, size_t n,
+int galley__promote_cmd(const char *root, char *const *targets, size_t n,
                        FILE *out);
 
-/* What a run saw of one source, for galley_promote_record. */
-typedef struct galley_promote_source {
+/* What a run saw of one source, for galley__promote_record. */
+typedef struct galley__promote_source {
     const char *path;     /* absolute */
     const char *display;  /* as reports show it */
     const char *text;     /* the text the run judged, scanned into scan */
     size_t len;
-    const galley_scan *scan;
-    const galley_edit *edits; /* the pending promotions */
+    const galley__scan *scan;
+    const galley__edit *edits; /* the pending promotions */
     size_t n_edits;
-} galley_promote_source;
+} galley__promote_source;
 
 /* Records what a run leaves for galley promote about source s of the
  * project at root: its state under ROOT/_galley/state/ and the .corrected
  * copy (the source as promote would write it), or, with no edits, removes
  * both. Problems are printed; the run goes on. */
-void galley_promote_record(const char *root, const galley_promote_source *s);
+void galley__promote_record(const char *root, const galley__promote_source *s);
 
 /* Ends a run in CI mode: after failures, writes _galley/promote.patch (the
  * pending promotions as one diff for git apply) and says on stderr how to
  * accept it; after none, removes a stale patch. */
-void galley_promote_patch_ci(const char *root, int failed);
+void galley__promote_patch_ci(const char *root, int failed);
 
 #endif

@@ -45,45 +45,45 @@ static const char *S_stored_path(const char *root, const char *source)
 
 /* ---- writing ---- */
 
-static void S_put_payload(galley_buf *b, const char *head, const char *p,
+static void S_put_payload(galley__buf *b, const char *head, const char *p,
                           size_t n)
 {
-    galley_buf_printf(b, "%s %zu\n", head, n);
-    galley_buf_add(b, p, n);
-    galley_buf_putc(b, '\n');
+    galley__buf_printf(b, "%s %zu\n", head, n);
+    galley__buf_add(b, p, n);
+    galley__buf_putc(b, '\n');
 }
 
-static void S_serialize(galley_buf *b, const char *root,
-                        const galley_state *st)
+static void S_serialize(galley__buf *b, const char *root,
+                        const galley__state *st)
 {
-    galley_buf_puts(b, S_MAGIC);
+    galley__buf_puts(b, S_MAGIC);
     S_put_payload(b, "root", root, strlen(root));
     const char *src = S_stored_path(root, st->source);
     S_put_payload(b, "source", src, strlen(src));
     const char *d = st->display ? st->display : st->source;
     S_put_payload(b, "display", d, strlen(d));
-    galley_buf_printf(b, "hash %s\nedits %zu\n", st->hash, st->n_edits);
+    galley__buf_printf(b, "hash %s\nedits %zu\n", st->hash, st->n_edits);
     for (size_t i = 0; i < st->n_edits; i++) {
-        const galley_edit *e = &st->edits[i];
-        galley_buf_printf(b, "%s %d %zu",
-                          e->kind == GALLEY_EDIT_TRAILING ? "trailing"
+        const galley__edit *e = &st->edits[i];
+        galley__buf_printf(b, "%s %d %zu",
+                          e->kind == GALLEY__EDIT_TRAILING ? "trailing"
                           : e->verbatim                  ? "verbatim"
                                                          : "marker",
                           e->line, e->len);
-        if (e->kind == GALLEY_EDIT_TRAILING && e->test)
-            galley_buf_printf(b, " %s", e->test);
-        galley_buf_putc(b, '\n');
-        galley_buf_add(b, e->text, e->len);
-        galley_buf_putc(b, '\n');
+        if (e->kind == GALLEY__EDIT_TRAILING && e->test)
+            galley__buf_printf(b, " %s", e->test);
+        galley__buf_putc(b, '\n');
+        galley__buf_add(b, e->text, e->len);
+        galley__buf_putc(b, '\n');
     }
-    galley_buf_puts(b, "end\n");
+    galley__buf_puts(b, "end\n");
 }
 
-int galley_state_write(const char *path, const char *root,
-                       const galley_state *st)
+int galley__state_write(const char *path, const char *root,
+                       const galley__state *st)
 {
-    galley_buf b;
-    galley_buf_init(&b);
+    galley__buf b;
+    galley__buf_init(&b);
     S_serialize(&b, root, st);
     char *dir = galley__xstrdup(path);
     char *slash = strrchr(dir, '/');
@@ -95,7 +95,7 @@ int galley_state_write(const char *path, const char *root,
     if (rc == 0)
         rc = galley__write_file_replace(path, b.ptr, b.len, 0644, 0);
     free(dir);
-    galley_buf_fini(&b);
+    galley__buf_fini(&b);
     return rc;
 }
 
@@ -196,18 +196,18 @@ static int S_hash(reader *r, char out[41])
 }
 
 /* Reads one edit record into e. */
-static int S_edit(reader *r, galley_edit *e)
+static int S_edit(reader *r, galley__edit *e)
 {
     size_t line = 0, n = 0;
     if (r->p < r->end && r->p[0] == 'm') {
-        e->kind = GALLEY_EDIT_MARKER;
+        e->kind = GALLEY__EDIT_MARKER;
         S_word(r, "marker ");
     } else if (r->p < r->end && r->p[0] == 'v') {
-        e->kind = GALLEY_EDIT_MARKER;
+        e->kind = GALLEY__EDIT_MARKER;
         e->verbatim = 1;
         S_word(r, "verbatim ");
     } else {
-        e->kind = GALLEY_EDIT_TRAILING;
+        e->kind = GALLEY__EDIT_TRAILING;
         S_word(r, "trailing ");
     }
     if (S_number(r, INT_MAX, &line) || line == 0 || S_word(r, " ") ||
@@ -215,7 +215,7 @@ static int S_edit(reader *r, galley_edit *e)
         S_fail(r, "bad edit");
         return -1;
     }
-    if (e->kind == GALLEY_EDIT_TRAILING && r->p < r->end && r->p[0] == ' ') {
+    if (e->kind == GALLEY__EDIT_TRAILING && r->p < r->end && r->p[0] == ' ') {
         const char *name = ++r->p;
         while (r->p < r->end && r->p[0] != '\n' && r->p[0] != ' ' &&
                r->p[0] != '\0')
@@ -232,7 +232,7 @@ static int S_edit(reader *r, galley_edit *e)
     return e->text ? 0 : -1;
 }
 
-static void S_parse(reader *r, galley_state *st)
+static void S_parse(reader *r, galley__state *st)
 {
     size_t n = 0;
     if (S_word(r, S_MAGIC))
@@ -254,7 +254,7 @@ static void S_parse(reader *r, galley_state *st)
 
 /* Checks that st was written for the project at root, and makes its
  * source absolute. Returns 0, or -1 with r->err set. */
-static int S_resolve(reader *r, galley_state *st, const char *root)
+static int S_resolve(reader *r, galley__state *st, const char *root)
 {
     if (r->err)
         return -1;
@@ -272,11 +272,11 @@ static int S_resolve(reader *r, galley_state *st, const char *root)
     return 0;
 }
 
-int galley_state_read(const char *path, const char *root, galley_state *st,
+int galley__state_read(const char *path, const char *root, galley__state *st,
                       char **err)
 {
-    galley_buf b;
-    galley_buf_init(&b);
+    galley__buf b;
+    galley__buf_init(&b);
     *err = NULL;
     int rc = galley__read_file(path, &b);
     if (rc != 0) {
@@ -287,20 +287,20 @@ int galley_state_read(const char *path, const char *root, galley_state *st,
     reader r = {b.ptr ? b.ptr : "", (b.ptr ? b.ptr : "") + b.len,
                 b.ptr ? b.ptr : "", NULL};
     S_parse(&r, st);
-    galley_buf_fini(&b);
+    galley__buf_fini(&b);
     S_resolve(&r, st, root);
     if (r.err) {
         *err = r.err;
-        galley_state_fini(st);
+        galley__state_fini(st);
         return -1;
     }
     return 0;
 }
 
-void galley_state_fini(galley_state *st)
+void galley__state_fini(galley__state *st)
 {
     for (size_t i = 0; i < st->n_edits; i++)
-        galley_edit_fini(&st->edits[i]);
+        galley__edit_fini(&st->edits[i]);
     free(st->edits);
     free(st->root);
     free(st->source);
@@ -310,10 +310,10 @@ void galley_state_fini(galley_state *st)
 
 /* ---- what a run records ---- */
 
-void galley_promote_record(const char *root, const galley_promote_source *s)
+void galley__promote_record(const char *root, const galley__promote_source *s)
 {
-    char *sp = galley_state_path(root, s->path, "state", ".state");
-    char *cp = galley_state_path(root, s->path, "", ".corrected");
+    char *sp = galley__state_path(root, s->path, "state", ".state");
+    char *cp = galley__state_path(root, s->path, "", ".corrected");
     if (s->n_edits == 0) {
         unlink(sp);
         unlink(cp);
@@ -321,18 +321,18 @@ void galley_promote_record(const char *root, const galley_promote_source *s)
         free(cp);
         return;
     }
-    galley_state st = {.source = (char *)s->path,
+    galley__state st = {.source = (char *)s->path,
                        .display = (char *)s->display,
-                       .edits = (galley_edit *)s->edits,
+                       .edits = (galley__edit *)s->edits,
                        .n_edits = s->n_edits};
     galley__hash(s->text ? s->text : "", s->len, st.hash);
-    galley_buf out;
+    galley__buf out;
     char *err = NULL;
-    galley_buf_init(&out);
-    int rc = galley_state_write(sp, root, &st);
+    galley__buf_init(&out);
+    int rc = galley__state_write(sp, root, &st);
     const char *failed = sp;
     if (rc == 0 &&
-        galley_source_kind_of(s->path)->rewrite(&out, s->text ? s->text : "",
+        galley__source_kind_of(s->path)->rewrite(&out, s->text ? s->text : "",
                                                 s->len, s->scan, s->edits,
                                                 s->n_edits, &err) == 0) {
         *strrchr(cp, '/') = '\0';
@@ -348,14 +348,14 @@ void galley_promote_record(const char *root, const galley_promote_source *s)
         galley__error_at(NULL, 0, "cannot write %s: %s", failed,
                          strerror(-rc));
     free(err);
-    galley_buf_fini(&out);
+    galley__buf_fini(&out);
     free(sp);
     free(cp);
 }
 
 /* ---- paths ---- */
 
-char *galley_state_path(const char *root, const char *source,
+char *galley__state_path(const char *root, const char *source,
                         const char *dir, const char *suffix)
 {
     size_t rl = strlen(root);
@@ -411,7 +411,7 @@ static int S_path_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-char **galley_state_list(const char *root, size_t *n)
+char **galley__state_list(const char *root, size_t *n)
 {
     S_list l = {0};
     char *dir = galley__xasprintf("%s/_galley/state", root);

@@ -9,45 +9,45 @@
 #include "discover.h"
 
 /* Where galley's own header and runtime library are. */
-typedef struct galley_runtime {
+typedef struct galley__runtime {
     char *include_dir;  /* holds galley.h */
     char *library;      /* libgalley.a */
     char *flags;        /* flags the library was built with that test
                            programs need too (sanitizers), or "" */
-} galley_runtime;
+} galley__runtime;
 
 /* Finds the runtime next to the running executable: in the build tree
  * (build/galley beside build/libgalley.a and lib/include/) or in an install
  * prefix (bin/galley, include/galley.h, lib/libgalley.a). Returns 0, or -1
  * after printing what was looked for. */
-int galley_runtime_find(galley_runtime *rt);
-void galley_runtime_fini(galley_runtime *rt);
+int galley__runtime_find(galley__runtime *rt);
+void galley__runtime_fini(galley__runtime *rt);
 
 /* One test file's program after a build. */
-typedef struct galley_program {
+typedef struct galley__program {
     char *exe;        /* root-relative path of the program */
     char *log;        /* compile and link diagnostics (heap, may be "") */
     int ok;           /* 1 if the program is up to date and runnable */
     int own_error;    /* the test file itself did not compile */
-} galley_program;
+} galley__program;
 
 /* A failure to compile code under test, which fails every test file. */
-typedef struct galley_build {
-    galley_program *progs;  /* one per source, same order */
+typedef struct galley__build {
+    galley__program *progs;  /* one per source, same order */
     size_t n;
     char *sut_log;          /* diagnostics of code under test, or NULL */
     int sut_failed;
     char *ninja_log;        /* ninja's own output */
-} galley_build;
+} galley__build;
 
 /* Writes ROOT/_galley/build.ninja for sources and runs ninja with jobs
  * parallel jobs; with progress 1, shows ninja's steps as the status line
  * (see progress.h), erased before it returns. Returns 0 when ninja ran
  * (some programs may have failed: see progs[i].ok), or -1 after printing
  * why the build could not run. */
-int galley_build_run(galley_build *b, const galley_config *c,
-                     const galley_runtime *rt, const galley_sources *s,
+int galley__build_run(galley__build *b, const galley__config *c,
+                     const galley__runtime *rt, const galley__sources *s,
                      int jobs, int progress);
-void galley_build_fini(galley_build *b);
+void galley__build_fini(galley__build *b);
 
 #endif

@@ -18,9 +18,9 @@
 #include "../source/util.h"
 
 typedef struct S_graph {
-    const galley_config *conf;
-    galley_words changed;      /* sorted canonical paths */
-    galley_includes *includes; /* deleted headers resolve too */
+    const galley__config *conf;
+    galley__words changed;      /* sorted canonical paths */
+    galley__includes *includes; /* deleted headers resolve too */
 } S_graph;
 
 /* ---- paths ---- */
@@ -92,7 +92,7 @@ static void S_add_changed(S_graph *g, const char *workdir, const char *rel)
 {
     char *abs = galley__xasprintf("%s/%s", workdir, rel);
     char *c = S_canon(abs);
-    galley_words_add(&g->changed, c);
+    galley__words_add(&g->changed, c);
     free(c);
     free(abs);
 }
@@ -158,12 +158,12 @@ static int S_affected(S_graph *g, const char *path)
 {
     if (S_is_changed(g, path))
         return 1;
-    galley_words headers = {0};
-    galley_includes_headers(g->includes, path, &headers);
+    galley__words headers = {0};
+    galley__includes_headers(g->includes, path, &headers);
     int found = 0;
     for (size_t i = 0; i < headers.n && !found; i++)
         found = S_is_changed(g, headers.v[i]);
-    galley_words_fini(&headers);
+    galley__words_fini(&headers);
     return found;
 }
 
@@ -173,7 +173,7 @@ static int S_affected(S_graph *g, const char *path)
  * test file affected, or NULL: galley.conf or a file of its sources. */
 static const char *S_config_changed(const S_graph *g)
 {
-    const galley_config *c = g->conf;
+    const galley__config *c = g->conf;
     const char *found = NULL;
     for (size_t i = 0; i <= c->sources.n && !found; i++) {
         const char *p = i == 0 ? c->file : c->sources.v[i - 1];
@@ -187,12 +187,12 @@ static const char *S_config_changed(const S_graph *g)
 
 static void S_graph_fini(S_graph *g)
 {
-    galley_includes_free(g->includes);
-    galley_words_fini(&g->changed);
+    galley__includes_free(g->includes);
+    galley__words_fini(&g->changed);
 }
 
 /* Drops the sources that are not affected, keeping their order. */
-static void S_keep_affected(S_graph *g, galley_sources *s)
+static void S_keep_affected(S_graph *g, galley__sources *s)
 {
     size_t kept = 0;
     for (size_t i = 0; i < s->n; i++) {
@@ -206,17 +206,17 @@ static void S_keep_affected(S_graph *g, galley_sources *s)
     s->n = kept;
 }
 
-int galley_changed_select(galley_sources *s, const galley_config *c,
+int galley__changed_select(galley__sources *s, const galley__config *c,
                           const char *rev)
 {
     S_graph g;
     memset(&g, 0, sizeof g);
     g.conf = c;
-    galley_words dirs = {0};
-    galley_config_include_dirs(c, &dirs);
-    g.includes = galley_includes_new(&dirs);
-    galley_words_fini(&dirs);
-    galley_includes_keep_gone(g.includes, S_gone_cb, &g);
+    galley__words dirs = {0};
+    galley__config_include_dirs(c, &dirs);
+    g.includes = galley__includes_new(&dirs);
+    galley__words_fini(&dirs);
+    galley__includes_keep_gone(g.includes, S_gone_cb, &g);
     int rc = S_changed_paths(&g, c->root, rev);
     if (rc == 0) {
         size_t all = s->n;

@@ -16,7 +16,7 @@
  * with), keeps them all. Prints one line saying what it kept to stderr.
  * Returns 0, or 2 after printing why (the root is in no git repository,
  * rev names nothing). */
-int galley_changed_select(galley_sources *s, const galley_config *c,
+int galley__changed_select(galley__sources *s, const galley__config *c,
                           const char *rev);
 
 #endif

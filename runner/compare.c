@@ -17,7 +17,7 @@
 
 /* ---- source files ---- */
 
-galley_srcfile *galley_srcfile_get(galley_srcfiles *fs, const char *path)
+galley__srcfile *galley__srcfile_get(galley__srcfiles *fs, const char *path)
 {
     char real[PATH_MAX];
     char *abs = path[0] == '/' ? galley__xstrdup(path)
@@ -28,32 +28,32 @@ galley_srcfile *galley_srcfile_get(galley_srcfiles *fs, const char *path)
             free(abs);
             return fs->v[i];
         }
-    galley_srcfile *f = galley__xcalloc(1, sizeof *f);
+    galley__srcfile *f = galley__xcalloc(1, sizeof *f);
     f->path = galley__xstrdup(key);
     free(abs);
-    f->display = galley_display_path(f->path, fs->cwd);
-    galley_buf_init(&f->text);
+    f->display = galley__display_path(f->path, fs->cwd);
+    galley__buf_init(&f->text);
     f->readable = galley__read_file(f->path, &f->text) == 0;
-    f->kind = galley_source_kind_of(f->path);
+    f->kind = galley__source_kind_of(f->path);
     f->kind->scan(&f->scan, f->text.ptr ? f->text.ptr : "", f->text.len);
     fs->v = galley__xrealloc(fs->v, (fs->n + 1) * sizeof *fs->v);
     fs->v[fs->n++] = f;
     return f;
 }
 
-void galley_srcfiles_fini(galley_srcfiles *fs)
+void galley__srcfiles_fini(galley__srcfiles *fs)
 {
     for (size_t i = 0; i < fs->n; i++) {
-        galley_srcfile *f = fs->v[i];
+        galley__srcfile *f = fs->v[i];
         for (size_t k = 0; k < f->n_edits; k++)
-            galley_edit_fini(&f->edits[k]);
+            galley__edit_fini(&f->edits[k]);
         free(f->edits);
-        galley_words_fini(&f->trailing_conflicts);
+        galley__words_fini(&f->trailing_conflicts);
         for (size_t k = 0; f->shared && k < f->scan.n_markers; k++)
             free(f->shared[k].test);
         free(f->shared);
-        galley_scan_fini(&f->scan);
-        galley_buf_fini(&f->text);
+        galley__scan_fini(&f->scan);
+        galley__buf_fini(&f->text);
         free(f->path);
         free(f->display);
         free(f);
@@ -63,15 +63,15 @@ void galley_srcfiles_fini(galley_srcfiles *fs)
     free(fs->cwd);
 }
 
-void galley_srcfile_drop_conflicts(galley_srcfile *f)
+void galley__srcfile_drop_conflicts(galley__srcfile *f)
 {
     size_t k = 0;
     for (size_t i = 0; i < f->n_edits; i++) {
-        int mi = f->edits[i].kind == GALLEY_EDIT_MARKER
-                     ? galley_scan_find_marker(&f->scan, f->edits[i].line)
+        int mi = f->edits[i].kind == GALLEY__EDIT_MARKER
+                     ? galley__scan_find_marker(&f->scan, f->edits[i].line)
                      : -1;
         if (f->shared && mi >= 0 && f->shared[mi].conflict)
-            galley_edit_fini(&f->edits[i]);
+            galley__edit_fini(&f->edits[i]);
         else
             f->edits[k++] = f->edits[i];
     }
@@ -80,7 +80,7 @@ void galley_srcfile_drop_conflicts(galley_srcfile *f)
 
 /* Adds a pending promotion to f: of the marker at line, or of the
  * trailing output of the TEST test at line. */
-static void S_add_edit(galley_srcfile *f, galley_edit_kind kind, int line,
+static void S_add_edit(galley__srcfile *f, galley__edit_kind kind, int line,
                        const char *test, const char *text, size_t len)
 {
     for (size_t i = 0; i < f->n_edits; i++)
@@ -88,7 +88,7 @@ static void S_add_edit(galley_srcfile *f, galley_edit_kind kind, int line,
             (!test || !strcmp(f->edits[i].test, test)))
             return;
     f->edits = galley__xrealloc(f->edits, (f->n_edits + 1) * sizeof *f->edits);
-    galley_edit *e = &f->edits[f->n_edits++];
+    galley__edit *e = &f->edits[f->n_edits++];
     memset(e, 0, sizeof *e);
     e->kind = kind;
     e->line = line;
@@ -99,11 +99,11 @@ static void S_add_edit(galley_srcfile *f, galley_edit_kind kind, int line,
 
 /* ---- verdicts ---- */
 
-static galley_failure *S_fail(galley_verdict *v, galley_failure_kind kind,
+static galley__failure *S_fail(galley__verdict *v, galley__failure_kind kind,
                               const char *file, int line, char *what)
 {
     v->fails = galley__xrealloc(v->fails, (v->n_fails + 1) * sizeof *v->fails);
-    galley_failure *f = &v->fails[v->n_fails++];
+    galley__failure *f = &v->fails[v->n_fails++];
     memset(f, 0, sizeof *f);
     f->kind = kind;
     f->file = galley__xstrdup(file);
@@ -114,13 +114,13 @@ static galley_failure *S_fail(galley_verdict *v, galley_failure_kind kind,
 
 /* Gives failure f both sides of its diff: the buffers' memory moves into
  * f and exp and act are left empty (large outputs are not copied). */
-static void S_sides(galley_failure *f, galley_buf *exp, galley_buf *act)
+static void S_sides(galley__failure *f, galley__buf *exp, galley__buf *act)
 {
-    f->expected = galley_buf_detach(exp, &f->expected_len);
-    f->actual = galley_buf_detach(act, &f->actual_len);
+    f->expected = galley__buf_detach(exp, &f->expected_len);
+    f->actual = galley__buf_detach(act, &f->actual_len);
 }
 
-char *galley_signal_name(int sig)
+char *galley__signal_name(int sig)
 {
     const char *abbrev = sigabbrev_np(sig);
     if (abbrev)
@@ -129,38 +129,38 @@ char *galley_signal_name(int sig)
 }
 
 /* Returns the actual side of a hit: normalized, or raw for EXPECT_EXACT. */
-static void S_actual(galley_buf *out, const char *text, size_t len, int exact)
+static void S_actual(galley__buf *out, const char *text, size_t len, int exact)
 {
     if (exact)
-        galley_buf_add(out, text, len);
+        galley__buf_add(out, text, len);
     else
-        galley_normalize(out, text, len);
+        galley__normalize(out, text, len);
 }
 
-static int S_same(const galley_buf *a, const galley_buf *b)
+static int S_same(const galley__buf *a, const galley__buf *b)
 {
     return a->len == b->len && (a->len == 0 || !memcmp(a->ptr, b->ptr, a->len));
 }
 
 /* Reads the expected text of marker m into exp. Returns 0, or -1 after
  * recording an error failure in v. */
-static int S_expected(galley_verdict *v, galley_srcfile *f,
-                      const galley_marker *m, galley_buf *exp,
-                      galley_buf *literal)
+static int S_expected(galley__verdict *v, galley__srcfile *f,
+                      const galley__marker *m, galley__buf *exp,
+                      galley__buf *literal)
 {
     if (!m->has_comment)
         return 0;
     int bad_line = 0;
     const char *msg = NULL;
-    if (galley_expected_text_lines(exp, literal, f->text.ptr + m->body_start,
+    if (galley__expected_text_lines(exp, literal, f->text.ptr + m->body_start,
                                    m->body_end - m->body_start,
-                                   m->kind == GALLEY_MARKER_EXACT, &bad_line,
+                                   m->kind == GALLEY__MARKER_EXACT, &bad_line,
                                    &msg) == 0)
         return 0;
     int line = m->line;
     for (size_t i = m->start; i < m->body_start; i++)
         line += f->text.ptr[i] == '\n';
-    S_fail(v, GALLEY_FAIL_ERROR, f->display, line + bad_line,
+    S_fail(v, GALLEY__FAIL_ERROR, f->display, line + bad_line,
            galley__xasprintf("bad escape in (esc) line: %s", msg));
     return -1;
 }
@@ -170,44 +170,44 @@ static int S_expected(galley_verdict *v, galley_srcfile *f,
 /* Applies filters fs (may be NULL) to text. Returns the filtered text: in
  * scratch, or text itself when there is nothing to apply. A filter that
  * fails at match time fails the test; the text then goes unfiltered. */
-static const char *S_apply(galley_verdict *v, const galley_filters *fl,
-                           const char *text, size_t len, galley_buf *scratch,
+static const char *S_apply(galley__verdict *v, const galley__filters *fl,
+                           const char *text, size_t len, galley__buf *scratch,
                            size_t *out_len)
 {
     *out_len = len;
     if (!fl || fl->n == 0)
         return text;
     char *err = NULL;
-    galley_buf tmp;
-    galley_buf_init(&tmp);
-    if (galley_filters_apply(fl, text, len, &tmp, &err) != 0) {
-        S_fail(v, GALLEY_FAIL_ERROR, v->file, v->line,
+    galley__buf tmp;
+    galley__buf_init(&tmp);
+    if (galley__filters_apply(fl, text, len, &tmp, &err) != 0) {
+        S_fail(v, GALLEY__FAIL_ERROR, v->file, v->line,
                galley__xasprintf("filter failed: %s", err));
         free(err);
-        galley_buf_fini(&tmp);
+        galley__buf_fini(&tmp);
         return text;
     }
-    galley_buf_fini(scratch);
+    galley__buf_fini(scratch);
     *scratch = tmp;
     *out_len = scratch->len;
     return scratch->ptr ? scratch->ptr : "";
 }
 
 /* Applies galley.conf's filters, then the test's own (tf), to text. */
-static const char *S_filter(galley_srcfiles *fs, galley_verdict *v,
-                            const galley_filters *tf, const char *text,
-                            size_t len, galley_buf *scratch, size_t *out_len)
+static const char *S_filter(galley__srcfiles *fs, galley__verdict *v,
+                            const galley__filters *tf, const char *text,
+                            size_t len, galley__buf *scratch, size_t *out_len)
 {
-    galley_buf second;
-    galley_buf_init(&second);
+    galley__buf second;
+    galley__buf_init(&second);
     const char *t = S_apply(v, fs->filters, text, len, scratch, out_len);
     const char *u = S_apply(v, tf, t, *out_len, &second, out_len);
     if (u == second.ptr) {
-        galley_buf_fini(scratch);
+        galley__buf_fini(scratch);
         *scratch = second;
         return scratch->ptr;
     }
-    galley_buf_fini(&second);
+    galley__buf_fini(&second);
     return u;
 }
 
@@ -215,8 +215,8 @@ static const char *S_filter(galley_srcfiles *fs, galley_verdict *v,
 
 /* Returns the 1-based source line of the first line of m's normalized
  * expected text: the body's first line that is not blank. */
-static int S_expected_first_line(const galley_srcfile *f,
-                                 const galley_marker *m)
+static int S_expected_first_line(const galley__srcfile *f,
+                                 const galley__marker *m)
 {
     int line = m->line;
     const char *t = f->text.ptr;
@@ -238,7 +238,7 @@ static int S_expected_first_line(const galley_srcfile *f,
 /* Returns "FILE:LINE:COL" (heap) of byte col of line k of expected text
  * exp, which begins at source line first: the column is found by looking
  * for the expected line in the source line. */
-static char *S_place(const galley_srcfile *f, int first, const char *exp,
+static char *S_place(const galley__srcfile *f, int first, const char *exp,
                      size_t elen, size_t k, size_t col)
 {
     const char *p = exp, *end = exp + elen;
@@ -263,8 +263,8 @@ static char *S_place(const galley_srcfile *f, int first, const char *exp,
 
 /* Formats the numbers' summary of a failed tolerant comparison, in the
  * manner of numpy's assert_allclose. */
-static char *S_summary(const galley_srcfile *f, const galley_marker *m,
-                       const galley_buf *exp, const galley_num_report *r,
+static char *S_summary(const galley__srcfile *f, const galley__marker *m,
+                       const galley__buf *exp, const galley__num_report *r,
                        double rtol, double atol)
 {
     int first = S_expected_first_line(f, m);
@@ -290,36 +290,36 @@ static char *S_summary(const galley_srcfile *f, const galley_marker *m,
  * text is written verbatim: kept pattern lines as they are in the source,
  * every other line escaped where it must be (an actual line that ends in
  * " (re)" is literal text and gets " (esc)"). */
-static void S_add_merged_edit(galley_srcfile *f, const galley_marker *m,
-                              const galley_buf *merged,
-                              const galley_num_report *rep)
+static void S_add_merged_edit(galley__srcfile *f, const galley__marker *m,
+                              const galley__buf *merged,
+                              const galley__num_report *rep)
 {
     const char *t = merged->ptr ? merged->ptr : "";
     if (rep->n_kept == 0) {
-        S_add_edit(f, GALLEY_EDIT_MARKER, m->line, NULL, t, merged->len);
+        S_add_edit(f, GALLEY__EDIT_MARKER, m->line, NULL, t, merged->len);
         return;
     }
-    galley_buf v;
-    galley_buf_init(&v);
+    galley__buf v;
+    galley__buf_init(&v);
     const char *p = t, *end = t + merged->len;
     for (size_t k = 0; p <= end; k++) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
         if (k > 0)
-            galley_buf_putc(&v, '\n');
+            galley__buf_putc(&v, '\n');
         if ((k >= rep->n_kept || !rep->kept[k]) &&
-            galley_line_needs_escape(p, n))
-            galley_escape_line(&v, p, n);
+            galley__line_needs_escape(p, n))
+            galley__escape_line(&v, p, n);
         else
-            galley_buf_add(&v, p, n);
+            galley__buf_add(&v, p, n);
         if (!nl)
             break;
         p = nl + 1;
     }
-    S_add_edit(f, GALLEY_EDIT_MARKER, m->line, NULL, v.ptr ? v.ptr : "",
+    S_add_edit(f, GALLEY__EDIT_MARKER, m->line, NULL, v.ptr ? v.ptr : "",
                v.len);
     f->edits[f->n_edits - 1].verbatim = 1;
-    galley_buf_fini(&v);
+    galley__buf_fini(&v);
 }
 
 /* How one marker is judged: its tolerances and the failure's header. */
@@ -328,49 +328,49 @@ typedef struct S_judging {
     const char *what;     /* "mismatch" or a variant */
     const char *raw;      /* the filtered raw output, for plain promotion */
     size_t raw_len;
-    galley_buf literal;   /* per expected line: 1 if it was an (esc) line */
+    galley__buf literal;   /* per expected line: 1 if it was an (esc) line */
     int keep;             /* 1: no edit (the output varied in a loop) */
 } S_judging;
 
 /* Compares expected exp with normalized actual act at marker m of f. Plain
  * text compares as bytes; with a tolerance or pattern lines, through
- * galley_reconcile, whose merged text (what matched spelled as expected)
+ * galley__reconcile, whose merged text (what matched spelled as expected)
  * is both the diff's actual side and what promote writes. */
-static void S_judge(galley_srcfiles *fs, galley_verdict *v, galley_srcfile *f,
-                    const galley_marker *m, galley_buf *exp, galley_buf *act,
+static void S_judge(galley__srcfiles *fs, galley__verdict *v, galley__srcfile *f,
+                    const galley__marker *m, galley__buf *exp, galley__buf *act,
                     const S_judging *j)
 {
-    galley_reconcile_opts o = {j->rtol, j->atol, fs->patterns,
+    galley__reconcile_opts o = {j->rtol, j->atol, fs->patterns,
                                j->literal.ptr, j->literal.len};
-    if (m->kind == GALLEY_MARKER_EXACT ||
-        !galley_reconcile_needed(exp->ptr ? exp->ptr : "", exp->len, &o)) {
+    if (m->kind == GALLEY__MARKER_EXACT ||
+        !galley__reconcile_needed(exp->ptr ? exp->ptr : "", exp->len, &o)) {
         if (!S_same(exp, act)) {
-            S_sides(S_fail(v, GALLEY_FAIL_MISMATCH, f->display, m->line,
+            S_sides(S_fail(v, GALLEY__FAIL_MISMATCH, f->display, m->line,
                            galley__xstrdup(j->what)), exp, act);
             if (!j->keep)
-                S_add_edit(f, GALLEY_EDIT_MARKER, m->line, NULL, j->raw,
+                S_add_edit(f, GALLEY__EDIT_MARKER, m->line, NULL, j->raw,
                            j->raw_len);
         }
         return;
     }
-    galley_buf merged;
-    galley_num_report rep;
+    galley__buf merged;
+    galley__num_report rep;
     char *err = NULL;
     size_t err_line = 0;
-    galley_buf_init(&merged);
+    galley__buf_init(&merged);
     memset(&rep, 0, sizeof rep);
-    int rc = galley_reconcile(&merged, exp->ptr ? exp->ptr : "", exp->len,
+    int rc = galley__reconcile(&merged, exp->ptr ? exp->ptr : "", exp->len,
                               act->ptr ? act->ptr : "", act->len, &o, &rep,
                               &err, &err_line);
     if (rc < 0) {
-        S_fail(v, GALLEY_FAIL_ERROR, f->display,
+        S_fail(v, GALLEY__FAIL_ERROR, f->display,
                S_expected_first_line(f, m) + (int)err_line,
                galley__xasprintf("%s", err));
         free(err);
     } else if (rc == 0) {
         if (!j->keep)
             S_add_merged_edit(f, m, &merged, &rep);
-        galley_failure *fl = S_fail(v, GALLEY_FAIL_MISMATCH, f->display,
+        galley__failure *fl = S_fail(v, GALLEY__FAIL_MISMATCH, f->display,
                                     m->line, galley__xstrdup(j->what));
         if (rep.compared && (j->rtol > 0 || j->atol > 0))
             fl->summary = S_summary(f, m, exp, &rep, j->rtol, j->atol);
@@ -379,22 +379,22 @@ static void S_judge(galley_srcfiles *fs, galley_verdict *v, galley_srcfile *f,
         rep.spans = NULL;
         S_sides(fl, exp, &merged);
     }
-    galley_num_report_fini(&rep);
-    galley_buf_fini(&merged);
+    galley__num_report_fini(&rep);
+    galley__buf_fini(&merged);
 }
 
 /* Fills j's tolerances for hit h: its own, else galley.conf's. A bad
  * tolerance fails the test at the marker and compares as text. */
-static void S_tolerances(galley_srcfiles *fs, galley_verdict *v,
-                         const galley_srcfile *f, const galley_marker *m,
-                         const galley_hit *h, S_judging *j)
+static void S_tolerances(galley__srcfiles *fs, galley__verdict *v,
+                         const galley__srcfile *f, const galley__marker *m,
+                         const galley__hit *h, S_judging *j)
 {
     j->rtol = h->tol_set ? h->rtol : fs->rtol;
     j->atol = h->tol_set ? h->atol : fs->atol;
     if (j->rtol >= 0 && j->atol >= 0 && isfinite(j->rtol) &&
         isfinite(j->atol))
         return;
-    S_fail(v, GALLEY_FAIL_ERROR, f->display, m->line,
+    S_fail(v, GALLEY__FAIL_ERROR, f->display, m->line,
            galley__xasprintf("bad tolerance rtol=%g atol=%g: tolerances "
                              "must be finite numbers >= 0",
                              j->rtol, j->atol));
@@ -407,20 +407,20 @@ static void S_tolerances(galley_srcfiles *fs, galley_verdict *v,
  * disagree the marker fails in the later test and is not promoted at all
  * (promoting either output would only make the other test fail next
  * time). who names the test that reached it. */
-static void S_shared_marker(galley_srcfile *f, int mi, galley_verdict *v,
-                            const char *who, const galley_buf *act)
+static void S_shared_marker(galley__srcfile *f, int mi, galley__verdict *v,
+                            const char *who, const galley__buf *act)
 {
     char hash[41];
     if (!f->shared)
         f->shared = galley__xcalloc(f->scan.n_markers, sizeof *f->shared);
-    galley_shared_output *so = &f->shared[mi];
+    galley__shared_output *so = &f->shared[mi];
     galley__hash(act->ptr ? act->ptr : "", act->len, hash);
     if (!so->test) {
         so->test = galley__xstrdup(who);
         memcpy(so->hash, hash, sizeof hash);
     } else if (strcmp(so->hash, hash) != 0 && !so->conflict) {
         so->conflict = 1;
-        S_fail(v, GALLEY_FAIL_VARYING, f->display, f->scan.markers[mi].line,
+        S_fail(v, GALLEY__FAIL_VARYING, f->display, f->scan.markers[mi].line,
                galley__xasprintf("output differs from what test %s printed "
                                  "at this shared marker (not promoted)",
                                  so->test));
@@ -432,16 +432,16 @@ static void S_shared_marker(galley_srcfile *f, int mi, galley_verdict *v,
 typedef struct S_who {
     const char *name;      /* "t", or "t (built from tests/a_test.c)" for
                               a TEST in a header */
-    galley_srcfile *prog;
+    galley__srcfile *prog;
 } S_who;
 
 /* Judges one marker hit; marks it reached in reached[] of its file. */
-static void S_hit(galley_srcfiles *fs, galley_verdict *v, const galley_hit *h,
-                  const galley_filters *tf, const S_who *who,
-                  galley_srcfile **hit_files, int *hit_marks)
+static void S_hit(galley__srcfiles *fs, galley__verdict *v, const galley__hit *h,
+                  const galley__filters *tf, const S_who *who,
+                  galley__srcfile **hit_files, int *hit_marks)
 {
-    galley_srcfile *f = galley_srcfile_get(fs, h->file);
-    int mi = galley_scan_find_marker(&f->scan, h->line);
+    galley__srcfile *f = galley__srcfile_get(fs, h->file);
+    int mi = galley__scan_find_marker(&f->scan, h->line);
     f->judged = 1;
     *hit_files = f;
     *hit_marks = mi;
@@ -449,23 +449,23 @@ static void S_hit(galley_srcfiles *fs, galley_verdict *v, const galley_hit *h,
         if (f->scan.errors[e].line == h->line)
             return; /* the scan error is reported on its own */
     if (mi < 0) {
-        S_fail(v, GALLEY_FAIL_ERROR, f->display, h->line,
+        S_fail(v, GALLEY__FAIL_ERROR, f->display, h->line,
                galley__xstrdup("the program reached a marker here, but no "
                                "EXPECT marker was found on this line; write "
                                "EXPECT literally in the source, not through "
                                "another macro"));
         return;
     }
-    const galley_marker *m = &f->scan.markers[mi];
-    int exact = m->kind == GALLEY_MARKER_EXACT;
-    galley_buf exp, act, raw, raw2;
-    galley_buf_init(&exp);
-    galley_buf_init(&act);
-    galley_buf_init(&raw);
-    galley_buf_init(&raw2);
+    const galley__marker *m = &f->scan.markers[mi];
+    int exact = m->kind == GALLEY__MARKER_EXACT;
+    galley__buf exp, act, raw, raw2;
+    galley__buf_init(&exp);
+    galley__buf_init(&act);
+    galley__buf_init(&raw);
+    galley__buf_init(&raw2);
     /* Output that varies in a loop has no one text to promote. */
     S_judging j = {.what = "mismatch", .keep = h->varies};
-    galley_buf_init(&j.literal);
+    galley__buf_init(&j.literal);
     j.raw = S_filter(fs, v, tf, h->out, h->out_len, &raw, &j.raw_len);
     S_tolerances(fs, v, f, m, h, &j);
     if (S_expected(v, f, m, &exp, &j.literal) == 0) {
@@ -475,32 +475,32 @@ static void S_hit(galley_srcfiles *fs, galley_verdict *v, const galley_hit *h,
         S_judge(fs, v, f, m, &exp, &act, &j);
     }
     if (h->varies) {
-        galley_buf other;
-        galley_buf_init(&other);
+        galley__buf other;
+        galley__buf_init(&other);
         size_t olen;
         const char *o = S_filter(fs, v, tf, h->vary_out, h->vary_len, &raw2,
                                  &olen);
         act.len = 0;
         S_actual(&act, j.raw, j.raw_len, exact);
         S_actual(&other, o, olen, exact);
-        S_sides(S_fail(v, GALLEY_FAIL_VARYING, f->display, m->line,
+        S_sides(S_fail(v, GALLEY__FAIL_VARYING, f->display, m->line,
                        galley__xasprintf("varying output in a loop: pass 1 "
                                          "and pass %ld differ (not "
                                          "promoted)", h->vary_pass)),
                 &act, &other);
-        galley_buf_fini(&other);
+        galley__buf_fini(&other);
     }
-    galley_buf_fini(&exp);
-    galley_buf_fini(&act);
-    galley_buf_fini(&raw);
-    galley_buf_fini(&raw2);
-    galley_buf_fini(&j.literal);
+    galley__buf_fini(&exp);
+    galley__buf_fini(&act);
+    galley__buf_fini(&raw);
+    galley__buf_fini(&raw2);
+    galley__buf_fini(&j.literal);
 }
 
 /* Returns the index in src's scan of the TEST named name at line (two
  * TESTs of one name may stand in two #if branches: the one the program
  * ran is at its line), or -1. */
-static int S_scanned_test(const galley_srcfile *src, const char *name,
+static int S_scanned_test(const galley__srcfile *src, const char *name,
                           int line)
 {
     for (size_t i = 0; i < src->scan.n_tests; i++)
@@ -511,8 +511,8 @@ static int S_scanned_test(const galley_srcfile *src, const char *name,
 }
 
 /* Fails the markers of test ti in src that no hit reached. */
-static void S_not_reached(galley_verdict *v, galley_srcfile *src, int ti,
-                          galley_srcfile **hit_files, int *hit_marks,
+static void S_not_reached(galley__verdict *v, galley__srcfile *src, int ti,
+                          galley__srcfile **hit_files, int *hit_marks,
                           size_t n_hits)
 {
     for (size_t k = 0; ti >= 0 && k < src->scan.n_markers; k++) {
@@ -522,7 +522,7 @@ static void S_not_reached(galley_verdict *v, galley_srcfile *src, int ti,
         for (size_t i = 0; i < n_hits && !reached; i++)
             reached = hit_files[i] == src && hit_marks[i] == (int)k;
         if (!reached)
-            S_fail(v, GALLEY_FAIL_NOT_REACHED, src->display,
+            S_fail(v, GALLEY__FAIL_NOT_REACHED, src->display,
                    src->scan.markers[k].line, galley__xstrdup("not reached"));
     }
 }
@@ -531,29 +531,29 @@ static void S_not_reached(galley_verdict *v, galley_srcfile *src, int ti,
  * two programs (that of each test file including a header) saw other
  * output there, the output is not promoted at all, as for a shared marker:
  * it fails in the later test. */
-static void S_trailing_edit(galley_srcfile *src, int ti, galley_verdict *v,
+static void S_trailing_edit(galley__srcfile *src, int ti, galley__verdict *v,
                             const char *raw, size_t len)
 {
-    const galley_scanned_test *test = &src->scan.tests[ti];
-    galley_edit *e = NULL;
+    const galley__scanned_test *test = &src->scan.tests[ti];
+    galley__edit *e = NULL;
     for (size_t i = 0; i < src->n_edits && !e; i++)
-        if (src->edits[i].kind == GALLEY_EDIT_TRAILING &&
+        if (src->edits[i].kind == GALLEY__EDIT_TRAILING &&
             src->edits[i].line == test->line &&
             !strcmp(src->edits[i].test, test->name))
             e = &src->edits[i];
     if (!e) {
-        if (!galley_words_has(&src->trailing_conflicts, test->name))
-            S_add_edit(src, GALLEY_EDIT_TRAILING, test->line, test->name,
+        if (!galley__words_has(&src->trailing_conflicts, test->name))
+            S_add_edit(src, GALLEY__EDIT_TRAILING, test->line, test->name,
                        raw, len);
         return;
     }
     if (e->len == len && !memcmp(e->text, raw, len))
         return;
-    S_fail(v, GALLEY_FAIL_VARYING, src->display, test->close_line,
+    S_fail(v, GALLEY__FAIL_VARYING, src->display, test->close_line,
            galley__xstrdup("trailing output differs between the test files "
                            "that include this header (not promoted)"));
-    galley_words_add(&src->trailing_conflicts, test->name);
-    galley_edit_fini(e);
+    galley__words_add(&src->trailing_conflicts, test->name);
+    galley__edit_fini(e);
     *e = src->edits[--src->n_edits];
 }
 
@@ -563,25 +563,25 @@ static void S_trailing_edit(galley_srcfile *src, int ti, galley_verdict *v,
  * no marker: it is shown with how the test ended (fl) and never promoted,
  * so a test that dies can never empty or rewrite a marker it did not
  * reach. */
-static void S_trailing(galley_srcfiles *fs, galley_verdict *v,
-                       galley_srcfile *src, int ti, const galley_result *t,
-                       const galley_filters *tf, galley_failure *fl)
+static void S_trailing(galley__srcfiles *fs, galley__verdict *v,
+                       galley__srcfile *src, int ti, const galley__result *t,
+                       const galley__filters *tf, galley__failure *fl)
 {
-    galley_buf exp, act, scratch;
-    galley_buf_init(&exp);
-    galley_buf_init(&act);
-    galley_buf_init(&scratch);
+    galley__buf exp, act, scratch;
+    galley__buf_init(&exp);
+    galley__buf_init(&act);
+    galley__buf_init(&scratch);
     size_t len;
     const char *raw = S_filter(fs, v, tf, t->trailing ? t->trailing : "",
                                t->trailing_len, &scratch, &len);
-    galley_normalize(&act, raw, len);
+    galley__normalize(&act, raw, len);
     if (fl && act.len > 0) {
-        fl->actual = galley_buf_detach(&act, &fl->actual_len);
+        fl->actual = galley__buf_detach(&act, &fl->actual_len);
     } else if (!fl && act.len > 0) {
         int line = ti >= 0 ? src->scan.tests[ti].close_line : t->line;
         /* Without the TEST in the source (made by a macro), promote would
          * have no closing brace to put a marker before. */
-        S_sides(S_fail(v, GALLEY_FAIL_TRAILING, src->display, line,
+        S_sides(S_fail(v, GALLEY__FAIL_TRAILING, src->display, line,
                        galley__xstrdup(ti >= 0 ? "trailing output"
                                                : "trailing output (not "
                                                  "promoted: no TEST of this "
@@ -590,39 +590,39 @@ static void S_trailing(galley_srcfiles *fs, galley_verdict *v,
         if (ti >= 0)
             S_trailing_edit(src, ti, v, raw, len);
     }
-    galley_buf_fini(&exp);
-    galley_buf_fini(&act);
-    galley_buf_fini(&scratch);
+    galley__buf_fini(&exp);
+    galley__buf_fini(&act);
+    galley__buf_fini(&scratch);
 }
 
 /* Returns the heap text of how test t ended, or NULL when it returned:
  * "crashed (SIGSEGV)", "timed out after N ms"... with where it crashed
  * when the program could tell. */
-static char *S_end_what(const galley_result *t)
+static char *S_end_what(const galley__result *t)
 {
     char *what = NULL, *sig;
     switch (t->end) {
-    case GALLEY_END_OK:
+    case GALLEY__END_OK:
         break;
-    case GALLEY_END_EXIT:
+    case GALLEY__END_EXIT:
         what = galley__xasprintf("exited with status %d before the end of "
                                  "the test", t->end_value);
         break;
-    case GALLEY_END_SIGNAL:
+    case GALLEY__END_SIGNAL:
         /* Output past the cap makes the runtime stop the test with
          * SIGKILL: the cut, reported below, is why it ended, not a crash. */
         if (t->truncated && t->end_value == SIGKILL)
             break;
-        sig = galley_signal_name(t->end_value);
+        sig = galley__signal_name(t->end_value);
         what = galley__xasprintf("crashed (%s)%s%s", sig,
                                  t->crash_site ? " at " : "",
                                  t->crash_site ? t->crash_site : "");
         free(sig);
         break;
-    case GALLEY_END_TIMEOUT:
+    case GALLEY__END_TIMEOUT:
         what = galley__xasprintf("timed out after %d ms", t->end_value);
         break;
-    case GALLEY_END_MISSING:
+    case GALLEY__END_MISSING:
         what = galley__xstrdup("the test program died while running this "
                                "test");
         break;
@@ -634,53 +634,53 @@ static char *S_end_what(const galley_result *t)
  * (in whatever file: a helper's marker too), else at its TEST line; the
  * failure says so. Returns that failure (or the cut, for a test stopped at
  * the output limit), or NULL when the test returned whole. */
-static galley_failure *S_ending(galley_srcfiles *fs, galley_verdict *v,
-                                const galley_result *t)
+static galley__failure *S_ending(galley__srcfiles *fs, galley__verdict *v,
+                                const galley__result *t)
 {
     char *what = S_end_what(t);
-    galley_failure *fl = NULL;
+    galley__failure *fl = NULL;
     if (what && t->last_file) {
-        galley_srcfile *lf = galley_srcfile_get(fs, t->last_file);
+        galley__srcfile *lf = galley__srcfile_get(fs, t->last_file);
         char *full = galley__xasprintf("%s, after the marker at line %d",
                                        what, t->last_line);
-        fl = S_fail(v, GALLEY_FAIL_ENDED, lf->display, t->last_line, full);
+        fl = S_fail(v, GALLEY__FAIL_ENDED, lf->display, t->last_line, full);
         free(what);
     } else if (what) {
-        fl = S_fail(v, GALLEY_FAIL_ENDED, v->file, v->line, what);
+        fl = S_fail(v, GALLEY__FAIL_ENDED, v->file, v->line, what);
     }
     if (fl && t->debug)
         fl->note = galley__xstrdup(t->debug);
     if (!t->truncated)
         return fl;
-    galley_failure *cut = S_fail(v, GALLEY_FAIL_TRUNCATED, v->file, v->line,
+    galley__failure *cut = S_fail(v, GALLEY__FAIL_TRUNCATED, v->file, v->line,
                                  galley__xasprintf("output cut at %ld bytes "
                                                    "(output_limit); not "
                                                    "promoted", t->truncated));
     return fl ? &v->fails[v->n_fails - 2] : cut;
 }
 
-static void S_misuses(galley_srcfiles *fs, galley_verdict *v,
-                      const galley_result *t)
+static void S_misuses(galley__srcfiles *fs, galley__verdict *v,
+                      const galley__result *t)
 {
     for (size_t i = 0; i < t->n_misuses; i++) {
-        galley_srcfile *f = galley_srcfile_get(fs, t->misuse_files[i]);
+        galley__srcfile *f = galley__srcfile_get(fs, t->misuse_files[i]);
         int dup = 0;
         for (size_t e = 0; e < f->scan.n_errors; e++)
             dup |= f->scan.errors[e].line == t->misuse_lines[i];
         if (dup)
             continue; /* the scanner already said so */
-        S_fail(v, GALLEY_FAIL_ERROR, f->display, t->misuse_lines[i],
+        S_fail(v, GALLEY__FAIL_ERROR, f->display, t->misuse_lines[i],
                galley__xstrdup("EXPECT takes only a /* comment */ holding "
                                "the expected output"));
     }
 }
 
-static galley_verdict *S_new_verdict(galley_verdict **v, size_t *nv,
+static galley__verdict *S_new_verdict(galley__verdict **v, size_t *nv,
                                      const char *file, int line,
                                      const char *name)
 {
     *v = galley__xrealloc(*v, (*nv + 1) * sizeof **v);
-    galley_verdict *r = &(*v)[(*nv)++];
+    galley__verdict *r = &(*v)[(*nv)++];
     memset(r, 0, sizeof *r);
     r->name = galley__xstrdup(name);
     r->file = galley__xstrdup(file);
@@ -691,14 +691,14 @@ static galley_verdict *S_new_verdict(galley_verdict **v, size_t *nv,
 /* Drops the edits a test added (to every file: markers in helpers too):
  * output cut at the limit is not the test's output, and promoting it would
  * put a truncated text in the source. */
-static void S_drop_edits(galley_srcfiles *fs, const size_t *before,
+static void S_drop_edits(galley__srcfiles *fs, const size_t *before,
                          size_t n_before)
 {
     for (size_t k = 0; k < fs->n; k++) {
-        galley_srcfile *f = fs->v[k];
+        galley__srcfile *f = fs->v[k];
         size_t keep = k < n_before ? before[k] : 0;
         for (size_t i = keep; i < f->n_edits; i++)
-            galley_edit_fini(&f->edits[i]);
+            galley__edit_fini(&f->edits[i]);
         if (f->n_edits > keep)
             f->n_edits = keep;
     }
@@ -706,12 +706,12 @@ static void S_drop_edits(galley_srcfiles *fs, const size_t *before,
 
 /* Compiles the test's own .filter into tf; a bad one fails the test at
  * its TEST line. */
-static void S_test_filter(galley_verdict *v, const galley_result *t,
-                          galley_filters *tf)
+static void S_test_filter(galley__verdict *v, const galley__result *t,
+                          galley__filters *tf)
 {
     char *err = NULL;
-    if (t->filter && galley_filters_add(tf, t->filter, &err) != 0) {
-        S_fail(v, GALLEY_FAIL_ERROR, v->file, v->line,
+    if (t->filter && galley__filters_add(tf, t->filter, &err) != 0) {
+        S_fail(v, GALLEY__FAIL_ERROR, v->file, v->line,
                galley__xasprintf(".filter: %s", err));
         free(err);
     }
@@ -719,20 +719,20 @@ static void S_test_filter(galley_verdict *v, const galley_result *t,
 
 /* Judges one test of the results, whose TEST is in src, run by the
  * program of test file prog. */
-static void S_test(galley_srcfiles *fs, galley_srcfile *src,
-                   galley_srcfile *prog, const galley_result *t,
-                   galley_verdict *v)
+static void S_test(galley__srcfiles *fs, galley__srcfile *src,
+                   galley__srcfile *prog, const galley__result *t,
+                   galley__verdict *v)
 {
     int ti = S_scanned_test(src, t->name, t->line);
     size_t n = t->n_hits;
-    galley_srcfile **hit_files = galley__xcalloc(n ? n : 1, sizeof *hit_files);
+    galley__srcfile **hit_files = galley__xcalloc(n ? n : 1, sizeof *hit_files);
     int *hit_marks = galley__xcalloc(n ? n : 1, sizeof *hit_marks);
-    galley_filters tf = {0};
+    galley__filters tf = {0};
     size_t n_files = fs->n;
     size_t *edits_before = galley__xcalloc(n_files + 1, sizeof *edits_before);
     for (size_t k = 0; k < n_files; k++)
         edits_before[k] = fs->v[k]->n_edits;
-    galley_failure *ended = S_ending(fs, v, t);
+    galley__failure *ended = S_ending(fs, v, t);
     size_t ended_at = ended ? (size_t)(ended - v->fails) : 0;
     S_misuses(fs, v, t);
     S_test_filter(v, t, &tf);
@@ -749,7 +749,7 @@ static void S_test(galley_srcfiles *fs, galley_srcfile *src,
     if (t->truncated)
         S_drop_edits(fs, edits_before, n_files);
     free(edits_before);
-    galley_filters_fini(&tf);
+    galley__filters_fini(&tf);
     free(hit_files);
     free(hit_marks);
     v->err = galley__xstrndup(t->err ? t->err : "", t->err_len);
@@ -757,31 +757,31 @@ static void S_test(galley_srcfiles *fs, galley_srcfile *src,
     v->ms = t->ms;
 }
 
-void galley_compare(galley_srcfiles *fs, galley_srcfile *src,
-                    const galley_results *results, galley_verdict **v,
+void galley__compare(galley__srcfiles *fs, galley__srcfile *src,
+                    const galley__results *results, galley__verdict **v,
                     size_t *nv)
 {
     for (size_t i = 0; i < results->n_tests; i++) {
-        const galley_result *t = &results->tests[i];
+        const galley__result *t = &results->tests[i];
         /* A TEST in a header belongs there, with its markers. */
-        galley_srcfile *tf = t->file ? galley_srcfile_get(fs, t->file) : src;
+        galley__srcfile *tf = t->file ? galley__srcfile_get(fs, t->file) : src;
         if (!tf->readable)
             tf = src;
-        galley_verdict *r = S_new_verdict(v, nv, tf->display, t->line,
+        galley__verdict *r = S_new_verdict(v, nv, tf->display, t->line,
                                           t->name);
         tf->judged = 1;
         S_test(fs, tf, src, t, r);
     }
 }
 
-void galley_verdict_fail(galley_verdict **v, size_t *nv, const char *file,
+void galley__verdict_fail(galley__verdict **v, size_t *nv, const char *file,
                          int line, const char *name, const char *what)
 {
-    galley_verdict *r = S_new_verdict(v, nv, file, line, name);
-    S_fail(r, GALLEY_FAIL_ENDED, file, line, galley__xstrdup(what));
+    galley__verdict *r = S_new_verdict(v, nv, file, line, name);
+    S_fail(r, GALLEY__FAIL_ENDED, file, line, galley__xstrdup(what));
 }
 
-void galley_verdict_fini(galley_verdict *v)
+void galley__verdict_fini(galley__verdict *v)
 {
     for (size_t i = 0; i < v->n_fails; i++) {
         free(v->fails[i].spans);
@@ -798,7 +798,7 @@ void galley_verdict_fini(galley_verdict *v)
     free(v->err);
 }
 
-int galley_place_cmp(const char *file_a, int line_a, const char *name_a,
+int galley__place_cmp(const char *file_a, int line_a, const char *name_a,
                      const char *file_b, int line_b, const char *name_b)
 {
     int c = strcmp(file_a, file_b);

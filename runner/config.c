@@ -17,10 +17,10 @@
 
 /* Adds s to w, read from line of galley.conf (words added otherwise have
  * line 0). */
-static void S_add_at(galley_words *w, const char *s, int line)
+static void S_add_at(galley__words *w, const char *s, int line)
 {
     int had = w->lines != NULL;
-    galley_words_add(w, s);
+    galley__words_add(w, s);
     w->lines = galley__xrealloc(w->lines, w->n * sizeof *w->lines);
     if (!had)
         memset(w->lines, 0, (w->n - 1) * sizeof *w->lines);
@@ -77,12 +77,12 @@ static long S_parse_size(const char *v)
 }
 
 /* Adds the words of value to list, paths made absolute if paths. */
-static int S_add_list(galley_config *c, galley_words *list, const char *value,
+static int S_add_list(galley__config *c, galley__words *list, const char *value,
                       int paths)
 {
-    galley_words w = {0};
-    if (galley_split_words(&w, value) != 0) {
-        galley_words_fini(&w);
+    galley__words w = {0};
+    if (galley__split_words(&w, value) != 0) {
+        galley__words_fini(&w);
         return -1;
     }
     for (size_t i = 0; i < w.n; i++) {
@@ -90,12 +90,12 @@ static int S_add_list(galley_config *c, galley_words *list, const char *value,
         S_add_at(list, p, c->cur_line);
         free(p);
     }
-    galley_words_fini(&w);
+    galley__words_fini(&w);
     return 0;
 }
 
 /* Applies one key = value pair. Returns NULL or a static error message. */
-static const char *S_apply(galley_config *c, const char *key, const char *v,
+static const char *S_apply(galley__config *c, const char *key, const char *v,
                            int *cflags_set)
 {
     int bad_quote = 0;
@@ -107,7 +107,7 @@ static const char *S_apply(galley_config *c, const char *key, const char *v,
         bad_quote = S_add_list(c, &c->tests, v, 0);
     else if (!strcmp(key, "cflags")) {
         if (!*cflags_set)
-            galley_words_fini(&c->cflags);
+            galley__words_fini(&c->cflags);
         *cflags_set = 1;
         bad_quote = S_add_list(c, &c->cflags, v, 0);
     } else if (!strcmp(key, "ldflags"))
@@ -128,7 +128,7 @@ static const char *S_apply(galley_config *c, const char *key, const char *v,
     } else if (!strcmp(key, "filter")) {
         if (!*v)
             return "filter needs a value: s/REGEX/REPLACEMENT/g or @NAME";
-        galley_words_add(&c->filters, v);
+        galley__words_add(&c->filters, v);
         c->filter_lines = galley__xrealloc(c->filter_lines,
                                            c->filters.n * sizeof(int));
         c->filter_lines[c->filters.n - 1] = c->cur_line;
@@ -155,7 +155,7 @@ static char *S_trim(char *s)
 }
 
 /* Parses one line; returns NULL or a static error message. */
-static const char *S_parse_line(galley_config *c, char *line, int *cflags_set)
+static const char *S_parse_line(galley__config *c, char *line, int *cflags_set)
 {
     char *s = S_trim(line);
     if (!*s || *s == '#')
@@ -171,7 +171,7 @@ static const char *S_parse_line(galley_config *c, char *line, int *cflags_set)
 }
 
 /* Parses text; errors name the file as shown, relative to the cwd. */
-static int S_parse(galley_config *c, char *text, const char *shown)
+static int S_parse(galley__config *c, char *text, const char *shown)
 {
     int rc = 0, lineno = 0, cflags_set = 0;
     char *save = NULL;
@@ -194,19 +194,19 @@ static int S_parse(galley_config *c, char *text, const char *shown)
     return rc;
 }
 
-int galley_config_load(galley_config *c, const char *cwd)
+int galley__config_load(galley__config *c, const char *cwd)
 {
     memset(c, 0, sizeof *c);
     c->timeout_ms = 10000;
     c->output_limit = 16L * 1024 * 1024;
-    galley_words_add(&c->cflags, "-g");
-    galley_words_add(&c->cflags, "-Wall");
+    galley__words_add(&c->cflags, "-g");
+    galley__words_add(&c->cflags, "-Wall");
     c->root = S_find_root(cwd, &c->file);
     int rc = 0;
     if (c->file) {
-        char *shown = galley_display_path(c->file, cwd);
-        galley_buf text;
-        galley_buf_init(&text);
+        char *shown = galley__display_path(c->file, cwd);
+        galley__buf text;
+        galley__buf_init(&text);
         int e = galley__read_file(c->file, &text);
         if (e < 0) {
             galley__error_at(shown, 0, "cannot read: %s", strerror(-e));
@@ -217,11 +217,11 @@ int galley_config_load(galley_config *c, const char *cwd)
         } else {
             rc = S_parse(c, text.ptr, shown);
         }
-        galley_buf_fini(&text);
+        galley__buf_fini(&text);
         free(shown);
     }
     if (c->tests.n == 0)
-        galley_words_add(&c->tests, "tests");
+        galley__words_add(&c->tests, "tests");
     return rc;
 }
 
@@ -238,26 +238,26 @@ static char *S_path_dir(const char *path)
     return galley__xstrdup(real[0] ? real : "/");
 }
 
-int galley_config_load_near(galley_config *c, const char *cwd,
+int galley__config_load_near(galley__config *c, const char *cwd,
                             const char *path)
 {
-    int rc = galley_config_load(c, cwd);
+    int rc = galley__config_load(c, cwd);
     char *from = c->file || !path ? NULL : S_path_dir(path);
     if (!from)
         return rc;
-    galley_config_fini(c);
-    rc = galley_config_load(c, from);
+    galley__config_fini(c);
+    rc = galley__config_load(c, from);
     free(from);
     if (!c->file) {
-        galley_config_fini(c);
-        rc = galley_config_load(c, cwd);
+        galley__config_fini(c);
+        rc = galley__config_load(c, cwd);
     }
     return rc;
 }
 
 /* Adds the directories of -I flags in the words w (relative ones are
  * relative to the root, where the compiler runs). */
-static void S_flag_dirs(galley_words *dirs, const galley_words *w,
+static void S_flag_dirs(galley__words *dirs, const galley__words *w,
                         const char *root)
 {
     for (size_t i = 0; i < w->n; i++) {
@@ -271,33 +271,33 @@ static void S_flag_dirs(galley_words *dirs, const galley_words *w,
             continue;
         char *abs = d[0] == '/' ? galley__xstrdup(d)
                                 : galley__xasprintf("%s/%s", root, d);
-        galley_words_add(dirs, abs);
+        galley__words_add(dirs, abs);
         free(abs);
     }
 }
 
-void galley_config_include_dirs(const galley_config *c, galley_words *dirs)
+void galley__config_include_dirs(const galley__config *c, galley__words *dirs)
 {
     for (size_t i = 0; i < c->include.n; i++)
-        galley_words_add(dirs, c->include.v[i]);
+        galley__words_add(dirs, c->include.v[i]);
     S_flag_dirs(dirs, &c->cflags, c->root);
-    galley_words env = {0};
+    galley__words env = {0};
     const char *cflags = getenv("CFLAGS");
-    if (cflags && galley_split_words(&env, cflags) == 0)
+    if (cflags && galley__split_words(&env, cflags) == 0)
         S_flag_dirs(dirs, &env, c->root);
-    galley_words_fini(&env);
+    galley__words_fini(&env);
 }
 
-void galley_config_fini(galley_config *c)
+void galley__config_fini(galley__config *c)
 {
     free(c->root);
     free(c->file);
-    galley_words_fini(&c->sources);
-    galley_words_fini(&c->include);
-    galley_words_fini(&c->cflags);
-    galley_words_fini(&c->ldflags);
-    galley_words_fini(&c->libs);
-    galley_words_fini(&c->tests);
-    galley_words_fini(&c->filters);
+    galley__words_fini(&c->sources);
+    galley__words_fini(&c->include);
+    galley__words_fini(&c->cflags);
+    galley__words_fini(&c->ldflags);
+    galley__words_fini(&c->libs);
+    galley__words_fini(&c->tests);
+    galley__words_fini(&c->filters);
     free(c->filter_lines);
 }

@@ -7,42 +7,42 @@
 
 #include "../source/util.h"
 
-typedef struct galley_config {
+typedef struct galley__config {
     char *root;            /* absolute path of the project root */
     char *file;            /* galley.conf's path, or NULL when none */
-    galley_words sources;  /* code under test, absolute paths */
-    galley_words include;  /* include directories, absolute paths */
-    galley_words cflags;   /* compiler flags (default: -g -Wall) */
-    galley_words ldflags;  /* linker flags */
-    galley_words libs;     /* libraries, e.g. -lm */
-    galley_words tests;    /* default test paths (default: tests) */
+    galley__words sources;  /* code under test, absolute paths */
+    galley__words include;  /* include directories, absolute paths */
+    galley__words cflags;   /* compiler flags (default: -g -Wall) */
+    galley__words ldflags;  /* linker flags */
+    galley__words libs;     /* libraries, e.g. -lm */
+    galley__words tests;    /* default test paths (default: tests) */
     int timeout_ms;        /* default per-test timeout */
     long output_limit;     /* default per-test output cap in bytes */
     double rtol, atol;     /* default tolerances for numbers (0: text) */
-    galley_words filters;  /* output filters, as written */
+    galley__words filters;  /* output filters, as written */
     int *filter_lines;     /* the galley.conf line of each filter */
     int n_errors;          /* bad lines (reported, then skipped) */
     int cur_line;          /* while parsing: the line being read */
-} galley_config;
+} galley__config;
 
 /* Finds the root (the nearest directory upward from cwd holding
  * galley.conf, else cwd) and reads its galley.conf. A bad line is reported
  * as FILE:LINE: error and skipped (counted in n_errors), so the rest of the
  * configuration still applies. Returns 0, or -1 if galley.conf could not
- * be read at all or had bad lines. Release with galley_config_fini, also
+ * be read at all or had bad lines. Release with galley__config_fini, also
  * after an error. */
-int galley_config_load(galley_config *c, const char *cwd);
+int galley__config_load(galley__config *c, const char *cwd);
 /* The same, but with no galley.conf above cwd, the root is looked for
  * above path (a file or directory given on the command line, or NULL), so
  * that `galley run ~/proj/tests` works from anywhere; with none there
  * either, cwd is the root. */
-int galley_config_load_near(galley_config *c, const char *cwd,
+int galley__config_load_near(galley__config *c, const char *cwd,
                             const char *path);
-void galley_config_fini(galley_config *c);
+void galley__config_fini(galley__config *c);
 
 /* Adds to dirs the directories the compiler searches for the tests'
  * #include lines: galley.conf's include, then the -I (and -iquote) flags of
  * its cflags and of CFLAGS, relative ones made absolute from the root. */
-void galley_config_include_dirs(const galley_config *c, galley_words *dirs);
+void galley__config_include_dirs(const galley__config *c, galley__words *dirs);
 
 #endif

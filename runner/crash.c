@@ -31,23 +31,23 @@ static char *S_output(char *const argv[], const char *dir)
     int e = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     close(fds[1]);
-    galley_buf out;
-    galley_buf_init(&out);
+    galley__buf out;
+    galley__buf_init(&out);
     char chunk[4096];
     ssize_t n;
     while (e == 0 && ((n = read(fds[0], chunk, sizeof chunk)) > 0 ||
                       (n < 0 && errno == EINTR)))
         if (n > 0)
-            galley_buf_add(&out, chunk, (size_t)n);
+            galley__buf_add(&out, chunk, (size_t)n);
     close(fds[0]);
     int status = 1;
     while (e == 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
     if (e != 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        galley_buf_fini(&out);
+        galley__buf_fini(&out);
         return NULL;
     }
-    return galley_buf_detach(&out, NULL);
+    return galley__buf_detach(&out, NULL);
 }
 
 /* Turns one line of addr2line's output ("PATH:LINE", perhaps followed by
@@ -85,7 +85,7 @@ static int S_in_file(const char *place, const char *file)
     return !strncmp(place, file, n) && place[n] == ':';
 }
 
-char *galley_crash_site(const char *exe, const char *root, const char *cwd,
+char *galley__crash_site(const char *exe, const char *root, const char *cwd,
                         const unsigned long long *offs, size_t n,
                         const char *test)
 {

@@ -14,7 +14,7 @@
  * file test (a display path) when the innermost one is elsewhere; paths
  * are shown relative to cwd. Returns NULL when no frame can be placed
  * (no debug information, or no addr2line). */
-char *galley_crash_site(const char *exe, const char *root, const char *cwd,
+char *galley__crash_site(const char *exe, const char *root, const char *cwd,
                         const unsigned long long *offs, size_t n,
                         const char *test);
 

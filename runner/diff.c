@@ -19,7 +19,7 @@
 
 /* The spans of out-of-tolerance numbers, for the line being printed. */
 typedef struct S_marks {
-    const galley_num_span *v;
+    const galley__num_span *v;
     size_t n;
     size_t printed;   /* diff lines printed so far */
     size_t left_out;  /* lines not printed past S_MAX_LINES */
@@ -52,30 +52,30 @@ static void S_marked_line(FILE *out, const char *s, size_t n, int color,
                           const S_marks *mk, size_t line)
 {
     size_t at = 0;
-    galley_buf carets;
-    galley_buf_init(&carets);
-    galley_buf_putc(&carets, ' ');
+    galley__buf carets;
+    galley__buf_init(&carets);
+    galley__buf_putc(&carets, ' ');
     fputs(color ? S_GREEN "+" : "+", out);
     for (size_t i = S_first_mark(mk, line); i < mk->n; i++) {
-        const galley_num_span *sp = &mk->v[i];
+        const galley__num_span *sp = &mk->v[i];
         if (sp->line != line)
             break;
         if (sp->col < at || sp->col + sp->len > n)
             continue;
         fwrite(s + at, 1, sp->col - at, out);
         for (size_t k = at; k < sp->col; k++)
-            galley_buf_putc(&carets, s[k] == '\t' ? '\t' : ' ');
+            galley__buf_putc(&carets, s[k] == '\t' ? '\t' : ' ');
         fprintf(out, "%s%.*s%s", color ? "\033[7m" : "", (int)sp->len,
                 s + sp->col, color ? "\033[27m" : "");
         for (size_t k = 0; k < sp->len; k++)
-            galley_buf_putc(&carets, '^');
+            galley__buf_putc(&carets, '^');
         at = sp->col + sp->len;
     }
     fwrite(s + at, 1, n - at, out);
     fputs(color ? S_RESET "\n" : "\n", out);
     if (!color)
         fprintf(out, "%s\n", carets.ptr);
-    galley_buf_fini(&carets);
+    galley__buf_fini(&carets);
 }
 
 /* Returns 1 if line (0-based) of the actual side has marked spans. */
@@ -92,10 +92,10 @@ static int S_pattern_line(char prefix, const char *s, size_t n)
 {
     if (prefix == '+')
         return 0;
-    galley_line_kind kind = galley_line_kind_of(s, n);
-    size_t suffix = kind == GALLEY_LINE_RE ? 5 : kind == GALLEY_LINE_GLOB ? 7
+    galley__line_kind kind = galley__line_kind_of(s, n);
+    size_t suffix = kind == GALLEY__LINE_RE ? 5 : kind == GALLEY__LINE_GLOB ? 7
                                                                           : 0;
-    return suffix && !galley_line_needs_escape(s, n - suffix);
+    return suffix && !galley__line_needs_escape(s, n - suffix);
 }
 
 /* Prints one diff line with its prefix, escaping what a terminal would
@@ -105,27 +105,27 @@ static void S_line(FILE *out, char prefix, const char *s, size_t n,
 {
     while (n && (s[n - 1] == '\n'))
         n--;
-    galley_buf shown;
-    galley_buf_init(&shown);
-    if (galley_line_needs_escape(s, n) && !S_pattern_line(prefix, s, n))
-        galley_escape_line(&shown, s, n);
+    galley__buf shown;
+    galley__buf_init(&shown);
+    if (galley__line_needs_escape(s, n) && !S_pattern_line(prefix, s, n))
+        galley__escape_line(&shown, s, n);
     else
-        galley_buf_add(&shown, s, n);
+        galley__buf_add(&shown, s, n);
     if (color)
         fprintf(out, "%s%c%s" S_RESET "\n", color, prefix,
                 shown.ptr ? shown.ptr : "");
     else
         fprintf(out, "%c%s\n", prefix, shown.ptr ? shown.ptr : "");
-    galley_buf_fini(&shown);
+    galley__buf_fini(&shown);
 }
 
-void galley_text_print(FILE *out, const char *text, size_t len,
+void galley__text_print(FILE *out, const char *text, size_t len,
                        const char *indent)
 {
     const char *p = text, *end = text + len;
     size_t shown = 0, left = 0;
-    galley_buf line;
-    galley_buf_init(&line);
+    galley__buf line;
+    galley__buf_init(&line);
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
@@ -133,17 +133,17 @@ void galley_text_print(FILE *out, const char *text, size_t len,
             left++;
         } else {
             line.len = 0;
-            if (galley_line_needs_escape(p, n))
-                galley_escape_line(&line, p, n);
+            if (galley__line_needs_escape(p, n))
+                galley__escape_line(&line, p, n);
             else
-                galley_buf_add(&line, p, n);
+                galley__buf_add(&line, p, n);
             fprintf(out, "%s%s\n", indent, line.ptr ? line.ptr : "");
         }
         p += n + (nl != NULL);
     }
     if (left)
         fprintf(out, "%s... %zu more lines not shown\n", indent, left);
-    galley_buf_fini(&line);
+    galley__buf_fini(&line);
 }
 
 /* Prints the lines of one hunk. */
@@ -191,9 +191,9 @@ static void S_hunk(FILE *out, git_patch *patch, size_t h, int color,
     }
 }
 
-int galley_diff_print(FILE *out, const char *expected, size_t expected_len,
+int galley__diff_print(FILE *out, const char *expected, size_t expected_len,
                       const char *actual, size_t actual_len, int color,
-                      const galley_num_span *spans, size_t n_spans)
+                      const galley__num_span *spans, size_t n_spans)
 {
     S_marks mk = {spans, n_spans, 0, 0};
     git_diff_options opts;

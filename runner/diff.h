@@ -16,14 +16,14 @@
  * side: reverse video on a terminal, otherwise a line of carets under each
  * added line that holds some. At most 500 lines are printed. Returns 0, or
  * -1 if the diff engine failed (a message is printed instead). */
-int galley_diff_print(FILE *out, const char *expected, size_t expected_len,
+int galley__diff_print(FILE *out, const char *expected, size_t expected_len,
                       const char *actual, size_t actual_len, int color,
-                      const galley_num_span *spans, size_t n_spans);
+                      const galley__num_span *spans, size_t n_spans);
 
 /* Prints text[0..len) as lines, each after indent, escaped as the lines of
  * a diff are; at most as many lines as a diff, then a line counting those
  * left out. */
-void galley_text_print(FILE *out, const char *text, size_t len,
+void galley__text_print(FILE *out, const char *text, size_t len,
                        const char *indent);
 
 #endif

@@ -16,45 +16,45 @@
 #include "../source/scan.h"
 #include "../source/util.h"
 
-char *galley_display_path(const char *p, const char *cwd)
+char *galley__display_path(const char *p, const char *cwd)
 {
     char *rel = galley__relative_path(p, cwd);
     if (!galley__has_control(rel))
         return rel;
     /* A newline in a name would break the FILE:LINE: lines of reports. */
-    galley_buf b;
-    galley_buf_init(&b);
+    galley__buf b;
+    galley__buf_init(&b);
     for (const unsigned char *q = (const unsigned char *)rel; *q; q++)
         if (*q == '\n')
-            galley_buf_puts(&b, "\\n");
+            galley__buf_puts(&b, "\\n");
         else if (*q == '\t')
-            galley_buf_puts(&b, "\\t");
+            galley__buf_puts(&b, "\\t");
         else if (*q < 0x20 || *q == 0x7f)
-            galley_buf_printf(&b, "\\x%02x", *q);
+            galley__buf_printf(&b, "\\x%02x", *q);
         else
-            galley_buf_putc(&b, (char)*q);
+            galley__buf_putc(&b, (char)*q);
     free(rel);
-    return galley_buf_detach(&b, NULL);
+    return galley__buf_detach(&b, NULL);
 }
 
-static void S_add(galley_sources *s, const char *abs, const char *cwd)
+static void S_add(galley__sources *s, const char *abs, const char *cwd)
 {
     s->v = galley__xrealloc(s->v, (s->n + 1) * sizeof *s->v);
     s->v[s->n].path = galley__xstrdup(abs);
-    s->v[s->n].display = galley_display_path(abs, cwd);
+    s->v[s->n].display = galley__display_path(abs, cwd);
     s->n++;
 }
 
 /* Returns 1 if the scan of text finds a TEST with an EXPECT marker in it:
  * galley's, whatever the file includes. */
-static int S_has_galley_tests(const galley_buf *text)
+static int S_has_galley_tests(const galley__buf *text)
 {
-    galley_scan sc;
-    galley_scan_text(&sc, text->ptr ? text->ptr : "", text->len);
+    galley__scan sc;
+    galley__scan_text(&sc, text->ptr ? text->ptr : "", text->len);
     int yes = 0;
     for (size_t i = 0; i < sc.n_markers && !yes; i++)
         yes = sc.markers[i].test >= 0;
-    galley_scan_fini(&sc);
+    galley__scan_fini(&sc);
     return yes;
 }
 
@@ -63,22 +63,22 @@ static int S_has_galley_tests(const galley_buf *text)
  * or it holds a TEST with an EXPECT marker in it. A file that mentions
  * TEST( or EXPECT( but is neither is left out with a warning, since its
  * tests would otherwise silently not run. */
-static int S_is_test_file(galley_includes *g, const char *path,
+static int S_is_test_file(galley__includes *g, const char *path,
                           const char *cwd)
 {
     size_t n = strlen(path);
     if (n < 3 || strcmp(path + n - 2, ".c") != 0)
         return 0;
-    if (galley_includes_galley(g, path))
+    if (galley__includes_galley(g, path))
         return 1;
-    galley_buf text;
-    galley_buf_init(&text);
+    galley__buf text;
+    galley__buf_init(&text);
     int yes = 0;
     if (galley__read_file(path, &text) == 0) {
         yes = S_has_galley_tests(&text);
         if (!yes && (memmem(text.ptr, text.len, "TEST(", 5) ||
                      memmem(text.ptr, text.len, "EXPECT(", 7))) {
-            char *shown = galley_display_path(path, cwd);
+            char *shown = galley__display_path(path, cwd);
             fprintf(stderr, "galley: warning: %s mentions TEST( or EXPECT( "
                     "but is not run: it does not include <galley.h>, nor a "
                     "header that galley can follow (through galley.conf's "
@@ -87,13 +87,13 @@ static int S_is_test_file(galley_includes *g, const char *path,
             free(shown);
         }
     }
-    galley_buf_fini(&text);
+    galley__buf_fini(&text);
     return yes;
 }
 
 /* Adds the file at p under its real path (so a file reached twice through
  * symbolic links is one file). */
-static void S_add_real(galley_sources *s, const char *p, const char *cwd)
+static void S_add_real(galley__sources *s, const char *p, const char *cwd)
 {
     char real[PATH_MAX];
     S_add(s, realpath(p, real) ? real : p, cwd);
@@ -127,7 +127,7 @@ static int S_visited(S_seen *seen, const struct stat *st)
     return 0;
 }
 
-static void S_walk(galley_sources *s, galley_includes *g, const char *dir,
+static void S_walk(galley__sources *s, galley__includes *g, const char *dir,
                    const char *cwd, S_seen *seen)
 {
     struct stat dst;
@@ -155,12 +155,12 @@ static void S_walk(galley_sources *s, galley_includes *g, const char *dir,
 
 static int S_cmp(const void *a, const void *b)
 {
-    return strcmp(((const galley_source *)a)->path,
-                  ((const galley_source *)b)->path);
+    return strcmp(((const galley__source *)a)->path,
+                  ((const galley__source *)b)->path);
 }
 
 /* Sorts by path and drops repeats. */
-static void S_sort_unique(galley_sources *s)
+static void S_sort_unique(galley__sources *s)
 {
     if (s->n > 1)
         qsort(s->v, s->n, sizeof *s->v, S_cmp);
@@ -177,7 +177,7 @@ static void S_sort_unique(galley_sources *s)
 }
 
 /* Adds what one path names. Returns 0 or -1 (error printed). */
-static int S_add_path(galley_sources *out, galley_includes *g,
+static int S_add_path(galley__sources *out, galley__includes *g,
                       const char *path, const char *cwd)
 {
     char real[PATH_MAX];
@@ -200,13 +200,13 @@ static int S_add_path(galley_sources *out, galley_includes *g,
 /* Says that test path i of the configuration (absolute: p) is missing,
  * and what to do: for galley.conf's own tests key, at its line; for the
  * default, tests/, how to start. Returns -1. */
-static int S_missing_tests_path(const galley_config *c, size_t i,
+static int S_missing_tests_path(const galley__config *c, size_t i,
                                 const char *p, const char *cwd)
 {
     int e = errno;
-    char *shown = galley_display_path(p, cwd);
+    char *shown = galley__display_path(p, cwd);
     if (c->tests.lines && c->tests.lines[i] && c->file) {
-        char *conf = galley_display_path(c->file, cwd);
+        char *conf = galley__display_path(c->file, cwd);
         galley__error_at(conf, c->tests.lines[i], "tests: %s: %s", shown,
                          strerror(e));
         free(conf);
@@ -220,8 +220,8 @@ static int S_missing_tests_path(const galley_config *c, size_t i,
     return -1;
 }
 
-int galley_discover(galley_sources *out, const galley_config *c,
-                    galley_includes *g, char *const *paths, size_t n,
+int galley__discover(galley__sources *out, const galley__config *c,
+                    galley__includes *g, char *const *paths, size_t n,
                     const char *cwd)
 {
     memset(out, 0, sizeof *out);
@@ -243,7 +243,7 @@ int galley_discover(galley_sources *out, const galley_config *c,
     return rc ? -1 : 0;
 }
 
-void galley_sources_fini(galley_sources *s)
+void galley__sources_fini(galley__sources *s)
 {
     for (size_t i = 0; i < s->n; i++) {
         free(s->v[i].path);

@@ -9,29 +9,29 @@
 #include "config.h"
 #include "../source/includes.h"
 
-typedef struct galley_source {
+typedef struct galley__source {
     char *path;     /* absolute, symbolic links resolved */
     char *display;  /* relative to the cwd when below it, else absolute */
-} galley_source;
+} galley__source;
 
-typedef struct galley_sources {
-    galley_source *v;
+typedef struct galley__sources {
+    galley__source *v;
     size_t n;
-} galley_sources;
+} galley__sources;
 
 /* Fills out with the test files under paths (or, when n == 0, under the
  * configuration's test paths, relative to the root), sorted by path and
  * without repeats; g follows the includes of the files found in
  * directories. Returns 0, or -1 after printing an error for a path that
  * does not exist (the command is then wrong: exit status 2). */
-int galley_discover(galley_sources *out, const galley_config *c,
-                    galley_includes *g, char *const *paths, size_t n,
+int galley__discover(galley__sources *out, const galley__config *c,
+                    galley__includes *g, char *const *paths, size_t n,
                     const char *cwd);
-void galley_sources_fini(galley_sources *s);
+void galley__sources_fini(galley__sources *s);
 
 /* Returns the heap display form of absolute path p for the given cwd:
  * relative to it where it can be, control characters written as \n, \t
  * or \xNN. */
-char *galley_display_path(const char *p, const char *cwd);
+char *galley__display_path(const char *p, const char *cwd);
 
 #endif

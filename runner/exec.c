@@ -48,7 +48,7 @@ static int S_anon_file(void)
 }
 
 /* Builds the argument vector of a job; the caller frees it with S_argv_free. */
-static char **S_argv(const galley_job *j)
+static char **S_argv(const galley__job *j)
 {
     size_t n = 0;
     char **argv = galley__xcalloc(j->n_only + 7, sizeof *argv);
@@ -74,7 +74,7 @@ static void S_argv_free(char **argv)
 
 /* Starts job j in slot s (its files made, its program opened). Returns
  * 0, or an errno value. */
-static int S_start(galley_job *j, S_slot *s, const char *root)
+static int S_start(galley__job *j, S_slot *s, const char *root)
 {
     s->results = S_anon_file();
     s->log = s->results >= 0 ? S_anon_file() : -1;
@@ -100,7 +100,7 @@ static int S_start(galley_job *j, S_slot *s, const char *root)
 }
 
 /* Reads all of the anonymous file fd into out and closes it. */
-static void S_collect(int fd, galley_buf *out)
+static void S_collect(int fd, galley__buf *out)
 {
     char chunk[65536];
     ssize_t n;
@@ -108,16 +108,16 @@ static void S_collect(int fd, galley_buf *out)
     while (fd >= 0 && ((n = pread(fd, chunk, sizeof chunk, at)) > 0 ||
                        (n < 0 && errno == EINTR)))
         if (n > 0) {
-            galley_buf_add(out, chunk, (size_t)n);
+            galley__buf_add(out, chunk, (size_t)n);
             at += n;
         }
-    galley_buf_grow(out, 0);
+    galley__buf_grow(out, 0);
     if (fd >= 0)
         close(fd);
 }
 
 /* Closes what slot s holds and keeps its files' contents in job j. */
-static void S_finish(galley_job *j, S_slot *s)
+static void S_finish(galley__job *j, S_slot *s)
 {
     S_collect(s->results, &j->results);
     S_collect(s->log, &j->log);
@@ -125,7 +125,7 @@ static void S_finish(galley_job *j, S_slot *s)
 }
 
 /* Returns what the status line calls job j. */
-static const char *S_name(const galley_job *j)
+static const char *S_name(const galley__job *j)
 {
     return j->name ? j->name : j->exe;
 }
@@ -163,7 +163,7 @@ static void S_kill_leftovers(void)
 /* Opens every job's program before any of them runs, once per program
  * (the jobs of one file share it). A program that cannot be held open
  * (past the limit of descriptors) is started by its path. */
-static void S_open_programs(const galley_job *jobs, size_t n, S_slot *slots,
+static void S_open_programs(const galley__job *jobs, size_t n, S_slot *slots,
                             const char *root)
 {
     int dir = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -194,25 +194,25 @@ static void S_close_programs(S_slot *slots, size_t n)
     }
 }
 
-int galley_exec(galley_job *jobs, size_t n, int parallel, const char *root,
+int galley__exec(galley__job *jobs, size_t n, int parallel, const char *root,
                 int progress)
 {
     S_slot *slots = galley__xcalloc(n ? n : 1, sizeof *slots);
     size_t next = 0, running = 0, done = 0;
     int rc = 0;
-    galley_progress line = {progress, 0};
+    galley__progress line = {progress, 0};
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     S_open_programs(jobs, n, slots, root);
     while (next < n || running > 0) {
         while (next < n && running < (size_t)parallel) {
-            galley_job *j = &jobs[next];
-            galley_progress_show(&line, done, n, "running", S_name(j));
+            galley__job *j = &jobs[next];
+            galley__progress_show(&line, done, n, "running", S_name(j));
             int e = S_start(j, &slots[next], root);
             if (e != 0) {
-                galley_progress_clear(&line);
+                galley__progress_clear(&line);
                 galley__error_at(NULL, 0, "cannot run %s: %s", j->exe,
                                  strerror(e));
-                galley_buf_printf(&j->log, "cannot run %s: %s\n", j->exe,
+                galley__buf_printf(&j->log, "cannot run %s: %s\n", j->exe,
                                   strerror(e));
                 S_finish(j, &slots[next]);
                 j->status = -1;
@@ -237,21 +237,21 @@ int galley_exec(galley_job *jobs, size_t n, int parallel, const char *root,
                 jobs[i].status = status;
                 S_finish(&jobs[i], &slots[i]);
                 running--;
-                galley_progress_show(&line, ++done, n, "running",
+                galley__progress_show(&line, ++done, n, "running",
                                      S_name(&jobs[i]));
             }
     }
-    galley_progress_clear(&line);
+    galley__progress_clear(&line);
     S_kill_leftovers();
     S_close_programs(slots, n);
     free(slots);
     return rc;
 }
 
-void galley_job_fini(galley_job *j)
+void galley__job_fini(galley__job *j)
 {
-    galley_buf_fini(&j->results);
-    galley_buf_fini(&j->log);
+    galley__buf_fini(&j->results);
+    galley__buf_fini(&j->log);
     for (size_t i = 0; i < j->n_only; i++)
         free(j->only[i]);
     free(j->only);

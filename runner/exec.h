@@ -10,7 +10,7 @@
 #include "../source/util.h"
 
 /* One run of a test program. */
-typedef struct galley_job {
+typedef struct galley__job {
     const char *exe;      /* root-relative program path (borrowed) */
     const char *name;     /* the test file as reports show it, for the
                              status line (borrowed; NULL: exe) */
@@ -23,9 +23,9 @@ typedef struct galley_job {
     /* After the run: */
     int status;           /* the program's wait status, -1 if it could not
                              be started (why: in log) */
-    galley_buf results;   /* what it wrote to its results descriptor */
-    galley_buf log;       /* its own stdout and stderr */
-} galley_job;
+    galley__buf results;   /* what it wrote to its results descriptor */
+    galley__buf log;       /* its own stdout and stderr */
+} galley__job;
 
 /* Runs the jobs, at most parallel at a time, from directory root; with
  * progress 1, shows "[done/n] running FILE" as the status line (see
@@ -34,8 +34,8 @@ typedef struct galley_job {
  * Whatever the programs leave running when the last one ends is killed.
  * Returns 0, or -1 when a program could not be started (that job's status
  * is then -1 and its log says why; the others still run). */
-int galley_exec(galley_job *jobs, size_t n, int parallel, const char *root,
+int galley__exec(galley__job *jobs, size_t n, int parallel, const char *root,
                 int progress);
-void galley_job_fini(galley_job *j);
+void galley__job_fini(galley__job *j);
 
 #endif

@@ -65,12 +65,12 @@ static pcre2_code *S_compile(const char *re, size_t n, uint32_t opts,
 
 /* Appends s to b with every byte that is not a letter or digit escaped, so
  * that PCRE2 reads it literally (unlike \Q..\E, whatever s holds). */
-static void S_add_quoted(galley_buf *b, const char *s, size_t n)
+static void S_add_quoted(galley__buf *b, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         if (!isalnum((unsigned char)s[i]) && (unsigned char)s[i] < 0x80)
-            galley_buf_putc(b, '\\');
-        galley_buf_putc(b, s[i]);
+            galley__buf_putc(b, '\\');
+        galley__buf_putc(b, s[i]);
     }
 }
 
@@ -78,23 +78,23 @@ static void S_add_quoted(galley_buf *b, const char *s, size_t n)
  * /var/tmp or $TMPDIR as it is now, up to a slash, blank, quote or ':'. */
 static char *S_tmpdirs_re(void)
 {
-    galley_buf b;
-    galley_buf_init(&b);
-    galley_buf_puts(&b, "(?<![\\w.~/-])(?:");
+    galley__buf b;
+    galley__buf_init(&b);
+    galley__buf_puts(&b, "(?<![\\w.~/-])(?:");
     const char *t = getenv("TMPDIR");
     size_t n = t && t[0] == '/' ? strlen(t) : 0;
     while (n > 1 && t[n - 1] == '/')
         n--;
     if (n > 1) {
         S_add_quoted(&b, t, n);
-        galley_buf_putc(&b, '|');
+        galley__buf_putc(&b, '|');
     }
-    galley_buf_puts(&b, "/var/tmp|/tmp)/[^/\\s'\"`:]+");
-    return galley_buf_detach(&b, NULL);
+    galley__buf_puts(&b, "/var/tmp|/tmp)/[^/\\s'\"`:]+");
+    return galley__buf_detach(&b, NULL);
 }
 
 /* Fills f with the built-in @NAME spec; returns 0, or -1 with *err set. */
-static int S_add_builtin(galley_filter *f, const char *spec, char **err)
+static int S_add_builtin(galley__filter *f, const char *spec, char **err)
 {
     for (size_t i = 0; i < S_NBUILTINS; i++) {
         const S_builtin *b = &S_builtins[i];
@@ -107,13 +107,13 @@ static int S_add_builtin(galley_filter *f, const char *spec, char **err)
         f->global = 1;
         return f->re ? 0 : -1;
     }
-    galley_buf m;
-    galley_buf_init(&m);
-    galley_buf_printf(&m, "unknown filter '%s' (built-ins: ", spec);
+    galley__buf m;
+    galley__buf_init(&m);
+    galley__buf_printf(&m, "unknown filter '%s' (built-ins: ", spec);
     for (size_t i = 0; i < S_NBUILTINS; i++)
-        galley_buf_printf(&m, "%s@%s", i ? ", " : "", S_builtins[i].name);
-    galley_buf_putc(&m, ')');
-    *err = galley_buf_detach(&m, NULL);
+        galley__buf_printf(&m, "%s@%s", i ? ", " : "", S_builtins[i].name);
+    galley__buf_putc(&m, ')');
+    *err = galley__buf_detach(&m, NULL);
     return -1;
 }
 
@@ -122,7 +122,7 @@ static int S_add_builtin(galley_filter *f, const char *spec, char **err)
 /* Appends to out the part of s that starts at *i and ends at the next
  * unescaped delimiter d, with \d turned into d (other backslashes stay, for
  * PCRE2); moves *i past that delimiter. Returns 0, or -1 if none follows. */
-static int S_part(const char *s, size_t *i, char d, galley_buf *out)
+static int S_part(const char *s, size_t *i, char d, galley__buf *out)
 {
     for (size_t j = *i; s[j]; j++) {
         if (s[j] == d) {
@@ -130,20 +130,20 @@ static int S_part(const char *s, size_t *i, char d, galley_buf *out)
             return 0;
         }
         if (s[j] == '\\' && s[j + 1] == d) {
-            galley_buf_putc(out, d);
+            galley__buf_putc(out, d);
             j++;
         } else if (s[j] == '\\' && s[j + 1]) {
-            galley_buf_add(out, s + j, 2);
+            galley__buf_add(out, s + j, 2);
             j++;
         } else {
-            galley_buf_putc(out, s[j]);
+            galley__buf_putc(out, s[j]);
         }
     }
     return -1;
 }
 
 /* Reads FLAGS into f->global and *opts; returns 0, or -1 with *err set. */
-static int S_flags(const char *flags, galley_filter *f, uint32_t *opts,
+static int S_flags(const char *flags, galley__filter *f, uint32_t *opts,
                    const char *spec, char **err)
 {
     for (const char *c = flags; *c; c++) {
@@ -174,7 +174,7 @@ static char *S_missing(const char *spec, char d, int part)
 
 /* Fills f from the spec s/REGEX/REPLACEMENT/FLAGS; returns 0, or -1 with
  * *err set and whatever f holds for the caller to free. */
-static int S_substitution(galley_filter *f, const char *spec, char **err)
+static int S_substitution(galley__filter *f, const char *spec, char **err)
 {
     char d = spec[1];
     if (!ispunct((unsigned char)d) || d == '\\') {
@@ -185,9 +185,9 @@ static int S_substitution(galley_filter *f, const char *spec, char **err)
         return -1;
     }
     size_t i = 2;
-    galley_buf re, rep;
-    galley_buf_init(&re);
-    galley_buf_init(&rep);
+    galley__buf re, rep;
+    galley__buf_init(&re);
+    galley__buf_init(&rep);
     int rc = -1;
     uint32_t opts = 0;
     if (S_part(spec, &i, d, &re) < 0)
@@ -199,22 +199,22 @@ static int S_substitution(galley_filter *f, const char *spec, char **err)
     else if (S_flags(spec + i, f, &opts, spec, err) == 0 &&
              (f->re = S_compile(re.ptr, re.len, opts, spec, err)))
         rc = 0;
-    f->replacement = galley_buf_detach(&rep, NULL);
-    galley_buf_fini(&re);
+    f->replacement = galley__buf_detach(&rep, NULL);
+    galley__buf_fini(&re);
     return rc;
 }
 
 /* Frees what filter f holds. */
-static void S_filter_fini(galley_filter *f)
+static void S_filter_fini(galley__filter *f)
 {
     pcre2_code_free(f->re);
     free(f->replacement);
     free(f->spec);
 }
 
-int galley_filters_add(galley_filters *fs, const char *spec, char **err)
+int galley__filters_add(galley__filters *fs, const char *spec, char **err)
 {
-    galley_filter f = {0};
+    galley__filter f = {0};
     int rc;
     if (spec[0] == '@')
         rc = S_add_builtin(&f, spec, err);
@@ -236,7 +236,7 @@ int galley_filters_add(galley_filters *fs, const char *spec, char **err)
     return 0;
 }
 
-void galley_filters_fini(galley_filters *fs)
+void galley__filters_fini(galley__filters *fs)
 {
     for (size_t i = 0; i < fs->n; i++)
         S_filter_fini(&fs->v[i]);
@@ -248,9 +248,9 @@ void galley_filters_fini(galley_filters *fs)
 /* ---- applying ---- */
 
 /* Runs filter f over in[0..n) into out (emptied first, then NUL-terminated
- * like any galley_buf). Returns 0, or a PCRE2 error code. */
-static int S_substitute(const galley_filter *f, const char *in, size_t n,
-                        galley_buf *out)
+ * like any galley__buf). Returns 0, or a PCRE2 error code. */
+static int S_substitute(const galley__filter *f, const char *in, size_t n,
+                        galley__buf *out)
 {
     uint32_t opts = PCRE2_SUBSTITUTE_EXTENDED |
                     PCRE2_SUBSTITUTE_OVERFLOW_LENGTH |
@@ -260,7 +260,7 @@ static int S_substitute(const galley_filter *f, const char *in, size_t n,
     PCRE2_SIZE cap = n + n / 8 + 256;
     for (int tries = 0; tries < 2; tries++) {
         out->len = 0;
-        galley_buf_grow(out, cap);
+        galley__buf_grow(out, cap);
         PCRE2_SIZE len = out->cap;
         int rc = pcre2_substitute(f->re, (PCRE2_SPTR)in, n, 0, opts, NULL,
                                   NULL, (PCRE2_SPTR)f->replacement,
@@ -278,12 +278,12 @@ static int S_substitute(const galley_filter *f, const char *in, size_t n,
     return PCRE2_ERROR_NOMEMORY;
 }
 
-int galley_filters_apply(const galley_filters *fs, const char *text,
-                         size_t len, galley_buf *out, char **err)
+int galley__filters_apply(const galley__filters *fs, const char *text,
+                         size_t len, galley__buf *out, char **err)
 {
-    galley_buf cur, next;
-    galley_buf_init(&cur);
-    galley_buf_init(&next);
+    galley__buf cur, next;
+    galley__buf_init(&cur);
+    galley__buf_init(&next);
     const char *in = text;
     size_t n = len, i;
     int rc = 0;
@@ -291,7 +291,7 @@ int galley_filters_apply(const galley_filters *fs, const char *text,
         if ((rc = S_substitute(&fs->v[i], in, n, &next)) != 0)
             break;
         /* The result is the next filter's input; swap the two buffers. */
-        galley_buf t = cur;
+        galley__buf t = cur;
         cur = next;
         next = t;
         in = cur.ptr;
@@ -304,8 +304,8 @@ int galley_filters_apply(const galley_filters *fs, const char *text,
         in = text;
         n = len;
     }
-    galley_buf_add(out, in, n);
-    galley_buf_fini(&cur);
-    galley_buf_fini(&next);
+    galley__buf_add(out, in, n);
+    galley__buf_fini(&cur);
+    galley__buf_fini(&next);
     return rc ? -1 : 0;
 }

@@ -13,11 +13,11 @@
 
 /* ---- the tally ---- */
 
-void galley_tally_add(galley_tally *t, const char *file, int line,
+void galley__tally_add(galley__tally *t, const char *file, int line,
                       const char *name, int error, const char *message)
 {
     t->items = galley__xrealloc(t->items, (t->n_items + 1) * sizeof *t->items);
-    galley_tally_item *it = &t->items[t->n_items++];
+    galley__tally_item *it = &t->items[t->n_items++];
     it->file = galley__xstrdup(file);
     it->line = line;
     it->name = galley__xstrdup(name);
@@ -25,7 +25,7 @@ void galley_tally_add(galley_tally *t, const char *file, int line,
     it->message = galley__xstrdup(message);
 }
 
-void galley_tally_broken(galley_tally *t, const char *file, const char *log)
+void galley__tally_broken(galley__tally *t, const char *file, const char *log)
 {
     size_t n = t->n_broken + 1;
     t->broken = galley__xrealloc(t->broken, n * sizeof *t->broken);
@@ -34,7 +34,7 @@ void galley_tally_broken(galley_tally *t, const char *file, const char *log)
     t->logs[t->n_broken++] = galley__xstrdup(log ? log : "");
 }
 
-void galley_tally_fini(galley_tally *t)
+void galley__tally_fini(galley__tally *t)
 {
     for (size_t i = 0; i < t->n_items; i++) {
         free(t->items[i].file);
@@ -51,7 +51,7 @@ void galley_tally_fini(galley_tally *t)
     memset(t, 0, sizeof *t);
 }
 
-int galley_format_parse(const char *s)
+int galley__format_parse(const char *s)
 {
     static const char *const names[] = {"pretty", "tap", "junit", "json"};
     for (int i = 0; i < 4; i++)
@@ -195,7 +195,7 @@ typedef struct S_item {
     int line;
     const char *name;
     S_status status;
-    const galley_verdict *v;   /* NULL for the tally's items */
+    const galley__verdict *v;   /* NULL for the tally's items */
     const char *message;       /* skipped or error: why */
     const char *log;           /* compiler diagnostics, or NULL */
     long ms;
@@ -209,7 +209,7 @@ typedef struct S_items {
 } S_items;
 
 /* Returns the compiler's log for file when it did not compile, or NULL. */
-static const char *S_broken_log(const galley_tally *t, const char *file)
+static const char *S_broken_log(const galley__tally *t, const char *file)
 {
     for (size_t i = 0; i < t->n_broken; i++)
         if (!strcmp(t->broken[i], file))
@@ -220,15 +220,15 @@ static const char *S_broken_log(const galley_tally *t, const char *file)
 static int S_item_cmp(const void *pa, const void *pb)
 {
     const S_item *a = pa, *b = pb;
-    return galley_place_cmp(a->file, a->line, a->name, b->file, b->line,
+    return galley__place_cmp(a->file, a->line, a->name, b->file, b->line,
                             b->name);
 }
 
 /* Gathers the verdicts and the tally's items in file, line, name order.
  * The verdicts of a file that did not compile are errors: none of its
  * tests ran. */
-static void S_items_init(S_items *it, const galley_verdict *v, size_t n,
-                         const galley_tally *t)
+static void S_items_init(S_items *it, const galley__verdict *v, size_t n,
+                         const galley__tally *t)
 {
     memset(it, 0, sizeof *it);
     it->v = galley__xcalloc(n + t->n_items + 1, sizeof *it->v);
@@ -240,7 +240,7 @@ static void S_items_init(S_items *it, const galley_verdict *v, size_t n,
         x->status = !v[i].n_fails ? S_PASSED : x->log ? S_ERROR : S_FAILED;
     }
     for (size_t i = 0; i < t->n_items; i++) {
-        const galley_tally_item *ti = &t->items[i];
+        const galley__tally_item *ti = &t->items[i];
         S_item *x = &it->v[it->n++];
         x->file = ti->file, x->line = ti->line, x->name = ti->name;
         x->message = ti->message;
@@ -259,11 +259,11 @@ static char *S_message(const S_item *x)
 {
     if (!x->v)
         return galley__xstrdup(x->message ? x->message : "");
-    galley_buf b;
-    galley_buf_init(&b);
+    galley__buf b;
+    galley__buf_init(&b);
     for (size_t i = 0; i < x->v->n_fails; i++)
-        galley_buf_printf(&b, "%s%s", i ? "; " : "", x->v->fails[i].what);
-    return galley_buf_detach(&b, NULL);
+        galley__buf_printf(&b, "%s%s", i ? "; " : "", x->v->fails[i].what);
+    return galley__buf_detach(&b, NULL);
 }
 
 /* Returns the heap text that explains a failed item as the human report
@@ -277,9 +277,9 @@ static char *S_details(const S_item *x, size_t *len)
     if (!m)
         galley__xmalloc((size_t)-1); /* aborts: out of memory */
     for (size_t i = 0; x->v && i < x->v->n_fails; i++) {
-        const galley_failure *f = &x->v->fails[i];
+        const galley__failure *f = &x->v->fails[i];
         fprintf(m, "%s:%d: %s: %s\n", f->file, f->line, x->name, f->what);
-        galley_report_diff(m, f, 0);
+        galley__report_diff(m, f, 0);
     }
     fclose(m);
     return text;
@@ -302,7 +302,7 @@ static void S_tap_desc(FILE *out, const char *s)
 static void S_tap_yaml(FILE *out, const S_item *x)
 {
     char *msg = S_message(x);
-    const galley_failure *f = x->v && x->v->n_fails ? &x->v->fails[0] : NULL;
+    const galley__failure *f = x->v && x->v->n_fails ? &x->v->fails[0] : NULL;
     fputs("  ---\n  message: ", out);
     S_JSTR(out, msg);
     fprintf(out, "\n  severity: %s\n  file: ",
@@ -371,7 +371,7 @@ static void S_classname(FILE *out, const char *file)
     free(c);
 }
 
-static const char *S_fail_type(const galley_verdict *v)
+static const char *S_fail_type(const galley__verdict *v)
 {
     static const char *const types[] = {"mismatch", "trailing", "varying",
                                         "not-reached", "ended", "truncated",
@@ -467,11 +467,11 @@ static void S_junit(FILE *out, const S_items *it)
 
 /* ---- JSON lines ---- */
 
-static void S_json_failures(FILE *out, const galley_verdict *v)
+static void S_json_failures(FILE *out, const galley__verdict *v)
 {
     fputs(",\"failures\":[", out);
     for (size_t i = 0; i < v->n_fails; i++) {
-        const galley_failure *f = &v->fails[i];
+        const galley__failure *f = &v->fails[i];
         fputs(i ? ",{\"file\":" : "{\"file\":", out);
         S_JSTR(out, f->file);
         fprintf(out, ",\"line\":%d,\"what\":", f->line);
@@ -512,24 +512,24 @@ static void S_json_item(FILE *out, const S_item *x)
 
 /* ---- entry points ---- */
 
-void galley_format_write(FILE *out, galley_format f, const galley_verdict *v,
-                         size_t n, const galley_tally *t)
+void galley__format_write(FILE *out, galley__format f, const galley__verdict *v,
+                         size_t n, const galley__tally *t)
 {
     S_items it;
     S_items_init(&it, v, n, t);
-    if (f == GALLEY_FORMAT_TAP)
+    if (f == GALLEY__FORMAT_TAP)
         S_tap(out, &it);
-    else if (f == GALLEY_FORMAT_JUNIT)
+    else if (f == GALLEY__FORMAT_JUNIT)
         S_junit(out, &it);
-    else if (f == GALLEY_FORMAT_JSON)
+    else if (f == GALLEY__FORMAT_JSON)
         for (size_t i = 0; i < it.n; i++)
             S_json_item(out, &it.v[i]);
     free(it.v);
     fflush(out);
 }
 
-int galley_format_junit_file(const char *path, const galley_verdict *v,
-                             size_t n, const galley_tally *t)
+int galley__format_junit_file(const char *path, const galley__verdict *v,
+                             size_t n, const galley__tally *t)
 {
     char *dir = galley__xstrdup(path);
     char *slash = strrchr(dir, '/');
@@ -541,7 +541,7 @@ int galley_format_junit_file(const char *path, const galley_verdict *v,
     free(dir);
     FILE *out = rc == 0 ? fopen(path, "w") : NULL;
     if (out) {
-        galley_format_write(out, GALLEY_FORMAT_JUNIT, v, n, t);
+        galley__format_write(out, GALLEY__FORMAT_JUNIT, v, n, t);
         rc = ferror(out) ? -EIO : 0;
         if (fclose(out) != 0 && rc == 0)
             rc = -errno;
@@ -611,16 +611,16 @@ static int S_log_line(const char *log, const char *file)
 }
 
 /* Annotates each failure of a failed verdict at its own line. */
-static void S_gh_verdict(FILE *out, const galley_verdict *v)
+static void S_gh_verdict(FILE *out, const galley__verdict *v)
 {
     for (size_t i = 0; i < v->n_fails; i++) {
-        const galley_failure *f = &v->fails[i];
+        const galley__failure *f = &v->fails[i];
         char *diff = NULL;
         size_t n = 0;
         FILE *m = open_memstream(&diff, &n);
         if (!m)
             galley__xmalloc((size_t)-1); /* aborts: out of memory */
-        galley_report_diff(m, f, 0);
+        galley__report_diff(m, f, 0);
         fclose(m);
         /* A crash has no diff: its stderr says more. */
         int err = !f->expected && !f->actual && v->err_len;
@@ -630,8 +630,8 @@ static void S_gh_verdict(FILE *out, const galley_verdict *v)
     }
 }
 
-void galley_format_github(FILE *out, const galley_verdict *v, size_t n,
-                          const galley_tally *t)
+void galley__format_github(FILE *out, const galley__verdict *v, size_t n,
+                          const galley__tally *t)
 {
     for (size_t i = 0; i < n; i++)
         if (v[i].n_fails && !S_broken_log(t, v[i].file))

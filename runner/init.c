@@ -143,8 +143,8 @@ static int S_ignores_galley(const char *text)
  * it could not. */
 static int S_append_ignore(const char *path)
 {
-    galley_buf old;
-    galley_buf_init(&old);
+    galley__buf old;
+    galley__buf_init(&old);
     int rc = galley__read_file(path, &old);
     if (rc == 0 && S_ignores_galley(old.ptr)) {
         printf("kept %s (has _galley/)\n", path);
@@ -160,7 +160,7 @@ static int S_append_ignore(const char *path)
     }
     if (rc != 0)
         galley__error_at(NULL, 0, "cannot update %s: %s", path, strerror(-rc));
-    galley_buf_fini(&old);
+    galley__buf_fini(&old);
     return rc == 0 ? 0 : -1;
 }
 
@@ -211,7 +211,7 @@ static int S_init(const char *dir)
     return rc == 0 ? 0 : 1;
 }
 
-int galley_init_cmd(int argc, char **argv)
+int galley__init_cmd(int argc, char **argv)
 {
     const char *dir = NULL;
     for (int i = 0; i < argc; i++) {

@@ -8,6 +8,6 @@
  * and never overwrites a file: each is reported as "created FILE" or
  * "kept FILE (why)". Returns the exit status: 0 done, 1 a file or
  * directory could not be written (reported with strerror), 2 bad usage. */
-int galley_init_cmd(int argc, char **argv);
+int galley__init_cmd(int argc, char **argv);
 
 #endif

@@ -88,7 +88,7 @@ static int S_jobs(const char *s)
 /* Parses --format, --junit or --shard at argv[*i] (VALUE in the same
  * argument after '=', or in the next). Returns 0, an exit status, or -1
  * when the argument is none of them. */
-static int S_report_option(galley_run_opts *o, int argc, char **argv, int *i)
+static int S_report_option(galley__run_opts *o, int argc, char **argv, int *i)
 {
     static const char *const names[] = {"--format", "--junit", "--shard"};
     const char *a = argv[*i], *v = NULL;
@@ -106,14 +106,14 @@ static int S_report_option(galley_run_opts *o, int argc, char **argv, int *i)
     }
     if (!v)
         return -1;
-    if (k == 0 && (o->format = galley_format_parse(v)) < 0)
+    if (k == 0 && (o->format = galley__format_parse(v)) < 0)
         return S_bad_usage("--format takes pretty, tap, junit or json, not %s",
                            v);
     if (k == 1 && !*v)
         return S_bad_usage("%s", "--junit needs a file name");
     if (k == 1)
         o->junit = v;
-    if (k == 2 && galley_shard_parse(v, &o->shard_index, &o->shard_total))
+    if (k == 2 && galley__shard_parse(v, &o->shard_index, &o->shard_total))
         return 2;
     return 0;
 }
@@ -121,20 +121,20 @@ static int S_report_option(galley_run_opts *o, int argc, char **argv, int *i)
 /* Reads what CI systems say through the environment: GitHub Actions
  * (annotations), Bazel (sharding, unless --shard was given, and the JUnit
  * report's path). Returns 0 or an exit status. */
-static int S_run_env(galley_run_opts *o)
+static int S_run_env(galley__run_opts *o)
 {
     const char *gh = getenv("GITHUB_ACTIONS"), *xml = getenv("XML_OUTPUT_FILE");
     o->github = gh && !strcmp(gh, "true");
     if (xml && *xml)
         o->xml_output = xml;
     if (o->shard_total == 0 &&
-        galley_shard_from_env(&o->shard_index, &o->shard_total) != 0)
+        galley__shard_from_env(&o->shard_index, &o->shard_total) != 0)
         return 2;
     return 0;
 }
 
 /* Parses one option of `run` at argv[*i]; returns 0 or an exit status. */
-static int S_run_option(galley_run_opts *o, int argc, char **argv, int *i,
+static int S_run_option(galley__run_opts *o, int argc, char **argv, int *i,
                         const char **color)
 {
     const char *a = argv[*i];
@@ -203,7 +203,7 @@ static int S_ci_refuse(int ci)
 
 static int S_run(int argc, char **argv)
 {
-    galley_run_opts o = {0};
+    galley__run_opts o = {0};
     const char *color = "auto";
     char **paths = galley__xcalloc((size_t)argc + 1, sizeof *paths);
     int rc = 0, only_paths = 0;
@@ -226,7 +226,7 @@ static int S_run(int argc, char **argv)
         rc = S_ci_refuse(o.ci);
     o.paths = paths;
     if (rc == 0)
-        rc = galley_run_cmd(&o);
+        rc = galley__run_cmd(&o);
     free(paths);
     return rc;
 }
@@ -262,25 +262,25 @@ static int S_promote(int argc, char **argv)
     argc = n;
     if (!getcwd(cwd, sizeof cwd))
         return 2;
-    galley_config conf;
+    galley__config conf;
     /* Bad lines are reported; promote needs only the root, found as a run
      * finds it (above the first target when not above the cwd). */
     char *near = argc ? S_target_file(argv[0]) : NULL;
-    int bad = galley_config_load_near(&conf, cwd, near) != 0 &&
+    int bad = galley__config_load_near(&conf, cwd, near) != 0 &&
               conf.n_errors == 0;
     free(near);
     if (bad) {
-        galley_config_fini(&conf);
+        galley__config_fini(&conf);
         return 2;
     }
     /* Without _galley/, nothing is pending: no lock file is made. */
     char *dir = galley__xasprintf("%s/_galley", conf.root);
     int lock = access(dir, F_OK) == 0 ? galley__lock_project(conf.root) : -1;
     free(dir);
-    int rc = galley_promote_cmd(conf.root, argv, (size_t)argc, stdout);
+    int rc = galley__promote_cmd(conf.root, argv, (size_t)argc, stdout);
     if (lock >= 0)
         close(lock);
-    galley_config_fini(&conf);
+    galley__config_fini(&conf);
     return rc;
 }
 
@@ -292,7 +292,7 @@ static const struct {
 } S_commands[] = {
     {"run", S_run},
     {"promote", S_promote},
-    {"init", galley_init_cmd},
+    {"init", galley__init_cmd},
     {"plot", galley__plot_main},
 };
 

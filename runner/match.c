@@ -35,7 +35,7 @@ typedef struct S_entry {
 
 /* An open-addressing hash table keyed by pattern text (cap a power of two,
  * at most half full), and what every match shares. */
-struct galley_patterns {
+struct galley__patterns {
     S_entry *v;
     size_t cap, n;
     pcre2_match_data *md;
@@ -52,20 +52,20 @@ static int S_ends_with(const char *line, size_t len, const char *suffix,
     return len >= n && !memcmp(line + len - n, suffix, n);
 }
 
-galley_line_kind galley_line_kind_of(const char *line, size_t len)
+galley__line_kind galley__line_kind_of(const char *line, size_t len)
 {
     if (S_ends_with(line, len, S_re_suffix, S_RE_LEN))
-        return GALLEY_LINE_RE;
+        return GALLEY__LINE_RE;
     if (S_ends_with(line, len, S_glob_suffix, S_GLOB_LEN))
-        return GALLEY_LINE_GLOB;
-    return GALLEY_LINE_TEXT;
+        return GALLEY__LINE_GLOB;
+    return GALLEY__LINE_TEXT;
 }
 
 /* ---- the cache ---- */
 
-galley_patterns *galley_patterns_new(void)
+galley__patterns *galley__patterns_new(void)
 {
-    galley_patterns *p = galley__xcalloc(1, sizeof *p);
+    galley__patterns *p = galley__xcalloc(1, sizeof *p);
     p->cap = 16;
     p->v = galley__xcalloc(p->cap, sizeof *p->v);
     p->md = pcre2_match_data_create(1, NULL);
@@ -84,7 +84,7 @@ galley_patterns *galley_patterns_new(void)
     return p;
 }
 
-void galley_patterns_free(galley_patterns *p)
+void galley__patterns_free(galley__patterns *p)
 {
     if (!p)
         return;
@@ -123,7 +123,7 @@ static S_entry *S_slot(S_entry *v, size_t cap, const char *pat, size_t n,
 }
 
 /* Doubles the table, moving every entry to its new slot. */
-static void S_rehash(galley_patterns *p)
+static void S_rehash(galley__patterns *p)
 {
     size_t cap = p->cap * 2;
     S_entry *v = galley__xcalloc(cap, sizeof *v);
@@ -166,7 +166,7 @@ static void S_compile(S_entry *e, const char *pat, size_t n)
 
 /* Returns the cache entry for pattern pat[0..n), compiling it the first
  * time it is seen. */
-static S_entry *S_lookup(galley_patterns *p, const char *pat, size_t n)
+static S_entry *S_lookup(galley__patterns *p, const char *pat, size_t n)
 {
     size_t h = S_hash(pat, n);
     S_entry *e = S_slot(p->v, p->cap, pat, n, h);
@@ -190,13 +190,13 @@ static S_entry *S_lookup(galley_patterns *p, const char *pat, size_t n)
 static int S_utf8_valid(const unsigned char *s, size_t n)
 {
     for (size_t i = 0, k; i < n; i += k)
-        if ((k = galley_utf8_len(s + i, n - i)) == 0)
+        if ((k = galley__utf8_len(s + i, n - i)) == 0)
             return 0;
     return 1;
 }
 
 /* Returns 1 if code matches line[0..len), 0 if not, or a PCRE2 error. */
-static int S_match(galley_patterns *p, pcre2_code *code, const char *line,
+static int S_match(galley__patterns *p, pcre2_code *code, const char *line,
                    size_t len)
 {
     int rc = pcre2_match(code, (PCRE2_SPTR)line, len, 0, 0, p->md, p->mctx);
@@ -207,7 +207,7 @@ static int S_match(galley_patterns *p, pcre2_code *code, const char *line,
  * byte and \xNN the byte NN, as its (esc) form reads (in UTF-8 mode no
  * part of a pattern can match an invalid byte). Returns as S_match; 0 when
  * the pattern only makes sense as UTF-8. */
-static int S_match_bytes(galley_patterns *p, S_entry *e, const char *line,
+static int S_match_bytes(galley__patterns *p, S_entry *e, const char *line,
                          size_t len)
 {
     if (!e->bytes_tried) {
@@ -221,7 +221,7 @@ static int S_match_bytes(galley_patterns *p, S_entry *e, const char *line,
 
 /* Matches line[0..len) against the PCRE2 pattern pat[0..n). A line that
  * is not UTF-8 matches if the UTF-8 code or the byte-mode code does. */
-static int S_re_matches(galley_patterns *p, const char *pat, size_t n,
+static int S_re_matches(galley__patterns *p, const char *pat, size_t n,
                         const char *line, size_t len, char **err)
 {
     S_entry *e = S_lookup(p, pat, n);
@@ -249,7 +249,7 @@ static int S_re_matches(galley_patterns *p, const char *pat, size_t n,
  * or 1 for a byte that does not start a valid one. */
 static size_t S_char_len(const unsigned char *s, size_t n, size_t i)
 {
-    size_t k = galley_utf8_len(s + i, n - i);
+    size_t k = galley__utf8_len(s + i, n - i);
     return k ? k : 1;
 }
 
@@ -305,16 +305,16 @@ static int S_glob(const unsigned char *p, size_t pn, const unsigned char *s,
     return pi == pn;
 }
 
-int galley_line_matches(galley_patterns *p, const char *pat, size_t plen,
+int galley__line_matches(galley__patterns *p, const char *pat, size_t plen,
                         const char *line, size_t len, char **err)
 {
-    switch (galley_line_kind_of(pat, plen)) {
-    case GALLEY_LINE_RE:
+    switch (galley__line_kind_of(pat, plen)) {
+    case GALLEY__LINE_RE:
         return S_re_matches(p, pat, plen - S_RE_LEN, line, len, err);
-    case GALLEY_LINE_GLOB:
+    case GALLEY__LINE_GLOB:
         return S_glob((const unsigned char *)pat, plen - S_GLOB_LEN,
                       (const unsigned char *)line, len);
-    case GALLEY_LINE_TEXT:
+    case GALLEY__LINE_TEXT:
         break;
     }
     return plen == len && (!len || !memcmp(pat, line, len));

@@ -7,27 +7,27 @@
 
 #include <stddef.h>
 
-typedef enum galley_line_kind {
-    GALLEY_LINE_TEXT,
-    GALLEY_LINE_RE,
-    GALLEY_LINE_GLOB,
-} galley_line_kind;
+typedef enum galley__line_kind {
+    GALLEY__LINE_TEXT,
+    GALLEY__LINE_RE,
+    GALLEY__LINE_GLOB,
+} galley__line_kind;
 
 /* Returns the kind of expected line line[0..len) from its suffix. */
-galley_line_kind galley_line_kind_of(const char *line, size_t len);
+galley__line_kind galley__line_kind_of(const char *line, size_t len);
 
 /* Compiled patterns, kept so a pattern used in a loop compiles once. */
-typedef struct galley_patterns galley_patterns;
+typedef struct galley__patterns galley__patterns;
 
-galley_patterns *galley_patterns_new(void);
-void galley_patterns_free(galley_patterns *p);
+galley__patterns *galley__patterns_new(void);
+void galley__patterns_free(galley__patterns *p);
 
 /* Returns 1 if actual line[0..len) matches pattern line pat[0..plen) (the
  * expected line, suffix included), 0 if not; -1 with *err set to a heap
  * message (caller frees) saying what is wrong with the pattern when it
  * does not compile. Matching is on the whole line; invalid UTF-8 in the
  * line never fails a match by itself. */
-int galley_line_matches(galley_patterns *p, const char *pat, size_t plen,
+int galley__line_matches(galley__patterns *p, const char *pat, size_t plen,
                         const char *line, size_t len, char **err);
 
 #endif

@@ -267,7 +267,7 @@ static double S_strtod(const char *tok, size_t n)
 }
 
 /* Sets num's value (and overflow) from its token tok[0..n). */
-static void S_set_value(galley_num *num, const char *tok, size_t n,
+static void S_set_value(galley__num *num, const char *tok, size_t n,
                         int special)
 {
     int neg = tok[0] == '-';
@@ -290,7 +290,7 @@ static void S_set_value(galley_num *num, const char *tok, size_t n,
 /* ---- the scanner ---- */
 
 /* Frees the list and leaves it empty, ready for another scan. */
-void galley_nums_fini(galley_nums *ns)
+void galley__nums_fini(galley__nums *ns)
 {
     free(ns->v);
     ns->v = NULL;
@@ -298,14 +298,14 @@ void galley_nums_fini(galley_nums *ns)
 }
 
 /* Appends the number line[start..end) to ns. */
-static void S_push(galley_nums *ns, const char *line, size_t start,
+static void S_push(galley__nums *ns, const char *line, size_t start,
                    size_t end, int special)
 {
     if (ns->n == ns->cap) {
         ns->cap = ns->cap ? 2 * ns->cap : 16;
         ns->v = galley__xrealloc(ns->v, ns->cap * sizeof *ns->v);
     }
-    galley_num *num = &ns->v[ns->n++];
+    galley__num *num = &ns->v[ns->n++];
     num->start = start;
     num->len = end - start;
     S_set_value(num, line + start, end - start, special);
@@ -315,7 +315,7 @@ static void S_push(galley_nums *ns, const char *line, size_t start,
  * byte before it), stores it if it is one, and returns where to go on: a
  * candidate glued to a word or a date is skipped whole, so that no number
  * is found inside it ("1e-5.3" is text, not "5.3"). */
-static size_t S_candidate(galley_nums *ns, const char *s, size_t len,
+static size_t S_candidate(galley__nums *ns, const char *s, size_t len,
                           size_t i)
 {
     /* Here the sign belongs to the number: the byte before is no S_GLUE. */
@@ -330,7 +330,7 @@ static size_t S_candidate(galley_nums *ns, const char *s, size_t len,
 }
 
 /* Tries each byte that can start a number and has no word before it. */
-void galley_nums_scan(galley_nums *ns, const char *line, size_t len)
+void galley__nums_scan(galley__nums *ns, const char *line, size_t len)
 {
     ns->n = 0;
     for (size_t i = 0; i < len;) {
@@ -344,8 +344,8 @@ void galley_nums_scan(galley_nums *ns, const char *line, size_t len)
 /* ---- comparison ---- */
 
 /* numpy's test, after the cases that the difference cannot decide. */
-int galley_num_close(const galley_num *a, const char *at,
-                     const galley_num *e, const char *et, double rtol,
+int galley__num_close(const galley__num *a, const char *at,
+                     const galley__num *e, const char *et, double rtol,
                      double atol)
 {
     if (a->len == e->len && memcmp(at, et, a->len) == 0)
@@ -361,8 +361,8 @@ int galley_num_close(const galley_num *a, const char *at,
 
 /* Compares the k-th gap of each line: before the first number, between
  * two, after the last. */
-int galley_nums_same_shape(const char *a, size_t alen, const galley_nums *an,
-                           const char *e, size_t elen, const galley_nums *en)
+int galley__nums_same_shape(const char *a, size_t alen, const galley__nums *an,
+                           const char *e, size_t elen, const galley__nums *en)
 {
     if (an->n != en->n)
         return 0;

@@ -8,20 +8,20 @@
 #include <stddef.h>
 
 /* One number found in a line: bytes [start, start + len) of the line. */
-typedef struct galley_num {
+typedef struct galley__num {
     size_t start, len;
     double value;      /* as strtod reads it (inf, nan included) */
     int overflow;      /* 1 if the digits do not fit a double (the value
                           then compares only by its text) */
-} galley_num;
+} galley__num;
 
 /* A growable list of numbers; zero-initialize, release with _fini. */
-typedef struct galley_nums {
-    galley_num *v;
+typedef struct galley__nums {
+    galley__num *v;
     size_t n, cap;
-} galley_nums;
+} galley__nums;
 
-void galley_nums_fini(galley_nums *ns);
+void galley__nums_fini(galley__nums *ns);
 
 /* Finds the numbers of line[0..len) (no newline in it) and stores them in
  * ns (its previous content is replaced), left to right. What a number is:
@@ -36,7 +36,7 @@ void galley_nums_fini(galley_nums *ns);
  * v2.3.1); and when it is part of a date, time or ratio: followed by '-',
  * '/' or ':' and a digit, or preceded by a digit and one of those
  * (2024-01-02, 12:30:05, 1/2). Never fails; never reads past len. */
-void galley_nums_scan(galley_nums *ns, const char *line, size_t len);
+void galley__nums_scan(galley__nums *ns, const char *line, size_t len);
 
 /* Returns 1 if number a (actual) matches e (expected) with tolerances
  * rtol and atol (both >= 0): identical text always matches; nan matches
@@ -44,14 +44,14 @@ void galley_nums_scan(galley_nums *ns, const char *line, size_t len);
  * number that overflowed matches only by identical text; otherwise
  * |a - e| <= atol + rtol * |e|. -0 equals 0. at and et are the tokens'
  * texts (at[0..alen), et[0..elen)). */
-int galley_num_close(const galley_num *a, const char *at,
-                     const galley_num *e, const char *et,
+int galley__num_close(const galley__num *a, const char *at,
+                     const galley__num *e, const char *et,
                      double rtol, double atol);
 
 /* Returns 1 if line a and line e hold the same text between their numbers
  * and the same count of numbers (lines "match as text but for numbers").
- * an and en are the numbers of each, as galley_nums_scan found them. */
-int galley_nums_same_shape(const char *a, size_t alen, const galley_nums *an,
-                           const char *e, size_t elen, const galley_nums *en);
+ * an and en are the numbers of each, as galley__nums_scan found them. */
+int galley__nums_same_shape(const char *a, size_t alen, const galley__nums *an,
+                           const char *e, size_t elen, const galley__nums *en);
 
 #endif

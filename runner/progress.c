@@ -10,7 +10,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-int galley_progress_wanted(int quiet)
+int galley__progress_wanted(int quiet)
 {
     const char *term = getenv("TERM");
     return !quiet && isatty(1) && !(term && !strcmp(term, "dumb"));
@@ -26,7 +26,7 @@ static size_t S_width(void)
     return ws.ws_col;
 }
 
-void galley_progress_show(galley_progress *p, size_t done, size_t total,
+void galley__progress_show(galley__progress *p, size_t done, size_t total,
                           const char *verb, const char *what)
 {
     if (!p->on)
@@ -48,7 +48,7 @@ void galley_progress_show(galley_progress *p, size_t done, size_t total,
     p->shown = 1;
 }
 
-void galley_progress_clear(galley_progress *p)
+void galley__progress_clear(galley__progress *p)
 {
     if (!p->shown)
         return;

@@ -7,24 +7,24 @@
 #include <stddef.h>
 
 /* A status line; {0} is one that shows nothing. */
-typedef struct galley_progress {
+typedef struct galley__progress {
     int on;     /* 1 when the line is shown at all */
     int shown;  /* 1 while a line is on the screen */
-} galley_progress;
+} galley__progress;
 
 /* Returns 1 when a run should show a status line: stdout is a terminal,
  * TERM is not "dumb" and the run is not quiet. Anything else (a pipe, a
  * file, a CI log) gets no line, so its output stays plain. */
-int galley_progress_wanted(int quiet);
+int galley__progress_wanted(int quiet);
 
 /* Replaces the status line with "[done/total] verb what" on stdout, cut
  * to the terminal's width so that "\r" keeps rewriting one line. Does
  * nothing when p->on is 0. */
-void galley_progress_show(galley_progress *p, size_t done, size_t total,
+void galley__progress_show(galley__progress *p, size_t done, size_t total,
                           const char *verb, const char *what);
 
 /* Erases the status line, if one is shown, so the next output starts on a
  * clean line. */
-void galley_progress_clear(galley_progress *p);
+void galley__progress_clear(galley__progress *p);
 
 #endif

@@ -26,20 +26,20 @@ typedef struct S_lines {
 
 /* Everything one reconciliation works with. */
 typedef struct S_ctx {
-    const galley_reconcile_opts *o;
+    const galley__reconcile_opts *o;
     int numeric;             /* numbers compare by value */
     S_lines e, a;
-    galley_buf *out;         /* the merged text */
+    galley__buf *out;         /* the merged text */
     size_t out_lines;        /* lines written to out so far */
-    galley_num_report *rep;
-    galley_nums en, an;      /* scratch number lists */
+    galley__num_report *rep;
+    galley__nums en, an;      /* scratch number lists */
     size_t *e_count;         /* numbers in each expected line */
     int have_stats;          /* rep's greatest differences have a place */
     char *err;
     size_t err_line;
 } S_ctx;
 
-void galley_num_report_fini(galley_num_report *r)
+void galley__num_report_fini(galley__num_report *r)
 {
     free(r->spans);
     free(r->kept);
@@ -51,7 +51,7 @@ void galley_num_report_fini(galley_num_report *r)
 /* Notes that the merged line just begun is a kept pattern line. */
 static void S_kept(S_ctx *c)
 {
-    galley_num_report *r = c->rep;
+    galley__num_report *r = c->rep;
     size_t line = c->out_lines - 1;
     r->kept = galley__xrealloc(r->kept, line + 1);
     memset(r->kept + r->n_kept, 0, line + 1 - r->n_kept);
@@ -76,8 +76,8 @@ static void S_split(S_lines *ls, const char *t, size_t len)
     }
 }
 
-int galley_reconcile_needed(const char *e, size_t elen,
-                            const galley_reconcile_opts *o)
+int galley__reconcile_needed(const char *e, size_t elen,
+                            const galley__reconcile_opts *o)
 {
     if (o->rtol > 0 || o->atol > 0)
         return 1;
@@ -86,43 +86,43 @@ int galley_reconcile_needed(const char *e, size_t elen,
 
 /* Returns the kind of expected line i: a line that was an (esc) line is
  * literal text whatever it ends with. */
-static galley_line_kind S_kind(const S_ctx *c, size_t i)
+static galley__line_kind S_kind(const S_ctx *c, size_t i)
 {
     if (i < c->o->n_literal && c->o->literal[i])
-        return GALLEY_LINE_TEXT;
-    return galley_line_kind_of(c->e.v[i].p, c->e.v[i].n);
+        return GALLEY__LINE_TEXT;
+    return galley__line_kind_of(c->e.v[i].p, c->e.v[i].n);
 }
 
 /* ---- keys: what the alignment compares ---- */
 
 /* Appends the key of expected line i (pattern lines are unique) or of an
  * actual line (is_e 0): the line with its numbers masked when numeric. */
-static void S_key(S_ctx *c, galley_buf *k, const S_line *l, int is_e,
+static void S_key(S_ctx *c, galley__buf *k, const S_line *l, int is_e,
                   size_t i)
 {
-    if (is_e && S_kind(c, i) != GALLEY_LINE_TEXT) {
-        galley_buf_printf(k, "\001%zu\n", i);
+    if (is_e && S_kind(c, i) != GALLEY__LINE_TEXT) {
+        galley__buf_printf(k, "\001%zu\n", i);
         return;
     }
     if (!c->numeric) {
-        galley_buf_add(k, l->p, l->n);
-        galley_buf_putc(k, '\n');
+        galley__buf_add(k, l->p, l->n);
+        galley__buf_putc(k, '\n');
         return;
     }
-    galley_nums_scan(&c->en, l->p, l->n);
+    galley__nums_scan(&c->en, l->p, l->n);
     if (is_e)
         c->e_count[i] = c->en.n;
     size_t at = 0;
     for (size_t t = 0; t < c->en.n; t++) {
-        galley_buf_add(k, l->p + at, c->en.v[t].start - at);
-        galley_buf_putc(k, '\002');
+        galley__buf_add(k, l->p + at, c->en.v[t].start - at);
+        galley__buf_putc(k, '\002');
         at = c->en.v[t].start + c->en.v[t].len;
     }
-    galley_buf_add(k, l->p + at, l->n - at);
-    galley_buf_putc(k, '\n');
+    galley__buf_add(k, l->p + at, l->n - at);
+    galley__buf_putc(k, '\n');
 }
 
-static void S_keys(S_ctx *c, galley_buf *ke, galley_buf *ka)
+static void S_keys(S_ctx *c, galley__buf *ke, galley__buf *ka)
 {
     c->e_count = galley__xcalloc(c->e.n + 1, sizeof *c->e_count);
     for (size_t i = 0; i < c->e.n; i++)
@@ -137,17 +137,17 @@ static void S_keys(S_ctx *c, galley_buf *ke, galley_buf *ka)
 static void S_begin_line(S_ctx *c)
 {
     if (c->out_lines++ > 0)
-        galley_buf_putc(c->out, '\n');
+        galley__buf_putc(c->out, '\n');
 }
 
 /* Records the difference of a compared number pair for the report; close
  * says whether it is within tolerance. A pair with nan, inf or a number
  * too big for a double differs by 0 when it matches, else by inf. The
  * first pair recorded gives the greatest differences their first place. */
-static void S_stats(S_ctx *c, const galley_num *a, const galley_num *e,
+static void S_stats(S_ctx *c, const galley__num *a, const galley__num *e,
                     size_t eline, int close)
 {
-    galley_num_report *r = c->rep;
+    galley__num_report *r = c->rep;
     r->compared++;
     double d, rel;
     if (!isfinite(a->value) || !isfinite(e->value) || a->overflow ||
@@ -173,9 +173,9 @@ static void S_stats(S_ctx *c, const galley_num *a, const galley_num *e,
 
 static void S_span(S_ctx *c, size_t col, size_t len)
 {
-    galley_num_report *r = c->rep;
+    galley__num_report *r = c->rep;
     r->spans = galley__xrealloc(r->spans, (r->n_spans + 1) * sizeof *r->spans);
-    r->spans[r->n_spans++] = (galley_num_span){c->out_lines - 1, col, len};
+    r->spans[r->n_spans++] = (galley__num_span){c->out_lines - 1, col, len};
 }
 
 /* Writes the merge of expected line el and actual line al, which have the
@@ -185,22 +185,22 @@ static void S_merge_numbers(S_ctx *c, const S_line *el, const S_line *al,
 {
     size_t at = 0, line_start = c->out->len;
     for (size_t t = 0; t < c->en.n; t++) {
-        const galley_num *e = &c->en.v[t], *a = &c->an.v[t];
-        galley_buf_add(c->out, el->p + at, e->start - at);
+        const galley__num *e = &c->en.v[t], *a = &c->an.v[t];
+        galley__buf_add(c->out, el->p + at, e->start - at);
         at = e->start + e->len;
-        int close = galley_num_close(a, al->p + a->start, e,
+        int close = galley__num_close(a, al->p + a->start, e,
                                      el->p + e->start, c->o->rtol,
                                      c->o->atol);
         S_stats(c, a, e, eline, close);
         if (close) {
-            galley_buf_add(c->out, el->p + e->start, e->len);
+            galley__buf_add(c->out, el->p + e->start, e->len);
             continue;
         }
         c->rep->out++;
         S_span(c, c->out->len - line_start, a->len);
-        galley_buf_add(c->out, al->p + a->start, a->len);
+        galley__buf_add(c->out, al->p + a->start, a->len);
     }
-    galley_buf_add(c->out, el->p + at, el->n - at);
+    galley__buf_add(c->out, el->p + at, el->n - at);
 }
 
 /* Judges the aligned pair (expected line i, actual line j) and writes the
@@ -209,14 +209,14 @@ static int S_pair(S_ctx *c, size_t i, size_t j)
 {
     const S_line *el = &c->e.v[i], *al = &c->a.v[j];
     S_begin_line(c);
-    if (S_kind(c, i) != GALLEY_LINE_TEXT) {
-        int m = galley_line_matches(c->o->patterns, el->p, el->n, al->p,
+    if (S_kind(c, i) != GALLEY__LINE_TEXT) {
+        int m = galley__line_matches(c->o->patterns, el->p, el->n, al->p,
                                     al->n, &c->err);
         if (m < 0) {
             c->err_line = i;
             return -1;
         }
-        galley_buf_add(c->out, m ? el->p : al->p, m ? el->n : al->n);
+        galley__buf_add(c->out, m ? el->p : al->p, m ? el->n : al->n);
         if (m)
             S_kept(c);
         return 0;
@@ -225,25 +225,25 @@ static int S_pair(S_ctx *c, size_t i, size_t j)
         /* Most lines of a rerun are identical: nothing to parse, but for
          * the first numbers seen, the greatest differences' first place. */
         if (!c->have_stats && c->e_count[i] > 0) {
-            galley_nums_scan(&c->en, el->p, el->n);
+            galley__nums_scan(&c->en, el->p, el->n);
             c->have_stats = 1;
             c->rep->abs_line = c->rep->rel_line = i;
             c->rep->abs_col = c->rep->rel_col = c->en.v[0].start;
         }
         c->rep->compared += c->e_count[i];
-        galley_buf_add(c->out, el->p, el->n);
+        galley__buf_add(c->out, el->p, el->n);
         return 0;
     }
     if (c->numeric) {
-        galley_nums_scan(&c->en, el->p, el->n);
-        galley_nums_scan(&c->an, al->p, al->n);
-        if (galley_nums_same_shape(al->p, al->n, &c->an, el->p, el->n,
+        galley__nums_scan(&c->en, el->p, el->n);
+        galley__nums_scan(&c->an, al->p, al->n);
+        if (galley__nums_same_shape(al->p, al->n, &c->an, el->p, el->n,
                                    &c->en)) {
             S_merge_numbers(c, el, al, i);
             return 0;
         }
     }
-    galley_buf_add(c->out, al->p, al->n);
+    galley__buf_add(c->out, al->p, al->n);
     return 0;
 }
 
@@ -251,7 +251,7 @@ static int S_pair(S_ctx *c, size_t i, size_t j)
 static void S_added(S_ctx *c, size_t j)
 {
     S_begin_line(c);
-    galley_buf_add(c->out, c->a.v[j].p, c->a.v[j].n);
+    galley__buf_add(c->out, c->a.v[j].p, c->a.v[j].n);
 }
 
 /* ---- alignment ---- */
@@ -287,7 +287,7 @@ static int S_in_order(S_ctx *c, size_t i, size_t ol, size_t j, size_t nl)
 static int S_pattern_matches(S_ctx *c, size_t e, size_t a)
 {
     const S_line *el = &c->e.v[e], *al = &c->a.v[a];
-    int m = galley_line_matches(c->o->patterns, el->p, el->n, al->p, al->n,
+    int m = galley__line_matches(c->o->patterns, el->p, el->n, al->p, al->n,
                                 &c->err);
     if (m < 0)
         c->err_line = e;
@@ -306,7 +306,7 @@ static int S_block(S_ctx *c, size_t i, size_t ol, size_t j, size_t nl)
     size_t np = 0;
     int all_match = 1;
     for (size_t k = 0; k < ol; k++) {
-        if (S_kind(c, i + k) == GALLEY_LINE_TEXT)
+        if (S_kind(c, i + k) == GALLEY__LINE_TEXT)
             continue;
         np++;
         if (all_match && k < nl) {
@@ -322,7 +322,7 @@ static int S_block(S_ctx *c, size_t i, size_t ol, size_t j, size_t nl)
     size_t *pat = galley__xmalloc(np * sizeof *pat);
     np = 0;
     for (size_t k = 0; k < ol; k++)
-        if (S_kind(c, i + k) != GALLEY_LINE_TEXT)
+        if (S_kind(c, i + k) != GALLEY__LINE_TEXT)
             pat[np++] = i + k;
     /* best[a * w + b]: most matches of patterns a.. with actual lines b..;
      * hit[a * w + b]: pattern a matches actual line j + b. */
@@ -404,8 +404,8 @@ static int S_check_patterns(S_ctx *c)
 {
     for (size_t i = 0; i < c->e.n; i++) {
         const S_line *l = &c->e.v[i];
-        if (S_kind(c, i) == GALLEY_LINE_RE &&
-            galley_line_matches(c->o->patterns, l->p, l->n, "", 0,
+        if (S_kind(c, i) == GALLEY__LINE_RE &&
+            galley__line_matches(c->o->patterns, l->p, l->n, "", 0,
                                 &c->err) < 0) {
             c->err_line = i;
             return -1;
@@ -416,7 +416,7 @@ static int S_check_patterns(S_ctx *c)
 
 /* Diffs the keys; returns the patch (NULL when equal or on failure, in
  * which case lines pair one to one). */
-static git_patch *S_align(const galley_buf *ke, const galley_buf *ka)
+static git_patch *S_align(const galley__buf *ke, const galley__buf *ka)
 {
     if (ke->len == ka->len && (ke->len == 0 ||
                                !memcmp(ke->ptr, ka->ptr, ke->len)))
@@ -432,30 +432,30 @@ static git_patch *S_align(const galley_buf *ke, const galley_buf *ka)
     return patch;
 }
 
-int galley_reconcile(galley_buf *merged, const char *e, size_t elen,
+int galley__reconcile(galley__buf *merged, const char *e, size_t elen,
                      const char *a, size_t alen,
-                     const galley_reconcile_opts *o, galley_num_report *rep,
+                     const galley__reconcile_opts *o, galley__num_report *rep,
                      char **err, size_t *err_line)
 {
     S_ctx c = {.o = o, .numeric = o->rtol > 0 || o->atol > 0,
                .out = merged, .rep = rep};
     size_t mark = merged->len;
-    galley_buf ke, ka;
-    galley_buf_init(&ke);
-    galley_buf_init(&ka);
+    galley__buf ke, ka;
+    galley__buf_init(&ke);
+    galley__buf_init(&ka);
     S_split(&c.e, e, elen);
     S_split(&c.a, a, alen);
     S_keys(&c, &ke, &ka);
-    galley_buf_grow(merged, alen);
+    galley__buf_grow(merged, alen);
     int rc = S_check_patterns(&c);
     git_patch *patch = rc ? NULL : S_align(&ke, &ka);
     if (rc == 0)
         rc = S_walk(&c, patch);
     git_patch_free(patch);
-    galley_buf_fini(&ke);
-    galley_buf_fini(&ka);
-    galley_nums_fini(&c.en);
-    galley_nums_fini(&c.an);
+    galley__buf_fini(&ke);
+    galley__buf_fini(&ka);
+    galley__nums_fini(&c.en);
+    galley__nums_fini(&c.an);
     free(c.e.v);
     free(c.a.v);
     free(c.e_count);

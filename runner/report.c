@@ -26,9 +26,9 @@ static void S_indented(FILE *out, const char *text, size_t len)
 
 /* Prints the diff of a failure. Texts that both lack a final newline get
  * one, so the diff shows no "No newline" noise for normalized text: it goes
- * in the NUL slot that every side has (see galley_buf), so nothing large is
+ * in the NUL slot that every side has (see galley__buf), so nothing large is
  * copied. */
-static void S_failure_diff(FILE *out, const galley_failure *f, int color)
+static void S_failure_diff(FILE *out, const galley__failure *f, int color)
 {
     char *e = f->expected, *a = f->actual;
     size_t el = f->expected_len, al = f->actual_len;
@@ -37,27 +37,27 @@ static void S_failure_diff(FILE *out, const galley_failure *f, int color)
         e[el++] = '\n';
     if (add && al)
         a[al++] = '\n';
-    galley_diff_print(out, e, el, a, al, color, f->spans, f->n_spans);
+    galley__diff_print(out, e, el, a, al, color, f->spans, f->n_spans);
     if (f->summary)
         fputs(f->summary, out);
     e[f->expected_len] = '\0';
     a[f->actual_len] = '\0';
 }
 
-void galley_report_diff(FILE *out, const galley_failure *f, int color)
+void galley__report_diff(FILE *out, const galley__failure *f, int color)
 {
     if (f->expected) {
         S_failure_diff(out, f, color);
     } else if (f->actual) {
         fputs("unchecked output before it stopped (not promoted):\n", out);
-        galley_text_print(out, f->actual, f->actual_len, "  ");
+        galley__text_print(out, f->actual, f->actual_len, "  ");
     }
     if (f->note)
         fprintf(out, "%s\n", f->note);
 }
 
-void galley_report_verdict(FILE *out, const galley_verdict *v,
-                           const galley_report_opts *o)
+void galley__report_verdict(FILE *out, const galley__verdict *v,
+                           const galley__report_opts *o)
 {
     if (v->grouped)
         return;
@@ -69,12 +69,12 @@ void galley_report_verdict(FILE *out, const galley_verdict *v,
         return;
     }
     for (size_t i = 0; i < v->n_fails; i++) {
-        const galley_failure *f = &v->fails[i];
+        const galley__failure *f = &v->fails[i];
         fprintf(out, "%s%s:%d: %s: %s%s%s%s\n", o->color ? S_BOLD : "",
                 f->file, f->line, v->name, o->color ? S_RED : "", f->what,
                 o->color ? S_RESET : "", "");
         if (o->verbosity >= 0)
-            galley_report_diff(out, f, o->color);
+            galley__report_diff(out, f, o->color);
     }
     if (v->err_len > 0 && o->verbosity >= 0) {
         fprintf(out, "stderr of %s:\n", v->name);
@@ -84,8 +84,8 @@ void galley_report_verdict(FILE *out, const galley_verdict *v,
         fputc('\n', out);
 }
 
-void galley_report_compile_error(FILE *out, const char *file, const char *log,
-                                 const galley_report_opts *o)
+void galley__report_compile_error(FILE *out, const char *file, const char *log,
+                                 const galley__report_opts *o)
 {
     fprintf(out, "%s%s: %scompile error%s\n", o->color ? S_BOLD : "", file,
             o->color ? S_RED : "", o->color ? S_RESET : "");
@@ -96,8 +96,8 @@ void galley_report_compile_error(FILE *out, const char *file, const char *log,
     fputc('\n', out);
 }
 
-void galley_report_summary(FILE *out, size_t passed, size_t failed,
-                           size_t skipped, const galley_report_opts *o)
+void galley__report_summary(FILE *out, size_t passed, size_t failed,
+                           size_t skipped, const galley__report_opts *o)
 {
     const char *c = !o->color ? "" : failed ? S_RED : S_GREEN;
     fprintf(out, "%s%zu passed, %zu failed", c, passed, failed);

@@ -7,25 +7,25 @@
 
 #include "compare.h"
 
-typedef struct galley_report_opts {
+typedef struct galley__report_opts {
     int color;      /* 1: ANSI colors */
     int verbosity;  /* -1 quiet (headers only), 0 normal, 1 verbose */
-} galley_report_opts;
+} galley__report_opts;
 
 /* Prints the failures of v (and, when verbose, a line for a pass); nothing
  * for a grouped verdict, which its file's line stands for. */
-void galley_report_verdict(FILE *out, const galley_verdict *v,
-                           const galley_report_opts *o);
+void galley__report_verdict(FILE *out, const galley__verdict *v,
+                           const galley__report_opts *o);
 /* Prints the body of failure f: its diff, or the output that belongs to
  * no marker, and its note (nothing when it has none); the body of a
  * failure in the human report, also used by the machine formats. */
-void galley_report_diff(FILE *out, const galley_failure *f, int color);
+void galley__report_diff(FILE *out, const galley__failure *f, int color);
 /* Prints a compile failure of file with the compiler's diagnostics. */
-void galley_report_compile_error(FILE *out, const char *file, const char *log,
-                                 const galley_report_opts *o);
+void galley__report_compile_error(FILE *out, const char *file, const char *log,
+                                 const galley__report_opts *o);
 /* Prints "N passed, N failed" on a line of its own, with ", N skipped"
  * when some were. */
-void galley_report_summary(FILE *out, size_t passed, size_t failed,
-                           size_t skipped, const galley_report_opts *o);
+void galley__report_summary(FILE *out, size_t passed, size_t failed,
+                           size_t skipped, const galley__report_opts *o);
 
 #endif

@@ -54,12 +54,12 @@ static const char *S_after_fields(const char *s, int n)
     return s;
 }
 
-static galley_result *S_current(galley_results *rs)
+static galley__result *S_current(galley__results *rs)
 {
     return rs->n_tests ? &rs->tests[rs->n_tests - 1] : NULL;
 }
 
-static int S_test(galley_results *rs, const char *line)
+static int S_test(galley__results *rs, const char *line)
 {
     int tline;
     const char *name = S_after_fields(line, 1);
@@ -69,7 +69,7 @@ static int S_test(galley_results *rs, const char *line)
         return -1;
     rs->tests = galley__xrealloc(rs->tests,
                                  (rs->n_tests + 1) * sizeof *rs->tests);
-    galley_result *t = &rs->tests[rs->n_tests++];
+    galley__result *t = &rs->tests[rs->n_tests++];
     memset(t, 0, sizeof *t);
     t->name = galley__xstrndup(name, (size_t)(num - name - 1));
     t->line = tline;
@@ -78,7 +78,7 @@ static int S_test(galley_results *rs, const char *line)
 }
 
 /* Reads "last LINE FILE": the marker the test reached last. */
-static int S_last(galley_result *t, const char *line)
+static int S_last(galley__result *t, const char *line)
 {
     const char *file = S_after_fields(line, 2);
     if (!t || !file || sscanf(line, "last %d", &t->last_line) != 1)
@@ -89,7 +89,7 @@ static int S_last(galley_result *t, const char *line)
 }
 
 /* Reads "crash OFF...": hex offsets into the program, innermost first. */
-static int S_crash(galley_result *t, const char *line)
+static int S_crash(galley__result *t, const char *line)
 {
     const char *p = line + 5;
     if (!t)
@@ -116,7 +116,7 @@ static int S_tol(const char *w, double *v, int *set)
     return *end ? -1 : 0;
 }
 
-static int S_hit(galley_result *t, S_reader *r, const char *line)
+static int S_hit(galley__result *t, S_reader *r, const char *line)
 {
     int hline, exact, set = 0;
     long len;
@@ -129,7 +129,7 @@ static int S_hit(galley_result *t, S_reader *r, const char *line)
         S_tol(rt, &rtol, &set) != 0 || S_tol(at, &atol, &set) != 0)
         return -1;
     t->hits = galley__xrealloc(t->hits, (t->n_hits + 1) * sizeof *t->hits);
-    galley_hit *h = &t->hits[t->n_hits];
+    galley__hit *h = &t->hits[t->n_hits];
     memset(h, 0, sizeof *h);
     if (S_payload(r, len, &h->out, &h->out_len) != 0)
         return -1;
@@ -143,7 +143,7 @@ static int S_hit(galley_result *t, S_reader *r, const char *line)
     return 0;
 }
 
-static int S_vary(galley_result *t, S_reader *r, const char *line)
+static int S_vary(galley__result *t, S_reader *r, const char *line)
 {
     int hline;
     long len, pass;
@@ -156,7 +156,7 @@ static int S_vary(galley_result *t, S_reader *r, const char *line)
     if (S_payload(r, len, &out, &out_len) != 0)
         return -1;
     for (size_t i = 0; i < t->n_hits; i++) {
-        galley_hit *h = &t->hits[i];
+        galley__hit *h = &t->hits[i];
         if (h->line == hline && strcmp(h->file, file) == 0 && !h->varies) {
             h->varies = 1;
             h->vary_pass = pass;
@@ -168,7 +168,7 @@ static int S_vary(galley_result *t, S_reader *r, const char *line)
     return -1;
 }
 
-static int S_misuse(galley_result *t, const char *line)
+static int S_misuse(galley__result *t, const char *line)
 {
     int mline;
     const char *file = S_after_fields(line, 2);
@@ -183,26 +183,26 @@ static int S_misuse(galley_result *t, const char *line)
     return 0;
 }
 
-static int S_end(galley_result *t, const char *line)
+static int S_end(galley__result *t, const char *line)
 {
     char status[32];
     if (!t || sscanf(line, "end %31s %d %ld", status, &t->end_value, &t->ms) != 3)
         return -1;
     if (!strcmp(status, "ok"))
-        t->end = GALLEY_END_OK;
+        t->end = GALLEY__END_OK;
     else if (!strcmp(status, "exit"))
-        t->end = GALLEY_END_EXIT;
+        t->end = GALLEY__END_EXIT;
     else if (!strcmp(status, "signal"))
-        t->end = GALLEY_END_SIGNAL;
+        t->end = GALLEY__END_SIGNAL;
     else if (!strcmp(status, "timeout"))
-        t->end = GALLEY_END_TIMEOUT;
+        t->end = GALLEY__END_TIMEOUT;
     else
         return -1;
     return 0;
 }
 
 /* Reads "trailing RTOL ATOL LEN" and its payload. */
-static int S_trailing(galley_result *t, S_reader *r, const char *line)
+static int S_trailing(galley__result *t, S_reader *r, const char *line)
 {
     char rt[64], at[64];
     long n;
@@ -214,9 +214,9 @@ static int S_trailing(galley_result *t, S_reader *r, const char *line)
 }
 
 /* Dispatches one header line. Returns 0 or -1 when malformed. */
-static int S_record(galley_results *rs, S_reader *r, const char *line)
+static int S_record(galley__results *rs, S_reader *r, const char *line)
 {
-    galley_result *t = S_current(rs);
+    galley__result *t = S_current(rs);
     long n;
     if (!strncmp(line, "test ", 5))
         return S_test(rs, line);
@@ -267,7 +267,7 @@ static int S_version(const char *line, char **err)
     return 0;
 }
 
-int galley_results_parse(galley_results *rs, char *data, size_t len,
+int galley__results_parse(galley__results *rs, char *data, size_t len,
                          char **err)
 {
     S_reader r = {data, data + len, 0};
@@ -286,7 +286,7 @@ int galley_results_parse(galley_results *rs, char *data, size_t len,
     return rc;
 }
 
-static void S_result_fini(galley_result *t)
+static void S_result_fini(galley__result *t)
 {
     for (size_t i = 0; i < t->n_hits; i++) {
         free(t->hits[i].file);
@@ -303,7 +303,7 @@ static void S_result_fini(galley_result *t)
     free(t->debug);
 }
 
-void galley_results_fini(galley_results *rs)
+void galley__results_fini(galley__results *rs)
 {
     for (size_t i = 0; i < rs->n_tests; i++)
         S_result_fini(&rs->tests[i]);

@@ -8,15 +8,7 @@
 
 #include "../lib/protocol.h"
 
-typedef enum galley_end {
-    GALLEY_END_MISSING,  /* no "end" record: the test program itself died */
-    GALLEY_END_OK,
-    GALLEY_END_EXIT,
-    GALLEY_END_SIGNAL,
-    GALLEY_END_TIMEOUT,
-} galley_end;
-
-typedef struct galley_hit {
+typedef struct galley__hit {
     char *file;          /* as the program's __FILE__ spelled it */
     int line;
     int exact;
@@ -29,14 +21,14 @@ typedef struct galley_hit {
     long vary_pass;      /* on which pass (from 1) */
     char *vary_out;      /* that other output */
     size_t vary_len;
-} galley_hit;
+} galley__hit;
 
-typedef struct galley_result {
+typedef struct galley__result {
     char *name;
     char *file;
     int line;
     char *filter;        /* the test's .filter option, or NULL (in data) */
-    galley_hit *hits;    /* in the order first reached */
+    galley__hit *hits;    /* in the order first reached */
     size_t n_hits;
     char **misuse_files; /* EXPECTs given something other than a comment */
     int *misuse_lines;
@@ -58,26 +50,26 @@ typedef struct galley_result {
                             (see crash.h), or NULL */
     char *debug;         /* set by the runner: how to rerun it under a
                             debugger, or NULL */
-    galley_end end;
+    galley__end_kind end;
     int end_value;
     long ms;
-} galley_result;
+} galley__result;
 
-typedef struct galley_results {
-    galley_result *tests;
+typedef struct galley__results {
+    galley__result *tests;
     size_t n_tests;
     char *data;          /* the file's bytes: payloads point into them */
-} galley_results;
+} galley__results;
 
 /* Parses the results in data[0..len), a heap buffer with a NUL after it,
  * which r takes over. Results of another version of the protocol are
  * refused with a message that says so: the outputs (hit, vary, trailing, stderr) point into
  * it, each NUL-terminated. Returns 0, or -1 with *err set to a heap message
  * (the caller frees it) when the data is malformed; what was read before
- * the problem is kept in r. Release r with galley_results_fini, also after
+ * the problem is kept in r. Release r with galley__results_fini, also after
  * an error. */
-int galley_results_parse(galley_results *r, char *data, size_t len,
+int galley__results_parse(galley__results *r, char *data, size_t len,
                          char **err);
-void galley_results_fini(galley_results *r);
+void galley__results_fini(galley__results *r);
 
 #endif

@@ -34,7 +34,7 @@
  * file itself or in a header of the project that it includes. */
 typedef struct S_planned {
     const char *name;        /* borrowed from the scan of file */
-    galley_srcfile *file;    /* where its TEST is written */
+    galley__srcfile *file;    /* where its TEST is written */
     int line;
     int branch;              /* its #if branch there (scan.h) */
 } S_planned;
@@ -53,38 +53,38 @@ typedef struct S_refusal {
 
 /* Everything one run holds; freed by S_ctx_fini. */
 typedef struct S_ctx {
-    const galley_run_opts *o;
-    galley_config conf;
-    galley_runtime rt;
-    galley_sources sources;
-    galley_includes *includes; /* the test files' include graph */
-    galley_srcfiles files;
-    galley_srcfile **tests;   /* one per source, in files */
+    const galley__run_opts *o;
+    galley__config conf;
+    galley__runtime rt;
+    galley__sources sources;
+    galley__includes *includes; /* the test files' include graph */
+    galley__srcfiles files;
+    galley__srcfile **tests;   /* one per source, in files */
     S_plan *plans;            /* per source: the tests its program holds */
     S_refusal *refused;       /* per source: why it is not built (msg), or
                                  nothing (msg NULL) */
     char ***selected;         /* per source: names of selected tests */
     size_t *n_selected;
     int *skip;                /* per source: 1 if no test was selected */
-    galley_build build;
-    galley_job *jobs;
+    galley__build build;
+    galley__job *jobs;
     size_t n_jobs;
     size_t *job_src;          /* source index of each job */
-    galley_words *reported;   /* per source: the tests its jobs reported */
+    galley__words *reported;   /* per source: the tests its jobs reported */
     int *died;                /* per source: a job did not run to its end */
     char **died_why;          /* per source: how the first such job died */
-    galley_buf *died_log;     /* per source: that job's own output */
-    galley_verdict *verdicts;
+    galley__buf *died_log;     /* per source: that job's own output */
+    galley__verdict *verdicts;
     size_t n_verdicts;
     size_t compile_failed;
-    galley_report_opts ro;
+    galley__report_opts ro;
     int lock;                 /* the project lock's descriptor, or -1 */
     char *blocked;            /* why nothing can be built (a missing source
                                  of galley.conf), or NULL */
-    galley_filters filters;   /* galley.conf's filters, compiled */
+    galley__filters filters;   /* galley.conf's filters, compiled */
     size_t skipped;           /* TESTs the compiler never saw (#if 0) */
     size_t config_errors;     /* bad galley.conf lines: each a failure */
-    galley_tally tally;       /* skips and compile errors, for formats.c */
+    galley__tally tally;       /* skips and compile errors, for formats.c */
     int progress;             /* a status line on the terminal */
 } S_ctx;
 
@@ -92,7 +92,7 @@ typedef struct S_ctx {
  * stdout, or stderr when stdout carries a report for machines. */
 static FILE *S_human(const S_ctx *c)
 {
-    return c->o->format == GALLEY_FORMAT_PRETTY ? stdout : stderr;
+    return c->o->format == GALLEY__FORMAT_PRETTY ? stdout : stderr;
 }
 
 /* ---- selection ---- */
@@ -128,7 +128,7 @@ static int S_matches(pcre2_code *re, const char *s)
 /* Returns 1 if test name of f (NULL: the file itself, when it has no
  * TEST) is in the run's shard. The key is the root-relative path, so that
  * where galley runs from does not move tests between shards. */
-static int S_in_shard(const S_ctx *c, const galley_srcfile *f,
+static int S_in_shard(const S_ctx *c, const galley__srcfile *f,
                       const char *name)
 {
     if (c->o->shard_total <= 1)
@@ -139,7 +139,7 @@ static int S_in_shard(const S_ctx *c, const galley_srcfile *f,
         rel += n + 1;
     char *key = galley__xasprintf("%s%s%s", rel, name ? ":" : "",
                                   name ? name : "");
-    int in = galley_shard_of(key, c->o->shard_total) == c->o->shard_index;
+    int in = galley__shard_of(key, c->o->shard_total) == c->o->shard_index;
     free(key);
     return in;
 }
@@ -148,7 +148,7 @@ static int S_in_shard(const S_ctx *c, const galley_srcfile *f,
  * shard holds. A file left with none is skipped (neither built nor run). */
 static void S_select(S_ctx *c, size_t i, pcre2_code *re)
 {
-    galley_srcfile *f = c->tests[i];
+    galley__srcfile *f = c->tests[i];
     const S_plan *pl = &c->plans[i];
     c->selected[i] = galley__xcalloc(pl->n + 1, sizeof(char *));
     for (size_t k = 0; k < pl->n; k++) {
@@ -163,9 +163,9 @@ static void S_select(S_ctx *c, size_t i, pcre2_code *re)
 }
 
 /* Adds the TESTs of file f to plan. */
-static void S_plan_file(S_plan *plan, galley_srcfile *f)
+static void S_plan_file(S_plan *plan, galley__srcfile *f)
 {
-    const galley_scan *sc = &f->scan;
+    const galley__scan *sc = &f->scan;
     if (sc->n_tests == 0)
         return;
     plan->v = galley__xrealloc(plan->v,
@@ -183,12 +183,12 @@ static void S_plan_source(S_ctx *c, size_t i)
 {
     S_plan *plan = &c->plans[i];
     S_plan_file(plan, c->tests[i]);
-    galley_words headers = {0};
-    galley_includes_headers(c->includes, c->sources.v[i].path, &headers);
+    galley__words headers = {0};
+    galley__includes_headers(c->includes, c->sources.v[i].path, &headers);
     for (size_t h = 0; h < headers.n; h++)
         if (galley__file_mentions(headers.v[h], "TEST"))
-            S_plan_file(plan, galley_srcfile_get(&c->files, headers.v[h]));
-    galley_words_fini(&headers);
+            S_plan_file(plan, galley__srcfile_get(&c->files, headers.v[h]));
+    galley__words_fini(&headers);
 }
 
 /* Fills r when source i cannot be run as it is: a name that the build
@@ -208,7 +208,7 @@ static void S_refuse(S_ctx *c, size_t i, S_refusal *r)
         return;
     }
     for (size_t k = 0; k <= pl->n && !r->msg; k++) {
-        galley_srcfile *f = k == 0 ? c->tests[i] : pl->v[k - 1].file;
+        galley__srcfile *f = k == 0 ? c->tests[i] : pl->v[k - 1].file;
         for (size_t e = 0; e < f->scan.n_errors && !r->msg; e++)
             if (f->scan.errors[e].fatal) {
                 r->file = galley__xstrdup(f->display);
@@ -248,7 +248,7 @@ static int S_scan_and_select(S_ctx *c)
     c->n_selected = galley__xcalloc(n + 1, sizeof *c->n_selected);
     c->skip = galley__xcalloc(n + 1, sizeof *c->skip);
     for (size_t i = 0; i < n; i++) {
-        c->tests[i] = galley_srcfile_get(&c->files, c->sources.v[i].path);
+        c->tests[i] = galley__srcfile_get(&c->files, c->sources.v[i].path);
         S_plan_source(c, i);
         S_select(c, i, re);
         if (!c->skip[i] && !c->o->list)
@@ -291,13 +291,13 @@ static int S_list(S_ctx *c)
  * their file (see S_not_built), the machine reports each. */
 static void S_fail_all(S_ctx *c, size_t i, const char *what)
 {
-    galley_srcfile *f = c->tests[i];
+    galley__srcfile *f = c->tests[i];
     if (c->n_selected[i] == 0)
-        galley_verdict_fail(&c->verdicts, &c->n_verdicts, f->display, 1,
+        galley__verdict_fail(&c->verdicts, &c->n_verdicts, f->display, 1,
                             "(file)", what);
     for (size_t s = 0; s < c->n_selected[i]; s++) {
         const S_planned *p = S_planned_test(c, i, c->selected[i][s]);
-        galley_verdict_fail(&c->verdicts, &c->n_verdicts, p->file->display,
+        galley__verdict_fail(&c->verdicts, &c->n_verdicts, p->file->display,
                             p->line, p->name, what);
         c->verdicts[c->n_verdicts - 1].grouped = 1;
     }
@@ -318,10 +318,10 @@ static void S_not_built(S_ctx *c, size_t i, const char *why)
  * shown once, then one line counts what it stopped. */
 static void S_report_build(S_ctx *c)
 {
-    galley_build *b = &c->build;
+    galley__build *b = &c->build;
     size_t stopped = 0, tests = 0;
     if (b->sut_failed)
-        galley_report_compile_error(S_human(c), "code under test (galley.conf "
+        galley__report_compile_error(S_human(c), "code under test (galley.conf "
                                                 "sources)", b->sut_log, &c->ro);
     else if (b->sut_log && *b->sut_log) /* warnings */
         fputs(b->sut_log, S_human(c));
@@ -332,11 +332,11 @@ static void S_report_build(S_ctx *c)
             if (!b->sut_failed || b->progs[i].own_error) {
                 /* Its own errors are shown even when the code under test
                  * failed too. */
-                galley_report_compile_error(S_human(c), c->tests[i]->display,
+                galley__report_compile_error(S_human(c), c->tests[i]->display,
                                             b->progs[i].log, &c->ro);
                 S_not_built(c, i, "did not compile");
             }
-            galley_tally_broken(&c->tally, c->tests[i]->display,
+            galley__tally_broken(&c->tally, c->tests[i]->display,
                                 b->sut_failed ? b->sut_log : b->progs[i].log);
             S_fail_all(c, i, b->sut_failed && !b->progs[i].own_error
                                  ? "not built: the code under test did not "
@@ -387,7 +387,7 @@ static void S_report_refused(S_ctx *c)
         if (c->skip[i] || !r->msg)
             continue;
         if (c->n_selected[i] == 0) {
-            galley_verdict_fail(&c->verdicts, &c->n_verdicts, r->file,
+            galley__verdict_fail(&c->verdicts, &c->n_verdicts, r->file,
                                 r->line ? r->line : 1, "(file)", r->msg);
             continue;
         }
@@ -417,8 +417,8 @@ static const char *S_conf_path(const S_ctx *c, const char *p)
  * which ignores it, as an example configuration may name one.) */
 static void S_check_conf_paths(S_ctx *c)
 {
-    const galley_words *w = &c->conf.sources;
-    char *shown = c->conf.file ? galley_display_path(c->conf.file,
+    const galley__words *w = &c->conf.sources;
+    char *shown = c->conf.file ? galley__display_path(c->conf.file,
                                                      c->files.cwd)
                                : galley__xstrdup("galley.conf");
     for (size_t k = 0; k < w->n; k++) {
@@ -447,11 +447,11 @@ static void S_check_conf_paths(S_ctx *c)
 /* Builds the programs of the files that have a selected test, so that a
  * shard or a --filter builds only what it runs; the programs then sit at
  * the index of their source, the others empty (not ok). Returns what
- * galley_build_run does. */
+ * galley__build_run does. */
 static int S_build(S_ctx *c)
 {
     size_t n = c->sources.n;
-    galley_sources some = {galley__xcalloc(n + 1, sizeof *some.v), 0};
+    galley__sources some = {galley__xcalloc(n + 1, sizeof *some.v), 0};
     size_t *at = galley__xcalloc(n + 1, sizeof *at);
     for (size_t i = 0; i < n; i++)
         if (!c->skip[i] && !c->refused[i].msg) {
@@ -462,9 +462,9 @@ static int S_build(S_ctx *c)
     if (c->blocked)
         memset(&c->build, 0, sizeof c->build);
     else if (some.n || !n) /* nothing selected: nothing to build */
-        rc = galley_build_run(&c->build, &c->conf, &c->rt, &some, c->o->jobs,
+        rc = galley__build_run(&c->build, &c->conf, &c->rt, &some, c->o->jobs,
                               c->progress);
-    galley_program *all = galley__xcalloc(n + 1, sizeof *all);
+    galley__program *all = galley__xcalloc(n + 1, sizeof *all);
     for (size_t k = 0; k < some.n && c->build.progs; k++)
         all[at[k]] = c->build.progs[k];
     free(c->build.progs);
@@ -503,12 +503,12 @@ static void S_link_programs(S_ctx *c)
             continue;
         char *link = galley__xasprintf("%s/%s", c->conf.root, name);
         /* From the link's directory back up to _galley/bin/. */
-        galley_buf target;
-        galley_buf_init(&target);
+        galley__buf target;
+        galley__buf_init(&target);
         for (const char *q = name + strlen("_galley/bin/"); *q; q++)
             if (*q == '/')
-                galley_buf_puts(&target, "../");
-        galley_buf_puts(&target, strrchr(c->build.progs[i].exe, '/') + 1);
+                galley__buf_puts(&target, "../");
+        galley__buf_puts(&target, strrchr(c->build.progs[i].exe, '/') + 1);
         char old[PATH_MAX];
         ssize_t n = readlink(link, old, sizeof old - 1);
         if (n < 0 || (size_t)n != target.len ||
@@ -521,7 +521,7 @@ static void S_link_programs(S_ctx *c)
                 galley__error_at(NULL, 0, "cannot make %s: %s", name,
                                  strerror(errno));
         }
-        galley_buf_fini(&target);
+        galley__buf_fini(&target);
         free(link);
         free(name);
     }
@@ -537,7 +537,7 @@ static void S_add_job(S_ctx *c, size_t i, size_t from, size_t to, int part,
     c->jobs = galley__xrealloc(c->jobs, (c->n_jobs + 1) * sizeof *c->jobs);
     c->job_src = galley__xrealloc(c->job_src,
                                   (c->n_jobs + 1) * sizeof *c->job_src);
-    galley_job *j = &c->jobs[c->n_jobs];
+    galley__job *j = &c->jobs[c->n_jobs];
     memset(j, 0, sizeof *j);
     j->exe = c->build.progs[i].exe;
     j->name = c->tests[i]->display;
@@ -582,7 +582,7 @@ static void S_plan_jobs(S_ctx *c)
  * which the tests it did not report then carry as their stderr. */
 static void S_program_died(S_ctx *c, size_t j, const char *why)
 {
-    galley_job *job = &c->jobs[j];
+    galley__job *job = &c->jobs[j];
     size_t i = c->job_src[j];
     c->died[i] = 1;
     if (c->died_why[i])
@@ -590,7 +590,7 @@ static void S_program_died(S_ctx *c, size_t j, const char *why)
     c->died_why[i] = galley__xasprintf("the test program %s: %s", job->exe,
                                        why);
     c->died_log[i] = job->log;
-    galley_buf_init(&job->log);
+    galley__buf_init(&job->log);
 }
 
 /* Handles the selected tests of source i that none of its jobs reported.
@@ -608,12 +608,12 @@ static void S_missing_tests(S_ctx *c, size_t i)
             continue;
         const S_planned *p = S_planned_test(c, i, name);
         if (c->died[i]) {
-            galley_verdict_fail(&c->verdicts, &c->n_verdicts,
+            galley__verdict_fail(&c->verdicts, &c->n_verdicts,
                                 p->file->display, p->line, name,
                                 c->died_why[i] ? c->died_why[i]
                                                : "not run: the test program "
                                                  "died before this test");
-            galley_verdict *v = &c->verdicts[c->n_verdicts - 1];
+            galley__verdict *v = &c->verdicts[c->n_verdicts - 1];
             v->err = galley__xstrndup(c->died_log[i].ptr ? c->died_log[i].ptr
                                                          : "",
                                       c->died_log[i].len);
@@ -624,26 +624,26 @@ static void S_missing_tests(S_ctx *c, size_t i)
             fprintf(S_human(c), "%s: %s: skipped (not compiled into the "
                     "program: inside #if?)\n", p->file->display, name);
         c->skipped++;
-        galley_tally_add(&c->tally, p->file->display, p->line, name, 0,
+        galley__tally_add(&c->tally, p->file->display, p->line, name, 0,
                          "not compiled into the program (inside #if?)");
     }
 }
 
 /* Appends word to b, quoted for the shell when it must be. */
-static void S_shell_quote(galley_buf *b, const char *word)
+static void S_shell_quote(galley__buf *b, const char *word)
 {
     if (*word && strspn(word, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
                               "TUVWXYZ0123456789_./-+,:@%=") == strlen(word)) {
-        galley_buf_puts(b, word);
+        galley__buf_puts(b, word);
         return;
     }
-    galley_buf_putc(b, '\'');
+    galley__buf_putc(b, '\'');
     for (; *word; word++)
         if (*word == '\'')
-            galley_buf_puts(b, "'\\''");
+            galley__buf_puts(b, "'\\''");
         else
-            galley_buf_putc(b, *word);
-    galley_buf_putc(b, '\'');
+            galley__buf_putc(b, *word);
+    galley__buf_putc(b, '\'');
 }
 
 /* Returns the heap line that says how to rerun test name of program exe
@@ -651,33 +651,33 @@ static void S_shell_quote(galley_buf *b, const char *word)
  * root (where tests run), quoted as the shell needs. */
 static char *S_debug_hint(const S_ctx *c, const char *exe, const char *name)
 {
-    galley_buf b;
-    galley_buf_init(&b);
-    galley_buf_puts(&b, "debug it with: ");
+    galley__buf b;
+    galley__buf_init(&b);
+    galley__buf_puts(&b, "debug it with: ");
     if (strcmp(c->conf.root, c->files.cwd) != 0) {
         char *to_root = galley__relative_path(c->conf.root, c->files.cwd);
-        galley_buf_puts(&b, "cd ");
+        galley__buf_puts(&b, "cd ");
         S_shell_quote(&b, to_root);
-        galley_buf_puts(&b, " && ");
+        galley__buf_puts(&b, " && ");
         free(to_root);
     }
-    galley_buf_puts(&b, "gdb --args ");
+    galley__buf_puts(&b, "gdb --args ");
     S_shell_quote(&b, exe);
-    galley_buf_printf(&b, " --galley-only=%s --galley-no-fork", name);
-    return galley_buf_detach(&b, NULL);
+    galley__buf_printf(&b, " --galley-only=%s --galley-no-fork", name);
+    return galley__buf_detach(&b, NULL);
 }
 
 /* Says, for each test of r that crashed, where (crash.h) and how to rerun
  * it under a debugger by the stable name of its program. */
-static void S_locate_crashes(S_ctx *c, size_t j, galley_results *r)
+static void S_locate_crashes(S_ctx *c, size_t j, galley__results *r)
 {
     size_t i = c->job_src[j];
     for (size_t k = 0; k < r->n_tests; k++) {
-        galley_result *t = &r->tests[k];
-        if (t->end != GALLEY_END_SIGNAL || (t->truncated &&
+        galley__result *t = &r->tests[k];
+        if (t->end != GALLEY__END_SIGNAL || (t->truncated &&
                                             t->end_value == SIGKILL))
             continue;
-        t->crash_site = galley_crash_site(c->jobs[j].exe, c->conf.root,
+        t->crash_site = galley__crash_site(c->jobs[j].exe, c->conf.root,
                                           c->files.cwd, t->crash, t->n_crash,
                                           c->tests[i]->display);
         char *name = S_stable_name(c, i);
@@ -690,15 +690,15 @@ static void S_locate_crashes(S_ctx *c, size_t j, galley_results *r)
  * usable results fails all the tests it was given. */
 static void S_judge_job(S_ctx *c, size_t j)
 {
-    galley_job *job = &c->jobs[j];
+    galley__job *job = &c->jobs[j];
     int ran = job->status >= 0;
     int ran_out = ran && WIFEXITED(job->status) &&
                   WEXITSTATUS(job->status) <= 1;
-    galley_results r;
+    galley__results r;
     char *err = NULL;
     memset(&r, 0, sizeof r);
     size_t len = job->results.len;
-    if (ran && galley_results_parse(&r, galley_buf_detach(&job->results,
+    if (ran && galley__results_parse(&r, galley__buf_detach(&job->results,
                                                           NULL),
                                     len, &err) != 0 &&
         r.n_tests > 0) {
@@ -710,7 +710,7 @@ static void S_judge_job(S_ctx *c, size_t j)
     int parsed = ran && (r.n_tests > 0 || !err);
     if (!parsed) {
         char *sig = ran && WIFSIGNALED(job->status)
-                        ? galley_signal_name(WTERMSIG(job->status)) : NULL;
+                        ? galley__signal_name(WTERMSIG(job->status)) : NULL;
         char *why = sig ? galley__xasprintf("%s (killed by %s)",
                                             err ? err : "wrote no results",
                                             sig)
@@ -724,21 +724,21 @@ static void S_judge_job(S_ctx *c, size_t j)
     } else {
         size_t i = c->job_src[j];
         S_locate_crashes(c, j, &r);
-        galley_compare(&c->files, c->tests[i], &r, &c->verdicts,
+        galley__compare(&c->files, c->tests[i], &r, &c->verdicts,
                        &c->n_verdicts);
         for (size_t t = 0; t < r.n_tests; t++)
-            galley_words_add(&c->reported[i], r.tests[t].name);
+            galley__words_add(&c->reported[i], r.tests[t].name);
     }
     if (parsed && !ran_out)
         c->died[c->job_src[j]] = 1;
-    galley_results_fini(&r);
+    galley__results_fini(&r);
     free(err);
 }
 
 static int S_execute(S_ctx *c)
 {
     S_plan_jobs(c);
-    galley_exec(c->jobs, c->n_jobs, c->o->jobs, c->conf.root, c->progress);
+    galley__exec(c->jobs, c->n_jobs, c->o->jobs, c->conf.root, c->progress);
     c->reported = galley__xcalloc(c->sources.n + 1, sizeof *c->reported);
     c->died = galley__xcalloc(c->sources.n + 1, sizeof *c->died);
     c->died_why = galley__xcalloc(c->sources.n + 1, sizeof *c->died_why);
@@ -754,7 +754,7 @@ static int S_execute(S_ctx *c)
 /* ---- scan errors ---- */
 
 /* Returns 1 if the run selected a test named name written in file f. */
-static int S_selected_in(const S_ctx *c, const galley_srcfile *f,
+static int S_selected_in(const S_ctx *c, const galley__srcfile *f,
                          const char *name)
 {
     for (size_t i = 0; i < c->sources.n; i++)
@@ -769,25 +769,25 @@ static int S_selected_in(const S_ctx *c, const galley_srcfile *f,
 /* Attaches scan error se of file f to the verdict of test name: first,
  * since the problem in the source likely explains the rest; or to a
  * verdict of its own, so that a test counts once in the summary. */
-static void S_scan_error_to(S_ctx *c, galley_srcfile *f, const char *name,
-                            const galley_scan_error *se)
+static void S_scan_error_to(S_ctx *c, galley__srcfile *f, const char *name,
+                            const galley__scan_error *se)
 {
-    galley_verdict *v = NULL;
+    galley__verdict *v = NULL;
     for (size_t k = 0; k < c->n_verdicts && !v; k++)
         if (!strcmp(c->verdicts[k].file, f->display) &&
             !strcmp(c->verdicts[k].name, name))
             v = &c->verdicts[k];
     if (!v) {
-        galley_verdict_fail(&c->verdicts, &c->n_verdicts, f->display,
+        galley__verdict_fail(&c->verdicts, &c->n_verdicts, f->display,
                             se->line, name, se->msg);
-        c->verdicts[c->n_verdicts - 1].fails[0].kind = GALLEY_FAIL_ERROR;
+        c->verdicts[c->n_verdicts - 1].fails[0].kind = GALLEY__FAIL_ERROR;
         return;
     }
     v->fails = galley__xrealloc(v->fails, (v->n_fails + 1) * sizeof *v->fails);
     memmove(v->fails + 1, v->fails, v->n_fails++ * sizeof *v->fails);
-    galley_failure *fl = &v->fails[0];
+    galley__failure *fl = &v->fails[0];
     memset(fl, 0, sizeof *fl);
-    fl->kind = GALLEY_FAIL_ERROR;
+    fl->kind = GALLEY__FAIL_ERROR;
     fl->file = galley__xstrdup(f->display);
     fl->line = se->line;
     fl->what = galley__xstrdup(se->msg);
@@ -795,12 +795,12 @@ static void S_scan_error_to(S_ctx *c, galley_srcfile *f, const char *name,
 
 /* Attaches scan error se of file f to every selected test around it (two
  * tests may share its line), or to the file when it is in none. */
-static void S_scan_error(S_ctx *c, galley_srcfile *f,
-                         const galley_scan_error *se)
+static void S_scan_error(S_ctx *c, galley__srcfile *f,
+                         const galley__scan_error *se)
 {
     int in_test = 0;
     for (size_t k = 0; k < f->scan.n_tests; k++) {
-        const galley_scanned_test *t = &f->scan.tests[k];
+        const galley__scanned_test *t = &f->scan.tests[k];
         if (t->line > se->line || se->line > t->close_line)
             continue;
         in_test = 1;
@@ -816,13 +816,13 @@ static void S_scan_error(S_ctx *c, galley_srcfile *f,
  * reported when their file was refused. */
 static void S_scan_errors(S_ctx *c)
 {
-    galley_srcfile **done = galley__xcalloc(c->files.n + 1, sizeof *done);
+    galley__srcfile **done = galley__xcalloc(c->files.n + 1, sizeof *done);
     size_t n_done = 0;
     for (size_t i = 0; i < c->sources.n; i++) {
         if (c->skip[i] || c->refused[i].msg)
             continue;
         for (size_t k = 0; k <= c->plans[i].n; k++) {
-            galley_srcfile *f = k ? c->plans[i].v[k - 1].file : c->tests[i];
+            galley__srcfile *f = k ? c->plans[i].v[k - 1].file : c->tests[i];
             int seen = 0;
             for (size_t d = 0; d < n_done && !seen; d++)
                 seen = done[d] == f;
@@ -840,10 +840,10 @@ static void S_scan_errors(S_ctx *c)
 /* ---- state for promote ---- */
 
 /* Writes (or removes) the state and .corrected copy of one file. */
-static void S_save_state(S_ctx *c, galley_srcfile *f)
+static void S_save_state(S_ctx *c, galley__srcfile *f)
 {
-    galley_srcfile_drop_conflicts(f);
-    galley_promote_record(c->conf.root, &(galley_promote_source){
+    galley__srcfile_drop_conflicts(f);
+    galley__promote_record(c->conf.root, &(galley__promote_source){
         .path = f->path, .display = f->display, .text = f->text.ptr,
         .len = f->text.len, .scan = &f->scan, .edits = f->edits,
         .n_edits = f->readable ? f->n_edits : 0});
@@ -856,7 +856,7 @@ static void S_save_state(S_ctx *c, galley_srcfile *f)
 static void S_save_states(S_ctx *c)
 {
     for (size_t i = 0; i < c->files.n; i++) {
-        galley_srcfile *f = c->files.v[i];
+        galley__srcfile *f = c->files.v[i];
         int ran = f->judged;
         for (size_t k = 0; k < c->sources.n && !ran; k++)
             ran = !c->skip[k] && c->tests[k] == f;
@@ -876,7 +876,7 @@ static void S_promote(S_ctx *c)
     /* Its messages are for people: off stdout when that carries a report
      * for machines. */
     if (n)
-        galley_promote_cmd(c->conf.root, targets, n, S_human(c));
+        galley__promote_cmd(c->conf.root, targets, n, S_human(c));
     free(targets);
 }
 
@@ -885,8 +885,8 @@ static void S_promote(S_ctx *c)
 /* Orders verdicts by file, then line, then name. */
 static int S_verdict_cmp(const void *pa, const void *pb)
 {
-    const galley_verdict *a = pa, *b = pb;
-    return galley_place_cmp(a->file, a->line, a->name, b->file, b->line,
+    const galley__verdict *a = pa, *b = pb;
+    return galley__place_cmp(a->file, a->line, a->name, b->file, b->line,
                             b->name);
 }
 
@@ -895,28 +895,28 @@ static int S_verdict_cmp(const void *pa, const void *pb)
  * annotations. Returns 0, or 2 when a report file could not be written. */
 static int S_machine_reports(S_ctx *c)
 {
-    const galley_run_opts *o = c->o;
+    const galley__run_opts *o = c->o;
     int rc = 0;
     if (c->config_errors && c->conf.file) {
-        char *shown = galley_display_path(c->conf.file, c->files.cwd);
+        char *shown = galley__display_path(c->conf.file, c->files.cwd);
         char *msg = galley__xasprintf("%zu bad line%s in galley.conf (see "
                                       "the errors galley printed)",
                                       c->config_errors,
                                       c->config_errors > 1 ? "s" : "");
-        galley_tally_add(&c->tally, shown, 0, "(galley.conf)", 1, msg);
+        galley__tally_add(&c->tally, shown, 0, "(galley.conf)", 1, msg);
         free(msg);
         free(shown);
     }
-    if (o->format != GALLEY_FORMAT_PRETTY)
-        galley_format_write(stdout, o->format, c->verdicts, c->n_verdicts,
+    if (o->format != GALLEY__FORMAT_PRETTY)
+        galley__format_write(stdout, o->format, c->verdicts, c->n_verdicts,
                             &c->tally);
     const char *files[] = {o->junit, o->xml_output};
     for (int i = 0; i < 2; i++)
-        if (files[i] && galley_format_junit_file(files[i], c->verdicts,
+        if (files[i] && galley__format_junit_file(files[i], c->verdicts,
                                                  c->n_verdicts, &c->tally))
             rc = 2;
     if (o->github)
-        galley_format_github(S_human(c), c->verdicts, c->n_verdicts,
+        galley__format_github(S_human(c), c->verdicts, c->n_verdicts,
                              &c->tally);
     return rc;
 }
@@ -934,11 +934,11 @@ static int S_whole_run(const S_ctx *c)
 static long S_last_count(const S_ctx *c, size_t ran)
 {
     char *p = galley__xasprintf("%s/_galley/tests-run", c->conf.root);
-    galley_buf old;
-    galley_buf_init(&old);
+    galley__buf old;
+    galley__buf_init(&old);
     long last = galley__read_file(p, &old) == 0 && old.ptr
                     ? strtol(old.ptr, NULL, 10) : 0;
-    galley_buf_fini(&old);
+    galley__buf_fini(&old);
     char count[32];
     int n = snprintf(count, sizeof count, "%zu\n", ran);
     if (S_whole_run(c) && !c->o->list)
@@ -972,12 +972,12 @@ static int S_ran_nothing(S_ctx *c, size_t ran)
 static int S_report(S_ctx *c)
 {
     size_t passed = 0, failed = 0;
-    int pretty = c->o->format == GALLEY_FORMAT_PRETTY;
+    int pretty = c->o->format == GALLEY__FORMAT_PRETTY;
     if (c->n_verdicts > 1)
         qsort(c->verdicts, c->n_verdicts, sizeof *c->verdicts, S_verdict_cmp);
     for (size_t i = 0; i < c->n_verdicts; i++) {
         if (pretty)
-            galley_report_verdict(stdout, &c->verdicts[i], &c->ro);
+            galley__report_verdict(stdout, &c->verdicts[i], &c->ro);
         if (c->verdicts[i].n_fails)
             failed++;
         else
@@ -988,7 +988,7 @@ static int S_report(S_ctx *c)
     /* Before the summary, which stays the last line. */
     int bad_file = S_machine_reports(c) != 0;
     if (pretty)
-        galley_report_summary(stdout, passed, failed, c->skipped, &c->ro);
+        galley__report_summary(stdout, passed, failed, c->skipped, &c->ro);
     if (bad_file)
         return 2;
     return failed || c->compile_failed || empty ? 1 : 0;
@@ -1004,11 +1004,11 @@ static void S_ctx_fini(S_ctx *c)
             free(c->refused[i].msg);
         }
         if (c->reported)
-            galley_words_fini(&c->reported[i]);
+            galley__words_fini(&c->reported[i]);
         if (c->died_why)
             free(c->died_why[i]);
         if (c->died_log)
-            galley_buf_fini(&c->died_log[i]);
+            galley__buf_fini(&c->died_log[i]);
     }
     free(c->blocked);
     free(c->plans);
@@ -1017,13 +1017,13 @@ static void S_ctx_fini(S_ctx *c)
     free(c->died);
     free(c->died_why);
     free(c->died_log);
-    galley_tally_fini(&c->tally);
+    galley__tally_fini(&c->tally);
     for (size_t i = 0; i < c->n_jobs; i++)
-        galley_job_fini(&c->jobs[i]);
+        galley__job_fini(&c->jobs[i]);
     free(c->jobs);
     free(c->job_src);
     for (size_t i = 0; i < c->n_verdicts; i++)
-        galley_verdict_fini(&c->verdicts[i]);
+        galley__verdict_fini(&c->verdicts[i]);
     free(c->verdicts);
     for (size_t i = 0; c->selected && i < c->sources.n; i++) {
         for (size_t k = 0; k < c->n_selected[i]; k++)
@@ -1034,14 +1034,14 @@ static void S_ctx_fini(S_ctx *c)
     free(c->n_selected);
     free(c->skip);
     free(c->tests);
-    galley_build_fini(&c->build);
-    galley_patterns_free(c->files.patterns);
-    galley_srcfiles_fini(&c->files);
-    galley_filters_fini(&c->filters);
-    galley_sources_fini(&c->sources);
-    galley_includes_free(c->includes);
-    galley_runtime_fini(&c->rt);
-    galley_config_fini(&c->conf);
+    galley__build_fini(&c->build);
+    galley__patterns_free(c->files.patterns);
+    galley__srcfiles_fini(&c->files);
+    galley__filters_fini(&c->filters);
+    galley__sources_fini(&c->sources);
+    galley__includes_free(c->includes);
+    galley__runtime_fini(&c->rt);
+    galley__config_fini(&c->conf);
     if (c->lock >= 0)
         close(c->lock);
 }
@@ -1051,11 +1051,11 @@ static void S_ctx_fini(S_ctx *c)
  * left out, and counts as a failure of the run. */
 static void S_compile_filters(S_ctx *c, const char *cwd)
 {
-    char *shown = c->conf.file ? galley_display_path(c->conf.file, cwd)
+    char *shown = c->conf.file ? galley__display_path(c->conf.file, cwd)
                                : galley__xstrdup("galley.conf");
     for (size_t i = 0; i < c->conf.filters.n; i++) {
         char *err = NULL;
-        if (galley_filters_add(&c->filters, c->conf.filters.v[i], &err)) {
+        if (galley__filters_add(&c->filters, c->conf.filters.v[i], &err)) {
             galley__error_at(shown, c->conf.filter_lines[i], "bad filter: %s",
                              err);
             c->config_errors++;
@@ -1066,7 +1066,7 @@ static void S_compile_filters(S_ctx *c, const char *cwd)
     c->files.rtol = c->conf.rtol;
     c->files.atol = c->conf.atol;
     c->files.filters = &c->filters;
-    c->files.patterns = galley_patterns_new();
+    c->files.patterns = galley__patterns_new();
 }
 
 /* Removes the temporaries that a galley promote killed while writing left
@@ -1090,25 +1090,25 @@ static void S_clean_temps(const S_ctx *c)
 static int S_setup(S_ctx *c, const char *cwd)
 {
     /* Only the human report shares the terminal with a status line. */
-    c->progress = galley_progress_wanted(
-        c->o->verbosity < 0 || c->o->format != GALLEY_FORMAT_PRETTY);
-    int rc = galley_config_load_near(&c->conf, cwd,
+    c->progress = galley__progress_wanted(
+        c->o->verbosity < 0 || c->o->format != GALLEY__FORMAT_PRETTY);
+    int rc = galley__config_load_near(&c->conf, cwd,
                                      c->o->n_paths ? c->o->paths[0] : NULL);
     if (rc != 0 && c->conf.n_errors == 0)
         return 2;
     c->config_errors = (size_t)c->conf.n_errors;
-    galley_words dirs = {0};
-    galley_config_include_dirs(&c->conf, &dirs);
-    c->includes = galley_includes_new(&dirs);
-    galley_words_fini(&dirs);
-    if (galley_discover(&c->sources, &c->conf, c->includes, c->o->paths,
+    galley__words dirs = {0};
+    galley__config_include_dirs(&c->conf, &dirs);
+    c->includes = galley__includes_new(&dirs);
+    galley__words_fini(&dirs);
+    if (galley__discover(&c->sources, &c->conf, c->includes, c->o->paths,
                         c->o->n_paths, cwd) != 0)
         return 2;
     if (c->sources.n == 0)
         fprintf(stderr, "galley: no test files found: a test file is a .c "
                 "file that #includes <galley.h>\n");
     if (c->o->changed &&
-        galley_changed_select(&c->sources, &c->conf, c->o->changed))
+        galley__changed_select(&c->sources, &c->conf, c->o->changed))
         return 2;
     if (!c->o->list)
         S_clean_temps(c);
@@ -1117,7 +1117,7 @@ static int S_setup(S_ctx *c, const char *cwd)
     S_compile_filters(c, cwd);
     if (S_scan_and_select(c) != 0)
         return 2;
-    if (!c->o->list && galley_runtime_find(&c->rt) != 0)
+    if (!c->o->list && galley__runtime_find(&c->rt) != 0)
         return 2;
     /* Only a command that will build takes the lock (and makes _galley/). */
     if (!c->o->list)
@@ -1125,7 +1125,7 @@ static int S_setup(S_ctx *c, const char *cwd)
     return 0;
 }
 
-int galley_run_cmd(const galley_run_opts *o)
+int galley__run_cmd(const galley__run_opts *o)
 {
     S_ctx c;
     char cwd[PATH_MAX];
@@ -1156,7 +1156,7 @@ int galley_run_cmd(const galley_run_opts *o)
         if (o->promote)
             S_promote(&c);
         if (o->ci)
-            galley_promote_patch_ci(c.conf.root, rc != 0);
+            galley__promote_patch_ci(c.conf.root, rc != 0);
     }
     S_ctx_fini(&c);
     return rc;

@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-typedef struct galley_run_opts {
+typedef struct galley__run_opts {
     char *const *paths;   /* test files or directories; none: the default */
     size_t n_paths;
     int jobs;             /* parallel builds and programs */
@@ -24,16 +24,16 @@ typedef struct galley_run_opts {
     const char *changed;  /* --changed: the git revision, or NULL */
     int verbosity;        /* -1, 0, 1 */
     int color;            /* 1 for ANSI colors */
-    int format;           /* a galley_format (formats.h): stdout's report */
+    int format;           /* a galley__format (formats.h): stdout's report */
     const char *junit;    /* --junit: also write JUnit XML there, or NULL */
     const char *xml_output; /* XML_OUTPUT_FILE (Bazel): the same, or NULL */
     int github;           /* GITHUB_ACTIONS=true: ::error annotations too */
     int shard_index;      /* 0-based; the run's tests are those of shard */
     int shard_total;      /* shard_index out of shard_total (0: no shards) */
-} galley_run_opts;
+} galley__run_opts;
 
 /* Runs the command and returns its exit status: 0 all passed, 1 some test
  * failed or did not build, 2 the command or configuration was wrong. */
-int galley_run_cmd(const galley_run_opts *o);
+int galley__run_cmd(const galley__run_opts *o);
 
 #endif

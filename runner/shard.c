@@ -17,7 +17,7 @@
 /* The most shards accepted: more would leave nearly all of them empty. */
 #define S_MAX_SHARDS 1000000
 
-int galley_shard_of(const char *key, int total)
+int galley__shard_of(const char *key, int total)
 {
     uint64_t h = 0xcbf29ce484222325u; /* FNV-1a's offset basis */
     for (const unsigned char *p = (const unsigned char *)key; *p; p++)
@@ -48,7 +48,7 @@ static long S_number(const char *s, size_t n, long min, long max)
     return v >= min && v <= max ? v : -1;
 }
 
-int galley_shard_parse(const char *s, int *index, int *total)
+int galley__shard_parse(const char *s, int *index, int *total)
 {
     const char *slash = strchr(s, '/');
     long n = slash ? S_number(slash + 1, strlen(slash + 1), 1, S_MAX_SHARDS)
@@ -74,7 +74,7 @@ static int S_touch(const char *path)
     return 0;
 }
 
-int galley_shard_from_env(int *index, int *total)
+int galley__shard_from_env(int *index, int *total)
 {
     const char *t = getenv("TEST_TOTAL_SHARDS");
     const char *i = getenv("TEST_SHARD_INDEX");

@@ -10,17 +10,17 @@
 /* Returns the 0-based shard, out of total (> 0), of key: FNV-1a (64 bits)
  * of its bytes, finished with MurmurHash3's fmix64 so that the low bits
  * also depend on every byte, modulo total. */
-int galley_shard_of(const char *key, int total);
+int galley__shard_of(const char *key, int total);
 
 /* Parses --shard's value K/N (1-based: 1 <= K <= N) into a 0-based *index
  * and *total. Returns 0, or -1 after printing what is wrong. */
-int galley_shard_parse(const char *s, int *index, int *total);
+int galley__shard_parse(const char *s, int *index, int *total);
 
 /* Applies Bazel's test-sharding protocol: when TEST_TOTAL_SHARDS is set,
  * reads it and TEST_SHARD_INDEX (0-based) into *total and *index and
  * touches TEST_SHARD_STATUS_FILE when that is set, which tells Bazel that
  * the runner shards. Leaves both alone when it is not set. Returns 0, or
  * -1 after printing what is wrong. */
-int galley_shard_from_env(int *index, int *total);
+int galley__shard_from_env(int *index, int *total);
 
 #endif

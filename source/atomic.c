@@ -143,9 +143,9 @@ int galley__write_file_replace(const char *path, const void *data, size_t len,
 /* Returns 1 if the file open at fd hashes to seen; *st gets its state. */
 static int S_still(int fd, const char seen[41], struct stat *st)
 {
-    galley_buf text;
+    galley__buf text;
     char hash[41];
-    galley_buf_init(&text);
+    galley__buf_init(&text);
     char chunk[65536];
     ssize_t n;
     off_t at = 0;
@@ -154,11 +154,11 @@ static int S_still(int fd, const char seen[41], struct stat *st)
     while ((n = pread(fd, chunk, sizeof chunk, at)) > 0 ||
            (n < 0 && errno == EINTR))
         if (n > 0) {
-            galley_buf_add(&text, chunk, (size_t)n);
+            galley__buf_add(&text, chunk, (size_t)n);
             at += n;
         }
     galley__hash(text.ptr ? text.ptr : "", text.len, hash);
-    galley_buf_fini(&text);
+    galley__buf_fini(&text);
     return n == 0 && strcmp(hash, seen) == 0;
 }
 

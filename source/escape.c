@@ -8,7 +8,7 @@
 static const char S_esc_suffix[] = " (esc)";
 #define S_ESC_LEN (sizeof S_esc_suffix - 1)
 
-size_t galley_utf8_len(const unsigned char *p, size_t n)
+size_t galley__utf8_len(const unsigned char *p, size_t n)
 {
     if (p[0] < 0x80)
         return 1;
@@ -48,7 +48,7 @@ static size_t S_plain_len(const unsigned char *p, size_t n, size_t i)
 {
     unsigned char b = p[i];
     if (b >= 0x80)
-        return galley_utf8_len(p + i, n - i);
+        return galley__utf8_len(p + i, n - i);
     if ((b < 0x20 && b != '\t') || b == 0x7f)
         return 0;
     if (i > 0 && ((b == '/' && p[i - 1] == '*') ||
@@ -64,7 +64,7 @@ static int S_ends_with(const char *line, size_t len, const char *suffix)
     return len >= n && !memcmp(line + len - n, suffix, n);
 }
 
-int galley_line_needs_escape(const char *line, size_t len)
+int galley__line_needs_escape(const char *line, size_t len)
 {
     const unsigned char *p = (const unsigned char *)line;
     for (size_t i = 0, k; i < len; i += k)
@@ -74,32 +74,32 @@ int galley_line_needs_escape(const char *line, size_t len)
            S_ends_with(line, len, " (re)") || S_ends_with(line, len, " (glob)");
 }
 
-void galley_escape_line(galley_buf *out, const char *line, size_t len)
+void galley__escape_line(galley__buf *out, const char *line, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *p = (const unsigned char *)line;
-    galley_buf_grow(out, len + S_ESC_LEN);
+    galley__buf_grow(out, len + S_ESC_LEN);
     for (size_t i = 0, k; i < len; i += k) {
         k = S_plain_len(p, len, i);
         if (k == 0) {
             k = 1;
             if (p[i] == '\r') {
-                galley_buf_puts(out, "\\r");
+                galley__buf_puts(out, "\\r");
                 continue;
             }
             char x[4] = {'\\', 'x', hex[p[i] >> 4], hex[p[i] & 15]};
-            galley_buf_add(out, x, 4);
+            galley__buf_add(out, x, 4);
         } else if (p[i] == '\\')
-            galley_buf_puts(out, "\\\\");
+            galley__buf_puts(out, "\\\\");
         else if (p[i] == '\t')
-            galley_buf_puts(out, "\\t");
+            galley__buf_puts(out, "\\t");
         else
-            galley_buf_add(out, p + i, k);
+            galley__buf_add(out, p + i, k);
     }
-    galley_buf_puts(out, S_esc_suffix);
+    galley__buf_puts(out, S_esc_suffix);
 }
 
-int galley_line_is_escaped(const char *line, size_t len)
+int galley__line_is_escaped(const char *line, size_t len)
 {
     return S_ends_with(line, len, S_esc_suffix);
 }
@@ -143,29 +143,29 @@ static size_t S_unescape_one(const char *p, size_t n, char *byte,
     return 4;
 }
 
-int galley_unescape_line(galley_buf *out, const char *line, size_t len,
+int galley__unescape_line(galley__buf *out, const char *line, size_t len,
                          const char **msg)
 {
     size_t mark = out->len, run = 0, k;
     const char *ignored;
-    if (galley_line_is_escaped(line, len))
+    if (galley__line_is_escaped(line, len))
         len -= S_ESC_LEN;
-    galley_buf_grow(out, len);
+    galley__buf_grow(out, len);
     for (size_t i = 0; i < len; i += k) {
         char byte;
         k = 1;
         if (line[i] != '\\')
             continue;
-        galley_buf_add(out, line + run, i - run);
+        galley__buf_add(out, line + run, i - run);
         k = S_unescape_one(line + i, len - i, &byte, msg ? msg : &ignored);
         if (k == 0) {
             out->len = mark;
             out->ptr[mark] = '\0';
             return -1;
         }
-        galley_buf_putc(out, byte);
+        galley__buf_putc(out, byte);
         run = i + k;
     }
-    galley_buf_add(out, line + run, len - run);
+    galley__buf_add(out, line + run, len - run);
     return 0;
 }

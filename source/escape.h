@@ -16,18 +16,18 @@
  * ASCII, 2 to 4 for a valid sequence, 0 when the bytes are not UTF-8
  * (overlongs, surrogates, code points past U+10FFFF, truncated sequences).
  * The one definition of "text" shared by the escape and the glob. */
-size_t galley_utf8_len(const unsigned char *p, size_t n);
+size_t galley__utf8_len(const unsigned char *p, size_t n);
 
 /* Returns 1 if line[0..len) (no newline) must be escaped, else 0. */
-int galley_line_needs_escape(const char *line, size_t len);
+int galley__line_needs_escape(const char *line, size_t len);
 /* Appends the escaped form of line[0..len) and " (esc)" to out. */
-void galley_escape_line(galley_buf *out, const char *line, size_t len);
+void galley__escape_line(galley__buf *out, const char *line, size_t len);
 /* Returns 1 if line[0..len) ends in " (esc)". */
-int galley_line_is_escaped(const char *line, size_t len);
+int galley__line_is_escaped(const char *line, size_t len);
 /* Appends the decoded form of an escaped line (with or without its
  * " (esc)" suffix) to out. Returns 0, or -1 with *msg set to a static
  * description when an escape is malformed. */
-int galley_unescape_line(galley_buf *out, const char *line, size_t len,
+int galley__unescape_line(galley__buf *out, const char *line, size_t len,
                          const char **msg);
 
 #endif

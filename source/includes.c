@@ -21,8 +21,8 @@ typedef struct S_file {
     unsigned seen;    /* the query that last reached it */
 } S_file;
 
-struct galley_includes {
-    galley_words dirs; /* where <x.h> and, after the file's own directory,
+struct galley__includes {
+    galley__words dirs; /* where <x.h> and, after the file's own directory,
                           "x.h" are looked for */
     S_file *nodes;
     size_t n, cap;
@@ -31,15 +31,15 @@ struct galley_includes {
     void *gone_ctx;
 };
 
-galley_includes *galley_includes_new(const galley_words *dirs)
+galley__includes *galley__includes_new(const galley__words *dirs)
 {
-    galley_includes *g = galley__xcalloc(1, sizeof *g);
+    galley__includes *g = galley__xcalloc(1, sizeof *g);
     for (size_t i = 0; i < dirs->n; i++)
-        galley_words_add(&g->dirs, dirs->v[i]);
+        galley__words_add(&g->dirs, dirs->v[i]);
     return g;
 }
 
-void galley_includes_free(galley_includes *g)
+void galley__includes_free(galley__includes *g)
 {
     if (!g)
         return;
@@ -48,11 +48,11 @@ void galley_includes_free(galley_includes *g)
         free(g->nodes[i].edges);
     }
     free(g->nodes);
-    galley_words_fini(&g->dirs);
+    galley__words_fini(&g->dirs);
     free(g);
 }
 
-void galley_includes_keep_gone(galley_includes *g,
+void galley__includes_keep_gone(galley__includes *g,
                                int (*gone)(void *ctx, const char *path),
                                void *ctx)
 {
@@ -62,7 +62,7 @@ void galley_includes_keep_gone(galley_includes *g,
 
 /* Returns the node of the file at path (made real), added if new, or -1
  * when path names no regular file (nor a gone one that counts). */
-static long S_node(galley_includes *g, const char *path)
+static long S_node(galley__includes *g, const char *path)
 {
     char buf[PATH_MAX];
     struct stat st;
@@ -105,7 +105,7 @@ static int S_is_galley(const char *name)
 
 /* Resolves the include of name from the file at from: returns its node,
  * or -1 when it is no file of the project. */
-static long S_resolve(galley_includes *g, const char *from, const char *name,
+static long S_resolve(galley__includes *g, const char *from, const char *name,
                       int angle)
 {
     long k = -1;
@@ -128,7 +128,7 @@ static long S_resolve(galley_includes *g, const char *from, const char *name,
 }
 
 /* Adds an edge from node k to node to, once. */
-static void S_edge(galley_includes *g, size_t k, size_t to)
+static void S_edge(galley__includes *g, size_t k, size_t to)
 {
     S_file *n = &g->nodes[k];
     for (size_t i = 0; i < n->n_edges; i++)
@@ -139,10 +139,10 @@ static void S_edge(galley_includes *g, size_t k, size_t to)
 }
 
 /* Reads the #include lines of node k (a UTF-8 byte-order mark skipped). */
-static void S_load(galley_includes *g, size_t k)
+static void S_load(galley__includes *g, size_t k)
 {
-    galley_buf text;
-    galley_buf_init(&text);
+    galley__buf text;
+    galley__buf_init(&text);
     g->nodes[k].loaded = 1;
     if (galley__read_file(g->nodes[k].path, &text) != 0)
         return;
@@ -167,14 +167,14 @@ static void S_load(galley_includes *g, size_t k)
         free(name);
         p = le + 1;
     }
-    galley_buf_fini(&text);
+    galley__buf_fini(&text);
 }
 
 /* Walks the files that path includes, breadth first, calling visit on
  * each node reached (path's own first) until it returns 1. Returns 1 if
  * a visit did, else 0. */
-static int S_walk(galley_includes *g, const char *path,
-                  int (*visit)(galley_includes *, size_t, void *), void *ctx)
+static int S_walk(galley__includes *g, const char *path,
+                  int (*visit)(galley__includes *, size_t, void *), void *ctx)
 {
     long start = S_node(g, path);
     if (start < 0)
@@ -203,34 +203,34 @@ static int S_walk(galley_includes *g, const char *path,
     return stop;
 }
 
-static int S_galley_cb(galley_includes *g, size_t k, void *ctx)
+static int S_galley_cb(galley__includes *g, size_t k, void *ctx)
 {
     (void)ctx;
     return g->nodes[k].galley;
 }
 
-int galley_includes_galley(galley_includes *g, const char *path)
+int galley__includes_galley(galley__includes *g, const char *path)
 {
     return S_walk(g, path, S_galley_cb, NULL);
 }
 
 /* Collects every node but the first one visited. */
 typedef struct S_collect {
-    galley_words *out;
+    galley__words *out;
     int first;
 } S_collect;
 
-static int S_collect_cb(galley_includes *g, size_t k, void *ctx)
+static int S_collect_cb(galley__includes *g, size_t k, void *ctx)
 {
     S_collect *c = ctx;
     if (!c->first)
-        galley_words_add(c->out, g->nodes[k].path);
+        galley__words_add(c->out, g->nodes[k].path);
     c->first = 0;
     return 0;
 }
 
-void galley_includes_headers(galley_includes *g, const char *path,
-                             galley_words *out)
+void galley__includes_headers(galley__includes *g, const char *path,
+                             galley__words *out)
 {
     S_collect c = {out, 1};
     S_walk(g, path, S_collect_cb, &c);

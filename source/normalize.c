@@ -92,7 +92,7 @@ static void S_measure(S_shape *sh, const char *text, size_t len,
 /* Appends the normalized text; with skip_first, line 0 (non-blank) is
  * left-trimmed instead of losing the common indentation. Sets *first to
  * the index of the first line kept. */
-static void S_normalize(galley_buf *out, const char *text, size_t len,
+static void S_normalize(galley__buf *out, const char *text, size_t len,
                         int skip_first, size_t *first)
 {
     S_shape sh;
@@ -100,53 +100,53 @@ static void S_normalize(galley_buf *out, const char *text, size_t len,
     size_t n, pos = 0;
     S_measure(&sh, text, len, skip_first);
     *first = sh.first;
-    galley_buf_grow(out, 0);
+    galley__buf_grow(out, 0);
     for (size_t i = 0; sh.any && S_next_line(text, len, &pos, &p, &n); i++) {
         if (i < sh.first || i > sh.last)
             continue;
         if (i > sh.first)
-            galley_buf_putc(out, '\n');
+            galley__buf_putc(out, '\n');
         n = S_rstrip(p, n);
         size_t cut = skip_first && i == 0 ? S_lead(p, n) : sh.indent;
         if (n > 0)
-            galley_buf_add(out, p + cut, n - cut);
+            galley__buf_add(out, p + cut, n - cut);
     }
 }
 
-void galley_normalize(galley_buf *out, const char *text, size_t len)
+void galley__normalize(galley__buf *out, const char *text, size_t len)
 {
     size_t first;
     S_normalize(out, text ? text : "", text ? len : 0, 0, &first);
 }
 
 /* Appends text[0..len) with each CRLF turned into LF. */
-static void S_crlf_to_lf(galley_buf *out, const char *text, size_t len)
+static void S_crlf_to_lf(galley__buf *out, const char *text, size_t len)
 {
     const char *p = text, *end = text + len, *cr;
-    galley_buf_grow(out, len);
+    galley__buf_grow(out, len);
     while ((cr = memchr(p, '\r', (size_t)(end - p))) != NULL) {
         int crlf = cr + 1 < end && cr[1] == '\n';
-        galley_buf_add(out, p, (size_t)(cr - p) + !crlf);
+        galley__buf_add(out, p, (size_t)(cr - p) + !crlf);
         p = cr + 1;
     }
-    galley_buf_add(out, p, (size_t)(end - p));
+    galley__buf_add(out, p, (size_t)(end - p));
 }
 
 /* Appends text with its " (esc)" lines decoded. On a bad escape returns -1
  * and sets *bad to its line index, counted from first. */
-static int S_decode(galley_buf *out, galley_buf *literal, const char *text,
+static int S_decode(galley__buf *out, galley__buf *literal, const char *text,
                     size_t len, size_t first, int *bad, const char **msg)
 {
     const char *p;
     size_t n, pos = 0;
     for (size_t i = 0; S_next_line(text, len, &pos, &p, &n); i++) {
         if (i > 0)
-            galley_buf_putc(out, '\n');
+            galley__buf_putc(out, '\n');
         if (literal)
-            galley_buf_putc(literal, (char)galley_line_is_escaped(p, n));
-        if (!galley_line_is_escaped(p, n))
-            galley_buf_add(out, p, n);
-        else if (galley_unescape_line(out, p, n, msg) != 0) {
+            galley__buf_putc(literal, (char)galley__line_is_escaped(p, n));
+        if (!galley__line_is_escaped(p, n))
+            galley__buf_add(out, p, n);
+        else if (galley__unescape_line(out, p, n, msg) != 0) {
             *bad = (int)(first + i);
             return -1;
         }
@@ -154,36 +154,36 @@ static int S_decode(galley_buf *out, galley_buf *literal, const char *text,
     return 0;
 }
 
-int galley_expected_text(galley_buf *out, const char *body, size_t len,
+int galley__expected_text(galley__buf *out, const char *body, size_t len,
                          int exact, int *bad_line, const char **msg)
 {
-    return galley_expected_text_lines(out, NULL, body, len, exact, bad_line,
+    return galley__expected_text_lines(out, NULL, body, len, exact, bad_line,
                                       msg);
 }
 
-int galley_expected_text_lines(galley_buf *out, galley_buf *literal,
+int galley__expected_text_lines(galley__buf *out, galley__buf *literal,
                                const char *body, size_t len, int exact,
                                int *bad_line, const char **msg)
 {
-    galley_buf lf, norm;
+    galley__buf lf, norm;
     size_t first = 0, mark = out->len, n0, pos = 0;
     const char *line0, *ignored_msg;
     int ignored_line, rc;
-    galley_buf_init(&lf);
-    galley_buf_init(&norm);
-    galley_buf_grow(out, 0);
+    galley__buf_init(&lf);
+    galley__buf_init(&norm);
+    galley__buf_grow(out, 0);
     if (body && memchr(body, '\r', len))
         S_crlf_to_lf(&lf, body, len);
     else
-        lf = (galley_buf){(char *)(body ? body : ""), body ? len : 0, 0};
+        lf = (galley__buf){(char *)(body ? body : ""), body ? len : 0, 0};
     S_next_line(lf.ptr, lf.len, &pos, &line0, &n0);
     /* Text on the marker's own line is not indented like the lines below. */
     int inline_first = S_rstrip(line0, n0) > 0;
     if (!exact)
         S_normalize(&norm, lf.ptr, lf.len, inline_first, &first);
-    galley_buf *text = exact ? &lf : &norm;
+    galley__buf *text = exact ? &lf : &norm;
     if (!memmem(text->ptr, text->len, " (esc)", 6)) {
-        galley_buf_add(out, text->ptr, text->len); /* nothing to decode */
+        galley__buf_add(out, text->ptr, text->len); /* nothing to decode */
         rc = 0;
     } else
         rc = S_decode(out, literal, text->ptr, text->len, first,
@@ -194,7 +194,7 @@ int galley_expected_text_lines(galley_buf *out, galley_buf *literal,
         out->ptr[mark] = '\0';
     }
     if (lf.cap) /* a CRLF copy; otherwise lf borrows body */
-        galley_buf_fini(&lf);
-    galley_buf_fini(&norm);
+        galley__buf_fini(&lf);
+    galley__buf_fini(&norm);
     return rc;
 }

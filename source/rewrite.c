@@ -18,7 +18,7 @@
 /* One replacement: src[start, end) gives way to what edit asks for. */
 typedef struct span {
     size_t start, end;
-    const galley_edit *edit;
+    const galley__edit *edit;
     int target;         /* marker index (MARKER) or test index (TRAILING) */
 } span;
 
@@ -92,14 +92,14 @@ static int S_splices(const char *line, size_t n, int backslash)
 
 /* Appends one line of output, escaped when it cannot live in a comment as
  * it is (or when force asks for it). */
-static void S_put_line(galley_buf *out, const char *line, size_t n, int force)
+static void S_put_line(galley__buf *out, const char *line, size_t n, int force)
 {
     if (force == 2) /* verbatim: the line is written as it is */
-        galley_buf_add(out, line, n);
-    else if (force || galley_line_needs_escape(line, n))
-        galley_escape_line(out, line, n);
+        galley__buf_add(out, line, n);
+    else if (force || galley__line_needs_escape(line, n))
+        galley__escape_line(out, line, n);
     else
-        galley_buf_add(out, line, n);
+        galley__buf_add(out, line, n);
 }
 
 /* Returns 1 if normalized text t[0..n) can go on the marker's line: one
@@ -107,14 +107,14 @@ static void S_put_line(galley_buf *out, const char *line, size_t n, int force)
 static int S_fits_inline(const char *t, size_t n, size_t prefix_cols,
                          const char *suffix, size_t suffix_len)
 {
-    if (memchr(t, '\n', n) || galley_line_needs_escape(t, n))
+    if (memchr(t, '\n', n) || galley__line_needs_escape(t, n))
         return 0;
     size_t col = S_cols(prefix_cols + 3, t, n) + 3;
     return S_cols(col, suffix, suffix_len) <= S_MAX_COLS;
 }
 
 /* Appends the body of an EXPECT marker for normalized text t[0..n). */
-static void S_format_expect(galley_buf *out, const char *t, size_t n,
+static void S_format_expect(galley__buf *out, const char *t, size_t n,
                             const char *indent, size_t indent_len,
                             const char *eol, size_t prefix_cols,
                             const char *suffix, size_t suffix_len,
@@ -123,40 +123,40 @@ static void S_format_expect(galley_buf *out, const char *t, size_t n,
     if (n == 0)
         return;
     if (!verbatim && S_fits_inline(t, n, prefix_cols, suffix, suffix_len)) {
-        galley_buf_puts(out, "/* ");
-        galley_buf_add(out, t, n);
-        galley_buf_puts(out, " */");
+        galley__buf_puts(out, "/* ");
+        galley__buf_add(out, t, n);
+        galley__buf_puts(out, " */");
         return;
     }
-    galley_buf_puts(out, "/*");
-    galley_buf_puts(out, eol);
+    galley__buf_puts(out, "/*");
+    galley__buf_puts(out, eol);
     for (const char *p = t, *end = t + n;;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t ln = nl ? (size_t)(nl - p) : (size_t)(end - p);
         /* An empty line stays empty: no indentation, no trailing blanks. */
         if (ln > 0) {
-            galley_buf_add(out, indent, indent_len);
-            galley_buf_puts(out, "  ");
+            galley__buf_add(out, indent, indent_len);
+            galley__buf_puts(out, "  ");
             S_put_line(out, p, ln, verbatim ? 2 : S_splices(p, ln, 0));
         }
-        galley_buf_puts(out, eol);
+        galley__buf_puts(out, eol);
         if (!nl)
             break;
         p = nl + 1;
     }
-    galley_buf_add(out, indent, indent_len);
-    galley_buf_puts(out, "*/");
+    galley__buf_add(out, indent, indent_len);
+    galley__buf_puts(out, "*/");
 }
 
 /* Appends the body of an EXPECT_EXACT marker for raw output t[0..n): the
  * bytes themselves between the comment delimiters, newlines written as eol,
  * so that reading the comment back gives t again. */
-static void S_format_exact(galley_buf *out, const char *t, size_t n,
+static void S_format_exact(galley__buf *out, const char *t, size_t n,
                            const char *eol)
 {
     if (n == 0)
         return;
-    galley_buf_puts(out, "/*");
+    galley__buf_puts(out, "/*");
     for (const char *p = t, *end = t + n;;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t ln = nl ? (size_t)(nl - p) : (size_t)(end - p);
@@ -164,16 +164,16 @@ static void S_format_exact(galley_buf *out, const char *t, size_t n,
             S_put_line(out, p, ln, S_splices(p, ln, 1));
         if (!nl)
             break;
-        galley_buf_puts(out, eol);
+        galley__buf_puts(out, eol);
         p = nl + 1;
     }
-    galley_buf_puts(out, "*/");
+    galley__buf_puts(out, "*/");
 }
 
 /* Appends the marker body for raw output text[0..len); prefix_cols is the
  * column just after the marker's '(' and suffix what follows its ')' on
  * that line, both used only to decide whether the text fits inline. */
-static void S_format_body(galley_buf *out, const char *text, size_t len,
+static void S_format_body(galley__buf *out, const char *text, size_t len,
                           int exact, const char *indent, size_t indent_len,
                           const char *eol, size_t prefix_cols,
                           const char *suffix, size_t suffix_len, int verbatim)
@@ -187,42 +187,42 @@ static void S_format_body(galley_buf *out, const char *text, size_t len,
                         prefix_cols, suffix, suffix_len, 1);
         return;
     }
-    galley_buf norm;
-    galley_buf_init(&norm);
-    galley_normalize(&norm, text, len);
+    galley__buf norm;
+    galley__buf_init(&norm);
+    galley__normalize(&norm, text, len);
     S_format_expect(out, norm.ptr ? norm.ptr : "", norm.len, indent,
                     indent_len, eol, prefix_cols, suffix, suffix_len, 0);
-    galley_buf_fini(&norm);
+    galley__buf_fini(&norm);
 }
 
 /* ---- replacements ---- */
 
 /* Appends the new body of marker m for edit e. */
-static void S_emit_marker(galley_buf *out, const char *src, size_t len,
-                          const galley_marker *m, const galley_edit *e,
+static void S_emit_marker(galley__buf *out, const char *src, size_t len,
+                          const galley__marker *m, const galley__edit *e,
                           const char *eol)
 {
     size_t ls = S_line_start(src, m->content_start);
     size_t prefix = S_cols(0, src + ls, m->content_start - ls);
     size_t le = S_line_end(src, len, m->rparen);
-    galley_buf body;
-    galley_buf_init(&body);
-    if (m->kind == GALLEY_MARKER_NEAR)
+    galley__buf body;
+    galley__buf_init(&body);
+    if (m->kind == GALLEY__MARKER_NEAR)
         prefix += m->need_comma ? 2 : 1;
-    S_format_body(&body, e->text, e->len, m->kind == GALLEY_MARKER_EXACT,
+    S_format_body(&body, e->text, e->len, m->kind == GALLEY__MARKER_EXACT,
                   src + m->indent_start, m->indent_len, eol, prefix,
                   src + m->rparen, le - m->rparen, e->verbatim);
     /* EXPECT_NEAR(rtol, atol, / * text * /): the text follows a comma. */
-    if (m->kind == GALLEY_MARKER_NEAR && body.len)
-        galley_buf_puts(out, m->need_comma ? ", " : " ");
-    galley_buf_add(out, body.ptr, body.len);
-    galley_buf_fini(&body);
+    if (m->kind == GALLEY__MARKER_NEAR && body.len)
+        galley__buf_puts(out, m->need_comma ? ", " : " ");
+    galley__buf_add(out, body.ptr, body.len);
+    galley__buf_fini(&body);
 }
 
 /* Returns "GALLEY_EXPECT" when the file spells its markers (or its TEST)
  * with the long names, as with GALLEY_NO_SHORT_NAMES, else "EXPECT". */
 static const char *S_expect_name(const char *src, size_t len,
-                                 const galley_scan *s, const char *test_line)
+                                 const galley__scan *s, const char *test_line)
 {
     if (s->n_markers > 0)
         return strncmp(src + s->markers[0].start, "GALLEY_", 7) == 0
@@ -246,7 +246,7 @@ static size_t S_next_line_start(const char *src, size_t len, size_t off)
  * '{' that holds code (blank and preprocessor lines do not count). Returns
  * 1 with src[*start..*start + *n) set, or 0 when there is none. */
 static int S_body_indent(const char *src, size_t len,
-                         const galley_scanned_test *t, size_t *start,
+                         const galley__scanned_test *t, size_t *start,
                          size_t *n)
 {
     for (size_t off = S_next_line_start(src, len, t->body_open);
@@ -267,7 +267,7 @@ static int S_body_indent(const char *src, size_t len,
 /* Computes where test t's trailing marker goes: the span before its '}'.
  * When the '}' begins its line, nothing is replaced; otherwise the blanks
  * before it are, so that the marker and the '}' get lines of their own. */
-static void S_trailing_span(const char *src, const galley_scanned_test *t,
+static void S_trailing_span(const char *src, const galley__scanned_test *t,
                             span *sp)
 {
     size_t ls = S_line_start(src, t->body_close);
@@ -280,36 +280,36 @@ static void S_trailing_span(const char *src, const galley_scanned_test *t,
 
 /* Appends the marker added for trailing edit e of test t, which replaces
  * sp (see S_trailing_span). */
-static void S_emit_trailing(galley_buf *out, const char *src, size_t len,
-                            const galley_scan *s, const galley_scanned_test *t,
+static void S_emit_trailing(galley__buf *out, const char *src, size_t len,
+                            const galley__scan *s, const galley__scanned_test *t,
                             const span *sp, const char *eol)
 {
     size_t tl = S_offset_of_line(src, len, t->line);
     size_t tl_indent = S_blank_len(src, len, tl);
     size_t bstart = 0, bn = 0;
-    galley_buf indent;
-    galley_buf_init(&indent);
+    galley__buf indent;
+    galley__buf_init(&indent);
     if (S_body_indent(src, len, t, &bstart, &bn)) {
-        galley_buf_add(&indent, src + bstart, bn);
+        galley__buf_add(&indent, src + bstart, bn);
     } else {
-        galley_buf_add(&indent, src + tl, tl_indent);
-        galley_buf_puts(&indent, "    ");
+        galley__buf_add(&indent, src + tl, tl_indent);
+        galley__buf_puts(&indent, "    ");
     }
     int own_line = sp->start == S_line_start(src, t->body_close);
     const char *name = S_expect_name(src, len, s, src + tl);
     if (!own_line)
-        galley_buf_puts(out, eol);
-    galley_buf_add(out, indent.ptr, indent.len);
-    galley_buf_puts(out, name);
-    galley_buf_putc(out, '(');
+        galley__buf_puts(out, eol);
+    galley__buf_add(out, indent.ptr, indent.len);
+    galley__buf_puts(out, name);
+    galley__buf_putc(out, '(');
     S_format_body(out, sp->edit->text, sp->edit->len, 0, indent.ptr,
                   indent.len, eol, S_cols(0, indent.ptr, indent.len) +
                   strlen(name) + 1, ");", 2, 0);
-    galley_buf_puts(out, ");");
-    galley_buf_puts(out, eol);
+    galley__buf_puts(out, ");");
+    galley__buf_puts(out, eol);
     if (!own_line)
-        galley_buf_add(out, src + tl, tl_indent);
-    galley_buf_fini(&indent);
+        galley__buf_add(out, src + tl, tl_indent);
+    galley__buf_fini(&indent);
 }
 
 /* ---- the rewrite ---- */
@@ -324,7 +324,7 @@ static int S_span_cmp(const void *a, const void *b)
 
 /* Returns the index of the TEST of trailing edit e: at its line, with its
  * name when it has one; -1 when there is none. */
-static int S_find_test(const galley_scan *s, const galley_edit *e)
+static int S_find_test(const galley__scan *s, const galley__edit *e)
 {
     for (size_t i = 0; i < s->n_tests; i++)
         if (s->tests[i].line == e->line &&
@@ -334,12 +334,12 @@ static int S_find_test(const galley_scan *s, const galley_edit *e)
 }
 
 /* Fills sp for edit e. Returns 0, or -1 with *err set. */
-static int S_make_span(const char *src, const galley_scan *s,
-                       const galley_edit *e, span *sp, char **err)
+static int S_make_span(const char *src, const galley__scan *s,
+                       const galley__edit *e, span *sp, char **err)
 {
     sp->edit = e;
-    if (e->kind == GALLEY_EDIT_MARKER) {
-        sp->target = galley_scan_find_marker(s, e->line);
+    if (e->kind == GALLEY__EDIT_MARKER) {
+        sp->target = galley__scan_find_marker(s, e->line);
         if (sp->target < 0) {
             *err = galley__xasprintf("no EXPECT marker at line %d", e->line);
             return -1;
@@ -349,7 +349,7 @@ static int S_make_span(const char *src, const galley_scan *s,
         return 0;
     }
     sp->target = S_find_test(s, e);
-    if (e->kind != GALLEY_EDIT_TRAILING || sp->target < 0) {
+    if (e->kind != GALLEY__EDIT_TRAILING || sp->target < 0) {
         *err = e->test ? galley__xasprintf("no TEST %s at line %d", e->test,
                                            e->line)
                        : galley__xasprintf("no TEST at line %d", e->line);
@@ -375,15 +375,15 @@ static int S_sort_spans(span *sp, size_t n, char **err)
     return 0;
 }
 
-void galley_edit_fini(galley_edit *e)
+void galley__edit_fini(galley__edit *e)
 {
     free(e->text);
     free(e->test);
     e->text = e->test = NULL;
 }
 
-int galley_rewrite(galley_buf *out, const char *src, size_t len,
-                   const galley_scan *s, const galley_edit *edits,
+int galley__rewrite(galley__buf *out, const char *src, size_t len,
+                   const galley__scan *s, const galley__edit *edits,
                    size_t n_edits, char **err)
 {
     const char *eol = s->crlf ? "\r\n" : "\n";
@@ -397,8 +397,8 @@ int galley_rewrite(galley_buf *out, const char *src, size_t len,
         goto done;
     size_t pos = 0;
     for (size_t i = 0; i < n_edits; i++) {
-        galley_buf_add(out, src + pos, sp[i].start - pos);
-        if (sp[i].edit->kind == GALLEY_EDIT_MARKER)
+        galley__buf_add(out, src + pos, sp[i].start - pos);
+        if (sp[i].edit->kind == GALLEY__EDIT_MARKER)
             S_emit_marker(out, src, len, &s->markers[sp[i].target],
                           sp[i].edit, eol);
         else
@@ -406,7 +406,7 @@ int galley_rewrite(galley_buf *out, const char *src, size_t len,
                             eol);
         pos = sp[i].end;
     }
-    galley_buf_add(out, src + pos, len - pos);
+    galley__buf_add(out, src + pos, len - pos);
     rc = 0;
 done:
     free(sp);

@@ -8,16 +8,16 @@
 #include "scan.h"
 #include "util.h"
 
-typedef enum galley_edit_kind {
-    GALLEY_EDIT_MARKER,   /* replace the text of the marker at line */
-    GALLEY_EDIT_TRAILING, /* add a marker before the closing brace of the
+typedef enum galley__edit_kind {
+    GALLEY__EDIT_MARKER,   /* replace the text of the marker at line */
+    GALLEY__EDIT_TRAILING, /* add a marker before the closing brace of the
                              TEST whose TEST line is line */
-} galley_edit_kind;
+} galley__edit_kind;
 
 /* One change to a source: the actual output the run saw. */
-typedef struct galley_edit {
-    galley_edit_kind kind;
-    int line;       /* MARKER: galley_marker.line; TRAILING: the TEST line */
+typedef struct galley__edit {
+    galley__edit_kind kind;
+    int line;       /* MARKER: galley__marker.line; TRAILING: the TEST line */
     char *text;     /* raw actual output, not normalized; owned by whoever
                        owns the edit array */
     size_t len;
@@ -27,10 +27,10 @@ typedef struct galley_edit {
     char *test;     /* TRAILING: the TEST's name, so that two tests on one
                        line are told apart (NULL: the first TEST at line);
                        owned like text */
-} galley_edit;
+} galley__edit;
 
 /* Frees what edit e owns (its text and test name). */
-void galley_edit_fini(galley_edit *e);
+void galley__edit_fini(galley__edit *e);
 
 /* Appends to out the source src[0..len) (scanned into s) with edits applied.
  * Each marker is rewritten by its kind: EXPECT gets the normalized output,
@@ -40,8 +40,8 @@ void galley_edit_fini(galley_edit *e);
  * escape.h). The file's line ends (LF or CRLF) are kept. Returns 0, or -1
  * with *err set to a heap message (caller frees) when an edit names no
  * marker or test of s; out is then unspecified. */
-int galley_rewrite(galley_buf *out, const char *src, size_t len,
-                   const galley_scan *s, const galley_edit *edits,
+int galley__rewrite(galley__buf *out, const char *src, size_t len,
+                   const galley__scan *s, const galley__edit *edits,
                    size_t n_edits, char **err);
 
 #endif

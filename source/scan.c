@@ -42,7 +42,7 @@ typedef struct S_tok {
 
 /* The scan under way: the result, its capacities, and the lexer's state. */
 struct S_scan {
-    galley_scan *s;
+    galley__scan *s;
     S_lex lx;
     size_t cap_markers, cap_tests, cap_errors;
     int depth;          /* brace depth outside directives */
@@ -392,7 +392,7 @@ static char *S_concat(const char *a, const char *b)
 /* Records a problem; takes msg, a heap string. */
 static void S_error(S_scan *sc, int line, char *msg)
 {
-    galley_scan *s = sc->s;
+    galley__scan *s = sc->s;
     if (s->n_errors == sc->cap_errors) {
         sc->cap_errors = sc->cap_errors ? 2 * sc->cap_errors : 4;
         s->errors = galley__xrealloc(s->errors,
@@ -410,9 +410,9 @@ static void S_fatal(S_scan *sc, int line, char *msg)
     sc->s->errors[sc->s->n_errors - 1].fatal = 1;
 }
 
-static void S_add_marker(S_scan *sc, const galley_marker *m)
+static void S_add_marker(S_scan *sc, const galley__marker *m)
 {
-    galley_scan *s = sc->s;
+    galley__scan *s = sc->s;
     if (s->n_markers == sc->cap_markers) {
         sc->cap_markers = sc->cap_markers ? 2 * sc->cap_markers : 8;
         s->markers = galley__xrealloc(s->markers,
@@ -424,12 +424,12 @@ static void S_add_marker(S_scan *sc, const galley_marker *m)
 /* Records a test; takes name, a heap string. Returns its index. */
 static int S_add_test(S_scan *sc, char *name, int line, size_t open)
 {
-    galley_scan *s = sc->s;
+    galley__scan *s = sc->s;
     if (s->n_tests == sc->cap_tests) {
         sc->cap_tests = sc->cap_tests ? 2 * sc->cap_tests : 8;
         s->tests = galley__xrealloc(s->tests, sc->cap_tests * sizeof *s->tests);
     }
-    galley_scanned_test *t = &s->tests[s->n_tests];
+    galley__scanned_test *t = &s->tests[s->n_tests];
     t->name = name;
     t->line = line;
     t->body_open = open;
@@ -444,16 +444,16 @@ static int S_add_test(S_scan *sc, char *name, int line, size_t open)
 /* Returns a heap copy of the identifier at tok, its splices left out. */
 static char *S_ident_text(const S_lex *lx, const S_tok *tok)
 {
-    galley_buf b;
-    galley_buf_init(&b);
+    galley__buf b;
+    galley__buf_init(&b);
     for (size_t p = tok->start, n; p < lx->len; p++) {
         while ((n = S_splice_len(lx, p)) > 0)
             p += n;
         if (p >= lx->len || !S_is_ident((unsigned char)lx->t[p]))
             break;
-        galley_buf_putc(&b, lx->t[p]);
+        galley__buf_putc(&b, lx->t[p]);
     }
-    return galley_buf_detach(&b, NULL);
+    return galley__buf_detach(&b, NULL);
 }
 
 /* ---- markers ---- */
@@ -517,7 +517,7 @@ static void S_read_args(S_lex *w, S_args *a, int lead)
 
 /* Checks that marker m shares no line with the previous one. On a clash
  * both are left out, with an error at each line involved. */
-static int S_own_lines(S_scan *sc, const galley_marker *m)
+static int S_own_lines(S_scan *sc, const galley__marker *m)
 {
     static const char msg[] =
         "two EXPECT markers on one line; put each on its own line";
@@ -535,21 +535,21 @@ static int S_own_lines(S_scan *sc, const galley_marker *m)
 }
 
 /* Fills the parts of m that come from its parentheses' contents. */
-static void S_fill_marker(galley_marker *m, const S_args *a)
+static void S_fill_marker(galley__marker *m, const S_args *a)
 {
     m->end_line = a->close.line;
     m->rparen = a->close.start;
     m->has_comment = a->n_comments > 0;
-    m->content_start = m->kind == GALLEY_MARKER_NEAR && a->n_commas < 2
+    m->content_start = m->kind == GALLEY__MARKER_NEAR && a->n_commas < 2
                            ? m->rparen : a->content;
-    m->need_comma = m->kind == GALLEY_MARKER_NEAR && a->n_commas < 2;
+    m->need_comma = m->kind == GALLEY__MARKER_NEAR && a->n_commas < 2;
     m->body_start = m->has_comment ? a->comment.body_start : m->rparen;
     m->body_end = m->has_comment ? a->comment.body_end : m->rparen;
 }
 
 /* Parses the marker whose identifier is id (the lexer is just after it).
  * Not followed by '(', the name is no marker and is ignored. */
-static void S_marker(S_scan *sc, const S_tok *id, galley_marker_kind kind)
+static void S_marker(S_scan *sc, const S_tok *id, galley__marker_kind kind)
 {
     S_lex w = sc->lx;
     S_tok t;
@@ -557,11 +557,11 @@ static void S_marker(S_scan *sc, const S_tok *id, galley_marker_kind kind)
     S_next_code(&w, &t);
     if (!S_is(&t, '('))
         return;
-    galley_marker m = {.kind = kind, .line = id->line, .start = id->start,
+    galley__marker m = {.kind = kind, .line = id->line, .start = id->start,
                        .lparen = t.start, .indent_start = id->line_start,
                        .test = sc->cur_test};
     m.indent_len = S_blank_len(&w, m.indent_start);
-    int lead = kind == GALLEY_MARKER_NEAR ? 2 : 0;
+    int lead = kind == GALLEY__MARKER_NEAR ? 2 : 0;
     S_read_args(&w, &a, lead);
     sc->lx = w;
     if (!a.closed) {
@@ -654,7 +654,7 @@ static void S_close_brace(S_scan *sc, const S_tok *t)
         return;
     if (--sc->depth > 0 || sc->cur_test < 0)
         return;
-    galley_scanned_test *test = &sc->s->tests[sc->cur_test];
+    galley__scanned_test *test = &sc->s->tests[sc->cur_test];
     test->body_close = t->start;
     test->close_line = t->line;
     sc->cur_test = -1;
@@ -663,7 +663,7 @@ static void S_close_brace(S_scan *sc, const S_tok *t)
 /* A test whose body never closes is no test; its markers are outside. */
 static void S_drop_open_test(S_scan *sc)
 {
-    galley_scan *s = sc->s;
+    galley__scan *s = sc->s;
     if (sc->cur_test < 0)
         return;
     free(s->tests[--s->n_tests].name);
@@ -688,11 +688,11 @@ static void S_code_token(S_scan *sc, const S_tok *t)
         (w[0] != 'E' && w[0] != 'G' && w[0] != 'T'))
         return;
     if (!strcmp(w, "EXPECT") || !strcmp(w, "GALLEY_EXPECT"))
-        S_marker(sc, t, GALLEY_MARKER_EXPECT);
+        S_marker(sc, t, GALLEY__MARKER_EXPECT);
     else if (!strcmp(w, "EXPECT_EXACT") || !strcmp(w, "GALLEY_EXPECT_EXACT"))
-        S_marker(sc, t, GALLEY_MARKER_EXACT);
+        S_marker(sc, t, GALLEY__MARKER_EXACT);
     else if (!strcmp(w, "EXPECT_NEAR") || !strcmp(w, "GALLEY_EXPECT_NEAR"))
-        S_marker(sc, t, GALLEY_MARKER_NEAR);
+        S_marker(sc, t, GALLEY__MARKER_NEAR);
     else if ((!strcmp(w, "TEST") || !strcmp(w, "GALLEY_TEST")) &&
              sc->depth == 0)
         S_test(sc, t);
@@ -746,7 +746,7 @@ static void S_lone_cr(S_scan *sc)
  * program would then report lines where the source has no marker. */
 static void S_check_line_directive(S_scan *sc)
 {
-    const galley_scan *s = sc->s;
+    const galley__scan *s = sc->s;
     int after = 0;
     for (size_t i = 0; i < s->n_tests && !after; i++)
         after = s->tests[i].line > sc->line_directive;
@@ -759,7 +759,7 @@ static void S_check_line_directive(S_scan *sc)
             "and EXPECT"));
 }
 
-void galley_scan_text(galley_scan *s, const char *text, size_t len)
+void galley__scan_text(galley__scan *s, const char *text, size_t len)
 {
     S_scan sc = {.s = s, .cur_test = -1};
     S_tok t;
@@ -793,7 +793,7 @@ void galley_scan_text(galley_scan *s, const char *text, size_t len)
     S_lone_cr(&sc);
 }
 
-void galley_scan_fini(galley_scan *s)
+void galley__scan_fini(galley__scan *s)
 {
     for (size_t i = 0; i < s->n_tests; i++)
         free(s->tests[i].name);
@@ -805,7 +805,7 @@ void galley_scan_fini(galley_scan *s)
     memset(s, 0, sizeof *s);
 }
 
-int galley_scan_find_marker(const galley_scan *s, int line)
+int galley__scan_find_marker(const galley__scan *s, int line)
 {
     /* Markers are in source order and share no line: search by end_line. */
     size_t lo = 0, hi = s->n_markers;
@@ -818,6 +818,6 @@ int galley_scan_find_marker(const galley_scan *s, int line)
     }
     if (lo == s->n_markers)
         return -1;
-    const galley_marker *m = &s->markers[lo];
+    const galley__marker *m = &s->markers[lo];
     return m->line == line || m->end_line == line ? (int)lo : -1;
 }

@@ -6,17 +6,17 @@
 
 #include <stddef.h>
 
-typedef enum galley_marker_kind {
-    GALLEY_MARKER_EXPECT,       /* EXPECT(...) or GALLEY_EXPECT(...) */
-    GALLEY_MARKER_EXACT,        /* EXPECT_EXACT(...) or GALLEY_EXPECT_EXACT */
-    GALLEY_MARKER_NEAR,         /* EXPECT_NEAR(rtol, atol, ...) or
+typedef enum galley__marker_kind {
+    GALLEY__MARKER_EXPECT,       /* EXPECT(...) or GALLEY_EXPECT(...) */
+    GALLEY__MARKER_EXACT,        /* EXPECT_EXACT(...) or GALLEY_EXPECT_EXACT */
+    GALLEY__MARKER_NEAR,         /* EXPECT_NEAR(rtol, atol, ...) or
                                    GALLEY_EXPECT_NEAR: compared as EXPECT,
                                    with its own tolerances */
-} galley_marker_kind;
+} galley__marker_kind;
 
 /* One EXPECT marker. Offsets are byte offsets into the scanned text. */
-typedef struct galley_marker {
-    galley_marker_kind kind;
+typedef struct galley__marker {
+    galley__marker_kind kind;
     int line;           /* 1-based line of the EXPECT identifier */
     int end_line;       /* line of the closing parenthesis */
     size_t start;       /* offset of the EXPECT identifier */
@@ -32,13 +32,13 @@ typedef struct galley_marker {
     size_t body_start;  /* offset just after the opening slash-star */
     size_t body_end;    /* offset of the closing star-slash */
     size_t indent_start, indent_len; /* leading whitespace of the marker's line */
-    int test;           /* index into galley_scan.tests of the enclosing
+    int test;           /* index into galley__scan.tests of the enclosing
                            TEST, or -1 when the marker is outside any TEST */
-} galley_marker;
+} galley__marker;
 
 /* One TEST(name, options...) { ... } definition. */
-typedef struct galley_scanned_test {
-    char *name;         /* owned by the galley_scan */
+typedef struct galley__scanned_test {
+    char *name;         /* owned by the galley__scan */
     int line;           /* line of the TEST identifier */
     int branch;         /* the #if branch it sits in: 0 outside any #if;
                            two tests with the same branch are compiled
@@ -46,44 +46,44 @@ typedef struct galley_scanned_test {
     size_t body_open;   /* offset of the body's '{' */
     size_t body_close;  /* offset of the body's matching '}' */
     int close_line;     /* line of that '}' */
-} galley_scanned_test;
+} galley__scanned_test;
 
 /* A problem found in the source: it names a line and says what to do. */
-typedef struct galley_scan_error {
+typedef struct galley__scan_error {
     int line;
-    char *msg;          /* owned by the galley_scan */
+    char *msg;          /* owned by the galley__scan */
     int fatal;          /* 1: the file cannot be run as it is (old Mac
                            line ends, #line before a marker): the runner
                            refuses to build it */
-} galley_scan_error;
+} galley__scan_error;
 
-typedef struct galley_scan {
-    galley_marker *markers;
+typedef struct galley__scan {
+    galley__marker *markers;
     size_t n_markers;
-    galley_scanned_test *tests;
+    galley__scanned_test *tests;
     size_t n_tests;
-    galley_scan_error *errors;
+    galley__scan_error *errors;
     size_t n_errors;
     int crlf;           /* 1 if the text's first line ends in CRLF */
     int bom;            /* 1 if the text begins with a UTF-8 byte-order
                            mark (skipped; promote keeps it) */
-} galley_scan;
+} galley__scan;
 
 /* Scans text[0..len) and fills s (which the caller then releases with
- * galley_scan_fini). Markers and tests come in source order. Problems do not
+ * galley__scan_fini). Markers and tests come in source order. Problems do not
  * stop the scan: they are collected in s->errors, and a marker with a
  * problem is left out of s->markers. Never fails on any input.
  *
- * Two problems are fatal (galley_scan_error.fatal), because the compiler
+ * Two problems are fatal (galley__scan_error.fatal), because the compiler
  * and the scanner would then disagree on line numbers, by which markers
  * are found: a carriage return not followed by a newline (compilers take
  * it for a line end, the scanner does not: old Mac files are refused, not
  * half read), and a #line directive (or a GNU line marker, "# 12") with a
  * TEST or a marker after it. */
-void galley_scan_text(galley_scan *s, const char *text, size_t len);
-void galley_scan_fini(galley_scan *s);
+void galley__scan_text(galley__scan *s, const char *text, size_t len);
+void galley__scan_fini(galley__scan *s);
 
 /* Returns the index of the marker whose line or end_line is line, or -1. */
-int galley_scan_find_marker(const galley_scan *s, int line);
+int galley__scan_find_marker(const galley__scan *s, int line);
 
 #endif

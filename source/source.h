@@ -20,18 +20,18 @@
 #include "scan.h"
 #include "util.h"
 
-typedef struct galley_source_kind {
+typedef struct galley__source_kind {
     const char *name; /* "C" */
-    /* Scans text[0..len) into s, as galley_scan_text does for C. */
-    void (*scan)(galley_scan *s, const char *text, size_t len);
+    /* Scans text[0..len) into s, as galley__scan_text does for C. */
+    void (*scan)(galley__scan *s, const char *text, size_t len);
     /* Appends text[0..len) (scanned into s) with edits applied to out, as
-     * galley_rewrite does for C. Returns 0, or -1 with *err set. */
-    int (*rewrite)(galley_buf *out, const char *text, size_t len,
-                   const galley_scan *s, const galley_edit *edits,
+     * galley__rewrite does for C. Returns 0, or -1 with *err set. */
+    int (*rewrite)(galley__buf *out, const char *text, size_t len,
+                   const galley__scan *s, const galley__edit *edits,
                    size_t n_edits, char **err);
-} galley_source_kind;
+} galley__source_kind;
 
 /* Returns the kind of the source at path (never NULL). */
-const galley_source_kind *galley_source_kind_of(const char *path);
+const galley__source_kind *galley__source_kind_of(const char *path);
 
 #endif

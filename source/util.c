@@ -60,36 +60,36 @@ char *galley__xstrdup(const char *s)
 
 char *galley__xasprintf(const char *fmt, ...)
 {
-    galley_buf b;
+    galley__buf b;
     va_list ap;
-    galley_buf_init(&b);
+    galley__buf_init(&b);
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    galley_buf_grow(&b, (size_t)n + 1);
+    galley__buf_grow(&b, (size_t)n + 1);
     va_start(ap, fmt);
     vsnprintf(b.ptr, (size_t)n + 1, fmt, ap);
     va_end(ap);
     b.len = (size_t)n;
-    return galley_buf_detach(&b, NULL);
+    return galley__buf_detach(&b, NULL);
 }
 
 /* ---- buffers ---- */
 
-void galley_buf_init(galley_buf *b)
+void galley__buf_init(galley__buf *b)
 {
     b->ptr = NULL;
     b->len = 0;
     b->cap = 0;
 }
 
-void galley_buf_fini(galley_buf *b)
+void galley__buf_fini(galley__buf *b)
 {
     free(b->ptr);
-    galley_buf_init(b);
+    galley__buf_init(b);
 }
 
-void galley_buf_grow(galley_buf *b, size_t extra)
+void galley__buf_grow(galley__buf *b, size_t extra)
 {
     if (b->len + extra + 1 <= b->cap)
         return;
@@ -104,12 +104,12 @@ void galley_buf_grow(galley_buf *b, size_t extra)
     b->ptr[b->len] = '\0';
 }
 
-void galley_buf_puts(galley_buf *b, const char *s)
+void galley__buf_puts(galley__buf *b, const char *s)
 {
-    galley_buf_add(b, s, strlen(s));
+    galley__buf_add(b, s, strlen(s));
 }
 
-void galley_buf_printf(galley_buf *b, const char *fmt, ...)
+void galley__buf_printf(galley__buf *b, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -117,32 +117,32 @@ void galley_buf_printf(galley_buf *b, const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         return;
-    galley_buf_grow(b, (size_t)n);
+    galley__buf_grow(b, (size_t)n);
     va_start(ap, fmt);
     vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);
     b->len += (size_t)n;
 }
 
-char *galley_buf_detach(galley_buf *b, size_t *len)
+char *galley__buf_detach(galley__buf *b, size_t *len)
 {
-    galley_buf_grow(b, 0);
+    galley__buf_grow(b, 0);
     char *p = b->ptr;
     if (len)
         *len = b->len;
-    galley_buf_init(b);
+    galley__buf_init(b);
     return p;
 }
 
 /* ---- lists of words ---- */
 
-void galley_words_add(galley_words *w, const char *s)
+void galley__words_add(galley__words *w, const char *s)
 {
     w->v = galley__xrealloc(w->v, (w->n + 1) * sizeof *w->v);
     w->v[w->n++] = galley__xstrdup(s);
 }
 
-void galley_words_fini(galley_words *w)
+void galley__words_fini(galley__words *w)
 {
     for (size_t i = 0; i < w->n; i++)
         free(w->v[i]);
@@ -153,7 +153,7 @@ void galley_words_fini(galley_words *w)
     w->n = 0;
 }
 
-int galley_words_has(const galley_words *w, const char *s)
+int galley__words_has(const galley__words *w, const char *s)
 {
     for (size_t i = 0; i < w->n; i++)
         if (!strcmp(w->v[i], s))
@@ -161,10 +161,10 @@ int galley_words_has(const galley_words *w, const char *s)
     return 0;
 }
 
-int galley_split_words(galley_words *w, const char *s)
+int galley__split_words(galley__words *w, const char *s)
 {
-    galley_buf cur;
-    galley_buf_init(&cur);
+    galley__buf cur;
+    galley__buf_init(&cur);
     int in_word = 0, rc = 0;
     char quote = 0;
     for (; *s; s++) {
@@ -173,35 +173,35 @@ int galley_split_words(galley_words *w, const char *s)
             if (c == quote)
                 quote = 0;
             else if (c == '\\' && quote == '"' && s[1])
-                galley_buf_putc(&cur, *++s);
+                galley__buf_putc(&cur, *++s);
             else
-                galley_buf_putc(&cur, c);
+                galley__buf_putc(&cur, c);
         } else if (c == ' ' || c == '\t') {
             if (in_word)
-                galley_words_add(w, cur.ptr ? cur.ptr : "");
+                galley__words_add(w, cur.ptr ? cur.ptr : "");
             cur.len = 0;
             in_word = 0;
             continue;
         } else if (c == '\'' || c == '"') {
             quote = c;
         } else if (c == '\\' && s[1]) {
-            galley_buf_putc(&cur, *++s);
+            galley__buf_putc(&cur, *++s);
         } else {
-            galley_buf_putc(&cur, c);
+            galley__buf_putc(&cur, c);
         }
         in_word = 1;
     }
     if (quote)
         rc = -1;
     else if (in_word)
-        galley_words_add(w, cur.ptr ? cur.ptr : "");
-    galley_buf_fini(&cur);
+        galley__words_add(w, cur.ptr ? cur.ptr : "");
+    galley__buf_fini(&cur);
     return rc;
 }
 
 /* ---- files ---- */
 
-int galley__read_file(const char *path, galley_buf *out)
+int galley__read_file(const char *path, galley__buf *out)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -214,15 +214,15 @@ int galley__read_file(const char *path, galley_buf *out)
         if (n < 0) {
             int e = errno;
             close(fd);
-            galley_buf_fini(out);
+            galley__buf_fini(out);
             return -e;
         }
         if (n == 0)
             break;
-        galley_buf_add(out, chunk, (size_t)n);
+        galley__buf_add(out, chunk, (size_t)n);
     }
     close(fd);
-    galley_buf_grow(out, 0);
+    galley__buf_grow(out, 0);
     return 0;
 }
 
@@ -236,11 +236,11 @@ int galley__has_control(const char *s)
 
 int galley__file_mentions(const char *path, const char *word)
 {
-    galley_buf text;
-    galley_buf_init(&text);
+    galley__buf text;
+    galley__buf_init(&text);
     int yes = galley__read_file(path, &text) == 0 && text.len &&
               memmem(text.ptr, text.len, word, strlen(word)) != NULL;
-    galley_buf_fini(&text);
+    galley__buf_fini(&text);
     return yes;
 }
 
@@ -349,12 +349,12 @@ char *galley__relative_path(const char *p, const char *cwd)
     size_t pn = strlen(p);
     if (pn > 1 && strncmp(cwd, p, pn) == 0 && cwd[pn] == '/') {
         /* p is above the cwd: as many ".." as steps between them. */
-        galley_buf up;
-        galley_buf_init(&up);
+        galley__buf up;
+        galley__buf_init(&up);
         for (const char *q = cwd + pn; *q; q++)
             if (*q == '/')
-                galley_buf_puts(&up, up.len ? "/.." : "..");
-        return galley_buf_detach(&up, NULL);
+                galley__buf_puts(&up, up.len ? "/.." : "..");
+        return galley__buf_detach(&up, NULL);
     }
     /* The last '/' up to which both agree ends their common directory. */
     for (size_t i = 0; p[i] && p[i] == cwd[i]; i++)
@@ -364,12 +364,12 @@ char *galley__relative_path(const char *p, const char *cwd)
         return galley__xstrdup(p);
     for (const char *q = cwd + common; *q; q++)
         ups += *q == '/';
-    galley_buf b;
-    galley_buf_init(&b);
+    galley__buf b;
+    galley__buf_init(&b);
     for (size_t i = 0; i < ups; i++)
-        galley_buf_puts(&b, "../");
-    galley_buf_puts(&b, p + common + 1);
-    return galley_buf_detach(&b, NULL);
+        galley__buf_puts(&b, "../");
+    galley__buf_puts(&b, p + common + 1);
+    return galley__buf_detach(&b, NULL);
 }
 
 int galley__lock_project(const char *root)

@@ -21,61 +21,61 @@ char *galley__xasprintf(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
 /* A growable byte buffer, always NUL-terminated (ptr may hold NULs too). */
-typedef struct galley_buf {
+typedef struct galley__buf {
     char *ptr;
     size_t len;
     size_t cap;
-} galley_buf;
+} galley__buf;
 
-void galley_buf_init(galley_buf *b);
-void galley_buf_fini(galley_buf *b);
-void galley_buf_grow(galley_buf *b, size_t extra);
-void galley_buf_puts(galley_buf *b, const char *s);
+void galley__buf_init(galley__buf *b);
+void galley__buf_fini(galley__buf *b);
+void galley__buf_grow(galley__buf *b, size_t extra);
+void galley__buf_puts(galley__buf *b, const char *s);
 
 /* Appends n bytes of data (inline: the hot path of every text pass). */
-static inline void galley_buf_add(galley_buf *b, const void *data, size_t n)
+static inline void galley__buf_add(galley__buf *b, const void *data, size_t n)
 {
     if (b->len + n + 1 > b->cap)
-        galley_buf_grow(b, n);
+        galley__buf_grow(b, n);
     if (n)
         __builtin_memcpy(b->ptr + b->len, data, n);
     b->len += n;
     b->ptr[b->len] = '\0';
 }
 
-static inline void galley_buf_putc(galley_buf *b, char c)
+static inline void galley__buf_putc(galley__buf *b, char c)
 {
     if (b->len + 2 > b->cap)
-        galley_buf_grow(b, 1);
+        galley__buf_grow(b, 1);
     b->ptr[b->len++] = c;
     b->ptr[b->len] = '\0';
 }
-void galley_buf_printf(galley_buf *b, const char *fmt, ...)
+void galley__buf_printf(galley__buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Hands the buffer's memory to the caller (who frees it) and resets b. */
-char *galley_buf_detach(galley_buf *b, size_t *len);
+char *galley__buf_detach(galley__buf *b, size_t *len);
 
 /* A list of words (paths or flags), each a heap string. */
-typedef struct galley_words {
+typedef struct galley__words {
     char **v;
     size_t n;
     int *lines;  /* for lists read from galley.conf: the line of each
                     word (NULL otherwise) */
-} galley_words;
+} galley__words;
 
-void galley_words_add(galley_words *w, const char *s);
-void galley_words_fini(galley_words *w);
+void galley__words_add(galley__words *w, const char *s);
+void galley__words_fini(galley__words *w);
 /* Returns 1 if w holds the word s. */
-int galley_words_has(const galley_words *w, const char *s);
+int galley__words_has(const galley__words *w, const char *s);
 
 /* Splits s into words the way a shell would for plain words: blanks
  * separate, single and double quotes group, backslash escapes. Returns 0,
  * or -1 on an unterminated quote. */
-int galley_split_words(galley_words *w, const char *s);
+int galley__split_words(galley__words *w, const char *s);
 
 /* Reads a whole file into out (initialized by the caller). Returns 0, or
  * -errno with out left empty. */
-int galley__read_file(const char *path, galley_buf *out);
+int galley__read_file(const char *path, galley__buf *out);
 /* Returns 1 if s holds a control character (a byte below 0x20, or DEL). */
 int galley__has_control(const char *s);
 /* Returns 1 if the file at path holds the bytes word, 0 if not or when it

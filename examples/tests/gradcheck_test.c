@@ -34,7 +34,7 @@ TEST(gradients_of_a_layer)
       gradcheck: passed
       inputs failing: 0
     */);
-    galley_free_all();
+    galley_tensor_free_all();
 }
 
 /* A gradient that is wrong on purpose: detach hides x from backward in the
@@ -58,5 +58,5 @@ TEST(a_wrong_gradient_is_caught)
       gradcheck: FAILED (1 of 1 inputs)
       inputs failing: 1
     */);
-    galley_free_all();
+    galley_tensor_free_all();
 }

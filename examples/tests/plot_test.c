@@ -26,7 +26,7 @@ static void S_fit_a_line(double *losses, int steps)
         galley_scope_end(s);
     }
     galley_optim_free(opt);
-    galley_free_all();
+    galley_tensor_free_all();
 }
 
 TEST(loss_curve)
@@ -91,5 +91,5 @@ TEST(attention_heatmap)
           key
         0 ' .:-=+*#%@' 1
     */);
-    galley_free_all();
+    galley_tensor_free_all();
 }

@@ -79,9 +79,9 @@ TEST(mlp_learns_xor, .rtol = 1e-6, .atol = 1e-9)
 
     galley_tensor *p = galley_softmax(S_forward(&m, x), -1);
     printf("P(class | x):\n");
-    galley_print(p);
+    galley_tensor_print(p);
     printf("predicted classes:\n");
-    galley_print(galley_argmax(p, 1, 0));
+    galley_tensor_print(galley_argmax(p, 1, 0));
     EXPECT(/*
       P(class | x):
       float64 [4, 2]
@@ -94,7 +94,7 @@ TEST(mlp_learns_xor, .rtol = 1e-6, .atol = 1e-9)
       [0, 1, 1, 0]
     */);
     galley_optim_free(opt);
-    galley_free_all();
+    galley_tensor_free_all();
 }
 
 /* The graph of the loss, printed in a fixed order: a review shows when the
@@ -119,5 +119,5 @@ TEST(graph_of_the_loss)
       %10 = const int64 [4]
       %11 = cross_entropy(%9, %10) float64 []
     */);
-    galley_free_all();
+    galley_tensor_free_all();
 }

@@ -17,13 +17,13 @@ static const char S_matmul_test[] =
     "TEST(product) {\n"
     "    galley_tensor *a = galley_reshape(\n"
     "        galley_arange(GALLEY_F32, 1, 7, 1), GALLEY_SHAPE(2, 3));\n"
-    "    galley_print(galley_matmul(a, galley_transpose(a, 0, 1)));\n"
+    "    galley_tensor_print(galley_matmul(a, galley_transpose(a, 0, 1)));\n"
     "    EXPECT(/*\n"
     "      float32 [2, 2]\n"
     "      [[14, 32],\n"
     "       [32, 77]]\n"
     "    */);\n"
-    "    galley_free_all();\n"
+    "    galley_tensor_free_all();\n"
     "}\n";
 
 TEST(a_tensor_test_needs_no_configuration)
@@ -49,14 +49,14 @@ TEST(an_op_error_fails_the_test_with_its_message)
               "    galley_tensor *a = galley_ones(GALLEY_F32, GALLEY_SHAPE(2, 3));\n"
               "    galley_tensor *b = galley_ones(GALLEY_F32, GALLEY_SHAPE(4, 3));\n"
               "    puts(\"before\");\n"
-              "    galley_print(galley_add(a, b));\n"
+              "    galley_tensor_print(galley_add(a, b));\n"
               "    puts(\"after\");\n"
               "    EXPECT(/* */);\n"
               "}\n"
               "TEST(freed) {\n"
               "    galley_tensor *a = galley_ones(GALLEY_F64, GALLEY_SHAPE(2));\n"
-              "    galley_free(a);\n"
-              "    galley_print(galley_exp(a));\n"
+              "    galley_tensor_free(a);\n"
+              "    galley_tensor_print(galley_exp(a));\n"
               "}\n"
               "TEST(not_scalar) {\n"
               "    galley_tensor *w = galley_param(galley_ones(GALLEY_F64, GALLEY_SHAPE(3)));\n"
@@ -73,7 +73,7 @@ TEST(an_op_error_fails_the_test_with_its_message)
 
       tests/bad_test.c:12: freed: exited with status 1 before the end of the test
       stderr of freed:
-        galley: error: galley_exp: input a was freed (by galley_free or the end of its scope)
+        galley: error: galley_exp: input a was freed (by galley_tensor_free or the end of its scope)
 
       tests/bad_test.c:17: not_scalar: exited with status 1 before the end of the test
       stderr of not_scalar:
@@ -120,8 +120,8 @@ TEST(an_installed_galley_builds_a_tensor_program)
               "    galley_tensor *w = galley_param(galley_eye(GALLEY_F64, 2));\n"
               "    galley_tensor *x = galley_arange(GALLEY_F64, 1, 3, 1);\n"
               "    galley_backward(galley_sum_all(galley_matmul(w, x)));\n"
-              "    galley_print(galley_grad(w));\n"
-              "    galley_free_all();\n"
+              "    galley_tensor_print(galley_grad(w));\n"
+              "    galley_tensor_free_all();\n"
               "    return 0;\n"
               "}\n");
     /* The sanitizer build of galley installs an instrumented library,

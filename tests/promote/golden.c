@@ -110,34 +110,34 @@ static void S_fail(const char *name, const char *fmt, ...)
 /* ---- edits files ---- */
 
 typedef struct edits {
-    galley_edit *v;
+    galley__edit *v;
     size_t n;
 } edits;
 
 static void S_edits_fini(edits *es)
 {
     for (size_t i = 0; i < es->n; i++)
-        galley_edit_fini(&es->v[i]);
+        galley__edit_fini(&es->v[i]);
     free(es->v);
     es->v = NULL;
     es->n = 0;
 }
 
 /* Adds one "|TEXT" line to the last edit. Returns 0 or -1. */
-static int S_edit_text(galley_edit *e, const char *t, size_t n)
+static int S_edit_text(galley__edit *e, const char *t, size_t n)
 {
-    galley_buf b;
+    galley__buf b;
     const char *msg = NULL;
-    galley_buf_init(&b);
-    galley_buf_add(&b, e->text, e->len);
+    galley__buf_init(&b);
+    galley__buf_add(&b, e->text, e->len);
     int rc = 0;
-    if (galley_line_is_escaped(t, n))
-        rc = galley_unescape_line(&b, t, n, &msg);
+    if (galley__line_is_escaped(t, n))
+        rc = galley__unescape_line(&b, t, n, &msg);
     else
-        galley_buf_add(&b, t, n);
-    galley_buf_putc(&b, '\n');
+        galley__buf_add(&b, t, n);
+    galley__buf_putc(&b, '\n');
     free(e->text);
-    e->text = galley_buf_detach(&b, &e->len);
+    e->text = galley__buf_detach(&b, &e->len);
     return rc;
 }
 
@@ -145,7 +145,7 @@ static int S_edit_text(galley_edit *e, const char *t, size_t n)
 static int S_edits_line(edits *es, const char *l, size_t n)
 {
     int line;
-    galley_edit *last = es->n ? &es->v[es->n - 1] : NULL;
+    galley__edit *last = es->n ? &es->v[es->n - 1] : NULL;
     if (n == 0 || l[0] == '#')
         return 0;
     if (l[0] == '|' && last)
@@ -158,15 +158,15 @@ static int S_edits_line(edits *es, const char *l, size_t n)
     }
     char *s = galley__xstrndup(l, n);
     char test[128] = "";
-    int kind = sscanf(s, "marker %d", &line) == 1     ? GALLEY_EDIT_MARKER
+    int kind = sscanf(s, "marker %d", &line) == 1     ? GALLEY__EDIT_MARKER
                : sscanf(s, "trailing %d %127s", &line, test) >= 1
-                   ? GALLEY_EDIT_TRAILING
+                   ? GALLEY__EDIT_TRAILING
                    : -1;
     free(s);
     if (kind < 0)
         return -1;
     es->v = galley__xrealloc(es->v, (es->n + 1) * sizeof *es->v);
-    es->v[es->n++] = (galley_edit){.kind = (galley_edit_kind)kind,
+    es->v[es->n++] = (galley__edit){.kind = (galley__edit_kind)kind,
                                    .line = line,
                                    .text = galley__xstrdup(""),
                                    .test = *test ? galley__xstrdup(test)
@@ -200,22 +200,22 @@ static int S_has_opener(const char *s, size_t n)
  * (normalized unless m is EXPECT_EXACT), and that its body opens no
  * comment. Returns 0, or -1 after reporting. */
 static int S_check_readback(const char *name, const char *text,
-                            const galley_marker *m, const char *o, size_t on)
+                            const galley__marker *m, const char *o, size_t on)
 {
-    galley_buf want, got;
+    galley__buf want, got;
     int bad = -1, rc = -1;
     const char *msg = NULL;
-    int exact = m->kind == GALLEY_MARKER_EXACT;
-    galley_buf_init(&want);
-    galley_buf_init(&got);
+    int exact = m->kind == GALLEY__MARKER_EXACT;
+    galley__buf_init(&want);
+    galley__buf_init(&got);
     if (exact)
-        galley_buf_add(&want, o, on);
+        galley__buf_add(&want, o, on);
     else
-        galley_normalize(&want, o, on);
+        galley__normalize(&want, o, on);
     if (!m->has_comment && m->rparen != m->lparen + 1) {
         S_fail(name, "marker at line %d lost its comment", m->line);
     } else if (m->has_comment &&
-               galley_expected_text(&got, text + m->body_start,
+               galley__expected_text(&got, text + m->body_start,
                                     m->body_end - m->body_start, exact, &bad,
                                     &msg) != 0) {
         S_fail(name, "marker at line %d: bad escape on body line %d: %s",
@@ -234,13 +234,13 @@ static int S_check_readback(const char *name, const char *text,
     } else {
         rc = 0;
     }
-    galley_buf_fini(&want);
-    galley_buf_fini(&got);
+    galley__buf_fini(&want);
+    galley__buf_fini(&got);
     return rc;
 }
 
 /* Returns the index of the last marker of test t, or -1. */
-static int S_last_marker_of(const galley_scan *s, int t)
+static int S_last_marker_of(const galley__scan *s, int t)
 {
     int last = -1;
     for (size_t i = 0; i < s->n_markers; i++)
@@ -251,7 +251,7 @@ static int S_last_marker_of(const galley_scan *s, int t)
 
 /* Returns the index of the test of trailing edit e (its TEST line, and
  * its name when it has one), or -1. */
-static int S_test_at(const galley_scan *s, const galley_edit *e)
+static int S_test_at(const galley__scan *s, const galley__edit *e)
 {
     for (size_t i = 0; i < s->n_tests; i++)
         if (s->tests[i].line == e->line &&
@@ -263,19 +263,19 @@ static int S_test_at(const galley_scan *s, const galley_edit *e)
 /* Finds, in the rewritten text's scan ns, the marker that edit e of es
  * (for the old scan os) became. Markers keep their order; the trailing
  * edits only add one at the end of their tests. Returns its index or -1. */
-static int S_new_marker(const galley_scan *os, const galley_scan *ns,
-                        const edits *es, const galley_edit *e)
+static int S_new_marker(const galley__scan *os, const galley__scan *ns,
+                        const edits *es, const galley__edit *e)
 {
-    if (e->kind == GALLEY_EDIT_TRAILING) {
+    if (e->kind == GALLEY__EDIT_TRAILING) {
         int t = S_test_at(os, e);
         return t >= 0 ? S_last_marker_of(ns, t) : -1;
     }
-    int m = galley_scan_find_marker(os, e->line);
+    int m = galley__scan_find_marker(os, e->line);
     if (m < 0)
         return -1;
     int k = m;
     for (size_t i = 0; i < es->n; i++) {
-        int t = es->v[i].kind == GALLEY_EDIT_TRAILING
+        int t = es->v[i].kind == GALLEY__EDIT_TRAILING
                     ? S_test_at(os, &es->v[i])
                     : -1;
         if (t >= 0 && os->tests[t].body_close < os->markers[m].start)
@@ -288,11 +288,11 @@ static int S_new_marker(const galley_scan *os, const galley_scan *ns,
  * marker edited (es, given for the old scan os) reads back as its output.
  * Returns 0, or -1 after reporting. */
 static int S_check_result(const char *name, const char *text, size_t len,
-                          const galley_scan *os, const edits *es)
+                          const galley__scan *os, const edits *es)
 {
-    galley_scan ns = {0};
+    galley__scan ns = {0};
     int rc = 0;
-    galley_scan_text(&ns, text, len);
+    galley__scan_text(&ns, text, len);
     for (size_t i = 0; i < ns.n_errors && rc == 0; i++) {
         S_fail(name, "the result does not scan: line %d: %s",
                ns.errors[i].line, ns.errors[i].msg);
@@ -308,7 +308,7 @@ static int S_check_result(const char *name, const char *text, size_t len,
                                   es->v[i].len);
         }
     }
-    galley_scan_fini(&ns);
+    galley__scan_fini(&ns);
     return rc;
 }
 
@@ -338,17 +338,17 @@ static int S_check_error(const char *name, const char *err, const char *want,
 }
 
 /* Compares the rewrite of the case with NAME.after.c (or NAME.error). */
-static int S_compare(const char *dir, const char *name, const galley_buf *src,
-                     const galley_scan *s, const edits *es)
+static int S_compare(const char *dir, const char *name, const galley__buf *src,
+                     const galley__scan *s, const edits *es)
 {
-    galley_buf out, want;
+    galley__buf out, want;
     char *err = NULL;
     char *after = S_path(dir, name, ".after.c");
     char *errp = S_path(dir, name, ".error");
     int rc = -1;
-    galley_buf_init(&out);
-    galley_buf_init(&want);
-    int bad = galley_rewrite(&out, src->ptr, src->len, s, es->v, es->n, &err);
+    galley__buf_init(&out);
+    galley__buf_init(&want);
+    int bad = galley__rewrite(&out, src->ptr, src->len, s, es->v, es->n, &err);
     if (galley__read_file(after, &want) != 0) {
         if (galley__read_file(errp, &want) != 0)
             S_fail(name, "neither %s nor %s can be read", after, errp);
@@ -365,36 +365,36 @@ static int S_compare(const char *dir, const char *name, const galley_buf *src,
     free(err);
     free(after);
     free(errp);
-    galley_buf_fini(&out);
-    galley_buf_fini(&want);
+    galley__buf_fini(&out);
+    galley__buf_fini(&want);
     return rc;
 }
 
 /* Runs the case NAME in dir. */
 static void S_run_case(const char *dir, const char *name)
 {
-    galley_buf src, ed;
+    galley__buf src, ed;
     edits es = {0};
-    galley_scan s = {0};
+    galley__scan s = {0};
     char *before = S_path(dir, name, ".before.c");
     char *edp = S_path(dir, name, ".edits");
     int ok = 0, bad;
-    galley_buf_init(&src);
-    galley_buf_init(&ed);
+    galley__buf_init(&src);
+    galley__buf_init(&ed);
     if (galley__read_file(before, &src) != 0 ||
         galley__read_file(edp, &ed) != 0) {
         S_fail(name, "cannot read %s or %s", before, edp);
     } else if ((bad = S_edits_parse(&es, ed.ptr, ed.len)) != 0) {
         S_fail(name, "%s:%d: bad line", edp, bad);
     } else {
-        galley_scan_text(&s, src.ptr ? src.ptr : "", src.len);
+        galley__scan_text(&s, src.ptr ? src.ptr : "", src.len);
         ok = S_compare(dir, name, &src, &s, &es) == 0;
-        galley_scan_fini(&s);
+        galley__scan_fini(&s);
     }
     ok ? S_passed++ : S_failed++;
     S_edits_fini(&es);
-    galley_buf_fini(&src);
-    galley_buf_fini(&ed);
+    galley__buf_fini(&src);
+    galley__buf_fini(&ed);
     free(before);
     free(edp);
 }
@@ -445,7 +445,7 @@ static uint32_t S_rand(uint32_t n)
 }
 
 /* Appends a random piece of output likely to trouble a rewriter. */
-static void S_gen_piece(galley_buf *b)
+static void S_gen_piece(galley__buf *b)
 {
     static const char *const tricky[] = {
         "*/", "/*", "/", "*", "*/*", "/**/", " (esc)", " (re)", " (glob)",
@@ -457,24 +457,24 @@ static void S_gen_piece(galley_buf *b)
     const size_t n_tricky = sizeof tricky / sizeof *tricky;
     switch (S_rand(6)) {
     case 0:
-        galley_buf_puts(b, tricky[S_rand((uint32_t)n_tricky)]);
+        galley__buf_puts(b, tricky[S_rand((uint32_t)n_tricky)]);
         break;
     case 1:
-        galley_buf_putc(b, (char)S_rand(256));
+        galley__buf_putc(b, (char)S_rand(256));
         break;
     case 2:
         for (uint32_t k = S_rand(4); k-- > 0;)
-            galley_buf_putc(b, S_rand(3) ? ' ' : '\t');
+            galley__buf_putc(b, S_rand(3) ? ' ' : '\t');
         break;
     default:
         for (uint32_t k = 1 + S_rand(S_rand(8) ? 12 : 90); k-- > 0;)
-            galley_buf_putc(b, (char)(' ' + S_rand(95)));
+            galley__buf_putc(b, (char)(' ' + S_rand(95)));
         break;
     }
 }
 
 /* Appends random output: mostly lines of pieces, sometimes nothing. */
-static void S_gen_output(galley_buf *b)
+static void S_gen_output(galley__buf *b)
 {
     if (S_rand(20) == 0)
         return;
@@ -483,43 +483,43 @@ static void S_gen_output(galley_buf *b)
         for (uint32_t k = S_rand(6); k-- > 0;)
             S_gen_piece(b);
         if (l + 1 < lines || S_rand(3))
-            galley_buf_putc(b, '\n');
+            galley__buf_putc(b, '\n');
     }
 }
 
 /* A generated source: one test holding one marker (kind exact) with the
  * given line end and indentation, in one of a few layouts. */
-static void S_gen_source(galley_buf *b, int exact, const char *eol,
+static void S_gen_source(galley__buf *b, int exact, const char *eol,
                          const char *ind)
 {
     static const char *const old[] = {"", "/* old */", "/*%s  was%s*/",
                                       " /* spaced */ "};
     const char *name = exact ? "EXPECT_EXACT" : "EXPECT";
-    galley_buf_printf(b, "#include <galley.h>%s%s", eol, eol);
+    galley__buf_printf(b, "#include <galley.h>%s%s", eol, eol);
     int nested = (int)S_rand(2);
-    galley_buf_printf(b, "TEST(t) {%s%sputs(\"x\");%s", eol, ind, eol);
+    galley__buf_printf(b, "TEST(t) {%s%sputs(\"x\");%s", eol, ind, eol);
     if (nested)
-        galley_buf_printf(b, "%sif (1) {%s%s%s", ind, eol, ind, ind);
+        galley__buf_printf(b, "%sif (1) {%s%s%s", ind, eol, ind, ind);
     else
-        galley_buf_puts(b, ind);
-    galley_buf_printf(b, "%s(", name);
-    galley_buf_printf(b, old[S_rand(4)], eol, eol);
-    galley_buf_puts(b, ");");
+        galley__buf_puts(b, ind);
+    galley__buf_printf(b, "%s(", name);
+    galley__buf_printf(b, old[S_rand(4)], eol, eol);
+    galley__buf_puts(b, ");");
     if (S_rand(3) == 0)
-        galley_buf_puts(b, " /* after */");
-    galley_buf_puts(b, eol);
+        galley__buf_puts(b, " /* after */");
+    galley__buf_puts(b, eol);
     if (nested)
-        galley_buf_printf(b, "%s}%s", ind, eol);
-    galley_buf_printf(b, "%sputs(\"y\");%s}", ind, S_rand(2) ? eol : " ");
+        galley__buf_printf(b, "%s}%s", ind, eol);
+    galley__buf_printf(b, "%sputs(\"y\");%s}", ind, S_rand(2) ? eol : " ");
     if (S_rand(4))
-        galley_buf_puts(b, eol);
+        galley__buf_puts(b, eol);
 }
 
 /* Checks the layout of the rewritten text[0..len): its line ends are all
  * CRLF (crlf) or all LF, and an EXPECT marker m holds no trailing blanks.
  * Returns 0 or -1 after reporting. */
 static int S_check_layout(const char *name, const char *text, size_t len,
-                          int crlf, const galley_marker *m)
+                          int crlf, const galley__marker *m)
 {
     for (size_t i = 0; i < len; i++) {
         int cr_before = i > 0 && text[i - 1] == '\r';
@@ -529,7 +529,7 @@ static int S_check_layout(const char *name, const char *text, size_t len,
             return -1;
         }
     }
-    for (size_t i = m->lparen; m->kind == GALLEY_MARKER_EXPECT && i < m->rparen;
+    for (size_t i = m->lparen; m->kind == GALLEY__MARKER_EXPECT && i < m->rparen;
          i++) {
         if ((text[i] == '\n' || text[i] == '\r') && i > 0 &&
             (text[i - 1] == ' ' || text[i - 1] == '\t')) {
@@ -542,31 +542,31 @@ static int S_check_layout(const char *name, const char *text, size_t len,
 
 /* Rewrites src with the one edit e and checks the result; also checks that
  * rewriting the result again gives it back. Returns 0 or -1. */
-static int S_check_one(const char *name, const galley_buf *src,
-                       const galley_edit *e, int crlf)
+static int S_check_one(const char *name, const galley__buf *src,
+                       const galley__edit *e, int crlf)
 {
-    galley_scan s = {0}, s2 = {0};
-    galley_buf out, again;
+    galley__scan s = {0}, s2 = {0};
+    galley__buf out, again;
     char *err = NULL;
     int rc = -1;
-    edits es = {(galley_edit *)e, 1};
-    galley_buf_init(&out);
-    galley_buf_init(&again);
-    galley_scan_text(&s, src->ptr, src->len);
-    if (s.n_errors || galley_rewrite(&out, src->ptr, src->len, &s, e, 1,
+    edits es = {(galley__edit *)e, 1};
+    galley__buf_init(&out);
+    galley__buf_init(&again);
+    galley__scan_text(&s, src->ptr, src->len);
+    if (s.n_errors || galley__rewrite(&out, src->ptr, src->len, &s, e, 1,
                                      &err) != 0) {
         S_fail(name, "cannot rewrite: %s", err ? err : s.errors[0].msg);
         goto done;
     }
     if (S_check_result(name, out.ptr, out.len, &s, &es) != 0)
         goto done;
-    galley_scan_text(&s2, out.ptr, out.len);
-    const galley_marker *m = &s2.markers[S_new_marker(&s, &s2, &es, e)];
+    galley__scan_text(&s2, out.ptr, out.len);
+    const galley__marker *m = &s2.markers[S_new_marker(&s, &s2, &es, e)];
     if (S_check_layout(name, out.ptr, out.len, crlf, m) != 0)
         goto done;
-    galley_edit e2 = {.kind = GALLEY_EDIT_MARKER, .line = m->line,
+    galley__edit e2 = {.kind = GALLEY__EDIT_MARKER, .line = m->line,
                       .text = e->text, .len = e->len};
-    if (galley_rewrite(&again, out.ptr, out.len, &s2, &e2, 1, &err) != 0 ||
+    if (galley__rewrite(&again, out.ptr, out.len, &s2, &e2, 1, &err) != 0 ||
         again.len != out.len || memcmp(again.ptr, out.ptr, out.len) != 0) {
         S_fail(name, "rewriting the result again changes it");
         S_report_diff(out.ptr, out.len, again.ptr ? again.ptr : "",
@@ -582,10 +582,10 @@ done:
         S_put_lines("|", e->text, 0, e->len);
     }
     free(err);
-    galley_scan_fini(&s);
-    galley_scan_fini(&s2);
-    galley_buf_fini(&out);
-    galley_buf_fini(&again);
+    galley__scan_fini(&s);
+    galley__scan_fini(&s2);
+    galley__buf_fini(&out);
+    galley__buf_fini(&again);
     return rc;
 }
 
@@ -600,24 +600,24 @@ static void S_property(int exact, int trailing, const char *eol,
              eol[0] == '\r' ? "crlf" : "lf", ind[0] == '\t' ? "tabs" : "spaces");
     int ok = 1;
     for (int r = 0; r < rounds && ok; r++) {
-        galley_buf src, o;
-        galley_buf_init(&src);
-        galley_buf_init(&o);
+        galley__buf src, o;
+        galley__buf_init(&src);
+        galley__buf_init(&o);
         S_gen_source(&src, exact, eol, ind);
         S_gen_output(&o);
-        galley_edit e = {.kind = trailing ? GALLEY_EDIT_TRAILING
-                                          : GALLEY_EDIT_MARKER,
+        galley__edit e = {.kind = trailing ? GALLEY__EDIT_TRAILING
+                                          : GALLEY__EDIT_MARKER,
                          .line = trailing ? 3 : 0,
                          .text = o.ptr ? o.ptr : "", .len = o.len};
         if (!trailing) {
-            galley_scan s = {0};
-            galley_scan_text(&s, src.ptr, src.len);
+            galley__scan s = {0};
+            galley__scan_text(&s, src.ptr, src.len);
             e.line = s.n_markers ? s.markers[0].line : 1;
-            galley_scan_fini(&s);
+            galley__scan_fini(&s);
         }
         ok = S_check_one(name, &src, &e, eol[0] == '\r') == 0;
-        galley_buf_fini(&src);
-        galley_buf_fini(&o);
+        galley__buf_fini(&src);
+        galley__buf_fini(&o);
     }
     ok ? S_passed++ : S_failed++;
 }
@@ -643,13 +643,13 @@ typedef struct project {
 } project;
 
 /* Reads a whole file into a fresh buffer (empty when it cannot be read). */
-static galley_buf S_slurp(const char *path)
+static galley__buf S_slurp(const char *path)
 {
-    galley_buf b;
-    galley_buf_init(&b);
+    galley__buf b;
+    galley__buf_init(&b);
     if (galley__read_file(path, &b) != 0)
-        galley_buf_init(&b);
-    galley_buf_grow(&b, 0);
+        galley__buf_init(&b);
+    galley__buf_grow(&b, 0);
     return b;
 }
 
@@ -663,17 +663,17 @@ static int S_project(project *pj, const char *dir, const char *name)
         return -1;
     char *before = S_path(dir, name, ".before.c");
     char *edp = S_path(dir, name, ".edits");
-    galley_buf src = S_slurp(before), ed = S_slurp(edp), out;
-    galley_buf_init(&out);
+    galley__buf src = S_slurp(before), ed = S_slurp(edp), out;
+    galley__buf_init(&out);
     edits es = {0};
-    galley_scan s = {0};
+    galley__scan s = {0};
     char *err = NULL;
     pj->src = galley__xasprintf("%s/tests/%s.c", pj->root, name);
-    pj->state = galley_state_path(pj->root, pj->src, "state", ".state");
-    pj->corrected = galley_state_path(pj->root, pj->src, "", ".corrected");
-    galley_state st = {.source = pj->src, .display = pj->src};
+    pj->state = galley__state_path(pj->root, pj->src, "state", ".state");
+    pj->corrected = galley__state_path(pj->root, pj->src, "", ".corrected");
+    galley__state st = {.source = pj->src, .display = pj->src};
     galley__hash(src.ptr, src.len, st.hash);
-    galley_scan_text(&s, src.ptr, src.len);
+    galley__scan_text(&s, src.ptr, src.len);
     int rc = S_edits_parse(&es, ed.ptr, ed.len) != 0 ? -1 : 0;
     st.edits = es.v;
     st.n_edits = es.n;
@@ -681,8 +681,8 @@ static int S_project(project *pj, const char *dir, const char *name)
     char *cdir = galley__xasprintf("%s/_galley/tests", pj->root);
     if (rc || galley__mkdirs(tdir) || galley__mkdirs(cdir) ||
         galley__write_file_atomic(pj->src, src.ptr, src.len, 0644) ||
-        galley_state_write(pj->state, pj->root, &st) ||
-        galley_rewrite(&out, src.ptr, src.len, &s, es.v, es.n, &err) ||
+        galley__state_write(pj->state, pj->root, &st) ||
+        galley__rewrite(&out, src.ptr, src.len, &s, es.v, es.n, &err) ||
         galley__write_file_atomic(pj->corrected, out.ptr, out.len, 0644))
         rc = -1;
     free(tdir);
@@ -690,11 +690,11 @@ static int S_project(project *pj, const char *dir, const char *name)
     free(err);
     free(before);
     free(edp);
-    galley_scan_fini(&s);
+    galley__scan_fini(&s);
     S_edits_fini(&es);
-    galley_buf_fini(&src);
-    galley_buf_fini(&ed);
-    galley_buf_fini(&out);
+    galley__buf_fini(&src);
+    galley__buf_fini(&ed);
+    galley__buf_fini(&out);
     return rc;
 }
 
@@ -712,10 +712,10 @@ static void S_project_fini(project *pj)
     free(pj->corrected);
 }
 
-/* Runs galley_promote_cmd with its stdout and stderr caught together in
+/* Runs galley__promote_cmd with its stdout and stderr caught together in
  * *said. Returns its exit status. */
 static int S_promote(const project *pj, const char *const *targets, size_t n,
-                     galley_buf *said)
+                     galley__buf *said)
 {
     char path[] = "/tmp/promote-golden-out.XXXXXX";
     int fd = mkstemp(path);
@@ -724,7 +724,7 @@ static int S_promote(const project *pj, const char *const *targets, size_t n,
     int o1 = dup(1), o2 = dup(2);
     dup2(fd, 1);
     dup2(fd, 2);
-    int rc = galley_promote_cmd(pj->root, (char *const *)targets, n, stdout);
+    int rc = galley__promote_cmd(pj->root, (char *const *)targets, n, stdout);
     fflush(stdout);
     fflush(stderr);
     dup2(o1, 1);
@@ -742,7 +742,7 @@ static int S_same_as_case(const char *test, const char *path, const char *dir,
                           const char *name, const char *ext)
 {
     char *want_p = S_path(dir, name, ext);
-    galley_buf want = S_slurp(want_p), got = S_slurp(path);
+    galley__buf want = S_slurp(want_p), got = S_slurp(path);
     int rc = want.len == got.len && !memcmp(want.ptr, got.ptr, got.len) ? 0
                                                                         : -1;
     if (rc) {
@@ -750,14 +750,14 @@ static int S_same_as_case(const char *test, const char *path, const char *dir,
         S_report_diff(want.ptr, want.len, got.ptr, got.len);
     }
     free(want_p);
-    galley_buf_fini(&want);
-    galley_buf_fini(&got);
+    galley__buf_fini(&want);
+    galley__buf_fini(&got);
     return rc;
 }
 
 /* Checks a promote run: its exit status and what it said. */
 static int S_expect_run(const char *test, int rc, int want_rc,
-                        const galley_buf *said, const char *want_said)
+                        const galley__buf *said, const char *want_said)
 {
     if (rc == want_rc && !strcmp(said->ptr, want_said))
         return 0;
@@ -783,8 +783,8 @@ typedef struct cmd_test {
 static void S_run_cmd_test(const char *dir, const cmd_test *t)
 {
     project pj;
-    galley_buf said;
-    galley_buf_init(&said);
+    galley__buf said;
+    galley__buf_init(&said);
     char *targets[3] = {NULL, NULL, NULL};
     size_t n = 0;
     int ok = S_project(&pj, dir, t->name) == 0;
@@ -824,7 +824,7 @@ static void S_run_cmd_test(const char *dir, const cmd_test *t)
     for (size_t i = 0; i < n; i++)
         free(targets[i]);
     free(want_said);
-    galley_buf_fini(&said);
+    galley__buf_fini(&said);
     S_project_fini(&pj);
 }
 
@@ -841,7 +841,7 @@ static void S_cmd_steps(const char *dir)
     project pj;
     int ok = S_project(&pj, dir, "several") == 0;
     for (size_t i = 0; ok && i < 4; i++) {
-        galley_buf said;
+        galley__buf said;
         char *target = galley__xasprintf("%s%s", pj.src, steps[i]);
         const char *const targets[1] = {target};
         int rc = S_promote(&pj, targets, 1, &said);
@@ -855,7 +855,7 @@ static void S_cmd_steps(const char *dir)
                                 ".after.c") == 0;
         }
         free(target);
-        galley_buf_fini(&said);
+        galley__buf_fini(&said);
     }
     ok = ok && S_same_as_case(title, pj.src, dir, "several", ".after.c") == 0;
     if (ok && (access(pj.state, F_OK) == 0 || access(pj.corrected, F_OK) == 0)) {

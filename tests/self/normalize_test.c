@@ -9,24 +9,24 @@
 
 static void actual(const char *text)
 {
-    galley_buf b;
-    galley_buf_init(&b);
-    galley_normalize(&b, text, strlen(text));
+    galley__buf b;
+    galley__buf_init(&b);
+    galley__normalize(&b, text, strlen(text));
     printf("[%s]\n", b.ptr ? b.ptr : "");
-    galley_buf_fini(&b);
+    galley__buf_fini(&b);
 }
 
 static void expected(const char *body, int exact)
 {
-    galley_buf b;
+    galley__buf b;
     int bad = 0;
     const char *msg = NULL;
-    galley_buf_init(&b);
-    if (galley_expected_text(&b, body, strlen(body), exact, &bad, &msg) != 0)
+    galley__buf_init(&b);
+    if (galley__expected_text(&b, body, strlen(body), exact, &bad, &msg) != 0)
         printf("error on body line %d: %s\n", bad, msg);
     else
         printf("[%s]\n", b.ptr ? b.ptr : "");
-    galley_buf_fini(&b);
+    galley__buf_fini(&b);
 }
 
 TEST(actual_output)

@@ -666,7 +666,7 @@ TEST(line_tensor)
     galley_plot *p = galley_plot_new(&(galley_plot_options){
         .width = 10, .height = 4});
     printf("%d\n", galley_plot_line_tensor(p, x, y, "float32 y"));
-    galley_tensor *half = galley_mul_scalar(galley_to(y, GALLEY_F64), 0.5);
+    galley_tensor *half = galley_mul_scalar(galley_tensor_to(y, GALLEY_F64), 0.5);
     printf("%d\n", galley_plot_line_tensor(p, NULL, half, "float64 / 2"));
     show(p);
     EXPECT(/*
@@ -695,7 +695,7 @@ TEST(line_tensor_strided_and_read_when_drawn)
         .width = 10, .height = 5});
     galley_plot_line_tensor(p, even, col, "column 1");
     /* Changed after adding: the plot shows the new value. */
-    galley_set(m, 2, (long[]){4, 1}, 0);
+    galley_tensor_set(m, 2, (long[]){4, 1}, 0);
     show(p);
     EXPECT(/*
         +----------+
@@ -730,13 +730,13 @@ TEST(line_tensor_errors)
     EXPECT(/*
       galley: plot: galley_plot_line_tensor: y is NULL
       -1
-      galley: plot: galley_plot_line_tensor: y is int64; plots take float32 or float64 (convert with galley_to)
+      galley: plot: galley_plot_line_tensor: y is int64; plots take float32 or float64 (convert with galley_tensor_to)
       -1
       galley: plot: galley_plot_line_tensor: y has 2 dimensions; it needs 1
       -1
       galley: plot: galley_plot_line_tensor: x has 4 elements and y 3
       -1
-      galley: plot: galley_plot_line_tensor: x is int64; plots take float32 or float64 (convert with galley_to)
+      galley: plot: galley_plot_line_tensor: x is int64; plots take float32 or float64 (convert with galley_tensor_to)
       -1
       galley: plot: galley_plot_line_tensor: the plot is NULL
       -1
@@ -794,7 +794,7 @@ TEST(heatmap_tensor_errors)
       -1
       galley: plot: galley_plot_heatmap_tensor: z has 1 dimension; it needs 2
       -1
-      galley: plot: galley_plot_heatmap_tensor: z is int64; plots take float32 or float64 (convert with galley_to)
+      galley: plot: galley_plot_heatmap_tensor: z is int64; plots take float32 or float64 (convert with galley_tensor_to)
       -1
       galley: plot: galley_plot_heatmap_tensor: z has 3 dimensions; it needs 2
       -1

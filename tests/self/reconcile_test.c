@@ -9,23 +9,23 @@
 
 #include "reconcile.h"
 
-static galley_patterns *patterns;
+static galley__patterns *patterns;
 
 static void check(const char *exp, const char *act, double rtol, double atol)
 {
-    galley_buf merged;
-    galley_num_report rep;
+    galley__buf merged;
+    galley__num_report rep;
     char *err = NULL;
     size_t err_line = 0;
-    galley_reconcile_opts o = {.rtol = rtol, .atol = atol,
+    galley__reconcile_opts o = {.rtol = rtol, .atol = atol,
                                .patterns = patterns};
-    galley_buf_init(&merged);
+    galley__buf_init(&merged);
     memset(&rep, 0, sizeof rep);
     if (!patterns) {
         git_libgit2_init(); /* the diff engine wants it, as in galley */
-        o.patterns = patterns = galley_patterns_new();
+        o.patterns = patterns = galley__patterns_new();
     }
-    int rc = galley_reconcile(&merged, exp, strlen(exp), act, strlen(act),
+    int rc = galley__reconcile(&merged, exp, strlen(exp), act, strlen(act),
                               &o, &rep, &err, &err_line);
     if (rc < 0)
         printf("error on line %zu: %s\n", err_line, err);
@@ -37,8 +37,8 @@ static void check(const char *exp, const char *act, double rtol, double atol)
         printf("  out of tolerance: line %zu col %zu len %zu\n",
                rep.spans[i].line, rep.spans[i].col, rep.spans[i].len);
     free(err);
-    galley_num_report_fini(&rep);
-    galley_buf_fini(&merged);
+    galley__num_report_fini(&rep);
+    galley__buf_fini(&merged);
 }
 
 TEST(numbers_within_and_out_of_tolerance)

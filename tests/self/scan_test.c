@@ -10,14 +10,14 @@
 /* Prints what the scanner finds in src. */
 static void show(const char *src)
 {
-    galley_scan s;
-    galley_scan_text(&s, src, strlen(src));
+    galley__scan s;
+    galley__scan_text(&s, src, strlen(src));
     for (size_t i = 0; i < s.n_tests; i++)
         printf("test %s line %d closes line %d\n", s.tests[i].name,
                s.tests[i].line, s.tests[i].close_line);
     for (size_t i = 0; i < s.n_markers; i++) {
-        const galley_marker *m = &s.markers[i];
-        printf("%s lines %d-%d test %d", m->kind == GALLEY_MARKER_EXACT
+        const galley__marker *m = &s.markers[i];
+        printf("%s lines %d-%d test %d", m->kind == GALLEY__MARKER_EXACT
                ? "EXPECT_EXACT" : "EXPECT", m->line, m->end_line, m->test);
         if (m->has_comment)
             printf(" body [%.*s]", (int)(m->body_end - m->body_start),
@@ -26,7 +26,7 @@ static void show(const char *src)
     }
     for (size_t i = 0; i < s.n_errors; i++)
         printf("error line %d: %s\n", s.errors[i].line, s.errors[i].msg);
-    galley_scan_fini(&s);
+    galley__scan_fini(&s);
 }
 
 TEST(finds_tests_and_markers)

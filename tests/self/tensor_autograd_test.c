@@ -18,7 +18,7 @@ static void on_error(const char *message, void *userdata)
 }
 
 /* Prints t (0-d, 1-d or 2-d) as "what: dtype [shape]" then one line per
- * row, with 10 significant digits. Reads with galley_get, which is no
+ * row, with 10 significant digits. Reads with galley_tensor_get, which is no
  * in-place change, so graphs that use t stay valid. */
 static void show(const char *what, const galley_tensor *t)
 {
@@ -37,7 +37,7 @@ static void show(const char *what, const galley_tensor *t)
         printf(" ");
         for (long c = 0; c < cols; c++) {
             long at[2] = {nd == 2 ? r : c, c};
-            printf(" %.10g", galley_get(t, nd, nd == 2 ? at : at + 1));
+            printf(" %.10g", galley_tensor_get(t, nd, nd == 2 ? at : at + 1));
         }
         printf("\n");
     }
@@ -241,7 +241,7 @@ TEST(backward_with_casts_grad_and_checks_its_shape)
       x.grad: float64 [3]
         1 1 1
       error: galley_backward_with: grad float64 [1, 3] does not have the shape of out float64 [3]
-      error: galley_backward_with: grad is int64 [3]; galley_backward_with needs float32 or float64 (cast with galley_to)
+      error: galley_backward_with: grad is int64 [3]; galley_backward_with needs float32 or float64 (cast with galley_tensor_to)
       error: galley_backward_with: input grad is NULL
       unchanged: float64 [3]
         1 1 1
@@ -319,8 +319,8 @@ TEST(detach_stops_gradients)
     galley_backward(galley_sum_all(galley_mul(d, x)));
     show("x.grad", galley_grad(x));
     /* The detached tensor is a view: it sees a change of x. */
-    galley_set(x, GALLEY_AT(0), 7);
-    printf("d[0] after x[0] = 7: %g\n", galley_get(d, GALLEY_AT(0)));
+    galley_tensor_set(x, GALLEY_AT(0), 7);
+    printf("d[0] after x[0] = 7: %g\n", galley_tensor_get(d, GALLEY_AT(0)));
     /* A detached result can become a parameter of its own. */
     galley_tensor *leaf = galley_param(galley_detach(galley_mul_scalar(x, 2)));
     printf("leaf is a parameter: %d\n", galley_requires_grad(leaf));
@@ -344,7 +344,7 @@ TEST(param_on_a_non_leaf_errors)
     EXPECT(/*
       error: galley_param: float64 [2] is the result of exp; only leaves can be parameters (galley_detach makes a leaf of it)
       returns NULL
-      error: galley_param: t is int64 [3]; galley_param needs float32 or float64 (cast with galley_to)
+      error: galley_param: t is int64 [3]; galley_param needs float32 or float64 (cast with galley_tensor_to)
       error: galley_param: input t is NULL
     */);
 }
@@ -451,7 +451,7 @@ TEST(print_graph_marks_freed_inputs)
     galley_tensor *x = galley_param(galley_ones(GALLEY_F64, GALLEY_SHAPE(2)));
     galley_tensor *t = galley_mul_scalar(x, 3);
     galley_tensor *y = galley_sum_all(t);
-    galley_free(t);
+    galley_tensor_free(t);
     galley_print_graph(stdout, y);
     EXPECT(/* %0 = sum_all(freed) float64 [] */);
 }
@@ -493,11 +493,11 @@ TEST(backward_after_an_input_was_freed_errors)
     galley_tensor *w = param64((double[]){1, 2}, GALLEY_SHAPE(2));
     galley_tensor *x = galley_from_f64((double[]){3, 4}, GALLEY_SHAPE(2));
     galley_tensor *loss = galley_sum_all(galley_mul(w, x));
-    galley_free(x);
+    galley_tensor_free(x);
     galley_backward(loss);
     printf("w.grad: %s\n", galley_grad(w) ? "set" : "NULL");
     EXPECT(/*
-      error: galley_backward: input 1 of mul (float64 [2]) was freed before backward; keep it alive (galley_keep) or end the scope after backward
+      error: galley_backward: input 1 of mul (float64 [2]) was freed before backward; keep it alive (galley_tensor_keep) or end the scope after backward
       w.grad: NULL
     */);
 }
@@ -507,19 +507,19 @@ TEST(backward_after_the_scope_of_an_input_ended_errors)
     galley_tensor_on_error(on_error, NULL);
     galley_tensor *w = param64((double[]){1, 2}, GALLEY_SHAPE(2));
     galley_scope *s = galley_scope_begin();
-    galley_tensor *loss = galley_keep(galley_sum_all(galley_exp(w)));
+    galley_tensor *loss = galley_tensor_keep(galley_sum_all(galley_exp(w)));
     galley_scope_end(s);
     galley_backward(loss);
     printf("w.grad: %s\n", galley_grad(w) ? "set" : "NULL");
     /* Freed parameters are found too. */
     galley_tensor *v = param64((double[]){1, 2}, GALLEY_SHAPE(2));
     galley_tensor *loss2 = galley_sum_all(v);
-    galley_free(v);
+    galley_tensor_free(v);
     galley_backward(loss2);
     EXPECT(/*
-      error: galley_backward: input 0 of sum_all (float64 []) was freed before backward; keep it alive (galley_keep) or end the scope after backward
+      error: galley_backward: input 0 of sum_all (float64 []) was freed before backward; keep it alive (galley_tensor_keep) or end the scope after backward
       w.grad: NULL
-      error: galley_backward: input 0 of sum_all (float64 []) was freed before backward; keep it alive (galley_keep) or end the scope after backward
+      error: galley_backward: input 0 of sum_all (float64 []) was freed before backward; keep it alive (galley_tensor_keep) or end the scope after backward
     */);
 }
 
@@ -529,7 +529,7 @@ TEST(backward_after_an_in_place_change_errors)
     galley_tensor *w = param64((double[]){1, 2}, GALLEY_SHAPE(2));
     galley_tensor *x = galley_from_f64((double[]){3, 4}, GALLEY_SHAPE(2));
     galley_tensor *loss = galley_sum_all(galley_mul(w, x));
-    galley_set(x, GALLEY_AT(1), 5);
+    galley_tensor_set(x, GALLEY_AT(1), 5);
     galley_backward(loss);
     printf("w.grad: %s\n", galley_grad(w) ? "set" : "NULL");
 
@@ -547,9 +547,9 @@ TEST(backward_after_an_in_place_change_errors)
     galley_fill_(row, 1);
     galley_backward(loss);
 
-    /* galley_data counts as a change too. */
+    /* galley_tensor_data counts as a change too. */
     loss = galley_sum_all(galley_mul(w, x));
-    (void)galley_data(x);
+    (void)galley_tensor_data(x);
     galley_backward(loss);
     printf("w.grad: %s\n", galley_grad(w) ? "set" : "NULL");
 
@@ -576,8 +576,8 @@ TEST(backward_of_an_int64_loss_errors)
     galley_backward(galley_argmax_all(x));
     galley_backward(galley_scalar(GALLEY_I64, 3));
     EXPECT(/*
-      error: galley_backward: loss is int64 []; galley_backward needs float32 or float64 (cast with galley_to)
-      error: galley_backward: loss is int64 []; galley_backward needs float32 or float64 (cast with galley_to)
+      error: galley_backward: loss is int64 []; galley_backward needs float32 or float64 (cast with galley_tensor_to)
+      error: galley_backward: loss is int64 []; galley_backward needs float32 or float64 (cast with galley_tensor_to)
     */);
 }
 

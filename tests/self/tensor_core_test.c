@@ -29,7 +29,7 @@ static void show1(const char *what, const galley_tensor *t)
 {
     printf("%s:", what);
     for (long i = 0; i < galley_numel(t); i++)
-        printf(" %g", galley_get(t, GALLEY_AT(i)));
+        printf(" %g", galley_tensor_get(t, GALLEY_AT(i)));
     printf("\n");
 }
 
@@ -60,11 +60,11 @@ TEST(scope_end_frees_what_was_made_inside)
       after the inner end: 2 tensors, 64 bytes
       after the outer end: 1 tensors, 16 bytes
       a 0
-      error: galley_numel: input t was freed (by galley_free or the end of its scope)
+      error: galley_numel: input t was freed (by galley_tensor_free or the end of its scope)
       b -1
-      error: galley_item: input t was freed (by galley_free or the end of its scope)
+      error: galley_item: input t was freed (by galley_tensor_free or the end of its scope)
       c nan
-      error: galley_item: input t was freed (by galley_free or the end of its scope)
+      error: galley_item: input t was freed (by galley_tensor_free or the end of its scope)
       d nan
     */);
 }
@@ -97,7 +97,7 @@ TEST(keep_moves_one_tensor_out)
     galley_scope *s2 = galley_scope_begin();
     galley_tensor *kept = galley_arange(GALLEY_F64, 0, 3, 1);
     galley_tensor *other = galley_ones(GALLEY_F64, GALLEY_SHAPE(3));
-    printf("keep returns t: %d\n", galley_keep(kept) == kept);
+    printf("keep returns t: %d\n", galley_tensor_keep(kept) == kept);
     galley_scope_end(s2);
     live("after the inner end");
     show1("kept", kept);
@@ -110,9 +110,9 @@ TEST(keep_moves_one_tensor_out)
       keep returns t: 1
       after the inner end: 1 tensors, 24 bytes
       kept: 0 1 2
-      error: galley_item: input t was freed (by galley_free or the end of its scope)
+      error: galley_item: input t was freed (by galley_tensor_free or the end of its scope)
       after the outer end: 0 tensors, 0 bytes
-      error: galley_item: input t was freed (by galley_free or the end of its scope)
+      error: galley_item: input t was freed (by galley_tensor_free or the end of its scope)
     */);
 }
 
@@ -121,12 +121,12 @@ TEST(keep_twice_reaches_the_root)
     galley_scope *s1 = galley_scope_begin();
     galley_scope *s2 = galley_scope_begin();
     galley_tensor *t = galley_ones(GALLEY_F32, GALLEY_SHAPE(2));
-    galley_keep(galley_keep(t));
+    galley_tensor_keep(galley_tensor_keep(t));
     galley_scope_end(s2);
     galley_scope_end(s1);
     live("both ended");
     /* In the root scope keep changes nothing. */
-    printf("root keep returns t: %d\n", galley_keep(t) == t);
+    printf("root keep returns t: %d\n", galley_tensor_keep(t) == t);
     show1("t", t);
     EXPECT(/*
       both ended: 1 tensors, 8 bytes
@@ -156,7 +156,7 @@ TEST(ending_a_scope_that_is_not_innermost_errors)
       both ended: 0 tensors, 0 bytes
       error: galley_scope_end: scope is not open (ended already?)
       error: galley_scope_end: scope is NULL
-      error: galley_item: input t was freed (by galley_free or the end of its scope)
+      error: galley_item: input t was freed (by galley_tensor_free or the end of its scope)
     */);
 }
 
@@ -167,18 +167,18 @@ TEST(free_frees_one_tensor)
     galley_tensor *a = galley_ones(GALLEY_F64, GALLEY_SHAPE(4));
     galley_tensor *b = galley_ones(GALLEY_F32, GALLEY_SHAPE(4));
     live("two");
-    galley_free(a);
+    galley_tensor_free(a);
     live("after free(a)");
-    galley_free(NULL);
+    galley_tensor_free(NULL);
     live("after free(NULL)");
     galley_tensor_on_error(on_error, NULL);
-    galley_free(a);
+    galley_tensor_free(a);
     show1("b", b);
     EXPECT(/*
       two: 2 tensors, 48 bytes
       after free(a): 1 tensors, 16 bytes
       after free(NULL): 1 tensors, 16 bytes
-      error: galley_free: input t was freed (by galley_free or the end of its scope)
+      error: galley_tensor_free: input t was freed (by galley_tensor_free or the end of its scope)
       b: 1 1 1 1
     */);
 }
@@ -187,7 +187,7 @@ TEST(free_in_an_inner_scope_of_an_outer_tensor)
 {
     galley_tensor *a = galley_ones(GALLEY_F64, GALLEY_SHAPE(4));
     galley_scope *s = galley_scope_begin();
-    galley_free(a);
+    galley_tensor_free(a);
     live("freed from inside");
     galley_scope_end(s);
     live("scope ended");
@@ -206,7 +206,7 @@ TEST(free_all_frees_every_scope)
     galley_tensor *p = galley_param(galley_ones(GALLEY_F64, GALLEY_SHAPE(4)));
     galley_backward(galley_sum_all(p));
     live("before");
-    galley_free_all();
+    galley_tensor_free_all();
     live("after free_all");
     galley_tensor_on_error(on_error, NULL);
     galley_scope_end(s1);
@@ -215,7 +215,7 @@ TEST(free_all_frees_every_scope)
     show1("new", galley_arange(GALLEY_F32, 0, 3, 1));
     galley_scope_end(s);
     live("end");
-    galley_free_all();
+    galley_tensor_free_all();
     EXPECT(/*
       before: 5 tensors, 136 bytes
       after free_all: 0 tensors, 0 bytes
@@ -232,7 +232,7 @@ TEST(free_frees_the_gradient_too)
     galley_backward(galley_sum_all(galley_mul(p, p)));
     galley_scope_end(s);
     live("param and gradient");
-    galley_free(p);
+    galley_tensor_free(p);
     live("after free(p)");
     EXPECT(/*
       param and gradient: 2 tensors, 64 bytes
@@ -246,12 +246,12 @@ TEST(free_of_a_gradient_errors)
     galley_tensor *p = galley_param(galley_ones(GALLEY_F64, GALLEY_SHAPE(2)));
     galley_backward(galley_sum_all(p));
     galley_tensor *g = galley_grad(p);
-    galley_free(g);
-    printf("keep: %s\n", galley_keep(g) ? "t" : "NULL");
+    galley_tensor_free(g);
+    printf("keep: %s\n", galley_tensor_keep(g) ? "t" : "NULL");
     show1("grad still there", galley_grad(p));
     EXPECT(/*
-      error: galley_free: t is owned by another tensor (a gradient) or by an optimizer, which frees it
-      error: galley_keep: t is owned by another tensor (a gradient) or by an optimizer
+      error: galley_tensor_free: t is owned by another tensor (a gradient) or by an optimizer, which frees it
+      error: galley_tensor_keep: t is owned by another tensor (a gradient) or by an optimizer
       keep: NULL
       grad still there: 1 1
     */);
@@ -262,29 +262,29 @@ TEST(use_of_a_freed_tensor_reports_was_freed)
     galley_tensor_on_error(on_error, NULL);
     galley_tensor *x = galley_ones(GALLEY_F64, GALLEY_SHAPE(2));
     galley_tensor *y = galley_ones(GALLEY_F64, GALLEY_SHAPE(2));
-    galley_free(x);
+    galley_tensor_free(x);
     printf("add: %s\n", galley_add(y, x) ? "made" : "NULL");
     printf("item: %g\n", galley_item(x));
     printf("numel: %ld\n", galley_numel(x));
     printf("shape: %s\n", galley_shape(x) ? "set" : "NULL");
     printf("grad: %s\n", galley_grad(x) ? "set" : "NULL");
-    galley_set(x, GALLEY_AT(0), 1);
-    galley_print(x);
+    galley_tensor_set(x, GALLEY_AT(0), 1);
+    galley_tensor_print(x);
     galley_param(x);
     EXPECT(/*
-      error: galley_add: input b was freed (by galley_free or the end of its scope)
+      error: galley_add: input b was freed (by galley_tensor_free or the end of its scope)
       add: NULL
-      error: galley_item: input t was freed (by galley_free or the end of its scope)
+      error: galley_item: input t was freed (by galley_tensor_free or the end of its scope)
       item: nan
-      error: galley_numel: input t was freed (by galley_free or the end of its scope)
+      error: galley_numel: input t was freed (by galley_tensor_free or the end of its scope)
       numel: -1
-      error: galley_shape: input t was freed (by galley_free or the end of its scope)
+      error: galley_shape: input t was freed (by galley_tensor_free or the end of its scope)
       shape: NULL
-      error: galley_grad: input t was freed (by galley_free or the end of its scope)
+      error: galley_grad: input t was freed (by galley_tensor_free or the end of its scope)
       grad: NULL
-      error: galley_set: input t was freed (by galley_free or the end of its scope)
-      error: galley_print: input t was freed (by galley_free or the end of its scope)
-      error: galley_param: input t was freed (by galley_free or the end of its scope)
+      error: galley_tensor_set: input t was freed (by galley_tensor_free or the end of its scope)
+      error: galley_tensor_print: input t was freed (by galley_tensor_free or the end of its scope)
+      error: galley_param: input t was freed (by galley_tensor_free or the end of its scope)
     */);
 }
 
@@ -297,10 +297,10 @@ TEST(use_after_scope_end_is_caught_after_many_frees)
     galley_tensor *x = galley_ones(GALLEY_F64, GALLEY_SHAPE(2));
     galley_scope_end(s);
     for (int i = 0; i < 200; i++)
-        galley_free(galley_ones(GALLEY_F64, GALLEY_SHAPE(2)));
+        galley_tensor_free(galley_ones(GALLEY_F64, GALLEY_SHAPE(2)));
     galley_item(x);
     EXPECT(/*
-      error: galley_item: input t was freed (by galley_free or the end of its scope)
+      error: galley_item: input t was freed (by galley_tensor_free or the end of its scope)
     */);
 }
 
@@ -311,10 +311,10 @@ TEST(views_keep_storage_alive_after_their_base_is_freed)
     galley_tensor *base = galley_arange(GALLEY_F64, 0, 6, 1); /* 48 B */
     galley_tensor *v = galley_slice(base, 0, 2, 5, 1);
     live("base and view");
-    galley_free(base);
+    galley_tensor_free(base);
     live("view alone");
     show1("view", v);
-    galley_free(v);
+    galley_tensor_free(v);
     live("none");
     EXPECT(/*
       base and view: 2 tensors, 48 bytes
@@ -328,11 +328,11 @@ TEST(views_of_a_scope_keep_storage_of_an_outer_base)
 {
     galley_scope *s = galley_scope_begin();
     galley_tensor *base = galley_arange(GALLEY_F32, 0, 4, 1); /* 16 B */
-    galley_tensor *t = galley_keep(galley_transpose(
+    galley_tensor *t = galley_tensor_keep(galley_transpose(
         galley_reshape(base, GALLEY_SHAPE(2, 2)), 0, 1));
     galley_scope_end(s);
     live("kept view");
-    printf("t[0][1] = %g\n", galley_get(t, GALLEY_AT(0, 1)));
+    printf("t[0][1] = %g\n", galley_tensor_get(t, GALLEY_AT(0, 1)));
     EXPECT(/*
       kept view: 1 tensors, 16 bytes
       t[0][1] = 2
@@ -409,7 +409,7 @@ TEST(training_loop_of_10000_steps_runs_in_flat_memory)
     galley_tensor *out = mlp(p, x);
     for (int i = 0; i < 4; i++)
         printf("xor(%g, %g) = %.2f\n", XS[2 * i], XS[2 * i + 1],
-               galley_get(out, GALLEY_AT(i, 0)));
+               galley_tensor_get(out, GALLEY_AT(i, 0)));
     galley_optim_free(o);
     EXPECT(/*
       after step     1: 28 tensors, 936 bytes

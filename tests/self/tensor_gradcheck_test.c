@@ -42,7 +42,7 @@ static galley_tensor *S_uniform(galley_rng *rng, double lo, double hi,
                                 int ndim, const long *shape)
 {
     galley_tensor *t = galley_rand(rng, GALLEY_F64, ndim, shape);
-    double *p = galley_data(t);
+    double *p = galley_tensor_data(t);
     for (long i = 0; i < galley_numel(t); i++)
         p[i] = lo + (hi - lo) * p[i];
     return galley_param(t);
@@ -54,7 +54,7 @@ static galley_tensor *S_uniform(galley_rng *rng, double lo, double hi,
 static galley_tensor *S_quarters(galley_rng *rng, int ndim, const long *shape)
 {
     galley_tensor *t = galley_randn(rng, GALLEY_F64, ndim, shape);
-    double *p = galley_data(t);
+    double *p = galley_tensor_data(t);
     for (long i = 0; i < galley_numel(t); i++)
         p[i] = round(p[i] * 4) / 4;
     return galley_param(t);
@@ -187,7 +187,7 @@ static void S_binary_cases(S_op2 f, int a_pos, int b_pos)
                       : S_randn(&rng, nb, sb);
         S_check(S_call2, in, 2, &f);
     }
-    galley_free_all();
+    galley_tensor_free_all();
 }
 
 TEST(add)
@@ -360,7 +360,7 @@ static void S_unary_case(const char *name, S_op1 f, int make)
                                    : S_values(away, GALLEY_SHAPE(2, 3));
     printf("%s:\n", name);
     S_check(S_call1, &x, 1, &f);
-    galley_free(x);
+    galley_tensor_free(x);
 }
 
 TEST(unary_ops)
@@ -406,7 +406,7 @@ static void S_scalar_case(const char *name, S_scalar_call c, int pos)
                            : S_randn(&rng, GALLEY_SHAPE(2, 3));
     printf("%s %g:\n", name, c.s);
     S_check(S_call_scalar, &x, 1, &c);
-    galley_free(x);
+    galley_tensor_free(x);
 }
 
 TEST(scalar_ops)
@@ -463,7 +463,7 @@ static void S_all_case(const char *name, S_op1 f)
     galley_tensor *x = S_randn(&rng, GALLEY_SHAPE(2, 3, 4));
     printf("%s:\n", name);
     S_check(S_call1, &x, 1, &f);
-    galley_free(x);
+    galley_tensor_free(x);
 }
 
 TEST(reductions_over_all_elements)
@@ -500,7 +500,7 @@ static void S_axis_cases(const char *name,
             S_check(S_call_axis, &x, 1, &c);
         }
     }
-    galley_free(x);
+    galley_tensor_free(x);
 }
 
 TEST(sum_over_an_axis)
@@ -633,7 +633,7 @@ static galley_tensor *S_contiguous_of_transpose(galley_tensor *const *in,
 static galley_tensor *S_to_f64(galley_tensor *const *in, int n, void *ud)
 {
     (void)n, (void)ud;
-    return galley_to(in[0], GALLEY_F64);
+    return galley_tensor_to(in[0], GALLEY_F64);
 }
 
 /* A round trip through float32: the gradient is cast back. */
@@ -641,8 +641,8 @@ static galley_tensor *S_to_f32_and_back(galley_tensor *const *in, int n,
                                         void *ud)
 {
     (void)n, (void)ud;
-    return galley_to(galley_mul(galley_to(in[0], GALLEY_F32),
-                                galley_to(in[0], GALLEY_F32)),
+    return galley_tensor_to(galley_mul(galley_tensor_to(in[0], GALLEY_F32),
+                                galley_tensor_to(in[0], GALLEY_F32)),
                      GALLEY_F64);
 }
 
@@ -654,7 +654,7 @@ static void S_view_case(const char *name, galley_gradcheck_cb fn)
     galley_tensor *x = S_randn(&rng, GALLEY_SHAPE(2, 3, 4));
     printf("%s:\n", name);
     S_check(fn, &x, 1, NULL);
-    galley_free(x);
+    galley_tensor_free(x);
 }
 
 TEST(reshape_and_transpose)
@@ -703,7 +703,7 @@ TEST(contiguous_clone_to)
     S_check(S_call1, &x, 1, &contiguous);
     printf("clone:\n");
     S_check(S_call1, &x, 1, &clone);
-    galley_free(x);
+    galley_tensor_free(x);
     S_view_case("contiguous of a transpose (a copy)",
                 S_contiguous_of_transpose);
     S_view_case("to float64", S_to_f64);
@@ -737,7 +737,7 @@ TEST(to_float32_and_back)
       gradcheck: passed
       returned 0
     */);
-    galley_free(x);
+    galley_tensor_free(x);
 }
 
 /* ---- matmul ---- */
@@ -759,8 +759,8 @@ static void S_matmul_case(int na, const long *sa, int nb, const long *sb)
     int failed = galley_gradcheck(S_call2, in, 2, &f, &S_exact);
     if (failed)
         printf("returned %d\n", failed);
-    galley_free(in[0]);
-    galley_free(in[1]);
+    galley_tensor_free(in[0]);
+    galley_tensor_free(in[1]);
 }
 
 TEST(matmul_2d_and_batched)
@@ -872,7 +872,7 @@ TEST(matmul_transposed_and_strided_operands)
       gradcheck: input 1 float64 [4, 2]: max abs err 0, max rel err 0: ok
       gradcheck: passed
     */);
-    galley_free_all();
+    galley_tensor_free_all();
 }
 
 /* ---- softmax and losses ---- */
@@ -890,7 +890,7 @@ TEST(softmax_and_log_softmax)
         printf("log_softmax axis %d:\n", axis);
         S_check(S_call_softmax, &x, 1, &l);
     }
-    galley_free(x);
+    galley_tensor_free(x);
     EXPECT_NEAR(0, 1e-6, /*
       softmax axis 0:
       gradcheck: input 0 float64 [3, 4]: max abs err 5e-11 at [0, 2] of output [2, 2], max rel err 1e-09 at [0, 1] of output [2, 1]: ok
@@ -927,7 +927,7 @@ TEST(cross_entropy_class_indices)
       gradcheck: input 0 float64 [4, 3]: max abs err 1.7e-10 at [2, 1], max rel err 2.9e-09 at [3, 1]: ok
       gradcheck: passed
     */);
-    galley_free_all();
+    galley_tensor_free_all();
 }
 
 TEST(cross_entropy_probabilities_both_inputs)
@@ -943,7 +943,7 @@ TEST(cross_entropy_probabilities_both_inputs)
       gradcheck: input 1 float64 [4, 3]: max abs err 1.2e-10 at [1, 2], max rel err 1.4e-09 at [1, 2]: ok
       gradcheck: passed
     */);
-    galley_free_all();
+    galley_tensor_free_all();
 }
 
 TEST(mse_both_operands)
@@ -959,7 +959,7 @@ TEST(mse_both_operands)
       gradcheck: input 1 float64 [2, 3]: max abs err 2.8e-10 at [0, 1], max rel err 6.7e-10 at [0, 1]: ok
       gradcheck: passed
     */);
-    galley_free_all();
+    galley_tensor_free_all();
 }
 
 /* A network of two layers, its loss as a function of every weight. */
@@ -991,7 +991,7 @@ TEST(a_whole_network)
       gradcheck: input 4 float64 [3]: max abs err 3.7e-10 at [1], max rel err 9.7e-10 at [1]: ok
       gradcheck: passed
     */);
-    galley_free_all();
+    galley_tensor_free_all();
 }
 
 /* ---- wrong gradients are caught ---- */
@@ -1034,7 +1034,7 @@ TEST(a_detached_factor_is_caught)
       gradcheck: FAILED (1 of 1 inputs)
       returned 1
     */);
-    galley_free(x);
+    galley_tensor_free(x);
 }
 
 TEST(the_verdict_counts_failing_inputs)
@@ -1052,7 +1052,7 @@ TEST(the_verdict_counts_failing_inputs)
       gradcheck: FAILED (2 of 3 inputs)
       returned 2
     */);
-    galley_free_all();
+    galley_tensor_free_all();
 }
 
 /* relu at 0 and max with a tie are not differentiable there: central
@@ -1079,7 +1079,7 @@ TEST(non_differentiable_points_are_reported)
       gradcheck: FAILED (1 of 1 inputs)
       returned 1
     */);
-    galley_free_all();
+    galley_tensor_free_all();
 }
 
 /* ---- options ---- */
@@ -1096,7 +1096,7 @@ TEST(quiet_prints_nothing_but_returns_the_count)
       passing: 0
       failing: 1
     */);
-    galley_free(x);
+    galley_tensor_free(x);
 }
 
 TEST(out_sends_the_report_to_a_file)
@@ -1118,7 +1118,7 @@ TEST(out_sends_the_report_to_a_file)
       gradcheck: input 0 float64 [3]: max abs err 3 at [2], max rel err 0.67 at [1]: FAILED
       gradcheck: FAILED (1 of 1 inputs)
     */);
-    galley_free(x);
+    galley_tensor_free(x);
 }
 
 TEST(eps_is_the_step_of_the_differences)
@@ -1143,7 +1143,7 @@ TEST(eps_is_the_step_of_the_differences)
       gradcheck: input 0 float64 [3]: max abs err 8e-06 at [2] of output [2], max rel err 4e-06 at [0] of output [0]: ok
       gradcheck: passed
     */);
-    galley_free(x);
+    galley_tensor_free(x);
 }
 
 /* sum(x + 1e-4 x detach(x)): backward misses 1e-4 x of 1 + 2e-4 x, a
@@ -1185,7 +1185,7 @@ TEST(atol_and_rtol_decide)
       atol 1e-12 rtol 1e-05: FAILED
       atol 1e-05 rtol 1e-12: FAILED
     */);
-    galley_free(x);
+    galley_tensor_free(x);
 }
 
 /* in[0] squared; in[1] unused. */
@@ -1211,9 +1211,9 @@ TEST(inputs_are_left_as_they_were_with_zero_gradients)
     printf("tensors made and not freed: %ld\n",
            (long)(galley_live_tensors() - live));
     printf("values unchanged: %d\n",
-           memcmp(galley_data(in[0]), a, sizeof a) == 0 &&
-               memcmp(galley_data(in[1]), b, sizeof b) == 0);
-    galley_print(galley_grad(in[0]));
+           memcmp(galley_tensor_data(in[0]), a, sizeof a) == 0 &&
+               memcmp(galley_tensor_data(in[1]), b, sizeof b) == 0);
+    galley_tensor_print(galley_grad(in[0]));
     printf("grad of the unused input: %s\n",
            galley_grad(in[1]) ? "present" : "NULL");
     EXPECT(/*
@@ -1224,7 +1224,7 @@ TEST(inputs_are_left_as_they_were_with_zero_gradients)
       [0, 0, 0]
       grad of the unused input: NULL
     */);
-    galley_free_all();
+    galley_tensor_free_all();
 }
 
 /* A function that ignores its inputs: every derivative is 0. */
@@ -1258,7 +1258,7 @@ TEST(outputs_that_need_no_gradient)
       gradcheck: FAILED (1 of 1 inputs)
       returned 1
     */);
-    galley_free(x);
+    galley_tensor_free(x);
 }
 
 /* A parameter that is a strided view with an offset: the report's indices
@@ -1269,10 +1269,10 @@ TEST(a_strided_input)
     galley_tensor *base = galley_from_f64(v, GALLEY_SHAPE(3, 3));
     galley_tensor *x = galley_param(
         galley_transpose(galley_slice(base, 0, 1, 3, 1), 0, 1));
-    galley_print(x);
+    galley_tensor_print(x);
     /* |x| is worst at [2, 1] (-9), and so is |x| / |2x + 1| (9/17). */
     S_check(S_wrong, &x, 1, NULL);
-    galley_print(base);
+    galley_tensor_print(base);
     EXPECT_NEAR(0, 1e-6, /*
       float64 [3, 2]
       [[ 1,  4],
@@ -1286,7 +1286,7 @@ TEST(a_strided_input)
        [ 1,  2,  3],
        [ 4,  5, -9]]
     */);
-    galley_free_all();
+    galley_tensor_free_all();
 }
 
 TEST(empty_inputs_and_outputs)
@@ -1299,7 +1299,7 @@ TEST(empty_inputs_and_outputs)
       gradcheck: input 0 float64 [2, 0]: max abs err 0, max rel err 0: ok
       gradcheck: passed
     */);
-    galley_free(x);
+    galley_tensor_free(x);
 }
 
 /* ---- errors ---- */
@@ -1338,7 +1338,7 @@ TEST(bad_inputs_are_errors)
     galley_tensor *y = galley_ones(GALLEY_F64, GALLEY_SHAPE(2));
     galley_tensor *z = galley_param(galley_ones(GALLEY_F64, GALLEY_SHAPE(2)));
     galley_tensor *dead = galley_param(galley_ones(GALLEY_F64, GALLEY_SHAPE()));
-    galley_free(dead);
+    galley_tensor_free(dead);
     galley_tensor_on_error(on_error, NULL);
     printf("-> %d\n", galley_gradcheck(S_call1, &x, 1, &exp_, NULL));
     printf("-> %d\n", galley_gradcheck(S_call1, &y, 1, &exp_, NULL));
@@ -1352,13 +1352,13 @@ TEST(bad_inputs_are_errors)
     printf("-> %d\n", galley_gradcheck(NULL, &z, 1, NULL, NULL));
     galley_tensor_on_error(NULL, NULL);
     EXPECT(/*
-      error: galley_gradcheck: inputs[0] is float32 [2]; finite differences need float64 inputs (make them with GALLEY_F64 or galley_to)
+      error: galley_gradcheck: inputs[0] is float32 [2]; finite differences need float64 inputs (make them with GALLEY_F64 or galley_tensor_to)
       -> 1
       error: galley_gradcheck: inputs[0] (float64 [2]) is not a parameter; mark it with galley_param
       -> 1
       error: galley_gradcheck: inputs[1] (float64 [2]) is not a parameter; mark it with galley_param
       -> 2
-      error: galley_gradcheck: input inputs[0] was freed (by galley_free or the end of its scope)
+      error: galley_gradcheck: input inputs[0] was freed (by galley_tensor_free or the end of its scope)
       -> 1
       error: galley_gradcheck: input inputs[0] is NULL
       -> 1
@@ -1369,7 +1369,7 @@ TEST(bad_inputs_are_errors)
       error: galley_gradcheck: fn is NULL
       -> 1
     */);
-    galley_free_all();
+    galley_tensor_free_all();
 }
 
 TEST(bad_functions_are_errors)
@@ -1383,7 +1383,7 @@ TEST(bad_functions_are_errors)
         printf("-> %d\n", galley_gradcheck(S_null_fn, &z, 1, &left, NULL));
         printf("gradient: %s\n", galley_grad(z) ? "present" : "NULL");
         if (galley_grad(z))
-            galley_print(galley_grad(z));
+            galley_tensor_print(galley_grad(z));
     }
     printf("-> %d\n", galley_gradcheck(S_int_fn, &z, 1, NULL, NULL));
     printf("-> %d\n", galley_gradcheck(S_shifty_fn, &z, 1, &shifty, NULL));
@@ -1403,12 +1403,12 @@ TEST(bad_functions_are_errors)
       gradient: present
       float64 [2]
       [0, 0]
-      error: galley_gradcheck: fn's result is int64 []; galley_gradcheck needs float32 or float64 (cast with galley_to)
+      error: galley_gradcheck: fn's result is int64 []; galley_gradcheck needs float32 or float64 (cast with galley_tensor_to)
       -> 1
       error: galley_gradcheck: fn returned float64 [1], then float64 [2]: the same inputs must give the same shape
       -> 1
     */);
-    galley_free_all();
+    galley_tensor_free_all();
 }
 
 /* ---- analytic gradients against PyTorch ----
@@ -1424,7 +1424,7 @@ static void S_backward_and_print(galley_tensor *loss, galley_tensor **p,
     printf("loss %.6g\n", galley_item(loss));
     galley_backward(loss);
     for (int i = 0; i < n; i++)
-        galley_print(galley_grad(p[i]));
+        galley_tensor_print(galley_grad(p[i]));
 }
 
 TEST(torch_a_small_network)
@@ -1469,7 +1469,7 @@ TEST(torch_a_small_network)
       float64 [3]
       [ 0.206797   , -0.000516244, -0.206281   ]
     */);
-    galley_free_all();
+    galley_tensor_free_all();
 }
 
 TEST(torch_pow_div_sub_broadcast)
@@ -1492,7 +1492,7 @@ TEST(torch_pow_div_sub_broadcast)
       float64 []
       -0.213528
     */);
-    galley_free_all();
+    galley_tensor_free_all();
 }
 
 TEST(torch_softmax_and_probability_targets)
@@ -1519,7 +1519,7 @@ TEST(torch_softmax_and_probability_targets)
        [ 0.271308   , -0.0513777  ,  0.134862   ,  0.120939   ],
        [-0.000888056,  0.271557   ,  0.0449169  ,  0.0732496  ]]
     */);
-    galley_free_all();
+    galley_tensor_free_all();
 }
 
 TEST(torch_reductions)
@@ -1545,7 +1545,7 @@ TEST(torch_reductions)
        [1.94403 , 2.98235 , 0.593113, 2.17249 ],
        [4.13983 , 0.734489, 0.299695, 1.81179 ]]
     */);
-    galley_free_all();
+    galley_tensor_free_all();
 }
 
 TEST(torch_batched_matmul_and_views)
@@ -1579,5 +1579,5 @@ TEST(torch_batched_matmul_and_views)
       [[ 0.309453 ,  1.3248   , -1.88561  ,  0.275554 ],
        [ 0.678089 ,  1.8874   , -2.32574  , -0.0307868]]
     */);
-    galley_free_all();
+    galley_tensor_free_all();
 }

@@ -23,11 +23,11 @@ static void got(const void *p)
         printf("-> not NULL\n");
 }
 
-/* Prints what, then t as galley_print lays it out. */
+/* Prints what, then t as galley_tensor_print lays it out. */
 static void show_table(const char *what, const galley_tensor *t)
 {
     printf("%s: ", what);
-    galley_print(t);
+    galley_tensor_print(t);
 }
 
 /* Prints what, t's dtype and shape, and its elements in row-major order on
@@ -42,9 +42,9 @@ static void show_digits(const char *what, galley_tensor *t, int digits)
     printf("] =");
     galley_tensor *flat = galley_reshape(t, GALLEY_SHAPE(-1));
     for (long i = 0; i < galley_numel(flat); i++) {
-        double x = galley_get(flat, GALLEY_AT(i));
+        double x = galley_tensor_get(flat, GALLEY_AT(i));
         if (galley_dtype_of(t) == GALLEY_I64)
-            printf(" %lld", (long long)((int64_t *)galley_data(flat))[i]);
+            printf(" %lld", (long long)((int64_t *)galley_tensor_data(flat))[i]);
         else if (isnan(x))
             printf(" nan");
         else
@@ -149,13 +149,13 @@ TEST(from_arrays_and_like)
     show("f64", galley_from_f64(d, GALLEY_SHAPE(4)));
     galley_tensor *ti = galley_from_i64(i, GALLEY_SHAPE(3, 2));
     show("i64", ti);
-    printf("exact %lld\n", (long long)((int64_t *)galley_data(ti))[0]);
+    printf("exact %lld\n", (long long)((int64_t *)galley_tensor_data(ti))[0]);
     show("zeros_like", galley_zeros_like(ti));
     show("ones_like", galley_ones_like(galley_from_f32(f, GALLEY_SHAPE(4))));
     /* The array is copied. */
     galley_tensor *t = galley_from_f32(f, GALLEY_SHAPE(4));
     f[0] = 99;
-    printf("after changing the array: %g\n", galley_get(t, GALLEY_AT(0)));
+    printf("after changing the array: %g\n", galley_tensor_get(t, GALLEY_AT(0)));
     EXPECT(/*
       f32: float32 [2, 2] = 1.5 -2 0.1 4
       f64: float64 [4] = 1e-300 -0 1e+300 3
@@ -215,18 +215,18 @@ TEST(get_set_item)
 {
     galley_tensor *t = iota(GALLEY_SHAPE(2, 3));
     printf("get(1, 2) %g, get(-1, -3) %g, get(0, -1) %g\n",
-           galley_get(t, GALLEY_AT(1, 2)), galley_get(t, GALLEY_AT(-1, -3)),
-           galley_get(t, GALLEY_AT(0, -1)));
-    galley_set(t, GALLEY_AT(-2, -2), 0.5);
-    galley_set(t, GALLEY_AT(1, 0), -7);
+           galley_tensor_get(t, GALLEY_AT(1, 2)), galley_tensor_get(t, GALLEY_AT(-1, -3)),
+           galley_tensor_get(t, GALLEY_AT(0, -1)));
+    galley_tensor_set(t, GALLEY_AT(-2, -2), 0.5);
+    galley_tensor_set(t, GALLEY_AT(1, 0), -7);
     show("after set", t);
     galley_tensor *i = galley_zeros(GALLEY_I64, GALLEY_SHAPE(3));
-    galley_set(i, GALLEY_AT(0), 3.7);
-    galley_set(i, GALLEY_AT(1), -3.7);
-    galley_set(i, GALLEY_AT(2), NAN);
+    galley_tensor_set(i, GALLEY_AT(0), 3.7);
+    galley_tensor_set(i, GALLEY_AT(1), -3.7);
+    galley_tensor_set(i, GALLEY_AT(2), NAN);
     show("int64 set", i);
     galley_tensor *f = galley_zeros(GALLEY_F32, GALLEY_SHAPE(1, 1));
-    galley_set(f, GALLEY_AT(0, 0), 0.1);
+    galley_tensor_set(f, GALLEY_AT(0, 0), 0.1);
     printf("float32 item %.17g\n", galley_item(f));
     EXPECT(/*
       get(1, 2) 5, get(-1, -3) 3, get(0, -1) 2
@@ -271,12 +271,12 @@ TEST(fill_and_copy)
 TEST(data_is_the_first_element)
 {
     galley_tensor *t = iota(GALLEY_SHAPE(2, 3));
-    double *p = galley_data(t);
+    double *p = galley_tensor_data(t);
     p[4] = 40;
     printf("p[0] %g p[4] %g get(1, 1) %g\n", p[0], p[4],
-           galley_get(t, GALLEY_AT(1, 1)));
+           galley_tensor_get(t, GALLEY_AT(1, 1)));
     /* A contiguous view starts at its own first element. */
-    double *q = galley_data(galley_select(t, 0, 1));
+    double *q = galley_tensor_data(galley_select(t, 0, 1));
     printf("row 1 starts at p + %td: %g\n", q - p, q[0]);
     EXPECT(/*
       p[0] 0 p[4] 40 get(1, 1) 40
@@ -296,15 +296,15 @@ TEST(reshape)
     show("0-d", galley_reshape(galley_ones(GALLEY_F32, GALLEY_SHAPE(1, 1)),
                                GALLEY_SHAPE()));
     /* A view of a contiguous tensor: writes show in the base. */
-    galley_set(r, GALLEY_AT(2, 3), -1);
-    printf("view: base(1, 5) = %g\n", galley_get(t, GALLEY_AT(1, 5)));
+    galley_tensor_set(r, GALLEY_AT(2, 3), -1);
+    printf("view: base(1, 5) = %g\n", galley_tensor_get(t, GALLEY_AT(1, 5)));
     /* A copy of a transposed one, in its row-major order. */
     galley_tensor *c =
         galley_reshape(galley_transpose(t, 0, 1), GALLEY_SHAPE(-1));
     show("of transposed", c);
-    galley_set(c, GALLEY_AT(0), 100);
+    galley_tensor_set(c, GALLEY_AT(0), 100);
     printf("copy: base(0, 0) = %g, contiguous %d\n",
-           galley_get(t, GALLEY_AT(0, 0)), galley_is_contiguous(c));
+           galley_tensor_get(t, GALLEY_AT(0, 0)), galley_is_contiguous(c));
     EXPECT(/*
       3, -1: float64 [3, 4]
       [[ 0,  1,  2,  3],
@@ -328,10 +328,10 @@ TEST(transpose_select_share_storage)
     show("t[:, 1, :] transposed",
          galley_transpose(galley_select(t, 1, 1), 0, 1));
     show("t[-1, :, -2]", galley_select(galley_select(t, 0, -1), -1, -2));
-    galley_set(tt, GALLEY_AT(3, 2, 1), -5);
-    printf("t(1, 2, 3) %g\n", galley_get(t, GALLEY_AT(1, 2, 3)));
-    galley_set(t, GALLEY_AT(0, 0, 1), -6);
-    printf("tt(1, 0, 0) %g\n", galley_get(tt, GALLEY_AT(1, 0, 0)));
+    galley_tensor_set(tt, GALLEY_AT(3, 2, 1), -5);
+    printf("t(1, 2, 3) %g\n", galley_tensor_get(t, GALLEY_AT(1, 2, 3)));
+    galley_tensor_set(t, GALLEY_AT(0, 0, 1), -6);
+    printf("tt(1, 0, 0) %g\n", galley_tensor_get(tt, GALLEY_AT(1, 0, 0)));
     EXPECT(/*
       shape 4 3 2
       t[:, 1, :] transposed: float64 [4, 2] = 4 16 5 17 6 18 7 19
@@ -355,8 +355,8 @@ TEST(slice_follows_python)
     galley_tensor *m = iota(GALLEY_SHAPE(3, 4));
     galley_tensor *s = galley_slice(galley_slice(m, 1, 1, 4, 2), 0, -2, 3, 1);
     show("m[-2:, 1::2]", s);
-    galley_set(s, GALLEY_AT(1, 1), -1);
-    printf("m(2, 3) %g\n", galley_get(m, GALLEY_AT(2, 3)));
+    galley_tensor_set(s, GALLEY_AT(1, 1), -1);
+    printf("m(2, 3) %g\n", galley_tensor_get(m, GALLEY_AT(2, 3)));
     EXPECT(/*
       [2:5]: float64 [3] = 2 3 4
       [-3:]: float64 [3] = 7 8 9
@@ -378,10 +378,10 @@ TEST(contiguous_clone_to_detach)
     galley_tensor *copy = galley_contiguous(galley_transpose(t, 0, 1));
     galley_tensor *cl = galley_clone(t);
     galley_tensor *de = galley_detach(t);
-    galley_set(same, GALLEY_AT(0, 0), 10);
-    galley_set(copy, GALLEY_AT(0, 1), 20);
-    galley_set(cl, GALLEY_AT(1, 0), 30);
-    galley_set(de, GALLEY_AT(1, 1), 40);
+    galley_tensor_set(same, GALLEY_AT(0, 0), 10);
+    galley_tensor_set(copy, GALLEY_AT(0, 1), 20);
+    galley_tensor_set(cl, GALLEY_AT(1, 0), 30);
+    galley_tensor_set(de, GALLEY_AT(1, 1), 40);
     show("base", t);
     show("transposed copy", copy);
     show("clone", cl);
@@ -392,11 +392,11 @@ TEST(contiguous_clone_to_detach)
      * undefined. */
     double v[] = {-1.7, -0.2, 1.7, 2.5, 1e30, NAN};
     galley_tensor *f = galley_from_f64(v, GALLEY_SHAPE(6));
-    show("to int64", galley_to(f, GALLEY_I64));
-    show("to float32", galley_to(galley_slice(f, 0, 0, 4, 1), GALLEY_F32));
+    show("to int64", galley_tensor_to(f, GALLEY_I64));
+    show("to float32", galley_tensor_to(galley_slice(f, 0, 0, 4, 1), GALLEY_F32));
     int64_t iv[] = {-3, 16777217};
     show("int64 to float32",
-         galley_to(galley_from_i64(iv, GALLEY_SHAPE(2)), GALLEY_F32));
+         galley_tensor_to(galley_from_i64(iv, GALLEY_SHAPE(2)), GALLEY_F32));
     EXPECT(/*
       base: float64 [2, 2] = 10 1 2 40
       transposed copy: float64 [2, 2] = 0 20 1 3
@@ -501,7 +501,7 @@ TEST(unary_values, .rtol = 1e-6, .atol = 1e-12)
     show("tanh", galley_tanh(t));
     show("sigmoid", galley_sigmoid(t));
     show("relu", galley_relu(t));
-    galley_tensor *f = galley_to(t, GALLEY_F32);
+    galley_tensor *f = galley_tensor_to(t, GALLEY_F32);
     show("exp f32", galley_exp(f));
     show("sigmoid f32", galley_sigmoid(f));
     double w[] = {0.25, 1, 2, 10};
@@ -535,8 +535,8 @@ TEST(unary_edges)
     show("sigmoid big", galley_sigmoid(b));
     /* torch's float32 sigmoid(-100) is 0 (1 / (1 + exp(100)) overflows);
      * exp(-100) / (1 + exp(-100)) keeps the subnormal. */
-    show("sigmoid big f32", galley_sigmoid(galley_to(b, GALLEY_F32)));
-    show("exp big f32", galley_exp(galley_to(b, GALLEY_F32)));
+    show("sigmoid big f32", galley_sigmoid(galley_tensor_to(b, GALLEY_F32)));
+    show("exp big f32", galley_exp(galley_tensor_to(b, GALLEY_F32)));
     double p[] = {0, -8, 0, 2};
     double e[] = {0, 1.0 / 3, -1, 1024};
     show("pow", galley_pow(galley_from_f64(p, GALLEY_SHAPE(4)),
@@ -667,7 +667,7 @@ TEST(float32_sums_accumulate_in_double)
     /* 1 + 1e-8 * 10^6 rounds to 1 at every float32 step; the exact sum is
      * 1.01. */
     galley_tensor *t = galley_full(GALLEY_F32, GALLEY_SHAPE(1000001), 1e-8);
-    galley_set(t, GALLEY_AT(0), 1);
+    galley_tensor_set(t, GALLEY_AT(0), 1);
     printf("%.7g\n", galley_item(galley_sum_all(t)));
     EXPECT(/* 1.01 */);
 }
@@ -740,9 +740,9 @@ TEST(matmul_strided_operands)
 
 TEST(matmul_float32_and_zero_sizes)
 {
-    galley_tensor *a = galley_to(iota(GALLEY_SHAPE(2, 3)), GALLEY_F32);
+    galley_tensor *a = galley_tensor_to(iota(GALLEY_SHAPE(2, 3)), GALLEY_F32);
     galley_tensor *b =
-        galley_mul_scalar(galley_to(iota(GALLEY_SHAPE(3, 2)), GALLEY_F32), 0.5);
+        galley_mul_scalar(galley_tensor_to(iota(GALLEY_SHAPE(3, 2)), GALLEY_F32), 0.5);
     show("float32", galley_matmul(a, b));
     show("[2,0]x[0,3]",
          galley_matmul(galley_ones(GALLEY_F32, GALLEY_SHAPE(2, 0)),
@@ -778,7 +778,7 @@ TEST(softmax, .rtol = 1e-6, .atol = 1e-7)
     show("softmax 0", galley_softmax(t, 0));
     show("log_softmax -1", galley_log_softmax(t, -1));
     show("log_softmax 0", galley_log_softmax(t, 0));
-    galley_tensor *f = galley_to(t, GALLEY_F32);
+    galley_tensor *f = galley_tensor_to(t, GALLEY_F32);
     show("softmax f32", galley_softmax(f, 1));
     show("log_softmax f32", galley_log_softmax(f, 1));
     show("softmax of a transposed",
@@ -801,8 +801,8 @@ TEST(log_softmax_float32_keeps_its_precision)
     float v[] = {1000, 1000, 1001};
     galley_tensor *t = galley_from_f32(v, GALLEY_SHAPE(1, 3));
     galley_tensor *l = galley_log_softmax(t, 1);
-    printf("%.9g %.9g\n", galley_get(l, GALLEY_AT(0, 0)),
-           galley_get(l, GALLEY_AT(0, 2)));
+    printf("%.9g %.9g\n", galley_tensor_get(l, GALLEY_AT(0, 0)),
+           galley_tensor_get(l, GALLEY_AT(0, 2)));
     /* torch.nn.functional.cross_entropy: log 2 as a float32. */
     float z[] = {1000, 1000};
     int64_t k[] = {0};
@@ -824,7 +824,7 @@ TEST(cross_entropy_and_mse)
     printf("class indices %.17g\n",
            galley_item(galley_cross_entropy(logits, target)));
     printf("float32 %.9g\n", galley_item(galley_cross_entropy(
-                                 galley_to(logits, GALLEY_F32), target)));
+                                 galley_tensor_to(logits, GALLEY_F32), target)));
     double p[] = {0.7, 0.1, 0.1, 0.1, 0, 0, 0, 1, 0.25, 0.25, 0.25, 0.25};
     galley_tensor *probs = galley_from_f64(p, GALLEY_SHAPE(3, 4));
     printf("probabilities %.17g\n",
@@ -893,16 +893,16 @@ TEST(errors_of_dtypes)
     got(galley_sum_all(i));
     got(galley_argmax(i, 0, 0));
     got(galley_softmax(i, 0));
-    got(galley_to(f, (galley_dtype)7));
+    got(galley_tensor_to(f, (galley_dtype)7));
     EXPECT(/*
-      error: galley_add: float32 [2] and float64 [2]: dtypes differ; cast one with galley_to
-      error: galley_matmul: float64 [2] and float32 [2]: dtypes differ; cast one with galley_to
-      error: galley_exp: a is int64 [2]; galley_exp needs float32 or float64 (cast with galley_to)
-      error: galley_mul: b is int64 [2]; galley_mul needs float32 or float64 (cast with galley_to)
-      error: galley_sum_all: t is int64 [2]; galley_sum_all needs float32 or float64 (cast with galley_to)
-      error: galley_argmax: t is int64 [2]; galley_argmax needs float32 or float64 (cast with galley_to)
-      error: galley_softmax: t is int64 [2]; galley_softmax needs float32 or float64 (cast with galley_to)
-      error: galley_to: unknown dtype 7
+      error: galley_add: float32 [2] and float64 [2]: dtypes differ; cast one with galley_tensor_to
+      error: galley_matmul: float64 [2] and float32 [2]: dtypes differ; cast one with galley_tensor_to
+      error: galley_exp: a is int64 [2]; galley_exp needs float32 or float64 (cast with galley_tensor_to)
+      error: galley_mul: b is int64 [2]; galley_mul needs float32 or float64 (cast with galley_tensor_to)
+      error: galley_sum_all: t is int64 [2]; galley_sum_all needs float32 or float64 (cast with galley_tensor_to)
+      error: galley_argmax: t is int64 [2]; galley_argmax needs float32 or float64 (cast with galley_tensor_to)
+      error: galley_softmax: t is int64 [2]; galley_softmax needs float32 or float64 (cast with galley_tensor_to)
+      error: galley_tensor_to: unknown dtype 7
     */);
 }
 
@@ -918,14 +918,14 @@ TEST(errors_of_axes_and_indices)
     got(galley_select(t, 1, 3));
     got(galley_select(t, -1, -4));
     printf("%ld\n", galley_dim(t, -3));
-    printf("%g\n", galley_get(t, GALLEY_AT(2, 0)));
-    printf("%g\n", galley_get(t, GALLEY_AT(0, -4)));
-    printf("%g\n", galley_get(t, GALLEY_AT(0)));
-    galley_set(t, GALLEY_AT(0, 3), 1);
+    printf("%g\n", galley_tensor_get(t, GALLEY_AT(2, 0)));
+    printf("%g\n", galley_tensor_get(t, GALLEY_AT(0, -4)));
+    printf("%g\n", galley_tensor_get(t, GALLEY_AT(0)));
+    galley_tensor_set(t, GALLEY_AT(0, 3), 1);
     printf("%g\n", galley_item(t));
     got(galley_max_all(galley_zeros(GALLEY_F64, GALLEY_SHAPE(0))));
     got(galley_argmax(galley_zeros(GALLEY_F64, GALLEY_SHAPE(2, 0)), 1, 0));
-    got(galley_data(galley_transpose(t, 0, 1)));
+    got(galley_tensor_data(galley_transpose(t, 0, 1)));
     got(galley_arange(GALLEY_F64, 0, 1, 0));
     got(galley_linspace(GALLEY_F64, 0, 1, -1));
     EXPECT(/*
@@ -938,18 +938,18 @@ TEST(errors_of_axes_and_indices)
       error: galley_select: index -4 out of range for axis -1 of float64 [2, 3]
       error: galley_dim: axis -3 out of range for a tensor of 2 dimensions
       -1
-      error: galley_get: index 2 out of range for axis 0 of float64 [2, 3]
+      error: galley_tensor_get: index 2 out of range for axis 0 of float64 [2, 3]
       nan
-      error: galley_get: index -4 out of range for axis 1 of float64 [2, 3]
+      error: galley_tensor_get: index -4 out of range for axis 1 of float64 [2, 3]
       nan
-      error: galley_get: the index has 1 values; float64 [2, 3] needs 2, one per axis
+      error: galley_tensor_get: the index has 1 values; float64 [2, 3] needs 2, one per axis
       nan
-      error: galley_set: index 3 out of range for axis 1 of float64 [2, 3]
+      error: galley_tensor_set: index 3 out of range for axis 1 of float64 [2, 3]
       error: galley_item: float64 [2, 3] has 6 elements; galley_item needs exactly one
       nan
       error: galley_max_all: float64 [0]: no elements to choose from
       error: galley_argmax: float64 [2, 0]: axis 1 is empty
-      error: galley_data: float64 [3, 2] is not contiguous (a transposed or sliced view); make a contiguous copy with galley_contiguous
+      error: galley_tensor_data: float64 [3, 2] is not contiguous (a transposed or sliced view); make a contiguous copy with galley_contiguous
       error: galley_arange: start 0, stop 1, step 0: needs finite values and a step other than 0
       error: galley_linspace: n is -1; it must be at least 0
     */);
@@ -972,7 +972,7 @@ TEST(errors_of_cross_entropy)
       error: galley_cross_entropy: target[0] is -1, not a class index in [0, 3)
       error: galley_cross_entropy: logits float64 [2, 3] and target int64 [1, 2]: class indices need the shape [2]
       error: galley_cross_entropy: logits float64 [2, 3] and target float64 [2, 4]: class probabilities need the logits' shape (or int64 [2] of class indices)
-      error: galley_cross_entropy: float64 [2, 3] and float32 [2, 3]: dtypes differ; cast one with galley_to
+      error: galley_cross_entropy: float64 [2, 3] and float32 [2, 3]: dtypes differ; cast one with galley_tensor_to
       error: galley_cross_entropy: logits float64 [3]: needs [n, c], a row of class scores per sample
     */);
 }
@@ -986,7 +986,7 @@ TEST(errors_of_null_and_freed)
     got(galley_sum_all(NULL));
     printf("%ld\n", galley_numel(NULL));
     galley_tensor *dead = galley_ones(GALLEY_F32, GALLEY_SHAPE(2));
-    galley_free(dead);
+    galley_tensor_free(dead);
     got(galley_mul(t, dead));
     got(galley_reshape(dead, GALLEY_SHAPE(-1)));
     printf("%g\n", galley_item(dead));
@@ -1003,12 +1003,12 @@ TEST(errors_of_null_and_freed)
       error: galley_sum_all: input t is NULL
       error: galley_numel: input t is NULL
       -1
-      error: galley_mul: input b was freed (by galley_free or the end of its scope)
-      error: galley_reshape: input t was freed (by galley_free or the end of its scope)
-      error: galley_item: input t was freed (by galley_free or the end of its scope)
+      error: galley_mul: input b was freed (by galley_tensor_free or the end of its scope)
+      error: galley_reshape: input t was freed (by galley_tensor_free or the end of its scope)
+      error: galley_item: input t was freed (by galley_tensor_free or the end of its scope)
       nan
-      error: galley_fill_: input t was freed (by galley_free or the end of its scope)
-      error: galley_copy_: input src was freed (by galley_free or the end of its scope)
-      error: galley_cross_entropy: input logits was freed (by galley_free or the end of its scope)
+      error: galley_fill_: input t was freed (by galley_tensor_free or the end of its scope)
+      error: galley_copy_: input src was freed (by galley_tensor_free or the end of its scope)
+      error: galley_cross_entropy: input logits was freed (by galley_tensor_free or the end of its scope)
     */);
 }

@@ -1,4 +1,4 @@
-/* tensor_print_test.c: galley_print, galley_fprint, galley_format and the
+/* tensor_print_test.c: galley_tensor_print, galley_tensor_fprint, galley_tensor_format and the
  * print options, tested with galley. Every expectation was checked against
  * numpy 1.24 (np.array2string with separator ", "), with the element text
  * taken from tensor.h's contract where it differs from numpy's: %g with
@@ -48,13 +48,13 @@ static galley_tensor *range(galley_dtype dtype, int ndim, const long *shape)
     return galley_reshape(galley_arange(dtype, 0, (double)n, 1), ndim, shape);
 }
 
-/* What galley_fprint writes to a memory stream; the caller frees it. */
+/* What galley_tensor_fprint writes to a memory stream; the caller frees it. */
 static char *fprint_text(const galley_tensor *t)
 {
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
-    galley_fprint(f, t);
+    galley_tensor_fprint(f, t);
     fclose(f);
     return text;
 }
@@ -63,10 +63,10 @@ static char *fprint_text(const galley_tensor *t)
 
 TEST(scalar_0d)
 {
-    galley_print(galley_scalar(GALLEY_F32, 1.5));
-    galley_print(galley_scalar(GALLEY_F64, -2.25));
-    galley_print(galley_scalar(GALLEY_I64, 42));
-    galley_print(galley_scalar(GALLEY_F64, NAN));
+    galley_tensor_print(galley_scalar(GALLEY_F32, 1.5));
+    galley_tensor_print(galley_scalar(GALLEY_F64, -2.25));
+    galley_tensor_print(galley_scalar(GALLEY_I64, 42));
+    galley_tensor_print(galley_scalar(GALLEY_F64, NAN));
     EXPECT(/*
       float32 []
       1.5
@@ -82,8 +82,8 @@ TEST(scalar_0d)
 TEST(vector_1d)
 {
     double x[] = {1.5, 2.25, -3};
-    galley_print(galley_from_f64(x, GALLEY_SHAPE(3)));
-    galley_print(galley_from_f64(x, GALLEY_SHAPE(1)));
+    galley_tensor_print(galley_from_f64(x, GALLEY_SHAPE(3)));
+    galley_tensor_print(galley_from_f64(x, GALLEY_SHAPE(1)));
     EXPECT(/*
       float64 [3]
       [ 1.5 ,  2.25, -3   ]
@@ -94,9 +94,9 @@ TEST(vector_1d)
 
 TEST(matrix_2d)
 {
-    galley_print(range(GALLEY_F64, GALLEY_SHAPE(2, 3)));
+    galley_tensor_print(range(GALLEY_F64, GALLEY_SHAPE(2, 3)));
     double x[] = {0.5, -12.25, 3, 100, -0.125, 7};
-    galley_print(galley_from_f64(x, GALLEY_SHAPE(3, 2)));
+    galley_tensor_print(galley_from_f64(x, GALLEY_SHAPE(3, 2)));
     EXPECT(/*
       float64 [2, 3]
       [[0, 1, 2],
@@ -110,7 +110,7 @@ TEST(matrix_2d)
 
 TEST(tensor_3d)
 {
-    galley_print(range(GALLEY_I64, GALLEY_SHAPE(2, 3, 4)));
+    galley_tensor_print(range(GALLEY_I64, GALLEY_SHAPE(2, 3, 4)));
     EXPECT(/*
       int64 [2, 3, 4]
       [[[ 0,  1,  2,  3],
@@ -125,8 +125,8 @@ TEST(tensor_3d)
 
 TEST(tensor_4d)
 {
-    galley_print(range(GALLEY_I64, GALLEY_SHAPE(2, 2, 2, 2)));
-    galley_print(galley_mul_scalar(range(GALLEY_F32, GALLEY_SHAPE(1, 2, 1, 3)),
+    galley_tensor_print(range(GALLEY_I64, GALLEY_SHAPE(2, 2, 2, 2)));
+    galley_tensor_print(galley_mul_scalar(range(GALLEY_F32, GALLEY_SHAPE(1, 2, 1, 3)),
                                    0.5));
     EXPECT(/*
       int64 [2, 2, 2, 2]
@@ -151,8 +151,8 @@ TEST(tensor_4d)
 
 TEST(size_one_axes)
 {
-    galley_print(galley_ones(GALLEY_F32, GALLEY_SHAPE(1, 1, 1)));
-    galley_print(galley_ones(GALLEY_F32, GALLEY_SHAPE(3, 1)));
+    galley_tensor_print(galley_ones(GALLEY_F32, GALLEY_SHAPE(1, 1, 1)));
+    galley_tensor_print(galley_ones(GALLEY_F32, GALLEY_SHAPE(3, 1)));
     EXPECT(/*
       float32 [1, 1, 1]
       [[[1]]]
@@ -165,9 +165,9 @@ TEST(size_one_axes)
 
 TEST(empty)
 {
-    galley_print(galley_zeros(GALLEY_F32, GALLEY_SHAPE(0)));
-    galley_print(galley_zeros(GALLEY_F64, GALLEY_SHAPE(2, 0)));
-    galley_print(galley_zeros(GALLEY_I64, GALLEY_SHAPE(0, 3)));
+    galley_tensor_print(galley_zeros(GALLEY_F32, GALLEY_SHAPE(0)));
+    galley_tensor_print(galley_zeros(GALLEY_F64, GALLEY_SHAPE(2, 0)));
+    galley_tensor_print(galley_zeros(GALLEY_I64, GALLEY_SHAPE(0, 3)));
     EXPECT(/*
       float32 [0]
       []
@@ -185,12 +185,12 @@ TEST(float32_prints_its_short_decimal)
     /* 0.1f is 0.100000001490116...: 6 digits show 0.1, as numpy does. */
     float x[] = {0.1f, 0.2f, 0.3f, 1.0f / 3};
     galley_tensor *t = galley_from_f32(x, GALLEY_SHAPE(4));
-    galley_print(t);
-    galley_print(galley_to(t, GALLEY_F64));
+    galley_tensor_print(t);
+    galley_tensor_print(galley_tensor_to(t, GALLEY_F64));
     options(10, 0, 0);
-    galley_print(t);
+    galley_tensor_print(t);
     options(17, 0, 0);
-    galley_print(galley_slice(t, 0, 0, 1, 1));
+    galley_tensor_print(galley_slice(t, 0, 0, 1, 1));
     options(0, 0, 0);
     EXPECT(/*
       float32 [4]
@@ -207,7 +207,7 @@ TEST(float32_prints_its_short_decimal)
 TEST(float64_precision_6)
 {
     double x[] = {0.1, 0.1 + 0.2, 1.0 / 3, 2.0 / 3, 123456.7, 1234567.0};
-    galley_print(galley_from_f64(x, GALLEY_SHAPE(6)));
+    galley_tensor_print(galley_from_f64(x, GALLEY_SHAPE(6)));
     EXPECT(/*
       float64 [6]
       [     0.1        ,      0.3        ,      0.333333   ,      0.666667   , 123457          ,      1.23457e+06]
@@ -217,9 +217,9 @@ TEST(float64_precision_6)
 TEST(negative_numbers)
 {
     double x[] = {-1, 2.5, -0.001, 30, -400.75};
-    galley_print(galley_from_f64(x, GALLEY_SHAPE(5)));
+    galley_tensor_print(galley_from_f64(x, GALLEY_SHAPE(5)));
     double y[] = {-1, -2, -3, -4};
-    galley_print(galley_from_f64(y, GALLEY_SHAPE(2, 2)));
+    galley_tensor_print(galley_from_f64(y, GALLEY_SHAPE(2, 2)));
     EXPECT(/*
       float64 [5]
       [  -1    ,    2.5  ,   -0.001,   30    , -400.75 ]
@@ -232,7 +232,7 @@ TEST(negative_numbers)
 TEST(integer_valued_floats)
 {
     double x[] = {1, 10, 100, -1000, 0, 999999};
-    galley_print(galley_from_f64(x, GALLEY_SHAPE(2, 3)));
+    galley_tensor_print(galley_from_f64(x, GALLEY_SHAPE(2, 3)));
     EXPECT(/*
       float64 [2, 3]
       [[     1,     10,    100],
@@ -243,7 +243,7 @@ TEST(integer_valued_floats)
 TEST(int64)
 {
     int64_t x[] = {INT64_MIN, INT64_MAX, 0, -1, 7, 1000};
-    galley_print(galley_from_i64(x, GALLEY_SHAPE(3, 2)));
+    galley_tensor_print(galley_from_i64(x, GALLEY_SHAPE(3, 2)));
     EXPECT(/*
       int64 [3, 2]
       [[-9223372036854775808,  9223372036854775807],
@@ -256,7 +256,7 @@ TEST(int64_ignores_precision)
 {
     int64_t x[] = {123456789, -42};
     options(1, 0, 0);
-    galley_print(galley_from_i64(x, GALLEY_SHAPE(2)));
+    galley_tensor_print(galley_from_i64(x, GALLEY_SHAPE(2)));
     options(0, 0, 0);
     EXPECT(/*
       int64 [2]
@@ -269,11 +269,11 @@ TEST(mixed_magnitudes_use_exponents)
     /* %g writes 1e-08 and 1e+08 as numpy's %e would; the points (or where
      * they would be) line up. */
     double x[] = {1e-8, 1e8};
-    galley_print(galley_from_f64(x, GALLEY_SHAPE(2)));
+    galley_tensor_print(galley_from_f64(x, GALLEY_SHAPE(2)));
     double y[] = {1e-8, -1.5e8, 2.25, 1e100};
-    galley_print(galley_from_f64(y, GALLEY_SHAPE(2, 2)));
+    galley_tensor_print(galley_from_f64(y, GALLEY_SHAPE(2, 2)));
     float z[] = {1e-8f, 1e8f, 0.5f};
-    galley_print(galley_from_f32(z, GALLEY_SHAPE(3, 1)));
+    galley_tensor_print(galley_from_f32(z, GALLEY_SHAPE(3, 1)));
     EXPECT(/*
       float64 [2]
       [1e-08, 1e+08]
@@ -290,9 +290,9 @@ TEST(mixed_magnitudes_use_exponents)
 TEST(extreme_values)
 {
     double x[] = {1.7976931348623157e308, 5e-324, -2.2250738585072014e-308};
-    galley_print(galley_from_f64(x, GALLEY_SHAPE(3)));
+    galley_tensor_print(galley_from_f64(x, GALLEY_SHAPE(3)));
     float y[] = {3.40282347e38f, 1.4e-45f};
-    galley_print(galley_from_f32(y, GALLEY_SHAPE(2)));
+    galley_tensor_print(galley_from_f32(y, GALLEY_SHAPE(2)));
     EXPECT(/*
       float64 [3]
       [ 1.79769e+308,  4.94066e-324, -2.22507e-308]
@@ -306,12 +306,12 @@ TEST(nan_inf_and_negative_zero)
     /* -0 prints as 0 (the contract); nan and inf right-aligned in the
      * column, as numpy does. */
     double x[] = {NAN, INFINITY, -INFINITY, -0.0, 1.5};
-    galley_print(galley_from_f64(x, GALLEY_SHAPE(5)));
+    galley_tensor_print(galley_from_f64(x, GALLEY_SHAPE(5)));
     float y[] = {-0.0f, NAN, 1, -INFINITY};
-    galley_print(galley_from_f32(y, GALLEY_SHAPE(2, 2)));
+    galley_tensor_print(galley_from_f32(y, GALLEY_SHAPE(2, 2)));
     double z[] = {NAN, -INFINITY};
-    galley_print(galley_from_f64(z, GALLEY_SHAPE(2)));
-    galley_print(galley_scalar(GALLEY_F32, -0.0));
+    galley_tensor_print(galley_from_f64(z, GALLEY_SHAPE(2)));
+    galley_tensor_print(galley_scalar(GALLEY_F32, -0.0));
     EXPECT(/*
       float64 [5]
       [ nan,  inf, -inf,  0  ,  1.5]
@@ -328,7 +328,7 @@ TEST(nan_inf_and_negative_zero)
 TEST(nan_beside_wide_numbers)
 {
     double x[] = {NAN, 1234.5, -0.25};
-    galley_print(galley_from_f64(x, GALLEY_SHAPE(3, 1)));
+    galley_tensor_print(galley_from_f64(x, GALLEY_SHAPE(3, 1)));
     EXPECT(/*
       float64 [3, 1]
       [[    nan],
@@ -341,7 +341,7 @@ TEST(one_width_for_all_columns)
 {
     /* numpy pads every element to one width, not each column to its own. */
     double x[] = {1, 2.5, -3, 0.25, 10, 6e10};
-    galley_print(galley_from_f64(x, GALLEY_SHAPE(2, 3)));
+    galley_tensor_print(galley_from_f64(x, GALLEY_SHAPE(2, 3)));
     EXPECT(/*
       float64 [2, 3]
       [[ 1    ,  2.5  , -3    ],
@@ -353,7 +353,7 @@ TEST(one_width_for_all_columns)
  * normalization would hide. */
 static int lines_ending_in_space(galley_tensor *t)
 {
-    char *s = galley_format(t);
+    char *s = galley_tensor_format(t);
     int n = 0;
     for (char *p = s; (p = strchr(p, '\n')); p++)
         n += p > s && p[-1] == ' ';
@@ -385,7 +385,7 @@ static void constants_at(int p)
 {
     double x[] = {M_PI, -M_E, 1.0 / 3, 1e-5, 12345.678901234567};
     options(p, 0, 0);
-    galley_print(galley_from_f64(x, GALLEY_SHAPE(5)));
+    galley_tensor_print(galley_from_f64(x, GALLEY_SHAPE(5)));
     options(0, 0, 0);
 }
 
@@ -440,7 +440,7 @@ TEST(precision_17_round_trips_doubles)
                   -2.718281828459045, 1e23, 9007199254740993.0};
     int n = (int)(sizeof x / sizeof x[0]);
     options(17, 0, 0);
-    char *s = galley_format(galley_from_f64(x, GALLEY_SHAPE(n)));
+    char *s = galley_tensor_format(galley_from_f64(x, GALLEY_SHAPE(n)));
     options(0, 0, 0);
     /* Read the numbers back from the text after its header line. */
     const char *p = strchr(s, '\n') + 1;
@@ -462,9 +462,9 @@ TEST(precision_17_round_trips_doubles)
 TEST(summarize_1d_default)
 {
     /* 1001 > threshold 1000: 3 items at each end. */
-    galley_print(galley_arange(GALLEY_F64, 0, 1001, 1));
+    galley_tensor_print(galley_arange(GALLEY_F64, 0, 1001, 1));
     /* Exactly 1000: all of it would print; show only that it is not cut. */
-    char *s = galley_format(galley_arange(GALLEY_I64, 0, 1000, 1));
+    char *s = galley_tensor_format(galley_arange(GALLEY_I64, 0, 1000, 1));
     printf("has ...: %s\n", strstr(s, "...") ? "yes" : "no");
     free(s);
     EXPECT(/*
@@ -477,9 +477,9 @@ TEST(summarize_1d_default)
 TEST(summarize_1d_options)
 {
     options(0, 5, 2);
-    galley_print(galley_arange(GALLEY_I64, 0, 10, 1));
-    galley_print(galley_arange(GALLEY_I64, 0, 5, 1)); /* 5: not above */
-    galley_print(galley_arange(GALLEY_I64, 0, 6, 1));
+    galley_tensor_print(galley_arange(GALLEY_I64, 0, 10, 1));
+    galley_tensor_print(galley_arange(GALLEY_I64, 0, 5, 1)); /* 5: not above */
+    galley_tensor_print(galley_arange(GALLEY_I64, 0, 6, 1));
     options(0, 0, 0);
     EXPECT(/*
       int64 [10]
@@ -495,8 +495,8 @@ TEST(summarize_axis_not_longer_than_two_edges_is_whole)
 {
     /* More elements than threshold, but no axis longer than 2 * 2. */
     options(0, 3, 2);
-    galley_print(range(GALLEY_I64, GALLEY_SHAPE(4)));
-    galley_print(range(GALLEY_I64, GALLEY_SHAPE(2, 4)));
+    galley_tensor_print(range(GALLEY_I64, GALLEY_SHAPE(4)));
+    galley_tensor_print(range(GALLEY_I64, GALLEY_SHAPE(2, 4)));
     options(0, 0, 0);
     EXPECT(/*
       int64 [4]
@@ -512,7 +512,7 @@ TEST(summarize_widths_from_shown_elements_only)
     /* The hidden 1000000 does not widen the columns (numpy's rule). */
     double x[] = {1, 2, 1000000, 3, 4};
     options(0, 4, 2);
-    galley_print(galley_from_f64(x, GALLEY_SHAPE(5)));
+    galley_tensor_print(galley_from_f64(x, GALLEY_SHAPE(5)));
     options(0, 0, 0);
     EXPECT(/*
       float64 [5]
@@ -523,7 +523,7 @@ TEST(summarize_widths_from_shown_elements_only)
 TEST(summarize_2d_rows_and_columns)
 {
     options(0, 10, 2);
-    galley_print(range(GALLEY_F32, GALLEY_SHAPE(6, 7)));
+    galley_tensor_print(range(GALLEY_F32, GALLEY_SHAPE(6, 7)));
     options(0, 0, 0);
     EXPECT(/*
       float32 [6, 7]
@@ -538,7 +538,7 @@ TEST(summarize_2d_rows_and_columns)
 TEST(summarize_2d_rows_only)
 {
     options(0, 10, 2);
-    galley_print(range(GALLEY_I64, GALLEY_SHAPE(7, 3)));
+    galley_tensor_print(range(GALLEY_I64, GALLEY_SHAPE(7, 3)));
     options(0, 0, 0);
     EXPECT(/*
       int64 [7, 3]
@@ -553,7 +553,7 @@ TEST(summarize_2d_rows_only)
 TEST(summarize_2d_columns_only)
 {
     options(0, 10, 2);
-    galley_print(range(GALLEY_I64, GALLEY_SHAPE(2, 9)));
+    galley_tensor_print(range(GALLEY_I64, GALLEY_SHAPE(2, 9)));
     options(0, 0, 0);
     EXPECT(/*
       int64 [2, 9]
@@ -564,7 +564,7 @@ TEST(summarize_2d_columns_only)
 
 TEST(summarize_2d_default_options)
 {
-    galley_print(range(GALLEY_F64, GALLEY_SHAPE(40, 50)));
+    galley_tensor_print(range(GALLEY_F64, GALLEY_SHAPE(40, 50)));
     EXPECT(/*
       float64 [40, 50]
       [[   0,    1,    2, ...,   47,   48,   49],
@@ -580,7 +580,7 @@ TEST(summarize_2d_default_options)
 TEST(summarize_3d)
 {
     options(0, 20, 1);
-    galley_print(range(GALLEY_I64, GALLEY_SHAPE(4, 3, 5)));
+    galley_tensor_print(range(GALLEY_I64, GALLEY_SHAPE(4, 3, 5)));
     options(0, 0, 0);
     EXPECT(/*
       int64 [4, 3, 5]
@@ -599,7 +599,7 @@ TEST(summarize_3d)
 TEST(summarize_3d_edgeitems_2)
 {
     options(0, 50, 2);
-    galley_print(range(GALLEY_I64, GALLEY_SHAPE(5, 5, 5)));
+    galley_tensor_print(range(GALLEY_I64, GALLEY_SHAPE(5, 5, 5)));
     options(0, 0, 0);
     EXPECT(/*
       int64 [5, 5, 5]
@@ -638,7 +638,7 @@ TEST(transposed_view)
     galley_tensor *t = range(GALLEY_F64, GALLEY_SHAPE(2, 3));
     galley_tensor *v = galley_transpose(t, 0, 1);
     printf("contiguous: %d\n", galley_is_contiguous(v));
-    galley_print(v);
+    galley_tensor_print(v);
     EXPECT(/*
       contiguous: 0
       float64 [3, 2]
@@ -651,7 +651,7 @@ TEST(transposed_view)
 TEST(transposed_3d_view)
 {
     galley_tensor *t = range(GALLEY_I64, GALLEY_SHAPE(2, 3, 4));
-    galley_print(galley_transpose(t, 0, 2));
+    galley_tensor_print(galley_transpose(t, 0, 2));
     EXPECT(/*
       int64 [4, 3, 2]
       [[[ 0, 12],
@@ -675,9 +675,9 @@ TEST(transposed_3d_view)
 TEST(sliced_view)
 {
     galley_tensor *t = range(GALLEY_I64, GALLEY_SHAPE(4, 5));
-    galley_print(galley_slice(t, 1, 1, 5, 2));
-    galley_print(galley_slice(t, 0, -2, 4, 1));
-    galley_print(galley_select(t, 1, 3));
+    galley_tensor_print(galley_slice(t, 1, 1, 5, 2));
+    galley_tensor_print(galley_slice(t, 0, -2, 4, 1));
+    galley_tensor_print(galley_select(t, 1, 3));
     EXPECT(/*
       int64 [4, 2]
       [[ 1,  3],
@@ -697,7 +697,7 @@ TEST(summarized_view)
     /* The summary is taken over the view's axes, not the storage's. */
     options(0, 10, 1);
     galley_tensor *t = range(GALLEY_I64, GALLEY_SHAPE(3, 8));
-    galley_print(galley_transpose(t, 0, 1));
+    galley_tensor_print(galley_transpose(t, 0, 1));
     options(0, 0, 0);
     EXPECT(/*
       int64 [8, 3]
@@ -713,7 +713,7 @@ TEST(format_is_fprint_text)
 {
     galley_tensor *t = galley_transpose(range(GALLEY_F32, GALLEY_SHAPE(2, 3)),
                                         0, 1);
-    char *a = galley_format(t), *b = fprint_text(t);
+    char *a = galley_tensor_format(t), *b = fprint_text(t);
     printf("same: %d\n", strcmp(a, b) == 0);
     fputs(a, stdout);
     free(a);
@@ -729,11 +729,11 @@ TEST(format_is_fprint_text)
 
 TEST(format_ends_with_one_newline)
 {
-    char *s = galley_format(galley_scalar(GALLEY_F64, 2));
+    char *s = galley_tensor_format(galley_scalar(GALLEY_F64, 2));
     printf("%zu bytes, last is newline: %d\n", strlen(s),
            s[strlen(s) - 1] == '\n');
     free(s);
-    char *e = galley_format(galley_zeros(GALLEY_F32, GALLEY_SHAPE(0)));
+    char *e = galley_tensor_format(galley_zeros(GALLEY_F32, GALLEY_SHAPE(0)));
     printf("%zu bytes, last is newline: %d\n", strlen(e),
            e[strlen(e) - 1] == '\n');
     free(e);
@@ -745,7 +745,7 @@ TEST(format_ends_with_one_newline)
 
 TEST(fprint_to_stderr_leaves_stdout_alone)
 {
-    galley_fprint(stderr, galley_scalar(GALLEY_F32, 1));
+    galley_tensor_fprint(stderr, galley_scalar(GALLEY_F32, 1));
     EXPECT();
 }
 
@@ -782,7 +782,7 @@ TEST(options_out_of_range_are_clamped)
     options(-3, -1, -2);
     show_options();
     /* A negative threshold summarizes every tensor, as numpy's 0 does. */
-    galley_print(galley_arange(GALLEY_I64, 0, 3, 1));
+    galley_tensor_print(galley_arange(GALLEY_I64, 0, 3, 1));
     options(0, 0, 0);
     EXPECT(/*
       precision 17 threshold 1000 edgeitems 3
@@ -822,7 +822,7 @@ TEST(locale_with_decimal_comma_changes_nothing)
 {
     double x[] = {1.5, -0.25, 1e-8};
     galley_tensor *t = galley_from_f64(x, GALLEY_SHAPE(3));
-    char *before = galley_format(t);
+    char *before = galley_tensor_format(t);
     /* A locale with a decimal comma, where one is installed; else the
      * environment's. Either way the text must not change. Where none is
      * installed the test passes without proving much; make one with
@@ -835,13 +835,13 @@ TEST(locale_with_decimal_comma_changes_nothing)
         setenv("LC_NUMERIC", "fr_FR.UTF-8", 1);
         setlocale(LC_ALL, "");
     }
-    char *after = galley_format(t);
+    char *after = galley_tensor_format(t);
     /* Also with a per-thread locale of C or of the decimal comma. */
     locale_t l = newlocale(LC_NUMERIC_MASK, "de_DE.UTF-8", (locale_t)0);
     if (!l)
         l = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
     locale_t old = uselocale(l);
-    char *in_thread = galley_format(t);
+    char *in_thread = galley_tensor_format(t);
     uselocale(old);
     freelocale(l);
     setlocale(LC_ALL, "C");
@@ -864,20 +864,20 @@ TEST(locale_with_decimal_comma_changes_nothing)
 TEST(errors)
 {
     galley_tensor_on_error(on_error, NULL);
-    galley_print(NULL);
-    galley_fprint(stdout, NULL);
-    printf("format: %s\n", galley_format(NULL) ? "text" : "NULL");
+    galley_tensor_print(NULL);
+    galley_tensor_fprint(stdout, NULL);
+    printf("format: %s\n", galley_tensor_format(NULL) ? "text" : "NULL");
     galley_tensor *t = galley_ones(GALLEY_F32, GALLEY_SHAPE(2));
-    galley_free(t);
-    galley_print(t);
-    galley_fprint(NULL, galley_ones(GALLEY_F32, GALLEY_SHAPE(2)));
+    galley_tensor_free(t);
+    galley_tensor_print(t);
+    galley_tensor_fprint(NULL, galley_ones(GALLEY_F32, GALLEY_SHAPE(2)));
     galley_tensor_on_error(NULL, NULL);
     EXPECT(/*
-      error: galley_print: input t is NULL
-      error: galley_fprint: input t is NULL
-      error: galley_format: input t is NULL
+      error: galley_tensor_print: input t is NULL
+      error: galley_tensor_fprint: input t is NULL
+      error: galley_tensor_format: input t is NULL
       format: NULL
-      error: galley_print: input t was freed (by galley_free or the end of its scope)
-      error: galley_fprint: file is NULL
+      error: galley_tensor_print: input t was freed (by galley_tensor_free or the end of its scope)
+      error: galley_tensor_fprint: file is NULL
     */);
 }

@@ -28,8 +28,8 @@ static void show_tensor(const char *what, galley_tensor *t, int n)
     printf("%s:\n", what);
     for (int i = 0; i < n; i++) {
         double x = galley_dtype_of(t) == GALLEY_F32
-                       ? ((float *)galley_data(t))[i]
-                       : ((double *)galley_data(t))[i];
+                       ? ((float *)galley_tensor_data(t))[i]
+                       : ((double *)galley_tensor_data(t))[i];
         show(" ", x);
     }
 }
@@ -111,9 +111,9 @@ TEST(default_generator_starts_seeded_with_0)
     galley_rng_seed(&rng, 0, 54);
     galley_tensor *own = galley_rand(&rng, GALLEY_F64, GALLEY_SHAPE(4));
     printf("same as manual_seed(0): %d\n",
-           !memcmp(galley_data(first), galley_data(again), 4 * sizeof(double)));
+           !memcmp(galley_tensor_data(first), galley_tensor_data(again), 4 * sizeof(double)));
     printf("same as seed(0, 54): %d\n",
-           !memcmp(galley_data(first), galley_data(own), 4 * sizeof(double)));
+           !memcmp(galley_tensor_data(first), galley_tensor_data(own), 4 * sizeof(double)));
     EXPECT(/*
       same as manual_seed(0): 1
       same as seed(0, 54): 1
@@ -179,20 +179,20 @@ TEST(tensors_follow_the_scalar_streams_in_row_major_order)
     b = a;
     galley_tensor *u = galley_rand(&a, GALLEY_F64, GALLEY_SHAPE(2, 3, 4));
     for (long i = 0; i < 24; i++)
-        same &= ((double *)galley_data(u))[i] == galley_rng_uniform(&b);
+        same &= ((double *)galley_tensor_data(u))[i] == galley_rng_uniform(&b);
     /* float32: the top 24 bits of one draw each. */
     galley_tensor *f = galley_rand(&a, GALLEY_F32, GALLEY_SHAPE(5, 7));
     for (long i = 0; i < 35; i++)
-        same &= ((float *)galley_data(f))[i] ==
+        same &= ((float *)galley_tensor_data(f))[i] ==
                 (float)(galley_rng_u32(&b) >> 8) / 16777216.0f;
     /* Normals: 9 leave a spare, which the float32 ones start with. */
     galley_tensor *n = galley_randn(&a, GALLEY_F64, GALLEY_SHAPE(3, 3));
     for (long i = 0; i < 9; i++)
-        same &= ((double *)galley_data(n))[i] == galley_rng_normal(&b);
+        same &= ((double *)galley_tensor_data(n))[i] == galley_rng_normal(&b);
     /* float32 normals are the doubles rounded. */
     galley_tensor *nf = galley_randn(&a, GALLEY_F32, GALLEY_SHAPE(11));
     for (long i = 0; i < 11; i++)
-        same &= ((float *)galley_data(nf))[i] == (float)galley_rng_normal(&b);
+        same &= ((float *)galley_tensor_data(nf))[i] == (float)galley_rng_normal(&b);
     printf("same values %d, same state %d, spare %d %d\n", same,
            a.state == b.state, a.has_spare, b.has_spare);
     EXPECT(/* same values 1, same state 1, spare 0 0 */);
@@ -203,7 +203,7 @@ TEST(uniform_float32_has_24_bits)
     galley_rng rng;
     galley_rng_seed(&rng, 123, 54);
     galley_tensor *t = galley_rand(&rng, GALLEY_F32, GALLEY_SHAPE(100000));
-    const float *p = galley_data(t);
+    const float *p = galley_tensor_data(t);
     int ok = 1;
     float lo = 1, hi = 0;
     for (long i = 0; i < 100000; i++) {
@@ -236,11 +236,11 @@ TEST(moments_of_100000_draws)
     galley_rng rng;
     galley_rng_seed(&rng, 2024, 54);
     galley_tensor *n = galley_randn(&rng, GALLEY_F64, GALLEY_SHAPE(100000));
-    moments("normal", galley_data(n), 100000);
+    moments("normal", galley_tensor_data(n), 100000);
     galley_tensor *u = galley_rand(&rng, GALLEY_F64, GALLEY_SHAPE(100000));
-    moments("uniform", galley_data(u), 100000);
+    moments("uniform", galley_tensor_data(u), 100000);
     double lo = 0, hi = 0;
-    const double *p = galley_data(n);
+    const double *p = galley_tensor_data(n);
     for (long i = 0; i < 100000; i++) {
         lo = p[i] < lo ? p[i] : lo;
         hi = p[i] > hi ? p[i] : hi;

@@ -121,12 +121,12 @@ static const unesc_case unesc_cases[] = {
  * reserved suffixes an escaped line may end in. */
 static int S_clean(const char *e, size_t n)
 {
-    galley_buf b;
-    galley_buf_init(&b);
-    galley_buf_add(&b, e, n - 6);
-    galley_buf_putc(&b, 'z');
-    int clean = !galley_line_needs_escape(b.ptr, b.len);
-    galley_buf_fini(&b);
+    galley__buf b;
+    galley__buf_init(&b);
+    galley__buf_add(&b, e, n - 6);
+    galley__buf_putc(&b, 'z');
+    int clean = !galley__line_needs_escape(b.ptr, b.len);
+    galley__buf_fini(&b);
     return clean;
 }
 
@@ -135,7 +135,7 @@ static void S_needs(void)
     for (size_t i = 0; i < N(needs_cases); i++) {
         const needs_case *c = &needs_cases[i];
         unit_context(c->line);
-        CHECK_INT(galley_line_needs_escape(c->line, c->len), c->needs);
+        CHECK_INT(galley__line_needs_escape(c->line, c->len), c->needs);
     }
     unit_context(NULL);
 }
@@ -144,16 +144,16 @@ static void S_escape(void)
 {
     for (size_t i = 0; i < N(esc_cases); i++) {
         const esc_case *c = &esc_cases[i];
-        galley_buf b;
-        galley_buf_init(&b);
-        galley_buf_puts(&b, "<");
-        galley_escape_line(&b, c->line, c->len);
+        galley__buf b;
+        galley__buf_init(&b);
+        galley__buf_puts(&b, "<");
+        galley__escape_line(&b, c->line, c->len);
         unit_context(c->escaped);
         CHECK_MEM(b.ptr + 1, b.len - 1, c->escaped, strlen(c->escaped));
         CHECK(b.ptr[0] == '<');
-        CHECK(galley_line_is_escaped(b.ptr + 1, b.len - 1));
+        CHECK(galley__line_is_escaped(b.ptr + 1, b.len - 1));
         CHECK(S_clean(b.ptr + 1, b.len - 1));
-        galley_buf_fini(&b);
+        galley__buf_fini(&b);
     }
     unit_context(NULL);
 }
@@ -161,11 +161,11 @@ static void S_escape(void)
 /* Decodes one case after a prefix, checking that errors leave out alone. */
 static void S_unescape_case(const unesc_case *c)
 {
-    galley_buf b;
+    galley__buf b;
     const char *msg = NULL;
-    galley_buf_init(&b);
-    galley_buf_puts(&b, "<");
-    int rc = galley_unescape_line(&b, c->line, strlen(c->line), &msg);
+    galley__buf_init(&b);
+    galley__buf_puts(&b, "<");
+    int rc = galley__unescape_line(&b, c->line, strlen(c->line), &msg);
     unit_context(c->line);
     if (c->want) {
         CHECK_INT(rc, 0);
@@ -176,7 +176,7 @@ static void S_unescape_case(const unesc_case *c)
         CHECK(msg && strstr(msg, c->err));
         CHECK_MEM(b.ptr, b.len, "<", 1);
     }
-    galley_buf_fini(&b);
+    galley__buf_fini(&b);
 }
 
 static void S_unescape(void)
@@ -184,10 +184,10 @@ static void S_unescape(void)
     for (size_t i = 0; i < N(unesc_cases); i++)
         S_unescape_case(&unesc_cases[i]);
     unit_context(NULL);
-    CHECK(galley_line_is_escaped(L("a (esc)")));
-    CHECK(!galley_line_is_escaped(L("a (esc) ")));
-    CHECK(!galley_line_is_escaped(L("a(esc)")));
-    CHECK(!galley_line_is_escaped(L("(esc)")));
+    CHECK(galley__line_is_escaped(L("a (esc)")));
+    CHECK(!galley__line_is_escaped(L("a (esc) ")));
+    CHECK(!galley__line_is_escaped(L("a(esc)")));
+    CHECK(!galley__line_is_escaped(L("(esc)")));
 }
 
 /* Returns a random byte, biased toward the ones escapes care about. */
@@ -213,16 +213,16 @@ static void S_round_trip(void)
         for (size_t i = 0; i < len; i++)
             while ((line[i] = S_byte(&seed)) == '\n')
                 ;
-        galley_buf e, d;
-        galley_buf_init(&e);
-        galley_buf_init(&d);
-        galley_escape_line(&e, line, len);
+        galley__buf e, d;
+        galley__buf_init(&e);
+        galley__buf_init(&d);
+        galley__escape_line(&e, line, len);
         const char *msg = NULL;
-        int rc = galley_unescape_line(&d, e.ptr, e.len, &msg);
+        int rc = galley__unescape_line(&d, e.ptr, e.len, &msg);
         bad += rc != 0 || d.len != len || memcmp(d.ptr, line, len) != 0;
         bad += !S_clean(e.ptr, e.len);
-        galley_buf_fini(&e);
-        galley_buf_fini(&d);
+        galley__buf_fini(&e);
+        galley__buf_fini(&d);
     }
     CHECK_INT(bad, 0);
 }

@@ -104,15 +104,15 @@ static const filter_case builtin_cases[] = {
  * that it is refused with the right message and leaves the list alone. */
 static void S_case(const filter_case *c)
 {
-    galley_filters fs = {0};
-    galley_buf out;
+    galley__filters fs = {0};
+    galley__buf out;
     char *err = NULL;
-    galley_buf_init(&out);
+    galley__buf_init(&out);
     unit_context(c->spec);
-    int rc = galley_filters_add(&fs, c->spec, &err);
+    int rc = galley__filters_add(&fs, c->spec, &err);
     if (c->want) {
         CHECK_INT(rc, 0);
-        CHECK_INT(galley_filters_apply(&fs, c->in, strlen(c->in), &out, &err),
+        CHECK_INT(galley__filters_apply(&fs, c->in, strlen(c->in), &out, &err),
                   0);
         CHECK_STR(out.ptr, c->want);
         CHECK(err == NULL);
@@ -122,8 +122,8 @@ static void S_case(const filter_case *c)
         CHECK(fs.n == 0 && fs.v == NULL);
     }
     free(err);
-    galley_buf_fini(&out);
-    galley_filters_fini(&fs);
+    galley__buf_fini(&out);
+    galley__filters_fini(&fs);
 }
 
 static void S_parse(void)
@@ -155,12 +155,12 @@ static void S_builtins(void)
 }
 
 /* Adds every spec in specs to fs, checking each is accepted. */
-static void S_add_all(galley_filters *fs, const char *const *specs, size_t n)
+static void S_add_all(galley__filters *fs, const char *const *specs, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         char *err = NULL;
         unit_context(specs[i]);
-        CHECK_INT(galley_filters_add(fs, specs[i], &err), 0);
+        CHECK_INT(galley__filters_add(fs, specs[i], &err), 0);
         CHECK(err == NULL);
         free(err);
     }
@@ -170,15 +170,15 @@ static void S_add_all(galley_filters *fs, const char *const *specs, size_t n)
 /* Returns text filtered by specs, as a heap string (the caller frees). */
 static char *S_filter(const char *const *specs, size_t n, const char *text)
 {
-    galley_filters fs = {0};
-    galley_buf out;
+    galley__filters fs = {0};
+    galley__buf out;
     char *err = NULL;
-    galley_buf_init(&out);
+    galley__buf_init(&out);
     S_add_all(&fs, specs, n);
-    CHECK_INT(galley_filters_apply(&fs, text, strlen(text), &out, &err), 0);
+    CHECK_INT(galley__filters_apply(&fs, text, strlen(text), &out, &err), 0);
     free(err);
-    galley_filters_fini(&fs);
-    return galley_buf_detach(&out, NULL);
+    galley__filters_fini(&fs);
+    return galley__buf_detach(&out, NULL);
 }
 
 /* Each filter runs on the previous one's result. */
@@ -203,21 +203,21 @@ static void S_order(void)
 static void S_apply_errors(void)
 {
     static const char *const specs[] = {"s/a/b/g", "s/b/$9/"};
-    galley_filters fs = {0};
-    galley_buf out;
+    galley__filters fs = {0};
+    galley__buf out;
     char *err = NULL;
-    galley_buf_init(&out);
-    galley_buf_puts(&out, "<");
+    galley__buf_init(&out);
+    galley__buf_puts(&out, "<");
     S_add_all(&fs, specs, 1);
-    CHECK_INT(galley_filters_apply(&fs, "aa", 2, &out, &err), 0);
+    CHECK_INT(galley__filters_apply(&fs, "aa", 2, &out, &err), 0);
     CHECK_STR(out.ptr, "<bb");
     S_add_all(&fs, specs + 1, 1);
-    CHECK_INT(galley_filters_apply(&fs, "aa", 2, &out, &err), -1);
+    CHECK_INT(galley__filters_apply(&fs, "aa", 2, &out, &err), -1);
     CHECK_STR(out.ptr, "<bbaa");
     CHECK(err && strstr(err, "filter 's/b/$9/': "));
     free(err);
-    galley_buf_fini(&out);
-    galley_filters_fini(&fs);
+    galley__buf_fini(&out);
+    galley__filters_fini(&fs);
 }
 
 /* Returns a line of generated output (heap) for i, raw or as the built-ins
@@ -242,13 +242,13 @@ static void S_megabyte(void)
     static const char *const specs[] = {"@pointers", "@tmpdirs", "@durations",
                                         "@timestamps", "@pids",
                                         "s/^#(\\d+) /[$1] /g"};
-    galley_buf in, want;
-    galley_buf_init(&in);
-    galley_buf_init(&want);
+    galley__buf in, want;
+    galley__buf_init(&in);
+    galley__buf_init(&want);
     for (int i = 0; in.len < 1 << 20; i++) {
         char *raw = S_line(i, 0), *f = S_line(i, 1);
-        galley_buf_puts(&in, raw);
-        galley_buf_printf(&want, "[%d] %s", i, strchr(f, ' ') + 1);
+        galley__buf_puts(&in, raw);
+        galley__buf_printf(&want, "[%d] %s", i, strchr(f, ' ') + 1);
         free(raw);
         free(f);
     }
@@ -262,8 +262,8 @@ static void S_megabyte(void)
         setenv("TMPDIR", saved, 1);
     free(saved);
     free(got);
-    galley_buf_fini(&in);
-    galley_buf_fini(&want);
+    galley__buf_fini(&in);
+    galley__buf_fini(&want);
 }
 
 void test_filter(void)

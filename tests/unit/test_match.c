@@ -16,25 +16,25 @@
 typedef struct kind_case {
     const char *line;
     size_t len;
-    galley_line_kind kind;
+    galley__line_kind kind;
 } kind_case;
 
 static const kind_case kind_cases[] = {
-    {L(""), GALLEY_LINE_TEXT},
-    {L("plain"), GALLEY_LINE_TEXT},
-    {L("a (re)"), GALLEY_LINE_RE},
-    {L(" (re)"), GALLEY_LINE_RE},
-    {L("(re)"), GALLEY_LINE_TEXT},
-    {L("a(re)"), GALLEY_LINE_TEXT},
-    {L("a (re) "), GALLEY_LINE_TEXT},
-    {L("a (RE)"), GALLEY_LINE_TEXT},
-    {L("a (glob)"), GALLEY_LINE_GLOB},
-    {L(" (glob)"), GALLEY_LINE_GLOB},
-    {L("(glob)"), GALLEY_LINE_TEXT},
-    {L("a (glob) x"), GALLEY_LINE_TEXT},
-    {L("a (esc)"), GALLEY_LINE_TEXT},
-    {L("a (re) (glob)"), GALLEY_LINE_GLOB},
-    {L("a (glob) (re)"), GALLEY_LINE_RE},
+    {L(""), GALLEY__LINE_TEXT},
+    {L("plain"), GALLEY__LINE_TEXT},
+    {L("a (re)"), GALLEY__LINE_RE},
+    {L(" (re)"), GALLEY__LINE_RE},
+    {L("(re)"), GALLEY__LINE_TEXT},
+    {L("a(re)"), GALLEY__LINE_TEXT},
+    {L("a (re) "), GALLEY__LINE_TEXT},
+    {L("a (RE)"), GALLEY__LINE_TEXT},
+    {L("a (glob)"), GALLEY__LINE_GLOB},
+    {L(" (glob)"), GALLEY__LINE_GLOB},
+    {L("(glob)"), GALLEY__LINE_TEXT},
+    {L("a (glob) x"), GALLEY__LINE_TEXT},
+    {L("a (esc)"), GALLEY__LINE_TEXT},
+    {L("a (re) (glob)"), GALLEY__LINE_GLOB},
+    {L("a (glob) (re)"), GALLEY__LINE_RE},
 };
 
 /* A pattern line (suffix included), an actual line, and the answer: 1, 0,
@@ -144,11 +144,11 @@ static const match_case glob_cases[] = {
 };
 
 /* Checks one case against the cache p; errors must come with a message. */
-static void S_match_case(galley_patterns *p, const match_case *c)
+static void S_match_case(galley__patterns *p, const match_case *c)
 {
     char *err = NULL;
     unit_context(c->pat);
-    int rc = galley_line_matches(p, c->pat, strlen(c->pat), c->line, c->len,
+    int rc = galley__line_matches(p, c->pat, strlen(c->pat), c->line, c->len,
                                  &err);
     CHECK_INT(rc, c->want);
     if (c->want < 0)
@@ -162,7 +162,7 @@ static void S_kinds(void)
 {
     for (size_t i = 0; i < N(kind_cases); i++) {
         unit_context(kind_cases[i].line);
-        CHECK_INT(galley_line_kind_of(kind_cases[i].line, kind_cases[i].len),
+        CHECK_INT(galley__line_kind_of(kind_cases[i].line, kind_cases[i].len),
                   kind_cases[i].kind);
     }
     unit_context(NULL);
@@ -172,7 +172,7 @@ static void S_kinds(void)
  * (and every error) compiled already, with the same answers. */
 static void S_tables(void)
 {
-    galley_patterns *p = galley_patterns_new();
+    galley__patterns *p = galley__patterns_new();
     for (int pass = 0; pass < 2; pass++) {
         for (size_t i = 0; i < N(re_cases); i++)
             S_match_case(p, &re_cases[i]);
@@ -180,85 +180,85 @@ static void S_tables(void)
             S_match_case(p, &glob_cases[i]);
     }
     unit_context(NULL);
-    galley_patterns_free(p);
+    galley__patterns_free(p);
 }
 
 /* The exact message of a bad pattern: PCRE2's words and its offset. */
 static void S_message(void)
 {
-    galley_patterns *p = galley_patterns_new();
+    galley__patterns *p = galley__patterns_new();
     char *err = NULL;
-    CHECK_INT(galley_line_matches(p, L("(a (re)"), L("a"), &err), -1);
+    CHECK_INT(galley__line_matches(p, L("(a (re)"), L("a"), &err), -1);
     CHECK_STR(err, "bad (re) pattern: missing closing parenthesis at offset 2");
     free(err);
-    galley_patterns_free(p);
+    galley__patterns_free(p);
 }
 
 /* Many distinct patterns (the table grows) and one pattern a million times
  * (it compiles once, so this takes well under a second). */
 static void S_cache(void)
 {
-    galley_patterns *p = galley_patterns_new();
+    galley__patterns *p = galley__patterns_new();
     char pat[64], line[64];
     int ok = 1;
     for (int i = 0; i < 500; i++) {
         int n = snprintf(pat, sizeof pat, "n=%d\\d* (re)", i);
         int m = snprintf(line, sizeof line, "n=%d7", i);
-        ok &= galley_line_matches(p, pat, (size_t)n, line, (size_t)m, NULL) ==
+        ok &= galley__line_matches(p, pat, (size_t)n, line, (size_t)m, NULL) ==
               1;
-        ok &= galley_line_matches(p, pat, (size_t)n, "n=", 2, NULL) == 0;
+        ok &= galley__line_matches(p, pat, (size_t)n, "n=", 2, NULL) == 0;
     }
     CHECK(ok);
     clock_t t0 = clock();
     for (int i = 0; i < 1000000 && ok; i++)
-        ok = galley_line_matches(p, L("item \\d+: (ok|fail) (re)"),
+        ok = galley__line_matches(p, L("item \\d+: (ok|fail) (re)"),
                                  L("item 123456: ok"), NULL) == 1;
     CHECK(ok);
     CHECK((double)(clock() - t0) / CLOCKS_PER_SEC < 5.0);
-    galley_patterns_free(p);
+    galley__patterns_free(p);
 }
 
 /* Catastrophic backtracking ends promptly: either PCRE2 sees the match is
  * impossible, or the match limit stops it with an error. */
 static void S_pathological(void)
 {
-    galley_patterns *p = galley_patterns_new();
+    galley__patterns *p = galley__patterns_new();
     char line[64];
     memset(line, 'a', 30);
     line[30] = 'c';
     char *err = NULL;
     clock_t t0 = clock();
-    CHECK_INT(galley_line_matches(p, L("(a+)+b (re)"), line, 30, &err), 0);
+    CHECK_INT(galley__line_matches(p, L("(a+)+b (re)"), line, 30, &err), 0);
     CHECK(err == NULL);
-    int rc = galley_line_matches(p, L("(a+)+[bd] (re)"), line, 31, &err);
+    int rc = galley__line_matches(p, L("(a+)+[bd] (re)"), line, 31, &err);
     CHECK(rc == 0 || rc == -1);
     if (rc < 0)
         CHECK(err && strstr(err, "limit"));
     free(err);
     err = NULL;
-    rc = galley_line_matches(p, L("(a|aa)+$ (re)"), line, 30, &err);
+    rc = galley__line_matches(p, L("(a|aa)+$ (re)"), line, 30, &err);
     CHECK(rc == 1);
     free(err);
     CHECK((double)(clock() - t0) / CLOCKS_PER_SEC < 2.0);
-    galley_patterns_free(p);
+    galley__patterns_free(p);
 }
 
 /* A glob with many stars against a long line stays linear-ish. */
 static void S_glob_stars(void)
 {
-    galley_patterns *p = galley_patterns_new();
+    galley__patterns *p = galley__patterns_new();
     char line[20001];
     memset(line, 'a', 20000);
     line[20000] = 'b';
     clock_t t0 = clock();
-    CHECK_INT(galley_line_matches(p, L("*a*a*a*a*a*a*a*a*c (glob)"), line,
+    CHECK_INT(galley__line_matches(p, L("*a*a*a*a*a*a*a*a*c (glob)"), line,
                                   sizeof line, NULL),
               0);
-    CHECK_INT(galley_line_matches(p, L("*a*a*a*a*a*a*a*a*b (glob)"), line,
+    CHECK_INT(galley__line_matches(p, L("*a*a*a*a*a*a*a*a*b (glob)"), line,
                                   sizeof line, NULL),
               1);
     CHECK((double)(clock() - t0) / CLOCKS_PER_SEC < 2.0);
-    galley_patterns_free(p);
+    galley__patterns_free(p);
 }
 
 void test_match(void)

@@ -94,14 +94,14 @@ static void S_normalize_cases(void)
 {
     for (size_t i = 0; i < N(norm_cases); i++) {
         const norm_case *c = &norm_cases[i];
-        galley_buf b;
-        galley_buf_init(&b);
-        galley_buf_puts(&b, "<");
-        galley_normalize(&b, c->in, c->len);
+        galley__buf b;
+        galley__buf_init(&b);
+        galley__buf_puts(&b, "<");
+        galley__normalize(&b, c->in, c->len);
         unit_context(c->in);
         CHECK_MEM(b.ptr, b.len > 0 ? 1 : 0, "<", 1);
         CHECK_MEM(b.ptr + 1, b.len - 1, c->want, c->want_len);
-        galley_buf_fini(&b);
+        galley__buf_fini(&b);
     }
     unit_context(NULL);
 }
@@ -109,12 +109,12 @@ static void S_normalize_cases(void)
 /* Reads one case back after a prefix, which must stay as it is. */
 static void S_expected_case(const exp_case *c)
 {
-    galley_buf b;
+    galley__buf b;
     int bad = -7;
     const char *msg = NULL;
-    galley_buf_init(&b);
-    galley_buf_puts(&b, "<");
-    int rc = galley_expected_text(&b, c->body, strlen(c->body), c->exact,
+    galley__buf_init(&b);
+    galley__buf_puts(&b, "<");
+    int rc = galley__expected_text(&b, c->body, strlen(c->body), c->exact,
                                   &bad, &msg);
     unit_context(c->body);
     CHECK_MEM(b.ptr, 1, "<", 1);
@@ -127,7 +127,7 @@ static void S_expected_case(const exp_case *c)
         CHECK(msg != NULL && msg[0] != '\0');
         CHECK_INT(b.len, 1);
     }
-    galley_buf_fini(&b);
+    galley__buf_fini(&b);
 }
 
 static void S_expected_cases(void)
@@ -136,18 +136,18 @@ static void S_expected_cases(void)
         S_expected_case(&exp_cases[i]);
     unit_context(NULL);
     /* NULL out-parameters are allowed. */
-    galley_buf b;
-    galley_buf_init(&b);
-    CHECK_INT(galley_expected_text(&b, L("\\q (esc)"), 1, NULL, NULL), -1);
+    galley__buf b;
+    galley__buf_init(&b);
+    CHECK_INT(galley__expected_text(&b, L("\\q (esc)"), 1, NULL, NULL), -1);
     CHECK_INT(b.len, 0);
-    galley_buf_fini(&b);
+    galley__buf_fini(&b);
 }
 
 /* ---- the promote invariant ---- */
 
 /* Fills o with random output, biased toward what normalization and
  * escapes care about. */
-static void S_random_output(galley_buf *o, unsigned *seed)
+static void S_random_output(galley__buf *o, unsigned *seed)
 {
     static const char *const bits[] = {
         " ", "  ", "\t", "\n", "\n", "\r\n", "a", "b c", "*", "/", "\\",
@@ -156,43 +156,43 @@ static void S_random_output(galley_buf *o, unsigned *seed)
     };
     size_t n = unit_rand(seed) % 24;
     for (size_t i = 0; i < n; i++)
-        galley_buf_puts(o, bits[unit_rand(seed) % N(bits)]);
+        galley__buf_puts(o, bits[unit_rand(seed) % N(bits)]);
 }
 
 /* Appends the block promote writes for normalized text t: a newline after
  * the opener, each line indented (blank ones empty, or indented when
  * blank_indent), escaped where needed, then the indent of the closer. */
-static void S_block(galley_buf *b, const galley_buf *t, const char *indent,
+static void S_block(galley__buf *b, const galley__buf *t, const char *indent,
                     const char *eol, int blank_indent)
 {
-    galley_buf_puts(b, eol);
+    galley__buf_puts(b, eol);
     for (size_t p = 0; p <= t->len;) {
         const char *nl = memchr(t->ptr + p, '\n', t->len - p);
         size_t ln = nl ? (size_t)(nl - t->ptr) - p : t->len - p;
         if (ln > 0 || blank_indent)
-            galley_buf_puts(b, indent);
-        if (galley_line_needs_escape(t->ptr + p, ln))
-            galley_escape_line(b, t->ptr + p, ln);
+            galley__buf_puts(b, indent);
+        if (galley__line_needs_escape(t->ptr + p, ln))
+            galley__escape_line(b, t->ptr + p, ln);
         else
-            galley_buf_add(b, t->ptr + p, ln);
-        galley_buf_puts(b, eol);
+            galley__buf_add(b, t->ptr + p, ln);
+        galley__buf_puts(b, eol);
         p += ln + 1;
     }
-    galley_buf_puts(b, indent);
+    galley__buf_puts(b, indent);
 }
 
 /* Checks expected_text(body) == want; counts a mismatch in *bad. */
-static void S_reads_back(const galley_buf *body, int exact,
-                         const galley_buf *want, int *bad)
+static void S_reads_back(const galley__buf *body, int exact,
+                         const galley__buf *want, int *bad)
 {
-    galley_buf got;
-    galley_buf_init(&got);
-    int rc = galley_expected_text(&got, body->ptr, body->len, exact, NULL,
+    galley__buf got;
+    galley__buf_init(&got);
+    int rc = galley__expected_text(&got, body->ptr, body->len, exact, NULL,
                                   NULL);
     if (rc != 0 || got.len != want->len ||
         (got.len && memcmp(got.ptr, want->ptr, got.len)))
         (*bad)++;
-    galley_buf_fini(&got);
+    galley__buf_fini(&got);
 }
 
 /* One random output: its block forms and, if one line, its inline form. */
@@ -200,12 +200,12 @@ static void S_invariant_one(unsigned *seed, int *bad)
 {
     static const char *const indents[] = {"  ", "      ", "\t", "\t  ",
                                           " \t"};
-    galley_buf o, norm, body;
-    galley_buf_init(&o);
-    galley_buf_init(&norm);
-    galley_buf_init(&body);
+    galley__buf o, norm, body;
+    galley__buf_init(&o);
+    galley__buf_init(&norm);
+    galley__buf_init(&body);
     S_random_output(&o, seed);
-    galley_normalize(&norm, o.ptr ? o.ptr : "", o.len);
+    galley__normalize(&norm, o.ptr ? o.ptr : "", o.len);
     for (size_t k = 0; k < 2 * N(indents); k++) {
         body.len = 0;
         S_block(&body, &norm, indents[k / 2], k % 2 ? "\r\n" : "\n", k % 2);
@@ -213,43 +213,43 @@ static void S_invariant_one(unsigned *seed, int *bad)
     }
     if (!memchr(norm.ptr, '\n', norm.len)) {
         body.len = 0;
-        galley_buf_putc(&body, ' ');
-        if (galley_line_needs_escape(norm.ptr, norm.len))
-            galley_escape_line(&body, norm.ptr, norm.len);
+        galley__buf_putc(&body, ' ');
+        if (galley__line_needs_escape(norm.ptr, norm.len))
+            galley__escape_line(&body, norm.ptr, norm.len);
         else
-            galley_buf_add(&body, norm.ptr, norm.len);
-        galley_buf_putc(&body, ' ');
+            galley__buf_add(&body, norm.ptr, norm.len);
+        galley__buf_putc(&body, ' ');
         S_reads_back(&body, 0, &norm, bad);
     }
-    galley_buf_fini(&o);
-    galley_buf_fini(&norm);
-    galley_buf_fini(&body);
+    galley__buf_fini(&o);
+    galley__buf_fini(&norm);
+    galley__buf_fini(&body);
 }
 
 /* Exact form, as promote writes it: the raw lines joined by eol, escaped
  * where needed or where a final backslash would splice lines. */
 static void S_invariant_exact(unsigned *seed, int *bad)
 {
-    galley_buf o, body;
-    galley_buf_init(&o);
-    galley_buf_init(&body);
+    galley__buf o, body;
+    galley__buf_init(&o);
+    galley__buf_init(&body);
     S_random_output(&o, seed);
     const char *t = o.ptr ? o.ptr : "";
     for (size_t p = 0; p <= o.len;) {
         const char *nl = memchr(t + p, '\n', o.len - p);
         size_t ln = nl ? (size_t)(nl - t) - p : o.len - p;
-        if (ln > 0 && (galley_line_needs_escape(t + p, ln) ||
+        if (ln > 0 && (galley__line_needs_escape(t + p, ln) ||
                        t[p + ln - 1] == '\\'))
-            galley_escape_line(&body, t + p, ln);
+            galley__escape_line(&body, t + p, ln);
         else
-            galley_buf_add(&body, t + p, ln);
+            galley__buf_add(&body, t + p, ln);
         if (nl)
-            galley_buf_puts(&body, *seed % 2 ? "\r\n" : "\n");
+            galley__buf_puts(&body, *seed % 2 ? "\r\n" : "\n");
         p += ln + 1;
     }
     S_reads_back(&body, 1, &o, bad);
-    galley_buf_fini(&o);
-    galley_buf_fini(&body);
+    galley__buf_fini(&o);
+    galley__buf_fini(&body);
 }
 
 static void S_invariant(void)

@@ -125,34 +125,34 @@ static const scan_case scan_cases[] = {
 
 /* Returns the numbers ns of line as their texts joined by '|' (heap; the
  * caller frees it). */
-static char *S_tokens(const char *line, const galley_nums *ns)
+static char *S_tokens(const char *line, const galley__nums *ns)
 {
-    galley_buf b;
-    galley_buf_init(&b);
+    galley__buf b;
+    galley__buf_init(&b);
     for (size_t k = 0; k < ns->n; k++) {
         if (k)
-            galley_buf_putc(&b, '|');
-        galley_buf_add(&b, line + ns->v[k].start, ns->v[k].len);
+            galley__buf_putc(&b, '|');
+        galley__buf_add(&b, line + ns->v[k].start, ns->v[k].len);
     }
-    return b.ptr ? galley_buf_detach(&b, NULL) : galley__xstrdup("");
+    return b.ptr ? galley__buf_detach(&b, NULL) : galley__xstrdup("");
 }
 
 /* Scans a heap copy of exactly len bytes, so ASan sees any read past it. */
-static void S_scan_exact(galley_nums *ns, const char *line, size_t len)
+static void S_scan_exact(galley__nums *ns, const char *line, size_t len)
 {
     char *copy = galley__xmalloc(len ? len : 1);
     memcpy(copy, line, len);
-    galley_nums_scan(ns, copy, len);
+    galley__nums_scan(ns, copy, len);
     free(copy);
 }
 
 static void S_scan_cases(void)
 {
-    galley_nums ns = {0};
+    galley__nums ns = {0};
     for (size_t i = 0; i < N(scan_cases); i++) {
         const scan_case *c = &scan_cases[i];
         unit_context(c->line);
-        galley_nums_scan(&ns, c->line, c->len);
+        galley__nums_scan(&ns, c->line, c->len);
         char *got = S_tokens(c->line, &ns);
         CHECK_STR(got, c->want);
         free(got);
@@ -162,34 +162,34 @@ static void S_scan_cases(void)
     }
     unit_context(NULL);
     /* A scan replaces what the list held. */
-    galley_nums_scan(&ns, L("1 2 3"));
+    galley__nums_scan(&ns, L("1 2 3"));
     CHECK_INT(ns.n, 3);
-    galley_nums_scan(&ns, L("4"));
+    galley__nums_scan(&ns, L("4"));
     CHECK_INT(ns.n, 1);
     CHECK_INT(ns.v[0].start, 0);
-    galley_nums_scan(&ns, L("none"));
+    galley__nums_scan(&ns, L("none"));
     CHECK_INT(ns.n, 0);
-    galley_nums_fini(&ns);
+    galley__nums_fini(&ns);
     CHECK(ns.v == NULL && ns.n == 0 && ns.cap == 0);
 }
 
 /* Many numbers on one line: the list grows; positions are right. */
 static void S_many(void)
 {
-    galley_buf b;
-    galley_nums ns = {0};
-    galley_buf_init(&b);
+    galley__buf b;
+    galley__nums ns = {0};
+    galley__buf_init(&b);
     for (int i = 0; i < 1000; i++)
-        galley_buf_printf(&b, "%s%d.5", i ? ", " : "", i);
-    galley_nums_scan(&ns, b.ptr, b.len);
+        galley__buf_printf(&b, "%s%d.5", i ? ", " : "", i);
+    galley__nums_scan(&ns, b.ptr, b.len);
     CHECK_INT(ns.n, 1000);
     int bad = 0;
     for (size_t k = 0; k < ns.n; k++)
         bad += ns.v[k].value != (double)k + 0.5;
     CHECK_INT(bad, 0);
     CHECK_INT(ns.v[999].start + ns.v[999].len, b.len);
-    galley_nums_fini(&ns);
-    galley_buf_fini(&b);
+    galley__nums_fini(&ns);
+    galley__buf_fini(&b);
 }
 
 /* ---- values ---- */
@@ -253,16 +253,16 @@ static int S_same_double(double x, double y)
 
 /* Scans line and checks it holds exactly one number, all of it; returns
  * that number (zeroed if not). */
-static galley_num S_one(const char *line)
+static galley__num S_one(const char *line)
 {
-    galley_nums ns = {0};
-    galley_num num = {0};
+    galley__nums ns = {0};
+    galley__num num = {0};
     size_t len = strlen(line);
-    galley_nums_scan(&ns, line, len);
+    galley__nums_scan(&ns, line, len);
     CHECK(ns.n == 1 && ns.v[0].start == 0 && ns.v[0].len == len);
     if (ns.n == 1)
         num = ns.v[0];
-    galley_nums_fini(&ns);
+    galley__nums_fini(&ns);
     return num;
 }
 
@@ -271,7 +271,7 @@ static void S_value_cases(void)
     for (size_t i = 0; i < N(value_cases); i++) {
         const value_case *c = &value_cases[i];
         unit_context(c->line);
-        galley_num num = S_one(c->line);
+        galley__num num = S_one(c->line);
         CHECK(S_same_double(num.value, c->value));
         CHECK_INT(num.overflow, c->overflow);
     }
@@ -286,7 +286,7 @@ static void S_long_digits(void)
     memset(big, '9', 400);
     big[400] = '\0';
     unit_context("400 digits");
-    galley_num num = S_one(big);
+    galley__num num = S_one(big);
     CHECK(num.overflow == 1 && isinf(num.value) && num.value > 0);
     big[0] = '-';
     num = S_one(big);
@@ -331,12 +331,12 @@ static double S_random_double(unsigned *seed)
  * returns 0 (and reports the first) if not. */
 static int S_agrees(const char *text, int *reported)
 {
-    galley_nums ns = {0};
+    galley__nums ns = {0};
     size_t len = strlen(text);
-    galley_nums_scan(&ns, text, len);
+    galley__nums_scan(&ns, text, len);
     int ok = ns.n == 1 && ns.v[0].len == len &&
              S_same_double(ns.v[0].value, strtod(text, NULL));
-    galley_nums_fini(&ns);
+    galley__nums_fini(&ns);
     if (!ok && !(*reported)++) {
         unit_context(text);
         CHECK(!"value differs from strtod");
@@ -393,13 +393,13 @@ static void S_halfway(void)
 /* Checks the numbers of one line: in order, inside it, and each one,
  * scanned alone, the same number. Returns the count of failures. */
 static int S_line_invariants(const char *line, size_t len,
-                             const galley_nums *ns)
+                             const galley__nums *ns)
 {
     int bad = 0;
     size_t prev_end = 0;
-    galley_nums one = {0};
+    galley__nums one = {0};
     for (size_t k = 0; k < ns->n; k++) {
-        const galley_num *num = &ns->v[k];
+        const galley__num *num = &ns->v[k];
         bad += num->len == 0 || num->start < prev_end ||
                num->start + num->len > len;
         prev_end = num->start + num->len;
@@ -407,11 +407,11 @@ static int S_line_invariants(const char *line, size_t len,
         bad += one.n != 1 || one.v[0].len != num->len ||
                !S_same_double(one.v[0].value, num->value) ||
                one.v[0].overflow != num->overflow;
-        bad += !galley_num_close(num, line + num->start, num,
+        bad += !galley__num_close(num, line + num->start, num,
                                  line + num->start, 0, 0);
     }
-    bad += !galley_nums_same_shape(line, len, ns, line, len, ns);
-    galley_nums_fini(&one);
+    bad += !galley__nums_same_shape(line, len, ns, line, len, ns);
+    galley__nums_fini(&one);
     return bad;
 }
 
@@ -424,25 +424,25 @@ static void S_random_lines(void)
     };
     unsigned seed = 99;
     int bad = 0;
-    galley_buf line;
-    galley_nums ns = {0};
-    galley_buf_init(&line);
+    galley__buf line;
+    galley__nums ns = {0};
+    galley__buf_init(&line);
     for (int i = 0; i < 20000; i++) {
         line.len = 0;
         size_t n = unit_rand(&seed) % 16;
         for (size_t k = 0; k < n; k++) {
             const char *b = bits[unit_rand(&seed) % N(bits)];
-            galley_buf_add(&line, b, *b ? strlen(b) : 1);
+            galley__buf_add(&line, b, *b ? strlen(b) : 1);
         }
         char *copy = galley__xmalloc(line.len ? line.len : 1);
         memcpy(copy, line.ptr ? line.ptr : "", line.len);
-        galley_nums_scan(&ns, copy, line.len);
+        galley__nums_scan(&ns, copy, line.len);
         bad += S_line_invariants(copy, line.len, &ns);
         free(copy);
     }
     CHECK_INT(bad, 0);
-    galley_nums_fini(&ns);
-    galley_buf_fini(&line);
+    galley__nums_fini(&ns);
+    galley__buf_fini(&line);
 }
 
 /* ---- comparison ---- */
@@ -524,8 +524,8 @@ static void S_close_cases(void)
         snprintf(what, sizeof what, "a=%s e=%s rtol=%g atol=%g", c->a, c->e,
                  c->rtol, c->atol);
         unit_context(what);
-        galley_num a = S_one(c->a), e = S_one(c->e);
-        CHECK_INT(galley_num_close(&a, c->a, &e, c->e, c->rtol, c->atol),
+        galley__num a = S_one(c->a), e = S_one(c->e);
+        CHECK_INT(galley__num_close(&a, c->a, &e, c->e, c->rtol, c->atol),
                   c->want);
     }
     unit_context(NULL);
@@ -563,21 +563,21 @@ static const shape_case shape_cases[] = {
 
 static void S_shape_cases(void)
 {
-    galley_nums an = {0}, en = {0};
+    galley__nums an = {0}, en = {0};
     for (size_t i = 0; i < N(shape_cases); i++) {
         const shape_case *c = &shape_cases[i];
         size_t alen = strlen(c->a), elen = strlen(c->e);
         unit_context(c->a);
-        galley_nums_scan(&an, c->a, alen);
-        galley_nums_scan(&en, c->e, elen);
-        CHECK_INT(galley_nums_same_shape(c->a, alen, &an, c->e, elen, &en),
+        galley__nums_scan(&an, c->a, alen);
+        galley__nums_scan(&en, c->e, elen);
+        CHECK_INT(galley__nums_same_shape(c->a, alen, &an, c->e, elen, &en),
                   c->want);
-        CHECK_INT(galley_nums_same_shape(c->e, elen, &en, c->a, alen, &an),
+        CHECK_INT(galley__nums_same_shape(c->e, elen, &en, c->a, alen, &an),
                   c->want);
     }
     unit_context(NULL);
-    galley_nums_fini(&an);
-    galley_nums_fini(&en);
+    galley__nums_fini(&an);
+    galley__nums_fini(&en);
 }
 
 void test_numbers(void)

@@ -19,29 +19,29 @@ typedef struct scan_case {
 
 /* Appends s[0..n) with newlines, CRs, tabs, backslashes and quotes
  * written as C escapes, so that renderings stay on one line. */
-static void S_quote(galley_buf *b, const char *s, size_t n)
+static void S_quote(galley__buf *b, const char *s, size_t n)
 {
-    galley_buf_putc(b, '\'');
+    galley__buf_putc(b, '\'');
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '\n')
-            galley_buf_puts(b, "\\n");
+            galley__buf_puts(b, "\\n");
         else if (c == '\r')
-            galley_buf_puts(b, "\\r");
+            galley__buf_puts(b, "\\r");
         else if (c == '\t')
-            galley_buf_puts(b, "\\t");
+            galley__buf_puts(b, "\\t");
         else if (c == '\\' || c == '\'')
-            galley_buf_printf(b, "\\%c", c);
+            galley__buf_printf(b, "\\%c", c);
         else if (c < 0x20 || c >= 0x7f)
-            galley_buf_printf(b, "\\x%02x", c);
+            galley__buf_printf(b, "\\x%02x", c);
         else
-            galley_buf_putc(b, (char)c);
+            galley__buf_putc(b, (char)c);
     }
-    galley_buf_putc(b, '\'');
+    galley__buf_putc(b, '\'');
 }
 
 /* Appends "LINE:COL" of offset off in src (both 1-based). */
-static void S_where(galley_buf *b, const char *src, size_t off)
+static void S_where(galley__buf *b, const char *src, size_t off)
 {
     int line = 1;
     size_t bol = 0;
@@ -50,67 +50,67 @@ static void S_where(galley_buf *b, const char *src, size_t off)
             line++;
             bol = i + 1;
         }
-    galley_buf_printf(b, "%d:%zu", line, off - bol + 1);
+    galley__buf_printf(b, "%d:%zu", line, off - bol + 1);
 }
 
 /* Renders one marker: lines, kind, test, indent, the text from the
  * identifier to '(', and the comment's interior. */
-static void S_render_marker(galley_buf *b, const char *src,
-                            const galley_marker *m)
+static void S_render_marker(galley__buf *b, const char *src,
+                            const galley__marker *m)
 {
-    galley_buf_printf(b, "M %d-%d %s t%d ind", m->line, m->end_line,
-                      m->kind == GALLEY_MARKER_EXACT ? "X" : "E", m->test);
+    galley__buf_printf(b, "M %d-%d %s t%d ind", m->line, m->end_line,
+                      m->kind == GALLEY__MARKER_EXACT ? "X" : "E", m->test);
     S_quote(b, src + m->indent_start, m->indent_len);
-    galley_buf_puts(b, " id");
+    galley__buf_puts(b, " id");
     S_quote(b, src + m->start, m->lparen - m->start);
-    galley_buf_puts(b, " body");
+    galley__buf_puts(b, " body");
     if (m->has_comment)
         S_quote(b, src + m->body_start, m->body_end - m->body_start);
     else
-        galley_buf_puts(b, "-");
+        galley__buf_puts(b, "-");
     if (src[m->lparen] != '(' || src[m->rparen] != ')')
-        galley_buf_puts(b, " BAD-PARENS");
+        galley__buf_puts(b, " BAD-PARENS");
     if (m->has_comment && (memcmp(src + m->body_start - 1, "*", 1) ||
                            memcmp(src + m->body_end, "*", 1)))
-        galley_buf_puts(b, " BAD-COMMENT");
-    galley_buf_putc(b, '\n');
+        galley__buf_puts(b, " BAD-COMMENT");
+    galley__buf_putc(b, '\n');
 }
 
 /* Renders one test: name, line, and where its braces are. */
-static void S_render_test(galley_buf *b, const char *src,
-                          const galley_scanned_test *t)
+static void S_render_test(galley__buf *b, const char *src,
+                          const galley__scanned_test *t)
 {
-    galley_buf_printf(b, "T %s %d {", t->name, t->line);
+    galley__buf_printf(b, "T %s %d {", t->name, t->line);
     S_where(b, src, t->body_open);
-    galley_buf_puts(b, " }");
+    galley__buf_puts(b, " }");
     S_where(b, src, t->body_close);
     if (src[t->body_open] != '{' && src[t->body_open] != '<')
-        galley_buf_puts(b, " BAD-OPEN");
+        galley__buf_puts(b, " BAD-OPEN");
     if (src[t->body_close] != '}' && src[t->body_close] != '%')
-        galley_buf_puts(b, " BAD-CLOSE");
+        galley__buf_puts(b, " BAD-CLOSE");
     int line = 1;
     for (size_t i = 0; i < t->body_close; i++)
         line += src[i] == '\n';
     if (line != t->close_line)
-        galley_buf_printf(b, " close_line=%d", t->close_line);
+        galley__buf_printf(b, " close_line=%d", t->close_line);
     if (t->branch)
-        galley_buf_printf(b, " branch=%d", t->branch);
-    galley_buf_putc(b, '\n');
+        galley__buf_printf(b, " branch=%d", t->branch);
+    galley__buf_putc(b, '\n');
 }
 
 /* Renders a whole scan. */
-static void S_render(galley_buf *b, const char *src, const galley_scan *s)
+static void S_render(galley__buf *b, const char *src, const galley__scan *s)
 {
     if (s->crlf)
-        galley_buf_puts(b, "crlf\n");
+        galley__buf_puts(b, "crlf\n");
     if (s->bom)
-        galley_buf_puts(b, "bom\n");
+        galley__buf_puts(b, "bom\n");
     for (size_t i = 0; i < s->n_markers; i++)
         S_render_marker(b, src, &s->markers[i]);
     for (size_t i = 0; i < s->n_tests; i++)
         S_render_test(b, src, &s->tests[i]);
     for (size_t i = 0; i < s->n_errors; i++)
-        galley_buf_printf(b, "%s %d %s\n", s->errors[i].fatal ? "F" : "E",
+        galley__buf_printf(b, "%s %d %s\n", s->errors[i].fatal ? "F" : "E",
                           s->errors[i].line, s->errors[i].msg);
 }
 
@@ -472,15 +472,15 @@ static void S_scan_cases(void)
 {
     for (size_t i = 0; i < N(scan_cases); i++) {
         const scan_case *c = &scan_cases[i];
-        galley_scan s;
-        galley_buf b;
-        galley_buf_init(&b);
-        galley_scan_text(&s, c->src, strlen(c->src));
+        galley__scan s;
+        galley__buf b;
+        galley__buf_init(&b);
+        galley__scan_text(&s, c->src, strlen(c->src));
         S_render(&b, c->src, &s);
         unit_context(c->name);
         CHECK_STR(b.ptr, c->want);
-        galley_buf_fini(&b);
-        galley_scan_fini(&s);
+        galley__buf_fini(&b);
+        galley__scan_fini(&s);
     }
     unit_context(NULL);
 }
@@ -496,58 +496,58 @@ static void S_find_marker(void)
                               "*/);\n"
                               "EXPECT(/* b */\n"
                               ");\n";
-    galley_scan s;
-    galley_scan_text(&s, src, sizeof src - 1);
+    galley__scan s;
+    galley__scan_text(&s, src, sizeof src - 1);
     CHECK_INT(s.n_markers, 3);
-    CHECK_INT(galley_scan_find_marker(&s, 1), 0);
-    CHECK_INT(galley_scan_find_marker(&s, 2), -1);
-    CHECK_INT(galley_scan_find_marker(&s, 3), 1);
-    CHECK_INT(galley_scan_find_marker(&s, 4), -1);
-    CHECK_INT(galley_scan_find_marker(&s, 5), 1);
-    CHECK_INT(galley_scan_find_marker(&s, 6), 2);
-    CHECK_INT(galley_scan_find_marker(&s, 7), 2);
-    CHECK_INT(galley_scan_find_marker(&s, 8), -1);
-    CHECK_INT(galley_scan_find_marker(&s, 0), -1);
-    galley_scan_fini(&s);
+    CHECK_INT(galley__scan_find_marker(&s, 1), 0);
+    CHECK_INT(galley__scan_find_marker(&s, 2), -1);
+    CHECK_INT(galley__scan_find_marker(&s, 3), 1);
+    CHECK_INT(galley__scan_find_marker(&s, 4), -1);
+    CHECK_INT(galley__scan_find_marker(&s, 5), 1);
+    CHECK_INT(galley__scan_find_marker(&s, 6), 2);
+    CHECK_INT(galley__scan_find_marker(&s, 7), 2);
+    CHECK_INT(galley__scan_find_marker(&s, 8), -1);
+    CHECK_INT(galley__scan_find_marker(&s, 0), -1);
+    galley__scan_fini(&s);
     CHECK_INT(s.n_markers, 0);
     CHECK(s.markers == NULL);
-    galley_scan_text(&s, NULL, 0);
-    CHECK_INT(galley_scan_find_marker(&s, 1), -1);
-    galley_scan_fini(&s);
+    galley__scan_text(&s, NULL, 0);
+    CHECK_INT(galley__scan_find_marker(&s, 1), -1);
+    galley__scan_fini(&s);
 }
 
 /* NULs and bytes past a length are not the scanner's business. */
 static void S_binary(void)
 {
     static const char src[] = "a\0EXPECT(/* \0 */);\0\xff\xfe\nEXPECT();X";
-    galley_scan s;
-    galley_scan_text(&s, src, sizeof src - 3);
+    galley__scan s;
+    galley__scan_text(&s, src, sizeof src - 3);
     CHECK_INT(s.n_markers, 2);
     CHECK_INT(s.n_markers > 1 ? s.markers[1].rparen : 0, sizeof src - 4);
-    galley_scan_fini(&s);
-    galley_scan_text(&s, src, sizeof src - 4);
+    galley__scan_fini(&s);
+    galley__scan_text(&s, src, sizeof src - 4);
     CHECK_INT(s.n_markers, 1);
     CHECK_INT(s.n_errors, 1);
-    galley_scan_fini(&s);
+    galley__scan_fini(&s);
 }
 
 /* Checks what must hold for any input; returns the number of breaches. */
-static int S_sane(const char *t, size_t len, const galley_scan *s)
+static int S_sane(const char *t, size_t len, const galley__scan *s)
 {
     int bad = 0;
     for (size_t i = 0; i < s->n_markers; i++) {
-        const galley_marker *m = &s->markers[i];
+        const galley__marker *m = &s->markers[i];
         bad += !(m->start < m->lparen && m->lparen < m->rparen &&
                  m->rparen < len && t[m->lparen] == '(' &&
                  t[m->rparen] == ')' && m->line <= m->end_line);
         bad += !(m->body_start <= m->body_end && m->body_end <= m->rparen);
         bad += i > 0 && m->line <= s->markers[i - 1].end_line;
-        bad += galley_scan_find_marker(s, m->line) != (int)i;
-        bad += galley_scan_find_marker(s, m->end_line) != (int)i;
+        bad += galley__scan_find_marker(s, m->line) != (int)i;
+        bad += galley__scan_find_marker(s, m->end_line) != (int)i;
         bad += m->test >= (int)s->n_tests || m->test < -1;
     }
     for (size_t i = 0; i < s->n_tests; i++) {
-        const galley_scanned_test *t2 = &s->tests[i];
+        const galley__scanned_test *t2 = &s->tests[i];
         bad += !(t2->body_open < t2->body_close && t2->body_close < len);
         bad += t2->line > t2->close_line || !t2->name;
     }
@@ -561,11 +561,11 @@ static int S_sane(const char *t, size_t len, const galley_scan *s)
 static int S_scan_copy(const char *t, size_t len)
 {
     char *copy = malloc(len ? len : 1);
-    galley_scan s;
+    galley__scan s;
     memcpy(copy, t, len);
-    galley_scan_text(&s, copy, len);
+    galley__scan_text(&s, copy, len);
     int bad = S_sane(copy, len, &s);
-    galley_scan_fini(&s);
+    galley__scan_fini(&s);
     free(copy);
     return bad;
 }
@@ -584,24 +584,24 @@ static void S_robust(void)
         for (size_t n = 0; n <= strlen(scan_cases[i].src); n++)
             bad += S_scan_copy(scan_cases[i].src, n);
     for (int k = 0; k < 3000; k++) {
-        galley_buf b;
-        galley_buf_init(&b);
+        galley__buf b;
+        galley__buf_init(&b);
         size_t n = unit_rand(&seed) % 60;
         for (size_t j = 0; j < n; j++) {
             const char *bit = bits[unit_rand(&seed) % N(bits)];
-            galley_buf_add(&b, bit, bit[0] ? strlen(bit) : 1);
+            galley__buf_add(&b, bit, bit[0] ? strlen(bit) : 1);
         }
         bad += S_scan_copy(b.ptr ? b.ptr : "", b.len);
-        galley_buf_fini(&b);
+        galley__buf_fini(&b);
     }
     CHECK_INT(bad, 0);
 }
 
 /* Appends copies of piece to b until it holds at least n bytes. */
-static void S_repeat(galley_buf *b, const char *piece, size_t n)
+static void S_repeat(galley__buf *b, const char *piece, size_t n)
 {
     while (b->len < n)
-        galley_buf_puts(b, piece);
+        galley__buf_puts(b, piece);
 }
 
 /* Inputs that would be quadratic for a naive scanner: unclosed markers and
@@ -615,17 +615,17 @@ static void S_speed(void)
         "\\        ", "R\"x(", "/*",
     };
     for (size_t i = 0; i < N(pieces); i++) {
-        galley_buf b;
-        galley_scan s;
-        galley_buf_init(&b);
+        galley__buf b;
+        galley__scan s;
+        galley__buf_init(&b);
         S_repeat(&b, pieces[i], 2000000);
         clock_t t0 = clock();
-        galley_scan_text(&s, b.ptr, b.len);
+        galley__scan_text(&s, b.ptr, b.len);
         double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
         unit_context(pieces[i]);
         CHECK(secs < 2.0);
-        galley_scan_fini(&s);
-        galley_buf_fini(&b);
+        galley__scan_fini(&s);
+        galley__buf_fini(&b);
     }
     unit_context(NULL);
 }

@@ -11,7 +11,7 @@
  * - Axes may be negative: -1 is the last.
  * - Every function that makes a tensor returns a new tensor owned by the
  *   innermost open scope (galley_scope_begin), or by the root scope when
- *   none is open. galley_scope_end frees them all; galley_free frees one.
+ *   none is open. galley_scope_end frees them all; galley_tensor_free frees one.
  * - Errors (shapes that do not broadcast, a dtype an op does not take,
  *   backward on a non-scalar, a freed tensor) are reported on stderr as
  *   "galley: error: OP: what is wrong" with the shapes, and end the test
@@ -69,12 +69,12 @@ galley_scope *galley_scope_begin(void);
 void galley_scope_end(galley_scope *s);
 /* Moves t (and nothing else) to the scope around its own, so that it
  * outlives the current one; returns t. */
-galley_tensor *galley_keep(galley_tensor *t);
+galley_tensor *galley_tensor_keep(galley_tensor *t);
 /* Frees t now (its gradient and name with it). Views of t keep the storage
  * alive. Using t afterwards is reported as an error. NULL is ignored. */
-void galley_free(galley_tensor *t);
+void galley_tensor_free(galley_tensor *t);
 /* Frees every tensor of every scope, and closes the scopes. */
-void galley_free_all(void);
+void galley_tensor_free_all(void);
 /* The number of tensors alive, and the bytes of storage they hold (storage
  * shared by views counted once): for tests that memory stays flat. */
 size_t galley_live_tensors(void);
@@ -170,10 +170,10 @@ int galley_is_contiguous(const galley_tensor *t);
 /* The value of a tensor of one element, as a double. */
 double galley_item(const galley_tensor *t);
 /* The element at index (ndim entries; negative counts from the end). */
-double galley_get(const galley_tensor *t, int ndim, const long *index);
+double galley_tensor_get(const galley_tensor *t, int ndim, const long *index);
 /* Sets the element at index to value (rounded to t's dtype). An in-place
  * change: a graph that saved t for backward reports it. */
-void galley_set(galley_tensor *t, int ndim, const long *index, double value);
+void galley_tensor_set(galley_tensor *t, int ndim, const long *index, double value);
 /* Sets every element of t to value, in place. */
 void galley_fill_(galley_tensor *t, double value);
 /* Copies src into dst in place (shapes broadcast to dst's; dtypes cast). */
@@ -183,8 +183,8 @@ void galley_copy_(galley_tensor *dst, const galley_tensor *src);
  * tensor: make one with galley_contiguous. Since the graph cannot see what
  * is written through the pointer, each call counts as an in-place change:
  * a graph that used t before refuses backward. Read single values with
- * galley_item or galley_get, or call galley_data after backward. */
-void *galley_data(galley_tensor *t);
+ * galley_item or galley_tensor_get, or call galley_tensor_data after backward. */
+void *galley_tensor_data(galley_tensor *t);
 
 /* ---- views and copies (differentiable) ---- */
 
@@ -204,7 +204,7 @@ galley_tensor *galley_contiguous(galley_tensor *t);
 /* A contiguous copy of t. */
 galley_tensor *galley_clone(galley_tensor *t);
 /* A copy of t in dtype (float to int64 truncates toward zero). */
-galley_tensor *galley_to(galley_tensor *t, galley_dtype dtype);
+galley_tensor *galley_tensor_to(galley_tensor *t, galley_dtype dtype);
 /* A view of t's storage outside any graph (no gradient flows through). */
 galley_tensor *galley_detach(galley_tensor *t);
 
@@ -371,10 +371,10 @@ galley_print_options galley_get_print_options(void);
  * (%g style), nan, inf and -inf spelled so, -0 printed as 0, "..." in place
  * of the middle of axes longer than 2*edgeitems when t has more than
  * threshold elements. No locale affects it. */
-void galley_print(const galley_tensor *t);
-void galley_fprint(FILE *f, const galley_tensor *t);
+void galley_tensor_print(const galley_tensor *t);
+void galley_tensor_fprint(FILE *f, const galley_tensor *t);
 /* The same text as a string; the caller frees it. */
-char *galley_format(const galley_tensor *t);
+char *galley_tensor_format(const galley_tensor *t);
 
 #ifdef __cplusplus
 }

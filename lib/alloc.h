@@ -23,4 +23,24 @@ void *galley__rt_xcalloc(size_t n, size_t size);
  * frees it. */
 char *galley__rt_xstrndup(const char *s, size_t n);
 
+/* The byte buffer of this side (tensor printing, the charts): it grows as
+ * needed, always NUL-terminated once anything was added; zero it to
+ * start. */
+typedef struct galley__rt_buf {
+    char *ptr;
+    size_t len, cap;
+} galley__rt_buf;
+
+/* Makes room for n more bytes and returns where they go; the caller
+ * writes them and adds n to len. */
+char *galley__rt_buf_room(galley__rt_buf *b, size_t n);
+/* Appends the n bytes at s. */
+void galley__rt_buf_add(galley__rt_buf *b, const char *s, size_t n);
+void galley__rt_buf_puts(galley__rt_buf *b, const char *s);
+void galley__rt_buf_putc(galley__rt_buf *b, char c);
+/* Returns the text (heap, "" when nothing was added), which the caller
+ * frees; b is empty again. */
+char *galley__rt_buf_detach(galley__rt_buf *b);
+void galley__rt_buf_fini(galley__rt_buf *b);
+
 #endif

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sys/mman.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,13 +33,15 @@ static int S_tmpfile(void)
     int fd = open(dir, O_TMPFILE | O_RDWR | O_APPEND | O_CLOEXEC, 0600);
     if (fd >= 0)
         return fd;
-    char *path;
-    if (asprintf(&path, "%s/galley-capture-XXXXXX", dir) < 0)
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s/galley-capture-XXXXXX", dir) >=
+        (int)sizeof path) {
+        errno = ENAMETOOLONG;
         return -1;
+    }
     fd = mkostemp(path, O_APPEND | O_CLOEXEC);
     if (fd >= 0)
         unlink(path);
-    free(path);
     return fd;
 }
 

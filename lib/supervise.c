@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "child.h"
 
 /* How often the output of a running test is measured, in ms. */
@@ -144,11 +145,9 @@ static long S_children(void (*each)(pid_t, void *), void *ctx)
 static void S_note_before_cb(pid_t pid, void *ctx)
 {
     (void)ctx;
-    S_before.v = realloc(S_before.v, (S_before.n + 1) * sizeof *S_before.v);
-    if (S_before.v)
-        S_before.v[S_before.n++] = pid;
-    else
-        S_before.n = 0;
+    S_before.v = galley__rt_xrealloc(S_before.v,
+                                     (S_before.n + 1) * sizeof *S_before.v);
+    S_before.v[S_before.n++] = pid;
 }
 
 /* Kills pid unless it is one of S_before; counts it in *(long *)ctx. */

@@ -3,6 +3,8 @@
  * vectorizes) and OpenBLAS for matrix products. */
 #include "tensor_internal.h"
 
+#include "alloc.h"
+
 #include <cblas.h>
 #include <math.h>
 #include <stdio.h>
@@ -13,13 +15,7 @@
 
 static void *S_alloc(size_t nbytes)
 {
-    void *p = malloc(nbytes ? nbytes : 1);
-    if (!p) {
-        fprintf(stderr, "galley: out of memory (allocating %zu bytes of "
-                "tensor data)\n", nbytes);
-        abort();
-    }
-    return p;
+    return galley__rt_xrealloc(NULL, nbytes);
 }
 
 static void S_free(void *p)

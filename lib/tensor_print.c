@@ -20,12 +20,6 @@
 /* This thread's options as set; zero fields mean the defaults. */
 static _Thread_local galley_print_options S_options;
 
-/* A growing byte buffer. */
-typedef struct S_buf {
-    char *p;
-    size_t len, cap;
-} S_buf;
-
 /* One print: the tensor, its options, the shown elements formatted in
  * row-major order and packed as [length][split][chars...], where split is
  * the length of the part before the decimal point (or the 'e', or the
@@ -36,10 +30,10 @@ typedef struct S_printer {
     int precision;
     long edge;      /* items shown at each end of a long axis; 0: all */
     long bstride[GALLEY_MAX_DIMS]; /* strides in bytes */
-    S_buf elems;
+    galley__rt_buf elems;
     size_t next;    /* the next element of elems to lay out */
     int before, after, special;
-    S_buf out;
+    galley__rt_buf out;
 } S_printer;
 
 /* ---- options ---- */
@@ -77,37 +71,13 @@ galley_print_options galley_get_print_options(void)
 
 /* ---- buffers ---- */
 
-/* Makes room for n more bytes in b. */
-static void S_reserve(S_buf *b, size_t n)
-{
-    if (b->cap - b->len >= n)
-        return;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap - b->len < n)
-        cap *= 2;
-    b->p = galley__rt_xrealloc(b->p, cap);
-    b->cap = cap;
-}
-
-static void S_put(S_buf *b, const char *s, size_t n)
-{
-    S_reserve(b, n);
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-}
-
-static void S_puts(S_buf *b, const char *s)
-{
-    S_put(b, s, strlen(s));
-}
-
-static void S_spaces(S_buf *b, int n)
+static void S_spaces(galley__rt_buf *b, int n)
 {
     if (n <= 0)
         return;
-    S_reserve(b, (size_t)n);
-    memset(b->p + b->len, ' ', (size_t)n);
+    memset(galley__rt_buf_room(b, (size_t)n), ' ', (size_t)n);
     b->len += (size_t)n;
+    b->ptr[b->len] = '\0';
 }
 
 /* ---- formatting one element ---- */
@@ -184,8 +154,7 @@ static int S_split(const char *s, int len)
 /* Formats the element at p and appends it to the packed elements. */
 static void S_add(S_printer *pr, const char *p)
 {
-    S_reserve(&pr->elems, 2 + S_ELEM_MAX);
-    char *s = pr->elems.p + pr->elems.len + 2;
+    char *s = galley__rt_buf_room(&pr->elems, 2 + S_ELEM_MAX) + 2;
     int len;
     double x = 0;
     if (pr->t->dtype == GALLEY_I64) {
@@ -196,8 +165,8 @@ static void S_add(S_printer *pr, const char *p)
         len = S_format_float(s, x, pr->precision);
     }
     int split = isfinite(x) ? S_split(s, len) : S_SPECIAL;
-    pr->elems.p[pr->elems.len] = (char)len;
-    pr->elems.p[pr->elems.len + 1] = (char)split;
+    pr->elems.ptr[pr->elems.len] = (char)len;
+    pr->elems.ptr[pr->elems.len + 1] = (char)split;
     pr->elems.len += 2 + (size_t)len;
     if (split == S_SPECIAL) {
         if (len > pr->special)
@@ -250,14 +219,14 @@ static void S_collect(S_printer *pr, int axis, const char *p)
 /* Lays out the next packed element, padded to the common widths. */
 static void S_emit_elem(S_printer *pr)
 {
-    const char *e = pr->elems.p + pr->next;
+    const char *e = pr->elems.ptr + pr->next;
     int len = (unsigned char)e[0], split = (unsigned char)e[1];
     if (split == S_SPECIAL) {
         S_spaces(&pr->out, pr->before + pr->after - len);
-        S_put(&pr->out, e + 2, (size_t)len);
+        galley__rt_buf_add(&pr->out, e + 2, (size_t)len);
     } else {
         S_spaces(&pr->out, pr->before - split);
-        S_put(&pr->out, e + 2, (size_t)len);
+        galley__rt_buf_add(&pr->out, e + 2, (size_t)len);
         S_spaces(&pr->out, pr->after - (len - split));
     }
     pr->next += 2 + (size_t)len;
@@ -270,12 +239,12 @@ static void S_sep(S_printer *pr, int axis)
 {
     int ndim = pr->t->ndim;
     if (axis == ndim - 1) {
-        S_put(&pr->out, ", ", 2);
+        galley__rt_buf_add(&pr->out, ", ", 2);
         return;
     }
-    S_put(&pr->out, ",\n", 2);
+    galley__rt_buf_add(&pr->out, ",\n", 2);
     for (int b = 0; b < ndim - axis - 2; b++)
-        S_put(&pr->out, "\n", 1);
+        galley__rt_buf_add(&pr->out, "\n", 1);
     S_spaces(&pr->out, axis + 1);
 }
 
@@ -285,12 +254,12 @@ static void S_sep(S_printer *pr, int axis)
 static void S_emit(S_printer *pr, int axis)
 {
     long n = pr->t->shape[axis], k = S_shown(pr, n);
-    S_put(&pr->out, "[", 1);
+    galley__rt_buf_add(&pr->out, "[", 1);
     for (long j = 0; j < k; j++) {
         if (j > 0)
             S_sep(pr, axis);
         if (S_gap(pr, n, j)) {
-            S_put(&pr->out, "...", 3);
+            galley__rt_buf_add(&pr->out, "...", 3);
             S_sep(pr, axis);
         }
         if (axis == pr->t->ndim - 1)
@@ -298,7 +267,7 @@ static void S_emit(S_printer *pr, int axis)
         else
             S_emit(pr, axis + 1);
     }
-    S_put(&pr->out, "]", 1);
+    galley__rt_buf_add(&pr->out, "]", 1);
 }
 
 /* ---- the whole text ---- */
@@ -313,10 +282,10 @@ static void S_print(S_printer *pr, const galley_tensor *t)
     pr->edge = t->numel > o.threshold ? o.edgeitems : 0;
     for (int i = 0; i < t->ndim; i++)
         pr->bstride[i] = t->strides[i] * (long)galley__elsize(t->dtype);
-    S_puts(&pr->out, galley__desc(t, desc));
-    S_put(&pr->out, "\n", 1);
+    galley__rt_buf_puts(&pr->out, galley__desc(t, desc));
+    galley__rt_buf_add(&pr->out, "\n", 1);
     if (t->numel == 0) {
-        S_put(&pr->out, "[]\n", 3);
+        galley__rt_buf_add(&pr->out, "[]\n", 3);
         return;
     }
     locale_t c = galley__c_locale(), old = c ? uselocale(c) : (locale_t)0;
@@ -333,7 +302,7 @@ static void S_print(S_printer *pr, const galley_tensor *t)
         S_emit_elem(pr);
     else
         S_emit(pr, 0);
-    S_put(&pr->out, "\n", 1);
+    galley__rt_buf_add(&pr->out, "\n", 1);
 }
 
 /* The text of t as a NUL-terminated heap string, or NULL after a reported
@@ -344,10 +313,9 @@ static char *S_text(const galley_tensor *t, const char *op, size_t *len)
         return NULL;
     S_printer pr = {0};
     S_print(&pr, t);
-    free(pr.elems.p);
-    S_put(&pr.out, "", 1);
-    *len = pr.out.len - 1;
-    return pr.out.p;
+    galley__rt_buf_fini(&pr.elems);
+    *len = pr.out.len;
+    return galley__rt_buf_detach(&pr.out);
 }
 
 /* Writes t's text to f. */

@@ -32,8 +32,8 @@ void galley__plot_canvas_init(galley__plot_canvas *c, int kind, int w, int h)
                                                                           : 2;
     c->pw = w << c->sx;
     c->ph = h << c->sy;
-    c->dots = galley__plot_alloc((size_t)w * (size_t)h);
-    c->owner = galley__plot_alloc((size_t)w * (size_t)h);
+    c->dots = galley__rt_xcalloc(1, (size_t)w * (size_t)h);
+    c->owner = galley__rt_xcalloc(1, (size_t)w * (size_t)h);
 }
 
 void galley__plot_canvas_fini(galley__plot_canvas *c)

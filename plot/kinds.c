@@ -683,9 +683,9 @@ void galley__plot_render_hist(const galley_plot *p, galley__plot_buf *b)
     S_hist_scan(p, s, &h);
     galley__plot_notes n = {0};
     if (S_hist_bins(p, &h)) {
-        h.count = galley__plot_alloc((size_t)h.k * sizeof *h.count);
+        h.count = galley__rt_xcalloc(1, (size_t)h.k * sizeof *h.count);
         S_hist_count(p, s, &h);
-        char *lab = galley__plot_alloc((size_t)(h.k + 1) * GALLEY__PLOT_NUM);
+        char *lab = galley__rt_xcalloc(1, (size_t)(h.k + 1) * GALLEY__PLOT_NUM);
         S_edge_labels(p, &h, lab);
         S_hist_rows(p, &h, lab, b);
         free(lab);
@@ -892,8 +892,8 @@ static void S_heat_finish(S_heat *m, int r, const double *sum,
  * mapping of the index labels too). */
 static void S_heat_cells(S_heat *m)
 {
-    double *sum = galley__plot_alloc((size_t)m->w * sizeof *sum);
-    size_t *cnt = galley__plot_alloc((size_t)m->w * sizeof *cnt);
+    double *sum = galley__rt_xcalloc(1, (size_t)m->w * sizeof *sum);
+    size_t *cnt = galley__rt_xcalloc(1, (size_t)m->w * sizeof *cnt);
     int cur = 0;
     for (size_t zr = 0; zr < m->rows; zr++) {
         int r = (int)(zr * (size_t)m->h / m->rows);
@@ -979,7 +979,7 @@ void galley__plot_render_heatmap(const galley_plot *p, galley__plot_buf *b)
     if (m.rows && m.cols) {
         m.w = m.cols < (size_t)p->o.width ? (int)m.cols : p->o.width;
         m.h = m.rows < (size_t)p->o.height ? (int)m.rows : p->o.height;
-        m.glyph = galley__plot_alloc((size_t)m.w * (size_t)m.h);
+        m.glyph = galley__rt_xcalloc(1, (size_t)m.w * (size_t)m.h);
         S_heat_cells(&m);
         indent = S_heat_frame(p, &m, b);
         free(m.glyph);

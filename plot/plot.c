@@ -1,6 +1,8 @@
-/* plot/plot.c: the plot object: its options with the defaults resolved, its
- * series (held by reference), the rules of which kinds mix, the text buffer
- * the renderers write into, and the output to a FILE* or a string. */
+/* plot/plot.c: the plot object, the roof of plot/: its options with the
+ * defaults resolved, its series (held by reference), the rules of which
+ * kinds mix, and the output to a FILE* or a string, which it hands to the
+ * renderer of the plot's kind (kinds.c). The floor the renderers stand on
+ * is base.c. */
 #include "plot_internal.h"
 
 #include <math.h>
@@ -13,127 +15,10 @@
 #define S_MAX_SIZE 1000
 #define S_MAX_BINS 1000
 
-/* ---- errors and memory ---- */
-
-void galley__plot_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("galley: plot: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-}
-
-/* Out of memory: nothing sensible is left to do in a test. */
-static void S_oom(void)
-{
-    fputs("galley: plot: out of memory\n", stderr);
-    abort();
-}
-
-void *galley__plot_alloc(size_t n)
-{
-    void *p = calloc(1, n ? n : 1);
-    if (!p)
-        S_oom();
-    return p;
-}
-
-void *galley__plot_realloc(void *p, size_t n)
-{
-    p = realloc(p, n ? n : 1);
-    if (!p)
-        S_oom();
-    return p;
-}
-
 /* A copy of s, or NULL for NULL. */
 static char *S_strdup(const char *s)
 {
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    return memcpy(galley__plot_alloc(n), s, n);
-}
-
-/* ---- the text buffer ---- */
-
-void galley__plot_putn(galley__plot_buf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 1024;
-        while (b->len + n + 1 > cap)
-            cap *= 2;
-        b->s = galley__plot_realloc(b->s, cap);
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-void galley__plot_puts(galley__plot_buf *b, const char *s)
-{
-    galley__plot_putn(b, s, strlen(s));
-}
-
-void galley__plot_putc(galley__plot_buf *b, char c)
-{
-    galley__plot_putn(b, &c, 1);
-}
-
-void galley__plot_spaces(galley__plot_buf *b, int n)
-{
-    static const char blanks[] = "                                ";
-    while (n > 0) {
-        int k = n < 32 ? n : 32;
-        galley__plot_putn(b, blanks, (size_t)k);
-        n -= k;
-    }
-}
-
-void galley__plot_put_utf8(galley__plot_buf *b, unsigned cp)
-{
-    char u[4];
-    if (cp < 0x80) {
-        galley__plot_putc(b, (char)cp);
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | cp >> 6);
-        u[1] = (char)(0x80 | (cp & 0x3F));
-        galley__plot_putn(b, u, 2);
-    } else {
-        u[0] = (char)(0xE0 | cp >> 12);
-        u[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F));
-        galley__plot_putn(b, u, 3);
-    }
-}
-
-void galley__plot_endline(galley__plot_buf *b)
-{
-    while (b->len > b->line && b->s && b->s[b->len - 1] == ' ')
-        b->len--;
-    galley__plot_putc(b, '\n');
-    b->line = b->len;
-}
-
-int galley__plot_textwidth(const char *s)
-{
-    int w = 0;
-    for (const unsigned char *u = (const unsigned char *)s; *u; u++) {
-        if (*u == 0x1B) { /* ESC [ ... letter */
-            while (u[1] && !((u[1] >= 'A' && u[1] <= 'Z') ||
-                             (u[1] >= 'a' && u[1] <= 'z')))
-                u++;
-            if (u[1])
-                u++;
-            continue;
-        }
-        if ((*u & 0xC0) != 0x80)
-            w++;
-    }
-    return w;
+    return s ? galley__rt_xstrndup(s, strlen(s)) : NULL;
 }
 
 /* ---- options ---- */
@@ -208,7 +93,7 @@ static galley_plot_options S_resolve(galley_plot_options o)
 
 galley_plot *galley_plot_new(const galley_plot_options *options)
 {
-    galley_plot *p = galley__plot_alloc(sizeof *p);
+    galley_plot *p = galley__rt_xcalloc(1, sizeof *p);
     galley_plot_options o = {0};
     if (options)
         o = *options;
@@ -277,7 +162,7 @@ int galley__plot_add(galley_plot *p, const galley__plot_series *s,
     }
     if (p->nseries == p->cap) {
         p->cap = p->cap ? 2 * p->cap : 4;
-        p->series = galley__plot_realloc(p->series,
+        p->series = galley__rt_xrealloc(p->series,
                                          (size_t)p->cap * sizeof *p->series);
     }
     galley__plot_series *t = &p->series[p->nseries];
@@ -379,24 +264,6 @@ int galley_plot_heatmap(galley_plot *p, const double *z, size_t rows,
     return galley__plot_add(p, &s, "galley_plot_heatmap");
 }
 
-const double *galley__plot_values(const galley__plot_series *s, int which,
-                                  size_t start, size_t count, double *buf)
-{
-    const double *a = which ? s->y : s->x;
-    const void *src = which ? s->ysrc : s->xsrc;
-    if (a)
-        return a + start;
-    if (src) {
-        s->read(src, start, count, buf);
-        return buf;
-    }
-    /* The index: exact in a double up to 2^53 points. */
-    double base = (double)start + (s->style == GALLEY__STYLE_LOSS);
-    for (size_t i = 0; i < count; i++)
-        buf[i] = base + (double)i;
-    return buf;
-}
-
 /* ---- output ---- */
 
 /* The chart's text, in b (b->s may stay NULL for nothing). */
@@ -427,9 +294,7 @@ char *galley_plot_format(galley_plot *p)
     }
     galley__plot_buf b = {0};
     S_render(p, &b);
-    if (!b.s)
-        b.s = S_strdup("");
-    return b.s;
+    return galley__rt_buf_detach(&b.text);
 }
 
 int galley_plot_fprint(FILE *f, galley_plot *p)
@@ -442,11 +307,11 @@ int galley_plot_fprint(FILE *f, galley_plot *p)
     galley__plot_buf b = {0};
     S_render(p, &b);
     int rc = 0;
-    if (b.len && fwrite(b.s, 1, b.len, f) != b.len)
+    if (b.text.len && fwrite(b.text.ptr, 1, b.text.len, f) != b.text.len)
         rc = -1;
     if (fflush(f) != 0 || ferror(f))
         rc = -1;
-    free(b.s);
+    galley__rt_buf_fini(&b.text);
     return rc;
 }
 

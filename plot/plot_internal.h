@@ -12,6 +12,7 @@
 #ifndef GALLEY_PLOT_INTERNAL_H
 #define GALLEY_PLOT_INTERNAL_H
 
+#include "../lib/alloc.h"
 #include "galley/plot.h"
 
 #include <stddef.h>
@@ -93,11 +94,11 @@ const double *galley__plot_values(const galley__plot_series *s, int which,
 
 /* ---- text buffer ---- */
 
-/* A growing string; line is where the current line starts. Out of memory
- * aborts with a message. */
+/* The text being drawn (libgalley's buffer: out of memory aborts with a
+ * message); line is where the current line starts. */
 typedef struct galley__plot_buf {
-    char *s;
-    size_t len, cap, line;
+    galley__rt_buf text;
+    size_t line;
 } galley__plot_buf;
 
 void galley__plot_putn(galley__plot_buf *b, const char *s, size_t n);
@@ -110,9 +111,6 @@ void galley__plot_put_utf8(galley__plot_buf *b, unsigned cp);
 void galley__plot_endline(galley__plot_buf *b);
 /* Characters (not bytes) of the UTF-8 string s; ANSI escapes count 0. */
 int galley__plot_textwidth(const char *s);
-/* malloc/realloc/strdup that abort on failure. */
-void *galley__plot_alloc(size_t n);
-void *galley__plot_realloc(void *p, size_t n);
 
 /* ---- numbers as text, without the locale ---- */
 

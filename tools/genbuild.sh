@@ -32,8 +32,13 @@ lib/tensor_print.c
 lib/tensor_view.c
 "
 
-# The charts, in libgalley and in the galley command (galley plot).
+# The charts, in libgalley and in the galley command (galley plot), on
+# libgalley's floor (its allocator and buffer), which the command links too.
+plot_floor="
+lib/alloc.c
+"
 plot="
+plot/base.c
 plot/plot.c
 plot/canvas.c
 plot/axis.c
@@ -171,7 +176,7 @@ variant() {
     echo
     compile "$d" "$2" "$core $promote $command"
     echo
-    echo "build $d/galley: link$(objs "$d" "$command $promote $core $plot") $"
+    echo "build $d/galley: link$(objs "$d" "$command $promote $core $plot $plot_floor") $"
     echo "    | $d/libgalley.a"
     [ -n "$2" ] && echo "  extra = $2"
     echo '  libs = $deps_libs -lm'

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../source/options.h"
 #include "../source/util.h"
 #include "galley/plot.h"
 
@@ -40,7 +41,7 @@ static const char S_help[] =
     "  --color=WHEN     auto (the default), always or never\n"
     "  --skip-bad       skip the rows with a bad cell or a wrong number of\n"
     "                   cells, and say how many\n"
-    "  --help           print this and exit\n"
+    "  -h, --help       print this and exit\n"
     "\n"
     "Cells are separated by whitespace or commas; blank lines and lines\n"
     "that begin with # are skipped.\n"
@@ -72,7 +73,7 @@ typedef struct S_args {
     size_t n_columns;
     int header;       /* 1: --header; -1: --no-header; 0: guess */
     int skip_bad;
-    int help;
+    char why[256];    /* a bad option's message */
     int xlabel_given; /* --xlabel, even empty: no x label from a header */
     const char **files; /* n_files (heap array of argv's strings) */
     size_t n_files;
@@ -331,13 +332,6 @@ static const char *S_set_skip_bad(S_args *a, const char *v)
     return NULL;
 }
 
-static const char *S_set_help(S_args *a, const char *v)
-{
-    (void)v;
-    a->help = 1;
-    return NULL;
-}
-
 typedef struct S_option {
     const char *name; /* without its "--" */
     int takes_value;
@@ -354,35 +348,22 @@ static const S_option S_options[] = {
     {"smooth", 1, S_set_smooth},     {"color", 1, S_set_color},
     {"x", 1, S_set_x},               {"columns", 1, S_set_columns},
     {"header", 0, S_set_header},     {"no-header", 0, S_set_no_header},
-    {"skip-bad", 0, S_set_skip_bad}, {"help", 0, S_set_help},
+    {"skip-bad", 0, S_set_skip_bad},
 };
 
-/* Applies the option at argv[*i] ("--name=value", "--name value" or
- * "--name"), moving *i past a separate value. Returns 0 or 2. */
-static int S_apply_option(S_args *a, int argc, char **argv, int *i)
+#define S_N_OPTIONS ((int)(sizeof S_options / sizeof *S_options))
+
+/* The option parser's callback: applies option i with value v. Returns
+ * NULL, or what is wrong (in a->why). */
+static const char *S_set(void *ctx, int i, const char *v)
 {
-    const char *arg = argv[*i];
-    const char *name = arg + 2, *eq = strchr(arg, '=');
-    size_t len = eq ? (size_t)(eq - name) : strlen(name);
-    const S_option *o = NULL;
-    for (size_t k = 0; k < sizeof S_options / sizeof *S_options; k++)
-        if (strlen(S_options[k].name) == len &&
-            !strncmp(S_options[k].name, name, len))
-            o = &S_options[k];
-    if (strncmp(arg, "--", 2) || !o)
-        return S_usage("unknown option: %s", arg);
-    const char *v = eq ? eq + 1 : NULL;
-    if (v && !o->takes_value)
-        return S_usage("--%s takes no value", o->name);
-    if (!v && o->takes_value) {
-        if (*i + 1 >= argc)
-            return S_usage("--%s needs a value", o->name);
-        v = argv[++*i];
-    }
-    const char *want = o->set(a, v);
-    if (want)
-        return S_usage("--%s=%s: expected %s", o->name, v, want);
-    return 0;
+    S_args *a = ctx;
+    const char *want = S_options[i].set(a, v);
+    if (!want)
+        return NULL;
+    snprintf(a->why, sizeof a->why, "--%s=%s: expected %s",
+             S_options[i].name, v ? v : "", want);
+    return a->why;
 }
 
 /* Rejects options that the kind does not use, rather than ignoring them. */
@@ -402,26 +383,22 @@ static int S_check_kind(const S_args *a)
     return 0;
 }
 
-/* Parses the arguments into a (its files point into argv). Returns 0 or
- * the exit status 2. */
+/* Parses the arguments into a (its files point into argv). Returns 0, -1
+ * after --help (printed), or the exit status 2. */
 static int S_parse(S_args *a, int argc, char **argv)
 {
-    int only_files = 0;
+    static galley__option opts[S_N_OPTIONS];
+    for (int i = 0; i < S_N_OPTIONS; i++)
+        opts[i] = (galley__option){S_options[i].name, 0,
+                                   S_options[i].takes_value ? GALLEY__VALUE
+                                                            : GALLEY__FLAG};
     a->files = galley__xcalloc((size_t)argc + 1, sizeof *a->files);
     a->plot.color = S_color_auto();
-    for (int i = 0; i < argc; i++) {
-        const char *arg = argv[i];
-        if (only_files || arg[0] != '-' || !arg[1])
-            a->files[a->n_files++] = arg;
-        else if (!strcmp(arg, "--"))
-            only_files = 1;
-        else {
-            int rc = S_apply_option(a, argc, argv, &i);
-            if (rc || a->help)
-                return rc;
-        }
-    }
-    return S_check_kind(a);
+    int n = 0;
+    int rc = galley__options_parse("plot", S_help, opts, S_N_OPTIONS, argc,
+                                   argv, S_set, a, (char **)a->files, &n);
+    a->n_files = (size_t)n;
+    return rc ? rc : S_check_kind(a);
 }
 
 /* ---- reading rows of cells ---- */
@@ -1025,8 +1002,8 @@ int galley__plot_main(int argc, char **argv)
         return 2;
     }
     int rc = S_parse(&a, argc, argv);
-    if (rc == 0 && a.help)
-        fputs(S_help, stdout);
+    if (rc < 0) /* --help */
+        rc = 0;
     else if (rc == 0 && (rc = S_read_all(&a, &d)) == 0) {
         rc = S_draw(&a, &d);
         if (d.skipped)

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../source/options.h"
 #include "../source/util.h"
 
 /* The configuration: every key, commented out at its default, so the
@@ -211,29 +212,27 @@ static int S_init(const char *dir)
     return rc == 0 ? 0 : 1;
 }
 
+static const char S_usage[] =
+    "usage: galley init [DIR]\n"
+    "Makes DIR (default: the current directory) a galley project: a\n"
+    "commented galley.conf, a first passing test, tests/example_test.c,\n"
+    "and the _galley/ line of .gitignore. No file is overwritten.\n"
+    "\n"
+    "  -h, --help          print this and exit\n";
+
 int galley__init_cmd(int argc, char **argv)
 {
-    const char *dir = NULL;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--") && i + 1 < argc && !dir)
-            a = argv[++i];
-        else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "galley: unknown option: %s\n"
-                    "usage: galley init [DIR]\n", a);
-            return 2;
-        }
-        if (dir) {
-            fprintf(stderr, "galley: init takes one directory, not %s and "
-                    "%s\nusage: galley init [DIR]\n", dir, a);
-            return 2;
-        }
-        dir = a;
-    }
-    if (dir && !*dir) {
-        fprintf(stderr, "galley: init: the directory name is empty\n"
-                "usage: galley init [DIR]\n");
-        return 2;
-    }
-    return S_init(dir ? dir : ".");
+    char **dirs = galley__xcalloc((size_t)argc + 1, sizeof *dirs);
+    int n = 0;
+    int rc = galley__options_parse("init", S_usage, NULL, 0, argc, argv, NULL,
+                                   NULL, dirs, &n);
+    if (rc == 0 && n > 1)
+        rc = galley__usage_error("init", "one directory, not %s and %s",
+                                 dirs[0], dirs[1]);
+    if (rc == 0 && n == 1 && !*dirs[0])
+        rc = galley__usage_error("init", "the directory name is empty");
+    if (rc == 0)
+        rc = S_init(n ? dirs[0] : ".");
+    free(dirs);
+    return rc < 0 ? 0 : rc;
 }

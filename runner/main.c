@@ -16,6 +16,7 @@
 #include "init.h"
 #include "run.h"
 #include "shard.h"
+#include "../source/options.h"
 #include "../source/util.h"
 
 #ifndef GALLEY_VERSION
@@ -24,12 +25,17 @@
 
 static const char S_usage[] =
     "usage: galley run [options] [PATH...]\n"
-    "       galley promote [FILE[:LINE]...]\n"
+    "       galley promote [--ci|--no-ci] [FILE[:LINE]...]\n"
     "       galley init [DIR]                 (a galley.conf, a first test)\n"
-    "       galley plot [options] [FILE...]   (galley plot --help)\n"
+    "       galley plot [options] [FILE...]   (draw columns of numbers)\n"
     "       galley --version | --help\n"
+    "Each command says more with --help. See galley(1) and galley(3).\n";
+
+static const char S_run_usage[] =
+    "usage: galley run [options] [PATH...]\n"
+    "Builds and runs the tests of the test files in PATHs (default: the\n"
+    "tests of galley.conf, tests/), compares and reports.\n"
     "\n"
-    "run options:\n"
     "  -j N, --jobs=N      build and run N at a time (default: cores)\n"
     "  --filter=REGEX      only tests whose FILE:TEST matches (PCRE2)\n"
     "  --list              list the tests, run nothing\n"
@@ -43,15 +49,28 @@ static const char S_usage[] =
     "  --format=FORMAT     report as pretty (default), tap, junit or json\n"
     "  --junit=FILE        also write a JUnit XML report to FILE\n"
     "  --shard=K/N         run only the K-th of N shards of the tests\n"
+    "  -h, --help          print this and exit\n"
     "\n"
     "Exit status: 0 all passed, 1 a test failed or did not compile,\n"
-    "2 the command was wrong. See galley(1) and galley(3).\n";
+    "2 the command was wrong. See galley(1).\n";
 
-static int S_bad_usage(const char *fmt, const char *arg)
+static const char S_promote_usage[] =
+    "usage: galley promote [--ci|--no-ci] [FILE[:LINE]...]\n"
+    "Writes the actual output of the last run into the sources: every file\n"
+    "with pending output, the FILEs given, or the marker at FILE:LINE.\n"
+    "\n"
+    "  --ci, --no-ci       CI mode (default: on when CI is set) refuses\n"
+    "  -h, --help          print this and exit\n"
+    "\n"
+    "Exit status: 0 promoted (or nothing to do), 1 a file was refused or\n"
+    "could not be written, 2 the command or a target was wrong.\n";
+
+/* Says a usage problem of a galley command; returns the exit status 2. */
+static int S_bad_usage(const char *cmd, const char *fmt, const char *arg)
 {
-    fprintf(stderr, "galley: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nTry 'galley --help'.\n");
+    char *msg = galley__xasprintf(fmt, arg);
+    galley__usage_error(cmd, "%s", msg);
+    free(msg);
     return 2;
 }
 
@@ -85,39 +104,6 @@ static int S_jobs(const char *s)
     return (*s && !*end && n > 0 && n < 4096) ? (int)n : -1;
 }
 
-/* Parses --format, --junit or --shard at argv[*i] (VALUE in the same
- * argument after '=', or in the next). Returns 0, an exit status, or -1
- * when the argument is none of them. */
-static int S_report_option(galley__run_opts *o, int argc, char **argv, int *i)
-{
-    static const char *const names[] = {"--format", "--junit", "--shard"};
-    const char *a = argv[*i], *v = NULL;
-    int k = 0;
-    for (; k < 3; k++) {
-        size_t n = strlen(names[k]);
-        if (!strncmp(a, names[k], n) && a[n] == '=')
-            v = a + n + 1;
-        else if (!strcmp(a, names[k]) && *i + 1 < argc)
-            v = argv[++*i];
-        else if (!strcmp(a, names[k]))
-            return S_bad_usage("%s needs a value", a);
-        if (v)
-            break;
-    }
-    if (!v)
-        return -1;
-    if (k == 0 && (o->format = galley__format_parse(v)) < 0)
-        return S_bad_usage("--format takes pretty, tap, junit or json, not %s",
-                           v);
-    if (k == 1 && !*v)
-        return S_bad_usage("%s", "--junit needs a file name");
-    if (k == 1)
-        o->junit = v;
-    if (k == 2 && galley__shard_parse(v, &o->shard_index, &o->shard_total))
-        return 2;
-    return 0;
-}
-
 /* Reads what CI systems say through the environment: GitHub Actions
  * (annotations), Bazel (sharding, unless --shard was given, and the JUnit
  * report's path). Returns 0 or an exit status. */
@@ -133,52 +119,78 @@ static int S_run_env(galley__run_opts *o)
     return 0;
 }
 
-/* Parses one option of `run` at argv[*i]; returns 0 or an exit status. */
-static int S_run_option(galley__run_opts *o, int argc, char **argv, int *i,
-                        const char **color)
+/* The options of `galley run`, in the order S_run_set knows them. */
+enum {
+    S_JOBS, S_FILTER, S_LIST, S_PROMOTE, S_CHANGED, S_CI, S_NO_CI, S_COLOR,
+    S_QUIET, S_VERBOSE, S_FORMAT, S_JUNIT, S_SHARD
+};
+static const galley__option S_run_options[] = {
+    [S_JOBS] = {"jobs", 'j', GALLEY__VALUE},
+    [S_FILTER] = {"filter", 0, GALLEY__VALUE},
+    [S_LIST] = {"list", 0, GALLEY__FLAG},
+    [S_PROMOTE] = {"promote", 0, GALLEY__FLAG},
+    [S_CHANGED] = {"changed", 0, GALLEY__OPTIONAL},
+    [S_CI] = {"ci", 0, GALLEY__FLAG},
+    [S_NO_CI] = {"no-ci", 0, GALLEY__FLAG},
+    [S_COLOR] = {"color", 0, GALLEY__VALUE},
+    [S_QUIET] = {"quiet", 'q', GALLEY__FLAG},
+    [S_VERBOSE] = {"verbose", 'v', GALLEY__FLAG},
+    [S_FORMAT] = {"format", 0, GALLEY__VALUE},
+    [S_JUNIT] = {"junit", 0, GALLEY__VALUE},
+    [S_SHARD] = {"shard", 0, GALLEY__VALUE},
+};
+
+/* What `galley run`'s options fill. */
+typedef struct S_run_args {
+    galley__run_opts o;
+    const char *color;
+    char why[512];    /* a bad option's message */
+} S_run_args;
+
+/* Applies option i of S_run_options with value v; returns NULL or what is
+ * wrong. */
+static const char *S_run_set(void *ctx, int i, const char *v)
 {
-    const char *a = argv[*i];
-    const char *v = NULL;
-    int rc = S_report_option(o, argc, argv, i);
-    if (rc >= 0)
-        return rc;
-    if (!strcmp(a, "-j") || !strcmp(a, "--jobs") || !strcmp(a, "--filter")) {
-        if (*i + 1 >= argc)
-            return S_bad_usage("%s needs a value", a);
-        v = argv[++*i];
+    S_run_args *a = ctx;
+    galley__run_opts *o = &a->o;
+    switch (i) {
+    case S_JOBS:
+        if ((o->jobs = S_jobs(v)) > 0)
+            break;
+        snprintf(a->why, sizeof a->why, "bad number of jobs: %.300s (from "
+                 "1 to 4095)", v);
+        return a->why;
+    case S_FILTER: o->filter = v; break;
+    case S_LIST: o->list = 1; break;
+    case S_PROMOTE: o->promote = 1; break;
+    case S_CHANGED:
+        if (v && !*v)
+            return "--changed= needs a revision, such as HEAD~1";
+        o->changed = v ? v : "HEAD";
+        break;
+    case S_CI: o->ci = 1; break;
+    case S_NO_CI: o->ci = 0; break;
+    case S_COLOR: a->color = v; break;
+    case S_QUIET: o->verbosity = -1; break;
+    case S_VERBOSE: o->verbosity = 1; break;
+    case S_FORMAT:
+        if ((o->format = galley__format_parse(v)) >= 0)
+            break;
+        snprintf(a->why, sizeof a->why, "--format takes pretty, tap, junit "
+                 "or json, not %s", v);
+        return a->why;
+    case S_JUNIT:
+        o->junit = v;
+        return *v ? NULL : "--junit needs a file name";
+    case S_SHARD:
+        if (galley__shard_parse(v, &o->shard_index, &o->shard_total) == 0)
+            break;
+        snprintf(a->why, sizeof a->why, "--shard takes K/N, the K-th of N "
+                 "shards with 1 <= K <= N (like --shard=2/4), not '%.300s'",
+                 v);
+        return a->why;
     }
-    if (!strncmp(a, "-j", 2) && a[2])
-        v = a + 2;
-    else if (!strncmp(a, "--jobs=", 7))
-        v = a + 7, a = "--jobs";
-    else if (!strncmp(a, "--filter=", 9))
-        v = a + 9, a = "--filter";
-    if (!strcmp(a, "--filter"))
-        o->filter = v;
-    else if (!strncmp(a, "-j", 2) || !strcmp(a, "--jobs")) {
-        if ((o->jobs = S_jobs(v)) < 0)
-            return S_bad_usage("bad number of jobs: %s", v);
-    } else if (!strcmp(a, "--list"))
-        o->list = 1;
-    else if (!strcmp(a, "--promote"))
-        o->promote = 1;
-    else if (!strcmp(a, "--ci") || !strcmp(a, "--no-ci"))
-        o->ci = a[2] == 'c';
-    else if (!strcmp(a, "--changed"))
-        o->changed = "HEAD";
-    else if (!strncmp(a, "--changed=", 10) && a[10])
-        o->changed = a + 10;
-    else if (!strcmp(a, "--changed="))
-        return S_bad_usage("%s", "--changed= needs a revision, such as HEAD~1");
-    else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
-        o->verbosity = -1;
-    else if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
-        o->verbosity = 1;
-    else if (!strncmp(a, "--color=", 8))
-        *color = a + 8;
-    else
-        return S_bad_usage("unknown option: %s", a);
-    return 0;
+    return NULL;
 }
 
 /* Returns 1 when CI mode is on: flag is 1 (--ci) or 0 (--no-ci), or -1
@@ -203,32 +215,28 @@ static int S_ci_refuse(int ci)
 
 static int S_run(int argc, char **argv)
 {
-    galley__run_opts o = {0};
-    const char *color = "auto";
+    S_run_args a = {.o = {.jobs = S_cores(), .ci = -1}, .color = "auto"};
     char **paths = galley__xcalloc((size_t)argc + 1, sizeof *paths);
-    int rc = 0, only_paths = 0;
-    o.jobs = S_cores();
-    o.ci = -1;
-    for (int i = 0; i < argc && rc == 0; i++) {
-        if (!only_paths && !strcmp(argv[i], "--"))
-            only_paths = 1;
-        else if (!only_paths && argv[i][0] == '-' && argv[i][1])
-            rc = S_run_option(&o, argc, argv, &i, &color);
-        else
-            paths[o.n_paths++] = argv[i];
-    }
-    if (rc == 0 && (o.color = S_color(color)) < 0)
-        rc = S_bad_usage("--color takes auto, always or never, not %s", color);
+    int n = 0;
+    int rc = galley__options_parse(
+        "run", S_run_usage, S_run_options,
+        (int)(sizeof S_run_options / sizeof *S_run_options), argc, argv,
+        S_run_set, &a, paths, &n);
+    galley__run_opts *o = &a.o;
+    o->n_paths = (size_t)n;
+    if (rc == 0 && (o->color = S_color(a.color)) < 0)
+        rc = S_bad_usage("run", "--color takes auto, always or never, not %s",
+                         a.color);
     if (rc == 0)
-        rc = S_run_env(&o);
-    o.ci = S_ci_mode(o.ci);
-    if (rc == 0 && o.promote)
-        rc = S_ci_refuse(o.ci);
-    o.paths = paths;
+        rc = S_run_env(o);
+    o->ci = S_ci_mode(o->ci);
+    if (rc == 0 && o->promote)
+        rc = S_ci_refuse(o->ci);
+    o->paths = paths;
     if (rc == 0)
-        rc = galley__run_cmd(&o);
+        rc = galley__run_cmd(o);
     free(paths);
-    return rc;
+    return rc < 0 ? 0 : rc;
 }
 
 /* Returns the heap file part of promote target word (FILE or FILE:LINE). */
@@ -241,27 +249,38 @@ static char *S_target_file(const char *word)
     return galley__xstrndup(word, (size_t)(colon - word));
 }
 
+/* The options of `galley promote`. */
+static const galley__option S_promote_options[] = {
+    {"ci", 0, GALLEY__FLAG},
+    {"no-ci", 0, GALLEY__FLAG},
+};
+
+static const char *S_promote_set(void *ctx, int i, const char *v)
+{
+    (void)v;
+    *(int *)ctx = i == 0;
+    return NULL;
+}
+
 /* `galley promote`: targets are FILE or FILE:LINE. */
 static int S_promote(int argc, char **argv)
 {
     char cwd[4096];
-    int ci = -1, n = 0, only_targets = 0;
-    for (int i = 0; i < argc; i++) {
-        if (!only_targets && !strcmp(argv[i], "--"))
-            only_targets = 1;
-        else if (!only_targets && (!strcmp(argv[i], "--ci") ||
-                                   !strcmp(argv[i], "--no-ci")))
-            ci = argv[i][2] == 'c';
-        else if (!only_targets && argv[i][0] == '-' && argv[i][1])
-            return S_bad_usage("unknown option: %s", argv[i]);
-        else
-            argv[n++] = argv[i]; /* the targets, in place */
+    int ci = -1, n = 0;
+    char **targets = galley__xcalloc((size_t)argc + 1, sizeof *targets);
+    int rc = galley__options_parse("promote", S_promote_usage,
+                                   S_promote_options, 2, argc, argv,
+                                   S_promote_set, &ci, targets, &n);
+    if (rc != 0 || S_ci_refuse(S_ci_mode(ci))) {
+        free(targets);
+        return rc < 0 ? 0 : 2;
     }
-    if (S_ci_refuse(S_ci_mode(ci)))
-        return 2;
+    argv = targets;
     argc = n;
-    if (!getcwd(cwd, sizeof cwd))
+    if (!getcwd(cwd, sizeof cwd)) {
+        free(targets);
         return 2;
+    }
     galley__config conf;
     /* Bad lines are reported; promote needs only the root, found as a run
      * finds it (above the first target when not above the cwd). */
@@ -271,16 +290,18 @@ static int S_promote(int argc, char **argv)
     free(near);
     if (bad) {
         galley__config_fini(&conf);
+        free(targets);
         return 2;
     }
     /* Without _galley/, nothing is pending: no lock file is made. */
     char *dir = galley__xasprintf("%s/_galley", conf.root);
     int lock = access(dir, F_OK) == 0 ? galley__lock_project(conf.root) : -1;
     free(dir);
-    int rc = galley__promote_cmd(conf.root, argv, (size_t)argc, stdout);
+    rc = galley__promote_cmd(conf.root, argv, (size_t)argc, stdout);
     if (lock >= 0)
         close(lock);
     galley__config_fini(&conf);
+    free(targets);
     return rc;
 }
 
@@ -315,5 +336,7 @@ int main(int argc, char **argv)
         git_libgit2_shutdown();
         return rc;
     }
-    return S_bad_usage("unknown command: %s", argv[1]);
+    fprintf(stderr, "galley: unknown command: %s\nTry 'galley --help'.\n",
+            argv[1]);
+    return 2;
 }

@@ -54,11 +54,8 @@ int galley__shard_parse(const char *s, int *index, int *total)
     long n = slash ? S_number(slash + 1, strlen(slash + 1), 1, S_MAX_SHARDS)
                    : -1;
     long k = slash && n > 0 ? S_number(s, (size_t)(slash - s), 1, n) : -1;
-    if (k < 0) {
-        fprintf(stderr, "galley: --shard takes K/N, the K-th of N shards "
-                        "with 1 <= K <= N (like --shard=2/4), not '%s'\n", s);
+    if (k < 0)
         return -1;
-    }
     *index = (int)k - 1;
     *total = (int)n;
     return 0;

@@ -13,7 +13,7 @@
 int galley__shard_of(const char *key, int total);
 
 /* Parses --shard's value K/N (1-based: 1 <= K <= N) into a 0-based *index
- * and *total. Returns 0, or -1 after printing what is wrong. */
+ * and *total. Returns 0, or -1 when s is not that (the caller says so). */
 int galley__shard_parse(const char *s, int *index, int *total);
 
 /* Applies Bazel's test-sharding protocol: when TEST_TOTAL_SHARDS is set,

@@ -54,6 +54,7 @@ plot/plot_tensor.c
 # source/: the source model below galley run and galley promote.
 core="
 source/util.c
+source/options.c
 source/source.c
 source/atomic.c
 source/scan.c

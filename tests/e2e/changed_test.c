@@ -166,8 +166,8 @@ TEST(errors)
       [exit 2]
       galley: --changed: 'HEAD:galley.conf' names no commit or tree
       [exit 2]
-      galley: --changed= needs a revision, such as HEAD~1
-      Try 'galley --help'.
+      galley: run: --changed= needs a revision, such as HEAD~1
+      Try 'galley run --help'.
       [exit 2]
     */);
     e2e_sh("rm -rf .git");

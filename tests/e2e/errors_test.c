@@ -113,24 +113,24 @@ TEST(wrong_commands)
     e2e_galley("run -j 0");
     e2e_galley_filter("", "head -n 1");
     EXPECT(/*
-      galley: unknown option: --frobnicate
-      Try 'galley --help'.
+      galley: run: unknown option: --frobnicate
+      Try 'galley run --help'.
       [exit 2]
       no/such/dir: error: No such file or directory
       [exit 2]
       galley: unknown command: frobnicate
       Try 'galley --help'.
       [exit 2]
-      galley: --color takes auto, always or never, not sometimes
-      Try 'galley --help'.
+      galley: run: --color takes auto, always or never, not sometimes
+      Try 'galley run --help'.
       [exit 2]
       galley: error: --filter: ... at offset 1
       [exit 2]
-      galley: unknown option: --all
-      Try 'galley --help'.
+      galley: promote: unknown option: --all
+      Try 'galley promote --help'.
       [exit 2]
-      galley: bad number of jobs: 0
-      Try 'galley --help'.
+      galley: run: bad number of jobs: 0 (from 1 to 4095)
+      Try 'galley run --help'.
       [exit 2]
       usage: galley run [options] [PATH...]
       [exit 2]
@@ -162,6 +162,62 @@ TEST(unknown_key_in_galley_conf)
       galley.conf:2: error: expected `key = value`
       1 passed, 2 failed
       [exit 1]
+    */);
+    e2e_done();
+}
+
+/* Every command parses options the same way: --name=VALUE and --name
+ * VALUE, -j2 and -j 2, bundled short flags, "--" ending the options, and
+ * its own --help (exit status 0). */
+TEST(one_option_parser_for_every_command)
+{
+    e2e_project();
+    e2e_write("tests/a_test.c", "#include <galley.h>\n"
+                                "#include <stdio.h>\n"
+                                "TEST(a) { puts(\"a\"); EXPECT(/* a */); }\n");
+    e2e_write("-dash/b_test.c", "#include <galley.h>\nTEST(b) { }\n");
+    e2e_galley("run --color always --jobs 2 -qv --format json"
+               " | sed 's/\"duration_ms\":[0-9]*/N/'");
+    e2e_galley("run --color=never -j1 --list -- -dash");
+    e2e_galley("run -vq");
+    EXPECT(/*
+      {"file":"tests/a_test.c","line":3,"test":"a","status":"passed",N}
+      [exit 0]
+      -dash/b_test.c:2: b
+      [exit 0]
+      1 passed, 0 failed
+      [exit 0]
+    */);
+    e2e_galley_filter("run --help", "head -n 1");
+    e2e_galley_filter("run -h", "head -n 1");
+    e2e_galley_filter("promote --help", "head -n 1");
+    e2e_galley_filter("init -h", "head -n 1");
+    e2e_galley_filter("plot --help", "head -n 1");
+    EXPECT(/*
+      usage: galley run [options] [PATH...]
+      [exit 0]
+      usage: galley run [options] [PATH...]
+      [exit 0]
+      usage: galley promote [--ci|--no-ci] [FILE[:LINE]...]
+      [exit 0]
+      usage: galley init [DIR]
+      [exit 0]
+      usage: galley plot [options] [FILE...]
+      [exit 0]
+    */);
+    e2e_galley("run --list=yes");
+    e2e_galley("plot --width");
+    e2e_galley("promote -x");
+    EXPECT(/*
+      galley: run: --list takes no value
+      Try 'galley run --help'.
+      [exit 2]
+      galley: plot: --width needs a value
+      Try 'galley plot --help'.
+      [exit 2]
+      galley: promote: unknown option: -x
+      Try 'galley promote --help'.
+      [exit 2]
     */);
     e2e_done();
 }

@@ -189,14 +189,14 @@ TEST(bad_usage_and_unwritable_places)
     e2e_galley("init half");
     e2e_sh("ls -A");
     EXPECT(/*
-      galley: init takes one directory, not a and b
-      usage: galley init [DIR]
+      galley: init: one directory, not a and b
+      Try 'galley init --help'.
       [exit 2]
-      galley: unknown option: --force
-      usage: galley init [DIR]
+      galley: init: unknown option: --force
+      Try 'galley init --help'.
       [exit 2]
       galley: init: the directory name is empty
-      usage: galley init [DIR]
+      Try 'galley init --help'.
       [exit 2]
       galley: error: cannot create plain/proj: Not a directory
       [exit 1]

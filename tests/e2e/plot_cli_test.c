@@ -82,7 +82,7 @@ TEST(help)
         --color=WHEN     auto (the default), always or never
         --skip-bad       skip the rows with a bad cell or a wrong number of
                          cells, and say how many
-        --help           print this and exit
+        -h, --help       print this and exit
 
       Cells are separated by whitespace or commas; blank lines and lines
       that begin with # are skipped.

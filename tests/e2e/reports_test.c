@@ -374,14 +374,14 @@ TEST(exit_status_and_usage)
     e2e_galley("run --format");
     e2e_galley("run --junit=");
     EXPECT(/*
-      galley: --format takes pretty, tap, junit or json, not xml
-      Try 'galley --help'.
+      galley: run: --format takes pretty, tap, junit or json, not xml
+      Try 'galley run --help'.
       [exit 2]
-      galley: --format needs a value
-      Try 'galley --help'.
+      galley: run: --format needs a value
+      Try 'galley run --help'.
       [exit 2]
-      galley: --junit needs a file name
-      Try 'galley --help'.
+      galley: run: --junit needs a file name
+      Try 'galley run --help'.
       [exit 2]
     */);
     /* No tests at all: an empty plan, an empty suite. */

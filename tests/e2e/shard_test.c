@@ -129,23 +129,34 @@ TEST(bad_values)
            " done");
     EXPECT(/*
       not '0/3'
+      Try 'galley run --help'.
       not '4/3'
+      Try 'galley run --help'.
       not '3'
+      Try 'galley run --help'.
       not 'a/b'
+      Try 'galley run --help'.
       not '1/0'
+      Try 'galley run --help'.
       not '/2'
+      Try 'galley run --help'.
       not '1/'
+      Try 'galley run --help'.
       not '-1/2'
+      Try 'galley run --help'.
       not '1/2/3'
+      Try 'galley run --help'.
       not ''
+      Try 'galley run --help'.
     */);
     e2e_galley("run --list --shard=4/3");
     e2e_galley("run --list --shard");
     EXPECT(/*
-      galley: --shard takes K/N, the K-th of N shards with 1 <= K <= N (like --shard=2/4), not '4/3'
+      galley: run: --shard takes K/N, the K-th of N shards with 1 <= K <= N (like --shard=2/4), not '4/3'
+      Try 'galley run --help'.
       [exit 2]
-      galley: --shard needs a value
-      Try 'galley --help'.
+      galley: run: --shard needs a value
+      Try 'galley run --help'.
       [exit 2]
     */);
     e2e_done();

@@ -19,9 +19,7 @@
 #include "../source/options.h"
 #include "../source/util.h"
 
-#ifndef GALLEY_VERSION
-#define GALLEY_VERSION "0.1.0"
-#endif
+#include <galley.h> /* GALLEY_VERSION */
 
 static const char S_usage[] =
     "usage: galley run [options] [PATH...]\n"

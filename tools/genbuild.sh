@@ -279,7 +279,7 @@ echo "# ---- man pages: Markdown in man/, roff in build/man/ ----"
 echo
 pages=""
 for m in $man; do
-    echo "build build/man/$m: mdman man/$m.md | tools/mdman.sh"
+    echo "build build/man/$m: mdman man/$m.md | tools/mdman.sh lib/include/galley.h"
     pages="$pages build/man/$m"
 done
 printf 'build build/man/lint.stamp: manlint%s | tools/manlint.sh\n' "$pages"

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PREFIX=${PREFIX:-/usr/local}
 DESTDIR=${DESTDIR:-}
 BUILD=${BUILD:-build}
-VERSION=0.1.0
+VERSION=$(sed -n 's/^#define GALLEY_VERSION "\(.*\)"$/\1/p' lib/include/galley.h)
 root=$DESTDIR$PREFIX
 
 install -d "$root/bin" "$root/include" "$root/lib/pkgconfig" \

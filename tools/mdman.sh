@@ -6,7 +6,7 @@
 #
 # The page's first line is an HTML comment holding its .TH line, which
 # GitHub does not show and cmark does not render:
-#   <!-- .TH GALLEY 1 2026-11-24 "galley 0.1.0" "User Commands" -->
+#   <!-- .TH GALLEY 1 2026-11-24 "galley @VERSION@" "User Commands" -->
 # cmark writes no .TH of its own, so it is put in front here, with .nh (no
 # hyphenation: option names stay whole) and .ad l (ragged right, so that a
 # synopsis is not stretched). The filter
@@ -23,6 +23,9 @@ set -eu
 in=$1
 out=$2
 th=$(sed -n '1s/^<!-- \(\.TH .*\) -->$/\1/p' "$in")
+# @VERSION@ is galley's version, which lib/include/galley.h holds.
+version=$(sed -n 's/^#define GALLEY_VERSION "\(.*\)"$/\1/p' lib/include/galley.h)
+th=$(printf '%s\n' "$th" | sed "s/@VERSION@/$version/")
 if [ -z "$th" ]; then
     echo "$in:1: error: the first line must be <!-- .TH NAME SECTION DATE SOURCE MANUAL -->" >&2
     exit 1

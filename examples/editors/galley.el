@@ -1,7 +1,6 @@
 ;;; galley.el --- Run galley expect tests from Emacs  -*- lexical-binding: t; -*-
 
 ;; Author: the galley authors
-;; Version: 0.1.0
 ;; Package-Requires: ((emacs "26.1"))
 ;; Keywords: tools, c, testing
 

@@ -8,6 +8,10 @@
 extern "C" {
 #endif
 
+/* The version of galley: the one place it is written. The galley command,
+ * tools/install.sh (galley.pc) and the man pages read it from here. */
+#define GALLEY_VERSION "0.1.0"
+
 /* Options of a test, given as designated initializers after its name:
  * TEST(name, .timeout_ms = 2000). Fields left out are zero, which means
  * "the default" (the runner's or galley.conf's). */

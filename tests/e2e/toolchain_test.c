@@ -100,10 +100,13 @@ TEST(a_makefile_project_builds_with_pkg_config_and_runs_make_test)
 TEST(a_staged_install_lands_under_destdir_and_names_the_prefix)
 {
     e2e_project();
+    /* The version, from galley.h, is the same everywhere: VERSION below. */
     e2e_sh("repo=$(realpath \"$GALLEY_BIN\"); build=${repo%/galley};"
            " repo=${repo%%/build/*};"
+           " v=$(\"$GALLEY_BIN\" --version | sed 's/^galley //');"
+           " echo \"$v\" > version;"
            " DESTDIR=$PWD/stage PREFIX=/opt/galley BUILD=$build"
-           " \"$repo/tools/install.sh\" | sed \"s|$PWD|PWD|\"");
+           " \"$repo/tools/install.sh\" | sed \"s|$PWD|PWD|; s|$v|VERSION|\"");
     /* Everything under DESTDIR/PREFIX, nothing elsewhere (the shared
      * library, which the sanitizer build does not make, left out). */
     e2e_sh("cd stage && LC_ALL=C find . -name '*.so*' -prune -o -type f"
@@ -115,8 +118,14 @@ TEST(a_staged_install_lands_under_destdir_and_names_the_prefix)
            " pkg-config --cflags --libs galley | sed \"s|$PWD|PWD|g\"");
     e2e_sh("MANWIDTH=200 man -l stage/opt/galley/share/man/man1/galley.1 2>&1"
            " | grep -A1 '^NAME'");
+    e2e_sh("v=$(cat version);"
+           " PKG_CONFIG_LIBDIR=$PWD/stage/opt/galley/lib/pkgconfig"
+           " pkg-config --modversion galley | sed \"s|$v|VERSION|\";"
+           " for m in man1/galley.1 man3/galley.3 man3/galley_tensor.3;"
+           " do MANWIDTH=80 man -l stage/opt/galley/share/man/$m 2>&1"
+           " | tail -n 1 | grep -o \"galley $v\" | sed \"s|$v|VERSION|\"; done");
     EXPECT(/*
-      installed galley 0.1.0 in PWD/stage/opt/galley
+      installed galley VERSION in PWD/stage/opt/galley
       ./opt/galley/bin/galley
       ./opt/galley/include/galley.h
       ./opt/galley/include/galley/plot.h
@@ -133,6 +142,10 @@ TEST(a_staged_install_lands_under_destdir_and_names_the_prefix)
       -IPWD/stage/opt/galley/include -LPWD/stage/opt/galley/lib -lgalley
       NAME
              galley - expect tests for C: run them, review the diffs, promote the output
+      VERSION
+      galley VERSION
+      galley VERSION
+      galley VERSION
     */);
     e2e_done();
 }

@@ -80,17 +80,18 @@ typedef struct S_args {
     locale_t c;       /* the C locale: numbers never follow LC_NUMERIC */
 } S_args;
 
-/* Prints "galley: plot: MSG" to stderr. */
+/* Prints "galley: plot: MSG" to stderr, through galley's one printer. */
 static void S_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void S_say(const char *fmt, ...)
 {
     va_list ap;
-    fflush(stdout);
-    fputs("galley: plot: ", stderr);
+    char *msg;
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    if (vasprintf(&msg, fmt, ap) < 0)
+        galley__oom("a message");
     va_end(ap);
-    fputc('\n', stderr);
+    galley__note("plot: %s", msg);
+    free(msg);
 }
 
 /* Prints a usage error and the hint; returns the exit status 2. */
@@ -98,12 +99,13 @@ static int S_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int S_usage(const char *fmt, ...)
 {
     va_list ap;
-    fflush(stdout);
-    fputs("galley: plot: ", stderr);
+    char *msg;
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    if (vasprintf(&msg, fmt, ap) < 0)
+        galley__oom("a message");
     va_end(ap);
-    fputs("\nTry 'galley plot --help'.\n", stderr);
+    galley__usage_error("plot", "%s", msg);
+    free(msg);
     return 2;
 }
 

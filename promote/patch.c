@@ -53,8 +53,8 @@ static const char *S_below(const char *path, const char *base)
 /* Prints a warning about a file that the patch leaves out. */
 static void S_left_out(const char *file, const char *why)
 {
-    fprintf(stderr, "galley: warning: %s: %s; left out of "
-            "_galley/promote.patch\n", file, why);
+    galley__warning_at(file, 0, "%s; left out of _galley/promote.patch",
+                       why);
 }
 
 /* Reads the source of st and rewrites it with every edit into out. Returns
@@ -190,6 +190,6 @@ void galley__promote_patch_ci(const char *root, int failed)
     }
     fflush(stdout); /* the line comes after the report */
     if (galley__promote_patch_write(root) > 0)
-        fprintf(stderr, "galley: wrote _galley/promote.patch; accept with: "
-                "git apply _galley/promote.patch\n");
+        galley__note("wrote _galley/promote.patch; accept with: git apply "
+                     "_galley/promote.patch");
 }

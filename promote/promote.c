@@ -338,8 +338,8 @@ static int S_load(file *f)
     f->kind = galley__source_kind_of(f->st.source);
     f->kind->scan(&f->scan, f->src.ptr ? f->src.ptr : "", f->src.len);
     for (size_t i = 0; i < f->scan.n_errors; i++)
-        galley__error_at(f->display, f->scan.errors[i].line, "%s",
-                         f->scan.errors[i].msg);
+        galley__error_col(f->display, f->scan.errors[i].line,
+                          f->scan.errors[i].col, "%s", f->scan.errors[i].msg);
     return f->scan.n_errors ? -1 : 0;
 }
 

@@ -54,11 +54,12 @@ static int S_is_changed(const S_graph *g, const char *path)
 static int S_git_error(const char *what, const char *arg)
 {
     const git_error *e = git_error_last();
-    fprintf(stderr, "galley: --changed: ");
-    fprintf(stderr, what, arg);
-    if (e && e->message && *e->message)
-        fprintf(stderr, " (%s)", e->message);
-    fputc('\n', stderr);
+    char *msg = galley__xasprintf(what, arg);
+    galley__error_at(NULL, 0, "--changed: %s%s%s%s", msg,
+                     e && e->message && *e->message ? " (" : "",
+                     e && e->message ? e->message : "",
+                     e && e->message && *e->message ? ")" : "");
+    free(msg);
     return 2;
 }
 
@@ -72,7 +73,7 @@ static int S_tree(git_repository *repo, const char *rev, git_tree **tree)
         return 0;
     int rc = git_revparse_single(&obj, repo, rev);
     if (rc == GIT_ENOTFOUND) {
-        fprintf(stderr, "galley: --changed: unknown revision '%s'\n", rev);
+        galley__error_at(NULL, 0, "--changed: unknown revision '%s'", rev);
         return 2;
     }
     if (rc != 0)
@@ -80,8 +81,8 @@ static int S_tree(git_repository *repo, const char *rev, git_tree **tree)
     rc = git_object_peel((git_object **)tree, obj, GIT_OBJECT_TREE);
     git_object_free(obj);
     if (rc != 0) {
-        fprintf(stderr, "galley: --changed: '%s' names no commit or tree\n",
-                rev);
+        galley__error_at(NULL, 0, "--changed: '%s' names no commit or tree",
+                         rev);
         return 2;
     }
     return 0;
@@ -129,8 +130,8 @@ static int S_changed_paths(S_graph *g, const char *root, const char *rev)
     git_tree *tree = NULL;
     int rc;
     if (git_repository_open_ext(&repo, root, 0, NULL) != 0) {
-        fprintf(stderr, "galley: --changed: %s is not in a git repository "
-                "(--changed compares with one)\n", root);
+        galley__error_at(NULL, 0, "--changed: %s is not in a git "
+                         "repository (--changed compares with one)", root);
         return 2;
     }
     if (git_repository_is_bare(repo))
@@ -222,12 +223,12 @@ int galley__changed_select(galley__sources *s, const galley__config *c,
         size_t all = s->n;
         const char *why = S_config_changed(&g);
         if (why)
-            fprintf(stderr, "galley: --changed %s: %s changed: every test "
-                    "file\n", rev, why);
+            galley__note("--changed %s: %s changed: every test file", rev,
+                         why);
         else {
             S_keep_affected(&g, s);
-            fprintf(stderr, "galley: --changed %s: %zu of %zu test file%s\n",
-                    rev, s->n, all, all == 1 ? "" : "s");
+            galley__note("--changed %s: %zu of %zu test file%s", rev, s->n,
+                         all, all == 1 ? "" : "s");
         }
     }
     S_graph_fini(&g);

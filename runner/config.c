@@ -94,9 +94,10 @@ static int S_add_list(galley__config *c, galley__words *list, const char *value,
     return 0;
 }
 
-/* Applies one key = value pair. Returns NULL or a static error message. */
+/* Applies one key = value pair. Returns NULL or a static error message,
+ * about the key when *at_key is set, else about the value. */
 static const char *S_apply(galley__config *c, const char *key, const char *v,
-                           int *cflags_set)
+                           int *cflags_set, int *at_key)
 {
     int bad_quote = 0;
     if (!strcmp(key, "sources"))
@@ -132,14 +133,19 @@ static const char *S_apply(galley__config *c, const char *key, const char *v,
         c->filter_lines = galley__xrealloc(c->filter_lines,
                                            c->filters.n * sizeof(int));
         c->filter_lines[c->filters.n - 1] = c->cur_line;
+        c->filter_cols = galley__xrealloc(c->filter_cols,
+                                          c->filters.n * sizeof(int));
+        c->filter_cols[c->filters.n - 1] = c->cur_col;
     } else if (!strcmp(key, "output_limit")) {
         long n = S_parse_size(v);
         if (n <= 0)
             return "output_limit must be a positive size such as 16M";
         c->output_limit = n;
-    } else
+    } else {
+        *at_key = 1;
         return "unknown key (known: sources, include, cflags, ldflags, libs, "
                "tests, timeout_ms, output_limit, rtol, atol, filter)";
+    }
     return bad_quote ? "unterminated quote in value" : NULL;
 }
 
@@ -154,10 +160,14 @@ static char *S_trim(char *s)
     return s;
 }
 
-/* Parses one line; returns NULL or a static error message. */
-static const char *S_parse_line(galley__config *c, char *line, int *cflags_set)
+/* Parses one line; returns NULL or a static error message, with *col the
+ * 1-based column it is about. */
+static const char *S_parse_line(galley__config *c, char *line, int *cflags_set,
+                                int *col)
 {
     char *s = S_trim(line);
+    int at_key = 0;
+    *col = (int)(s - line) + 1;
     if (!*s || *s == '#')
         return NULL;
     char *eq = strchr(s, '=');
@@ -167,7 +177,10 @@ static const char *S_parse_line(galley__config *c, char *line, int *cflags_set)
     char *key = S_trim(s), *value = S_trim(eq + 1);
     if (!*key)
         return "missing key before '='";
-    return S_apply(c, key, value, cflags_set);
+    c->cur_col = (int)(value - line) + 1;
+    const char *err = S_apply(c, key, value, cflags_set, &at_key);
+    *col = at_key ? (int)(key - line) + 1 : c->cur_col;
+    return err;
 }
 
 /* Parses text; errors name the file as shown, relative to the cwd. */
@@ -184,9 +197,10 @@ static int S_parse(galley__config *c, char *text, const char *shown)
         if (!nl && !*p)
             break;
         c->cur_line = lineno;
-        const char *err = S_parse_line(c, p, &cflags_set);
+        int col;
+        const char *err = S_parse_line(c, p, &cflags_set, &col);
         if (err) {
-            galley__error_at(shown, lineno, "%s", err);
+            galley__error_col(shown, lineno, col, "%s", err);
             c->n_errors++;
             rc = -1;
         }
@@ -300,4 +314,5 @@ void galley__config_fini(galley__config *c)
     galley__words_fini(&c->tests);
     galley__words_fini(&c->filters);
     free(c->filter_lines);
+    free(c->filter_cols);
 }

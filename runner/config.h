@@ -21,8 +21,10 @@ typedef struct galley__config {
     double rtol, atol;     /* default tolerances for numbers (0: text) */
     galley__words filters;  /* output filters, as written */
     int *filter_lines;     /* the galley.conf line of each filter */
+    int *filter_cols;      /* and the column where its value begins */
     int n_errors;          /* bad lines (reported, then skipped) */
     int cur_line;          /* while parsing: the line being read */
+    int cur_col;           /* and the column of its value */
 } galley__config;
 
 /* Finds the root (the nearest directory upward from cwd holding

@@ -79,11 +79,12 @@ static int S_is_test_file(galley__includes *g, const char *path,
         if (!yes && (memmem(text.ptr, text.len, "TEST(", 5) ||
                      memmem(text.ptr, text.len, "EXPECT(", 7))) {
             char *shown = galley__display_path(path, cwd);
-            fprintf(stderr, "galley: warning: %s mentions TEST( or EXPECT( "
-                    "but is not run: it does not include <galley.h>, nor a "
-                    "header that galley can follow (through galley.conf's "
-                    "include); include <galley.h> in it, or name the file "
-                    "in galley.conf's tests or on the command line\n", shown);
+            galley__warning_at(shown, 0, "mentions TEST( or EXPECT( but is "
+                               "not run: it does not include <galley.h>, "
+                               "nor a header that galley can follow "
+                               "(through galley.conf's include); include "
+                               "<galley.h> in it, or name the file in "
+                               "galley.conf's tests or on the command line");
             free(shown);
         }
     }

@@ -206,8 +206,8 @@ static int S_ci_refuse(int ci)
 {
     if (!ci)
         return 0;
-    fprintf(stderr, "galley: CI mode: not writing sources; apply "
-            "_galley/promote.patch with git apply\n");
+    galley__error_at(NULL, 0, "CI mode: not writing sources; apply "
+                     "_galley/promote.patch with git apply");
     return 2;
 }
 
@@ -334,7 +334,5 @@ int main(int argc, char **argv)
         git_libgit2_shutdown();
         return rc;
     }
-    fprintf(stderr, "galley: unknown command: %s\nTry 'galley --help'.\n",
-            argv[1]);
-    return 2;
+    return galley__usage_error(NULL, "unknown command: %s", argv[1]);
 }

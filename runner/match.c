@@ -71,8 +71,7 @@ galley__patterns *galley__patterns_new(void)
     p->md = pcre2_match_data_create(1, NULL);
     p->mctx = pcre2_match_context_create(NULL);
     if (!p->md || !p->mctx) {
-        fputs("galley: out of memory (PCRE2 match data)\n", stderr);
-        abort();
+        galley__oom("PCRE2 match data");
     }
     pcre2_set_match_limit(p->mctx, S_MATCH_LIMIT);
     pcre2_set_depth_limit(p->mctx, S_DEPTH_LIMIT);

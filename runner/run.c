@@ -258,8 +258,8 @@ static int S_scan_and_select(S_ctx *c)
     for (size_t i = 0; i < n; i++)
         any += c->n_selected[i];
     if (re && any == 0)
-        fprintf(stderr, "galley: no test matches --filter %s\n",
-                c->o->filter);
+        galley__warning_at(NULL, 0, "no test matches --filter %s",
+                           c->o->filter);
     pcre2_code_free(re);
     return 0;
 }
@@ -958,14 +958,16 @@ static int S_ran_nothing(S_ctx *c, size_t ran)
     if (ran > 0 || expected)
         return 0;
     if (last > 0 && S_whole_run(c))
-        fprintf(stderr, "galley: no test ran, but the last run ran %ld: "
-                "were the tests deleted, or disabled?\n", last);
+        galley__warning_at(NULL, 0, "no test ran, but the last run ran %ld: "
+                           "were the tests deleted, or disabled?", last);
     else if (c->sources.n > 0 && !c->o->filter)
-        fprintf(stderr, "galley: %zu test file%s found, but no test ran%s\n",
-                c->sources.n, c->sources.n == 1 ? "" : "s",
-                c->skipped ? " (every TEST was left out by #if)" : "");
+        galley__warning_at(NULL, 0, "%zu test file%s found, but no test "
+                           "ran%s", c->sources.n,
+                           c->sources.n == 1 ? "" : "s",
+                           c->skipped ? " (every TEST was left out by #if)"
+                                      : "");
     if (c->o->ci)
-        fprintf(stderr, "galley: CI mode: a run that runs no test fails\n");
+        galley__error_at(NULL, 0, "CI mode: a run that runs no test fails");
     return c->o->ci;
 }
 
@@ -1046,7 +1048,6 @@ static void S_ctx_fini(S_ctx *c)
         close(c->lock);
 }
 
-/* Loads configuration, runtime and sources. Returns 0 or an exit status. */
 /* Compiles galley.conf's filters; a bad one is reported at its line and
  * left out, and counts as a failure of the run. */
 static void S_compile_filters(S_ctx *c, const char *cwd)
@@ -1056,8 +1057,8 @@ static void S_compile_filters(S_ctx *c, const char *cwd)
     for (size_t i = 0; i < c->conf.filters.n; i++) {
         char *err = NULL;
         if (galley__filters_add(&c->filters, c->conf.filters.v[i], &err)) {
-            galley__error_at(shown, c->conf.filter_lines[i], "bad filter: %s",
-                             err);
+            galley__error_col(shown, c->conf.filter_lines[i],
+                              c->conf.filter_cols[i], "bad filter: %s", err);
             c->config_errors++;
             free(err);
         }
@@ -1105,8 +1106,8 @@ static int S_setup(S_ctx *c, const char *cwd)
                         c->o->n_paths, cwd) != 0)
         return 2;
     if (c->sources.n == 0)
-        fprintf(stderr, "galley: no test files found: a test file is a .c "
-                "file that #includes <galley.h>\n");
+        galley__warning_at(NULL, 0, "no test files found: a test file is a "
+                           ".c file that #includes <galley.h>");
     if (c->o->changed &&
         galley__changed_select(&c->sources, &c->conf, c->o->changed))
         return 2;

@@ -81,10 +81,10 @@ int galley__shard_from_env(int *index, int *total)
     long n = S_number(t, strlen(t), 1, S_MAX_SHARDS);
     long k = n > 0 && i ? S_number(i, strlen(i), 0, n - 1) : -1;
     if (n < 0 || k < 0) {
-        fprintf(stderr, "galley: bad test sharding environment: "
-                        "TEST_TOTAL_SHARDS=%s TEST_SHARD_INDEX=%s (Bazel's "
-                        "protocol: 0 <= TEST_SHARD_INDEX < TEST_TOTAL_SHARDS)"
-                        "\n", t, i ? i : "(unset)");
+        galley__error_at(NULL, 0, "bad test sharding environment: "
+                         "TEST_TOTAL_SHARDS=%s TEST_SHARD_INDEX=%s (Bazel's "
+                         "protocol: 0 <= TEST_SHARD_INDEX < "
+                         "TEST_TOTAL_SHARDS)", t, i ? i : "(unset)");
         return -1;
     }
     int rc = status && *status ? S_touch(status) : 0;

@@ -15,12 +15,19 @@
 int galley__usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
-    fflush(stdout);
-    fprintf(stderr, "galley: %s: ", cmd);
+    char *msg;
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    if (vasprintf(&msg, fmt, ap) < 0)
+        galley__oom("a message");
     va_end(ap);
-    fprintf(stderr, "\nTry 'galley %s --help'.\n", cmd);
+    if (cmd) {
+        galley__note("%s: %s", cmd, msg);
+        fprintf(stderr, "Try 'galley %s --help'.\n", cmd);
+    } else {
+        galley__note("%s", msg);
+        fputs("Try 'galley --help'.\n", stderr);
+    }
+    free(msg);
     return 2;
 }
 

@@ -38,8 +38,8 @@ int galley__options_parse(const char *cmd, const char *usage,
                           char **operands, int *n_operands);
 
 /* Prints "galley: CMD: " and the message, then the hint to try
- * `galley CMD --help`, on stderr. Returns 2, the exit status of a wrong
- * command. */
+ * `galley CMD --help` (cmd NULL: "galley: MSG" and `galley --help`), on
+ * stderr. Returns 2, the exit status of a wrong command. */
 int galley__usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

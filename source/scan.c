@@ -3,6 +3,7 @@
  * line splices, comments, string and character literals, directive lines. */
 #include "scan.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +50,7 @@ struct S_scan {
     int cur_test;       /* index of the test whose body we are in, or -1 */
     int prev_line;      /* lines of the previous marker with its ')' */
     int prev_end_line;
+    int prev_col;       /* its column */
     int prev_kept;      /* that marker is the last of s->markers */
     int unterminated;   /* the unterminated comment was reported */
     int branches[S_MAX_IF]; /* the #if branch at each nesting level */
@@ -57,7 +59,14 @@ struct S_scan {
     int line_directive; /* line of the first #line directive, or 0 */
 };
 
-static void S_error(S_scan *sc, int line, char *msg);
+static void S_error(S_scan *sc, int line, int col, char *msg);
+
+/* The 1-based column (in bytes) of offset at in the line that begins at
+ * offset bol. */
+static int S_col(size_t at, size_t bol)
+{
+    return at - bol < (size_t)INT_MAX ? (int)(at - bol) + 1 : 0;
+}
 
 static int S_is_hspace(int c)
 {
@@ -199,7 +208,7 @@ static void S_block_comment(S_lex *lx, S_tok *tok)
     }
     tok->body_end = lx->len;
     if (!lx->sc->unterminated)
-        S_error(lx->sc, tok->line,
+        S_error(lx->sc, tok->line, S_col(tok->start, tok->line_start),
                 galley__xstrdup("unterminated comment: add the closing */"));
     lx->sc->unterminated = 1;
 }
@@ -389,8 +398,9 @@ static char *S_concat(const char *a, const char *b)
     return s;
 }
 
-/* Records a problem; takes msg, a heap string. */
-static void S_error(S_scan *sc, int line, char *msg)
+/* Records a problem at line and col (0: not known); takes msg, a heap
+ * string. */
+static void S_error(S_scan *sc, int line, int col, char *msg)
 {
     galley__scan *s = sc->s;
     if (s->n_errors == sc->cap_errors) {
@@ -399,14 +409,15 @@ static void S_error(S_scan *sc, int line, char *msg)
                                      sc->cap_errors * sizeof *s->errors);
     }
     s->errors[s->n_errors].line = line;
+    s->errors[s->n_errors].col = col;
     s->errors[s->n_errors].fatal = 0;
     s->errors[s->n_errors++].msg = msg;
 }
 
 /* Records a problem that keeps the file from being run; takes msg. */
-static void S_fatal(S_scan *sc, int line, char *msg)
+static void S_fatal(S_scan *sc, int line, int col, char *msg)
 {
-    S_error(sc, line, msg);
+    S_error(sc, line, col, msg);
     sc->s->errors[sc->s->n_errors - 1].fatal = 1;
 }
 
@@ -525,11 +536,13 @@ static int S_own_lines(S_scan *sc, const galley__marker *m)
     if (!ok && sc->prev_kept) {
         sc->s->n_markers--;
         if (sc->prev_line != m->line)
-            S_error(sc, sc->prev_line, galley__xstrdup(msg));
+            S_error(sc, sc->prev_line, sc->prev_col, galley__xstrdup(msg));
     }
     if (!ok)
-        S_error(sc, m->line, galley__xstrdup(msg));
+        S_error(sc, m->line, S_col(m->start, m->indent_start),
+                galley__xstrdup(msg));
     sc->prev_line = m->line;
+    sc->prev_col = S_col(m->start, m->indent_start);
     sc->prev_end_line = m->end_line;
     return ok;
 }
@@ -566,18 +579,21 @@ static void S_marker(S_scan *sc, const S_tok *id, galley__marker_kind kind)
     sc->lx = w;
     if (!a.closed) {
         if (!sc->unterminated)
-            S_error(sc, id->line, S_concat(id->word, "( has no closing ')': "
+            S_error(sc, id->line, S_col(id->start, id->line_start),
+                    S_concat(id->word, "( has no closing ')': "
                                            "add it after the comment"));
         return;
     }
     S_fill_marker(&m, &a);
     int ok = a.n_other == 0 && a.n_comments <= 1 && a.n_commas >= lead - 1;
     if (!ok && lead)
-        S_error(sc, m.line, S_concat(id->word, " takes rtol, atol and a "
+        S_error(sc, m.line, S_col(m.start, m.indent_start),
+                S_concat(id->word, " takes rtol, atol and a "
                                      "/* comment */ with the expected "
                                      "output"));
     else if (!ok)
-        S_error(sc, m.line, S_concat(id->word, " takes only a /* comment */ "
+        S_error(sc, m.line, S_col(m.start, m.indent_start),
+                S_concat(id->word, " takes only a /* comment */ "
                                      "with the expected output; move other "
                                      "code out of the marker"));
     ok = S_own_lines(sc, &m) && ok;
@@ -732,9 +748,12 @@ static void S_lone_cr(S_scan *sc)
     for (const char *p = t; (p = memchr(p, '\r', (size_t)(end - p))); p++)
         if (p + 1 == end || p[1] != '\n') {
             int line = 1;
+            const char *bol = t;
             for (const char *q = t; q < p; q++)
-                line += *q == '\n';
-            S_fatal(sc, line, galley__xstrdup(
+                if (*q == '\n')
+                    line++, bol = q + 1;
+            S_fatal(sc, line, S_col((size_t)(p - t), (size_t)(bol - t)),
+                    galley__xstrdup(
                 "a carriage return ends a line without a newline (old Mac "
                 "line ends), which galley does not read; convert the file "
                 "to LF or CRLF line ends, e.g. with tr '\\r' '\\n'"));
@@ -753,7 +772,7 @@ static void S_check_line_directive(S_scan *sc)
     for (size_t i = 0; i < s->n_markers && !after; i++)
         after = s->markers[i].line > sc->line_directive;
     if (sc->line_directive && after)
-        S_fatal(sc, sc->line_directive, galley__xstrdup(
+        S_fatal(sc, sc->line_directive, 0, galley__xstrdup(
             "#line changes the line numbers by which galley finds the "
             "markers after it; remove it, or move it below the last TEST "
             "and EXPECT"));

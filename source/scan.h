@@ -51,6 +51,7 @@ typedef struct galley__scanned_test {
 /* A problem found in the source: it names a line and says what to do. */
 typedef struct galley__scan_error {
     int line;
+    int col;            /* 1-based, in bytes; 0 when not known */
     char *msg;          /* owned by the galley__scan */
     int fatal;          /* 1: the file cannot be run as it is (old Mac
                            line ends, #line before a marker): the runner

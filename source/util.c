@@ -15,10 +15,11 @@
 
 /* ---- allocation ---- */
 
-static void S_oom(size_t n)
+static _Noreturn void S_oom(size_t n)
 {
-    fprintf(stderr, "galley: out of memory (asked for %zu bytes)\n", n);
-    abort();
+    char what[64];
+    snprintf(what, sizeof what, "asked for %zu bytes", n);
+    galley__oom(what);
 }
 
 void *galley__xmalloc(size_t n)
@@ -283,20 +284,57 @@ int galley__mkdirs(const char *dir)
 
 /* ---- errors and hashing ---- */
 
+void galley__vsay(const char *kind, const char *file, int line, int col,
+                  const char *fmt, va_list ap)
+{
+    fflush(stdout);
+    fputs(file ? file : "galley", stderr);
+    if (file && line > 0)
+        fprintf(stderr, ":%d", line);
+    if (file && line > 0 && col > 0)
+        fprintf(stderr, ":%d", col);
+    fprintf(stderr, ": %s%s", kind ? kind : "", kind ? ": " : "");
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 void galley__error_at(const char *file, int line, const char *fmt, ...)
 {
     va_list ap;
-    fflush(stdout);
-    if (file && line > 0)
-        fprintf(stderr, "%s:%d: error: ", file, line);
-    else if (file)
-        fprintf(stderr, "%s: error: ", file);
-    else
-        fprintf(stderr, "galley: error: ");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    galley__vsay("error", file, line, 0, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+}
+
+void galley__error_col(const char *file, int line, int col, const char *fmt,
+                       ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    galley__vsay("error", file, line, col, fmt, ap);
+    va_end(ap);
+}
+
+void galley__warning_at(const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    galley__vsay("warning", file, line, 0, fmt, ap);
+    va_end(ap);
+}
+
+_Noreturn void galley__oom(const char *what)
+{
+    fprintf(stderr, "galley: out of memory (%s)\n", what);
+    abort();
+}
+
+void galley__note(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    galley__vsay(NULL, NULL, 0, 0, fmt, ap);
+    va_end(ap);
 }
 
 void galley__hash(const void *data, size_t len, char out[41])
@@ -380,7 +418,7 @@ int galley__lock_project(const char *root)
     if (galley__mkdirs(dir) == 0)
         fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        fprintf(stderr, "galley: waiting for another galley in %s\n", root);
+        galley__note("waiting for another galley in %s", root);
         while (flock(fd, LOCK_EX) != 0 && errno == EINTR)
             ;
     }

@@ -102,10 +102,27 @@ char *galley__lexical_path(const char *p);
  * nothing but the root directory. */
 char *galley__relative_path(const char *p, const char *cwd);
 
-/* Prints "FILE:LINE: error: MSG" (LINE omitted when 0, FILE when NULL) to
- * stderr, the form editors jump to. */
+/* The one printer of galley's messages for people, on stderr, in the form
+ * compilers use so that editors jump to them: "FILE:LINE:COL: KIND: MSG",
+ * COL left out when 0, LINE too, and "galley: KIND: MSG" without a FILE.
+ * KIND is "error" or "warning"; a note (kind NULL) has none: "galley: MSG".
+ * stdout is flushed first, so that the two read in order on a terminal. */
+void galley__vsay(const char *kind, const char *file, int line, int col,
+                  const char *fmt, va_list ap);
+/* An error at FILE:LINE (see galley__vsay). */
 void galley__error_at(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* An error at FILE:LINE:COL. */
+void galley__error_col(const char *file, int line, int col, const char *fmt,
+                       ...) __attribute__((format(printf, 4, 5)));
+/* A warning at FILE:LINE (FILE NULL: of galley's). */
+void galley__warning_at(const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Says that memory ran out for what (through galley__vsay) and ends the
+ * program: nothing sensible is left to do. */
+_Noreturn void galley__oom(const char *what);
+/* A note of galley's: "galley: MSG". */
+void galley__note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Takes the project's lock (ROOT/_galley/lock), waiting with a message
  * while another galley run or promote holds it: they share _galley/. The

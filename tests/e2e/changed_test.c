@@ -162,9 +162,9 @@ TEST(errors)
     e2e_galley("run --changed=HEAD:galley.conf");
     e2e_galley("run --changed=");
     EXPECT(/*
-      galley: --changed: unknown revision 'no-such-rev'
+      galley: error: --changed: unknown revision 'no-such-rev'
       [exit 2]
-      galley: --changed: 'HEAD:galley.conf' names no commit or tree
+      galley: error: --changed: 'HEAD:galley.conf' names no commit or tree
       [exit 2]
       galley: run: --changed= needs a revision, such as HEAD~1
       Try 'galley run --help'.
@@ -173,7 +173,7 @@ TEST(errors)
     e2e_sh("rm -rf .git");
     e2e_galley_filter("run --changed", "sed 's|/[^ ]*/galley-e2e-[^ ]*|DIR|'");
     EXPECT(/*
-      galley: --changed: DIR is not in a git repository (--changed compares with one)
+      galley: error: --changed: DIR is not in a git repository (--changed compares with one)
       [exit 2]
     */);
     e2e_done();

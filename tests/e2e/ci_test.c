@@ -113,14 +113,14 @@ TEST(promote_refused)
     e2e_sh("cmp -s tests/ci_test.c _galley/tests/ci_test.c.corrected || "
            "echo source unchanged");
     EXPECT(/*
-      galley: CI mode: not writing sources; apply _galley/promote.patch with git apply
+      galley: error: CI mode: not writing sources; apply _galley/promote.patch with git apply
       [exit 2]
       tests/ci_test.c:6: greeting: mismatch
       tests/ci_test.c:10: greeting: trailing output
       0 passed, 1 failed
       galley: wrote _galley/promote.patch; accept with: git apply _galley/promote.patch
       [exit 1]
-      galley: CI mode: not writing sources; apply _galley/promote.patch with git apply
+      galley: error: CI mode: not writing sources; apply _galley/promote.patch with git apply
       [exit 2]
       source unchanged
     */);

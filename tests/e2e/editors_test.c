@@ -265,10 +265,10 @@ TEST(vscode_problem_matchers_read_the_report)
     EXPECT(/*
       [exit 1]
       ^([^\s+@:-][^:]*):(\d+): ([A-Za-z_(][^:]*): (.*)$
-        galley.conf | 1 | error | bad filter: filter 's/(/x/': bad regex: missing closing parenthesis at offset 1
         tests/a_test.c | 6 | sum | mismatch
         tests/a_test.c | 13 | greeting | mismatch
       ^([^\s+@:-][^:]*):(\d+):(\d+): (?:fatal )?(error|warning|note): (.*)$
+        galley.conf | 1 | 10 | error | bad filter: filter 's/(/x/': bad regex: missing closing parenthesis at offset 1
         tests/b_test.c | 3 | 2 | warning | #warning a warning here [-Wcpp]
         tests/b_test.c | 4 | 4 | error | #error an error there
     */);

@@ -95,6 +95,22 @@ TEST(two_markers_on_one_line)
       1 passed, 1 failed
       [exit 1]
     */);
+    // promote names the file, the line and the column of the second marker
+    e2e_write("tests/bad_test.c",
+              "#include <galley.h>\n"
+              "#include <stdio.h>\n"
+              "\n"
+              "TEST(bad) {\n"
+              "    printf(\"a\\n\"); EXPECT(/* a */); printf(\"b\\n\"); EXPECT(/* b */);\n"
+              "}\n"
+              "TEST(new) { printf(\"c\\n\"); EXPECT(); }\n");
+    e2e_galley("run >/dev/null");
+    e2e_galley("promote tests/bad_test.c");
+    EXPECT(/*
+      [exit 1]
+      tests/bad_test.c:5:52: error: two EXPECT markers on one line; put each on its own line
+      [exit 1]
+    */);
     e2e_done();
 }
 
@@ -151,15 +167,15 @@ TEST(unknown_key_in_galley_conf)
               "colour = always\n");
     e2e_galley("run");
     EXPECT(/*
-      galley.conf:3: error: unknown key (known: sources, include, cflags, ldflags, libs, tests, timeout_ms, output_limit, rtol, atol, filter)
+      galley.conf:3:1: error: unknown key (known: sources, include, cflags, ldflags, libs, tests, timeout_ms, output_limit, rtol, atol, filter)
       1 passed, 1 failed
       [exit 1]
     */);
     e2e_write("galley.conf", "output_limit = lots\nno equals sign\n");
     e2e_galley("run");
     EXPECT(/*
-      galley.conf:1: error: output_limit must be a positive size such as 16M
-      galley.conf:2: error: expected `key = value`
+      galley.conf:1:16: error: output_limit must be a positive size such as 16M
+      galley.conf:2:1: error: expected `key = value`
       1 passed, 2 failed
       [exit 1]
     */);

@@ -254,11 +254,11 @@ TEST(bad_filters_in_galley_conf)
               "}\n");
     e2e_galley("run");
     EXPECT(/*
-      galley.conf:6: error: filter needs a value: s/REGEX/REPLACEMENT/g or @NAME
-      galley.conf:2: error: bad filter: filter 's/(unclosed/x/g': bad regex: missing closing parenthesis at offset 9
-      galley.conf:3: error: bad filter: unknown filter '@nonsense' (built-ins: @pointers, @tmpdirs, @durations, @timestamps, @pids)
-      galley.conf:4: error: bad filter: filter 's/no-end/x': missing the '/' that ends the replacement (the form is s/REGEX/REPLACEMENT/FLAGS)
-      galley.conf:5: error: bad filter: filter 's/a/b/q': unknown flag 'q' (flags are g, i and x)
+      galley.conf:6:9: error: filter needs a value: s/REGEX/REPLACEMENT/g or @NAME
+      galley.conf:2:10: error: bad filter: filter 's/(unclosed/x/g': bad regex: missing closing parenthesis at offset 9
+      galley.conf:3:10: error: bad filter: unknown filter '@nonsense' (built-ins: @pointers, @tmpdirs, @durations, @timestamps, @pids)
+      galley.conf:4:10: error: bad filter: filter 's/no-end/x': missing the '/' that ends the replacement (the form is s/REGEX/REPLACEMENT/FLAGS)
+      galley.conf:5:10: error: bad filter: filter 's/a/b/q': unknown flag 'q' (flags are g, i and x)
       1 passed, 5 failed
       [exit 1]
     */);

@@ -100,8 +100,8 @@ TEST(bad_value_keeps_the_default)
     e2e_write("galley.conf", "output_limit = 12Q\ntimeout_ms = soon\n");
     e2e_galley("run");
     EXPECT(/*
-      galley.conf:1: error: output_limit must be a positive size such as 16M
-      galley.conf:2: error: timeout_ms must be a positive number of milliseconds
+      galley.conf:1:16: error: output_limit must be a positive size such as 16M
+      galley.conf:2:14: error: timeout_ms must be a positive number of milliseconds
       1 passed, 2 failed
       [exit 1]
     */);
@@ -114,7 +114,7 @@ TEST(no_tests_found)
     e2e_write("tests/plain.c", "int main(void) { return 0; }\n");
     e2e_galley("run");
     EXPECT(/*
-      galley: no test files found: a test file is a .c file that #includes <galley.h>
+      galley: warning: no test files found: a test file is a .c file that #includes <galley.h>
       0 passed, 0 failed
       [exit 0]
     */);

@@ -197,9 +197,9 @@ TEST(bazel_protocol)
            "TEST_TOTAL_SHARDS=0 TEST_SHARD_INDEX=0 \"$GALLEY_BIN\" run; "
            "TEST_TOTAL_SHARDS=2 \"$GALLEY_BIN\" run; echo \"exit $?\"");
     EXPECT(/*
-      galley: bad test sharding environment: TEST_TOTAL_SHARDS=3 TEST_SHARD_INDEX=3 (Bazel's protocol: 0 <= TEST_SHARD_INDEX < TEST_TOTAL_SHARDS)
-      galley: bad test sharding environment: TEST_TOTAL_SHARDS=0 TEST_SHARD_INDEX=0 (Bazel's protocol: 0 <= TEST_SHARD_INDEX < TEST_TOTAL_SHARDS)
-      galley: bad test sharding environment: TEST_TOTAL_SHARDS=2 TEST_SHARD_INDEX=(unset) (Bazel's protocol: 0 <= TEST_SHARD_INDEX < TEST_TOTAL_SHARDS)
+      galley: error: bad test sharding environment: TEST_TOTAL_SHARDS=3 TEST_SHARD_INDEX=3 (Bazel's protocol: 0 <= TEST_SHARD_INDEX < TEST_TOTAL_SHARDS)
+      galley: error: bad test sharding environment: TEST_TOTAL_SHARDS=0 TEST_SHARD_INDEX=0 (Bazel's protocol: 0 <= TEST_SHARD_INDEX < TEST_TOTAL_SHARDS)
+      galley: error: bad test sharding environment: TEST_TOTAL_SHARDS=2 TEST_SHARD_INDEX=(unset) (Bazel's protocol: 0 <= TEST_SHARD_INDEX < TEST_TOTAL_SHARDS)
       exit 2
     */);
     e2e_done();

@@ -599,9 +599,9 @@ TEST(bad_tolerances)
     /* The good line 4 still sets the project's rtol. */
     e2e_galley("run --filter='fine|project'");
     EXPECT(/*
-      galley.conf:2: error: a tolerance must be a finite number >= 0, such as 1e-6
-      galley.conf:3: error: a tolerance must be a finite number >= 0, such as 1e-6
-      galley.conf:5: error: a tolerance must be a finite number >= 0, such as 1e-6
+      galley.conf:2:8: error: a tolerance must be a finite number >= 0, such as 1e-6
+      galley.conf:3:8: error: a tolerance must be a finite number >= 0, such as 1e-6
+      galley.conf:5:8: error: a tolerance must be a finite number >= 0, such as 1e-6
       2 passed, 3 failed
       [exit 1]
     */);

@@ -54,7 +54,7 @@ TEST(a_file_with_tests_galley_cannot_take_is_named)
                                     "TEST(elsewhere) {}\n");
     e2e_galley_filter("run -q", "grep -v '^ '");
     EXPECT(/*
-      galley: warning: tests/other_test.c mentions TEST( or EXPECT( but is not run: it does not include <galley.h>, nor a header that galley can follow (through galley.conf's include); include <galley.h> in it, or name the file in galley.conf's tests or on the command line
+      tests/other_test.c: warning: mentions TEST( or EXPECT( but is not run: it does not include <galley.h>, nor a header that galley can follow (through galley.conf's include); include <galley.h> in it, or name the file in galley.conf's tests or on the command line
       tests/macro_test.c:7: t: mismatch
       0 passed, 1 failed
       [exit 1]
@@ -163,11 +163,11 @@ TEST(a_run_that_runs_no_test_is_no_success)
     e2e_galley("run");
     e2e_galley("run --ci");
     EXPECT(/*
-      galley: 1 test file found, but no test ran (every TEST was left out by #if)
+      galley: warning: 1 test file found, but no test ran (every TEST was left out by #if)
       0 passed, 0 failed, 1 skipped
       [exit 0]
-      galley: 1 test file found, but no test ran (every TEST was left out by #if)
-      galley: CI mode: a run that runs no test fails
+      galley: warning: 1 test file found, but no test ran (every TEST was left out by #if)
+      galley: error: CI mode: a run that runs no test fails
       0 passed, 0 failed, 1 skipped
       [exit 1]
     */);
@@ -181,12 +181,12 @@ TEST(a_run_that_runs_no_test_is_no_success)
     EXPECT(/*
       1 passed, 0 failed
       [exit 0]
-      galley: no test files found: a test file is a .c file that #includes <galley.h>
-      galley: no test ran, but the last run ran 1: were the tests deleted, or disabled?
+      galley: warning: no test files found: a test file is a .c file that #includes <galley.h>
+      galley: warning: no test ran, but the last run ran 1: were the tests deleted, or disabled?
       0 passed, 0 failed
       [exit 0]
-      galley: no test files found: a test file is a .c file that #includes <galley.h>
-      galley: CI mode: a run that runs no test fails
+      galley: warning: no test files found: a test file is a .c file that #includes <galley.h>
+      galley: error: CI mode: a run that runs no test fails
       0 passed, 0 failed
       [exit 1]
     */);

@@ -72,11 +72,12 @@ static galley_optim *S_new(S_kind kind, galley_tensor *const *params, int n)
 }
 
 galley_optim *galley_sgd_new(galley_tensor *const *params, int n,
-                             galley_sgd_options options)
+                             const galley_sgd_options *opts)
 {
     const char *fn = "galley_sgd_new";
     if (S_check_params(params, n, fn))
         return NULL;
+    galley_sgd_options options = opts ? *opts : (galley_sgd_options){0};
     if (!(options.lr > 0)) {
         galley__error(fn, "lr must be > 0 (it is %g)", options.lr);
         return NULL;
@@ -92,12 +93,12 @@ galley_optim *galley_sgd_new(galley_tensor *const *params, int n,
 }
 
 galley_optim *galley_adam_new(galley_tensor *const *params, int n,
-                              galley_adam_options options)
+                              const galley_adam_options *options)
 {
     const char *fn = "galley_adam_new";
     if (S_check_params(params, n, fn))
         return NULL;
-    galley_adam_options a = options;
+    galley_adam_options a = options ? *options : (galley_adam_options){0};
     a.lr = a.lr ? a.lr : 1e-3;
     a.beta1 = a.beta1 ? a.beta1 : 0.9;
     a.beta2 = a.beta2 ? a.beta2 : 0.999;

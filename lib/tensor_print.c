@@ -57,10 +57,11 @@ static galley_print_options S_resolve(galley_print_options o)
     return o;
 }
 
-/* Sets this thread's print options; zero fields take the defaults. */
-void galley_set_print_options(galley_print_options options)
+/* Sets this thread's print options; zero fields (or options NULL) take
+ * the defaults. */
+void galley_set_print_options(const galley_print_options *options)
 {
-    S_options = S_resolve(options);
+    S_options = S_resolve(options ? *options : (galley_print_options){0});
 }
 
 /* This thread's print options, defaults filled in. */

@@ -15,7 +15,7 @@ static void S_fit_a_line(double *losses, int steps)
     galley_tensor *w = galley_param(galley_scalar(GALLEY_F64, 0));
     galley_tensor *b = galley_param(galley_scalar(GALLEY_F64, 0));
     galley_optim *opt = galley_sgd_new((galley_tensor *[]){w, b}, 2,
-                                       (galley_sgd_options){.lr = 0.1});
+                                       &(galley_sgd_options){.lr = 0.1});
     for (int step = 0; step < steps; step++) {
         galley_scope *s = galley_scope_begin();
         galley_optim_zero_grad(opt);

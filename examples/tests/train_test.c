@@ -56,7 +56,7 @@ TEST(mlp_learns_xor, .rtol = 1e-6, .atol = 1e-9)
     model m = S_model();
     galley_tensor *params[] = {m.w1, m.b1, m.w2, m.b2};
     galley_optim *opt = galley_adam_new(params, 4,
-                                        (galley_adam_options){.lr = 0.05});
+                                        &(galley_adam_options){.lr = 0.05});
     for (int step = 1; step <= 300; step++) {
         galley_scope *s = galley_scope_begin();
         galley_optim_zero_grad(opt);

@@ -621,7 +621,7 @@ static void sgd_three_steps(galley_sgd_options opt)
 {
     galley_tensor *w = param64(WI, GALLEY_SHAPE(2, 2));
     galley_tensor *b = param64(BI, GALLEY_SHAPE(2));
-    galley_optim *o = galley_sgd_new((galley_tensor *[]){w, b}, 2, opt);
+    galley_optim *o = galley_sgd_new((galley_tensor *[]){w, b}, 2, &opt);
     run_three_steps(o, w, b);
     galley_optim_free(o);
 }
@@ -631,7 +631,7 @@ static void adam_three_steps(galley_adam_options opt)
 {
     galley_tensor *w = param64(WI, GALLEY_SHAPE(2, 2));
     galley_tensor *b = param64(BI, GALLEY_SHAPE(2));
-    galley_optim *o = galley_adam_new((galley_tensor *[]){w, b}, 2, opt);
+    galley_optim *o = galley_adam_new((galley_tensor *[]){w, b}, 2, &opt);
     run_three_steps(o, w, b);
     galley_optim_free(o);
 }
@@ -740,7 +740,7 @@ TEST(optim_zero_grad_zeroes_every_parameter)
     galley_tensor *w = param64(WI, GALLEY_SHAPE(2, 2));
     galley_tensor *b = param64(BI, GALLEY_SHAPE(2));
     galley_optim *o = galley_sgd_new((galley_tensor *[]){w, b}, 2,
-                                     (galley_sgd_options){.lr = 0.1});
+                                     &(galley_sgd_options){.lr = 0.1});
     galley_optim_zero_grad(o); /* no gradients yet: nothing to do */
     galley_backward(problem_loss(w, b));
     galley_optim_zero_grad(o);
@@ -765,9 +765,9 @@ TEST(parameters_without_a_gradient_are_skipped)
     galley_tensor *c = param64((double[]){1, -1}, GALLEY_SHAPE(2));
     galley_tensor *ps[] = {w, c, b};
     galley_optim *sgd = galley_sgd_new(
-        ps, 3, (galley_sgd_options){.lr = 0.1, .weight_decay = 0.5});
+        ps, 3, &(galley_sgd_options){.lr = 0.1, .weight_decay = 0.5});
     galley_optim *adam = galley_adam_new(
-        ps, 3, (galley_adam_options){.lr = 0.1, .weight_decay = 0.5});
+        ps, 3, &(galley_adam_options){.lr = 0.1, .weight_decay = 0.5});
     galley_backward(problem_loss(w, b));
     galley_optim_step(sgd);
     galley_optim_step(adam);
@@ -798,24 +798,28 @@ TEST(optimizer_bad_options_error)
     galley_tensor *w = param64(WI, GALLEY_SHAPE(2, 2));
     galley_tensor *c = galley_ones(GALLEY_F64, GALLEY_SHAPE(2));
     galley_tensor *ps[] = {w, c};
-    made(galley_sgd_new(ps, 1, (galley_sgd_options){0}));
-    made(galley_sgd_new(ps, 1, (galley_sgd_options){.lr = -0.1}));
-    made(galley_sgd_new(ps, 1, (galley_sgd_options){.lr = NAN}));
-    made(galley_sgd_new(ps, 1, (galley_sgd_options){.lr = 0.1,
+    made(galley_sgd_new(ps, 1, &(galley_sgd_options){0}));
+    made(galley_sgd_new(ps, 1, NULL)); /* the defaults lack lr */
+    made(galley_sgd_new(ps, 1, &(galley_sgd_options){.lr = -0.1}));
+    made(galley_sgd_new(ps, 1, &(galley_sgd_options){.lr = NAN}));
+    made(galley_sgd_new(ps, 1, &(galley_sgd_options){.lr = 0.1,
                                                     .momentum = -1}));
-    made(galley_adam_new(ps, 1, (galley_adam_options){.lr = -1}));
-    made(galley_adam_new(ps, 1, (galley_adam_options){.beta1 = 1}));
-    made(galley_adam_new(ps, 1, (galley_adam_options){.eps = -1e-8}));
-    made(galley_sgd_new(ps, 2, (galley_sgd_options){.lr = 0.1}));
-    made(galley_sgd_new(NULL, 1, (galley_sgd_options){.lr = 0.1}));
-    made(galley_adam_new(ps, -1, (galley_adam_options){0}));
+    made(galley_adam_new(ps, 1, &(galley_adam_options){.lr = -1}));
+    made(galley_adam_new(ps, 1, &(galley_adam_options){.beta1 = 1}));
+    made(galley_adam_new(ps, 1, &(galley_adam_options){.eps = -1e-8}));
+    made(galley_sgd_new(ps, 2, &(galley_sgd_options){.lr = 0.1}));
+    made(galley_sgd_new(NULL, 1, &(galley_sgd_options){.lr = 0.1}));
+    made(galley_adam_new(ps, -1, &(galley_adam_options){0}));
     /* The good ones, for contrast; no parameters at all is fine. */
-    made(galley_sgd_new(ps, 1, (galley_sgd_options){.lr = 0.1}));
-    made(galley_adam_new(NULL, 0, (galley_adam_options){0}));
+    made(galley_sgd_new(ps, 1, &(galley_sgd_options){.lr = 0.1}));
+    made(galley_adam_new(NULL, 0, &(galley_adam_options){0}));
+    made(galley_adam_new(ps, 1, NULL));
     galley_optim_step(NULL);
     galley_optim_zero_grad(NULL);
     galley_optim_free(NULL);
     EXPECT(/*
+      error: galley_sgd_new: lr must be > 0 (it is 0)
+        -> NULL
       error: galley_sgd_new: lr must be > 0 (it is 0)
         -> NULL
       error: galley_sgd_new: lr must be > 0 (it is -0.1)
@@ -838,6 +842,7 @@ TEST(optimizer_bad_options_error)
         -> NULL
         -> made
         -> made
+        -> made
       error: galley_optim_step: optimizer is NULL
       error: galley_optim_zero_grad: optimizer is NULL
     */);
@@ -850,7 +855,7 @@ TEST(optim_free_frees_the_state)
     galley_backward(problem_loss(w, b));
     size_t n = galley_live_tensors(), bytes = galley_live_bytes();
     galley_optim *o = galley_adam_new((galley_tensor *[]){w, b}, 2,
-                                      (galley_adam_options){0});
+                                      &(galley_adam_options){0});
     galley_optim_step(o);
     printf("state tensors %zu, bytes %zu\n", galley_live_tensors() - n,
            galley_live_bytes() - bytes);
@@ -872,7 +877,7 @@ TEST(a_step_changes_the_parameters_in_place)
     galley_tensor *b = param64(BI, GALLEY_SHAPE(2));
     galley_tensor *w0 = galley_select(w, 0, 0);
     galley_optim *o = galley_sgd_new((galley_tensor *[]){w, b}, 2,
-                                     (galley_sgd_options){.lr = 0.1});
+                                     &(galley_sgd_options){.lr = 0.1});
     galley_tensor *loss = problem_loss(w, b);
     galley_backward(loss);
     galley_optim_step(o);

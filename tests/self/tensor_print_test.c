@@ -24,7 +24,7 @@ static void on_error(const char *message, void *userdata)
 /* Sets the print options, zero fields meaning the defaults. */
 static void options(int precision, long threshold, int edgeitems)
 {
-    galley_set_print_options((galley_print_options){
+    galley_set_print_options(&(galley_print_options){
         .precision = precision,
         .threshold = threshold,
         .edgeitems = edgeitems,
@@ -767,10 +767,14 @@ TEST(options_zero_fields_take_defaults)
     show_options();
     options(0, 0, 0);
     show_options();
+    options(2, 7, 1);
+    galley_set_print_options(NULL); /* all the defaults back */
+    show_options();
     EXPECT(/*
       precision 3 threshold 1000 edgeitems 3
       precision 6 threshold 20 edgeitems 3
       precision 6 threshold 1000 edgeitems 5
+      precision 6 threshold 1000 edgeitems 3
       precision 6 threshold 1000 edgeitems 3
     */);
 }

@@ -17,6 +17,11 @@
  *   "galley: error: OP: what is wrong" with the shapes, and end the test
  *   with exit status 1, unless an error handler is set
  *   (galley_tensor_on_error), in which case the op returns NULL.
+ * - Options (optimizers, gradcheck, printing) go by pointer to a struct,
+ *   most easily a compound literal with designated initializers; zero
+ *   fields take the defaults and NULL means all defaults:
+ *   galley_adam_new(params, n, &(galley_adam_options){.lr = 0.01}). The
+ *   function copies what it keeps. galley/plot.h takes them the same way.
  * - The state behind the current scope, the default random generator, grad
  *   mode and print options is per thread (like torch's). */
 #ifndef GALLEY_TENSOR_H
@@ -315,11 +320,12 @@ typedef struct galley_adam_options {
 } galley_adam_options;
 
 /* Optimizers over the n parameters given (the array is copied; the
- * parameters must outlive the optimizer). Free with galley_optim_free. */
+ * parameters must outlive the optimizer), with options (copied; NULL: the
+ * defaults, which SGD's required lr lacks). Free with galley_optim_free. */
 galley_optim *galley_sgd_new(galley_tensor *const *params, int n,
-                             galley_sgd_options options);
+                             const galley_sgd_options *options);
 galley_optim *galley_adam_new(galley_tensor *const *params, int n,
-                              galley_adam_options options);
+                              const galley_adam_options *options);
 /* Updates every parameter that has a gradient, in place, as torch.optim. */
 void galley_optim_step(galley_optim *o);
 /* Zeroes the gradients of the optimizer's parameters. */
@@ -363,8 +369,9 @@ typedef struct galley_print_options {
     int edgeitems;  /* items kept at each end of a summarized axis; 3 */
 } galley_print_options;
 
-/* Sets this thread's print options; zero fields take the defaults. */
-void galley_set_print_options(galley_print_options options);
+/* Sets this thread's print options; zero fields take the defaults, and
+ * options NULL sets them all back. */
+void galley_set_print_options(const galley_print_options *options);
 galley_print_options galley_get_print_options(void);
 /* Prints t in the manner of numpy: a header line "float32 [2, 3]", then the
  * elements with aligned columns, each with `precision` significant digits

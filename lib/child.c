@@ -160,12 +160,13 @@ void galley_expect(const char *file, int line, int exact, const char *args)
     S_expect(file, line, exact, args, &S_test.tol);
 }
 
-void galley_expect_near(const char *file, int line, double rtol, double atol,
-                        const char *args)
+void galley_expect_near(const char *file, int line,
+                        galley_near_options options)
 {
-    /* set 2: this marker's own, not the test's from here on */
-    galley__tol tol = {2, rtol, atol};
-    S_expect(file, line, 0, args, &tol);
+    /* set 2: this marker's own, not the test's from here on. Its options
+     * were checked by the compiler, and its comment by the runner. */
+    galley__tol tol = {2, options.rtol, options.atol};
+    S_expect(file, line, 0, NULL, &tol);
 }
 
 void galley_tolerance(double rtol, double atol)

@@ -96,7 +96,10 @@ typedef struct galley__verdict {
     size_t err_len;
     long ms;
     int grouped;         /* not run for a reason its whole file shares: the
-                            human report shows one line for the file */
+                            human report shows one line for the file. That
+                            reason is the last failure; any before it (a
+                            problem the scanner found in the test) are
+                            shown still */
 } galley__verdict;
 
 /* Judges every test in results, which came from the program built from

@@ -59,7 +59,8 @@ void galley__report_diff(FILE *out, const galley__failure *f, int color)
 void galley__report_verdict(FILE *out, const galley__verdict *v,
                            const galley__report_opts *o)
 {
-    if (v->grouped)
+    size_t n = v->grouped && v->n_fails ? v->n_fails - 1 : v->n_fails;
+    if (v->grouped && n == 0)
         return;
     if (v->n_fails == 0) {
         if (o->verbosity > 0)
@@ -68,7 +69,7 @@ void galley__report_verdict(FILE *out, const galley__verdict *v,
                     v->ms);
         return;
     }
-    for (size_t i = 0; i < v->n_fails; i++) {
+    for (size_t i = 0; i < n; i++) {
         const galley__failure *f = &v->fails[i];
         fprintf(out, "%s%s:%d: %s: %s%s%s%s\n", o->color ? S_BOLD : "",
                 f->file, f->line, v->name, o->color ? S_RED : "", f->what,

@@ -207,14 +207,13 @@ static void S_emit_marker(galley__buf *out, const char *src, size_t len,
     size_t le = S_line_end(src, len, m->rparen);
     galley__buf body;
     galley__buf_init(&body);
-    if (m->kind == GALLEY__MARKER_NEAR)
-        prefix += m->need_comma ? 2 : 1;
+    prefix += strlen(m->sep);
     S_format_body(&body, e->text, e->len, m->kind == GALLEY__MARKER_EXACT,
                   src + m->indent_start, m->indent_len, eol, prefix,
                   src + m->rparen, le - m->rparen, e->verbatim);
-    /* EXPECT_NEAR(rtol, atol, / * text * /): the text follows a comma. */
-    if (m->kind == GALLEY__MARKER_NEAR && body.len)
-        galley__buf_puts(out, m->need_comma ? ", " : " ");
+    /* EXPECT_NEAR(.rtol = R, / * text * /): the text follows a comma. */
+    if (body.len)
+        galley__buf_puts(out, m->sep);
     galley__buf_add(out, body.ptr, body.len);
     galley__buf_fini(&body);
 }

@@ -478,50 +478,89 @@ static size_t S_blank_len(const S_lex *lx, size_t off)
     return i - off;
 }
 
-/* What a marker's parentheses hold. */
+/* What a marker's parentheses hold. EXPECT's are one argument, the
+ * expectation; EXPECT_NEAR's are options (code, each ended by a comma) and
+ * then the expectation, a last argument with no code. */
 typedef struct S_args {
     int closed;         /* the matching ')' was found: close */
-    int n_comments;     /* block comments; the first is comment */
-    int n_other;        /* any other token */
-    int n_commas;       /* commas at depth 0 among the leading arguments */
-    size_t content;     /* just after the last of those commas */
-    S_tok comment, close;
+    int n_comments;     /* block comments of the expectation; the first is
+                           comment */
+    int n_other;        /* any other token of the expectation */
+    int n_options;      /* EXPECT_NEAR: its options */
+    int no_text;        /* EXPECT_NEAR: the last argument is an option, so
+                           the expectation is missing */
+    int bad_option;     /* EXPECT_NEAR: an option not given by name
+                           (.rtol = X): bad is its first token */
+    size_t content;     /* where the expectation begins */
+    S_tok comment, close, bad;
 } S_args;
 
-/* Reads the tokens after a marker's '(' up to the matching ')'. A ';' or
- * '}' outside nested parentheses, or the end of text, means it has none;
- * w is then left before that token, so that each token is read once. */
-static void S_read_args(S_lex *w, S_args *a, int lead)
+/* One argument as it is read. */
+typedef struct S_arg {
+    int n_comments, n_other;
+    S_tok comment, first; /* the first comment, the first other token */
+} S_arg;
+
+/* Records the option arg of a: it must have code, beginning with '.'. */
+static void S_option(S_args *a, const S_arg *arg, const S_tok *at)
+{
+    a->n_options++;
+    if (a->bad_option)
+        return;
+    if (arg->n_other == 0 || !S_is(&arg->first, '.')) {
+        a->bad_option = 1;
+        a->bad = arg->n_other ? arg->first : *at;
+    }
+}
+
+/* Takes the last argument arg of a, before its ')'. */
+static void S_last_arg(S_args *a, const S_arg *arg, int named)
+{
+    if (named && arg->n_other > 0 && arg->n_comments == 0) {
+        S_option(a, arg, &arg->first);
+        a->no_text = 1;
+        return;
+    }
+    a->n_comments = arg->n_comments;
+    a->n_other = arg->n_other;
+    a->comment = arg->comment;
+}
+
+/* Reads the tokens after a marker's '(' up to the matching ')', EXPECT_NEAR's
+ * (named) with options. A ';' or '}' outside nested parentheses, or the end
+ * of text, means it has none; w is then left before that token, so that each
+ * token is read once. */
+static void S_read_args(S_lex *w, S_args *a, int named)
 {
     int depth = 0;
     S_lex before = *w;
     S_tok t;
+    S_arg arg = {0};
     memset(a, 0, sizeof *a);
     a->content = w->pos;
     for (S_next(w, &t); t.kind != T_EOF; before = *w, S_next(w, &t)) {
-        /* EXPECT_NEAR's leading arguments (rtol, atol) are code, skipped. */
-        if (a->n_commas < lead && !(depth == 0 && S_is(&t, ')'))) {
-            if (depth == 0 && S_is(&t, ',') && ++a->n_commas == lead)
-                a->content = t.start + 1;
-            else if (depth == 0 && (S_is(&t, ';') || S_is(&t, '}')))
-                break;
-            else
-                depth += S_is(&t, '(') - S_is(&t, ')');
+        if (t.kind == T_COMMENT) {
+            if (arg.n_comments++ == 0)
+                arg.comment = t;
             continue;
         }
-        if (t.kind == T_COMMENT && a->n_comments++ == 0)
-            a->comment = t;
-        if (t.kind == T_COMMENT)
-            continue;
         if (depth == 0 && S_is(&t, ')')) {
+            S_last_arg(a, &arg, named);
             a->closed = 1;
             a->close = t;
             return;
         }
         if (depth == 0 && (S_is(&t, ';') || S_is(&t, '}')))
             break;
+        if (named && depth == 0 && S_is(&t, ',')) {
+            S_option(a, &arg, &t);
+            memset(&arg, 0, sizeof arg);
+            a->content = t.start + 1;
+            continue;
+        }
         depth += S_is(&t, '(') - S_is(&t, ')');
-        a->n_other++;
+        if (arg.n_other++ == 0)
+            arg.first = t;
     }
     *w = before;
 }
@@ -553,9 +592,8 @@ static void S_fill_marker(galley__marker *m, const S_args *a)
     m->end_line = a->close.line;
     m->rparen = a->close.start;
     m->has_comment = a->n_comments > 0;
-    m->content_start = m->kind == GALLEY__MARKER_NEAR && a->n_commas < 2
-                           ? m->rparen : a->content;
-    m->need_comma = m->kind == GALLEY__MARKER_NEAR && a->n_commas < 2;
+    m->content_start = a->no_text ? m->rparen : a->content;
+    m->sep = a->no_text ? ", " : a->n_options ? " " : "";
     m->body_start = m->has_comment ? a->comment.body_start : m->rparen;
     m->body_end = m->has_comment ? a->comment.body_end : m->rparen;
 }
@@ -574,8 +612,8 @@ static void S_marker(S_scan *sc, const S_tok *id, galley__marker_kind kind)
                        .lparen = t.start, .indent_start = id->line_start,
                        .test = sc->cur_test};
     m.indent_len = S_blank_len(&w, m.indent_start);
-    int lead = kind == GALLEY__MARKER_NEAR ? 2 : 0;
-    S_read_args(&w, &a, lead);
+    int named = kind == GALLEY__MARKER_NEAR;
+    S_read_args(&w, &a, named);
     sc->lx = w;
     if (!a.closed) {
         if (!sc->unterminated)
@@ -585,12 +623,18 @@ static void S_marker(S_scan *sc, const S_tok *id, galley__marker_kind kind)
         return;
     }
     S_fill_marker(&m, &a);
-    int ok = a.n_other == 0 && a.n_comments <= 1 && a.n_commas >= lead - 1;
-    if (!ok && lead)
+    int ok = a.n_other == 0 && a.n_comments <= 1 && !a.bad_option;
+    if (a.bad_option)
+        S_error(sc, a.bad.line, S_col(a.bad.start, a.bad.line_start),
+                S_concat(id->word, " takes its options by name, then a "
+                                   "/* comment */ with the expected output: "
+                                   "EXPECT_NEAR(.rtol = 1e-6, .atol = 1e-9, "
+                                   "/* ... */)"));
+    else if (!ok && named)
         S_error(sc, m.line, S_col(m.start, m.indent_start),
-                S_concat(id->word, " takes rtol, atol and a "
-                                     "/* comment */ with the expected "
-                                     "output"));
+                S_concat(id->word, " takes options by name, then a "
+                                   "/* comment */ with the expected output; "
+                                   "move other code out of the marker"));
     else if (!ok)
         S_error(sc, m.line, S_col(m.start, m.indent_start),
                 S_concat(id->word, " takes only a /* comment */ "

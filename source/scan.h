@@ -9,7 +9,7 @@
 typedef enum galley__marker_kind {
     GALLEY__MARKER_EXPECT,       /* EXPECT(...) or GALLEY_EXPECT(...) */
     GALLEY__MARKER_EXACT,        /* EXPECT_EXACT(...) or GALLEY_EXPECT_EXACT */
-    GALLEY__MARKER_NEAR,         /* EXPECT_NEAR(rtol, atol, ...) or
+    GALLEY__MARKER_NEAR,         /* EXPECT_NEAR(.rtol = R, ...) or
                                    GALLEY_EXPECT_NEAR: compared as EXPECT,
                                    with its own tolerances */
 } galley__marker_kind;
@@ -23,11 +23,12 @@ typedef struct galley__marker {
     size_t lparen;      /* offset of '(' */
     size_t rparen;      /* offset of ')' */
     size_t content_start; /* where the expectation part of the arguments
-                           begins: just after '(', or for EXPECT_NEAR just
-                           after the comma that ends atol (or at ')' when
-                           that comma is missing) */
-    int need_comma;     /* EXPECT_NEAR(rtol, atol): a comma must come before
-                           an expectation written at content_start */
+                           begins: just after '(', or for EXPECT_NEAR
+                           just after the comma that ends its options (or
+                           at ')' when its last argument is an option) */
+    const char *sep;    /* what an expectation written at content_start
+                           follows: "", " " after EXPECT_NEAR's options, or
+                           ", " when the comma after them is missing */
     int has_comment;    /* 1 if the parentheses hold a block comment */
     size_t body_start;  /* offset just after the opening slash-star */
     size_t body_end;    /* offset of the closing star-slash */

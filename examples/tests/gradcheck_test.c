@@ -27,7 +27,7 @@ TEST(gradients_of_a_layer)
     };
     int failed = galley_gradcheck(S_layer, in, 3, NULL, NULL);
     printf("inputs failing: %d\n", failed);
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       gradcheck: input 0 float64 [4, 3]: max abs err 2.4e-10 at [2, 1], max rel err 1.8e-09 at [2, 1]: ok
       gradcheck: input 1 float64 [3, 3]: max abs err 2.2e-10 at [0, 1], max rel err 3.2e-09 at [2, 0]: ok
       gradcheck: input 2 float64 [3]: max abs err 3.1e-10 at [0], max rel err 2.2e-09 at [2]: ok
@@ -53,7 +53,7 @@ TEST(a_wrong_gradient_is_caught)
     galley_tensor *in[] = {galley_param(galley_from_f64(x, GALLEY_SHAPE(3)))};
     int failed = galley_gradcheck(S_broken_square, in, 1, NULL, NULL);
     printf("inputs failing: %d\n", failed);
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       gradcheck: input 0 float64 [3]: max abs err 3 at [2], max rel err 0.5 at [0]: FAILED
       gradcheck: FAILED (1 of 1 inputs)
       inputs failing: 1

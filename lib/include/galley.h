@@ -12,11 +12,12 @@ extern "C" {
  * tools/install.sh (galley.pc) and the man pages read it from here. */
 #define GALLEY_VERSION "0.1.0"
 
-/* Options of a test, given as designated initializers after its name:
- * TEST(name, .timeout_ms = 2000). Fields left out are zero, which means
- * "the default" (the runner's or galley.conf's). */
+/* Options of a test, given by name after its name:
+ * TEST(name, .timeout_ms = 2000, .rtol = 1e-6). Fields left out are zero,
+ * which means "the default" (the runner's or galley.conf's). An option given
+ * by position, TEST(name, 2000), does not compile. From C++ (C++20), name
+ * them in the order below. */
 typedef struct galley_test_options {
-    int galley__reserved;   /* keeps the initializer list non-empty */
     int timeout_ms;         /* 0: the default, 10000 unless configured */
     double rtol;            /* relative tolerance for numbers; with atol,
                                0 and 0 mean galley.conf's (default 0) */
@@ -25,6 +26,14 @@ typedef struct galley_test_options {
                                built-in "@pointers", applied to the test's
                                output before comparison; NULL: none */
 } galley_test_options;
+
+/* The tolerances of one EXPECT_NEAR marker, given by name before its
+ * comment: EXPECT_NEAR(.rtol = 1e-6, .atol = 1e-12, / * text * /). A field
+ * left out is 0. As for TEST, options by position do not compile. */
+typedef struct galley_near_options {
+    double rtol;            /* relative tolerance */
+    double atol;            /* absolute tolerance */
+} galley_near_options;
 
 /* A registered test. Made by TEST; not touched by user code. */
 typedef struct galley_test {
@@ -48,9 +57,9 @@ void galley_register(galley_test *t);
 void galley_expect(const char *file, int line, int exact, const char *args);
 
 /* The marker behind EXPECT_NEAR: as galley_expect, comparing numbers with
- * the tolerances rtol and atol at this marker only. */
-void galley_expect_near(const char *file, int line, double rtol, double atol,
-                        const char *args);
+ * the tolerances of options at this marker only. */
+void galley_expect_near(const char *file, int line,
+                        galley_near_options options);
 
 /* Sets the tolerances for the markers that follow in the running test:
  * numbers in their output match when |actual - expected| <= atol + rtol *
@@ -58,15 +67,94 @@ void galley_expect_near(const char *file, int line, double rtol, double atol,
  * lasts until the test ends or the next call. */
 void galley_tolerance(double rtol, double atol);
 
+/* ---- behind the macros; nothing here is for tests to use ----
+ *
+ * Options by name only. C lets an initializer mix names and positions, and
+ * converts a double to an int silently: {0, 1e-4} would set timeout_ms = 0.
+ * So TEST and EXPECT_NEAR also write their options into a "shape" (never
+ * stored: only its size is taken) where two members of a pointer type that
+ * no number or string converts to follow the start and every option.
+ * An option given by position lands on one of them and fails to compile,
+ * with a message that names galley__use_designated_initializers; two, so
+ * that a literal 0 (which any pointer takes) cannot let the next one through.
+ * The conversions that C compilers only warn about are made errors there. */
+typedef struct galley__use_designated_initializers *galley__by_name_only;
+#define GALLEY__BY_NAME(n) galley__by_name_only galley__p##n, galley__q##n;
+
+typedef struct galley__test_shape {
+    galley__by_name_only galley__start;
+    GALLEY__BY_NAME(0)
+    int timeout_ms;
+    GALLEY__BY_NAME(1)
+    double rtol;
+    GALLEY__BY_NAME(2)
+    double atol;
+    GALLEY__BY_NAME(3)
+    const char *filter;
+    GALLEY__BY_NAME(4)
+} galley__test_shape;
+
+typedef struct galley__near_shape {
+    galley__by_name_only galley__start;
+    GALLEY__BY_NAME(0)
+    double rtol;
+    GALLEY__BY_NAME(1)
+    double atol;
+    GALLEY__BY_NAME(2)
+} galley__near_shape;
+
+#ifdef __cplusplus
+/* C++20 refuses to mix names and positions (clang++ only warns: made an
+ * error here) and warns of the fields that named options leave out. */
+#ifdef __clang__
+#define GALLEY__STRICT _Pragma("GCC diagnostic error \"-Wc99-designator\"")
+#else
+#define GALLEY__STRICT
+#endif
+#define GALLEY__BY_NAME_BEGIN                                                \
+    _Pragma("GCC diagnostic push") GALLEY__STRICT                            \
+        _Pragma("GCC diagnostic ignored \"-Wmissing-field-initializers\"")
+#define GALLEY__LITERAL(type) type
+#define GALLEY__NULL nullptr
+/* Options by name, braced; first: the first field. */
+#define GALLEY__NAMED(first, ...) {__VA_ARGS__}
+#else
+/* A value given by position for a pointer is only a warning in C (before
+ * GCC 14): made an error. GALLEY__NAMED names its first field and the
+ * options may name it again: no warning, that is what C says it means. */
+#define GALLEY__BY_NAME_BEGIN                                                \
+    _Pragma("GCC diagnostic push")                                           \
+        _Pragma("GCC diagnostic error \"-Wint-conversion\"")                 \
+            _Pragma("GCC diagnostic error \"-Wincompatible-pointer-types\"") \
+                _Pragma("GCC diagnostic ignored \"-Woverride-init\"")
+#define GALLEY__LITERAL(type) (type)
+#define GALLEY__NULL 0
+/* Options by name, braced; first: the first field, named so that the
+ * braces are never empty (C before C23 wants an initializer in them). */
+#define GALLEY__NAMED(first, ...) {.first = 0, __VA_ARGS__}
+#endif
+#define GALLEY__BY_NAME_END _Pragma("GCC diagnostic pop")
+/* The size of the shape holding the options: compiles only when each is
+ * given by name. */
+#define GALLEY__CHECK(shape, ...) \
+    sizeof(GALLEY__LITERAL(shape){.galley__start = GALLEY__NULL, __VA_ARGS__})
+
 #define GALLEY_CAT_(a, b) a##b
 #define GALLEY_CAT(a, b) GALLEY_CAT_(a, b)
 
-/* TEST(name, options...) { body }: defines and registers a test. */
-#define GALLEY_TEST(name, ...)                                               \
+/* TEST(name, options...) { body }: defines and registers a test. The
+ * empty argument added spares TEST(name) a pedantic warning (C99 wants one
+ * for the "..." of GALLEY__TEST); a trailing comma is fine in braces. */
+#define GALLEY_TEST(...) GALLEY__TEST(__VA_ARGS__, )
+#define GALLEY__TEST(name, ...)                                              \
+    GALLEY__BY_NAME_BEGIN                                                    \
+    typedef char GALLEY_CAT(galley__options_of_, name)                       \
+        [GALLEY__CHECK(galley__test_shape, __VA_ARGS__)];                    \
     static void GALLEY_CAT(galley__fn_, name)(void);                         \
     static galley_test GALLEY_CAT(galley__test_, name) = {                   \
         #name, __FILE__, __LINE__, GALLEY_CAT(galley__fn_, name),           \
-        {0, __VA_ARGS__}, 0};                                                \
+        GALLEY__NAMED(timeout_ms, __VA_ARGS__), 0};                          \
+    GALLEY__BY_NAME_END                                                      \
     __attribute__((constructor)) static void GALLEY_CAT(galley__reg_, name)( \
         void)                                                                \
     {                                                                        \
@@ -80,9 +168,17 @@ void galley_tolerance(double rtol, double atol);
 /* EXPECT_EXACT(/ * text * /): the same, compared byte for byte. */
 #define GALLEY_EXPECT_EXACT(...) \
     galley_expect(__FILE__, __LINE__, 1, #__VA_ARGS__)
-/* EXPECT_NEAR(rtol, atol, / * text * /): EXPECT with its own tolerances. */
-#define GALLEY_EXPECT_NEAR(rtol, atol, ...) \
-    galley_expect_near(__FILE__, __LINE__, (rtol), (atol), #__VA_ARGS__)
+/* EXPECT_NEAR(.rtol = R, .atol = A, / * text * /): EXPECT with its own
+ * tolerances. The comment is gone when the macro sees its arguments. */
+#define GALLEY_EXPECT_NEAR(...)                                              \
+    do {                                                                     \
+        GALLEY__BY_NAME_BEGIN                                                \
+        (void)GALLEY__CHECK(galley__near_shape, __VA_ARGS__);                \
+        galley_expect_near(__FILE__, __LINE__,                               \
+                           GALLEY__LITERAL(galley_near_options)              \
+                               GALLEY__NAMED(rtol, __VA_ARGS__));            \
+        GALLEY__BY_NAME_END                                                  \
+    } while (0)
 
 #ifndef GALLEY_NO_SHORT_NAMES
 #define TEST GALLEY_TEST

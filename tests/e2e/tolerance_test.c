@@ -246,14 +246,14 @@ TEST(expect_near_overrides)
               "\n"
               "TEST(near, .rtol = 1e-9) {\n"
               "    printf(\"%.3f\\n\", 1.01);\n"
-              "    EXPECT_NEAR(0.02, 0, /* 1.0 */);\n"
+              "    EXPECT_NEAR(.rtol = 0.02, /* 1.0 */);\n"
               "    galley_tolerance(1e-9, 0);\n"
               "    printf(\"%.3f\\n\", 1.01);\n"
-              "    EXPECT_NEAR(0, 0.05, /* 1.0 */);\n"
+              "    EXPECT_NEAR(.atol = 0.05, /* 1.0 */);\n"
               "    printf(\"%.3f\\n\", 1.01);\n"
               "    EXPECT(/* 1.0 */);\n"
               "    printf(\"%.3f\\n\", 1.01);\n"
-              "    EXPECT_NEAR(1e-3, 0, /* 1.0 */);\n"
+              "    EXPECT_NEAR(.rtol = 1e-3, /* 1.0 */);\n"
               "}\n");
     /* Lines 6 and 9 pass with their own tolerances, over the TEST's and
      * over galley_tolerance; line 11 has galley_tolerance's. */
@@ -278,8 +278,8 @@ TEST(expect_near_overrides)
       +1.010
        ^^^^^
       numbers: 1 compared, 1 out of tolerance (100%)
-      greatest absolute difference: 0.01 at tests/n_test.c:13:29
-      greatest relative difference: 0.01 at tests/n_test.c:13:29
+      greatest absolute difference: 0.01 at tests/n_test.c:13:34
+      greatest relative difference: 0.01 at tests/n_test.c:13:34
       tolerance: rtol=0.001 atol=0 (|actual - expected| <= atol + rtol * |expected|)
 
       0 passed, 1 failed
@@ -292,14 +292,14 @@ TEST(expect_near_overrides)
       [exit 0]
       TEST(near, .rtol = 1e-9) {
           printf("%.3f\n", 1.01);
-          EXPECT_NEAR(0.02, 0, (* 1.0 *));
+          EXPECT_NEAR(.rtol = 0.02, (* 1.0 *));
           galley_tolerance(1e-9, 0);
           printf("%.3f\n", 1.01);
-          EXPECT_NEAR(0, 0.05, (* 1.0 *));
+          EXPECT_NEAR(.atol = 0.05, (* 1.0 *));
           printf("%.3f\n", 1.01);
           EXPECT((* 1.010 *));
           printf("%.3f\n", 1.01);
-          EXPECT_NEAR(1e-3, 0, (* 1.010 *));
+          EXPECT_NEAR(.rtol = 1e-3, (* 1.010 *));
       }
     */);
     e2e_galley("run");
@@ -556,7 +556,7 @@ TEST(bad_tolerances)
               "\n"
               "TEST(negative) {\n"
               "    printf(\"1\\n\");\n"
-              "    EXPECT_NEAR(-1, 0, /* 1 */);\n"
+              "    EXPECT_NEAR(.rtol = -1, /* 1 */);\n"
               "}\n"
               "\n"
               "TEST(not_a_number) {\n"
@@ -658,7 +658,7 @@ TEST(output_before_a_crash_is_shown_not_compared)
               "TEST(call) {\n"
               "    galley_tolerance(1e-2, 0);\n"
               "    printf(\"%.3f\\n\", 2.001);\n"
-              "    EXPECT_NEAR(0, 0, /* 2.001 */);\n"
+              "    EXPECT_NEAR(/* 2.001 */);\n"
               "    printf(\"%.3f\\n\", 3.001);\n"
               "    abort();\n"
               "    EXPECT(/* 3 */);\n"

@@ -630,7 +630,7 @@ TEST(an_empty_marker_compared_with_a_tolerance)
     e2e_write("galley.conf", "rtol = 1e-3\n");
     e2e_write("tests/e_test.c", "#include <galley.h>\n"
                                 "TEST(e, .atol = 1) { EXPECT(); }\n"
-                                "TEST(n) { EXPECT_NEAR(1e-3, 0, ); }\n"
+                                "TEST(n) { EXPECT_NEAR(.rtol = 1e-3, ); }\n"
                                 "TEST(conf) { EXPECT(); }\n");
     e2e_galley("run");
     EXPECT(/*

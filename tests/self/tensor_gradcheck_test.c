@@ -193,7 +193,7 @@ static void S_binary_cases(S_op2 f, int a_pos, int b_pos)
 TEST(add)
 {
     S_binary_cases(galley_add, 0, 0);
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       same shape [2, 3]:
       gradcheck: input 0 float64 [2, 3]: max abs err 1.4e-10 at [0, 1] of output [0, 1], max rel err 1.4e-10 at [0, 1] of output [0, 1]: ok
       gradcheck: input 1 float64 [2, 3]: max abs err 8.2e-11 at [0, 1] of output [0, 1], max rel err 8.2e-11 at [0, 1] of output [0, 1]: ok
@@ -224,7 +224,7 @@ TEST(add)
 TEST(sub)
 {
     S_binary_cases(galley_sub, 0, 0);
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       same shape [2, 3]:
       gradcheck: input 0 float64 [2, 3]: max abs err 1.4e-10 at [0, 1] of output [0, 1], max rel err 1.4e-10 at [0, 1] of output [0, 1]: ok
       gradcheck: input 1 float64 [2, 3]: max abs err 8.2e-11 at [0, 1] of output [0, 1], max rel err 8.2e-11 at [0, 1] of output [0, 1]: ok
@@ -255,7 +255,7 @@ TEST(sub)
 TEST(mul)
 {
     S_binary_cases(galley_mul, 0, 0);
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       same shape [2, 3]:
       gradcheck: input 0 float64 [2, 3]: max abs err 2.2e-10 at [1, 0] of output [1, 0], max rel err 1.9e-10 at [1, 0] of output [1, 0]: ok
       gradcheck: input 1 float64 [2, 3]: max abs err 1.4e-10 at [1, 0] of output [1, 0], max rel err 7.7e-11 at [1, 0] of output [1, 0]: ok
@@ -286,7 +286,7 @@ TEST(mul)
 TEST(div)
 {
     S_binary_cases(galley_div, 0, 1);
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       same shape [2, 3]:
       gradcheck: input 0 float64 [2, 3]: max abs err 2e-10 at [1, 0] of output [1, 0], max rel err 1.3e-10 at [1, 0] of output [1, 0]: ok
       gradcheck: input 1 float64 [2, 3]: max abs err 1.8e-10 at [0, 2] of output [0, 2], max rel err 1.3e-10 at [0, 2] of output [0, 2]: ok
@@ -317,7 +317,7 @@ TEST(div)
 TEST(pow_both_operands)
 {
     S_binary_cases(galley_pow, 1, 0);
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       same shape [2, 3]:
       gradcheck: input 0 float64 [2, 3]: max abs err 1.5e-10 at [1, 2] of output [1, 2], max rel err 1.6e-09 at [1, 1] of output [1, 1]: ok
       gradcheck: input 1 float64 [2, 3]: max abs err 5.6e-11 at [0, 2] of output [0, 2], max rel err 1.3e-09 at [0, 0] of output [0, 0]: ok
@@ -372,7 +372,7 @@ TEST(unary_ops)
     S_unary_case("sigmoid", galley_sigmoid, 0);
     S_unary_case("relu (no element near 0)", galley_relu, 2);
     S_unary_case("sqrt", galley_sqrt, 1);
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       neg:
       gradcheck: input 0 float64 [2, 3]: max abs err 8.2e-11 at [0, 1] of output [0, 1], max rel err 8.2e-11 at [0, 1] of output [0, 1]: ok
       gradcheck: passed
@@ -413,7 +413,7 @@ TEST(scalar_ops)
 {
     S_scalar_case("add_scalar", (S_scalar_call){galley_add_scalar, 2.5}, 0);
     S_scalar_case("mul_scalar", (S_scalar_call){galley_mul_scalar, -1.5}, 0);
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       add_scalar 2.5:
       gradcheck: input 0 float64 [2, 3]: max abs err 1.4e-10 at [0, 2] of output [0, 2], max rel err 1.4e-10 at [0, 2] of output [0, 2]: ok
       gradcheck: passed
@@ -431,7 +431,7 @@ TEST(pow_scalar)
     S_scalar_case("pow_scalar", (S_scalar_call){galley_pow_scalar, 0}, 0);
     S_scalar_case("pow_scalar", (S_scalar_call){galley_pow_scalar, 0.5}, 1);
     S_scalar_case("pow_scalar", (S_scalar_call){galley_pow_scalar, -1.5}, 1);
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       pow_scalar 3:
       gradcheck: input 0 float64 [2, 3]: max abs err 6.2e-10 at [0, 2] of output [0, 2], max rel err 7.9e-11 at [0, 0] of output [0, 0]: ok
       gradcheck: passed
@@ -471,7 +471,7 @@ TEST(reductions_over_all_elements)
     S_all_case("sum_all", galley_sum_all);
     S_all_case("mean_all", galley_mean_all);
     S_all_case("max_all", galley_max_all);
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       sum_all:
       gradcheck: input 0 float64 [2, 3, 4]: max abs err 3e-10 at [0, 0, 0], max rel err 3e-10 at [0, 0, 0]: ok
       gradcheck: passed
@@ -506,7 +506,7 @@ static void S_axis_cases(const char *name,
 TEST(sum_over_an_axis)
 {
     S_axis_cases("sum", galley_sum);
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       sum axis 0 keepdim 0:
       gradcheck: input 0 float64 [2, 3, 4]: max abs err 3e-10 at [0, 1, 0] of output [1, 0], max rel err 3e-10 at [0, 1, 0] of output [1, 0]: ok
       gradcheck: passed
@@ -531,7 +531,7 @@ TEST(sum_over_an_axis)
 TEST(mean_over_an_axis)
 {
     S_axis_cases("mean", galley_mean);
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       mean axis 0 keepdim 0:
       gradcheck: input 0 float64 [2, 3, 4]: max abs err 1.5e-10 at [0, 1, 0] of output [1, 0], max rel err 3e-10 at [0, 1, 0] of output [1, 0]: ok
       gradcheck: passed
@@ -556,7 +556,7 @@ TEST(mean_over_an_axis)
 TEST(max_over_an_axis)
 {
     S_axis_cases("max", galley_max);
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       max axis 0 keepdim 0:
       gradcheck: input 0 float64 [2, 3, 4]: max abs err 8.2e-11 at [0, 0, 0] of output [0, 0], max rel err 8.2e-11 at [0, 0, 0] of output [0, 0]: ok
       gradcheck: passed
@@ -662,7 +662,7 @@ TEST(reshape_and_transpose)
     S_view_case("reshape [4, -1] (a view)", S_reshape_view);
     S_view_case("reshape of a transpose (a copy)", S_reshape_copy);
     S_view_case("transpose 0, -1", S_transpose);
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       reshape [4, -1] (a view):
       gradcheck: input 0 float64 [2, 3, 4]: max abs err 1.4e-10 at [0, 0, 3] of output [0, 3], max rel err 1.4e-10 at [0, 0, 3] of output [0, 3]: ok
       gradcheck: passed
@@ -680,7 +680,7 @@ TEST(slice_and_select)
     S_view_case("slice axis 1, 0:4:2", S_slice_step2);
     S_view_case("slice axis -1, -3::2 then axis 0, 1:2", S_slice_negative);
     S_view_case("select axis 1, -1", S_select_axis1);
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       slice axis 1, 0:4:2:
       gradcheck: input 0 float64 [2, 3, 4]: max abs err 1.4e-10 at [0, 0, 3] of output [0, 0, 3], max rel err 1.4e-10 at [0, 0, 3] of output [0, 0, 3]: ok
       gradcheck: passed
@@ -707,7 +707,7 @@ TEST(contiguous_clone_to)
     S_view_case("contiguous of a transpose (a copy)",
                 S_contiguous_of_transpose);
     S_view_case("to float64", S_to_f64);
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       contiguous (a view):
       gradcheck: input 0 float64 [2, 3, 4]: max abs err 1.4e-10 at [0, 0, 3] of output [0, 0, 3], max rel err 1.4e-10 at [0, 0, 3] of output [0, 0, 3]: ok
       gradcheck: passed
@@ -732,7 +732,7 @@ TEST(to_float32_and_back)
     galley_gradcheck_options o = {.eps = 1e-3};
     int failed = galley_gradcheck(S_to_f32_and_back, &x, 1, NULL, &o);
     printf("returned %d\n", failed);
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       gradcheck: input 0 float64 [3]: max abs err 0.00012 at [1] of output [1], max rel err 4.7e-05 at [1] of output [1]: ok
       gradcheck: passed
       returned 0
@@ -769,7 +769,7 @@ TEST(matmul_2d_and_batched)
     S_matmul_case(GALLEY_SHAPE(2, 3, 4), GALLEY_SHAPE(2, 4, 2));
     S_matmul_case(GALLEY_SHAPE(2, 3, 4), GALLEY_SHAPE(4, 2));
     S_matmul_case(GALLEY_SHAPE(3, 4), GALLEY_SHAPE(2, 4, 2));
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       [3, 4] x [4, 2]:
       gradcheck: input 0 float64 [3, 4]: max abs err 0, max rel err 0: ok
       gradcheck: input 1 float64 [4, 2]: max abs err 0, max rel err 0: ok
@@ -796,7 +796,7 @@ TEST(matmul_1d_operands)
     S_matmul_case(GALLEY_SHAPE(4), GALLEY_SHAPE(4));
     S_matmul_case(GALLEY_SHAPE(4), GALLEY_SHAPE(2, 4, 2));
     S_matmul_case(GALLEY_SHAPE(2, 3, 4), GALLEY_SHAPE(4));
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       [4] x [4, 2]:
       gradcheck: input 0 float64 [4]: max abs err 0, max rel err 0: ok
       gradcheck: input 1 float64 [4, 2]: max abs err 0, max rel err 0: ok
@@ -858,7 +858,7 @@ TEST(matmul_transposed_and_strided_operands)
     in[1] = S_quarters(&rng, GALLEY_SHAPE(4, 2));
     printf("slice([3, 8], axis 1, 0:8:2) x [4, 2]:\n");
     galley_gradcheck(S_matmul_strided, in, 2, NULL, &S_exact);
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       transpose([4, 3]) x [4, 2]:
       gradcheck: input 0 float64 [4, 3]: max abs err 0, max rel err 0: ok
       gradcheck: input 1 float64 [4, 2]: max abs err 0, max rel err 0: ok
@@ -891,7 +891,7 @@ TEST(softmax_and_log_softmax)
         S_check(S_call_softmax, &x, 1, &l);
     }
     galley_tensor_free(x);
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       softmax axis 0:
       gradcheck: input 0 float64 [3, 4]: max abs err 5e-11 at [0, 2] of output [2, 2], max rel err 1e-09 at [0, 1] of output [2, 1]: ok
       gradcheck: passed
@@ -923,7 +923,7 @@ TEST(cross_entropy_class_indices)
     galley_tensor *logits = S_randn(&rng, GALLEY_SHAPE(4, 3));
     galley_tensor *target = galley_from_i64(t, GALLEY_SHAPE(4));
     S_check(S_cross_entropy_classes, &logits, 1, target);
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       gradcheck: input 0 float64 [4, 3]: max abs err 1.7e-10 at [2, 1], max rel err 2.9e-09 at [3, 1]: ok
       gradcheck: passed
     */);
@@ -938,7 +938,7 @@ TEST(cross_entropy_probabilities_both_inputs)
     galley_tensor *in[2] = {S_randn(&rng, GALLEY_SHAPE(4, 3)),
                             S_uniform(&rng, 0, 1, GALLEY_SHAPE(4, 3))};
     S_check(S_call2, in, 2, &f);
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       gradcheck: input 0 float64 [4, 3]: max abs err 1.3e-10 at [1, 0], max rel err 3.3e-08 at [1, 0]: ok
       gradcheck: input 1 float64 [4, 3]: max abs err 1.2e-10 at [1, 2], max rel err 1.4e-09 at [1, 2]: ok
       gradcheck: passed
@@ -954,7 +954,7 @@ TEST(mse_both_operands)
     galley_tensor *in[2] = {S_randn(&rng, GALLEY_SHAPE(2, 3)),
                             S_randn(&rng, GALLEY_SHAPE(2, 3))};
     S_check(S_call2, in, 2, &f);
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       gradcheck: input 0 float64 [2, 3]: max abs err 2.8e-10 at [0, 1], max rel err 6.7e-10 at [0, 1]: ok
       gradcheck: input 1 float64 [2, 3]: max abs err 2.8e-10 at [0, 1], max rel err 6.7e-10 at [0, 1]: ok
       gradcheck: passed
@@ -983,7 +983,7 @@ TEST(a_whole_network)
         S_randn(&rng, GALLEY_SHAPE(3)),
     };
     S_check(S_mlp_loss, in, 5, galley_from_i64(t, GALLEY_SHAPE(4)));
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       gradcheck: input 0 float64 [4, 3]: max abs err 1.9e-10 at [2, 1], max rel err 3.2e-08 at [2, 1]: ok
       gradcheck: input 1 float64 [3, 5]: max abs err 2.1e-10 at [0, 2], max rel err 6.3e-08 at [0, 0]: ok
       gradcheck: input 2 float64 [5]: max abs err 3.3e-10 at [2], max rel err 1.2e-08 at [4]: ok
@@ -1029,7 +1029,7 @@ TEST(a_detached_factor_is_caught)
     printf("returned %d\n", failed);
     /* The error is |x|, worst at [2]; relative, |x| / |2x + 1|: 1/3, 2/3,
      * 3/7, worst at [1]. */
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       gradcheck: input 0 float64 [3]: max abs err 3 at [2], max rel err 0.67 at [1]: FAILED
       gradcheck: FAILED (1 of 1 inputs)
       returned 1
@@ -1045,7 +1045,7 @@ TEST(the_verdict_counts_failing_inputs)
                             S_values(c, GALLEY_SHAPE())};
     int failed = galley_gradcheck(S_two_of_three_wrong, in, 3, NULL, NULL);
     printf("returned %d\n", failed);
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       gradcheck: input 0 float64 [2]: max abs err 1.5 at [1], max rel err 0.75 at [1]: FAILED
       gradcheck: input 1 float64 [2]: max abs err 2.8e-10 at [1], max rel err 1.4e-10 at [1]: ok
       gradcheck: input 2 float64 []: max abs err 0.25 at [], max rel err 0.5 at []: FAILED
@@ -1069,7 +1069,7 @@ TEST(non_differentiable_points_are_reported)
     x = S_values(m, GALLEY_SHAPE(3));
     printf("max_all of a tie at [0] and [2]:\n");
     S_check(S_call1, &x, 1, &max_all);
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       relu with a 0 at [1, 2]:
       gradcheck: input 0 float64 [2, 3]: max abs err 0.5 at [1, 2] of output [1, 2], max rel err 1 at [1, 2] of output [1, 2]: FAILED
       gradcheck: FAILED (1 of 1 inputs)
@@ -1112,7 +1112,7 @@ TEST(out_sends_the_report_to_a_file)
     fclose(f);
     printf("the file holds %zu bytes:\n%s", len, buf);
     free(buf);
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       returned 1; stdout had nothing before this line
       the file holds 120 bytes:
       gradcheck: input 0 float64 [3]: max abs err 3 at [2], max rel err 0.67 at [1]: FAILED
@@ -1135,7 +1135,7 @@ TEST(eps_is_the_step_of_the_differences)
     printf("eps 1e-3:\n");
     galley_gradcheck(S_call_scalar, &x, 1, &pow4,
                      &(galley_gradcheck_options){.eps = 1e-3});
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       eps 0.5:
       gradcheck: input 0 float64 [3]: max abs err 2 at [2] of output [2], max rel err 0.5 at [0] of output [0]: FAILED
       gradcheck: FAILED (1 of 1 inputs)
@@ -1175,7 +1175,7 @@ TEST(atol_and_rtol_decide)
     S_tolerance_case(x, 1e-12, 2e-4);
     S_tolerance_case(x, 1e-12, 1e-5);
     S_tolerance_case(x, 1e-5, 1e-12);
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       defaults:
       gradcheck: input 0 float64 [3]: max abs err 0.00015 at [2], max rel err 0.00015 at [2]: ok
       gradcheck: passed
@@ -1249,7 +1249,7 @@ TEST(outputs_that_need_no_gradient)
     S_check(S_constant, &x, 1, NULL);
     printf("detached:\n");
     S_check(S_detached, &x, 1, NULL);
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       constant:
       gradcheck: input 0 float64 [2]: max abs err 0, max rel err 0: ok
       gradcheck: passed
@@ -1273,7 +1273,7 @@ TEST(a_strided_input)
     /* |x| is worst at [2, 1] (-9), and so is |x| / |2x + 1| (9/17). */
     S_check(S_wrong, &x, 1, NULL);
     galley_tensor_print(base);
-    EXPECT_NEAR(0, 1e-6, /*
+    EXPECT_NEAR(.atol = 1e-6, /*
       float64 [3, 2]
       [[ 1,  4],
        [ 2,  5],
@@ -1447,7 +1447,7 @@ TEST(torch_a_small_network)
     };
     galley_tensor *target = galley_from_i64(t, GALLEY_SHAPE(4));
     S_backward_and_print(S_mlp_loss(p, 5, target), p, 5);
-    EXPECT_NEAR(1e-5, 1e-9, /*
+    EXPECT_NEAR(.rtol = 1e-5, .atol = 1e-9, /*
       loss 1.42555
       float64 [4, 3]
       [[-0.0588478 , -0.0247441 ,  0.00251409],
@@ -1482,7 +1482,7 @@ TEST(torch_pow_div_sub_broadcast)
     galley_tensor *loss = galley_mean_all(
         galley_div(galley_pow(p[0], p[1]), galley_sub(p[2], p[0])));
     S_backward_and_print(loss, p, 3);
-    EXPECT_NEAR(1e-5, 1e-9, /*
+    EXPECT_NEAR(.rtol = 1e-5, .atol = 1e-9, /*
       loss 0.45981
       float64 [2, 1]
       [[0.0555084],
@@ -1508,7 +1508,7 @@ TEST(torch_softmax_and_probability_targets)
     galley_tensor *ls = galley_mean_all(
         galley_mul(galley_log_softmax(p[0], 0), p[1]));
     S_backward_and_print(galley_sub(ce, ls), p, 2);
-    EXPECT_NEAR(1e-5, 1e-9, /*
+    EXPECT_NEAR(.rtol = 1e-5, .atol = 1e-9, /*
       loss 1.12218
       float64 [3, 4]
       [[-0.168297  ,  0.137518  , -0.200152  ,  0.0484408 ],
@@ -1538,7 +1538,7 @@ TEST(torch_reductions)
     galley_tensor *loss =
         galley_add(galley_add(a, b), galley_add(galley_max_all(x), c));
     S_backward_and_print(loss, &x, 1);
-    EXPECT_NEAR(1e-5, 1e-9, /*
+    EXPECT_NEAR(.rtol = 1e-5, .atol = 1e-9, /*
       loss 8.80494
       float64 [3, 4]
       [[1.44032 , 3.09994 , 0.693116, 0.263938],
@@ -1565,7 +1565,7 @@ TEST(torch_batched_matmul_and_views)
         galley_add(galley_sum_all(galley_slice(y, 1, 0, 3, 2)),
                    galley_mse(galley_select(y, 0, 1), galley_select(y, 0, 0)));
     S_backward_and_print(loss, p, 2);
-    EXPECT_NEAR(1e-5, 1e-9, /*
+    EXPECT_NEAR(.rtol = 1e-5, .atol = 1e-9, /*
       loss 2.7423
       float64 [2, 3, 4]
       [[[-1.2482    ,  1.5747    ,  0.516513  ,  0.233012  ],

@@ -809,7 +809,7 @@ TEST(log_softmax_float32_keeps_its_precision)
     printf("%.9g\n", galley_item(galley_cross_entropy(
                          galley_from_f32(z, GALLEY_SHAPE(1, 2)),
                          galley_from_i64(k, GALLEY_SHAPE(1)))));
-    EXPECT_NEAR(3e-7, 0, /*
+    EXPECT_NEAR(.rtol = 3e-7, /*
       -1.55144477 -0.551444709
       0.693147182
     */);
@@ -839,7 +839,7 @@ TEST(cross_entropy_and_mse)
     show("mse", galley_mse(galley_from_f64(a, GALLEY_SHAPE(2, 2)),
                            galley_from_f64(b, GALLEY_SHAPE(2, 2))));
     /* float32 is within an ulp of torch's 334.348907. */
-    EXPECT_NEAR(1e-6, 0, /*
+    EXPECT_NEAR(.rtol = 1e-6, /*
       class indices 334.34891511667445
       float32 334.348938
       probabilities 334.29558178334111

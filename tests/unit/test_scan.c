@@ -54,12 +54,16 @@ static void S_where(galley__buf *b, const char *src, size_t off)
 }
 
 /* Renders one marker: lines, kind, test, indent, the text from the
- * identifier to '(', and the comment's interior. */
+ * identifier to '(', where EXPECT_NEAR's expectation begins, and the
+ * comment's interior. */
 static void S_render_marker(galley__buf *b, const char *src,
                             const galley__marker *m)
 {
     galley__buf_printf(b, "M %d-%d %s t%d ind", m->line, m->end_line,
-                      m->kind == GALLEY__MARKER_EXACT ? "X" : "E", m->test);
+                      m->kind == GALLEY__MARKER_EXACT  ? "X"
+                      : m->kind == GALLEY__MARKER_NEAR ? "N"
+                                                       : "E",
+                      m->test);
     S_quote(b, src + m->indent_start, m->indent_len);
     galley__buf_puts(b, " id");
     S_quote(b, src + m->start, m->lparen - m->start);
@@ -68,6 +72,13 @@ static void S_render_marker(galley__buf *b, const char *src,
         S_quote(b, src + m->body_start, m->body_end - m->body_start);
     else
         galley__buf_puts(b, "-");
+    /* EXPECT_NEAR: where a new expectation goes, and what comes first */
+    if (m->kind == GALLEY__MARKER_NEAR) {
+        galley__buf_puts(b, " text@");
+        S_where(b, src, m->content_start);
+        galley__buf_puts(b, " sep");
+        S_quote(b, m->sep, strlen(m->sep));
+    }
     if (src[m->lparen] != '(' || src[m->rparen] != ')')
         galley__buf_puts(b, " BAD-PARENS");
     if (m->has_comment && (memcmp(src + m->body_start - 1, "*", 1) ||
@@ -109,21 +120,33 @@ static void S_render(galley__buf *b, const char *src, const galley__scan *s)
         S_render_marker(b, src, &s->markers[i]);
     for (size_t i = 0; i < s->n_tests; i++)
         S_render_test(b, src, &s->tests[i]);
-    for (size_t i = 0; i < s->n_errors; i++)
-        galley__buf_printf(b, "%s %d %s\n", s->errors[i].fatal ? "F" : "E",
-                          s->errors[i].line, s->errors[i].msg);
+    for (size_t i = 0; i < s->n_errors; i++) {
+        const galley__scan_error *e = &s->errors[i];
+        galley__buf_printf(b, "%s %d", e->fatal ? "F" : "E", e->line);
+        if (e->col)
+            galley__buf_printf(b, ":%d", e->col);
+        galley__buf_printf(b, " %s\n", e->msg);
+    }
 }
 
-#define TAKES(line, name) "E " #line " " name " " TAKES_MSG "\n"
+/* The scanner's errors, each at a LINE:COL token such as 2:3. */
+#define TAKES(at, name) "E " #at " " name " " TAKES_MSG "\n"
 #define TAKES_MSG                                                          \
     "takes only a /* comment */ with the expected output; move other code " \
     "out of the marker"
-#define TWO(line) \
-    "E " #line " two EXPECT markers on one line; put each on its own line\n"
-#define UNTERMINATED(line) \
-    "E " #line " unterminated comment: add the closing */\n"
-#define NO_CLOSE(line, name) \
-    "E " #line " " name "( has no closing ')': add it after the comment\n"
+#define TWO(at) \
+    "E " #at " two EXPECT markers on one line; put each on its own line\n"
+#define BY_NAME(at)                                                   \
+    "E " #at " EXPECT_NEAR takes its options by name, then a /* comment */" \
+    " with the expected output: EXPECT_NEAR(.rtol = 1e-6, .atol = 1e-9, " \
+    "/* ... */)\n"
+#define NEAR_TAKES(at)                                                    \
+    "E " #at " EXPECT_NEAR takes options by name, then a /* comment */ "  \
+    "with the expected output; move other code out of the marker\n"
+#define UNTERMINATED(at) \
+    "E " #at " unterminated comment: add the closing */\n"
+#define NO_CLOSE(at, name) \
+    "E " #at " " name "( has no closing ')': add it after the comment\n"
 
 #define LONE_CR                                                           \
     "a carriage return ends a line without a newline (old Mac line ends), " \
@@ -300,18 +323,18 @@ static const scan_case scan_cases[] = {
      "TEST(u) {\n"
      "  EXPECT(/* abc\n"
      "  def\n",
-     UNTERMINATED(2)},
+     UNTERMINATED(2:10)},
     {"unterminated comment in code",
      "TEST(ok) { EXPECT(); }\n"
      "int x; /* oops\n"
      "EXPECT();\n",
      "M 1-1 E t0 ind'' id'EXPECT' body-\n"
      "T ok 1 {1:10 }1:22\n"
-     UNTERMINATED(2)},
+     UNTERMINATED(2:8)},
     {"unterminated comment in a directive",
      "#define A /* no end\n"
      "\n",
-     UNTERMINATED(1)},
+     UNTERMINATED(1:11)},
     {"code in the parentheses",
      "TEST(bad) {\n"
      "  EXPECT(\"x\");\n"
@@ -324,8 +347,8 @@ static const scan_case scan_cases[] = {
      "}\n",
      "M 8-8 E t0 ind'  ' id'EXPECT' body' good '\n"
      "T bad 1 {1:11 }9:1\n"
-     TAKES(2, "EXPECT") TAKES(3, "EXPECT") TAKES(4, "EXPECT")
-     TAKES(6, "EXPECT_EXACT") TAKES(7, "EXPECT")},
+     TAKES(2:3, "EXPECT") TAKES(3:3, "EXPECT") TAKES(4:3, "EXPECT")
+     TAKES(6:3, "EXPECT_EXACT") TAKES(7:3, "EXPECT")},
     {"missing parenthesis",
      "TEST(m) {\n"
      "  EXPECT(/* a */;\n"
@@ -337,8 +360,8 @@ static const scan_case scan_cases[] = {
      "M 3-3 E t0 ind'  ' id'EXPECT' body' b '\n"
      "M 6-6 E t-1 ind'' id'EXPECT' body' d '\n"
      "T m 1 {1:9 }5:1\n"
-     NO_CLOSE(2, "EXPECT") NO_CLOSE(4, "GALLEY_EXPECT")
-     NO_CLOSE(7, "EXPECT")},
+     NO_CLOSE(2:3, "EXPECT") NO_CLOSE(4:3, "GALLEY_EXPECT")
+     NO_CLOSE(7:1, "EXPECT")},
     {"two markers on one line",
      "EXPECT(); EXPECT(/* x */);\n"
      "EXPECT(/*\n"
@@ -350,8 +373,8 @@ static const scan_case scan_cases[] = {
      "EXPECT(/* last */);\n",
      "M 5-5 E t-1 ind'' id'EXPECT' body' ok '\n"
      "M 8-8 E t-1 ind'' id'EXPECT' body' last '\n"
-     TWO(1) TWO(2) TWO(4) TWO(6) TWO(6)
-     TAKES(7, "EXPECT") TWO(7)},
+     TWO(1:11) TWO(2:1) TWO(4:6) TWO(6:11) TWO(6:21)
+     TAKES(7:1, "EXPECT") TWO(7:16)},
     {"indentation with tabs",
      "TEST(t) {\n"
      "\tEXPECT();\n"
@@ -401,6 +424,37 @@ static const scan_case scan_cases[] = {
      "}\n",
      "M 6-6 E t0 ind'  ' id'EXPECT' body-\n"
      "T cond 1 {5:3 }7:1\n"},
+    {"EXPECT_NEAR: options by name, then the comment",
+     "TEST(n) {\n"
+     "  EXPECT_NEAR(.rtol = 1e-3, .atol = f(1, 2), /* a */);\n"
+     "  EXPECT_NEAR(/* b */);\n"
+     "  EXPECT_NEAR(.atol = 1 /* loose */, );\n"
+     "  EXPECT_NEAR(.rtol = 1e-3);\n"
+     "  EXPECT_NEAR();\n"
+     "  GALLEY_EXPECT_NEAR(.rtol = 1,\n"
+     "                     /* c */);\n"
+     "}\n",
+     "M 2-2 N t0 ind'  ' id'EXPECT_NEAR' body' a ' text@2:45 sep' '\n"
+     "M 3-3 N t0 ind'  ' id'EXPECT_NEAR' body' b ' text@3:15 sep''\n"
+     "M 4-4 N t0 ind'  ' id'EXPECT_NEAR' body- text@4:37 sep' '\n"
+     "M 5-5 N t0 ind'  ' id'EXPECT_NEAR' body- text@5:27 sep', '\n"
+     "M 6-6 N t0 ind'  ' id'EXPECT_NEAR' body- text@6:15 sep''\n"
+     "M 7-8 N t0 ind'  ' id'GALLEY_EXPECT_NEAR' body' c ' text@7:32 sep' '\n"
+     "T n 1 {1:9 }9:1\n"},
+    {"EXPECT_NEAR: options by position, or code after the comment",
+     "TEST(n) {\n"
+     "  EXPECT_NEAR(1e-3, 0, /* a */);\n"
+     "  EXPECT_NEAR(.rtol = 1, 0, /* b */);\n"
+     "  EXPECT_NEAR(/* c */, .rtol = 1);\n"
+     "  EXPECT_NEAR(.rtol = 1, /* d */ x);\n"
+     "  EXPECT_NEAR(.rtol = 1, /* e */ /* f */);\n"
+     "  EXPECT_NEAR(, /* g */);\n"
+     "  EXPECT_NEAR(.rtol = 1, /* h */);\n"
+     "}\n",
+     "M 8-8 N t0 ind'  ' id'EXPECT_NEAR' body' h ' text@8:25 sep' '\n"
+     "T n 1 {1:9 }9:1\n"
+     BY_NAME(2:15) BY_NAME(3:26) BY_NAME(4:22) NEAR_TAKES(5:3)
+     NEAR_TAKES(6:3) BY_NAME(7:15)},
     {"empty text", "", ""},
     {"byte-order mark",
      "\xef\xbb\xbf#include <galley.h>\n"
@@ -414,14 +468,14 @@ static const scan_case scan_cases[] = {
      "M 1-1 E t-1 ind'  ' id'EXPECT' body' a '\n"},
     {"old Mac line ends",
      "#include <galley.h>\rTEST(t) {\r  EXPECT(/* a */);\r}\r",
-     "F 1 " LONE_CR "\n"},
+     "F 1:20 " LONE_CR "\n"},
     {"old Mac line ends, no directive first",
      "int a;\rint b;\r",
-     "F 1 " LONE_CR "\n"},
+     "F 1:7 " LONE_CR "\n"},
     {"a lone carriage return after CRLF lines",
      "int a;\r\nint b;\r\nint c;\rint d;\r\n",
      "crlf\n"
-     "F 3 " LONE_CR "\n"},
+     "F 3:7 " LONE_CR "\n"},
     {"#line before a test",
      "#include <galley.h>\n"
      "#line 100\n"

@@ -68,11 +68,6 @@ void galley__rt_buf_puts(galley__rt_buf *b, const char *s)
     galley__rt_buf_add(b, s, strlen(s));
 }
 
-void galley__rt_buf_putc(galley__rt_buf *b, char c)
-{
-    galley__rt_buf_add(b, &c, 1);
-}
-
 char *galley__rt_buf_detach(galley__rt_buf *b)
 {
     char *p = b->ptr ? b->ptr : galley__rt_xstrndup("", 0);

@@ -37,7 +37,6 @@ char *galley__rt_buf_room(galley__rt_buf *b, size_t n);
 /* Appends the n bytes at s. */
 void galley__rt_buf_add(galley__rt_buf *b, const char *s, size_t n);
 void galley__rt_buf_puts(galley__rt_buf *b, const char *s);
-void galley__rt_buf_putc(galley__rt_buf *b, char c);
 /* Returns the text (heap, "" when nothing was added), which the caller
  * frees; b is empty again. */
 char *galley__rt_buf_detach(galley__rt_buf *b);

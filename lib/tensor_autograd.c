@@ -37,11 +37,6 @@ static uint64_t S_new_epoch(void)
 
 /* ---- grad mode and recording (used by every op) ---- */
 
-int galley__grad_enabled(void)
-{
-    return !S_grad_off;
-}
-
 int galley_set_grad_enabled(int enabled)
 {
     int was = !S_grad_off;

@@ -155,8 +155,6 @@ const galley__backend *galley__backend_of(const galley_tensor *t);
 
 /* ---- autodiff (tensor_autograd.c) ---- */
 
-/* Whether ops record the graph now (grad mode on). */
-int galley__grad_enabled(void);
 /* Makes out the result of op applied to in[0..nin): when grad mode is on
  * and an input requires grad, out requires grad and remembers op, inputs,
  * their ids and storage versions. Called by every differentiable op after

@@ -85,10 +85,8 @@ static void S_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void S_say(const char *fmt, ...)
 {
     va_list ap;
-    char *msg;
     va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0)
-        galley__oom("a message");
+    char *msg = galley__xvasprintf(fmt, ap);
     va_end(ap);
     galley__note("plot: %s", msg);
     free(msg);
@@ -99,10 +97,8 @@ static int S_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int S_usage(const char *fmt, ...)
 {
     va_list ap;
-    char *msg;
     va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0)
-        galley__oom("a message");
+    char *msg = galley__xvasprintf(fmt, ap);
     va_end(ap);
     galley__usage_error("plot", "%s", msg);
     free(msg);

@@ -6,9 +6,9 @@
  * plot/ is the charts library of libgalley (galley/plot.h), linked into
  * test programs, and `galley plot` (cli.c), its command-line front end in
  * the galley command. The library may include lib/include/ and libgalley's
- * floor (lib/alloc.h); cli.c may include the library and source/util.h
- * (the command's allocator and buffers). Nothing of plot/ includes
- * runner/ or promote/. */
+ * floor (lib/alloc.h); cli.c may include the library, source/util.h (the
+ * command's allocator, buffers and messages) and source/options.h (its
+ * option parser). Nothing of plot/ includes runner/ or promote/. */
 #ifndef GALLEY_PLOT_INTERNAL_H
 #define GALLEY_PLOT_INTERNAL_H
 

@@ -15,10 +15,8 @@
 int galley__usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
-    char *msg;
     va_start(ap, fmt);
-    if (vasprintf(&msg, fmt, ap) < 0)
-        galley__oom("a message");
+    char *msg = galley__xvasprintf(fmt, ap);
     va_end(ap);
     if (cmd) {
         galley__note("%s: %s", cmd, msg);

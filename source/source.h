@@ -4,9 +4,10 @@
  * edits back into a source (rewrite.h), what a source includes
  * (includes.h), and the small utilities both commands share: checked
  * allocation, byte buffers, lists of words, whole-file I/O, files written
- * whole or not at all, the one error printer (util.h, atomic.h). It may
- * include the C library, libgit2 (hashes) and nothing else of galley:
- * runner/ and promote/ stand on it.
+ * whole or not at all, the one printer of messages (util.h, atomic.h), and
+ * the one parser of command-line options (options.h). It may include the
+ * C library, libgit2 (hashes) and nothing else of galley: runner/ and
+ * promote/ stand on it.
  *
  * A kind of source is one interface: scan a text into markers and tests
  * with byte ranges, and rewrite a text with edits. C files are the kind

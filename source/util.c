@@ -59,20 +59,27 @@ char *galley__xstrdup(const char *s)
     return galley__xstrndup(s, strlen(s));
 }
 
-char *galley__xasprintf(const char *fmt, ...)
+char *galley__xvasprintf(const char *fmt, va_list ap)
 {
     galley__buf b;
-    va_list ap;
+    va_list again;
     galley__buf_init(&b);
-    va_start(ap, fmt);
+    va_copy(again, ap);
     int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
     galley__buf_grow(&b, (size_t)n + 1);
-    va_start(ap, fmt);
-    vsnprintf(b.ptr, (size_t)n + 1, fmt, ap);
-    va_end(ap);
+    vsnprintf(b.ptr, (size_t)n + 1, fmt, again);
+    va_end(again);
     b.len = (size_t)n;
     return galley__buf_detach(&b, NULL);
+}
+
+char *galley__xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = galley__xvasprintf(fmt, ap);
+    va_end(ap);
+    return s;
 }
 
 /* ---- buffers ---- */

@@ -19,6 +19,9 @@ char *galley__xstrndup(const char *s, size_t n);
 /* Returns a heap string formatted as by printf; the caller frees it. */
 char *galley__xasprintf(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
+/* The same with a va_list (which it uses up). */
+char *galley__xvasprintf(const char *fmt, va_list ap)
+    __attribute__((format(printf, 1, 0)));
 
 /* A growable byte buffer, always NUL-terminated (ptr may hold NULs too). */
 typedef struct galley__buf {

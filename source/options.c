@@ -46,12 +46,15 @@ static const char *S_name(const galley__option *opts, int n, int v)
 
 /* Makes getopt_long's tables from opts: the long options, with val
  * S_LONG + the option's index (n for --help), and the short letters, each
- * mapped to its index in letters[]. */
+ * mapped to its index in letters[]. The short string begins with "-" (each
+ * operand comes back as option 1, in order, whatever POSIXLY_CORRECT says)
+ * and ":" (a missing value is ':', not '?'). */
 static void S_tables(const galley__option *opts, int n, struct option *lo,
                      char *shorts, int letters[256])
 {
     size_t k = 0;
-    shorts[k++] = ':'; /* a missing value is ':', not '?' */
+    shorts[k++] = '-';
+    shorts[k++] = ':';
     shorts[k++] = 'h';
     letters['h'] = n;
     for (int i = 0; i < n; i++) {
@@ -73,23 +76,32 @@ static void S_tables(const galley__option *opts, int n, struct option *lo,
     shorts[k] = '\0';
 }
 
-/* Says what getopt_long found wrong at the word it stopped after. */
-static int S_bad(const char *cmd, const galley__option *opts, int n, int c,
-                 int opt, char **args)
+/* What getopt_long found wrong (c is '?' or ':'; opt is its optopt, word
+ * the word it read), as a heap message. opt tells long from short: a
+ * long option's val, 0 for an unknown long option, or the letter. */
+static char *S_bad(const galley__option *opts, int n, int c, int opt,
+                   const char *word)
 {
-    const char *word = args[optind - 1];
-    int is_long = word[0] == '-' && word[1] == '-';
-    if (c == ':' && is_long)
-        return galley__usage_error(cmd, "--%s needs a value",
-                                   S_name(opts, n, opt));
+    if (c == ':' && opt >= S_LONG)
+        return galley__xasprintf("--%s needs a value", S_name(opts, n, opt));
     if (c == ':')
-        return galley__usage_error(cmd, "-%c needs a value", opt);
-    if (is_long && opt >= S_LONG && strchr(word, '='))
-        return galley__usage_error(cmd, "--%s takes no value",
-                                   S_name(opts, n, opt));
-    if (is_long || !opt)
-        return galley__usage_error(cmd, "unknown option: %s", word);
-    return galley__usage_error(cmd, "unknown option: -%c", opt);
+        return galley__xasprintf("-%c needs a value", opt);
+    if (opt >= S_LONG)
+        return galley__xasprintf("--%s takes no value", S_name(opts, n, opt));
+    if (opt == 0)
+        return galley__xasprintf("unknown option: %.*s",
+                                 (int)strcspn(word, "="), word);
+    return galley__xasprintf("unknown option: -%c", opt);
+}
+
+/* Whether word ("--name" or "--name=VALUE") spells long option name whole:
+ * getopt_long takes any unambiguous prefix, and `galley run --p` must not
+ * mean --promote. */
+static int S_whole(const char *word, const char *name)
+{
+    size_t len = strlen(name);
+    return !strncmp(word + 2, name, len) &&
+           (word[2 + len] == '\0' || word[2 + len] == '=');
 }
 
 int galley__options_parse(const char *cmd, const char *usage,
@@ -98,37 +110,57 @@ int galley__options_parse(const char *cmd, const char *usage,
                           char **operands, int *n_operands)
 {
     struct option *lo = galley__xcalloc((size_t)n + 2, sizeof *lo);
-    char *shorts = galley__xcalloc((size_t)n * 2 + 4, 1);
+    char *shorts = galley__xcalloc((size_t)n * 2 + 5, 1);
     int letters[256];
     S_tables(opts, n, lo, shorts, letters);
-    /* getopt_long wants the program's name first; it may permute the rest,
-     * so it works on a copy. */
+    /* getopt_long wants the program's name first. */
     char **args = galley__xcalloc((size_t)argc + 2, sizeof *args);
     args[0] = (char *)cmd;
     memcpy(args + 1, argv, (size_t)argc * sizeof *args);
-    int rc = 0, c, at;
+    /* The first problem is said at the end, unless --help came: help
+     * wins wherever it stands, as in GNU tools. */
+    char *problem = NULL;
+    int help = 0, c, at;
     optind = 0; /* a fresh scan (glibc) */
     opterr = 0;
     *n_operands = 0;
-    while (rc == 0 &&
-           (c = getopt_long(argc + 1, args, shorts, lo, &at)) != -1) {
+    for (;;) {
+        int word = optind ? optind : 1; /* the word read, unless mid-group */
+        if ((c = getopt_long(argc + 1, args, shorts, lo, &at)) == -1)
+            break;
         int i = c >= S_LONG ? c - S_LONG
-                : c > 0 && c < 256 && c != ':' && strchr(shorts + 1, c)
+                : c > 1 && c < 256 && c != ':' && strchr(shorts + 2, c)
                     ? letters[c]
                     : -1;
-        if (c == '?' || c == ':') {
-            rc = S_bad(cmd, opts, n, c, optopt, args);
-        } else if (i == n) {
-            fputs(usage, stdout);
-            rc = -1;
-        } else if (i >= 0) {
-            const char *why = set(ctx, i, optarg);
-            if (why)
-                rc = galley__usage_error(cmd, "%s", why);
-        }
+        char *why = NULL;
+        if (c == 1)
+            operands[(*n_operands)++] = optarg;
+        else if (c == '?' || c == ':')
+            why = S_bad(opts, n, c, optopt, args[optind - 1]);
+        else if (c >= S_LONG && !S_whole(args[word], lo[i].name))
+            why = galley__xasprintf("unknown option: %.*s (did you mean "
+                                    "--%s?)", (int)strcspn(args[word], "="),
+                                    args[word], lo[i].name);
+        else if (i == n)
+            help = 1;
+        else if (i >= 0 && (why = (char *)set(ctx, i, optarg)))
+            why = galley__xstrdup(why);
+        if (why && !problem)
+            problem = why;
+        else
+            free(why);
     }
-    for (int k = optind; rc == 0 && k < argc + 1; k++)
+    /* After "--", the rest are operands. */
+    for (int k = optind; k < argc + 1; k++)
         operands[(*n_operands)++] = args[k];
+    int rc = 0;
+    if (help) {
+        fputs(usage, stdout);
+        rc = -1;
+    } else if (problem) {
+        rc = galley__usage_error(cmd, "%s", problem);
+    }
+    free(problem);
     free(args);
     free(shorts);
     free(lo);

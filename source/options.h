@@ -1,8 +1,10 @@
 /* options.h: the one option parser of galley's commands (galley run,
  * promote, init, plot), on getopt_long, with the same rules everywhere:
  * --name=VALUE and --name VALUE, -j4 and -j 4, bundled short flags (-qv),
- * options anywhere among the operands, "--" ending the options, -h and
- * --help printing the command's own usage (exit status 0), and usage
+ * options anywhere among the operands (POSIXLY_CORRECT or not), "--"
+ * ending the options, long names in full (an abbreviation is refused with
+ * the name it may mean), -h and --help printing the command's own usage
+ * (exit status 0, even beside a wrong option), and usage
  * errors said as "galley: CMD: what is wrong" with the hint "Try 'galley
  * CMD --help'." (exit status 2). */
 #ifndef GALLEY_OPTIONS_H

@@ -235,5 +235,24 @@ TEST(one_option_parser_for_every_command)
       Try 'galley promote --help'.
       [exit 2]
     */);
+    // a bad letter in a group is named, not the option before it
+    e2e_galley("run --list -qx");
+    // a long option is spelled whole: --p would otherwise mean --promote
+    e2e_galley("run --p");
+    // --help wins over a bad value, wherever it stands
+    e2e_galley_filter("plot --kind=pie --help", "head -n 1");
+    // options may follow operands, whatever POSIXLY_CORRECT says
+    e2e_sh("POSIXLY_CORRECT=1 \"$GALLEY_BIN\" run tests --list");
+    EXPECT(/*
+      galley: run: unknown option: -x
+      Try 'galley run --help'.
+      [exit 2]
+      galley: run: unknown option: --p (did you mean --promote?)
+      Try 'galley run --help'.
+      [exit 2]
+      usage: galley plot [options] [FILE...]
+      [exit 0]
+      tests/a_test.c:3: a
+    */);
     e2e_done();
 }

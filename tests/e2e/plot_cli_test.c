@@ -186,7 +186,7 @@ TEST(bad_usage_is_exit_2)
       Try 'galley plot --help'.
       [exit 2]
       $ galley plot --foo=bar data.txt
-      galley: plot: unknown option: --foo=bar
+      galley: plot: unknown option: --foo
       Try 'galley plot --help'.
       [exit 2]
       $ galley plot -w 30 data.txt

@@ -129,6 +129,15 @@ void galley__plot_note_count(galley__plot_notes *n, size_t count,
     galley__plot_note(n, t);
 }
 
+void galley__plot_note_skips(galley__plot_notes *n, const galley__plot_skips *k,
+                             const char *noun, const char *nouns)
+{
+    galley__plot_note_count(n, k->nonfinite, noun, nouns,
+                            "not shown (NaN or infinite)");
+    galley__plot_note_count(n, k->huge, noun, nouns,
+                            "not shown (beyond 1e300 in magnitude)");
+}
+
 void galley__plot_notes_emit(const galley__plot_notes *n, int indent,
                              galley__plot_buf *b)
 {

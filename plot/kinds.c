@@ -44,7 +44,8 @@ static void S_heading(const galley_plot *p, int width, galley__plot_buf *b)
 typedef struct S_scan {
     double xmin, xmax, ymin, ymax;
     int have_x, have_y;
-    size_t valid, nonfinite, nonpos;
+    size_t valid, nonpos;
+    galley__plot_skips skip;
 } S_scan;
 
 /* The debiased exponential moving average of TensorBoard: acc and the
@@ -101,10 +102,9 @@ static void S_scan_series(const galley_plot *p, const galley__plot_series *s,
         const double *ys = galley__plot_values(s, 1, at, m, by);
         for (size_t i = 0; i < m; i++) {
             double x = xs[i], y = ys[i];
-            if (!isfinite(x) || !isfinite(y)) {
-                sc->nonfinite++;
+            if (!galley__plot_drawable(x, &sc->skip) ||
+                !galley__plot_drawable(y, &sc->skip))
                 continue;
-            }
             double sm = smooth ? S_ema_next(&e, y) : 0;
             if (smooth && !(o->ylog && sm <= 0) && !(o->xlog && x <= 0))
                 S_extend(sc, o, x, sm);
@@ -230,7 +230,7 @@ static void S_draw_series(S_draw *d, const galley__plot_series *s,
         const double *ys = galley__plot_values(s, 1, at, m, by);
         for (size_t i = 0; i < m; i++) {
             double x = xs[i], y = ys[i];
-            if (!isfinite(x) || !isfinite(y)) {
+            if (!galley__plot_in_range(x) || !galley__plot_in_range(y)) {
                 S_break(d, ps, &pv); /* a gap in the line */
                 continue;
             }
@@ -325,8 +325,7 @@ static void S_canvas_row(void *ctx, int row, galley__plot_buf *b)
 static void S_xy_notes(const S_scan *sc, const S_draw *d, int wx, int wy,
                        galley__plot_notes *n)
 {
-    galley__plot_note_count(n, sc->nonfinite, "point", "points",
-                            "not shown (NaN or infinite)");
+    galley__plot_note_skips(n, &sc->skip, "point", "points");
     galley__plot_note_count(n, sc->nonpos, "point", "points",
                             "not shown (<= 0 on a log axis)");
     galley__plot_note_count(n, d->outside, "point", "points",
@@ -461,7 +460,8 @@ typedef struct S_hist {
     double lo, hi;   /* raw */
     int k;           /* bins */
     long *count;     /* k */
-    size_t valid, nonfinite, nonpos, outside;
+    size_t valid, nonpos, outside;
+    galley__plot_skips skip;
     double min, max; /* of the valid values */
     int widened;
 } S_hist;
@@ -475,15 +475,15 @@ static void S_hist_scan(const galley_plot *p, const galley__plot_series *s,
         size_t m = galley__plot_chunk(s->n, at);
         const double *v = galley__plot_values(s, 1, at, m, buf);
         for (size_t i = 0; i < m; i++) {
-            if (!isfinite(v[i])) {
-                h->nonfinite++;
-            } else if (p->o.xlog && v[i] <= 0) {
+            if (!galley__plot_drawable(v[i], &h->skip))
+                continue;
+            if (p->o.xlog && v[i] <= 0) {
                 h->nonpos++;
-            } else {
-                h->min = h->valid && h->min < v[i] ? h->min : v[i];
-                h->max = h->valid && h->max > v[i] ? h->max : v[i];
-                h->valid++;
+                continue;
             }
+            h->min = h->valid && h->min < v[i] ? h->min : v[i];
+            h->max = h->valid && h->max > v[i] ? h->max : v[i];
+            h->valid++;
         }
     }
 }
@@ -500,7 +500,7 @@ static void S_hist_count(const galley_plot *p, const galley__plot_series *s,
         size_t m = galley__plot_chunk(s->n, at);
         const double *v = galley__plot_values(s, 1, at, m, buf);
         for (size_t i = 0; i < m; i++) {
-            if (!isfinite(v[i]) || (log && v[i] <= 0))
+            if (!galley__plot_in_range(v[i]) || (log && v[i] <= 0))
                 continue;
             if (v[i] < h->lo || v[i] > h->hi) {
                 h->outside++;
@@ -693,8 +693,7 @@ void galley__plot_render_hist(const galley_plot *p, galley__plot_buf *b)
     } else {
         S_heading(p, p->o.width, b);
     }
-    galley__plot_note_count(&n, h.nonfinite, "value", "values",
-                            "not shown (NaN or infinite)");
+    galley__plot_note_skips(&n, &h.skip, "value", "values");
     galley__plot_note_count(&n, h.nonpos, "value", "values",
                             "not shown (<= 0 on a log axis)");
     galley__plot_note_count(&n, h.outside, "value", "values",
@@ -715,7 +714,8 @@ void galley__plot_render_hist(const galley_plot *p, galley__plot_buf *b)
 typedef struct S_bars {
     int labw, a, c;
     double vmin, vmax;
-    size_t nonfinite, outside;
+    size_t outside;
+    galley__plot_skips skip;
 } S_bars;
 
 /* Label i of the bar chart (its index when there are no labels). */
@@ -741,10 +741,8 @@ static void S_bars_scan(const galley_plot *p, const galley__plot_series *s,
         for (size_t i = 0; i < m; i++) {
             int w = galley__plot_textwidth(S_bar_label(s, at + i, tmp));
             L->labw = w > L->labw ? w : L->labw;
-            if (!isfinite(v[i])) {
-                L->nonfinite++;
+            if (!galley__plot_drawable(v[i], &L->skip))
                 continue;
-            }
             L->vmin = v[i] < L->vmin ? v[i] : L->vmin;
             L->vmax = v[i] > L->vmax ? v[i] : L->vmax;
         }
@@ -765,7 +763,7 @@ static void S_bars_row(const galley_plot *p, S_bars *L, const char *label,
 {
     galley__plot_puts(b, label);
     galley__plot_spaces(b, L->labw - galley__plot_textwidth(label) + 1);
-    double f = !isfinite(v) ? 0 : v < 0 ? v / L->vmin : v > 0 ? v / L->vmax
+    double f = !galley__plot_in_range(v) ? 0 : v < 0 ? v / L->vmin : v > 0 ? v / L->vmax
                                                                 : 0;
     if (f > 1)
         L->outside++;
@@ -808,8 +806,7 @@ void galley__plot_render_bars(const galley_plot *p, galley__plot_buf *b)
         S_heading(p, p->o.width, b);
         galley__plot_note(&n, "no data");
     }
-    galley__plot_note_count(&n, L.nonfinite, "value", "values",
-                            "not shown (NaN or infinite)");
+    galley__plot_note_skips(&n, &L.skip, "value", "values");
     galley__plot_note_count(&n, L.outside, "value", "values",
                             "outside the limits");
     galley__plot_notes_emit(&n, 0, b);
@@ -827,7 +824,8 @@ typedef struct S_heat {
     int w, h;
     char *glyph; /* h * w */
     double zlo, zhi, min, max;
-    size_t valid, nonfinite, outside;
+    size_t valid, outside;
+    galley__plot_skips skip;
     int widened;
 } S_heat;
 
@@ -840,10 +838,8 @@ static void S_heat_scan(S_heat *m)
         size_t k = galley__plot_chunk(s->n, at);
         const double *v = galley__plot_values(s, 1, at, k, buf);
         for (size_t i = 0; i < k; i++) {
-            if (!isfinite(v[i])) {
-                m->nonfinite++;
+            if (!galley__plot_drawable(v[i], &m->skip))
                 continue;
-            }
             m->min = m->valid && m->min < v[i] ? m->min : v[i];
             m->max = m->valid && m->max > v[i] ? m->max : v[i];
             m->valid++;
@@ -868,7 +864,7 @@ static void S_heat_add_row(S_heat *m, size_t r, double *sum, size_t *cnt)
         const double *v = galley__plot_values(m->s, 1, r * m->cols + at, k,
                                               buf);
         for (size_t i = 0; i < k; i++) {
-            if (!isfinite(v[i]))
+            if (!galley__plot_in_range(v[i]))
                 continue;
             m->outside += v[i] < m->zlo || v[i] > m->zhi;
             size_t c = (at + i) * (size_t)m->w / m->cols;
@@ -986,8 +982,7 @@ void galley__plot_render_heatmap(const galley_plot *p, galley__plot_buf *b)
     } else {
         S_heading(p, p->o.width, b);
     }
-    galley__plot_note_count(&n, m.nonfinite, "cell", "cells",
-                            "not shown (NaN or infinite)");
+    galley__plot_note_skips(&n, &m.skip, "cell", "cells");
     galley__plot_note_count(&n, m.outside, "cell", "cells",
                             "outside the limits");
     if (m.rows * m.cols == 0)

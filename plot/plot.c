@@ -32,6 +32,8 @@ static void S_check_lim(double lim[2], const char *name, int log)
     const char *why = NULL;
     if (!isfinite(lim[0]) || !isfinite(lim[1]))
         why = "is not finite";
+    else if (!galley__plot_in_range(lim[0]) || !galley__plot_in_range(lim[1]))
+        why = "goes beyond 1e300 in magnitude";
     else if (lim[0] >= lim[1])
         why = "is not an increasing range";
     else if (log && lim[0] <= 0)

@@ -257,6 +257,32 @@ int galley__plot_unicode(const galley_plot *p);
 void galley__plot_centered(galley__plot_buf *b, const char *s, int from,
                            int to);
 
+/* Values beyond +-GALLEY__PLOT_BIG are not drawn, like NaN and the
+ * infinities: within it every span, step and scale of an axis stays
+ * finite (1e308 - -1e308 would not). */
+#define GALLEY__PLOT_BIG 1e300
+/* What a scan skips: values that are not finite, and finite ones beyond
+ * +-GALLEY__PLOT_BIG. */
+typedef struct galley__plot_skips {
+    size_t nonfinite, huge;
+} galley__plot_skips;
+/* Whether v can be drawn (not NaN, within +-GALLEY__PLOT_BIG). */
+static inline int galley__plot_in_range(double v)
+{
+    return v >= -GALLEY__PLOT_BIG && v <= GALLEY__PLOT_BIG;
+}
+/* Whether v can be drawn; counts it in *k when not. */
+static inline int galley__plot_drawable(double v, galley__plot_skips *k)
+{
+    if (galley__plot_in_range(v))
+        return 1;
+    if (v != v || v - v != 0) /* NaN, or an infinity */
+        k->nonfinite++;
+    else
+        k->huge++;
+    return 0;
+}
+
 /* Notes under a plot, in the order added. */
 enum { GALLEY__PLOT_MAXNOTES = 8, GALLEY__PLOT_NOTE = 120 };
 typedef struct galley__plot_notes {
@@ -269,6 +295,9 @@ typedef struct galley__plot_notes {
 void galley__plot_note_count(galley__plot_notes *n, size_t count,
                              const char *noun, const char *nouns,
                              const char *what);
+/* Adds the notes of what a scan skipped, counted with noun or nouns. */
+void galley__plot_note_skips(galley__plot_notes *n, const galley__plot_skips *k,
+                             const char *noun, const char *nouns);
 /* Adds "note: TEXT". */
 void galley__plot_note(galley__plot_notes *n, const char *text);
 /* Emits the notes, each at column indent. */

@@ -7,6 +7,7 @@
 #include <galley.h>
 #include <galley/plot.h>
 #include <galley/tensor.h>
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -800,5 +801,76 @@ TEST(heatmap_tensor_errors)
       -1
       galley: plot: galley_plot_heatmap_tensor: this plot already holds line and scatter series; a histogram, a bar chart or a heatmap needs a plot of its own
       -1
+    */);
+}
+
+/* ---- values too large to draw ---- */
+
+TEST(values_beyond_1e300_are_not_drawn)
+{
+    /* 1e308 - -1e308 overflows a double: such values are counted in a
+     * note, like NaN, and the rest is drawn over its own range. Limits
+     * that go beyond 1e300 are refused. */
+    errors_to_stdout();
+    double v[] = {1e308, -1e308, 1, 2, -DBL_MAX, 1e300, -1e300};
+    galley_plot_options o = {.width = 12, .height = 3};
+    galley_plot *p = galley_plot_new(&o);
+    galley_plot_line(p, NULL, v, 4, NULL);
+    show(p);
+    p = galley_plot_new(&o);
+    galley_plot_hist(p, v, 5);
+    show(p);
+    p = galley_plot_new(&o);
+    galley_plot_bars(p, NULL, v, 4);
+    show(p);
+    p = galley_plot_new(&o);
+    galley_plot_heatmap(p, v, 2, 2);
+    show(p);
+    /* 1e300 itself is drawn. */
+    p = galley_plot_new(&o);
+    galley_plot_hist(p, v + 5, 2);
+    show(p);
+    p = galley_plot_new(&(galley_plot_options){.width = 12, .height = 3,
+                                               .ylim = {-1e301, 1}});
+    galley_plot_line(p, NULL, v + 2, 2, NULL);
+    show(p);
+    EXPECT(/*
+          +------------+
+        2 +         ***|
+      1.5 +   ******   |
+        1 +***         |
+          ++----------++
+           2          3
+          note: 2 points not shown (beyond 1e300 in magnitude)
+                 +            +
+      [1.0, 1.5) |############ 1
+      [1.5, 2.0] |############ 1
+                 +            +
+      note: 3 values not shown (beyond 1e300 in magnitude)
+        +            +
+      0 | 1e308
+      1 | -1e308
+      2 |###### 1
+      3 |############ 2
+        +            +
+      note: 2 values not shown (beyond 1e300 in magnitude)
+        +--+
+      0 +??|
+      1 + @|
+        ++-+
+         0
+        1 ' .:-=+*#%@' 2
+        note: 2 cells not shown (beyond 1e300 in magnitude)
+                      +            +
+      [-1e300,     0) |############ 1
+      [     0, 1e300] |############ 1
+                      +            +
+      galley: plot: ylim {-1e301, 1} goes beyond 1e300 in magnitude; using the data's range
+          +------------+
+        2 +         ***|
+      1.5 +   ******   |
+        1 +***         |
+          ++----------++
+           0          1
     */);
 }

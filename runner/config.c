@@ -27,6 +27,11 @@ static void S_add_at(galley__words *w, const char *s, int line)
     w->lines[w->n - 1] = line;
 }
 
+/* The known keys, and the marker of the error of an unknown one. */
+static const char S_UNKNOWN_KEY[] = "sources, include, cflags, ldflags, libs, "
+                                    "tests, timeout_ms, output_limit, rtol, "
+                                    "atol, filter";
+
 /* Returns root-relative path p made absolute (heap). */
 static char *S_absolute(const char *root, const char *p)
 {
@@ -56,6 +61,15 @@ static char *S_find_root(const char *cwd, char **file)
     }
 }
 
+/* Parses a positive whole number of milliseconds; -1 if bad. */
+static long S_parse_ms(const char *v)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    return errno || end == v || *end || n <= 0 || n > INT_MAX ? -1 : n;
+}
+
 /* Parses a positive integer with an optional K/M/G suffix; -1 if bad. */
 static long S_parse_size(const char *v)
 {
@@ -76,14 +90,16 @@ static long S_parse_size(const char *v)
     return n * mul;
 }
 
-/* Adds the words of value to list, paths made absolute if paths. */
+/* Adds the words of value to list, paths made absolute if paths. Returns
+ * 0, or 1 + the offset in value of a quote left open (nothing added). */
 static int S_add_list(galley__config *c, galley__words *list, const char *value,
                       int paths)
 {
     galley__words w = {0};
-    if (galley__split_words(&w, value) != 0) {
+    int open = galley__split_words(&w, value);
+    if (open) {
         galley__words_fini(&w);
-        return -1;
+        return open;
     }
     for (size_t i = 0; i < w.n; i++) {
         char *p = paths ? S_absolute(c->root, w.v[i]) : galley__xstrdup(w.v[i]);
@@ -95,9 +111,10 @@ static int S_add_list(galley__config *c, galley__words *list, const char *value,
 }
 
 /* Applies one key = value pair. Returns NULL or a static error message,
- * about the key when *at_key is set, else about the value. */
+ * about the key when *at_key is set, else about the value (at byte *at of
+ * it, 0 unless said). */
 static const char *S_apply(galley__config *c, const char *key, const char *v,
-                           int *cflags_set, int *at_key)
+                           int *cflags_set, int *at_key, int *at)
 {
     int bad_quote = 0;
     if (!strcmp(key, "sources"))
@@ -116,9 +133,10 @@ static const char *S_apply(galley__config *c, const char *key, const char *v,
     else if (!strcmp(key, "libs"))
         bad_quote = S_add_list(c, &c->libs, v, 0);
     else if (!strcmp(key, "timeout_ms")) {
-        long n = S_parse_size(v);
-        if (n <= 0 || n > INT_MAX)
-            return "timeout_ms must be a positive number of milliseconds";
+        long n = S_parse_ms(v);
+        if (n < 0)
+            return "timeout_ms must be a positive whole number of "
+                   "milliseconds, such as 10000";
         c->timeout_ms = (int)n;
     } else if (!strcmp(key, "rtol") || !strcmp(key, "atol")) {
         char *end;
@@ -143,10 +161,12 @@ static const char *S_apply(galley__config *c, const char *key, const char *v,
         c->output_limit = n;
     } else {
         *at_key = 1;
-        return "unknown key (known: sources, include, cflags, ldflags, libs, "
-               "tests, timeout_ms, output_limit, rtol, atol, filter)";
+        return S_UNKNOWN_KEY;
     }
-    return bad_quote ? "unterminated quote in value" : NULL;
+    if (!bad_quote)
+        return NULL;
+    *at = bad_quote - 1;
+    return "unterminated quote: close it, or escape it with a backslash";
 }
 
 /* Returns s with leading and trailing blanks cut, in place. */
@@ -160,27 +180,43 @@ static char *S_trim(char *s)
     return s;
 }
 
-/* Parses one line; returns NULL or a static error message, with *col the
- * 1-based column it is about. */
-static const char *S_parse_line(galley__config *c, char *line, int *cflags_set,
-                                int *col)
+/* Parses one line; returns 0, or -1 after writing what is wrong into err
+ * (of size n), with *col the 1-based column it is about. */
+static int S_parse_line(galley__config *c, char *line, int *cflags_set,
+                        int *col, char *err, size_t n)
 {
     char *s = S_trim(line);
-    int at_key = 0;
+    int at_key = 0, at = 0;
     *col = (int)(s - line) + 1;
     if (!*s || *s == '#')
-        return NULL;
+        return 0;
+    const char *why = NULL;
+    char *cr = strchr(s, '\r');
     char *eq = strchr(s, '=');
-    if (!eq)
-        return "expected `key = value`";
-    *eq = '\0';
-    char *key = S_trim(s), *value = S_trim(eq + 1);
-    if (!*key)
-        return "missing key before '='";
-    c->cur_col = (int)(value - line) + 1;
-    const char *err = S_apply(c, key, value, cflags_set, &at_key);
-    *col = at_key ? (int)(key - line) + 1 : c->cur_col;
-    return err;
+    if (cr) {
+        *col = (int)(cr - line) + 1;
+        why = "a carriage return inside a line; save the file with LF (or "
+              "CRLF) line ends";
+    } else if (!eq) {
+        why = "expected `key = value`";
+    } else {
+        *eq = '\0';
+        char *key = S_trim(s), *value = S_trim(eq + 1);
+        if (!*key)
+            why = "missing key before '='";
+        c->cur_col = (int)(value - line) + 1;
+        if (*key)
+            why = S_apply(c, key, value, cflags_set, &at_key, &at);
+        *col = at_key ? (int)(key - line) + 1 : c->cur_col + at;
+        if (why == S_UNKNOWN_KEY) {
+            snprintf(err, n, "unknown key `%.40s%s` (known: %s)", key,
+                     strlen(key) > 40 ? "..." : "", S_UNKNOWN_KEY);
+            return -1;
+        }
+    }
+    if (why)
+        snprintf(err, n, "%s", why);
+    return why ? -1 : 0;
 }
 
 /* Parses text; errors name the file as shown, relative to the cwd. */
@@ -198,8 +234,8 @@ static int S_parse(galley__config *c, char *text, const char *shown)
             break;
         c->cur_line = lineno;
         int col;
-        const char *err = S_parse_line(c, p, &cflags_set, &col);
-        if (err) {
+        char err[256];
+        if (S_parse_line(c, p, &cflags_set, &col, err, sizeof err)) {
             galley__error_col(shown, lineno, col, "%s", err);
             c->n_errors++;
             rc = -1;
@@ -208,14 +244,16 @@ static int S_parse(galley__config *c, char *text, const char *shown)
     return rc;
 }
 
-int galley__config_load(galley__config *c, const char *cwd)
+/* galley__config_load from directory start, with paths in messages shown
+ * relative to cwd. */
+static int S_load(galley__config *c, const char *start, const char *cwd)
 {
     memset(c, 0, sizeof *c);
     c->timeout_ms = 10000;
     c->output_limit = 16L * 1024 * 1024;
     galley__words_add(&c->cflags, "-g");
     galley__words_add(&c->cflags, "-Wall");
-    c->root = S_find_root(cwd, &c->file);
+    c->root = S_find_root(start, &c->file);
     int rc = 0;
     if (c->file) {
         char *shown = galley__display_path(c->file, cwd);
@@ -229,7 +267,10 @@ int galley__config_load(galley__config *c, const char *cwd)
             galley__error_at(shown, 0, "not a text file");
             rc = -1;
         } else {
-            rc = S_parse(c, text.ptr, shown);
+            /* A UTF-8 byte order mark, as some editors write, is not
+             * part of the first key. */
+            int bom = text.len >= 3 && !memcmp(text.ptr, "\xEF\xBB\xBF", 3);
+            rc = S_parse(c, text.ptr + 3 * bom, shown);
         }
         galley__buf_fini(&text);
         free(shown);
@@ -237,6 +278,11 @@ int galley__config_load(galley__config *c, const char *cwd)
     if (c->tests.n == 0)
         galley__words_add(&c->tests, "tests");
     return rc;
+}
+
+int galley__config_load(galley__config *c, const char *cwd)
+{
+    return S_load(c, cwd, cwd);
 }
 
 /* Returns the heap directory of path (the path itself for a directory),
@@ -260,7 +306,7 @@ int galley__config_load_near(galley__config *c, const char *cwd,
     if (!from)
         return rc;
     galley__config_fini(c);
-    rc = galley__config_load(c, from);
+    rc = S_load(c, from, cwd);
     free(from);
     if (!c->file) {
         galley__config_fini(c);

@@ -175,6 +175,7 @@ int galley__split_words(galley__words *w, const char *s)
     galley__buf_init(&cur);
     int in_word = 0, rc = 0;
     char quote = 0;
+    const char *start = s, *opened = s;
     for (; *s; s++) {
         char c = *s;
         if (quote) {
@@ -192,6 +193,7 @@ int galley__split_words(galley__words *w, const char *s)
             continue;
         } else if (c == '\'' || c == '"') {
             quote = c;
+            opened = s;
         } else if (c == '\\' && s[1]) {
             galley__buf_putc(&cur, *++s);
         } else {
@@ -200,7 +202,7 @@ int galley__split_words(galley__words *w, const char *s)
         in_word = 1;
     }
     if (quote)
-        rc = -1;
+        rc = 1 + (int)(opened - start);
     else if (in_word)
         galley__words_add(w, cur.ptr ? cur.ptr : "");
     galley__buf_fini(&cur);

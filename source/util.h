@@ -73,7 +73,8 @@ int galley__words_has(const galley__words *w, const char *s);
 
 /* Splits s into words the way a shell would for plain words: blanks
  * separate, single and double quotes group, backslash escapes. Returns 0,
- * or -1 on an unterminated quote. */
+ * or 1 + the byte offset in s of a quote left open (the words before it
+ * are added). */
 int galley__split_words(galley__words *w, const char *s);
 
 /* Reads a whole file into out (initialized by the caller). Returns 0, or

@@ -167,7 +167,7 @@ TEST(unknown_key_in_galley_conf)
               "colour = always\n");
     e2e_galley("run");
     EXPECT(/*
-      galley.conf:3:1: error: unknown key (known: sources, include, cflags, ldflags, libs, tests, timeout_ms, output_limit, rtol, atol, filter)
+      galley.conf:3:1: error: unknown key `colour` (known: sources, include, cflags, ldflags, libs, tests, timeout_ms, output_limit, rtol, atol, filter)
       1 passed, 1 failed
       [exit 1]
     */);
@@ -178,6 +178,32 @@ TEST(unknown_key_in_galley_conf)
       galley.conf:2:1: error: expected `key = value`
       1 passed, 2 failed
       [exit 1]
+    */);
+    /* The column of a quote left open is the quote's; timeout_ms is a
+     * plain number; a byte order mark is not part of the first key; a
+     * lone carriage return is named. */
+    e2e_write("galley.conf", "sources = a.c \"b.c\ntimeout_ms = 10K\n");
+    e2e_galley("run");
+    e2e_write("galley.conf", "\xEF\xBB\xBF" "cflags = -O1\n");
+    e2e_galley("run");
+    e2e_write("galley.conf", "cflags = -O1\rtests = tests\r");
+    e2e_galley("run");
+    /* From outside the project, the file is named from there. */
+    e2e_write("galley.conf", "jobs = 2\n");
+    e2e_sh("d=${PWD##*/}; cd .. && $GALLEY_BIN run --list $d/tests 2>&1"
+           " | sed \"s|$d/|PROJECT/|\"");
+    EXPECT(/*
+      galley.conf:1:15: error: unterminated quote: close it, or escape it with a backslash
+      galley.conf:2:14: error: timeout_ms must be a positive whole number of milliseconds, such as 10000
+      1 passed, 2 failed
+      [exit 1]
+      1 passed, 0 failed
+      [exit 0]
+      galley.conf:1:13: error: a carriage return inside a line; save the file with LF (or CRLF) line ends
+      1 passed, 1 failed
+      [exit 1]
+      PROJECT/galley.conf:1:1: error: unknown key `jobs` (known: sources, include, cflags, ldflags, libs, tests, timeout_ms, output_limit, rtol, atol, filter)
+      PROJECT/tests/good_test.c:3: good
     */);
     e2e_done();
 }

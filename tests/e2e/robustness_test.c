@@ -101,7 +101,7 @@ TEST(bad_value_keeps_the_default)
     e2e_galley("run");
     EXPECT(/*
       galley.conf:1:16: error: output_limit must be a positive size such as 16M
-      galley.conf:2:14: error: timeout_ms must be a positive number of milliseconds
+      galley.conf:2:14: error: timeout_ms must be a positive whole number of milliseconds, such as 10000
       1 passed, 2 failed
       [exit 1]
     */);

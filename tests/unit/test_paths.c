@@ -1,4 +1,5 @@
-/* test_paths.c: unit tests of the path and #include helpers of util.c:
+/* test_paths.c: unit tests of the path, word and #include helpers of
+ * util.c: words split as a shell would,
  * the name an #include line names, paths shown relative to a directory,
  * and paths made canonical without the file system. */
 #include <stdlib.h>
@@ -93,8 +94,47 @@ static void S_lexical_paths(void)
     unit_context(NULL);
 }
 
+/* Words split as a shell would; a quote left open is found where it
+ * opens. */
+typedef struct words_case {
+    const char *s;
+    int rc;           /* 0, or 1 + the offset of the open quote */
+    const char *want; /* the words joined by '|' */
+} words_case;
+
+static const words_case words_cases[] = {
+    {"a b\tc", 0, "a|b|c"},
+    {"  -DX='a b'  \"c d\"", 0, "-DX=a b|c d"},
+    {"a\\ b \"x\\\"y\"", 0, "a b|x\"y"},
+    {"'' \"\"", 0, "|"},
+    {"a.c \"b.c", 5, "a.c"},
+    {"'", 1, ""},
+    {"x 'it''s", 7, "x"},
+    {"", 0, ""},
+};
+
+static void S_split_words(void)
+{
+    for (size_t i = 0; i < N(words_cases); i++) {
+        const words_case *c = &words_cases[i];
+        galley__words w = {0};
+        CHECK_INT(galley__split_words(&w, c->s), c->rc);
+        galley__buf b;
+        galley__buf_init(&b);
+        for (size_t k = 0; k < w.n; k++) {
+            if (k)
+                galley__buf_putc(&b, '|');
+            galley__buf_puts(&b, w.v[k]);
+        }
+        CHECK_STR(b.ptr ? b.ptr : "", c->want);
+        galley__buf_fini(&b);
+        galley__words_fini(&w);
+    }
+}
+
 void test_paths(void)
 {
+    S_split_words();
     S_include_names();
     S_relative_paths();
     S_lexical_paths();

@@ -967,6 +967,7 @@ static int S_draw(const S_args *a, S_data *d)
     int rc = S_fill(a, d, v, p, &labels) < 0 ? 1 : 0;
     if (rc == 0 && (galley_plot_fprint(stdout, p) < 0 || fflush(stdout))) {
         S_say("cannot write the plot: %s", strerror(errno));
+        clearerr(stdout); /* said: main need not say it again */
         rc = 1;
     }
     galley_plot_free(p);

@@ -73,7 +73,9 @@ static int S_tree(git_repository *repo, const char *rev, git_tree **tree)
         return 0;
     int rc = git_revparse_single(&obj, repo, rev);
     if (rc == GIT_ENOTFOUND) {
-        galley__error_at(NULL, 0, "--changed: unknown revision '%s'", rev);
+        galley__error_at(NULL, 0, "--changed: unknown revision '%s' (give "
+                         "a commit, branch or tag, such as HEAD~1 or main)",
+                         rev);
         return 2;
     }
     if (rc != 0)

@@ -183,8 +183,14 @@ static int S_add_path(galley__sources *out, galley__includes *g,
 {
     char real[PATH_MAX];
     struct stat st;
+    if (!*path) {
+        galley__error_at(NULL, 0, "an empty PATH (''): name a test file or "
+                         "a directory of them");
+        return -1;
+    }
     if (!realpath(path, real) || stat(real, &st) != 0) {
-        galley__error_at(path, 0, "%s", strerror(errno));
+        galley__error_at(path, 0, "%s; a PATH names a test file or a "
+                         "directory of them", strerror(errno));
         return -1;
     }
     if (S_ISDIR(st.st_mode)) {

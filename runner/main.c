@@ -3,6 +3,8 @@
  * run`, promote/ for `galley promote`, init.c, and plot/cli.c for `galley
  * plot`. It is the one file of runner/ that knows every command. */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
 #include <git2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,7 +160,9 @@ static const char *S_run_set(void *ctx, int i, const char *v)
         snprintf(a->why, sizeof a->why, "bad number of jobs: %.300s (from "
                  "1 to 4095)", v);
         return a->why;
-    case S_FILTER: o->filter = v; break;
+    case S_FILTER:
+        o->filter = v;
+        return galley__filter_check(v, a->why, sizeof a->why);
     case S_LIST: o->list = 1; break;
     case S_PROMOTE: o->promote = 1; break;
     case S_CHANGED:
@@ -184,8 +188,8 @@ static const char *S_run_set(void *ctx, int i, const char *v)
         if (galley__shard_parse(v, &o->shard_index, &o->shard_total) == 0)
             break;
         snprintf(a->why, sizeof a->why, "--shard takes K/N, the K-th of N "
-                 "shards with 1 <= K <= N (like --shard=2/4), not '%.300s'",
-                 v);
+                 "shards with 1 <= K <= N <= %d (like --shard=2/4), not "
+                 "'%.300s'", GALLEY__MAX_SHARDS, v);
         return a->why;
     }
     return NULL;
@@ -315,7 +319,7 @@ static const struct {
     {"plot", galley__plot_main},
 };
 
-int main(int argc, char **argv)
+static int S_main(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
         !strcmp(argv[1], "help")) {
@@ -334,5 +338,37 @@ int main(int argc, char **argv)
         git_libgit2_shutdown();
         return rc;
     }
+    if (!*argv[1])
+        return galley__usage_error(NULL, "the command is an empty word ('')");
     return galley__usage_error(NULL, "unknown command: %s", argv[1]);
+}
+
+/* Says so when standard output could not be written in full (a full disk,
+ * /dev/full, a closed descriptor): what was lost is part of the result. */
+static int S_check_stdout(int rc)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return rc;
+    galley__error_at(NULL, 0, "cannot write standard output%s%s",
+                     errno ? ": " : "", errno ? strerror(errno) : "");
+    return rc ? rc : 2;
+}
+
+/* Opens /dev/null (read-only, so that a write to it fails and is seen)
+ * on each of descriptors 0 to 2 that is closed, so that no file galley
+ * opens becomes standard output by chance. */
+static void S_standard_fds(void)
+{
+    /* In order: the lowest free descriptor is the one closed. */
+    for (int fd = 0; fd <= 2; fd++)
+        if (fcntl(fd, F_GETFD) == -1 && errno == EBADF &&
+            open("/dev/null", O_RDONLY) != fd)
+            return;
+}
+
+int main(int argc, char **argv)
+{
+    S_standard_fds();
+    return S_check_stdout(S_main(argc, argv));
 }

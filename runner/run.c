@@ -97,12 +97,10 @@ static FILE *S_human(const S_ctx *c)
 
 /* ---- selection ---- */
 
-/* Compiles the filter. Returns NULL with no filter, or on error (printed;
- * *bad set). */
-static pcre2_code *S_compile_filter(const char *re, int *bad)
+/* Compiles --filter's pattern re; NULL after writing what is wrong into
+ * why (of size n). */
+static pcre2_code *S_compile_filter(const char *re, char *why, size_t n)
 {
-    if (!re)
-        return NULL;
     int code;
     PCRE2_SIZE off;
     pcre2_code *c = pcre2_compile((PCRE2_SPTR)re, PCRE2_ZERO_TERMINATED,
@@ -110,11 +108,17 @@ static pcre2_code *S_compile_filter(const char *re, int *bad)
     if (!c) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(code, msg, sizeof msg);
-        galley__error_at(NULL, 0, "--filter: %s at offset %zu", (char *)msg,
-                         (size_t)off);
-        *bad = 1;
+        snprintf(why, n, "--filter '%.200s': %s at offset %zu", re,
+                 (char *)msg, (size_t)off);
     }
     return c;
+}
+
+const char *galley__filter_check(const char *re, char *why, size_t n)
+{
+    pcre2_code *c = S_compile_filter(re, why, n);
+    pcre2_code_free(c);
+    return c ? NULL : why;
 }
 
 static int S_matches(pcre2_code *re, const char *s)
@@ -237,10 +241,14 @@ static void S_refuse(S_ctx *c, size_t i, S_refusal *r)
 static int S_scan_and_select(S_ctx *c)
 {
     size_t n = c->sources.n;
-    int bad = 0;
-    pcre2_code *re = S_compile_filter(c->o->filter, &bad);
-    if (bad)
+    char why[512];
+    pcre2_code *re = c->o->filter ? S_compile_filter(c->o->filter, why,
+                                                     sizeof why)
+                                  : NULL;
+    if (c->o->filter && !re) { /* checked by the option parser already */
+        galley__error_at(NULL, 0, "%s", why);
         return -1;
+    }
     c->tests = galley__xcalloc(n + 1, sizeof *c->tests);
     c->plans = galley__xcalloc(n + 1, sizeof *c->plans);
     c->refused = galley__xcalloc(n + 1, sizeof *c->refused);

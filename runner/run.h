@@ -32,6 +32,10 @@ typedef struct galley__run_opts {
     int shard_total;      /* shard_index out of shard_total (0: no shards) */
 } galley__run_opts;
 
+/* Checks --filter's pattern re: returns NULL, or what is wrong with it
+ * (written into why, of size n). */
+const char *galley__filter_check(const char *re, char *why, size_t n);
+
 /* Runs the command and returns its exit status: 0 all passed, 1 some test
  * failed or did not build, 2 the command or configuration was wrong. */
 int galley__run_cmd(const galley__run_opts *o);

@@ -15,7 +15,6 @@
 #include "../source/util.h"
 
 /* The most shards accepted: more would leave nearly all of them empty. */
-#define S_MAX_SHARDS 1000000
 
 int galley__shard_of(const char *key, int total)
 {
@@ -51,7 +50,8 @@ static long S_number(const char *s, size_t n, long min, long max)
 int galley__shard_parse(const char *s, int *index, int *total)
 {
     const char *slash = strchr(s, '/');
-    long n = slash ? S_number(slash + 1, strlen(slash + 1), 1, S_MAX_SHARDS)
+    long n = slash ? S_number(slash + 1, strlen(slash + 1), 1,
+                              GALLEY__MAX_SHARDS)
                    : -1;
     long k = slash && n > 0 ? S_number(s, (size_t)(slash - s), 1, n) : -1;
     if (k < 0)
@@ -78,7 +78,7 @@ int galley__shard_from_env(int *index, int *total)
     const char *status = getenv("TEST_SHARD_STATUS_FILE");
     if (!t || !*t)
         return 0;
-    long n = S_number(t, strlen(t), 1, S_MAX_SHARDS);
+    long n = S_number(t, strlen(t), 1, GALLEY__MAX_SHARDS);
     long k = n > 0 && i ? S_number(i, strlen(i), 0, n - 1) : -1;
     if (n < 0 || k < 0) {
         galley__error_at(NULL, 0, "bad test sharding environment: "

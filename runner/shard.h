@@ -7,6 +7,9 @@
 
 #include <stddef.h>
 
+/* The most shards --shard and Bazel's TEST_TOTAL_SHARDS may ask for. */
+#define GALLEY__MAX_SHARDS 1000000
+
 /* Returns the 0-based shard, out of total (> 0), of key: FNV-1a (64 bits)
  * of its bytes, finished with MurmurHash3's fmix64 so that the low bits
  * also depend on every byte, modulo total. */

@@ -162,7 +162,7 @@ TEST(errors)
     e2e_galley("run --changed=HEAD:galley.conf");
     e2e_galley("run --changed=");
     EXPECT(/*
-      galley: error: --changed: unknown revision 'no-such-rev'
+      galley: error: --changed: unknown revision 'no-such-rev' (give a commit, branch or tag, such as HEAD~1 or main)
       [exit 2]
       galley: error: --changed: 'HEAD:galley.conf' names no commit or tree
       [exit 2]

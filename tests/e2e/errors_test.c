@@ -124,15 +124,21 @@ TEST(wrong_commands)
     e2e_galley("run --color=sometimes");
     /* PCRE2's own words may change: only galley's part is kept. */
     e2e_galley_filter("run --filter '('",
-                      "sed -E 's/(--filter: ).* (at offset)/\\1... \\2/'");
+                      "sed -E \"s/(--filter '\\(': ).* (at offset)/\\1... \\2/\"");
     e2e_galley("promote --all");
     e2e_galley("run -j 0");
     e2e_galley_filter("", "head -n 1");
+    /* An empty word names nothing; output that cannot be written fails. */
+    e2e_galley("''");
+    e2e_galley("run ''");
+    e2e_galley("--help >/dev/full");
+    e2e_galley("run --list >/dev/full");
+    e2e_galley("run --list >&-");
     EXPECT(/*
       galley: run: unknown option: --frobnicate
       Try 'galley run --help'.
       [exit 2]
-      no/such/dir: error: No such file or directory
+      no/such/dir: error: No such file or directory; a PATH names a test file or a directory of them
       [exit 2]
       galley: unknown command: frobnicate
       Try 'galley --help'.
@@ -140,7 +146,8 @@ TEST(wrong_commands)
       galley: run: --color takes auto, always or never, not sometimes
       Try 'galley run --help'.
       [exit 2]
-      galley: error: --filter: ... at offset 1
+      galley: run: --filter '(': ... at offset 1
+      Try 'galley run --help'.
       [exit 2]
       galley: promote: unknown option: --all
       Try 'galley promote --help'.
@@ -149,6 +156,17 @@ TEST(wrong_commands)
       Try 'galley run --help'.
       [exit 2]
       usage: galley run [options] [PATH...]
+      [exit 2]
+      galley: the command is an empty word ('')
+      Try 'galley --help'.
+      [exit 2]
+      galley: error: an empty PATH (''): name a test file or a directory of them
+      [exit 2]
+      galley: error: cannot write standard output: No space left on device
+      [exit 2]
+      galley: error: cannot write standard output: No space left on device
+      [exit 2]
+      galley: error: cannot write standard output: Bad file descriptor
       [exit 2]
     */);
     /* Nothing was built or run. */

@@ -152,7 +152,7 @@ TEST(bad_values)
     e2e_galley("run --list --shard=4/3");
     e2e_galley("run --list --shard");
     EXPECT(/*
-      galley: run: --shard takes K/N, the K-th of N shards with 1 <= K <= N (like --shard=2/4), not '4/3'
+      galley: run: --shard takes K/N, the K-th of N shards with 1 <= K <= N <= 1000000 (like --shard=2/4), not '4/3'
       Try 'galley run --help'.
       [exit 2]
       galley: run: --shard needs a value

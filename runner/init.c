@@ -113,7 +113,7 @@ static int S_create(const char *path, const char *content)
     if (rc != 0) {
         if (fd >= 0)
             unlink(path); /* a half-written file would be kept next time */
-        galley__error_at(NULL, 0, "cannot create %s: %s", path, strerror(-rc));
+        galley__error_at(path, 0, "cannot create: %s", strerror(-rc));
         return -1;
     }
     printf("created %s\n", path);
@@ -160,7 +160,7 @@ static int S_append_ignore(const char *path)
             printf("added _galley/ to %s\n", path);
     }
     if (rc != 0)
-        galley__error_at(NULL, 0, "cannot update %s: %s", path, strerror(-rc));
+        galley__error_at(path, 0, "cannot update: %s", strerror(-rc));
     galley__buf_fini(&old);
     return rc == 0 ? 0 : -1;
 }
@@ -175,12 +175,33 @@ static int S_gitignore(const char *dir)
     return rc < 0 ? -1 : 0;
 }
 
+/* Prints dir as a shell reads it back: as it is when it has only
+ * characters that mean nothing to a shell, else in single quotes; "./"
+ * first when it starts with '-', which cd would read as an option. */
+static void S_print_shell_word(const char *dir)
+{
+    const char *plain = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                        "0123456789_-./+,:@%=";
+    const char *dot = dir[0] == '-' ? "./" : "";
+    if (dir[strspn(dir, plain)] == '\0') {
+        printf("%s%s", dot, dir);
+        return;
+    }
+    printf("'%s", dot);
+    for (const char *p = dir; *p; p++)
+        fputs(*p == '\'' ? "'\\''" : (char[]){*p, 0}, stdout);
+    putchar('\'');
+}
+
 /* Prints what to do next; cd first when the project is elsewhere. */
 static void S_next_steps(const char *dir)
 {
     printf("\nnext steps:\n");
-    if (strcmp(dir, "."))
-        printf("  cd %s\n", dir);
+    if (strcmp(dir, ".")) {
+        printf("  cd ");
+        S_print_shell_word(dir);
+        putchar('\n');
+    }
     printf("  galley run        build and run the tests in tests/\n"
            "  galley promote    accept new output into the source\n"
            "Name your code in galley.conf (sources, include), then write "
@@ -196,12 +217,11 @@ static int S_init(const char *dir)
     char *example = S_shown(dir, "tests/example_test.c");
     int rc = galley__mkdirs(dir);
     if (rc != 0)
-        galley__error_at(NULL, 0, "cannot create %s: %s", dir, strerror(-rc));
+        galley__error_at(dir, 0, "cannot create: %s", strerror(-rc));
     else if (S_create(conf, S_conf) < 0)
         rc = -1;
     else if ((rc = galley__mkdirs(tests)) != 0)
-        galley__error_at(NULL, 0, "cannot create %s: %s", tests,
-                         strerror(-rc));
+        galley__error_at(tests, 0, "cannot create: %s", strerror(-rc));
     else if (S_create(example, S_example) < 0 || S_gitignore(dir) < 0)
         rc = -1;
     if (rc == 0)
@@ -231,6 +251,12 @@ int galley__init_cmd(int argc, char **argv)
                                  dirs[0], dirs[1]);
     if (rc == 0 && n == 1 && !*dirs[0])
         rc = galley__usage_error("init", "the directory name is empty");
+    for (const char *p = n == 1 ? dirs[0] : ""; rc == 0 && *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            rc = galley__usage_error("init", "the directory name holds a "
+                                     "control character (byte 0x%02x); "
+                                     "choose a name without one",
+                                     (unsigned char)*p);
     if (rc == 0)
         rc = S_init(n ? dirs[0] : ".");
     free(dirs);

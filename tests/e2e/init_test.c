@@ -188,6 +188,12 @@ TEST(bad_usage_and_unwritable_places)
     e2e_sh("mkdir half && touch half/tests");
     e2e_galley("init half");
     e2e_sh("ls -A");
+    /* A name with a control character is refused; one with characters a
+     * shell reads is quoted in the next steps. */
+    e2e_galley("init 'new\nline'");
+    e2e_galley_filter("init \"it's \\$HOME\"", "grep cd");
+    e2e_galley_filter("init -- -x", "grep cd");
+    e2e_sh("ls -A");
     EXPECT(/*
       galley: init: one directory, not a and b
       Try 'galley init --help'.
@@ -198,12 +204,23 @@ TEST(bad_usage_and_unwritable_places)
       galley: init: the directory name is empty
       Try 'galley init --help'.
       [exit 2]
-      galley: error: cannot create plain/proj: Not a directory
+      plain/proj: error: cannot create: Not a directory
       [exit 1]
       created half/galley.conf
-      galley: error: cannot create half/tests/example_test.c: Not a directory
+      half/tests/example_test.c: error: cannot create: Not a directory
       [exit 1]
       half
+      plain
+      galley: init: the directory name holds a control character (byte 0x0a); choose a name without one
+      Try 'galley init --help'.
+      [exit 2]
+        cd 'it'\''s $HOME'
+      [exit 0]
+        cd ./-x
+      [exit 0]
+      -x
+      half
+      it's $HOME
       plain
     */);
     e2e_done();

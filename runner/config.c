@@ -180,34 +180,45 @@ static char *S_trim(char *s)
     return s;
 }
 
+/* The 1-based column of p in line (as GCC counts: tabs to multiples of
+ * 8, a UTF-8 character one). */
+static int S_col(const char *line, const char *p)
+{
+    return (int)galley__cols(0, line, (size_t)(p - line)) + 1;
+}
+
 /* Parses one line; returns 0, or -1 after writing what is wrong into err
  * (of size n), with *col the 1-based column it is about. */
 static int S_parse_line(galley__config *c, char *line, int *cflags_set,
                         int *col, char *err, size_t n)
 {
     char *s = S_trim(line);
-    int at_key = 0, at = 0;
-    *col = (int)(s - line) + 1;
+    int at_key = 0, at = 0, key_col = S_col(line, s);
+    *col = key_col;
     if (!*s || *s == '#')
         return 0;
     const char *why = NULL;
     char *cr = strchr(s, '\r');
     char *eq = strchr(s, '=');
     if (cr) {
-        *col = (int)(cr - line) + 1;
+        *col = S_col(line, cr);
         why = "a carriage return inside a line; save the file with LF (or "
               "CRLF) line ends";
     } else if (!eq) {
         why = "expected `key = value`";
     } else {
+        char *value = eq + 1 + strspn(eq + 1, " \t");
+        c->cur_col = S_col(line, value); /* before the blanks become NULs */
         *eq = '\0';
-        char *key = S_trim(s), *value = S_trim(eq + 1);
+        char *key = S_trim(s);
+        S_trim(value);
         if (!*key)
             why = "missing key before '='";
-        c->cur_col = (int)(value - line) + 1;
         if (*key)
             why = S_apply(c, key, value, cflags_set, &at_key, &at);
-        *col = at_key ? (int)(key - line) + 1 : c->cur_col + at;
+        *col = at_key ? key_col
+                      : (int)galley__cols((size_t)c->cur_col - 1, value,
+                                          (size_t)at) + 1;
         if (why == S_UNKNOWN_KEY) {
             snprintf(err, n, "unknown key `%.40s%s` (known: %s)", key,
                      strlen(key) > 40 ? "..." : "", S_UNKNOWN_KEY);

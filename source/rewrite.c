@@ -13,7 +13,6 @@
 /* A marker body goes on the marker's own line only if that line then stays
  * within this many columns. */
 #define S_MAX_COLS 80
-#define S_TAB_COLS 8
 
 /* One replacement: src[start, end) gives way to what edit asks for. */
 typedef struct span {
@@ -23,20 +22,6 @@ typedef struct span {
 } span;
 
 /* ---- columns and lines ---- */
-
-/* Returns the column reached after s[0..n) when starting at col: tabs go to
- * the next tab stop, UTF-8 continuation bytes take no room. */
-static size_t S_cols(size_t col, const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '\t')
-            col += S_TAB_COLS - col % S_TAB_COLS;
-        else if ((c & 0xC0) != 0x80)
-            col++;
-    }
-    return col;
-}
 
 /* Returns the offset where the line holding offset off begins. */
 static size_t S_line_start(const char *src, size_t off)
@@ -109,8 +94,8 @@ static int S_fits_inline(const char *t, size_t n, size_t prefix_cols,
 {
     if (memchr(t, '\n', n) || galley__line_needs_escape(t, n))
         return 0;
-    size_t col = S_cols(prefix_cols + 3, t, n) + 3;
-    return S_cols(col, suffix, suffix_len) <= S_MAX_COLS;
+    size_t col = galley__cols(prefix_cols + 3, t, n) + 3;
+    return galley__cols(col, suffix, suffix_len) <= S_MAX_COLS;
 }
 
 /* Appends the body of an EXPECT marker for normalized text t[0..n). */
@@ -203,7 +188,7 @@ static void S_emit_marker(galley__buf *out, const char *src, size_t len,
                           const char *eol)
 {
     size_t ls = S_line_start(src, m->content_start);
-    size_t prefix = S_cols(0, src + ls, m->content_start - ls);
+    size_t prefix = galley__cols(0, src + ls, m->content_start - ls);
     size_t le = S_line_end(src, len, m->rparen);
     galley__buf body;
     galley__buf_init(&body);
@@ -302,7 +287,7 @@ static void S_emit_trailing(galley__buf *out, const char *src, size_t len,
     galley__buf_puts(out, name);
     galley__buf_putc(out, '(');
     S_format_body(out, sp->edit->text, sp->edit->len, 0, indent.ptr,
-                  indent.len, eol, S_cols(0, indent.ptr, indent.len) +
+                  indent.len, eol, galley__cols(0, indent.ptr, indent.len) +
                   strlen(name) + 1, ");", 2, 0);
     galley__buf_puts(out, ");");
     galley__buf_puts(out, eol);

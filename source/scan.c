@@ -61,11 +61,12 @@ struct S_scan {
 
 static void S_error(S_scan *sc, int line, int col, char *msg);
 
-/* The 1-based column (in bytes) of offset at in the line that begins at
- * offset bol. */
-static int S_col(size_t at, size_t bol)
+/* The 1-based column (tabs to multiples of 8, a UTF-8 character one) of
+ * offset at of text t in the line that begins at offset bol. */
+static int S_col(const char *t, size_t at, size_t bol)
 {
-    return at - bol < (size_t)INT_MAX ? (int)(at - bol) + 1 : 0;
+    size_t c = galley__cols(0, t + bol, at - bol);
+    return c < (size_t)INT_MAX ? (int)c + 1 : 0;
 }
 
 static int S_is_hspace(int c)
@@ -208,7 +209,7 @@ static void S_block_comment(S_lex *lx, S_tok *tok)
     }
     tok->body_end = lx->len;
     if (!lx->sc->unterminated)
-        S_error(lx->sc, tok->line, S_col(tok->start, tok->line_start),
+        S_error(lx->sc, tok->line, S_col(lx->t, tok->start, tok->line_start),
                 galley__xstrdup("unterminated comment: add the closing */"));
     lx->sc->unterminated = 1;
 }
@@ -578,10 +579,10 @@ static int S_own_lines(S_scan *sc, const galley__marker *m)
             S_error(sc, sc->prev_line, sc->prev_col, galley__xstrdup(msg));
     }
     if (!ok)
-        S_error(sc, m->line, S_col(m->start, m->indent_start),
+        S_error(sc, m->line, S_col(sc->lx.t, m->start, m->indent_start),
                 galley__xstrdup(msg));
     sc->prev_line = m->line;
-    sc->prev_col = S_col(m->start, m->indent_start);
+    sc->prev_col = S_col(sc->lx.t, m->start, m->indent_start);
     sc->prev_end_line = m->end_line;
     return ok;
 }
@@ -617,7 +618,7 @@ static void S_marker(S_scan *sc, const S_tok *id, galley__marker_kind kind)
     sc->lx = w;
     if (!a.closed) {
         if (!sc->unterminated)
-            S_error(sc, id->line, S_col(id->start, id->line_start),
+            S_error(sc, id->line, S_col(sc->lx.t, id->start, id->line_start),
                     S_concat(id->word, "( has no closing ')': "
                                            "add it after the comment"));
         return;
@@ -625,18 +626,18 @@ static void S_marker(S_scan *sc, const S_tok *id, galley__marker_kind kind)
     S_fill_marker(&m, &a);
     int ok = a.n_other == 0 && a.n_comments <= 1 && !a.bad_option;
     if (a.bad_option)
-        S_error(sc, a.bad.line, S_col(a.bad.start, a.bad.line_start),
+        S_error(sc, a.bad.line, S_col(sc->lx.t, a.bad.start, a.bad.line_start),
                 S_concat(id->word, " takes its options by name, then a "
                                    "/* comment */ with the expected output: "
                                    "EXPECT_NEAR(.rtol = 1e-6, .atol = 1e-9, "
                                    "/* ... */)"));
     else if (!ok && named)
-        S_error(sc, m.line, S_col(m.start, m.indent_start),
+        S_error(sc, m.line, S_col(sc->lx.t, m.start, m.indent_start),
                 S_concat(id->word, " takes options by name, then a "
                                    "/* comment */ with the expected output; "
                                    "move other code out of the marker"));
     else if (!ok)
-        S_error(sc, m.line, S_col(m.start, m.indent_start),
+        S_error(sc, m.line, S_col(sc->lx.t, m.start, m.indent_start),
                 S_concat(id->word, " takes only a /* comment */ "
                                      "with the expected output; move other "
                                      "code out of the marker"));
@@ -796,7 +797,7 @@ static void S_lone_cr(S_scan *sc)
             for (const char *q = t; q < p; q++)
                 if (*q == '\n')
                     line++, bol = q + 1;
-            S_fatal(sc, line, S_col((size_t)(p - t), (size_t)(bol - t)),
+            S_fatal(sc, line, S_col(t, (size_t)(p - t), (size_t)(bol - t)),
                     galley__xstrdup(
                 "a carriage return ends a line without a newline (old Mac "
                 "line ends), which galley does not read; convert the file "

@@ -293,6 +293,18 @@ int galley__mkdirs(const char *dir)
 
 /* ---- errors and hashing ---- */
 
+size_t galley__cols(size_t col, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\t')
+            col += 8 - col % 8;
+        else if ((c & 0xC0) != 0x80)
+            col++;
+    }
+    return col;
+}
+
 void galley__vsay(const char *kind, const char *file, int line, int col,
                   const char *fmt, va_list ap)
 {

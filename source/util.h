@@ -106,6 +106,12 @@ char *galley__lexical_path(const char *p);
  * nothing but the root directory. */
 char *galley__relative_path(const char *p, const char *cwd);
 
+/* Returns the column reached after s[0..n) when starting at col (0 for
+ * the start of a line): a tab goes to the next multiple of 8, a UTF-8
+ * character takes one column. Columns in messages are 1 + this, as GCC
+ * counts them (which gives a wide character two). */
+size_t galley__cols(size_t col, const char *s, size_t n);
+
 /* The one printer of galley's messages for people, on stderr, in the form
  * compilers use so that editors jump to them: "FILE:LINE:COL: KIND: MSG",
  * COL left out when 0, LINE too, and "galley: KIND: MSG" without a FILE.

@@ -199,8 +199,9 @@ TEST(unknown_key_in_galley_conf)
     */);
     /* The column of a quote left open is the quote's; timeout_ms is a
      * plain number; a byte order mark is not part of the first key; a
-     * lone carriage return is named. */
-    e2e_write("galley.conf", "sources = a.c \"b.c\ntimeout_ms = 10K\n");
+     * lone carriage return is named. Columns count a tab to the next
+     * multiple of 8 and a UTF-8 character as one. */
+    e2e_write("galley.conf", "\tsources = \xc3\xa9.c \"b.c\ntimeout_ms = 10K\n");
     e2e_galley("run");
     e2e_write("galley.conf", "\xEF\xBB\xBF" "cflags = -O1\n");
     e2e_galley("run");
@@ -211,7 +212,7 @@ TEST(unknown_key_in_galley_conf)
     e2e_sh("d=${PWD##*/}; cd .. && $GALLEY_BIN run --list $d/tests 2>&1"
            " | sed \"s|$d/|PROJECT/|\"");
     EXPECT(/*
-      galley.conf:1:15: error: unterminated quote: close it, or escape it with a backslash
+      galley.conf:1:23: error: unterminated quote: close it, or escape it with a backslash
       galley.conf:2:14: error: timeout_ms must be a positive whole number of milliseconds, such as 10000
       1 passed, 2 failed
       [exit 1]

@@ -375,6 +375,12 @@ static const scan_case scan_cases[] = {
      "M 8-8 E t-1 ind'' id'EXPECT' body' last '\n"
      TWO(1:11) TWO(2:1) TWO(4:6) TWO(6:11) TWO(6:21)
      TAKES(7:1, "EXPECT") TWO(7:16)},
+    /* Columns as GCC counts them: a tab to the next multiple of 8, a
+     * UTF-8 character one column. */
+    {"columns after tabs and UTF-8",
+     "\tEXPECT(); EXPECT();\n"
+     " \t x(\"\xc3\xa9\"); EXPECT(); EXPECT();\n",
+     TWO(1:19) TWO(2:28)},
     {"indentation with tabs",
      "TEST(t) {\n"
      "\tEXPECT();\n"

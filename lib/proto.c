@@ -102,6 +102,14 @@ void galley__proto_emit_cb(void *ctx, const galley__event *ev)
             S_payload(fp, &(galley__event){.data = ev->test->options.filter,
                                            .len = n});
         }
+        if (ev->test->options.inputs) {
+            size_t n = strlen(ev->test->options.inputs);
+            fprintf(fp, "inputs %zu\n", n);
+            S_payload(fp, &(galley__event){.data = ev->test->options.inputs,
+                                           .len = n});
+        }
+        if (ev->test->options.no_cache)
+            fputs("nocache\n", fp);
         break;
     case GALLEY__EV_HIT:
         fprintf(fp, "hit %d %d ", ev->line, ev->exact);

@@ -18,6 +18,11 @@
  *                             __FILE__ spells it (root-relative)
  *   filter LEN                the test's .filter option, when it has one
  *   <LEN bytes>
+ *   inputs LEN                the test's .inputs option, when it has one:
+ *   <LEN bytes>               globs of the files it reads (the runner's
+ *                             result cache checks them)
+ *   nocache                   the test has .no_cache set: its result is
+ *                             never taken from the cache
  *   hit LINE EXACT RTOL ATOL LEN FILE
  *   <LEN bytes>               the first time the marker at FILE:LINE was
  *                             reached, with the output since the previous
@@ -52,7 +57,7 @@
 #define GALLEY_PROTOCOL_H
 
 /* The version this galley writes and reads. */
-#define GALLEY__RESULTS_VERSION 3
+#define GALLEY__RESULTS_VERSION 4
 
 /* The first word of a results file, before the version. */
 #define GALLEY__RESULTS_MAGIC "galley-results"

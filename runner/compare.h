@@ -95,6 +95,7 @@ typedef struct galley__verdict {
     char *err;           /* the test's stderr, shown when it fails */
     size_t err_len;
     long ms;
+    int cached;          /* its results came from the cache */
     int grouped;         /* not run for a reason its whole file shares: the
                             human report shows one line for the file. That
                             reason is the last failure; any before it (a

@@ -30,7 +30,20 @@ static void S_add_at(galley__words *w, const char *s, int line)
 /* The known keys, and the marker of the error of an unknown one. */
 static const char S_UNKNOWN_KEY[] = "sources, include, cflags, ldflags, libs, "
                                     "tests, timeout_ms, output_limit, rtol, "
-                                    "atol, filter";
+                                    "atol, filter, inputs, env, cache, "
+                                    "cache_size";
+
+/* Whether s is a name an environment variable can have. */
+static int S_env_name(const char *s)
+{
+    if (!*s || (*s >= '0' && *s <= '9'))
+        return 0;
+    for (; *s; s++)
+        if (!(*s == '_' || (*s >= 'A' && *s <= 'Z') ||
+              (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')))
+            return 0;
+    return 1;
+}
 
 /* Returns root-relative path p made absolute (heap). */
 static char *S_absolute(const char *root, const char *p)
@@ -132,6 +145,25 @@ static const char *S_apply(galley__config *c, const char *key, const char *v,
         bad_quote = S_add_list(c, &c->ldflags, v, 0);
     else if (!strcmp(key, "libs"))
         bad_quote = S_add_list(c, &c->libs, v, 0);
+    else if (!strcmp(key, "inputs"))
+        bad_quote = S_add_list(c, &c->inputs, v, 0);
+    else if (!strcmp(key, "env")) {
+        size_t from = c->env.n;
+        bad_quote = S_add_list(c, &c->env, v, 0);
+        for (size_t i = from; i < c->env.n && !bad_quote; i++)
+            if (!S_env_name(c->env.v[i]))
+                return "env takes names of environment variables, such as "
+                       "OMP_NUM_THREADS";
+    } else if (!strcmp(key, "cache")) {
+        if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
+            return "cache takes on or off";
+        c->cache_off = !strcmp(v, "off");
+    } else if (!strcmp(key, "cache_size")) {
+        long n = S_parse_size(v);
+        if (n <= 0)
+            return "cache_size must be a positive size such as 64M";
+        c->cache_size = n;
+    }
     else if (!strcmp(key, "timeout_ms")) {
         long n = S_parse_ms(v);
         if (n < 0)
@@ -262,6 +294,7 @@ static int S_load(galley__config *c, const char *start, const char *cwd)
     memset(c, 0, sizeof *c);
     c->timeout_ms = 10000;
     c->output_limit = 16L * 1024 * 1024;
+    c->cache_size = 64L * 1024 * 1024;
     galley__words_add(&c->cflags, "-g");
     galley__words_add(&c->cflags, "-Wall");
     c->root = S_find_root(start, &c->file);
@@ -369,6 +402,8 @@ void galley__config_fini(galley__config *c)
     galley__words_fini(&c->ldflags);
     galley__words_fini(&c->libs);
     galley__words_fini(&c->tests);
+    galley__words_fini(&c->inputs);
+    galley__words_fini(&c->env);
     galley__words_fini(&c->filters);
     free(c->filter_lines);
     free(c->filter_cols);

@@ -16,6 +16,10 @@ typedef struct galley__config {
     galley__words ldflags;  /* linker flags */
     galley__words libs;     /* libraries, e.g. -lm */
     galley__words tests;    /* default test paths (default: tests) */
+    galley__words inputs;   /* globs of files tests read (root-relative) */
+    galley__words env;      /* environment variables tests read */
+    int cache_off;         /* cache = off: no result cache at all */
+    long cache_size;       /* the result cache's cap in bytes */
     int timeout_ms;        /* default per-test timeout */
     long output_limit;     /* default per-test output cap in bytes */
     double rtol, atol;     /* default tolerances for numbers (0: text) */

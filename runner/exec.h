@@ -20,6 +20,8 @@ typedef struct galley__job {
                              parts slices of the program's tests */
     int timeout_ms;
     long output_limit;
+    int cached;           /* its results came from the cache: it is not
+                             run (galley__exec is not given such a job) */
     /* After the run: */
     int status;           /* the program's wait status, -1 if it could not
                              be started (why: in log) */

@@ -49,6 +49,7 @@ static const char S_run_usage[] =
     "  --format=FORMAT     report as pretty (default), tap, junit or json\n"
     "  --junit=FILE        also write a JUnit XML report to FILE\n"
     "  --shard=K/N         run only the K-th of N shards of the tests\n"
+    "  --no-cache          run every test; take no result from the cache\n"
     "  -h, --help          print this and exit\n"
     "\n"
     "Exit status: 0 all passed, 1 a test failed or did not compile,\n"
@@ -113,6 +114,9 @@ static int S_run_env(galley__run_opts *o)
     o->github = gh && !strcmp(gh, "true");
     if (xml && *xml)
         o->xml_output = xml;
+    const char *nc = getenv("GALLEY_NO_CACHE");
+    if (nc && *nc && strcmp(nc, "0") != 0)
+        o->no_cache = 1;
     if (o->shard_total == 0 &&
         galley__shard_from_env(&o->shard_index, &o->shard_total) != 0)
         return 2;
@@ -122,7 +126,7 @@ static int S_run_env(galley__run_opts *o)
 /* The options of `galley run`, in the order S_run_set knows them. */
 enum {
     S_JOBS, S_FILTER, S_LIST, S_PROMOTE, S_CHANGED, S_CI, S_NO_CI, S_COLOR,
-    S_QUIET, S_VERBOSE, S_FORMAT, S_JUNIT, S_SHARD
+    S_QUIET, S_VERBOSE, S_FORMAT, S_JUNIT, S_SHARD, S_NO_CACHE
 };
 static const galley__option S_run_options[] = {
     [S_JOBS] = {"jobs", 'j', GALLEY__VALUE},
@@ -138,6 +142,7 @@ static const galley__option S_run_options[] = {
     [S_FORMAT] = {"format", 0, GALLEY__VALUE},
     [S_JUNIT] = {"junit", 0, GALLEY__VALUE},
     [S_SHARD] = {"shard", 0, GALLEY__VALUE},
+    [S_NO_CACHE] = {"no-cache", 0, GALLEY__FLAG},
 };
 
 /* What `galley run`'s options fill. */
@@ -171,6 +176,7 @@ static const char *S_run_set(void *ctx, int i, const char *v)
         o->changed = v ? v : "HEAD";
         break;
     case S_CI: o->ci = 1; break;
+    case S_NO_CACHE: o->no_cache = 1; break;
     case S_NO_CI: o->ci = 0; break;
     case S_COLOR: a->color = v; break;
     case S_QUIET: o->verbosity = -1; break;

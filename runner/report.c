@@ -63,7 +63,10 @@ void galley__report_verdict(FILE *out, const galley__verdict *v,
     if (v->grouped && n == 0)
         return;
     if (v->n_fails == 0) {
-        if (o->verbosity > 0)
+        if (o->verbosity > 0 && v->cached)
+            fprintf(out, "%s:%d: %s: %sok%s (cached)\n", v->file, v->line,
+                    v->name, o->color ? S_GREEN : "", o->color ? S_RESET : "");
+        else if (o->verbosity > 0)
             fprintf(out, "%s:%d: %s: %sok%s (%ld ms)\n", v->file, v->line,
                     v->name, o->color ? S_GREEN : "", o->color ? S_RESET : "",
                     v->ms);
@@ -73,7 +76,8 @@ void galley__report_verdict(FILE *out, const galley__verdict *v,
         const galley__failure *f = &v->fails[i];
         fprintf(out, "%s%s:%d: %s: %s%s%s%s\n", o->color ? S_BOLD : "",
                 f->file, f->line, v->name, o->color ? S_RED : "", f->what,
-                o->color ? S_RESET : "", "");
+                o->color ? S_RESET : "",
+                o->verbosity > 0 && v->cached ? " (cached)" : "");
         if (o->verbosity >= 0)
             galley__report_diff(out, f, o->color);
     }
@@ -97,12 +101,22 @@ void galley__report_compile_error(FILE *out, const char *file, const char *log,
     fputc('\n', out);
 }
 
-void galley__report_summary(FILE *out, size_t passed, size_t failed,
-                           size_t skipped, const galley__report_opts *o)
+/* Prints " (N cached)" when n > 0. */
+static void S_cached(FILE *out, size_t n)
 {
-    const char *c = !o->color ? "" : failed ? S_RED : S_GREEN;
-    fprintf(out, "%s%zu passed, %zu failed", c, passed, failed);
-    if (skipped)
-        fprintf(out, ", %zu skipped", skipped);
+    if (n)
+        fprintf(out, " (%zu cached)", n);
+}
+
+void galley__report_summary(FILE *out, const galley__counts *n,
+                           const galley__report_opts *o)
+{
+    const char *c = !o->color ? "" : n->failed ? S_RED : S_GREEN;
+    fprintf(out, "%s%zu passed", c, n->passed);
+    S_cached(out, n->passed_cached);
+    fprintf(out, ", %zu failed", n->failed);
+    S_cached(out, n->failed_cached);
+    if (n->skipped)
+        fprintf(out, ", %zu skipped", n->skipped);
     fprintf(out, "%s\n", o->color ? S_RESET : "");
 }

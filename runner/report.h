@@ -24,9 +24,16 @@ void galley__report_diff(FILE *out, const galley__failure *f, int color);
 /* Prints a compile failure of file with the compiler's diagnostics. */
 void galley__report_compile_error(FILE *out, const char *file, const char *log,
                                  const galley__report_opts *o);
-/* Prints "N passed, N failed" on a line of its own, with ", N skipped"
- * when some were. */
-void galley__report_summary(FILE *out, size_t passed, size_t failed,
-                           size_t skipped, const galley__report_opts *o);
+/* The counts of a run's summary. */
+typedef struct galley__counts {
+    size_t passed, failed, skipped;
+    size_t passed_cached, failed_cached; /* of those, from the cache */
+} galley__counts;
+
+/* Prints "N passed, N failed" on a line of its own, each with "(N
+ * cached)" when results came from the cache, and ", N skipped" when some
+ * were. */
+void galley__report_summary(FILE *out, const galley__counts *n,
+                           const galley__report_opts *o);
 
 #endif

@@ -236,6 +236,14 @@ static int S_record(galley__results *rs, S_reader *r, const char *line)
         size_t flen;
         return S_payload(r, n, &t->filter, &flen);
     }
+    if (t && sscanf(line, "inputs %ld", &n) == 1) {
+        size_t ilen;
+        return S_payload(r, n, &t->inputs, &ilen);
+    }
+    if (t && !strcmp(line, "nocache")) {
+        t->no_cache = 1;
+        return 0;
+    }
     if (t && sscanf(line, "truncated %ld", &t->truncated) == 1)
         return 0;
     if (!strncmp(line, "last ", 5))
@@ -275,15 +283,28 @@ int galley__results_parse(galley__results *rs, char *data, size_t len,
     rs->data = data;
     char *line = S_line(&r);
     int rc = S_version(line, err);
+    size_t at = (size_t)(r.p - data);
     while (rc == 0 && (free(line), line = S_line(&r)) != NULL) {
+        size_t n = rs->n_tests;
         if (S_record(rs, &r, line) != 0) {
             *err = galley__xasprintf("malformed record on line %d: %.60s",
                                      r.lineno, line);
             rc = -1;
+        } else if (rs->n_tests) {
+            galley__result *t = &rs->tests[rs->n_tests - 1];
+            if (rs->n_tests != n)
+                t->rec_at = at;
+            t->rec_end = (size_t)(r.p - data);
         }
+        at = (size_t)(r.p - data);
     }
     free(line);
     return rc;
+}
+
+int galley__result_ended(const galley__result *t)
+{
+    return t->end != GALLEY__END_MISSING;
 }
 
 static void S_result_fini(galley__result *t)

@@ -28,6 +28,10 @@ typedef struct galley__result {
     char *file;
     int line;
     char *filter;        /* the test's .filter option, or NULL (in data) */
+    char *inputs;        /* its .inputs option, or NULL (in data) */
+    int no_cache;        /* its .no_cache option */
+    size_t rec_at, rec_end; /* its records: data[rec_at..rec_end) before
+                            parsing (which puts NULs after payloads) */
     galley__hit *hits;    /* in the order first reached */
     size_t n_hits;
     char **misuse_files; /* EXPECTs given something other than a comment */
@@ -70,6 +74,8 @@ typedef struct galley__results {
  * an error. */
 int galley__results_parse(galley__results *r, char *data, size_t len,
                          char **err);
+/* Whether result t is complete: its "end" record was read. */
+int galley__result_ended(const galley__result *t);
 void galley__results_fini(galley__results *r);
 
 #endif

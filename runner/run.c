@@ -18,6 +18,7 @@
 
 #include "../promote/promote.h"
 #include "build.h"
+#include "cache.h"
 #include "changed.h"
 #include "compare.h"
 #include "config.h"
@@ -69,7 +70,15 @@ typedef struct S_ctx {
     galley__build build;
     galley__job *jobs;
     size_t n_jobs;
+    size_t n_run;             /* jobs[0..n_run) run; the rest come from the
+                                 cache */
     size_t *job_src;          /* source index of each job */
+    int *job_whole;           /* 1: the job runs a slice of its program's
+                                 tests, not tests by name */
+    galley__cache cache;
+    galley__cache_pack *packs; /* per source: its program's cached results */
+    int *whole_ok;            /* per source: its whole program ran (1), a
+                                 slice of it did not end (-1), or not (0) */
     galley__words *reported;   /* per source: the tests its jobs reported */
     int *died;                /* per source: a job did not run to its end */
     char **died_why;          /* per source: how the first such job died */
@@ -537,53 +546,170 @@ static void S_link_programs(S_ctx *c)
 
 /* ---- executing ---- */
 
-/* Adds a job of source i running tests [from, to) of its selection, or
- * with by_part the part-th of parts slices of the program's tests. */
-static void S_add_job(S_ctx *c, size_t i, size_t from, size_t to, int part,
-                      int parts, int by_part)
+/* Adds a job of source i running the n tests named by names, or, with
+ * names NULL, the part-th of parts slices of the program's own tests. */
+static galley__job *S_add_job(S_ctx *c, size_t i, char *const *names,
+                              size_t n, int part, int parts)
 {
     c->jobs = galley__xrealloc(c->jobs, (c->n_jobs + 1) * sizeof *c->jobs);
     c->job_src = galley__xrealloc(c->job_src,
                                   (c->n_jobs + 1) * sizeof *c->job_src);
+    c->job_whole = galley__xrealloc(c->job_whole,
+                                    (c->n_jobs + 1) * sizeof *c->job_whole);
+    c->job_whole[c->n_jobs] = names == NULL;
     galley__job *j = &c->jobs[c->n_jobs];
     memset(j, 0, sizeof *j);
     j->exe = c->build.progs[i].exe;
     j->name = c->tests[i]->display;
     j->timeout_ms = c->conf.timeout_ms;
     j->output_limit = c->conf.output_limit;
-    if (by_part) {
+    if (!names) {
         j->part = part + 1;
         j->parts = parts;
     } else {
-        j->n_only = to - from;
-        j->only = galley__xcalloc(j->n_only + 1, sizeof(char *));
-        for (size_t k = from; k < to; k++)
-            j->only[k - from] = galley__xstrdup(c->selected[i][k]);
+        j->n_only = n;
+        j->only = galley__xcalloc(n + 1, sizeof(char *));
+        for (size_t k = 0; k < n; k++)
+            j->only[k] = galley__xstrdup(names[k]);
     }
     c->job_src[c->n_jobs++] = i;
+    return j;
 }
 
-/* Splits the selected tests into jobs: one per file, or several per file
- * when there are fewer files than parallel slots. When every test of a
- * file is selected, the program is asked for slices of its own tests
- * rather than for names, so that a test the scanner did not see (from a
- * header it could not follow) still runs. */
+/* What one program is to run: the tests its cache cannot give (names, or
+ * the whole program), and those it can (hits). */
+typedef struct S_todo {
+    galley__words run;         /* tests to run by name */
+    int whole;                 /* run the whole program instead */
+    size_t weight;             /* how many tests will run */
+    const galley__cache_entry **hits;
+    size_t n_hits;
+} S_todo;
+
+/* Decides what program i runs and what its cache gives. When every test
+ * of a file is selected and its cache holds every test of the program,
+ * the cached ones come from there and the rest run by name; with a cache
+ * that does not know the whole program, the whole program runs (asked
+ * for slices of its own tests rather than for names, so that a test the
+ * scanner did not see, from a header it could not follow, still runs). */
+static void S_todo_of(S_ctx *c, size_t i, int all, S_todo *t)
+{
+    galley__cache_pack *p = &c->packs[i];
+    memset(t, 0, sizeof *t);
+    galley__cache_open_pack(&c->cache, c->build.progs[i].exe, NULL, p);
+    size_t n = all && p->complete ? p->n : c->n_selected[i];
+    t->hits = galley__xcalloc(n + 1, sizeof *t->hits);
+    if (all && !p->complete) {
+        t->whole = 1;
+        t->weight = c->n_selected[i] ? c->n_selected[i] : 1;
+        return;
+    }
+    for (size_t k = 0; k < n; k++) {
+        const char *name = all ? p->v[k].name : c->selected[i][k];
+        const galley__cache_entry *e = galley__cache_hit(&c->cache, p, name);
+        if (e)
+            t->hits[t->n_hits++] = e;
+        else
+            galley__words_add(&t->run, name);
+    }
+    t->weight = t->run.n;
+}
+
+/* Adds the job that stands for the cached results of program i: its
+ * results file made of the cached records, as if the program had run
+ * them and ended well. */
+static void S_add_cached_job(S_ctx *c, size_t i, const S_todo *t)
+{
+    galley__job *j = S_add_job(c, i, NULL, 0, 0, 0);
+    c->job_whole[c->n_jobs - 1] = 0;
+    galley__buf_printf(&j->results, "%s %d\n", GALLEY__RESULTS_MAGIC,
+                       GALLEY__RESULTS_VERSION);
+    for (size_t k = 0; k < t->n_hits; k++)
+        galley__buf_add(&j->results, t->hits[k]->block, t->hits[k]->len);
+    j->status = 0;
+    j->cached = 1;
+}
+
+/* The fewest tests a slice of a program holds: each slice costs a start
+ * of the program. */
+#define S_MIN_SLICE 8
+
+/* Orders the jobs made so far longest first (by the tests each runs), so
+ * that the last to start are short. */
+static void S_order_jobs(S_ctx *c, const S_todo *todo)
+{
+    size_t n = c->n_jobs;
+    size_t *w = galley__xcalloc(n + 1, sizeof *w);
+    for (size_t j = 0; j < n; j++) {
+        const galley__job *job = &c->jobs[j];
+        w[j] = job->parts ? todo[c->job_src[j]].weight / (size_t)job->parts
+                          : job->n_only;
+    }
+    /* Insertion sort: stable, and n is the number of jobs. */
+    for (size_t j = 1; j < n; j++)
+        for (size_t k = j; k > 0 && w[k - 1] < w[k]; k--) {
+            size_t tw = w[k];
+            w[k] = w[k - 1];
+            w[k - 1] = tw;
+            galley__job tj = c->jobs[k];
+            c->jobs[k] = c->jobs[k - 1];
+            c->jobs[k - 1] = tj;
+            size_t ts = c->job_src[k];
+            c->job_src[k] = c->job_src[k - 1];
+            c->job_src[k - 1] = ts;
+            int tb = c->job_whole[k];
+            c->job_whole[k] = c->job_whole[k - 1];
+            c->job_whole[k - 1] = tb;
+        }
+    free(w);
+}
+
+/* Splits what is to run into jobs, then adds the cached results. A
+ * program gets several jobs when its tests are a large share of the run,
+ * so that with -j N the tests of one large program do not run one after
+ * another while the other slots idle: slices of about a quarter of an
+ * even share per slot, and the longest jobs first. */
 static void S_plan_jobs(S_ctx *c)
 {
-    size_t progs = 0;
-    for (size_t i = 0; i < c->sources.n; i++)
-        progs += !c->skip[i] && c->build.progs[i].ok;
-    size_t per = progs ? ((size_t)c->o->jobs + progs - 1) / progs : 1;
+    size_t n = c->sources.n, total = 0;
     int all = !c->o->filter && c->o->shard_total <= 1;
-    for (size_t i = 0; i < c->sources.n; i++) {
-        size_t n = c->n_selected[i];
-        if (c->skip[i] || !c->build.progs[i].ok || (n == 0 && !all))
+    S_todo *todo = galley__xcalloc(n + 1, sizeof *todo);
+    c->packs = galley__xcalloc(n + 1, sizeof *c->packs);
+    c->whole_ok = galley__xcalloc(n + 1, sizeof *c->whole_ok);
+    for (size_t i = 0; i < n; i++) {
+        if (c->skip[i] || !c->build.progs[i].ok ||
+            (c->n_selected[i] == 0 && !all))
             continue;
-        size_t parts = per < n ? per : n ? n : 1;
-        for (size_t p = 0; p < parts; p++)
-            S_add_job(c, i, n * p / parts, n * (p + 1) / parts, (int)p,
-                      (int)parts, all);
+        S_todo_of(c, i, all, &todo[i]);
+        total += todo[i].weight;
     }
+    size_t slots = (size_t)c->o->jobs;
+    size_t chunk = (total + 4 * slots - 1) / (4 * slots);
+    chunk = chunk < S_MIN_SLICE ? S_MIN_SLICE : chunk;
+    for (size_t i = 0; i < n; i++) {
+        S_todo *t = &todo[i];
+        size_t w = t->weight, parts = (w + chunk - 1) / chunk;
+        parts = parts > slots ? slots : parts ? parts : 1;
+        if (t->whole) {
+            c->whole_ok[i] = 1;
+            for (size_t p = 0; p < parts; p++)
+                S_add_job(c, i, NULL, 0, (int)p, (int)parts);
+        } else if (t->run.n) {
+            parts = parts > t->run.n ? t->run.n : parts;
+            for (size_t p = 0; p < parts; p++)
+                S_add_job(c, i, t->run.v + w * p / parts,
+                          w * (p + 1) / parts - w * p / parts, 0, 0);
+        }
+    }
+    S_order_jobs(c, todo);
+    c->n_run = c->n_jobs;
+    for (size_t i = 0; i < n; i++) {
+        if (todo[i].n_hits)
+            S_add_cached_job(c, i, &todo[i]);
+        galley__words_fini(&todo[i].run);
+        free(todo[i].hits);
+    }
+    free(todo);
 }
 
 /* Records that job j's program died (why) with its own output (its log),
@@ -694,6 +820,26 @@ static void S_locate_crashes(S_ctx *c, size_t j, galley__results *r)
     }
 }
 
+/* Keeps in the cache the results of the tests of job j (raw: the
+ * results file as written) that may be reused: those that ended, neither
+ * out of time nor cut at the output limit, nor with .no_cache; the others
+ * that ended are noted as tests of the program that must run. */
+static void S_cache_results(S_ctx *c, size_t j, const galley__results *r,
+                            const char *raw)
+{
+    galley__cache_pack *p = &c->packs[c->job_src[j]];
+    for (size_t k = 0; k < r->n_tests; k++) {
+        const galley__result *t = &r->tests[k];
+        if (!galley__result_ended(t))
+            continue;
+        int keep = t->end != GALLEY__END_TIMEOUT && !t->truncated &&
+                   !t->no_cache;
+        galley__cache_put(&c->cache, p, t->name, raw + t->rec_at,
+                          keep ? t->rec_end - t->rec_at : 0, t->inputs,
+                          !keep);
+    }
+}
+
 /* Reads job j's results and judges its tests. A program that wrote no
  * usable results fails all the tests it was given. */
 static void S_judge_job(S_ctx *c, size_t j)
@@ -706,6 +852,9 @@ static void S_judge_job(S_ctx *c, size_t j)
     char *err = NULL;
     memset(&r, 0, sizeof r);
     size_t len = job->results.len;
+    /* The parse writes into the data: the cache keeps a copy. */
+    char *raw = ran && !job->cached && c->cache.write && len
+                    ? galley__xstrndup(job->results.ptr, len) : NULL;
     if (ran && galley__results_parse(&r, galley__buf_detach(&job->results,
                                                           NULL),
                                     len, &err) != 0 &&
@@ -713,6 +862,11 @@ static void S_judge_job(S_ctx *c, size_t j)
         free(err); /* a truncated file: judge what it holds */
         err = NULL;
     }
+    if (raw)
+        S_cache_results(c, j, &r, raw);
+    free(raw);
+    if (c->job_whole[j] && !(ran_out && !err))
+        c->whole_ok[c->job_src[j]] = -1; /* a slice did not end well */
     if (ran && !err && r.n_tests == 0 && !ran_out)
         err = galley__xstrdup("wrote no results"); /* it died at once */
     int parsed = ran && (r.n_tests > 0 || !err);
@@ -730,10 +884,12 @@ static void S_judge_job(S_ctx *c, size_t j)
         free(why);
         free(sig);
     } else {
-        size_t i = c->job_src[j];
+        size_t i = c->job_src[j], before = c->n_verdicts;
         S_locate_crashes(c, j, &r);
         galley__compare(&c->files, c->tests[i], &r, &c->verdicts,
                        &c->n_verdicts);
+        for (size_t v = before; v < c->n_verdicts; v++)
+            c->verdicts[v].cached = job->cached;
         for (size_t t = 0; t < r.n_tests; t++)
             galley__words_add(&c->reported[i], r.tests[t].name);
     }
@@ -743,10 +899,26 @@ static void S_judge_job(S_ctx *c, size_t j)
     free(err);
 }
 
+/* Writes the programs' packs back to the cache: a pack whose whole
+ * program ran to its end now knows every test of it. */
+static void S_save_packs(S_ctx *c)
+{
+    for (size_t i = 0; i < c->sources.n; i++) {
+        galley__cache_pack *p = &c->packs[i];
+        if (c->whole_ok[i] == 1 && !p->complete && p->key[0]) {
+            p->complete = 1;
+            p->dirty = 1;
+        }
+        galley__cache_save(&c->cache, p);
+    }
+}
+
 static int S_execute(S_ctx *c)
 {
+    int on = !c->conf.cache_off;
+    galley__cache_init(&c->cache, &c->conf, on && !c->o->no_cache, on);
     S_plan_jobs(c);
-    galley__exec(c->jobs, c->n_jobs, c->o->jobs, c->conf.root, c->progress);
+    galley__exec(c->jobs, c->n_run, c->o->jobs, c->conf.root, c->progress);
     c->reported = galley__xcalloc(c->sources.n + 1, sizeof *c->reported);
     c->died = galley__xcalloc(c->sources.n + 1, sizeof *c->died);
     c->died_why = galley__xcalloc(c->sources.n + 1, sizeof *c->died_why);
@@ -756,6 +928,7 @@ static int S_execute(S_ctx *c)
     for (size_t i = 0; i < c->sources.n; i++)
         if (!c->skip[i] && !c->refused[i].msg && c->build.progs[i].ok)
             S_missing_tests(c, i);
+    S_save_packs(c);
     return 0;
 }
 
@@ -981,27 +1154,31 @@ static int S_ran_nothing(S_ctx *c, size_t ran)
 
 static int S_report(S_ctx *c)
 {
-    size_t passed = 0, failed = 0;
+    galley__counts n = {.skipped = c->skipped};
     int pretty = c->o->format == GALLEY__FORMAT_PRETTY;
     if (c->n_verdicts > 1)
         qsort(c->verdicts, c->n_verdicts, sizeof *c->verdicts, S_verdict_cmp);
     for (size_t i = 0; i < c->n_verdicts; i++) {
+        const galley__verdict *v = &c->verdicts[i];
         if (pretty)
-            galley__report_verdict(stdout, &c->verdicts[i], &c->ro);
-        if (c->verdicts[i].n_fails)
-            failed++;
-        else
-            passed++;
+            galley__report_verdict(stdout, v, &c->ro);
+        if (v->n_fails) {
+            n.failed++;
+            n.failed_cached += v->cached;
+        } else {
+            n.passed++;
+            n.passed_cached += v->cached;
+        }
     }
-    failed += c->config_errors;
-    int empty = S_ran_nothing(c, passed + failed);
+    n.failed += c->config_errors;
+    int empty = S_ran_nothing(c, n.passed + n.failed);
     /* Before the summary, which stays the last line. */
     int bad_file = S_machine_reports(c) != 0;
     if (pretty)
-        galley__report_summary(stdout, passed, failed, c->skipped, &c->ro);
+        galley__report_summary(stdout, &n, &c->ro);
     if (bad_file)
         return 2;
-    return failed || c->compile_failed || empty ? 1 : 0;
+    return n.failed || c->compile_failed || empty ? 1 : 0;
 }
 
 static void S_ctx_fini(S_ctx *c)
@@ -1032,6 +1209,12 @@ static void S_ctx_fini(S_ctx *c)
         galley__job_fini(&c->jobs[i]);
     free(c->jobs);
     free(c->job_src);
+    free(c->job_whole);
+    for (size_t i = 0; c->packs && i < c->sources.n; i++)
+        galley__cache_pack_fini(&c->packs[i]);
+    free(c->packs);
+    free(c->whole_ok);
+    galley__cache_fini(&c->cache);
     for (size_t i = 0; i < c->n_verdicts; i++)
         galley__verdict_fini(&c->verdicts[i]);
     free(c->verdicts);

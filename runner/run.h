@@ -30,6 +30,8 @@ typedef struct galley__run_opts {
     int github;           /* GITHUB_ACTIONS=true: ::error annotations too */
     int shard_index;      /* 0-based; the run's tests are those of shard */
     int shard_total;      /* shard_index out of shard_total (0: no shards) */
+    int no_cache;         /* --no-cache, GALLEY_NO_CACHE: take no result
+                             from the cache (new ones are still kept) */
 } galley__run_opts;
 
 /* Checks --filter's pattern re: returns NULL, or what is wrong with it

@@ -25,6 +25,14 @@ typedef struct galley_test_options {
     const char *filter;     /* a PCRE2 substitution, "s/RE/REPL/g", or a
                                built-in "@pointers", applied to the test's
                                output before comparison; NULL: none */
+    const char *inputs;     /* files the test reads, as globs relative to
+                               the project root separated by blanks: a
+                               change to one reruns the test rather than
+                               taking its result from the cache; NULL:
+                               none beyond galley.conf's inputs */
+    int no_cache;           /* 1: always run, never taken from the cache
+                               (a test that reads the clock, the network,
+                               or files it does not declare) */
 } galley_test_options;
 
 /* The tolerances of one EXPECT_NEAR marker, given by name before its
@@ -92,6 +100,10 @@ typedef struct galley__test_shape {
     GALLEY__BY_NAME(3)
     const char *filter;
     GALLEY__BY_NAME(4)
+    const char *inputs;
+    GALLEY__BY_NAME(5)
+    int no_cache;
+    GALLEY__BY_NAME(6)
 } galley__test_shape;
 
 typedef struct galley__near_shape {

@@ -64,7 +64,7 @@ TEST(compile_error)
     e2e_sh("sed -i 's/undeclared_name/1/' tests/broken_test.c");
     e2e_galley("run");
     EXPECT(/*
-      4 passed, 0 failed
+      4 passed (2 cached), 0 failed
       [exit 0]
     */);
     e2e_done();
@@ -93,7 +93,7 @@ TEST(incremental_builds)
     e2e_sh("stat -c '%Y %n' _galley/obj/*.o | cmp - mtimes "
            "&& echo same mtimes");
     EXPECT(/*
-      3 passed, 0 failed
+      3 passed (3 cached), 0 failed
       [exit 0]
       (end of built)
       same mtimes
@@ -104,7 +104,7 @@ TEST(incremental_builds)
     e2e_galley("run -q");
     S_built();
     EXPECT(/*
-      3 passed, 0 failed
+      3 passed (3 cached), 0 failed
       [exit 0]
       _galley/bin/b_test-HASH
       _galley/obj/b_test-HASH.o
@@ -117,7 +117,7 @@ TEST(incremental_builds)
     S_built();
     EXPECT(/*
       tests/a_test.c:4: a: mismatch
-      2 passed, 1 failed
+      2 passed (2 cached), 1 failed
       [exit 1]
       _galley/bin/a_test-HASH
       _galley/obj/a_test-HASH.o
@@ -226,7 +226,7 @@ TEST(odd_paths)
       promoted tests/my dir$x:y/odd name$1:2_test.c (1 marker, 1 still pending)
       [exit 0]
       tests/my dir$x:y/odd name$1:2_test.c:8: odd: mismatch
-      0 passed, 1 failed
+      0 passed, 1 failed (1 cached)
       [exit 1]
     */);
     e2e_galley("promote");
@@ -235,7 +235,7 @@ TEST(odd_paths)
     EXPECT(/*
       promoted tests/my dir$x:y/odd name$1:2_test.c (1 marker)
       [exit 0]
-      1 passed, 0 failed
+      1 passed (1 cached), 0 failed
       [exit 0]
       #include <galley.h>
       #include <stdio.h>
@@ -342,7 +342,7 @@ TEST(selection)
       @@ -0,0 +1,1 @@
       +b1
 
-      0 passed, 3 failed
+      0 passed, 3 failed (3 cached)
       promoted tests/a_test.c (2 markers)
       promoted tests/b_test.c (1 marker)
       [exit 1]
@@ -383,7 +383,7 @@ TEST(root_found_from_a_subdirectory)
     e2e_galley("run -q");
     EXPECT(/*
       ../d_test.c:3: d: mismatch
-      2 passed, 1 failed
+      2 passed (2 cached), 1 failed (1 cached)
       [exit 1]
     */);
     e2e_galley("run --list");
@@ -403,7 +403,7 @@ TEST(root_found_from_a_subdirectory)
     e2e_galley("run -q");
     e2e_sh("LC_ALL=C ls -a . deeper ../../_galley/state/checks");
     EXPECT(/*
-      3 passed, 0 failed
+      3 passed (2 cached), 0 failed
       [exit 0]
       .:
       .

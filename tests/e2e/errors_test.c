@@ -185,7 +185,7 @@ TEST(unknown_key_in_galley_conf)
               "colour = always\n");
     e2e_galley("run");
     EXPECT(/*
-      galley.conf:3:1: error: unknown key `colour` (known: sources, include, cflags, ldflags, libs, tests, timeout_ms, output_limit, rtol, atol, filter)
+      galley.conf:3:1: error: unknown key `colour` (known: sources, include, cflags, ldflags, libs, tests, timeout_ms, output_limit, rtol, atol, filter, inputs, env, cache, cache_size)
       1 passed, 1 failed
       [exit 1]
     */);
@@ -214,14 +214,14 @@ TEST(unknown_key_in_galley_conf)
     EXPECT(/*
       galley.conf:1:23: error: unterminated quote: close it, or escape it with a backslash
       galley.conf:2:14: error: timeout_ms must be a positive whole number of milliseconds, such as 10000
-      1 passed, 2 failed
+      1 passed (1 cached), 2 failed
       [exit 1]
-      1 passed, 0 failed
+      1 passed (1 cached), 0 failed
       [exit 0]
       galley.conf:1:13: error: a carriage return inside a line; save the file with LF (or CRLF) line ends
-      1 passed, 1 failed
+      1 passed (1 cached), 1 failed
       [exit 1]
-      PROJECT/galley.conf:1:1: error: unknown key `jobs` (known: sources, include, cflags, ldflags, libs, tests, timeout_ms, output_limit, rtol, atol, filter)
+      PROJECT/galley.conf:1:1: error: unknown key `jobs` (known: sources, include, cflags, ldflags, libs, tests, timeout_ms, output_limit, rtol, atol, filter, inputs, env, cache, cache_size)
       PROJECT/tests/good_test.c:3: good
     */);
     e2e_done();
@@ -246,7 +246,7 @@ TEST(one_option_parser_for_every_command)
       [exit 0]
       -dash/b_test.c:2: b
       [exit 0]
-      1 passed, 0 failed
+      1 passed (1 cached), 0 failed
       [exit 0]
     */);
     e2e_galley_filter("run --help", "head -n 1");

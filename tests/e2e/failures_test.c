@@ -70,7 +70,7 @@ TEST(crash_after_printing)
       debug it with: gdb --args _galley/bin/tests/c_test --galley-only=segv --galley-no-fork
       tests/c_test.c:12: segv: not reached
 
-      2 passed, 1 failed
+      2 passed (2 cached), 1 failed (1 cached)
       [exit 1]
     */);
     /* Promotion has converged: a second promote changes nothing. */
@@ -88,7 +88,7 @@ TEST(crash_after_printing)
       debug it with: gdb --args _galley/bin/tests/c_test --galley-only=segv --galley-no-fork
       tests/c_test.c:12: segv: not reached
 
-      2 passed, 1 failed
+      2 passed (2 cached), 1 failed (1 cached)
       [exit 1]
       unchanged
     */);
@@ -177,7 +177,7 @@ TEST(abort_and_exit)
       unchecked output before it stopped (not promoted):
         exit(0) is not the end of the test
 
-      0 passed, 3 failed
+      0 passed, 3 failed (3 cached)
       [exit 1]
     */);
     e2e_galley("promote");
@@ -229,7 +229,7 @@ TEST(timeout)
       unchecked output before it stopped (not promoted):
         started
 
-      1 passed, 1 failed
+      1 passed (1 cached), 1 failed
       [exit 1]
     */);
     e2e_galley("promote");

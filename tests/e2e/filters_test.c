@@ -70,7 +70,7 @@ TEST(builtins_on_real_output)
     e2e_galley_filter("run -q", "cat");
     EXPECT(/*
       tests/b_test.c:32: redacted: mismatch
-      0 passed, 1 failed
+      0 passed, 1 failed (1 cached)
       [exit 1]
     */);
     e2e_done();
@@ -127,7 +127,7 @@ TEST(custom_filters_in_order)
        [hidden]
        no secret here
 
-      0 passed, 1 failed
+      0 passed, 1 failed (1 cached)
       [exit 1]
     */);
     e2e_done();

@@ -45,7 +45,7 @@ TEST(installed_galley_runs_tests)
       0 passed, 1 failed
       [exit 1]
       promoted tests/a_test.c (1 marker)
-      1 passed, 0 failed
+      1 passed (1 cached), 0 failed
       -IPWD/prefix/include -LPWD/prefix/lib -lgalley
     */);
     e2e_done();

@@ -58,8 +58,13 @@ TEST(status_line_on_a_terminal)
       \r\e[K[2/2] running tests/b_test.c
       \r\e[K2 passed, 0 failed
     */);
-    /* Nothing to build: ninja reports no step, the tests still run. */
+    /* Nothing to build and nothing to run: the results come from the
+     * cache, with no status line. */
     S_on_terminal("export TERM=xterm;", "run -j1 --color=never tests/a_test.c");
+    EXPECT(/* 1 passed (1 cached), 0 failed */);
+    /* With --no-cache: ninja reports no step, the tests still run. */
+    S_on_terminal("export TERM=xterm;",
+                  "run -j1 --color=never --no-cache tests/a_test.c");
     EXPECT(/*
       \r\e[K[0/1] running tests/a_test.c
       \r\e[K[1/1] running tests/a_test.c

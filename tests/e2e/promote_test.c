@@ -259,7 +259,7 @@ TEST(promote_one_marker)
       @@ -0,0 +1,1 @@
       +first
 
-      0 passed, 1 failed
+      0 passed, 1 failed (1 cached)
       [exit 1]
     */);
     e2e_done();
@@ -300,7 +300,7 @@ TEST(stale_state)
     e2e_cat("tests/s_test.c");
     EXPECT(/*
       tests/s_test.c:4: s: mismatch
-      0 passed, 1 failed
+      0 passed, 1 failed (1 cached)
       [exit 1]
       promoted tests/s_test.c (1 marker)
       [exit 0]

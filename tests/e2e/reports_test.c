@@ -274,7 +274,7 @@ TEST(github_annotations)
       tests/a_test.c:12: crash: crashed (SIGSEGV) at tests/a_test.c:14
       ::error file=tests/a_test.c,line=9,title=mismatch::mismatch%0A--- expected%0A+++ actual%0A@@ -1,1 +1,1 @@%0A-want%0A+got <&> "q" 100%25
       ::error file=tests/a_test.c,line=12,title=crash::crashed (SIGSEGV) at tests/a_test.c:14%0Aabout to crash
-      1 passed, 2 failed, 1 skipped
+      1 passed (1 cached), 2 failed (2 cached), 1 skipped
       [exit 1]
     */);
     /* A file that did not compile: one annotation at the compiler's first
@@ -342,7 +342,7 @@ TEST(junit_file_beside_the_report)
       tests/a_test.c:9: mismatch: mismatch
       tests/a_test.c:12: crash: crashed (SIGSEGV) at tests/a_test.c:14
       galley: error: cannot write the JUnit report /dev/null/junit.xml: Not a directory
-      1 passed, 2 failed, 1 skipped
+      1 passed (1 cached), 2 failed (2 cached), 1 skipped
       [exit 2]
     */);
     e2e_done();

@@ -57,7 +57,7 @@ TEST(test_inside_if_0_is_skipped)
       1 passed, 0 failed, 1 skipped
       [exit 0]
       tests/s_test.c: disabled: skipped (not compiled into the program: inside #if?)
-      1 passed, 0 failed, 1 skipped
+      1 passed (1 cached), 0 failed, 1 skipped
       [exit 0]
     */);
     e2e_done();

@@ -168,7 +168,7 @@ TEST(promote_keeps_numbers_within_tolerance)
     EXPECT(/* same bytes */);
     e2e_galley("run");
     EXPECT(/*
-      1 passed, 0 failed
+      1 passed (1 cached), 0 failed
       [exit 0]
     */);
     e2e_done();
@@ -304,7 +304,7 @@ TEST(expect_near_overrides)
     */);
     e2e_galley("run");
     EXPECT(/*
-      1 passed, 0 failed
+      1 passed (1 cached), 0 failed
       [exit 0]
     */);
     e2e_done();
@@ -602,7 +602,7 @@ TEST(bad_tolerances)
       galley.conf:2:8: error: a tolerance must be a finite number >= 0, such as 1e-6
       galley.conf:3:8: error: a tolerance must be a finite number >= 0, such as 1e-6
       galley.conf:5:8: error: a tolerance must be a finite number >= 0, such as 1e-6
-      2 passed, 3 failed
+      2 passed (2 cached), 3 failed
       [exit 1]
     */);
     e2e_done();

@@ -61,7 +61,7 @@ TEST(a_cmake_project_runs_its_expect_tests_with_ctest)
       @@ -1,1 +1,1 @@
       -3
       +2
-      2 passed, 1 failed
+      2 passed (2 cached), 1 failed (1 cached)
     */);
     e2e_done();
 }
@@ -90,9 +90,9 @@ TEST(a_makefile_project_builds_with_pkg_config_and_runs_make_test)
       -1 1
       +0 0
 
-      2 passed, 1 failed
+      2 passed (2 cached), 1 failed (1 cached)
       promoted tests/trend_test.c (1 marker)
-      3 passed, 0 failed
+      3 passed (3 cached), 0 failed
     */);
     e2e_done();
 }

@@ -94,7 +94,7 @@ TEST(tests_in_an_included_header_run_there)
           puts("from h");
           EXPECT((* from h *));
       }
-      1 passed, 0 failed
+      1 passed (1 cached), 0 failed
       [exit 0]
     */);
     e2e_done();
@@ -147,7 +147,7 @@ TEST(byte_order_mark_and_old_mac_line_ends)
       [exit 0]
        ef bb bf
       tests/mac_test.c:1: (file): a carriage return ends a line without a newline (old Mac line ends), which galley does not read; convert the file to LF or CRLF line ends, e.g. with tr '\r' '\n'
-      1 passed, 1 failed
+      1 passed (1 cached), 1 failed
       [exit 1]
     */);
     e2e_done();
@@ -375,7 +375,7 @@ TEST(hostile_file_names)
       tests/new\nline_test.c: error: its name holds a control character (a newline?), which the build cannot name: rename the file
       tests/new\nline_test.c: not built: 1 test not run
 
-      4 passed, 1 failed
+      4 passed (4 cached), 1 failed
       [exit 1]
     */);
     e2e_done();
@@ -617,7 +617,7 @@ TEST(a_marker_error_fails_every_test_on_its_line)
       [exit 1]
       tests/two_test.c:3: a: two EXPECT markers on one line; put each on its own line
 
-      0 passed, 1 failed
+      0 passed, 1 failed (1 cached)
       [exit 1]
     */);
     e2e_done();

@@ -19,23 +19,50 @@ static char *S_parse(galley__results *r, const char *text)
 void test_results(void)
 {
     galley__results r;
-    char *err = S_parse(&r, "galley-results 3\n"
-                            "test t 4 tests/a_test.c\n"
-                            "hit 6 0 - - 2 tests/a_test.c\n"
-                            "x\n\n"
-                            "end ok 0 1\n");
+    static const char t1[] = "test t 4 tests/a_test.c\n"
+                             "inputs 12\ndata/*.csv x\n"
+                             "hit 6 0 - - 2 tests/a_test.c\n"
+                             "x\n\n"
+                             "end ok 0 1\n";
+    static const char t2[] = "test u 9 tests/a_test.c\n"
+                             "nocache\n"
+                             "end exit 3 0\n";
+    size_t head = strlen("galley-results 4\n");
+    char *text = galley__xasprintf("galley-results 4\n%s%s", t1, t2);
+    char *err = S_parse(&r, text);
     CHECK(err == NULL);
-    CHECK_INT(r.n_tests, 1);
-    CHECK_STR(r.tests[0].name, "t");
-    CHECK_STR(r.tests[0].file, "tests/a_test.c");
-    CHECK_INT(r.tests[0].n_hits, 1);
-    CHECK_MEM(r.tests[0].hits[0].out, r.tests[0].hits[0].out_len, "x\n", 2);
-    CHECK_INT(r.tests[0].end, GALLEY__END_OK);
+    CHECK_INT(r.n_tests, 2);
+    if (r.n_tests == 2) {
+        CHECK_STR(r.tests[0].name, "t");
+        CHECK_STR(r.tests[0].file, "tests/a_test.c");
+        CHECK_INT(r.tests[0].n_hits, 1);
+        CHECK_MEM(r.tests[0].hits[0].out, r.tests[0].hits[0].out_len, "x\n",
+                  2);
+        CHECK_INT(r.tests[0].end, GALLEY__END_OK);
+        CHECK_STR(r.tests[0].inputs, "data/*.csv x");
+        CHECK_INT(r.tests[0].no_cache, 0);
+        /* Each test's records, as the cache keeps them. */
+        CHECK_INT(r.tests[0].rec_at, head);
+        CHECK_INT(r.tests[0].rec_end, head + strlen(t1));
+        CHECK_INT(r.tests[1].rec_at, head + strlen(t1));
+        CHECK_INT(r.tests[1].rec_end, head + strlen(t1) + strlen(t2));
+        CHECK(r.tests[1].inputs == NULL);
+        CHECK_INT(r.tests[1].no_cache, 1);
+        CHECK_INT(r.tests[1].end, GALLEY__END_EXIT);
+        CHECK(galley__result_ended(&r.tests[1]));
+    }
+    galley__results_fini(&r);
+    free(text);
+
+    /* A test without its "end" did not finish. */
+    err = S_parse(&r, "galley-results 4\ntest t 4 tests/a_test.c\n");
+    CHECK(err == NULL);
+    CHECK(r.n_tests == 1 && !galley__result_ended(&r.tests[0]));
     galley__results_fini(&r);
 
-    err = S_parse(&r, "galley-results 2\ntest t 4 tests/a_test.c\n");
-    CHECK_STR(err, "results of protocol version 2, but this galley reads "
-                   "version 3: the program was built by another galley "
+    err = S_parse(&r, "galley-results 3\ntest t 4 tests/a_test.c\n");
+    CHECK_STR(err, "results of protocol version 3, but this galley reads "
+                   "version 4: the program was built by another galley "
                    "(delete _galley/ to rebuild it)");
     CHECK_INT(r.n_tests, 0);
     free(err);

@@ -80,11 +80,12 @@ static int S_over(const galley__capture *c, long cap, galley__outcome *o)
 }
 
 /* Watches pid until it ends, runs out of time or writes too much. A test
- * out of time gets SIGTERM first, so its handler flushes its stdout. */
-static void S_watch(pid_t pid, const galley__capture *c, int timeout_ms,
-                    long cap, galley__outcome *o)
+ * out of time gets SIGTERM first, so its handler flushes its stdout.
+ * Returns 1 if it ended of itself. */
+static int S_watch(pid_t pid, const galley__capture *c, int timeout_ms,
+                   long cap, galley__outcome *o)
 {
-    int pidfd = S_pidfd(pid);
+    int pidfd = S_pidfd(pid), ended = 0;
     long long deadline = S_now_ns() + timeout_ms * 1000000LL;
     for (;;) {
         long long left = deadline - S_now_ns();
@@ -97,11 +98,12 @@ static void S_watch(pid_t pid, const galley__capture *c, int timeout_ms,
         int slice = left > S_SLICE_MS * 1000000LL
                         ? S_SLICE_MS
                         : (int)((left + 999999) / 1000000);
-        if (S_ended(pid, pidfd, slice) || S_over(c, cap, o))
+        if ((ended = S_ended(pid, pidfd, slice)) || S_over(c, cap, o))
             break;
     }
     if (pidfd >= 0)
         close(pidfd);
+    return ended;
 }
 
 /* The children the program had before its first test (started by
@@ -201,14 +203,15 @@ int galley__supervise(const galley_test *t, galley__capture *c,
         return -1;
     if (pid == 0)
         galley__child_main(t, c);
-    /* The child does this too; whichever runs first, no kill can reach
-     * the group before it exists. */
-    setpgid(pid, pid);
     /* The next test's files, made while this one runs. */
     galley__capture_prepare(c);
-    S_watch(pid, c, timeout_ms, cap, o);
-    /* The child is not reaped yet, so its group id cannot be reused. */
-    kill(-pid, SIGKILL);
+    int ended = S_watch(pid, c, timeout_ms, cap, o);
+    /* Stopped early, the test and its process group are killed (the child
+     * is not reaped yet, so its group id cannot be reused; if it has not
+     * made its group yet, it alone). A test that ended needs no kill: what
+     * it left running is ours now, as its subreaper, and goes below. */
+    if (!ended && kill(-pid, SIGKILL) != 0)
+        kill(pid, SIGKILL);
     while (waitpid(pid, &o->wstatus, 0) < 0 && errno == EINTR) {
     }
     S_kill_leftovers();

@@ -160,6 +160,41 @@ static void S_env_words(galley__words *w, const char *name)
         galley__split_words(w, v);
 }
 
+/* Whether an executable named name is in PATH. */
+static int S_in_path(const char *name)
+{
+    const char *path = getenv("PATH");
+    for (const char *p = path ? path : ""; *p;) {
+        size_t n = strcspn(p, ":");
+        char *f = galley__xasprintf("%.*s/%s", (int)n, p, name);
+        int yes = n && access(f, X_OK) == 0;
+        free(f);
+        if (yes)
+            return 1;
+        p += n + (p[n] == ':');
+    }
+    return 0;
+}
+
+/* The archiver: AR, else gcc-ar for GCC (cc, gcc or a name ending in
+ * -gcc), else ar. gcc-ar is ar told which plugin reads GCC's LTO objects;
+ * plain ar looks through every plugin installed for it instead, and where
+ * clang's is one of them, it loads LLVM for each archive (70 ms here). */
+static void S_ar_words(galley__words *ar, const galley__words *cc)
+{
+    const char *a = getenv("AR");
+    if (a && *a) {
+        galley__split_words(ar, a);
+        return;
+    }
+    const char *last = cc->n ? cc->v[cc->n - 1] : "cc";
+    const char *base = strrchr(last, '/') ? strrchr(last, '/') + 1 : last;
+    size_t n = strlen(base);
+    int gcc = !strcmp(base, "cc") || !strcmp(base, "gcc") ||
+              (n > 4 && !strcmp(base + n - 4, "-gcc"));
+    galley__words_add(ar, gcc && S_in_path("gcc-ar") ? "gcc-ar" : "ar");
+}
+
 static void S_write_header(galley__buf *b, const galley__config *c,
                            const galley__runtime *rt)
 {
@@ -182,6 +217,11 @@ static void S_write_header(galley__buf *b, const galley__config *c,
                        "ninja_required_version = 1.5\n"
                        "builddir = _galley\ncc =");
     S_shell_words(b, &cc);
+    galley__words ar = {0};
+    S_ar_words(&ar, &cc);
+    galley__buf_puts(b, "\nar =");
+    S_shell_words(b, &ar);
+    galley__words_fini(&ar);
     galley__buf_puts(b, "\ncflags =");
     S_shell_words(b, &cflags);
     galley__buf_puts(b, " -I");
@@ -196,7 +236,7 @@ static void S_write_header(galley__buf *b, const galley__config *c,
     S_shell_words(b, &c->libs);
     galley__buf_puts(b, "\ngalleylib = ");
     S_shell_word(b, rt->library);
-    galley__buf_puts(b, "\n\n");
+    galley__buf_puts(b, "\ngalleydeps = _galley/obj/deps.awk\n\n");
     galley__words_fini(&cc);
     galley__words_fini(&cflags);
     galley__words_fini(&ldflags);
@@ -212,14 +252,21 @@ static const char S_rules[] =
     " || { rm -f $out $out.tmp; exit 1; }\n"
     "  depfile = $out.d\n  deps = gcc\n  description = CC $out\n\n"
     "rule ar\n"
-    "  command = rm -f $out && ar crs $out $in\n  description = AR $out\n\n"
+    "  command = rm -f $out && $ar crs $out $in\n  description = AR $out\n\n"
     "rule link\n"
     /* The tensors of libgalley need OpenBLAS and libm; --as-needed keeps
-     * programs that use no tensors free of OpenBLAS's start-up. */
-    "  command = $cc -o $out.tmp $in $galleylib $ldflags $libs"
+     * programs that use no tensors free of OpenBLAS's start-up. The link
+     * map names the members of the code under test's archive that the
+     * program took: they become its depfile (see S_write_sut). A linker
+     * whose map does not say (not GNU ld's format) makes it depend on all
+     * of them. */
+    "  command = $cc -o $out.tmp $in $sut $galleylib $ldflags $libs"
     " -Wl,--as-needed -lopenblas -lm -Wl,--no-as-needed -Wl,-z,now"
-    " >$out.log 2>&1 && mv -f $out.tmp $out"
+    " -Wl,-Map=$out.map >$out.log 2>&1"
+    " && awk -v out=$out -v all='$sutobjs' -f $galleydeps $out.map >$out.d"
+    " && mv -f $out.tmp $out"
     " || { rm -f $out $out.tmp; exit 1; }\n"
+    "  depfile = $out.d\n  deps = gcc\n"
     "  description = LINK $out\n\n";
 
 /* Returns the heap name by which a ninja build line can name source src
@@ -267,7 +314,24 @@ static void S_compile(galley__buf *b, const char *obj, const char *src,
     free(shown);
 }
 
-/* Writes the archive of code under test; returns 1 if there is one. */
+static int S_write_if_changed(const char *path, const galley__buf *b);
+
+/* Writes the archive of code under test; returns 1 if there is one.
+ *
+ * Why an archive, linked statically, and a depfile per program: an edit
+ * to one file under sources should cost what it reaches. A shared library
+ * would spare every relink, but every program would then load the changed
+ * library, and the result cache (which keys a program by its bytes and
+ * what it loads) would rerun every test of the project. Linked from an
+ * archive, a program holds only the members it uses, so its bytes change
+ * only when one of those does; and since the link map names those members,
+ * each program is relinked only when one of its own members changed (the
+ * archive itself is order-only). Editing one module then recompiles it,
+ * relinks the programs that use it and reruns their tests, and nothing
+ * else. Measured by bench/rerun.sh (50 files x 20 tests, a module used by
+ * 5 of the files): see README, "Performance". The list of members,
+ * _galley/obj/sut.list, is rewritten when a source is added or removed,
+ * which relinks every program. */
 static int S_write_sut(galley__buf *b, const galley__config *c)
 {
     if (c->sources.n == 0)
@@ -283,6 +347,15 @@ static int S_write_sut(galley__buf *b, const galley__config *c)
         free(stem);
     }
     galley__buf_printf(b, "build _galley/obj/libsut.a: ar%s\n\n", objs.ptr);
+    galley__buf_printf(b, "sut = _galley/obj/libsut.a\nsutobjs =%s\n\n",
+                       objs.ptr);
+    char *list = galley__xasprintf("%s/_galley/obj/sut.list", c->root);
+    char *dir = galley__xasprintf("%s/_galley/obj", c->root);
+    galley__mkdirs(dir);
+    galley__buf_putc(&objs, '\n');
+    S_write_if_changed(list, &objs);
+    free(dir);
+    free(list);
     galley__buf_fini(&objs);
     return 1;
 }
@@ -296,9 +369,10 @@ static void S_write_program(galley__buf *b, const galley__source *src,
     char *obj = galley__xasprintf("_galley/obj/%s.o", stem);
     p->exe = galley__xasprintf("_galley/bin/%s", stem);
     S_compile(b, obj, src->path, stem, root);
-    galley__buf_printf(b, "build %s: link %s%s | ", p->exe, obj,
-                      sut ? " _galley/obj/libsut.a" : "");
+    galley__buf_printf(b, "build %s: link %s | ", p->exe, obj);
     S_ninja_path(b, rt->library);
+    if (sut)
+        galley__buf_puts(b, " _galley/obj/sut.list || _galley/obj/libsut.a");
     galley__buf_printf(b, "\ndefault %s\n\n", p->exe);
     free(obj);
     free(stem);
@@ -547,6 +621,26 @@ static void S_collect(galley__build *b, const galley__config *c,
     }
 }
 
+/* The awk program that turns a program's link map into its depfile: the
+ * members of the code under test's archive that GNU ld took (listed in
+ * the map's first section), or all of them (the variable all) when the
+ * map is not GNU ld's and cannot tell. */
+static const char S_deps_awk[] =
+    "# Written by galley run: a test program's depfile from its link map.\n"
+    "/^Archive member included/ { gnu = 1 }\n"
+    "/^_galley\\/obj\\/libsut[.]a\\(/ {\n"
+    "    m = $0\n"
+    "    sub(/^_galley\\/obj\\/libsut[.]a\\(/, \"\", m)\n"
+    "    sub(/\\).*/, \"\", m)\n"
+    "    used[\"_galley/obj/sut/\" m] = 1\n"
+    "}\n"
+    "END {\n"
+    "    printf \"%s: \", out\n"
+    "    if (!gnu) printf \" %s\", all\n"
+    "    else for (k in used) printf \" %s\", k\n"
+    "    print \"\"\n"
+    "}\n";
+
 /* Writes the ninja file for the run. Returns 0 or -errno. */
 static int S_write_ninja_file(galley__build *b, const galley__config *c,
                               const galley__runtime *rt,
@@ -559,9 +653,15 @@ static int S_write_ninja_file(galley__build *b, const galley__config *c,
     int sut = S_write_sut(&nf, c);
     for (size_t i = 0; i < s->n; i++)
         S_write_program(&nf, &s->v[i], &b->progs[i], sut, rt, c->root);
-    char *dir = galley__xasprintf("%s/_galley", c->root);
-    char *path = galley__xasprintf("%s/build.ninja", dir);
+    char *dir = galley__xasprintf("%s/_galley/obj", c->root);
+    char *path = galley__xasprintf("%s/deps.awk", dir);
+    galley__buf awk = {(char *)S_deps_awk, sizeof S_deps_awk - 1, 0};
     int rc = galley__mkdirs(dir);
+    if (rc == 0)
+        rc = S_write_if_changed(path, &awk);
+    *strrchr(dir, '/') = '\0';
+    free(path);
+    path = galley__xasprintf("%s/build.ninja", dir);
     if (rc == 0)
         rc = S_write_if_changed(path, &nf);
     if (rc != 0)

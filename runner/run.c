@@ -632,7 +632,7 @@ static void S_add_cached_job(S_ctx *c, size_t i, const S_todo *t)
 
 /* The fewest tests a slice of a program holds: each slice costs a start
  * of the program. */
-#define S_MIN_SLICE 8
+#define S_MIN_SLICE 32
 
 /* Orders the jobs made so far longest first (by the tests each runs), so
  * that the last to start are short. */

@@ -126,6 +126,94 @@ TEST(incremental_builds)
     e2e_done();
 }
 
+/* A file under sources that changes relinks only the programs that
+ * use it, and a source added or removed relinks them all. With a linker
+ * whose map galley cannot read, a change relinks every program. */
+static void S_two_modules(void)
+{
+    e2e_write("src/a.c", "int a(void) { return 1; }\n");
+    e2e_write("src/b.c", "int b(void) { return 2; }\n");
+    e2e_write("galley.conf", "sources = src/a.c src/b.c\n");
+    e2e_write("tests/a_test.c", "#include <galley.h>\n#include <stdio.h>\n"
+                                "int a(void);\n"
+                                "TEST(a) { printf(\"%d\\n\", a()); "
+                                "EXPECT(/* 1 */); }\n");
+    e2e_write("tests/b_test.c", "#include <galley.h>\n#include <stdio.h>\n"
+                                "int b(void);\n"
+                                "TEST(b) { printf(\"%d\\n\", b()); "
+                                "EXPECT(/* 2 */); }\n");
+    e2e_write("tests/n_test.c", "#include <galley.h>\n#include <stdio.h>\n"
+                                "TEST(n) { printf(\"n\\n\"); "
+                                "EXPECT(/* n */); }\n");
+}
+
+TEST(a_source_relinks_the_programs_that_use_it)
+{
+    e2e_project();
+    S_two_modules();
+    e2e_galley("run -q");
+    e2e_write("src/a.c", "int a(void) { volatile int p = 0; return 1 + p; }\n");
+    S_mark();
+    e2e_galley("run -q");
+    S_built();
+    EXPECT(/*
+      3 passed, 0 failed
+      [exit 0]
+      3 passed (2 cached), 0 failed
+      [exit 0]
+      _galley/bin/a_test-HASH
+      _galley/obj/libsut.a
+      _galley/obj/sut/a-HASH.o
+      (end of built)
+    */);
+    e2e_write("galley.conf", "sources = src/a.c src/b.c\n"
+                             "sources = src/c.c\n");
+    e2e_write("src/c.c", "int c(void) { return 3; }\n");
+    S_mark();
+    e2e_galley("run -q");
+    S_built();
+    EXPECT(/*
+      3 passed (3 cached), 0 failed
+      [exit 0]
+      _galley/bin/a_test-HASH
+      _galley/bin/b_test-HASH
+      _galley/bin/n_test-HASH
+      _galley/obj/libsut.a
+      _galley/obj/sut/c-HASH.o
+      (end of built)
+    */);
+    e2e_done();
+}
+
+TEST(a_linker_whose_map_is_unknown_relinks_every_program)
+{
+    e2e_project();
+    S_two_modules();
+    /* A compiler whose linker writes a map of another form (as lld
+     * does): here, cc with the map replaced. */
+    e2e_write("mapcc", "#!/bin/sh\n"
+                       "cc \"$@\" || exit\n"
+                       "for a; do case $a in -Wl,-Map=*) "
+                       "echo 'VMA LMA Size' > \"${a#-Wl,-Map=}\";; esac; done\n");
+    e2e_sh("chmod +x mapcc");
+    e2e_sh("CC=$PWD/mapcc $GALLEY_BIN run -q");
+    e2e_write("src/b.c", "int b(void) { volatile int p = 0; return 2 + p; }\n");
+    S_mark();
+    e2e_sh("CC=$PWD/mapcc $GALLEY_BIN run -q");
+    S_built();
+    EXPECT(/*
+      3 passed, 0 failed
+      3 passed (2 cached), 0 failed
+      _galley/bin/a_test-HASH
+      _galley/bin/b_test-HASH
+      _galley/bin/n_test-HASH
+      _galley/obj/libsut.a
+      _galley/obj/sut/b-HASH.o
+      (end of built)
+    */);
+    e2e_done();
+}
+
 TEST(code_under_test_from_galley_conf)
 {
     e2e_project();

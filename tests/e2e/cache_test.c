@@ -474,3 +474,33 @@ TEST(the_cache_stays_under_its_size)
     */);
     e2e_done();
 }
+
+TEST(a_large_program_runs_on_every_slot)
+{
+    /* 64 tests in one file, -j 2: two slices of the program run at once,
+     * each in its own start of the program (the tests' parents). */
+    static char text[16384];
+    size_t n = (size_t)snprintf(text, sizeof text,
+                                "#include <galley.h>\n#include <stdio.h>\n"
+                                "#include <unistd.h>\n");
+    for (int i = 0; i < 64; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n,
+                              "TEST(t%d) { FILE *f = fopen(\"parents.log\", "
+                              "\"a\"); fprintf(f, \"%%d\\n\", "
+                              "(int)getppid()); fclose(f); }\n", i);
+    e2e_project();
+    e2e_write("tests/big_test.c", text);
+    e2e_galley("run -j 2");
+    e2e_sh("sort -u parents.log | wc -l; rm parents.log");
+    e2e_galley("run -j 1 --no-cache");
+    e2e_sh("sort -u parents.log | wc -l");
+    EXPECT(/*
+      64 passed, 0 failed
+      [exit 0]
+      2
+      64 passed, 0 failed
+      [exit 0]
+      1
+    */);
+    e2e_done();
+}

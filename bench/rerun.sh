@@ -117,7 +117,7 @@ bare_build() {
     cd "$dir"
     ls src/*.c tests/*.c | xargs -P "$JOBS" -I{} sh -c \
         'cc -O0 -g -Wall -I'"$here"'/lib/include -Isrc -c {} -o '"$out"'/$(basename {} .c).o'
-    ar crs "$out/libsut.a" "$out"/mod*.o
+    "$(command -v gcc-ar || echo ar)" crs "$out/libsut.a" "$out"/mod*.o
     ls tests/*.c | xargs -P "$JOBS" -I{} sh -c \
         'b=$(basename {} .c); cc -o '"$out"'/$b '"$out"'/$b.o '"$out"'/libsut.a '"$GALLEY_DIR"'/libgalley.a -Wl,--as-needed -lopenblas -lm -Wl,-z,now'
 }

@@ -3,7 +3,8 @@
  *
  * runner/ is the galley command: `galley run` and what it is made of
  * (discovery, the build through ninja, running test programs and reading
- * their results, comparison, the reports for people and machines), the
+ * their results, the result cache, comparison, the reports for people and
+ * machines), the
  * configuration, `galley init`, and main.c, the one table of commands. It
  * may include source/ (the source model), promote/promote.h (and no other
  * header of promote/), plot/cli.h (only main.c, for `galley plot`) and

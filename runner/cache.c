@@ -250,11 +250,31 @@ void galley__cache_init(galley__cache *c, const galley__config *conf,
     galley__buf_fini(&b);
 }
 
-/* The size of the cache's packs, and the oldest ones removed until it is
- * three quarters of the cap when it is over. */
+static int S_later(const struct timespec *a, const struct timespec *b)
+{
+    return a->tv_sec > b->tv_sec ||
+           (a->tv_sec == b->tv_sec && a->tv_nsec > b->tv_nsec);
+}
+
+/* Whether the pack at path was written by this run (never removed). */
+static int S_written_now(const galley__cache *c, const char *path)
+{
+    size_t n = strlen(path);
+    for (size_t i = 0; i < c->written.n; i++) {
+        size_t k = strlen(c->written.v[i]);
+        if (n >= k && !strcmp(path + n - k, c->written.v[i]) &&
+            path[n - k - 1] == '/')
+            return 1;
+    }
+    return 0;
+}
+
+/* The size of the cache's packs, and the least recently used ones removed
+ * (not those this run wrote) until it is three quarters of the cap when
+ * it is over. */
 static void S_evict(galley__cache *c)
 {
-    typedef struct { char *path; time_t at; off_t size; } S_pack;
+    typedef struct { char *path; struct timespec at; off_t size; } S_pack;
     S_pack *v = NULL;
     size_t n = 0;
     off_t total = 0;
@@ -272,7 +292,7 @@ static void S_evict(galley__cache *c)
             if (f->d_name[0] != '.' && stat(p, &st) == 0 &&
                 S_ISREG(st.st_mode)) {
                 v = galley__xrealloc(v, (n + 1) * sizeof *v);
-                v[n++] = (S_pack){p, st.st_mtime, st.st_size};
+                v[n++] = (S_pack){p, st.st_mtim, st.st_size};
                 total += st.st_size;
             } else {
                 free(p);
@@ -286,13 +306,13 @@ static void S_evict(galley__cache *c)
         closedir(top);
     /* Oldest first. */
     for (size_t i = 1; i < n; i++)
-        for (size_t k = i; k > 0 && v[k - 1].at > v[k].at; k--) {
+        for (size_t k = i; k > 0 && S_later(&v[k - 1].at, &v[k].at); k--) {
             S_pack t = v[k];
             v[k] = v[k - 1];
             v[k - 1] = t;
         }
     for (size_t i = 0; i < n && total > c->cap; i++) {
-        if (unlink(v[i].path) == 0)
+        if (!S_written_now(c, v[i].path) && unlink(v[i].path) == 0)
             total -= v[i].size;
         if (total <= c->cap / 4 * 3)
             break;
@@ -306,9 +326,10 @@ void galley__cache_fini(galley__cache *c)
 {
     if (c->write && c->dir) {
         S_stat_save(c);
-        if (c->written)
+        if (c->written.n)
             S_evict(c);
     }
+    galley__words_fini(&c->written);
     galley__words_fini(&c->globs);
     galley__words_fini(&c->globs_digest);
     galley__words_fini(&c->stat);
@@ -518,7 +539,7 @@ void galley__cache_save(galley__cache *c, galley__cache_pack *p)
     galley__mkdirs(path);
     path[strlen(path)] = '/';
     if (galley__write_file_replace(path, b.ptr, b.len, 0644, 0) == 0)
-        c->written++;
+        galley__words_add(&c->written, p->key + 2);
     galley__buf_fini(&b);
     free(path);
     p->dirty = 0;

@@ -60,7 +60,7 @@ typedef struct galley__cache {
                                           digests in this run */
     galley__words stat;  /* lines of the table of file digests */
     int stat_dirty;
-    size_t written; /* packs written in this run */
+    galley__words written; /* the packs this run wrote (their file names) */
 } galley__cache;
 
 /* Starts the cache of a run in conf's root: read and write say whether

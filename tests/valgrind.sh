@@ -14,40 +14,64 @@ if ! command -v valgrind >/dev/null; then
 fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/galley-valgrind.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
 # OpenBLAS's worker threads make valgrind slow and add nothing here.
 export OPENBLAS_NUM_THREADS=1
-for src in tests/self/tensor_*_test.c examples/tests/train_test.c \
-           examples/tests/gradcheck_test.c; do
+
+# Checks one file; writes its verdict (first line "clean", or what went
+# wrong) to $work/NAME.verdict.
+check() {
+    local src=$1 name bin
     name=$(basename "$src" .c)
     bin=$work/$name
-    # shellcheck disable=SC2046
-    if ! cc -std=gnu11 -g -O1 -Ilib/include "$src" build/libgalley.a \
-            -o "$bin" -lopenblas -lm 2>"$work/$name.cc"; then
-        echo "valgrind: $src: does not compile:"
-        sed 's/^/  /' "$work/$name.cc"
-        failed=$((failed + 1))
-        continue
-    fi
-    mkdir -p "$work/$name.logs"
-    valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
-        --error-exitcode=99 --log-file="$work/$name.logs/%p" \
-        "$bin" --galley-timeout=600000 >"$work/$name.out" 2>&1
-    # Every process wrote a log; with -q, memcheck's reports are the lines
-    # "==PID== ..." (valgrind's own notes, such as a syscall it does not
-    # know, are "--PID-- ..." and do not count).
-    if cat "$work/$name.logs"/* | grep -qE "^==[0-9]+=="; then
-        echo "valgrind: $src: memcheck reports:"
-        cat "$work/$name.logs"/* | grep -E "^==[0-9]+==" | sed 's/^/  /' | head -n 60
-        failed=$((failed + 1))
-    elif ! tail -n 1 "$work/$name.out" | grep -q " ok, 0 failed$"; then
-        echo "valgrind: $src: not every test ran to its end:"
-        grep -E "^(---|===)" "$work/$name.out" | grep -v -- "--- ok" |
-            sed 's/^/  /' | head -n 20
-        failed=$((failed + 1))
-    else
+    {
+        if ! cc -std=gnu11 -g -O1 -Ilib/include "$src" build/libgalley.a \
+                -o "$bin" -lopenblas -lm 2>"$work/$name.cc"; then
+            echo "does not compile:"
+            sed 's/^/  /' "$work/$name.cc"
+            return
+        fi
+        mkdir -p "$work/$name.logs"
+        valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+            --error-exitcode=99 --log-file="$work/$name.logs/%p" \
+            "$bin" --galley-timeout=600000 >"$work/$name.out" 2>&1
+        # Every process wrote a log; with -q, memcheck's reports are the
+        # lines "==PID== ..." (valgrind's own notes, such as a syscall it
+        # does not know, are "--PID-- ..." and do not count).
+        if cat "$work/$name.logs"/* | grep -qE "^==[0-9]+=="; then
+            echo "memcheck reports:"
+            cat "$work/$name.logs"/* | grep -E "^==[0-9]+==" |
+                sed 's/^/  /' | head -n 60
+        elif ! tail -n 1 "$work/$name.out" | grep -q " ok, 0 failed$"; then
+            echo "not every test ran to its end:"
+            grep -E "^(---|===)" "$work/$name.out" | grep -v -- "--- ok" |
+                sed 's/^/  /' | head -n 20
+        else
+            echo clean
+        fi
+    } >"$work/$name.verdict"
+}
+
+# The files are checked side by side, one per core; verdicts in order.
+srcs=(tests/self/tensor_*_test.c examples/tests/train_test.c
+      examples/tests/gradcheck_test.c)
+cores=$(nproc 2>/dev/null || echo 2)
+for src in "${srcs[@]}"; do
+    while [ "$(jobs -rp | wc -l)" -ge "$cores" ]; do
+        wait -n
+    done
+    check "$src" &
+done
+wait
+passed=0 failed=0
+for src in "${srcs[@]}"; do
+    v=$work/$(basename "$src" .c).verdict
+    if [ "$(head -n 1 "$v" 2>/dev/null)" = clean ]; then
         echo "valgrind: $src: clean"
         passed=$((passed + 1))
+    else
+        echo "valgrind: $src: $(head -n 1 "$v" 2>/dev/null || echo 'no verdict')"
+        tail -n +2 "$v" 2>/dev/null
+        failed=$((failed + 1))
     fi
 done
 echo "$passed passed, $failed failed"

@@ -244,12 +244,16 @@ static void S_write_header(galley__buf *b, const galley__config *c,
 }
 
 /* The rules: each writes its diagnostics to $out.log and removes its
- * output on failure, so a stale output never passes for a fresh one. */
+ * output on failure, so a stale output never passes for a fresh one. An
+ * output that a killed run left half written is rebuilt too: both rules
+ * record depfiles (deps = gcc), which ninja keeps only for a step that
+ * ended, and an output without them is out of date. So the compiler and
+ * the linker write their outputs in place: a rename after each would cost
+ * a process more per step (10 ms here). */
 static const char S_rules[] =
     "rule cc\n"
-    "  command = $cc -MD -MT $out -MF $out.d $cflags -c $src -o $out.tmp"
-    " >$out.log 2>&1 && mv -f $out.tmp $out"
-    " || { rm -f $out $out.tmp; exit 1; }\n"
+    "  command = $cc -MD -MT $out -MF $out.d $cflags -c $src -o $out"
+    " >$out.log 2>&1 || { rm -f $out; exit 1; }\n"
     "  depfile = $out.d\n  deps = gcc\n  description = CC $out\n\n"
     "rule ar\n"
     "  command = rm -f $out && $ar crs $out $in\n  description = AR $out\n\n"
@@ -260,12 +264,11 @@ static const char S_rules[] =
      * program took: they become its depfile (see S_write_sut). A linker
      * whose map does not say (not GNU ld's format) makes it depend on all
      * of them. */
-    "  command = $cc -o $out.tmp $in $sut $galleylib $ldflags $libs"
+    "  command = $cc -o $out $in $sut $galleylib $ldflags $libs"
     " -Wl,--as-needed -lopenblas -lm -Wl,--no-as-needed -Wl,-z,now"
     " -Wl,-Map=$out.map >$out.log 2>&1"
     " && awk -v out=$out -v all='$sutobjs' -f $galleydeps $out.map >$out.d"
-    " && mv -f $out.tmp $out"
-    " || { rm -f $out $out.tmp; exit 1; }\n"
+    " || { rm -f $out; exit 1; }\n"
     "  depfile = $out.d\n  deps = gcc\n"
     "  description = LINK $out\n\n";
 

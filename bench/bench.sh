@@ -37,30 +37,8 @@ trap 'rm -rf "$work"' EXIT
 
 # ---- helpers ----
 
-now_ns() { date +%s%N; }
-
-# Prints the median of the numbers on stdin.
-median() {
-    sort -n | awk '{ v[NR] = $1 }
-        END { if (NR % 2) print v[(NR + 1) / 2];
-              else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-# Runs "$@" quietly; prints its wall time in milliseconds. A status other
-# than 0 or 1 (1: some test failed, expected in some steps) stops the
-# benchmark.
-time_ms() {
-    local t0 t1 rc=0
-    t0=$(now_ns)
-    "$@" >"$work/last.out" 2>&1 || rc=$?
-    t1=$(now_ns)
-    if [ "$rc" -gt 1 ]; then
-        echo "bench.sh: '$*' failed with status $rc:" >&2
-        cat "$work/last.out" >&2
-        exit 1
-    fi
-    echo $(((t1 - t0) / 1000000))
-}
+bench=bench.sh
+. "$here/bench/common.sh"
 
 # Checks that the last command's summary line is the one expected.
 expect_summary() {

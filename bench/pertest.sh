@@ -32,12 +32,8 @@ awk -v n="$N" 'BEGIN {
 (cd "$work/p" && "$GALLEY" run --no-cache -q >/dev/null)
 prog=$(ls "$work"/p/_galley/bin/many_test-* | grep -v '\.log$' | head -n 1)
 
-now_ns() { date +%s%N; }
-median() {
-    sort -n | awk '{ v[NR] = $1 }
-        END { if (NR % 2) print v[(NR + 1) / 2];
-              else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
+bench=pertest.sh
+. "$here/bench/common.sh"
 floor=() runtime=()
 cd "$work/p"
 for r in $(seq "$REPS"); do

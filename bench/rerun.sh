@@ -42,25 +42,8 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/galley-rerun.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-now_ns() { date +%s%N; }
-median() {
-    sort -n | awk '{ v[NR] = $1 }
-        END { if (NR % 2) print v[(NR + 1) / 2];
-              else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-# Runs "$@"; prints its wall time in ms. A status over 1 stops the bench.
-time_ms() {
-    local t0 t1 rc=0
-    t0=$(now_ns)
-    "$@" >"$work/last.out" 2>&1 || rc=$?
-    t1=$(now_ns)
-    if [ "$rc" -gt 1 ]; then
-        echo "rerun.sh: '$*' failed with status $rc:" >&2
-        tail -n 30 "$work/last.out" >&2
-        exit 1
-    fi
-    echo $(((t1 - t0) / 1000000))
-}
+bench=rerun.sh
+. "$here/bench/common.sh"
 # Checks the last command's summary line against the regex $1.
 expect_summary() {
     tail -n 1 "$work/last.out" | grep -qE "^$1\$" || {

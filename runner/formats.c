@@ -493,6 +493,8 @@ static void S_json_item(FILE *out, const S_item *x)
     S_JSTR(out, x->name);
     fprintf(out, ",\"status\":\"%s\",\"duration_ms\":%ld",
             S_status_names[x->status], x->ms);
+    if (x->v && x->v->cached) /* duration_ms is then the run it came from */
+        fputs(",\"cached\":true", out);
     if (x->v && x->v->n_fails)
         S_json_failures(out, x->v);
     if (x->message) {

@@ -74,6 +74,13 @@ TEST(a_rerun_with_nothing_changed_runs_nothing)
       2 passed (2 cached), 0 failed
       [exit 0]
     */);
+    /* Reports for machines say it too. */
+    e2e_galley("run --format=json | sed 's/\"duration_ms\":[0-9]*/N/'");
+    EXPECT(/*
+      {"file":"tests/c_test.c","line":12,"test":"hello","status":"passed",N,"cached":true}
+      {"file":"tests/c_test.c","line":18,"test":"number","status":"passed",N,"cached":true}
+      [exit 0]
+    */);
     e2e_done();
 }
 

@@ -176,15 +176,17 @@ static int S_in_path(const char *name)
     return 0;
 }
 
-/* The archiver: AR, else gcc-ar for GCC (cc, gcc or a name ending in
- * -gcc), else ar. gcc-ar is ar told which plugin reads GCC's LTO objects;
- * plain ar looks through every plugin installed for it instead, and where
- * clang's is one of them, it loads LLVM for each archive (70 ms here). */
-static void S_ar_words(galley__words *ar, const galley__words *cc)
+/* A binutils tool (ar or nm) into w: the environment variable env, else
+ * gcc-TOOL for GCC (cc, gcc or a name ending in -gcc), else TOOL. gcc-ar
+ * and gcc-nm are the tools told which plugin reads GCC's LTO objects; the
+ * plain ones look through every plugin installed for them instead, and
+ * where clang's is one of them, they load LLVM each time (70 ms here). */
+static void S_tool_words(galley__words *w, const galley__words *cc,
+                         const char *tool, const char *env)
 {
-    const char *a = getenv("AR");
+    const char *a = getenv(env);
     if (a && *a) {
-        galley__split_words(ar, a);
+        galley__split_words(w, a);
         return;
     }
     const char *last = cc->n ? cc->v[cc->n - 1] : "cc";
@@ -192,7 +194,9 @@ static void S_ar_words(galley__words *ar, const galley__words *cc)
     size_t n = strlen(base);
     int gcc = !strcmp(base, "cc") || !strcmp(base, "gcc") ||
               (n > 4 && !strcmp(base + n - 4, "-gcc"));
-    galley__words_add(ar, gcc && S_in_path("gcc-ar") ? "gcc-ar" : "ar");
+    char *g = galley__xasprintf("gcc-%s", tool);
+    galley__words_add(w, gcc && S_in_path(g) ? g : tool);
+    free(g);
 }
 
 static void S_write_header(galley__buf *b, const galley__config *c,
@@ -217,11 +221,15 @@ static void S_write_header(galley__buf *b, const galley__config *c,
                        "ninja_required_version = 1.5\n"
                        "builddir = _galley\ncc =");
     S_shell_words(b, &cc);
-    galley__words ar = {0};
-    S_ar_words(&ar, &cc);
+    galley__words ar = {0}, nm = {0};
+    S_tool_words(&ar, &cc, "ar", "AR");
+    S_tool_words(&nm, &cc, "nm", "NM");
     galley__buf_puts(b, "\nar =");
     S_shell_words(b, &ar);
+    galley__buf_puts(b, "\nnm =");
+    S_shell_words(b, &nm);
     galley__words_fini(&ar);
+    galley__words_fini(&nm);
     galley__buf_puts(b, "\ncflags =");
     S_shell_words(b, &cflags);
     galley__buf_puts(b, " -I");
@@ -257,6 +265,14 @@ static const char S_rules[] =
     "  depfile = $out.d\n  deps = gcc\n  description = CC $out\n\n"
     "rule ar\n"
     "  command = rm -f $out && $ar crs $out $in\n  description = AR $out\n\n"
+    /* The global symbols an object of the code under test defines, kept
+     * when they are the same (restat): a new one may change which member
+     * a program takes, so every program depends on these lists. */
+    "rule syms\n"
+    "  command = $nm -g --defined-only -P $in | awk '{ print $$1, $$2 }'"
+    " | LC_ALL=C sort >$out.tmp && { cmp -s $out.tmp $out && rm -f $out.tmp"
+    " || mv -f $out.tmp $out; }\n"
+    "  restat = 1\n  description = SYMS $out\n\n"
     "rule link\n"
     /* The tensors of libgalley need OpenBLAS and libm; --as-needed keeps
      * programs that use no tensors free of OpenBLAS's start-up. The link
@@ -335,7 +351,8 @@ static int S_write_if_changed(const char *path, const galley__buf *b);
  * 5 of the files): see README, "Performance". The list of members,
  * _galley/obj/sut.list, is rewritten when a source is added or removed,
  * which relinks every program. */
-static int S_write_sut(galley__buf *b, const galley__config *c)
+static int S_write_sut(galley__buf *b, const galley__config *c,
+                       galley__buf *syms)
 {
     if (c->sources.n == 0)
         return 0;
@@ -345,6 +362,9 @@ static int S_write_sut(galley__buf *b, const galley__config *c)
         char *stem = S_stem(c->sources.v[i]);
         char *obj = galley__xasprintf("_galley/obj/sut/%s.o", stem);
         S_compile(b, obj, c->sources.v[i], stem, c->root);
+        galley__buf_printf(b, "build _galley/obj/sut/%s.syms: syms %s\n",
+                           stem, obj);
+        galley__buf_printf(syms, " _galley/obj/sut/%s.syms", stem);
         galley__buf_printf(&objs, " %s", obj);
         free(obj);
         free(stem);
@@ -365,7 +385,7 @@ static int S_write_sut(galley__buf *b, const galley__config *c)
 
 /* Writes the build statements of one test program. */
 static void S_write_program(galley__buf *b, const galley__source *src,
-                            galley__program *p, int sut,
+                            galley__program *p, const galley__buf *syms,
                             const galley__runtime *rt, const char *root)
 {
     char *stem = S_stem(src->path);
@@ -374,8 +394,9 @@ static void S_write_program(galley__buf *b, const galley__source *src,
     S_compile(b, obj, src->path, stem, root);
     galley__buf_printf(b, "build %s: link %s | ", p->exe, obj);
     S_ninja_path(b, rt->library);
-    if (sut)
-        galley__buf_puts(b, " _galley/obj/sut.list || _galley/obj/libsut.a");
+    if (syms->len)
+        galley__buf_printf(b, " _galley/obj/sut.list%s || _galley/obj/libsut.a",
+                           syms->ptr);
     galley__buf_printf(b, "\ndefault %s\n\n", p->exe);
     free(obj);
     free(stem);
@@ -447,6 +468,8 @@ static const char *S_watch_name(const S_watch *w, const char *path, int *len)
     size_t n = (size_t)(path + *len - base);
     if (n > 2 && !memcmp(base + n - 2, ".o", 2))
         n -= 2;
+    else if (n > 5 && !memcmp(base + n - 5, ".syms", 5))
+        n -= 5;
     for (size_t i = 0; i < w->n; i++)
         if (strlen(w->stems[i]) == n && !memcmp(w->stems[i], base, n)) {
             *len = (int)strlen(w->names[i]);
@@ -653,9 +676,12 @@ static int S_write_ninja_file(galley__build *b, const galley__config *c,
     galley__buf_init(&nf);
     S_write_header(&nf, c, rt);
     galley__buf_puts(&nf, S_rules);
-    int sut = S_write_sut(&nf, c);
+    galley__buf syms;
+    galley__buf_init(&syms);
+    S_write_sut(&nf, c, &syms);
     for (size_t i = 0; i < s->n; i++)
-        S_write_program(&nf, &s->v[i], &b->progs[i], sut, rt, c->root);
+        S_write_program(&nf, &s->v[i], &b->progs[i], &syms, rt, c->root);
+    galley__buf_fini(&syms);
     char *dir = galley__xasprintf("%s/_galley/obj", c->root);
     char *path = galley__xasprintf("%s/deps.awk", dir);
     galley__buf awk = {(char *)S_deps_awk, sizeof S_deps_awk - 1, 0};

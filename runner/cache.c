@@ -44,6 +44,19 @@ static char *S_stat_key(const struct stat *st, const char *path)
         (long long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec, path);
 }
 
+/* Orders lines of the table by their stat data (after the digest). */
+static int S_line_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a + GALLEY__DIGEST_LEN,
+                  *(char *const *)b + GALLEY__DIGEST_LEN);
+}
+
+/* Compares stat data key with a line of the table, for bsearch. */
+static int S_key_cmp(const void *key, const void *line)
+{
+    return strcmp(key, *(char *const *)line + GALLEY__DIGEST_LEN);
+}
+
 /* The digest of the file at path (absolute) into out. Returns 0, or -1
  * when it cannot be read. */
 static int S_file_digest(galley__cache *c, const char *path,
@@ -53,16 +66,14 @@ static int S_file_digest(galley__cache *c, const char *path,
     if (stat(path, &st) != 0)
         return -1;
     char *key = S_stat_key(&st, path);
-    size_t klen = strlen(key);
-    for (size_t i = 0; i < c->stat.n; i++) {
-        const char *line = c->stat.v[i];
-        if (strlen(line) == GALLEY__DIGEST_LEN + klen &&
-            !strcmp(line + GALLEY__DIGEST_LEN, key)) {
-            memcpy(out, line, GALLEY__DIGEST_LEN - 1);
-            out[GALLEY__DIGEST_LEN - 1] = '\0';
-            free(key);
-            return 0;
-        }
+    char **hit = c->stat_sorted ? bsearch(key, c->stat.v, c->stat_sorted,
+                                          sizeof *c->stat.v, S_key_cmp)
+                                : NULL;
+    if (hit) {
+        memcpy(out, *hit, GALLEY__DIGEST_LEN - 1);
+        out[GALLEY__DIGEST_LEN - 1] = '\0';
+        free(key);
+        return 0;
     }
     git_oid oid;
     if (git_odb_hashfile(&oid, path, GIT_OBJECT_BLOB) != 0) {
@@ -99,6 +110,9 @@ static void S_stat_load(galley__cache *c)
     }
     galley__buf_fini(&b);
     free(path);
+    if (c->stat.n > 1)
+        qsort(c->stat.v, c->stat.n, sizeof *c->stat.v, S_line_cmp);
+    c->stat_sorted = c->stat.n;
 }
 
 /* Writes the table back when it gained lines, without those of files
@@ -138,9 +152,12 @@ static int S_walk_cb(const char *path, const struct stat *st, int type,
 {
     (void)st;
     (void)ftw;
-    if (type == FTW_D && !strcmp(path + strlen(path) - 8, "/_galley"))
+    size_t n = strlen(path);
+    if (type == FTW_D && n >= 8 && !strcmp(path + n - 8, "/_galley"))
         return FTW_SKIP_SUBTREE;
-    if (type == FTW_F)
+    /* Symbolic links are followed; one that leads nowhere is listed as a
+     * file that cannot be read, so that its mending is a change. */
+    if (type == FTW_F || type == FTW_SLN)
         galley__words_add(S_walk_into, path);
     return FTW_CONTINUE;
 }
@@ -170,8 +187,7 @@ static void S_list_inputs(galley__cache *c, const galley__words *globs,
             struct stat st;
             if (stat(g.gl_pathv[k], &st) == 0 && S_ISDIR(st.st_mode)) {
                 S_walk_into = &files;
-                nftw(g.gl_pathv[k], S_walk_cb, 16,
-                     FTW_PHYS | FTW_ACTIONRETVAL);
+                nftw(g.gl_pathv[k], S_walk_cb, 16, FTW_ACTIONRETVAL);
                 S_walk_into = NULL;
             } else {
                 galley__words_add(&files, g.gl_pathv[k]);
@@ -326,8 +342,7 @@ void galley__cache_fini(galley__cache *c)
 {
     if (c->write && c->dir) {
         S_stat_save(c);
-        if (c->written.n)
-            S_evict(c);
+        S_evict(c);
     }
     galley__words_fini(&c->written);
     galley__words_fini(&c->globs);

@@ -58,7 +58,10 @@ typedef struct galley__cache {
     char base[GALLEY__DIGEST_LEN]; /* what every program's key shares */
     galley__words globs, globs_digest; /* per-test inputs seen, and their
                                           digests in this run */
-    galley__words stat;  /* lines of the table of file digests */
+    galley__words stat;  /* lines of the table of file digests: the first
+                            stat_sorted as read, sorted by their stat data;
+                            then those added by this run */
+    size_t stat_sorted;
     int stat_dirty;
     galley__words written; /* the packs this run wrote (their file names) */
 } galley__cache;

@@ -164,6 +164,7 @@ TEST(a_source_relinks_the_programs_that_use_it)
       _galley/bin/a_test-HASH
       _galley/obj/libsut.a
       _galley/obj/sut/a-HASH.o
+      _galley/obj/sut/a-HASH.syms
       (end of built)
     */);
     e2e_write("galley.conf", "sources = src/a.c src/b.c\n"
@@ -180,7 +181,32 @@ TEST(a_source_relinks_the_programs_that_use_it)
       _galley/bin/n_test-HASH
       _galley/obj/libsut.a
       _galley/obj/sut/c-HASH.o
+      _galley/obj/sut/c-HASH.syms
       (end of built)
+    */);
+    e2e_done();
+}
+
+TEST(a_symbol_a_source_newly_defines_relinks_every_program)
+{
+    /* b.c comes to define rand(), which a_test.c calls from the C
+     * library: the program now takes b.c's member, as a fresh build would. */
+    e2e_project();
+    S_two_modules();
+    e2e_write("tests/a_test.c", "#include <galley.h>\n#include <stdio.h>\n"
+                                "#include <stdlib.h>\nint a(void);\n"
+                                "TEST(a) { srand(1); printf(\"%d %d\\n\", a(), "
+                                "rand() == 999); EXPECT(/* 1 0 */); }\n");
+    e2e_galley("run -q");
+    e2e_write("src/b.c", "int b(void) { return 2; }\n"
+                         "int rand(void) { return 999; }\n");
+    e2e_galley("run -q");
+    EXPECT(/*
+      3 passed, 0 failed
+      [exit 0]
+      tests/a_test.c:5: a: mismatch
+      2 passed (1 cached), 1 failed
+      [exit 1]
     */);
     e2e_done();
 }
@@ -209,6 +235,7 @@ TEST(a_linker_whose_map_is_unknown_relinks_every_program)
       _galley/bin/n_test-HASH
       _galley/obj/libsut.a
       _galley/obj/sut/b-HASH.o
+      _galley/obj/sut/b-HASH.syms
       (end of built)
     */);
     e2e_done();

@@ -511,3 +511,43 @@ TEST(a_large_program_runs_on_every_slot)
     */);
     e2e_done();
 }
+
+TEST(symbolic_links_under_inputs_are_followed)
+{
+    /* A link inside a declared directory, and a declared link to a
+     * directory: their targets' contents count, and a link that leads
+     * nowhere (then somewhere) is a change too. */
+    e2e_project();
+    e2e_write("galley.conf", "inputs = data ddir\n");
+    e2e_write("data/x.txt", "x\n");
+    e2e_write("real/a.txt", "a\n");
+    e2e_sh("ln -s real ddir");
+    e2e_write("tests/l_test.c",
+              "#include <galley.h>\n#include <stdio.h>\n"
+              "TEST(l) { printf(\"l\\n\"); EXPECT(/* l */); }\n");
+    e2e_galley("run");
+    e2e_write("real/b.txt", "b\n");
+    e2e_galley("run");
+    e2e_sh("ln -s ../target data/link");
+    e2e_galley("run");
+    e2e_galley("run");
+    e2e_write("target", "t\n");
+    e2e_galley("run");
+    e2e_write("target", "u\n");
+    e2e_galley("run");
+    EXPECT(/*
+      1 passed, 0 failed
+      [exit 0]
+      1 passed, 0 failed
+      [exit 0]
+      1 passed, 0 failed
+      [exit 0]
+      1 passed (1 cached), 0 failed
+      [exit 0]
+      1 passed, 0 failed
+      [exit 0]
+      1 passed, 0 failed
+      [exit 0]
+    */);
+    e2e_done();
+}

@@ -45,12 +45,13 @@ TEST(status_line_on_a_terminal)
     S_project();
     S_on_terminal("export TERM=xterm;", "run -j1 --color=never");
     EXPECT(/*
-      \r\e[K[1/6] building src/twice.c
-      \r\e[K[2/6] building _galley/obj/libsut.a
-      \r\e[K[3/6] building tests/a_test.c
-      \r\e[K[4/6] building tests/a_test.c
-      \r\e[K[5/6] building tests/b_test.c
-      \r\e[K[6/6] building tests/b_test.c
+      \r\e[K[1/7] building src/twice.c
+      \r\e[K[2/7] building src/twice.c
+      \r\e[K[3/7] building _galley/obj/libsut.a
+      \r\e[K[4/7] building tests/a_test.c
+      \r\e[K[5/7] building tests/a_test.c
+      \r\e[K[6/7] building tests/b_test.c
+      \r\e[K[7/7] building tests/b_test.c
       \r\e[K
       \r\e[K[0/2] running tests/a_test.c
       \r\e[K[1/2] running tests/a_test.c
@@ -80,10 +81,11 @@ TEST(status_line_fits_the_terminal)
     S_on_terminal("export TERM=xterm; stty cols 24;",
                   "run -j1 --color=never tests/b_test.c");
     EXPECT(/*
-      \r\e[K[1/4] building src/twic
-      \r\e[K[2/4] building _galley/
-      \r\e[K[3/4] building tests/b_
-      \r\e[K[4/4] building tests/b_
+      \r\e[K[1/5] building src/twic
+      \r\e[K[2/5] building src/twic
+      \r\e[K[3/5] building _galley/
+      \r\e[K[4/5] building tests/b_
+      \r\e[K[5/5] building tests/b_
       \r\e[K
       \r\e[K[0/1] running tests/b_t
       \r\e[K[1/1] running tests/b_t

@@ -413,7 +413,7 @@ TEST(promote_beside_a_machine_report)
       exit 1
       ["p","failed"]
       promoted tests/p_test.c (1 marker)
-      {"file":"tests/p_test.c","line":3,"test":"p","status":"passed","duration_ms":N}
+      {"file":"tests/p_test.c","line":3,"test":"p","status":"passed","duration_ms":N,"cached":true}
     */);
     e2e_done();
 }

@@ -59,6 +59,14 @@ static const char S_conf[] =
     "#filter = @pointers\n"
     "#filter = s/took [0-9.]+ ms/took N ms/g\n"
     "\n"
+    "# A test's result is taken from the cache while its program and these\n"
+    "# are the same: files the tests read (globs; a directory: all below\n"
+    "# it) and environment variables they read. See galley(1).\n"
+    "#inputs = data\n"
+    "#env = OMP_NUM_THREADS\n"
+    "#cache = on\n"
+    "#cache_size = 64M\n"
+    "\n"
     "# CC, CFLAGS and LDFLAGS from the environment are honoured too.\n";
 
 /* The first test: it passes as it is, and shows the two forms of EXPECT. */

@@ -55,6 +55,10 @@ TEST(init_in_an_empty_directory_then_run_passes)
       #atol = 0
       #filter = @pointers
       #filter = s/took [0-9.]+ ms/took N ms/g
+      #inputs = data
+      #env = OMP_NUM_THREADS
+      #cache = on
+      #cache_size = 64M
     */);
     /* Each example value is one galley accepts (sources would name files
      * that do not exist). */

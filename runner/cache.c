@@ -459,8 +459,8 @@ void galley__cache_open_pack(galley__cache *c, const char *exe,
     char *text = galley__xasprintf("%s %s %s", c->base, d_exe, d_sut);
     galley__hash(text, strlen(text), p->key);
     free(text);
-    if (!c->read)
-        return;
+    /* Read also when results are not taken from it (--no-cache): the
+     * entries that this run does not replace are kept. */
     path = S_pack_path(c, p->key);
     galley__buf b;
     galley__buf_init(&b);

@@ -551,3 +551,25 @@ TEST(symbolic_links_under_inputs_are_followed)
     */);
     e2e_done();
 }
+
+TEST(a_partial_run_without_the_cache_keeps_the_rest_of_it)
+{
+    /* --no-cache --filter reruns one test and refreshes its result; the
+     * other results stay in the cache for the next run. */
+    S_project();
+    S_run("run -q");
+    S_run("run -q --no-cache --filter=hello");
+    S_run("run -q");
+    EXPECT(/*
+      2 passed, 0 failed
+      [exit 0]
+      ran hello
+      ran number
+      1 passed, 0 failed
+      [exit 0]
+      ran hello
+      2 passed (2 cached), 0 failed
+      [exit 0]
+    */);
+    e2e_done();
+}

@@ -621,7 +621,7 @@ static void S_todo_of(S_ctx *c, size_t i, int all, S_todo *t)
 static void S_add_cached_job(S_ctx *c, size_t i, const S_todo *t)
 {
     galley__job *j = S_add_job(c, i, NULL, 0, 0, 0);
-    c->job_whole[c->n_jobs - 1] = 0;
+    c->job_whole[c->n_jobs - 1] = 0; /* it holds the hits, by name */
     galley__buf_printf(&j->results, "%s %d\n", GALLEY__RESULTS_MAGIC,
                        GALLEY__RESULTS_VERSION);
     for (size_t k = 0; k < t->n_hits; k++)

@@ -635,7 +635,8 @@ static void S_add_cached_job(S_ctx *c, size_t i, const S_todo *t)
 #define S_MIN_SLICE 32
 
 /* Orders the jobs made so far longest first (by the tests each runs), so
- * that the last to start are short. */
+ * that the last to start are short. Jobs of fewer than S_MIN_SLICE tests
+ * keep their order: their count says little of how long they take. */
 static void S_order_jobs(S_ctx *c, const S_todo *todo)
 {
     size_t n = c->n_jobs;
@@ -644,6 +645,7 @@ static void S_order_jobs(S_ctx *c, const S_todo *todo)
         const galley__job *job = &c->jobs[j];
         w[j] = job->parts ? todo[c->job_src[j]].weight / (size_t)job->parts
                           : job->n_only;
+        w[j] = w[j] < S_MIN_SLICE ? 0 : w[j];
     }
     /* Insertion sort: stable, and n is the number of jobs. */
     for (size_t j = 1; j < n; j++)

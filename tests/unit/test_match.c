@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../../runner/match.h"
 #include "harness.h"
@@ -195,7 +194,8 @@ static void S_message(void)
 }
 
 /* Many distinct patterns (the table grows) and one pattern a million times
- * (it compiles once, so this takes well under a second). */
+ * (it compiles once; how long that takes is bench/'s to say, not a test's:
+ * the suite runs on loaded machines and under sanitizers). */
 static void S_cache(void)
 {
     galley__patterns *p = galley__patterns_new();
@@ -209,17 +209,16 @@ static void S_cache(void)
         ok &= galley__line_matches(p, pat, (size_t)n, "n=", 2, NULL) == 0;
     }
     CHECK(ok);
-    clock_t t0 = clock();
     for (int i = 0; i < 1000000 && ok; i++)
         ok = galley__line_matches(p, L("item \\d+: (ok|fail) (re)"),
                                  L("item 123456: ok"), NULL) == 1;
     CHECK(ok);
-    CHECK((double)(clock() - t0) / CLOCKS_PER_SEC < 5.0);
     galley__patterns_free(p);
 }
 
-/* Catastrophic backtracking ends promptly: either PCRE2 sees the match is
- * impossible, or the match limit stops it with an error. */
+/* Catastrophic backtracking ends: either PCRE2 sees the match is
+ * impossible, or the match limit stops it with an error (a hang would stop
+ * the suite; no duration is asserted). */
 static void S_pathological(void)
 {
     galley__patterns *p = galley__patterns_new();
@@ -227,7 +226,6 @@ static void S_pathological(void)
     memset(line, 'a', 30);
     line[30] = 'c';
     char *err = NULL;
-    clock_t t0 = clock();
     CHECK_INT(galley__line_matches(p, L("(a+)+b (re)"), line, 30, &err), 0);
     CHECK(err == NULL);
     int rc = galley__line_matches(p, L("(a+)+[bd] (re)"), line, 31, &err);
@@ -239,25 +237,23 @@ static void S_pathological(void)
     rc = galley__line_matches(p, L("(a|aa)+$ (re)"), line, 30, &err);
     CHECK(rc == 1);
     free(err);
-    CHECK((double)(clock() - t0) / CLOCKS_PER_SEC < 2.0);
     galley__patterns_free(p);
 }
 
-/* A glob with many stars against a long line stays linear-ish. */
+/* A glob with many stars against a long line: both answers right (a
+ * matcher that backtracks exponentially would hang the suite here). */
 static void S_glob_stars(void)
 {
     galley__patterns *p = galley__patterns_new();
     char line[20001];
     memset(line, 'a', 20000);
     line[20000] = 'b';
-    clock_t t0 = clock();
     CHECK_INT(galley__line_matches(p, L("*a*a*a*a*a*a*a*a*c (glob)"), line,
                                   sizeof line, NULL),
               0);
     CHECK_INT(galley__line_matches(p, L("*a*a*a*a*a*a*a*a*b (glob)"), line,
                                   sizeof line, NULL),
               1);
-    CHECK((double)(clock() - t0) / CLOCKS_PER_SEC < 2.0);
     galley__patterns_free(p);
 }
 

@@ -130,18 +130,17 @@ static const char *S_name(const galley__job *j)
     return j->name ? j->name : j->exe;
 }
 
-/* Kills and reaps every child that is left once all jobs ended: processes
- * that tests started and that outlived their test program (galley is
- * their subreaper). Killing one makes its children ours: again until none
- * is left. */
-static void S_kill_leftovers(void)
+/* Kills and reaps every child of this process, and those that become
+ * its children meanwhile (galley is a subreaper: killing one makes its
+ * children ours): again until a round finds none. */
+void galley__kill_children(void)
 {
     for (;;) {
         int st;
         pid_t p = waitpid(-1, &st, WNOHANG);
         if (p > 0 || (p < 0 && errno == EINTR))
             continue;
-        if (p < 0)
+        if (p < 0 && errno == ECHILD)
             return;
         char path[64];
         snprintf(path, sizeof path, "/proc/self/task/%d/children",
@@ -242,7 +241,8 @@ int galley__exec(galley__job *jobs, size_t n, int parallel, const char *root,
             }
     }
     galley__progress_clear(&line);
-    S_kill_leftovers();
+    /* What the programs left running (processes that outlived them). */
+    galley__kill_children();
     S_close_programs(slots, n);
     free(slots);
     return rc;

@@ -40,4 +40,9 @@ int galley__exec(galley__job *jobs, size_t n, int parallel, const char *root,
                 int progress);
 void galley__job_fini(galley__job *j);
 
+/* Kills (SIGKILL) and reaps every child of this process and every process
+ * that becomes its child meanwhile (with PR_SET_CHILD_SUBREAPER: what its
+ * children started), until none is left. */
+void galley__kill_children(void);
+
 #endif

@@ -18,13 +18,15 @@
 #include "init.h"
 #include "run.h"
 #include "shard.h"
+#include "watch.h"
 #include "../source/options.h"
 #include "../source/util.h"
 
 #include <galley.h> /* GALLEY_VERSION */
 
 static const char S_usage[] =
-    "usage: galley run [options] [PATH...]\n"
+    "usage: galley run [options] [PATH[:LINE]...]\n"
+    "       galley watch [options] [PATH[:LINE]...]  (run on every save)\n"
     "       galley promote [--ci|--no-ci] [FILE[:LINE]...]\n"
     "       galley init [DIR]                 (a galley.conf, a first test)\n"
     "       galley plot [options] [FILE...]   (draw columns of numbers)\n"
@@ -32,9 +34,10 @@ static const char S_usage[] =
     "Each command says more with --help. See galley(1) and galley(3).\n";
 
 static const char S_run_usage[] =
-    "usage: galley run [options] [PATH...]\n"
+    "usage: galley run [options] [PATH[:LINE]...]\n"
     "Builds and runs the tests of the test files in PATHs (default: the\n"
-    "tests of galley.conf, tests/), compares and reports.\n"
+    "tests of galley.conf, tests/), compares and reports. FILE:LINE runs\n"
+    "only the TEST of FILE whose body holds LINE.\n"
     "\n"
     "  -j N, --jobs=N      build and run N at a time (default: cores)\n"
     "  --filter=REGEX      only tests whose FILE:TEST matches (PCRE2)\n"
@@ -221,6 +224,35 @@ static int S_ci_refuse(int ci)
     return 2;
 }
 
+/* Returns the LINE of word FILE:LINE, or 0 when word is a plain path (a
+ * file of that very name, or no :LINE at its end). */
+static int S_word_line(const char *word)
+{
+    const char *colon = strrchr(word, ':');
+    if (access(word, F_OK) == 0 || !colon || colon == word || !colon[1] ||
+        strspn(colon + 1, "0123456789") != strlen(colon + 1) ||
+        strlen(colon + 1) > 9)
+        return 0;
+    return atoi(colon + 1);
+}
+
+/* Splits the FILE:LINE words of paths[0..n) into FILE (in paths) and LINE
+ * (in lines; 0 for a plain path). Returns the heap FILEs made, for the
+ * caller to free (an array of n), or NULL when there were none. */
+static char **S_focus_paths(char **paths, int n, int *lines)
+{
+    char **owned = NULL;
+    for (int i = 0; i < n; i++) {
+        if ((lines[i] = S_word_line(paths[i])) <= 0)
+            continue;
+        if (!owned)
+            owned = galley__xcalloc((size_t)n, sizeof *owned);
+        size_t len = (size_t)(strrchr(paths[i], ':') - paths[i]);
+        paths[i] = owned[i] = galley__xstrndup(paths[i], len);
+    }
+    return owned;
+}
+
 static int S_run(int argc, char **argv)
 {
     S_run_args a = {.o = {.jobs = S_cores(), .ci = -1}, .color = "auto"};
@@ -232,6 +264,9 @@ static int S_run(int argc, char **argv)
         S_run_set, &a, paths, &n);
     galley__run_opts *o = &a.o;
     o->n_paths = (size_t)n;
+    int *lines = galley__xcalloc((size_t)n + 1, sizeof *lines);
+    char **owned = S_focus_paths(paths, n, lines);
+    o->lines = lines;
     if (rc == 0 && (o->color = S_color(a.color)) < 0)
         rc = S_bad_usage("run", "--color takes auto, always or never, not %s",
                          a.color);
@@ -241,8 +276,130 @@ static int S_run(int argc, char **argv)
     if (rc == 0 && o->promote)
         rc = S_ci_refuse(o->ci);
     o->paths = paths;
+    if (rc == 0 && o->list && owned)
+        rc = S_bad_usage("run", "--list lists whole files, not the test at "
+                         "a line (%s)", paths[0]);
     if (rc == 0)
         rc = galley__run_cmd(o);
+    for (int i = 0; owned && i < n; i++)
+        free(owned[i]);
+    free(owned);
+    free(lines);
+    free(paths);
+    return rc < 0 ? 0 : rc;
+}
+
+static const char S_watch_usage[] =
+    "usage: galley watch [options] [PATH[:LINE]...]\n"
+    "Runs the tests like galley run, then again each time a file they are\n"
+    "made of changes (test files, what they include, code under test,\n"
+    "galley.conf, declared inputs). A save during a run cancels it. On a\n"
+    "terminal the screen shows the last report and a status line; into a\n"
+    "pipe, each run is a block from 'galley watch: run N started' to\n"
+    "'galley watch: run N ended: ...' (or '... cancelled: ...').\n"
+    "FILE:LINE follows the TEST whose body holds LINE. Ctrl-C ends it.\n"
+    "\n"
+    "  --promote           write the actual output into the sources after\n"
+    "                      each run (refused in CI mode)\n"
+    "  -j N, --jobs=N      build and run N at a time (default: cores)\n"
+    "  --filter=REGEX      only tests whose FILE:TEST matches (PCRE2)\n"
+    "  --color=WHEN        auto, always or never (NO_COLOR is honoured)\n"
+    "  -q, --quiet         failure headers and the summary only\n"
+    "  -v, --verbose       also a line for each passing test\n"
+    "  --no-cache          run every test; take no result from the cache\n"
+    "  --ci, --no-ci       CI mode (default: on when CI is set)\n"
+    "  -h, --help          print this and exit\n"
+    "\n"
+    "Exit status: 130 after Ctrl-C (128 + the signal that ended it), 2 when\n"
+    "the first run found the command wrong. See galley(1).\n";
+
+/* The options of `galley watch`: the run's that make sense on every save. */
+enum { S_W_PROMOTE, S_W_JOBS, S_W_FILTER, S_W_COLOR, S_W_QUIET, S_W_VERBOSE,
+       S_W_NO_CACHE, S_W_CI, S_W_NO_CI };
+static const galley__option S_watch_options[] = {
+    [S_W_PROMOTE] = {"promote", 0, GALLEY__FLAG},
+    [S_W_JOBS] = {"jobs", 'j', GALLEY__VALUE},
+    [S_W_FILTER] = {"filter", 0, GALLEY__VALUE},
+    [S_W_COLOR] = {"color", 0, GALLEY__VALUE},
+    [S_W_QUIET] = {"quiet", 'q', GALLEY__FLAG},
+    [S_W_VERBOSE] = {"verbose", 'v', GALLEY__FLAG},
+    [S_W_NO_CACHE] = {"no-cache", 0, GALLEY__FLAG},
+    [S_W_CI] = {"ci", 0, GALLEY__FLAG},
+    [S_W_NO_CI] = {"no-ci", 0, GALLEY__FLAG},
+};
+
+typedef struct S_watch_args {
+    galley__watch_opts o;
+    const char *color;
+    int ci;
+    char why[512];
+} S_watch_args;
+
+/* Checks option i of S_watch_options and passes it on to each run. */
+static const char *S_watch_set(void *ctx, int i, const char *v)
+{
+    S_watch_args *a = ctx;
+    galley__words *args = &a->o.run_args;
+    char *word = NULL;
+    switch (i) {
+    case S_W_PROMOTE: a->o.promote = 1; return NULL;
+    case S_W_COLOR: a->color = v; return NULL;
+    case S_W_CI: a->ci = 1; break;
+    case S_W_NO_CI: a->ci = 0; break;
+    case S_W_JOBS:
+        if (S_jobs(v) < 0) {
+            snprintf(a->why, sizeof a->why, "bad number of jobs: %.300s "
+                     "(from 1 to 4095)", v);
+            return a->why;
+        }
+        word = galley__xasprintf("--jobs=%s", v);
+        break;
+    case S_W_FILTER:
+        if (galley__filter_check(v, a->why, sizeof a->why))
+            return a->why;
+        word = galley__xasprintf("--filter=%s", v);
+        break;
+    default: break;
+    }
+    if (!word)
+        word = galley__xasprintf("--%s", S_watch_options[i].name);
+    galley__words_add(args, word);
+    free(word);
+    return NULL;
+}
+
+static int S_watch(int argc, char **argv)
+{
+    S_watch_args a = {.color = "auto", .ci = -1};
+    char **paths = galley__xcalloc((size_t)argc + 1, sizeof *paths);
+    int n = 0;
+    int rc = galley__options_parse(
+        "watch", S_watch_usage, S_watch_options,
+        (int)(sizeof S_watch_options / sizeof *S_watch_options), argc, argv,
+        S_watch_set, &a, paths, &n);
+    int *lines = galley__xcalloc((size_t)n + 1, sizeof *lines);
+    char **owned = S_focus_paths(paths, n, lines);
+    if (rc == 0 && (a.o.color = S_color(a.color)) < 0)
+        rc = S_bad_usage("watch", "--color takes auto, always or never, "
+                         "not %s", a.color);
+    if (rc == 0 && a.o.promote && S_ci_mode(a.ci)) {
+        galley__error_at(NULL, 0, "CI mode: watch --promote would write "
+                         "sources; use --no-ci where writing them is meant");
+        rc = 2;
+    }
+    if (rc == 0) {
+        galley__words_add(&a.o.run_args, a.o.color ? "--color=always"
+                                                   : "--color=never");
+        a.o.paths = paths;
+        a.o.lines = lines;
+        a.o.n_paths = (size_t)n;
+        rc = galley__watch_cmd(&a.o);
+    }
+    galley__words_fini(&a.o.run_args);
+    for (int i = 0; owned && i < n; i++)
+        free(owned[i]);
+    free(owned);
+    free(lines);
     free(paths);
     return rc < 0 ? 0 : rc;
 }
@@ -321,6 +478,7 @@ static const struct {
 } S_commands[] = {
     {"run", S_run},
     {"promote", S_promote},
+    {"watch", S_watch},
     {"init", galley__init_cmd},
     {"plot", galley__plot_main},
 };

@@ -95,6 +95,10 @@ typedef struct S_ctx {
     size_t config_errors;     /* bad galley.conf lines: each a failure */
     galley__tally tally;       /* skips and compile errors, for formats.c */
     int progress;             /* a status line on the terminal */
+    char **focus;             /* per path of the command: the real path of
+                                 a FILE:LINE focus, or NULL */
+    size_t *focus_hits;       /* per path: the tests its focus selected */
+    int focused;              /* some path is a FILE:LINE focus */
 } S_ctx;
 
 /* Returns where notes for people go (compiler output, skipped tests):
@@ -157,8 +161,39 @@ static int S_in_shard(const S_ctx *c, const galley__srcfile *f,
     return in;
 }
 
-/* Selects the planned tests of source i that the filter matches and the
- * shard holds. A file left with none is skipped (neither built nor run). */
+/* Returns the scanned TEST of planned test p. */
+static const galley__scanned_test *S_scanned(const S_planned *p)
+{
+    const galley__scan *sc = &p->file->scan;
+    for (size_t k = 0; k < sc->n_tests; k++)
+        if (sc->tests[k].line == p->line && !strcmp(sc->tests[k].name, p->name))
+            return &sc->tests[k];
+    return NULL;
+}
+
+/* Returns 1 if planned test p is one that a FILE:LINE of the command
+ * focuses on (its body, from the TEST line to the closing brace, holds
+ * LINE), counting it for that focus; 1 also when there is no focus. */
+static int S_in_focus(S_ctx *c, const S_planned *p)
+{
+    if (!c->focused)
+        return 1;
+    const galley__scanned_test *t = S_scanned(p);
+    int in = 0;
+    for (size_t j = 0; t && j < c->o->n_paths; j++) {
+        int line = c->o->lines[j];
+        if (c->focus[j] && !strcmp(c->focus[j], p->file->path) &&
+            line >= t->line && line <= t->close_line) {
+            c->focus_hits[j]++;
+            in = 1;
+        }
+    }
+    return in;
+}
+
+/* Selects the planned tests of source i that the filter matches, a
+ * FILE:LINE focuses on and the shard holds. A file left with none is
+ * skipped (neither built nor run). */
 static void S_select(S_ctx *c, size_t i, pcre2_code *re)
 {
     galley__srcfile *f = c->tests[i];
@@ -167,12 +202,69 @@ static void S_select(S_ctx *c, size_t i, pcre2_code *re)
     for (size_t k = 0; k < pl->n; k++) {
         const char *name = pl->v[k].name;
         char *key = galley__xasprintf("%s:%s", pl->v[k].file->display, name);
-        if ((!re || S_matches(re, key)) && S_in_shard(c, f, name))
+        if ((!re || S_matches(re, key)) && S_in_focus(c, &pl->v[k]) &&
+            S_in_shard(c, f, name))
             c->selected[i][c->n_selected[i]++] = galley__xstrdup(name);
         free(key);
     }
     int mine = pl->n ? c->n_selected[i] > 0 : S_in_shard(c, f, NULL);
-    c->skip[i] = c->n_selected[i] == 0 && (re || !mine);
+    c->skip[i] = c->n_selected[i] == 0 && (re || c->focused || !mine);
+}
+
+/* Reads the FILE:LINE paths of the command: their files' real paths. */
+static void S_focus_init(S_ctx *c)
+{
+    c->focus = galley__xcalloc(c->o->n_paths + 1, sizeof *c->focus);
+    c->focus_hits = galley__xcalloc(c->o->n_paths + 1, sizeof *c->focus_hits);
+    for (size_t j = 0; c->o->lines && j < c->o->n_paths; j++) {
+        char real[PATH_MAX];
+        if (c->o->lines[j] > 0 && realpath(c->o->paths[j], real)) {
+            c->focus[j] = galley__xstrdup(real);
+            c->focused = 1;
+        }
+    }
+}
+
+/* Says that FILE:LINE (path j) holds no TEST, naming the nearest ones.
+ * Returns -1. */
+static int S_focus_missed(S_ctx *c, size_t j)
+{
+    galley__srcfile *f = galley__srcfile_get(&c->files, c->focus[j]);
+    int line = c->o->lines[j];
+    const galley__scanned_test *before = NULL, *after = NULL;
+    for (size_t k = 0; k < f->scan.n_tests; k++) {
+        const galley__scanned_test *t = &f->scan.tests[k];
+        if (t->close_line < line)
+            before = t;
+        else if (t->line > line && !after)
+            after = t;
+    }
+    if (!before && !after) {
+        galley__error_at(f->display, line, "this file has no TEST; "
+                         "FILE:LINE runs the TEST whose body holds LINE");
+        return -1;
+    }
+    galley__buf b;
+    galley__buf_init(&b);
+    const galley__scanned_test *near[2] = {before, after};
+    for (int n = 0; n < 2; n++)
+        if (near[n])
+            galley__buf_printf(&b, "%s'%s' (lines %d-%d)",
+                               b.len ? " and " : "", near[n]->name,
+                               near[n]->line, near[n]->close_line);
+    galley__error_at(f->display, line, "line %d is not inside a TEST; the "
+                     "nearest: %s", line, b.ptr);
+    galley__buf_fini(&b);
+    return -1;
+}
+
+/* Checks that each FILE:LINE found its test. Returns 0 or -1. */
+static int S_focus_check(S_ctx *c)
+{
+    for (size_t j = 0; j < c->o->n_paths; j++)
+        if (c->focus[j] && c->focus_hits[j] == 0)
+            return S_focus_missed(c, j);
+    return 0;
 }
 
 /* Adds the TESTs of file f to plan. */
@@ -264,12 +356,17 @@ static int S_scan_and_select(S_ctx *c)
     c->selected = galley__xcalloc(n + 1, sizeof *c->selected);
     c->n_selected = galley__xcalloc(n + 1, sizeof *c->n_selected);
     c->skip = galley__xcalloc(n + 1, sizeof *c->skip);
+    S_focus_init(c);
     for (size_t i = 0; i < n; i++) {
         c->tests[i] = galley__srcfile_get(&c->files, c->sources.v[i].path);
         S_plan_source(c, i);
         S_select(c, i, re);
         if (!c->skip[i] && !c->o->list)
             S_refuse(c, i, &c->refused[i]);
+    }
+    if (S_focus_check(c) != 0) {
+        pcre2_code_free(re);
+        return -1;
     }
     size_t any = 0;
     for (size_t i = 0; i < n; i++)
@@ -674,7 +771,7 @@ static void S_order_jobs(S_ctx *c, const S_todo *todo)
 static void S_plan_jobs(S_ctx *c)
 {
     size_t n = c->sources.n, total = 0;
-    int all = !c->o->filter && c->o->shard_total <= 1;
+    int all = !c->o->filter && c->o->shard_total <= 1 && !c->focused;
     S_todo *todo = galley__xcalloc(n + 1, sizeof *todo);
     c->packs = galley__xcalloc(n + 1, sizeof *c->packs);
     c->whole_ok = galley__xcalloc(n + 1, sizeof *c->whole_ok);
@@ -1185,6 +1282,10 @@ static int S_report(S_ctx *c)
 
 static void S_ctx_fini(S_ctx *c)
 {
+    for (size_t j = 0; c->focus && j < c->o->n_paths; j++)
+        free(c->focus[j]);
+    free(c->focus);
+    free(c->focus_hits);
     for (size_t i = 0; i < c->sources.n; i++) {
         if (c->plans)
             free(c->plans[i].v);

@@ -17,6 +17,9 @@
 typedef struct galley__run_opts {
     char *const *paths;   /* test files or directories; none: the default */
     size_t n_paths;
+    const int *lines;     /* per path, or NULL: a line > 0 focuses the run
+                             on the TEST of that file whose body holds it
+                             (FILE:LINE, the test at an editor's cursor) */
     int jobs;             /* parallel builds and programs */
     const char *filter;   /* PCRE2 pattern over FILE:TEST, or NULL */
     int list;             /* list the tests instead of running them */

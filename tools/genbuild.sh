@@ -93,6 +93,7 @@ runner/shard.c
 runner/init.c
 runner/progress.c
 runner/changed.c
+runner/watch.c
 runner/cache.c
 plot/cli.c
 "

@@ -5,11 +5,15 @@
 #include "e2e.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -199,4 +203,177 @@ void e2e_install_here(void)
              ">/dev/null",
              build, cut + 1, build);
     e2e_sh(cmd);
+}
+
+/* ---- galley watch ---- */
+
+/* The watcher of this test process, its output file, and how much of the
+ * output the test has seen. */
+static pid_t S_watch_pid;
+static char S_watch_out[PATH_MAX + 16];
+static long S_watch_seen;
+
+void e2e_watch_start(const char *args)
+{
+    /* Whatever the watcher leaves behind becomes ours, to be counted. */
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    snprintf(S_watch_out, sizeof S_watch_out, "%s.watch", S_dir);
+    S_watch_seen = 0;
+    fflush(NULL);
+    char *cmd;
+    if (asprintf(&cmd, "exec '%s' watch %s", S_galley, args) < 0)
+        S_die("asprintf");
+    S_watch_pid = fork();
+    if (S_watch_pid < 0)
+        S_die("fork");
+    if (S_watch_pid == 0) {
+        int fd = open(S_watch_out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int in = open("/dev/null", O_RDONLY);
+        if (fd < 0 || in < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0 ||
+            dup2(in, 0) < 0)
+            _exit(99);
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    free(cmd);
+}
+
+/* Returns the watcher's output (heap, NUL-terminated). */
+static char *S_watch_text(long *len)
+{
+    FILE *f = fopen(S_watch_out, "r");
+    char *text = NULL;
+    size_t n = 0;
+    FILE *m = open_memstream(&text, &n);
+    int c;
+    while (f && (c = getc(f)) != EOF)
+        putc(c, m);
+    if (f)
+        fclose(f);
+    fclose(m);
+    *len = (long)n;
+    return text;
+}
+
+static int S_watch_brief;
+
+void e2e_watch_brief(int on)
+{
+    S_watch_brief = on;
+}
+
+/* Prints line (len bytes, its newline included) with each "NUMBER s" (a
+ * duration) as "T s"; brief, only the watcher's own lines and compile
+ * errors, cut after "error:". */
+static void S_watch_line(const char *line, long len)
+{
+    if (S_watch_brief) {
+        const char *err = memmem(line, (size_t)len, ": error: ", 9);
+        if (err) {
+            printf("%.*s ...\n", (int)(err + 8 - line), line);
+            return;
+        }
+        if (strncmp(line, "galley watch:", 13) != 0)
+            return;
+    }
+    for (long i = 0; i < len; i++) {
+        long j = i;
+        while (j < len && ((line[j] >= '0' && line[j] <= '9') ||
+                           line[j] == '.'))
+            j++;
+        if (j > i && (i == 0 || line[i - 1] == ' ') && j + 2 <= len &&
+            !strncmp(line + j, " s", 2) &&
+            (j + 2 == len || line[j + 2] == ' ' || line[j + 2] == '\n')) {
+            putchar('T');
+            i = j - 1;
+            continue;
+        }
+        putchar(line[i]);
+    }
+}
+
+/* Prints text[from..to) line by line with S_watch_line. */
+static void S_watch_print(const char *text, long from, long to)
+{
+    while (from < to) {
+        const char *nl = memchr(text + from, '\n', (size_t)(to - from));
+        long end = nl ? (long)(nl - text) + 1 : to;
+        S_watch_line(text + from, end - from);
+        from = end;
+    }
+}
+
+int e2e_watch_until(const char *want)
+{
+    struct timespec t0, now, nap = {0, 10000000};
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (;;) {
+        long len;
+        char *text = S_watch_text(&len);
+        char *hit = len > S_watch_seen ? strstr(text + S_watch_seen, want)
+                                       : NULL;
+        char *end = hit ? strchr(hit, '\n') : NULL;
+        if (end) {
+            long to = (long)(end - text) + 1;
+            S_watch_print(text, S_watch_seen, to);
+            S_watch_seen = to;
+            free(text);
+            fflush(stdout);
+            return 0;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        int over = now.tv_sec - t0.tv_sec > 120;
+        int dead = waitpid(S_watch_pid, NULL, WNOHANG) == S_watch_pid;
+        if (over || dead) {
+            S_watch_print(text, S_watch_seen, len);
+            S_watch_seen = len;
+            printf("[no '%s' after %s]\n", want,
+                   dead ? "the watcher ended" : "120 s");
+            free(text);
+            if (dead)
+                S_watch_pid = -1;
+            fflush(stdout);
+            return -1;
+        }
+        free(text);
+        nanosleep(&nap, NULL);
+    }
+}
+
+/* Returns the number of this process's children (see e2e_watch_start). */
+static int S_children(void)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
+    FILE *f = fopen(path, "r");
+    long pid;
+    int n = 0;
+    while (f && fscanf(f, "%ld", &pid) == 1) {
+        n++;
+        kill((pid_t)pid, SIGKILL);
+        waitpid((pid_t)pid, NULL, 0);
+    }
+    if (f)
+        fclose(f);
+    return n;
+}
+
+int e2e_watch_stop(int sig)
+{
+    int st = 0, rc = -1;
+    if (S_watch_pid > 0) {
+        kill(S_watch_pid, sig);
+        while (waitpid(S_watch_pid, &st, 0) < 0 && errno == EINTR)
+            ;
+        rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    }
+    S_watch_pid = 0;
+    long len;
+    char *text = S_watch_text(&len);
+    S_watch_print(text, S_watch_seen, len);
+    free(text);
+    unlink(S_watch_out);
+    printf("[exit %d, %d processes left]\n", rc, S_children());
+    fflush(stdout);
+    return rc;
 }

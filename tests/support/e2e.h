@@ -36,6 +36,23 @@ void e2e_cat_lines(const char *path, int first, int last);
 /* Installs the build that $GALLEY_BIN belongs to (build/ or build/asan/)
  * under ./prefix with tools/install.sh, quietly. */
 void e2e_install_here(void);
+/* Starts `galley watch ARGS` in the background, in the current directory,
+ * its merged output into a file beside the project. One at a time. */
+void e2e_watch_start(const char *args);
+/* Waits until the watcher has printed a whole line holding want, then
+ * prints its output since the last wait up to that line, with durations
+ * ("0.21 s") as "T s". The deadline is 120 s (a loaded machine, the
+ * sanitizers): past it, or when the watcher ended, prints what there is
+ * and "[no 'want' after ...]". Returns 0 or -1. */
+int e2e_watch_until(const char *want);
+/* With on, e2e_watch_until and e2e_watch_stop print only the watcher's
+ * own lines ("galley watch: ...") and compile errors cut after "error:"
+ * (the compiler's wording varies). */
+void e2e_watch_brief(int on);
+/* Sends signal sig to the watcher, waits for it, prints the rest of its
+ * output and "[exit N, K processes left]": K counts what the watcher
+ * left running (and kills it). Returns N. */
+int e2e_watch_stop(int sig);
 /* Removes the project made by e2e_project. */
 void e2e_done(void);
 

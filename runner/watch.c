@@ -583,6 +583,10 @@ static void S_take(S_watch *w, const char *data, size_t n)
                 galley__buf_add(&w->line, data + i, 1);
             continue;
         }
+        /* galley promote says "promoted FILE (N markers)" for each file
+         * it wrote. */
+        if (w->state == S_PROMOTING && !strncmp(w->line.ptr, "promoted ", 9))
+            w->promoted = 1;
         S_summary_line(w, w->line.ptr);
         w->line.len = 0;
         w->line.ptr[0] = '\0';
@@ -765,8 +769,7 @@ static int S_child_ended(S_watch *w)
             if (w->state == S_PROMOTING)
                 return 0;
         }
-    } else if (w->state == S_PROMOTING)
-        w->promoted = rc == 0;
+    }
     w->state = S_IDLE;
     S_refresh(w);
     S_show_end(w, NULL);
@@ -779,12 +782,12 @@ static int S_child_ended(S_watch *w)
 static int S_counts(const S_watch *w, const S_dir *d, const char *name,
                     const char *path, int isdir)
 {
-    if (name[0] == '.')
+    if (name[0] == '.' || !strcmp(name, "_galley"))
         return 0;
-    if (isdir)
-        return d->tests || d->all;
-    if (S_watched(w, path) || d->all)
+    if (S_watched(w, path))
         return 1;
+    if (isdir || d->all)
+        return d->tests || d->all;
     size_t n = strlen(name);
     if (d->tests && n > 2 && !strcmp(name + n - 2, ".c"))
         return 1;
@@ -831,13 +834,13 @@ static void S_events(S_watch *w)
                 continue;
             char *path = galley__xasprintf("%s/%s", d->path, e->name);
             int isdir = (e->mask & IN_ISDIR) != 0;
-            /* A directory that appears is watched, and the files already
-             * in it are changes. */
-            if (S_counts(w, d, e->name, path, isdir) && isdir &&
-                (e->mask & (IN_CREATE | IN_MOVED_TO)))
-                S_watch_tree(w, path, d->tests, d->all, 0, 1);
-            if (S_counts(w, d, e->name, path, isdir))
+            /* A directory that appears is watched (which may move d), and
+             * the files already in it are changes. */
+            if (S_counts(w, d, e->name, path, isdir)) {
+                if (isdir && (e->mask & (IN_CREATE | IN_MOVED_TO)))
+                    S_watch_tree(w, path, d->tests, d->all, 0, 1);
                 S_changed(w, path, isdir);
+            }
             free(path);
         }
     }

@@ -155,7 +155,7 @@ TEST(wrong_commands)
       galley: run: bad number of jobs: 0 (from 1 to 4095)
       Try 'galley run --help'.
       [exit 2]
-      usage: galley run [options] [PATH...]
+      usage: galley run [options] [PATH[:LINE]...]
       [exit 2]
       galley: the command is an empty word ('')
       Try 'galley --help'.
@@ -252,14 +252,17 @@ TEST(one_option_parser_for_every_command)
     e2e_galley_filter("run --help", "head -n 1");
     e2e_galley_filter("run -h", "head -n 1");
     e2e_galley_filter("promote --help", "head -n 1");
+    e2e_galley_filter("watch --help", "head -n 1");
     e2e_galley_filter("init -h", "head -n 1");
     e2e_galley_filter("plot --help", "head -n 1");
     EXPECT(/*
-      usage: galley run [options] [PATH...]
+      usage: galley run [options] [PATH[:LINE]...]
       [exit 0]
-      usage: galley run [options] [PATH...]
+      usage: galley run [options] [PATH[:LINE]...]
       [exit 0]
       usage: galley promote [--ci|--no-ci] [FILE[:LINE]...]
+      [exit 0]
+      usage: galley watch [options] [PATH[:LINE]...]
       [exit 0]
       usage: galley init [DIR]
       [exit 0]

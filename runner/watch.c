@@ -110,6 +110,9 @@ typedef struct S_watch {
     int runs;              /* runs started */
     int run_status;        /* the run's exit status */
     int promoted;          /* the run's output was promoted */
+    galley__words wrote;    /* what the last promote wrote: "PATH\nMTIME
+                              SIZE" */
+    int own;               /* the run is one that only that write caused */
     long long t0;          /* when the run started */
 } S_watch;
 
@@ -568,6 +571,52 @@ static void S_summary_line(S_watch *w, char *line)
         snprintf(w->summary, sizeof w->summary, "%lu passed", passed);
 }
 
+/* Notes the file that galley promote said it wrote ("FILE (N
+ * markers)"), as it is now: a run that only this write causes is the
+ * promote's own. */
+static void S_note_promoted(S_watch *w, const char *what)
+{
+    const char *end = strstr(what, " (");
+    char *shown = galley__xstrndup(what, end ? (size_t)(end - what)
+                                             : strlen(what));
+    char real[PATH_MAX];
+    struct stat st;
+    w->promoted = 1;
+    if (realpath(shown, real) && stat(real, &st) == 0) {
+        char *key = galley__xasprintf("%s\n%lld.%09ld %lld", real,
+                                      (long long)st.st_mtim.tv_sec,
+                                      st.st_mtim.tv_nsec,
+                                      (long long)st.st_size);
+        galley__words_add(&w->wrote, key);
+        free(key);
+    }
+    free(shown);
+}
+
+/* Whether every file of the waiting change is one that the last promote
+ * wrote, untouched since. */
+static int S_own_write(const S_watch *w)
+{
+    if (!w->changed.n || w->changed_dirs.n)
+        return 0;
+    for (size_t i = 0; i < w->changed.n; i++) {
+        struct stat st;
+        if (stat(w->changed.v[i], &st) != 0)
+            return 0;
+        char *key = galley__xasprintf("%s\n%lld.%09ld %lld", w->changed.v[i],
+                                      (long long)st.st_mtim.tv_sec,
+                                      st.st_mtim.tv_nsec,
+                                      (long long)st.st_size);
+        int found = 0;
+        for (size_t k = 0; k < w->wrote.n && !found; k++)
+            found = !strcmp(w->wrote.v[k], key);
+        free(key);
+        if (!found)
+            return 0;
+    }
+    return 1;
+}
+
 /* Takes n bytes of the child's output: onto the screen (terminal) or
  * straight out (pipe), and line by line for the summary. */
 static void S_take(S_watch *w, const char *data, size_t n)
@@ -586,7 +635,7 @@ static void S_take(S_watch *w, const char *data, size_t n)
         /* galley promote says "promoted FILE (N markers)" for each file
          * it wrote. */
         if (w->state == S_PROMOTING && !strncmp(w->line.ptr, "promoted ", 9))
-            w->promoted = 1;
+            S_note_promoted(w, w->line.ptr + 9);
         S_summary_line(w, w->line.ptr);
         w->line.len = 0;
         w->line.ptr[0] = '\0';
@@ -720,6 +769,8 @@ static void S_start_run(S_watch *w)
     w->promoted = 0;
     w->t0 = S_now_ns();
     S_show_start(w);
+    w->own = S_own_write(w);
+    galley__words_fini(&w->wrote);
     galley__words_fini(&w->changed);
     galley__words_fini(&w->changed_dirs);
     w->dirty = 0;
@@ -764,7 +815,14 @@ static int S_child_ended(S_watch *w)
     w->child = 0;
     if (w->state == S_RUNNING) {
         w->run_status = rc;
-        if (w->o->promote && rc == 1 && !w->dirty) {
+        /* Promoting what the rerun after a promote still finds different
+         * would go on forever (output that changes from run to run). */
+        if (w->o->promote && rc == 1 && !w->dirty && w->own) {
+            const char *note = "galley watch: not promoted again: the run "
+                               "that the last promote caused differs too "
+                               "(output that changes from run to run?)\n";
+            S_take(w, note, strlen(note));
+        } else if (w->o->promote && rc == 1 && !w->dirty) {
             S_start_promote(w);
             if (w->state == S_PROMOTING)
                 return 0;
@@ -929,6 +987,7 @@ static void S_fini(S_watch *w)
     galley__words_fini(&w->globs);
     galley__words_fini(&w->changed);
     galley__words_fini(&w->changed_dirs);
+    galley__words_fini(&w->wrote);
     for (size_t i = 0; i < w->o->n_paths; i++)
         free(w->focus[i]);
     free(w->focus);

@@ -256,6 +256,51 @@ TEST(auto_promote_writes_the_output_and_converges)
     e2e_done();
 }
 
+TEST(auto_promote_does_not_chase_output_that_changes_every_run)
+{
+    S_project();
+    /* It prints how many times it ran (counted in a file no one watches). */
+    e2e_write("tests/b_test.c",
+              "#include <galley.h>\n#include <stdio.h>\n"
+              "TEST(counter) {\n"
+              "    int n = 0;\n"
+              "    FILE *f = fopen(\"count\", \"r\");\n"
+              "    if (f) { if (fscanf(f, \"%d\", &n) != 1) n = 0; fclose(f); }\n"
+              "    f = fopen(\"count\", \"w\");\n"
+              "    fprintf(f, \"%d\\n\", n + 1);\n"
+              "    fclose(f);\n"
+              "    printf(\"run %d\\n\", n + 1);\n"
+              "    EXPECT();\n"
+              "}\n");
+    e2e_watch_brief(1);
+    e2e_watch_start("--promote --no-cache");
+    /* Run 1 promotes "run 1"; run 2, which that write caused, prints "run
+     * 2": it is shown, not promoted, and no third run follows. */
+    e2e_watch_until("run 2 ended");
+    EXPECT(/*
+      galley watch: run 1 started
+      galley watch: run 1 ended: watching 4 files · last run T s · 1 failed · promoted
+      galley watch: run 2 started: changed tests/b_test.c
+      galley watch: not promoted again: the run that the last promote caused differs too (output that changes from run to run?)
+      galley watch: run 2 ended: watching 4 files · last run T s · 1 failed
+    */);
+    e2e_sh("grep -c 'run 1' tests/b_test.c");
+    /* A save of another file is the user's: promoted again, once. */
+    S_two_tests("tests/a_test.c", "one", "two");
+    e2e_watch_until("run 4 ended");
+    EXPECT(/*
+      1
+      galley watch: run 3 started: changed tests/a_test.c
+      galley watch: run 3 ended: watching 4 files · last run T s · 1 failed · promoted
+      galley watch: run 4 started: changed tests/b_test.c
+      galley watch: not promoted again: the run that the last promote caused differs too (output that changes from run to run?)
+      galley watch: run 4 ended: watching 4 files · last run T s · 1 failed
+    */);
+    e2e_watch_stop(SIGINT);
+    EXPECT(/* [exit 130, 0 processes left] */);
+    e2e_done();
+}
+
 TEST(a_save_during_a_run_cancels_it)
 {
     S_project();

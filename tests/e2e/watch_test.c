@@ -186,6 +186,35 @@ TEST(each_way_an_editor_saves_makes_one_run)
     e2e_done();
 }
 
+TEST(on_a_terminal_the_screen_is_redrawn_under_a_status_line)
+{
+    S_project();
+    e2e_watch_start_tty("--color=never");
+    e2e_watch_until("2 passed$");
+    printf("\n");
+    EXPECT(/*
+      ^M^[[Krunning...^[[H^[[2J2 passed, 0 failed
+      watching 3 files · last run T s · 2 passed
+    */);
+    S_two_tests("tests/a_test.c", "one", "TWO");
+    e2e_watch_until("1 failed$");
+    printf("\n");
+    EXPECT(/*
+      ^M^[[Krunning (tests/a_test.c changed)...^[[H^[[2Jtests/a_test.c:11: two: mismatch
+      --- expected
+      +++ actual
+      @@ -1,1 +1,1 @@
+      -two
+      +TWO
+
+      1 passed, 1 failed
+      watching 3 files · last run T s · 1 failed
+    */);
+    e2e_watch_stop(SIGINT);
+    EXPECT(/* [exit 130, 0 processes left] */);
+    e2e_done();
+}
+
 TEST(auto_promote_writes_the_output_and_converges)
 {
     S_project();

@@ -210,19 +210,18 @@ void e2e_install_here(void)
 /* The watcher of this test process, its output file, and how much of the
  * output the test has seen. */
 static pid_t S_watch_pid;
+static int S_watch_tty; /* S_watch_pid is script(1), the watcher its child */
 static char S_watch_out[PATH_MAX + 16];
 static long S_watch_seen;
 
-void e2e_watch_start(const char *args)
+/* Starts shell command cmd as the watcher (see e2e_watch_start). */
+static void S_watch_spawn(const char *cmd)
 {
     /* Whatever the watcher leaves behind becomes ours, to be counted. */
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     snprintf(S_watch_out, sizeof S_watch_out, "%s.watch", S_dir);
     S_watch_seen = 0;
     fflush(NULL);
-    char *cmd;
-    if (asprintf(&cmd, "exec '%s' watch %s", S_galley, args) < 0)
-        S_die("asprintf");
     S_watch_pid = fork();
     if (S_watch_pid < 0)
         S_die("fork");
@@ -235,6 +234,27 @@ void e2e_watch_start(const char *args)
         execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
         _exit(127);
     }
+}
+
+void e2e_watch_start(const char *args)
+{
+    char *cmd;
+    S_watch_tty = 0;
+    if (asprintf(&cmd, "exec '%s' watch %s", S_galley, args) < 0)
+        S_die("asprintf");
+    S_watch_spawn(cmd);
+    free(cmd);
+}
+
+void e2e_watch_start_tty(const char *args)
+{
+    char *cmd;
+    S_watch_tty = 1;
+    /* script(1) gives it a terminal, and passes its exit status on. */
+    if (asprintf(&cmd, "exec script -qefc \"exec '%s' watch %s\" /dev/null",
+                 S_galley, args) < 0)
+        S_die("asprintf");
+    S_watch_spawn(cmd);
     free(cmd);
 }
 
@@ -288,7 +308,14 @@ static void S_watch_line(const char *line, long len)
             i = j - 1;
             continue;
         }
-        putchar(line[i]);
+        if (line[i] == '\033')
+            fputs("^[", stdout);
+        else if (line[i] == '\r' && i + 1 < len && line[i + 1] == '\n')
+            continue; /* the terminal's line end */
+        else if (line[i] == '\r')
+            fputs("^M", stdout);
+        else
+            putchar(line[i]);
     }
 }
 
@@ -310,9 +337,19 @@ int e2e_watch_until(const char *want)
     for (;;) {
         long len;
         char *text = S_watch_text(&len);
-        char *hit = len > S_watch_seen ? strstr(text + S_watch_seen, want)
+        /* want$: at the end of what there is (a status line that no
+         * newline ends). */
+        size_t wl = strlen(want);
+        int at_end = wl && want[wl - 1] == '$';
+        size_t kl = at_end ? wl - 1 : wl;
+        char *key = strndup(want, kl);
+        char *hit = len > S_watch_seen ? strstr(text + S_watch_seen, key)
                                        : NULL;
-        char *end = hit ? strchr(hit, '\n') : NULL;
+        char *end = hit && !at_end ? strchr(hit, '\n') : NULL;
+        if (at_end && len - S_watch_seen >= (long)kl && kl &&
+            !memcmp(text + len - kl, key, kl))
+            end = text + len - 1;
+        free(key);
         if (end) {
             long to = (long)(end - text) + 1;
             S_watch_print(text, S_watch_seen, to);
@@ -361,8 +398,20 @@ static int S_children(void)
 int e2e_watch_stop(int sig)
 {
     int st = 0, rc = -1;
-    if (S_watch_pid > 0) {
+    if (S_watch_pid > 0 && S_watch_tty) {
+        /* As a terminal's Ctrl-C would: to the watcher, not to script. */
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/task/%d/children",
+                 (int)S_watch_pid, (int)S_watch_pid);
+        FILE *f = fopen(path, "r");
+        long pid;
+        while (f && fscanf(f, "%ld", &pid) == 1)
+            kill((pid_t)pid, sig);
+        if (f)
+            fclose(f);
+    } else if (S_watch_pid > 0)
         kill(S_watch_pid, sig);
+    if (S_watch_pid > 0) {
         while (waitpid(S_watch_pid, &st, 0) < 0 && errno == EINTR)
             ;
         rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
@@ -370,7 +419,10 @@ int e2e_watch_stop(int sig)
     S_watch_pid = 0;
     long len;
     char *text = S_watch_text(&len);
-    S_watch_print(text, S_watch_seen, len);
+    /* A line end alone (the one after a terminal's status line) is not
+     * shown: a terminal may or may not pass it on before the end. */
+    if ((long)strspn(text + S_watch_seen, "\r\n") < len - S_watch_seen)
+        S_watch_print(text, S_watch_seen, len);
     free(text);
     unlink(S_watch_out);
     printf("[exit %d, %d processes left]\n", rc, S_children());

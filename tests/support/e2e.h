@@ -39,7 +39,11 @@ void e2e_install_here(void);
 /* Starts `galley watch ARGS` in the background, in the current directory,
  * its merged output into a file beside the project. One at a time. */
 void e2e_watch_start(const char *args);
-/* Waits until the watcher has printed a whole line holding want, then
+/* The same, with a terminal for its output (script(1)): the screen that
+ * it redraws, escapes shown as ^[ and carriage returns as ^M. */
+void e2e_watch_start_tty(const char *args);
+/* Waits until the watcher has printed a whole line holding want (with
+ * want ending in '$': until its output ends with want), then
  * prints its output since the last wait up to that line, with durations
  * ("0.21 s") as "T s". The deadline is 120 s (a loaded machine, the
  * sanitizers): past it, or when the watcher ended, prints what there is

@@ -159,7 +159,7 @@ static void S_watch_dir(S_watch *w, const char *path, int tests, int all)
     if (!d) {
         w->dirs = galley__xrealloc(w->dirs, (w->n_dirs + 1) * sizeof *d);
         d = &w->dirs[w->n_dirs++];
-        *d = (S_dir){wd, NULL, 0, 0};
+        *d = (S_dir){.wd = wd};
     }
     free(d->path);
     d->path = galley__xstrdup(path);

@@ -240,8 +240,8 @@ static int S_focus_missed(S_ctx *c, size_t j)
             after = t;
     }
     if (!before && !after) {
-        galley__error_at(f->display, line, "this file has no TEST; "
-                         "FILE:LINE runs the TEST whose body holds LINE");
+        galley__error_col(f->display, line, 1, "this file has no TEST; "
+                          "FILE:LINE runs the TEST whose body holds LINE");
         return -1;
     }
     galley__buf b;
@@ -252,8 +252,8 @@ static int S_focus_missed(S_ctx *c, size_t j)
             galley__buf_printf(&b, "%s'%s' (lines %d-%d)",
                                b.len ? " and " : "", near[n]->name,
                                near[n]->line, near[n]->close_line);
-    galley__error_at(f->display, line, "line %d is not inside a TEST; the "
-                     "nearest: %s", line, b.ptr);
+    galley__error_col(f->display, line, 1, "line %d is not inside a TEST; "
+                      "the nearest: %s", line, b.ptr);
     galley__buf_fini(&b);
     return -1;
 }

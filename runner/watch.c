@@ -1022,7 +1022,10 @@ int galley__watch_cmd(const galley__watch_opts *o)
     memset(&w, 0, sizeof w);
     w.o = o;
     w.out = -1;
-    w.tty = isatty(1);
+    /* A terminal that cannot redraw (TERM=dumb: Emacs's compilation
+     * buffers) gets the blocks that editors read. */
+    const char *term = getenv("TERM");
+    w.tty = isatty(1) && !(term && !strcmp(term, "dumb"));
     const char *q = getenv("GALLEY_WATCH_QUIET_MS");
     w.quiet_ms = q && atoi(q) > 0 && atoi(q) <= 10000 ? atoi(q) : S_QUIET_MS;
     w.focus = galley__xcalloc(o->n_paths + 1, sizeof *w.focus);

@@ -3,11 +3,19 @@
  * Emacs's compilation-mode and the quickfix lists of Vim and Neovim land on
  * the lines galley's report names, promote-at-point promotes the marker at
  * the cursor, and VS Code's problem matchers (JavaScript regexps, checked
- * with perl, whose syntax they share here) read the same report. */
+ * with perl, whose syntax they share here) read the same report. Each
+ * editor also runs one `galley watch` session: its errors follow the runs
+ * as the file is edited and saved, and the test at the cursor runs alone.
+ * Waits have a deadline (120 s), a safety that is never the assertion. */
 #include <galley.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "e2e.h"
@@ -131,6 +139,67 @@ TEST(emacs_show_corrected_and_promote_at_point)
     e2e_done();
 }
 
+/* A project for galley watch: saves are coalesced over 300 ms, so that a
+ * loaded machine cannot split one save into two runs. */
+static void S_watch_project(void)
+{
+    S_project();
+    setenv("GALLEY_WATCH_QUIET_MS", "300", 1);
+}
+
+TEST(emacs_galley_watch_follows_the_runs)
+{
+    S_watch_project();
+    S_emacs("watch");
+    EXPECT(/*
+      command: GALLEY watch --color\=never
+      with C-u C-u and -j 2: GALLEY watch --color\=never --promote -j 2
+      galley watch: run 1 started
+      galley watch: run 1 ended: watching 4 files · last run T s · 3 failed
+      tests/b_test.c:3:2: warning: #warning a warning here [-Wcpp]
+        -> tests/b_test.c:3:2: #warning a warning here
+      tests/b_test.c:4:4: error: #error an error there
+        -> tests/b_test.c:4:4: #error an error there
+      tests/a_test.c:6: sum: mismatch
+        -> tests/a_test.c:6:5: EXPECT((*
+      tests/a_test.c:13: greeting: mismatch
+        -> tests/a_test.c:13:5: EXPECT((* goodbye *));
+      auto-revert-mode in a_test.c: t
+      galley watch: run 2 started: changed tests/a_test.c
+      galley watch: run 2 ended: watching 4 files · last run T s · 2 failed
+      tests/b_test.c:3:2: warning: #warning a warning here [-Wcpp]
+        -> tests/b_test.c:3:2: #warning a warning here
+      tests/b_test.c:4:4: error: #error an error there
+        -> tests/b_test.c:4:4: #error an error there
+      tests/a_test.c:8: sum: mismatch
+        -> tests/a_test.c:8:5: EXPECT((*
+      galley watch: run 3 started: changed tests/a_test.c
+      galley watch: run 3 ended: watching 4 files · last run T s · 1 failed
+      tests/b_test.c:3:2: warning: #warning a warning here [-Wcpp]
+        -> tests/b_test.c:3:2: #warning a warning here
+      tests/b_test.c:4:4: error: #error an error there
+        -> tests/b_test.c:4:4: #error an error there
+      a_test.c after run 3:     EXPECT((* 3 *));
+      galley-watch exited abnormally with code 130
+      auto-revert-mode in a_test.c: nil
+      GALLEY run --color\=never tests/a_test.c\:7
+      tests/a_test.c:8: sum: mismatch
+      --- expected
+      +++ actual
+      @@ -1,1 +1,1 @@
+      -3
+      +2
+
+      0 passed, 1 failed
+
+      galley exited abnormally with code 1
+      messages:
+      galley-watch exited abnormally with code 130
+      galley exited abnormally with code 1
+    */);
+    e2e_done();
+}
+
 /* The editor the Vim tests run: vim, or nvim for Neovim. Both get the
  * same commands and must print the same. */
 static const char *S_editor = "vim";
@@ -226,6 +295,32 @@ static void S_promote(void)
     e2e_done();
 }
 
+/* :GalleyWatch, :GalleyWatchStop, :GalleyRunHere (GalleyCheckWatch). */
+static void S_watch(void)
+{
+    S_watch_project();
+    S_vim("-c 'runtime plugin/galley.vim' -c 'call GalleyCheckWatch()'");
+    EXPECT(/*
+      galley watch: run 1 ended: watching 4 files · last run T s · 3 failed
+      tests/b_test.c:3:2: w #warning a warning here [-Wcpp]
+      tests/b_test.c:4:4: e #error an error there
+      tests/a_test.c:6:0: - sum: mismatch
+      tests/a_test.c:13:0: - greeting: mismatch
+      galley watch: run 2 ended: watching 4 files · last run T s · 2 failed
+      tests/b_test.c:3:2: w #warning a warning here [-Wcpp]
+      tests/b_test.c:4:4: e #error an error there
+      tests/a_test.c:8:0: - sum: mismatch
+      galley watch: run 3 ended: watching 4 files · last run T s · 1 failed
+      tests/b_test.c:3:2: w #warning a warning here [-Wcpp]
+      tests/b_test.c:4:4: e #error an error there
+      a_test.c after run 3:     EXPECT((* 3 *));
+      galley processes left: 0
+      tests/a_test.c:8:0: - sum: mismatch
+      tests/a_test.c:1:1: e line 1 is not inside a TEST; the nearest: 'sum' (lines 6-9)
+    */);
+    e2e_done();
+}
+
 TEST(vim_errorformat_fills_the_quickfix_list)
 {
     S_quickfix();
@@ -248,29 +343,161 @@ TEST(neovim_galley_promote_at_the_cursor)
     S_promote();
 }
 
+TEST(vim_galley_watch_fills_the_quickfix_list_each_run)
+{
+    S_watch();
+}
+
+TEST(neovim_galley_watch_fills_the_quickfix_list_each_run)
+{
+    S_editor = "nvim";
+    S_watch();
+}
+
+/* Runs vscode-check.pl on the task label of tasks.json with args: the
+ * task, then what its problem matchers take from a report or from its
+ * own output. */
+static void S_vscode(const char *label, const char *args)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "perl \"$SRC/tests/e2e/editors/vscode-check.pl\""
+             " \"$SRC/examples/editors/vscode/.vscode/tasks.json\" '%s' %s",
+             label, args);
+    e2e_sh(cmd);
+}
+
 TEST(vscode_problem_matchers_read_the_report)
 {
     S_project();
     e2e_write("galley.conf", "filter = s/(/x/\n");
     e2e_galley("run --color=never >report.txt 2>&1");
-    /* Each "regexp" of tasks.json, unescaped from JSON, applied to each
-     * line of the report: the groups it captures. */
-    e2e_sh("sed -n 's/^ *\"regexp\": \"\\(.*\\)\",$/\\1/p'"
-           " \"$SRC/examples/editors/vscode/.vscode/tasks.json\""
-           " | sed 's/\\\\\\\\/\\\\/g' | while IFS= read -r re; do"
-           "   echo \"$re\";"
-           "   RE=$re perl -ne 'print \"  \", join(\" | \", @{^CAPTURE}), \"\\n\""
-           "     if /$ENV{RE}/' report.txt;"
-           " done");
+    S_vscode("galley run", "report.txt");
     EXPECT(/*
       [exit 1]
-      ^([^\s+@:-][^:]*):(\d+): ([A-Za-z_(][^:]*): (.*)$
-        tests/a_test.c | 6 | sum | mismatch
-        tests/a_test.c | 13 | greeting | mismatch
-      ^([^\s+@:-][^:]*):(\d+):(\d+): (?:fatal )?(error|warning|note): (.*)$
-        galley.conf | 1 | 10 | error | bad filter: filter 's/(/x/': bad regex: missing closing parenthesis at offset 1
-        tests/b_test.c | 3 | 2 | warning | #warning a warning here [-Wcpp]
-        tests/b_test.c | 4 | 4 | error | #error an error there
+      task 'galley run': process: galley run --color=never
+        galley: ^([^\s+@:-][^:]*):(\d+): ([A-Za-z_(][^:]*): (.*)$
+        galley-cc: ^([^\s+@:-][^:]*):(\d+):(\d+): (?:fatal )?(error|warning|note): (.*)$
+      galley-cc: galley.conf | 1 | 10 | error | bad filter: filter 's/(/x/': bad regex: missing closing parenthesis at offset 1
+      galley-cc: tests/b_test.c | 3 | 2 | warning | #warning a warning here [-Wcpp]
+      galley-cc: tests/b_test.c | 4 | 4 | error | #error an error there
+      galley: tests/a_test.c | 6 | sum | mismatch
+      galley: tests/a_test.c | 13 | greeting | mismatch
+    */);
+    e2e_done();
+}
+
+/* The VS Code test's watcher: its pid, or 0. */
+static pid_t S_watcher;
+
+/* Starts `galley watch --color=never` in the background, its merged
+ * output into watch.txt: not a terminal, as the task's "| cat" makes it. */
+static void S_watch_start(void)
+{
+    fflush(NULL);
+    S_watcher = fork();
+    if (S_watcher == 0) {
+        int fd = open("watch.txt", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int in = open("/dev/null", O_RDONLY);
+        if (fd < 0 || in < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0 ||
+            dup2(in, 0) < 0)
+            _exit(99);
+        execl(getenv("GALLEY_BIN"), "galley", "watch", "--color=never",
+              (char *)NULL);
+        _exit(127);
+    }
+}
+
+/* Returns whether the file at path exists and holds want. */
+static int S_holds(const char *path, const char *want)
+{
+    char text[1 << 16];
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    return strstr(text, want) != NULL;
+}
+
+/* Waits until the file at path exists and holds want; past 120 s (a
+ * safety), says so. */
+static void S_wait_for(const char *path, const char *want)
+{
+    struct timespec nap = {0, 10000000};
+    for (int i = 0; i < 12000; i++) {
+        if (S_holds(path, want))
+            return;
+        nanosleep(&nap, NULL);
+    }
+    printf("[no '%s' in %s after 120 s]\n", want, path);
+}
+
+/* Stops the watcher with SIGINT, as Ctrl-C in the task's terminal does;
+ * prints its exit status. */
+static void S_watch_stop(void)
+{
+    int st = 0;
+    kill(S_watcher, SIGINT);
+    waitpid(S_watcher, &st, 0);
+    printf("[watcher exit %d]\n",
+           WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+    S_watcher = 0;
+}
+
+TEST(vscode_background_task_follows_the_watcher)
+{
+    S_watch_project();
+    e2e_write("galley.conf", "timeout_ms = 1200000\n");
+    S_watch_start();
+    S_wait_for("watch.txt", "run 1 ended");
+    /* A new test that says it started, then sleeps: saving it again
+     * during run 2 cancels that run. */
+    e2e_write("tests/slow_test.c",
+              "#include <galley.h>\n#include <stdio.h>\n#include <unistd.h>\n"
+              "TEST(slow) {\n"
+              "    fclose(fopen(\"started\", \"w\"));\n"
+              "    sleep(600);\n"
+              "}\n");
+    S_wait_for("started", "");
+    e2e_write("tests/slow_test.c", "#include <galley.h>\nTEST(slow) {}\n");
+    S_wait_for("watch.txt", "run 3 ended");
+    S_watch_stop();
+    S_vscode("galley watch", "watch.txt");
+    EXPECT(/*
+      [watcher exit 130]
+      task 'galley watch': shell: galley watch --color=never | cat, in the background
+        galley: ^([^\s+@:-][^:]*):(\d+): ([A-Za-z_(][^:]*): (.*)$
+          begins: ^galley watch: run \d+ started
+          ends: ^galley watch: run \d+ (?:ended|cancelled)
+        galley-cc: ^([^\s+@:-][^:]*):(\d+):(\d+): (?:fatal )?(error|warning|note): (.*)$
+          begins: ^galley watch: run \d+ started
+          ends: ^galley watch: run \d+ (?:ended|cancelled)
+      begins: galley watch: run 1 started
+      galley-cc: tests/b_test.c | 3 | 2 | warning | #warning a warning here [-Wcpp]
+      galley-cc: tests/b_test.c | 4 | 4 | error | #error an error there
+      galley: tests/a_test.c | 6 | sum | mismatch
+      galley: tests/a_test.c | 13 | greeting | mismatch
+      ends: galley watch: run 1 ended: watching 4 files · last run T s · 3 failed
+      begins: galley watch: run 2 started: changed tests/slow_test.c
+      ends: galley watch: run 2 cancelled: changed tests/slow_test.c
+      begins: galley watch: run 3 started: changed tests/slow_test.c
+      galley-cc: tests/b_test.c | 3 | 2 | warning | #warning a warning here [-Wcpp]
+      galley-cc: tests/b_test.c | 4 | 4 | error | #error an error there
+      galley: tests/a_test.c | 6 | sum | mismatch
+      galley: tests/a_test.c | 13 | greeting | mismatch
+      ends: galley watch: run 3 ended: watching 5 files · last run T s · 3 failed
+    */);
+    /* On greeting's line: only greeting runs. */
+    S_vscode("galley run (test at the cursor)", "--run tests/a_test.c 12");
+    EXPECT(/*
+      task 'galley run (test at the cursor)': process: galley run --color=never ${file}:${lineNumber}
+        galley: ^([^\s+@:-][^:]*):(\d+): ([A-Za-z_(][^:]*): (.*)$
+        galley-cc: ^([^\s+@:-][^:]*):(\d+):(\d+): (?:fatal )?(error|warning|note): (.*)$
+      command: galley run --color=never ${workspaceFolder}/tests/a_test.c:12
+      [exit 1]
+      galley: tests/a_test.c | 13 | greeting | mismatch
     */);
     e2e_done();
 }

@@ -530,7 +530,7 @@ TEST(the_test_at_a_line)
     */);
     e2e_galley("run tests/a_test.c:8");
     EXPECT(/*
-      tests/a_test.c:8: error: line 8 is not inside a TEST; the nearest: 'one' (lines 4-7) and 'two' (lines 9-12)
+      tests/a_test.c:8:1: error: line 8 is not inside a TEST; the nearest: 'one' (lines 4-7) and 'two' (lines 9-12)
       [exit 2]
     */);
     e2e_galley("run tests/a_test.c:400 tests/nope.c:3");
@@ -592,7 +592,7 @@ TEST(watch_refuses_what_it_cannot_do)
     e2e_galley_filter("watch tests/a_test.c:1", times);
     EXPECT(/*
       galley watch: run 1 started
-      tests/a_test.c:1: error: line 1 is not inside a TEST; the nearest: 'one' (lines 4-7)
+      tests/a_test.c:1:1: error: line 1 is not inside a TEST; the nearest: 'one' (lines 4-7)
       galley watch: run 1 ended: watching 2 files · last run T s · exit status 2
       [exit 2]
     */);

@@ -313,89 +313,68 @@ static const char S_watch_usage[] =
     "Exit status: 130 after Ctrl-C (128 + the signal that ended it), 2 when\n"
     "the first run found the command wrong. See galley(1).\n";
 
-/* The options of `galley watch`: the run's that make sense on every save. */
-enum { S_W_PROMOTE, S_W_JOBS, S_W_FILTER, S_W_COLOR, S_W_QUIET, S_W_VERBOSE,
-       S_W_NO_CACHE, S_W_CI, S_W_NO_CI };
-static const galley__option S_watch_options[] = {
-    [S_W_PROMOTE] = {"promote", 0, GALLEY__FLAG},
-    [S_W_JOBS] = {"jobs", 'j', GALLEY__VALUE},
-    [S_W_FILTER] = {"filter", 0, GALLEY__VALUE},
-    [S_W_COLOR] = {"color", 0, GALLEY__VALUE},
-    [S_W_QUIET] = {"quiet", 'q', GALLEY__FLAG},
-    [S_W_VERBOSE] = {"verbose", 'v', GALLEY__FLAG},
-    [S_W_NO_CACHE] = {"no-cache", 0, GALLEY__FLAG},
-    [S_W_CI] = {"ci", 0, GALLEY__FLAG},
-    [S_W_NO_CI] = {"no-ci", 0, GALLEY__FLAG},
-};
-
+/* What `galley watch`'s options fill: the run's options, checked as
+ * `galley run` checks them, and the words that pass them on to each run. */
 typedef struct S_watch_args {
-    galley__watch_opts o;
-    const char *color;
-    int ci;
+    S_run_args run;
+    galley__words words;
     char why[512];
 } S_watch_args;
 
-/* Checks option i of S_watch_options and passes it on to each run. */
+/* Applies option i of S_run_options for `galley watch`: those that make
+ * sense on every save are checked by S_run_set and passed on (--promote,
+ * --color and --ci are the watcher's own). */
 static const char *S_watch_set(void *ctx, int i, const char *v)
 {
     S_watch_args *a = ctx;
-    galley__words *args = &a->o.run_args;
-    char *word = NULL;
-    switch (i) {
-    case S_W_PROMOTE: a->o.promote = 1; return NULL;
-    case S_W_COLOR: a->color = v; return NULL;
-    case S_W_CI: a->ci = 1; break;
-    case S_W_NO_CI: a->ci = 0; break;
-    case S_W_JOBS:
-        if (S_jobs(v) < 0) {
-            snprintf(a->why, sizeof a->why, "bad number of jobs: %.300s "
-                     "(from 1 to 4095)", v);
-            return a->why;
-        }
-        word = galley__xasprintf("--jobs=%s", v);
-        break;
-    case S_W_FILTER:
-        if (galley__filter_check(v, a->why, sizeof a->why))
-            return a->why;
-        word = galley__xasprintf("--filter=%s", v);
-        break;
-    default: break;
+    static const int kept[] = {S_JOBS, S_FILTER, S_PROMOTE, S_CI, S_NO_CI,
+                               S_COLOR, S_QUIET, S_VERBOSE, S_NO_CACHE};
+    int ok = 0;
+    for (size_t k = 0; k < sizeof kept / sizeof *kept; k++)
+        ok |= kept[k] == i;
+    if (!ok) {
+        snprintf(a->why, sizeof a->why, "--%s is galley run's, not "
+                 "watch's", S_run_options[i].name);
+        return a->why;
     }
-    if (!word)
-        word = galley__xasprintf("--%s", S_watch_options[i].name);
-    galley__words_add(args, word);
+    const char *why = S_run_set(&a->run, i, v);
+    if (why || i == S_PROMOTE || i == S_COLOR || i == S_CI || i == S_NO_CI)
+        return why;
+    char *word = v ? galley__xasprintf("--%s=%s", S_run_options[i].name, v)
+                   : galley__xasprintf("--%s", S_run_options[i].name);
+    galley__words_add(&a->words, word);
     free(word);
     return NULL;
 }
 
 static int S_watch(int argc, char **argv)
 {
-    S_watch_args a = {.color = "auto", .ci = -1};
+    S_watch_args a = {.run = {.o = {.ci = -1}, .color = "auto"}};
     char **paths = galley__xcalloc((size_t)argc + 1, sizeof *paths);
     int n = 0;
     int rc = galley__options_parse(
-        "watch", S_watch_usage, S_watch_options,
-        (int)(sizeof S_watch_options / sizeof *S_watch_options), argc, argv,
+        "watch", S_watch_usage, S_run_options,
+        (int)(sizeof S_run_options / sizeof *S_run_options), argc, argv,
         S_watch_set, &a, paths, &n);
     int *lines = galley__xcalloc((size_t)n + 1, sizeof *lines);
     char **owned = S_focus_paths(paths, n, lines);
-    if (rc == 0 && (a.o.color = S_color(a.color)) < 0)
+    galley__watch_opts o = {.words = a.words, .paths = paths,
+                            .lines = lines, .n_paths = (size_t)n,
+                            .promote = a.run.o.promote};
+    if (rc == 0 && (o.color = S_color(a.run.color)) < 0)
         rc = S_bad_usage("watch", "--color takes auto, always or never, "
-                         "not %s", a.color);
-    if (rc == 0 && a.o.promote && S_ci_mode(a.ci)) {
+                         "not %s", a.run.color);
+    if (rc == 0 && o.promote && S_ci_mode(a.run.o.ci)) {
         galley__error_at(NULL, 0, "CI mode: watch --promote would write "
                          "sources; use --no-ci where writing them is meant");
         rc = 2;
     }
     if (rc == 0) {
-        galley__words_add(&a.o.run_args, a.o.color ? "--color=always"
-                                                   : "--color=never");
-        a.o.paths = paths;
-        a.o.lines = lines;
-        a.o.n_paths = (size_t)n;
-        rc = galley__watch_cmd(&a.o);
+        galley__words_add(&o.words, o.color ? "--color=always"
+                                            : "--color=never");
+        rc = galley__watch_cmd(&o);
     }
-    galley__words_fini(&a.o.run_args);
+    galley__words_fini(&o.words);
     for (int i = 0; owned && i < n; i++)
         free(owned[i]);
     free(owned);

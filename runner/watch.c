@@ -749,8 +749,8 @@ static void S_start_run(S_watch *w)
     galley__words argv = {0};
     galley__words_add(&argv, "galley");
     galley__words_add(&argv, "run");
-    for (size_t i = 0; i < w->o->run_args.n; i++)
-        galley__words_add(&argv, w->o->run_args.v[i]);
+    for (size_t i = 0; i < w->o->words.n; i++)
+        galley__words_add(&argv, w->o->words.v[i]);
     galley__words_add(&argv, "--");
     for (size_t i = 0; i < w->o->n_paths; i++) {
         char *p = w->lines[i] ? galley__xasprintf("%s:%d", w->o->paths[i],

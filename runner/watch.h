@@ -9,7 +9,7 @@
 #include "../source/util.h"
 
 typedef struct galley__watch_opts {
-    galley__words run_args; /* options each `galley run` gets */
+    galley__words words;    /* options each `galley run` gets */
     char *const *paths;     /* test files or directories; none: default */
     const int *lines;       /* per path: a FILE:LINE focus (> 0), or 0 */
     size_t n_paths;

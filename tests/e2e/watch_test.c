@@ -583,7 +583,7 @@ TEST(watch_refuses_what_it_cannot_do)
     */);
     e2e_galley("watch --list");
     EXPECT(/*
-      galley: watch: unknown option: --list
+      galley: watch: --list is galley run's, not watch's
       Try 'galley watch --help'.
       [exit 2]
     */);

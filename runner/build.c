@@ -737,6 +737,30 @@ int galley__build_run(galley__build *b, const galley__config *c,
     return 0;
 }
 
+void galley__build_deps(const char *root, galley__words *files)
+{
+    char *ninja_file = galley__xasprintf("%s/_galley/build.ninja", root);
+    int built = access(ninja_file, R_OK) == 0;
+    free(ninja_file);
+    if (!built)
+        return;
+    char *argv[] = {"ninja", "-f", "_galley/build.ninja", "-t", "deps", NULL};
+    galley__buf out;
+    galley__buf_init(&out);
+    S_watch quiet = {0};
+    /* Each target's line, then its files indented by four spaces. */
+    if (S_spawn_capture(argv, root, &out, &quiet) == 0)
+        for (char *line = out.ptr, *nl; line && *line; line = nl + 1) {
+            nl = strchr(line, '\n');
+            if (!nl)
+                break;
+            *nl = '\0';
+            if (!strncmp(line, "    ", 4) && line[4])
+                galley__words_add(files, line + 4);
+        }
+    galley__buf_fini(&out);
+}
+
 void galley__build_fini(galley__build *b)
 {
     for (size_t i = 0; i < b->n; i++) {

@@ -50,4 +50,10 @@ int galley__build_run(galley__build *b, const galley__config *c,
                      int jobs, int progress);
 void galley__build_fini(galley__build *b);
 
+/* Adds to files every file of the depfiles that ninja keeps for the
+ * project under root (`ninja -t deps`, after a build): test files, code
+ * under test, the headers of both, and galley's own objects; as ninja
+ * names them, relative to root or absolute. Nothing before a build. */
+void galley__build_deps(const char *root, galley__words *files);
+
 #endif

@@ -44,6 +44,7 @@
 #include <unistd.h>
 #include <dirent.h>
 
+#include "build.h"
 #include "config.h"
 #include "discover.h"
 #include "exec.h"
@@ -222,45 +223,14 @@ static void S_add_file(S_watch *w, const char *dir, const char *path)
     free(p);
 }
 
-/* Adds the files of the depfiles that ninja keeps for the project under
- * root (`ninja -t deps`): sources, headers, code under test. */
+/* Adds the files of the depfiles of the last build under root. */
 static void S_add_deps(S_watch *w, const char *root)
 {
-    char *ninja_file = galley__xasprintf("%s/_galley/build.ninja", root);
-    int have = access(ninja_file, R_OK) == 0;
-    free(ninja_file);
-    int fds[2];
-    if (!have || pipe2(fds, O_CLOEXEC) != 0)
-        return;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addchdir_np(&fa, root);
-    char *argv[] = {"ninja", "-f", "_galley/build.ninja", "-t", "deps", NULL};
-    pid_t pid;
-    int e = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(fds[1]);
-    FILE *f = fdopen(fds[0], "r");
-    if (!f) {
-        close(fds[0]);
-        return;
-    }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    while (e == 0 && (len = getline(&line, &cap, f)) > 0) {
-        if (len < 5 || strncmp(line, "    ", 4) != 0)
-            continue;
-        line[len - 1] = line[len - 1] == '\n' ? '\0' : line[len - 1];
-        S_add_file(w, root, line + 4);
-    }
-    free(line);
-    fclose(f);
-    while (e == 0 && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-        ;
+    galley__words deps = {0};
+    galley__build_deps(root, &deps);
+    for (size_t i = 0; i < deps.n; i++)
+        S_add_file(w, root, deps.v[i]);
+    galley__words_fini(&deps);
 }
 
 /* Adds what galley.conf's inputs name now: files, and directories with

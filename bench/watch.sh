@@ -13,6 +13,11 @@
 #      save-to-promoted: the same under galley watch --promote, from the
 #      write to the moment the file on disk holds the promoted output;
 #      median. Each save waits for the run that promote's write causes.
+#      galley run by hand: the same saves in a copy of the project that
+#      no watcher watches, each followed by galley run as the watcher runs
+#      it, and by a no-op galley run (interleaved with the saves too); so
+#      the watcher's own share of a cycle shows (spawn, reading the
+#      report, recomputing what it watches).
 #      compile + link: the same test file compiled and linked by hand,
 #      REPS times, interleaved with the saves: bare (cc -c with the flags
 #      of _galley/build.ninja, and the link, no depfile, map or log), and
@@ -75,6 +80,8 @@ trap 'exit 130' INT TERM
 bench=watch.sh
 . "$here/bench/common.sh"
 started_at=$(now_ns)
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+galley_mtime=$(stat -c %Y "$GALLEY")
 
 # ---- the project, as bench/rerun.sh generates it (without cram) ----
 
@@ -192,18 +199,19 @@ END = re.compile(r'^galley watch: run (\d+) ended: .*last run ([0-9.]+) s')
 CANCEL = re.compile(r'^galley watch: run (\d+) cancelled')
 
 
-def content_with(value):
-    with open(file_path) as f:
+def content_with(value, path=None):
+    path = path or file_path
+    with open(path) as f:
         text = f.read()
     new, k = re.subn(r'printf\("test %d\\n", -?\d+\)',
                      'printf("test %%d\\\\n", %d)' % value, text, count=1)
     if k != 1:
-        die('no printf("test %d\\n", ...) in ' + file_path)
+        die('no printf("test %d\\n", ...) in ' + path)
     return new
 
 
-def save(text):
-    fd = os.open(file_path, os.O_WRONLY | os.O_TRUNC)
+def save(text, path=None):
+    fd = os.open(path or file_path, os.O_WRONLY | os.O_TRUNC)
     os.write(fd, text.encode())
     os.close(fd)
     return now()
@@ -242,10 +250,10 @@ def follow(t0, promoted=None):
         wait_io(until)
 
 
-def timed(cmd):
+def timed(cmd, ok=(0,)):
     t = now()
     r = subprocess.run(cmd, shell=True, cwd=cwd)
-    if r.returncode:
+    if r.returncode not in ok:
         die('"%s" failed with status %d' % (cmd, r.returncode))
     return now() - t
 
@@ -263,6 +271,18 @@ def rss():
             if l.startswith('VmRSS:'):
                 kb = int(l.split()[1])
     return kb, len(os.listdir('/proc/%d/fd' % pid))
+
+
+run = opts.get('--run', [None])[0]
+run_file = opts.get('--run-file', [None])[0]
+
+
+def manual_once(i):
+    """In the copy of the project that no watcher watches: the same save,
+    then galley run by hand (a test fails: status 1), then again with
+    nothing changed."""
+    save(content_with(base + i, run_file), run_file)
+    print('manual', i, timed(run, (1,)), timed(run, (1,)), flush=True)
 
 
 if mode == 'wait':
@@ -283,11 +303,16 @@ for i in range(1, n + 1):
           ev.get('ended2', -1), flush=True)
     if pid and i in rss_at:
         print('rss', i, *rss(), flush=True)
-    if ccs and i <= reps:
-        compile_once(i)
+    if i <= reps:
+        if ccs:
+            compile_once(i)
+        if run:
+            manual_once(i)
 for i in range(n + 1, reps + 1):
     if ccs:
         compile_once(i)
+    if run:
+        manual_once(i)
 PY
 
 # Starts galley watch ARGS in directory $1, output to $2; sets $watcher.
@@ -342,7 +367,13 @@ generate "$N_FILES" "$TESTS" "$proj"
 mid=$(((N_FILES + 1) / 2))
 edited=tests/f${mid}_test.c
 cp "$proj/$edited" "$work/edited.orig"
-echo "watch.sh: $N_FILES files x $TESTS tests; the first run builds them all" >&2
+# A copy that no watcher watches, for galley run by hand.
+copy=$work/copy
+generate "$N_FILES" "$TESTS" "$copy"
+echo "watch.sh: $N_FILES files x $TESTS tests, a copy built by galley run" >&2
+(cd "$copy" && "$GALLEY" run -q >"$work/copy.out" 2>&1) ||
+    { echo "watch.sh: galley run in the copy failed:" >&2; tail -n 20 "$work/copy.out" >&2; exit 1; }
+echo "watch.sh: $N_FILES files x $TESTS tests; the watcher's first run builds them all" >&2
 start_watcher "$proj" "$work/report.log"
 first=$(grep -m1 'run 1 ended' "$work/report.log" | sed 's/.*last run \([0-9.]*\) s.*/\1/')
 
@@ -366,7 +397,8 @@ echo "watch.sh: $SAVES saves of $edited under galley watch, $REPS compiles" >&2
 "$PY" "$work/drive.py" "$work/report.log" "$proj/$edited" report "$SAVES" 700000 \
     --deadline "$DEADLINE_S" --cwd "$proj" --reps "$REPS" \
     --cc "$b_cc" --link "$b_link" --cc "$g_cc" --link "$g_link" \
-    >"$work/report.tsv"
+    --run "cd '$copy' && exec '$GALLEY' run --color=never -- >/dev/null 2>&1" \
+    --run-file "$copy/$edited" >"$work/report.tsv"
 echo "watch.sh: the watcher idle for $IDLE_S s" >&2
 idle_big=$(idle_cpu "$watcher")
 watching=$(grep 'ended:' "$work/report.log" | tail -n 1 | sed 's/.*watching \([0-9]*\) files.*/\1/')
@@ -386,12 +418,16 @@ r_end=$(col_median "$work/report.tsv" 4 save $ms)
 r_last=$(col_median "$work/report.tsv" 6 save 0.001)
 p_prom=$(col_median "$work/promote.tsv" 5 save $ms)
 p_end=$(col_median "$work/promote.tsv" 4 save $ms)
+p_follow=$(awk '$1 == "save" { print $7 - $4 }' "$work/promote.tsv" | median |
+    awk -v d=$ms '{ printf "%.1f", $1 / d }')
 bare=$(col_median "$work/report.tsv" 3 cc $ms)
 gcmd=$(col_median "$work/report.tsv" 4 cc $ms)
 bare_cc=$(awk '$1 == "cc" { split($5, a, ":"); print a[1] }' "$work/report.tsv" | median |
     awk -v d=$ms '{ printf "%.1f", $1 / d }')
 bare_ln=$(awk '$1 == "cc" { split($5, a, ":"); print a[2] }' "$work/report.tsv" | median |
     awk -v d=$ms '{ printf "%.1f", $1 / d }')
+m_run=$(col_median "$work/report.tsv" 3 manual $ms)
+m_noop=$(col_median "$work/report.tsv" 4 manual $ms)
 sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.1f", a - b }'; }
 
 s="$N_FILES files x $TESTS tests"
@@ -401,13 +437,15 @@ row "     of which write -> 'run N started' (quiet period, inotify)" "$r_start m
 row "     the watcher's own 'last run' figure (started -> ended)" "$r_last ms"
 row "   save-to-promoted: write -> file holds the output (--promote)" "$p_prom ms"
 row "     write -> 'run N ended ... promoted'" "$p_end ms"
+row "     'ended ... promoted' -> the end of the run its write causes" "$p_follow ms"
+row "   galley run by hand after the same save (no watcher; $REPS)" "$m_run ms"
+row "   galley run by hand, nothing changed (no-op; $REPS)" "$m_noop ms"
+row "   'last run' - galley run by hand: the watcher's own share" "$(sub "$r_last" "$m_run") ms"
 row "   bare compile + link of $edited (median of $REPS)" "$bare ms"
 row "     of which cc -c / link" "$bare_cc / $bare_ln ms"
 row "   galley's cc + link commands from build.ninja (depfile, map)" "$gcmd ms"
 row "   save-to-report - bare compile + link" "$(sub "$r_end" "$bare") ms"
 row "   save-to-promoted - bare compile + link" "$(sub "$p_prom" "$bare") ms"
-
-# ---- 3 (first half). idle CPU on the big project: done above ----
 
 # ---- 2. memory over MEM_SAVES saves of a one-test project ----
 
@@ -471,5 +509,9 @@ model=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 echo "(medians; $(nproc) cores, ${model:-unknown CPU}; $(uname -sr);" \
     "galley $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?');" \
     "all in this one run of $((($(now_ns) - started_at) / 1000000000)) s)"
-echo "reproduce: ninja && N_FILES=$N_FILES TESTS=$TESTS SAVES=$SAVES REPS=$REPS" \
+echo "(load average at the start: $load_start; at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
+[ "$(stat -c %Y "$GALLEY")" = "$galley_mtime" ] ||
+    echo "watch.sh: WARNING: $GALLEY changed during the run; the figures mix two builds"
+g=; [ "$GALLEY" = "$here/build/galley" ] || g="GALLEY=$GALLEY "
+echo "reproduce: ninja && ${g}N_FILES=$N_FILES TESTS=$TESTS SAVES=$SAVES REPS=$REPS" \
     "MEM_SAVES=$MEM_SAVES IDLE_S=$IDLE_S bench/watch.sh"

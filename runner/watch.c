@@ -55,6 +55,9 @@ extern char **environ;
 /* A save is over when the files it touched have been quiet this long
  * (GALLEY_WATCH_QUIET_MS, for slow file systems and editors). */
 #define S_QUIET_MS 40
+/* ... or this long after a file was written whole (closed after a write,
+ * or renamed into place): the usual end of an editor's save. */
+#define S_SETTLE_MS 10
 /* ... or this long while a watched file is missing (between the delete
  * and the create of an editor that saves so). */
 #define S_GONE_MS 300
@@ -115,6 +118,11 @@ typedef struct S_watch {
                               SIZE" */
     int own;               /* the run is one that only that write caused */
     long long t0;          /* when the run started */
+    double last_secs;      /* how long the last run took */
+    int settle_ms;         /* the quiet wanted after a whole write */
+    int complete;          /* the last change was a file written whole
+                              (closed after writing, or renamed into
+                              place): a save that is over */
 } S_watch;
 
 static long long S_now_ns(void)
@@ -228,8 +236,13 @@ static void S_add_deps(S_watch *w, const char *root)
 {
     galley__words deps = {0};
     galley__build_deps(root, &deps);
+    /* Each header is in the depfile of every file that includes it:
+     * resolve each name once. */
+    qsort(deps.v, deps.n, sizeof *deps.v, S_str_cmp);
     for (size_t i = 0; i < deps.n; i++)
-        S_add_file(w, root, deps.v[i]);
+        if ((i == 0 || strcmp(deps.v[i], deps.v[i - 1]) != 0) &&
+            strncmp(deps.v[i], "/usr/", 5) != 0)
+            S_add_file(w, root, deps.v[i]);
     galley__words_fini(&deps);
 }
 
@@ -691,6 +704,7 @@ static void S_show_end(S_watch *w, const char *how)
     double secs = (double)(S_now_ns() - w->t0) / 1e9;
     galley__buf st;
     galley__buf_init(&st);
+    w->last_secs = secs;
     S_status(w, &st, secs);
     if (w->tty) {
         fputs("\033[H\033[2J", stdout);
@@ -799,8 +813,11 @@ static int S_child_ended(S_watch *w)
         }
     }
     w->state = S_IDLE;
-    S_refresh(w);
+    /* The report first: what is watched is recomputed after it, off the
+     * path from a save to its report (so the count that the report gives
+     * is of the files watched while the run ran). */
     S_show_end(w, NULL);
+    S_refresh(w);
     return w->runs == 1 && w->run_status == 2 ? 2 : 0;
 }
 
@@ -833,6 +850,7 @@ static void S_changed(S_watch *w, const char *path, int isdir)
         w->first_ns = now;
     w->last_ns = now;
     w->dirty = 1;
+    w->complete = 0;
     galley__words *list = isdir ? &w->changed_dirs : &w->changed;
     for (size_t i = 0; i < list->n; i++)
         if (!strcmp(list->v[i], path))
@@ -868,6 +886,8 @@ static void S_events(S_watch *w)
                 if (isdir && (e->mask & (IN_CREATE | IN_MOVED_TO)))
                     S_watch_tree(w, path, d->tests, d->all, 0, 1);
                 S_changed(w, path, isdir);
+                w->complete = !isdir &&
+                              (e->mask & (IN_CLOSE_WRITE | IN_MOVED_TO));
             }
             free(path);
         }
@@ -880,7 +900,7 @@ static int S_due_ms(const S_watch *w)
 {
     if (!w->dirty)
         return -1;
-    int quiet = w->quiet_ms;
+    int quiet = w->complete ? w->settle_ms : w->quiet_ms;
     for (size_t i = 0; i < w->changed.n; i++)
         if (S_watched(w, w->changed.v[i]) && access(w->changed.v[i], F_OK))
             quiet = quiet > S_GONE_MS ? quiet : S_GONE_MS;
@@ -998,6 +1018,8 @@ int galley__watch_cmd(const galley__watch_opts *o)
     w.tty = isatty(1) && !(term && !strcmp(term, "dumb"));
     const char *q = getenv("GALLEY_WATCH_QUIET_MS");
     w.quiet_ms = q && atoi(q) > 0 && atoi(q) <= 10000 ? atoi(q) : S_QUIET_MS;
+    /* A quiet period that is asked for holds after any write. */
+    w.settle_ms = q && *q ? w.quiet_ms : S_SETTLE_MS;
     w.focus = galley__xcalloc(o->n_paths + 1, sizeof *w.focus);
     w.lines = galley__xcalloc(o->n_paths + 1, sizeof *w.lines);
     for (size_t i = 0; i < o->n_paths; i++)

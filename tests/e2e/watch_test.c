@@ -95,7 +95,7 @@ TEST(each_way_an_editor_saves_makes_one_run)
     EXPECT(/*
       galley watch: run 1 started
       2 passed, 0 failed
-      galley watch: run 1 ended: watching 3 files · last run T s · 2 passed
+      galley watch: run 1 ended: watching 2 files · last run T s · 2 passed
     */);
     /* In place: truncate and write (what e2e_write does). */
     S_two_tests("tests/a_test.c", "one", "TWO");
@@ -194,7 +194,7 @@ TEST(on_a_terminal_the_screen_is_redrawn_under_a_status_line)
     printf("\n");
     EXPECT(/*
       ^M^[[Krunning...^[[H^[[2J2 passed, 0 failed
-      watching 3 files · last run T s · 2 passed
+      watching 2 files · last run T s · 2 passed
     */);
     S_two_tests("tests/a_test.c", "one", "TWO");
     e2e_watch_until("1 failed$");
@@ -241,7 +241,7 @@ TEST(auto_promote_writes_the_output_and_converges)
 
       2 passed, 1 failed
       promoted tests/b_test.c (1 marker)
-      galley watch: run 1 ended: watching 4 files · last run T s · 1 failed · promoted
+      galley watch: run 1 ended: watching 3 files · last run T s · 1 failed · promoted
       galley watch: run 2 started: changed tests/b_test.c
       3 passed (2 cached), 0 failed
       galley watch: run 2 ended: watching 4 files · last run T s · 3 passed
@@ -308,7 +308,7 @@ TEST(auto_promote_does_not_chase_output_that_changes_every_run)
     e2e_watch_until("run 2 ended");
     EXPECT(/*
       galley watch: run 1 started
-      galley watch: run 1 ended: watching 4 files · last run T s · 1 failed · promoted
+      galley watch: run 1 ended: watching 3 files · last run T s · 1 failed · promoted
       galley watch: run 2 started: changed tests/b_test.c
       galley watch: not promoted again: the run that the last promote caused differs too (output that changes from run to run?)
       galley watch: run 2 ended: watching 4 files · last run T s · 1 failed
@@ -386,7 +386,7 @@ TEST(a_compile_error_then_the_fix)
     e2e_watch_until("run 2 ended");
     EXPECT(/*
       galley watch: run 1 started
-      galley watch: run 1 ended: watching 3 files · last run T s · 2 passed
+      galley watch: run 1 ended: watching 2 files · last run T s · 2 passed
       galley watch: run 2 started: changed tests/a_test.c
       tests/a_test.c:3:13: error: ...
       galley watch: run 2 ended: watching 3 files · last run T s · 1 failed
@@ -415,7 +415,7 @@ TEST(a_hanging_test_times_out_then_the_fix)
       tests/a_test.c:3: hangs: timed out after 200 ms
 
       0 passed, 1 failed
-      galley watch: run 1 ended: watching 3 files · last run T s · 1 failed
+      galley watch: run 1 ended: watching 2 files · last run T s · 1 failed
     */);
     S_two_tests("tests/a_test.c", "one", "two");
     e2e_watch_until("run 2 ended");
@@ -440,7 +440,7 @@ TEST(new_and_deleted_test_files)
     EXPECT(/*
       galley watch: run 1 started
       2 passed, 0 failed
-      galley watch: run 1 ended: watching 3 files · last run T s · 2 passed
+      galley watch: run 1 ended: watching 2 files · last run T s · 2 passed
       galley watch: run 2 started: changed tests/more/b_test.c
       tests/more/b_test.c:11: two: mismatch
       --- expected
@@ -450,14 +450,14 @@ TEST(new_and_deleted_test_files)
       +too
 
       3 passed (2 cached), 1 failed
-      galley watch: run 2 ended: watching 4 files · last run T s · 1 failed
+      galley watch: run 2 ended: watching 3 files · last run T s · 1 failed
     */);
     unlink("tests/more/b_test.c");
     e2e_watch_until("run 3 ended");
     EXPECT(/*
       galley watch: run 3 started: changed tests/more/b_test.c
       2 passed (2 cached), 0 failed
-      galley watch: run 3 ended: watching 3 files · last run T s · 2 passed
+      galley watch: run 3 ended: watching 4 files · last run T s · 2 passed
     */);
     e2e_watch_stop(SIGINT);
     EXPECT(/* [exit 130, 0 processes left] */);
@@ -485,7 +485,7 @@ TEST(headers_and_code_under_test_are_watched)
       +41
 
       0 passed, 1 failed
-      galley watch: run 1 ended: watching 5 files · last run T s · 1 failed
+      galley watch: run 1 ended: watching 4 files · last run T s · 1 failed
     */);
     e2e_write("src/lib.c", "#include \"lib.h\"\nint answer(void) { return 42; }\n");
     e2e_watch_until("run 2 ended");

@@ -83,7 +83,7 @@ typedef struct S_dir {
 } S_dir;
 
 /* What the watcher is doing. */
-enum { S_IDLE, S_RUNNING, S_PROMOTING };
+enum { S_IDLE, S_RUNNING };
 
 typedef struct S_watch {
     const galley__watch_opts *o;
@@ -617,7 +617,7 @@ static void S_take(S_watch *w, const char *data, size_t n)
         }
         /* galley promote says "promoted FILE (N markers)" for each file
          * it wrote. */
-        if (w->state == S_PROMOTING && !strncmp(w->line.ptr, "promoted ", 9))
+        if (w->o->promote && !strncmp(w->line.ptr, "promoted ", 9))
             S_note_promoted(w, w->line.ptr + 9);
         S_summary_line(w, w->line.ptr);
         w->line.len = 0;
@@ -733,8 +733,14 @@ static void S_start_run(S_watch *w)
     galley__words argv = {0};
     galley__words_add(&argv, "galley");
     galley__words_add(&argv, "run");
+    /* Promoting what the run after a promote still finds different would
+     * go on forever (output that changes from run to run): the run that
+     * only the last promote's write caused promotes nothing. */
+    w->own = S_own_write(w);
     for (size_t i = 0; i < w->o->words.n; i++)
         galley__words_add(&argv, w->o->words.v[i]);
+    if (w->o->promote && !w->own)
+        galley__words_add(&argv, "--promote");
     galley__words_add(&argv, "--");
     for (size_t i = 0; i < w->o->n_paths; i++) {
         char *p = w->lines[i] ? galley__xasprintf("%s:%d", w->o->paths[i],
@@ -753,20 +759,12 @@ static void S_start_run(S_watch *w)
     w->promoted = 0;
     w->t0 = S_now_ns();
     S_show_start(w);
-    w->own = S_own_write(w);
     galley__words_fini(&w->wrote);
     galley__words_fini(&w->changed);
     galley__words_fini(&w->changed_dirs);
     w->dirty = 0;
     w->state = S_spawn(w, argv.v) == 0 ? S_RUNNING : S_IDLE;
     galley__words_fini(&argv);
-}
-
-/* Starts `galley promote` for what the run left pending. */
-static void S_start_promote(S_watch *w)
-{
-    char *argv[] = {"galley", "promote", NULL};
-    w->state = S_spawn(w, argv) == 0 ? S_PROMOTING : S_IDLE;
 }
 
 /* Cancels the running run: a newer save makes its results stale. */
@@ -787,30 +785,20 @@ static void S_cancel(S_watch *w)
     w->child = 0;
 }
 
-/* Goes on once the child ended and its output was read: after a run, the
- * promote (with --promote, when tests failed), then the report. Returns
+/* Shows the report once the run ended and its output was read. Returns
  * 2 when the first run found the command wrong, else 0. */
 static int S_child_ended(S_watch *w)
 {
     /* What the run left running (a test's daemon that held the pipe). */
     galley__kill_children();
     int st = w->child_status;
-    int rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    w->run_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
     w->child = 0;
-    if (w->state == S_RUNNING) {
-        w->run_status = rc;
-        /* Promoting what the rerun after a promote still finds different
-         * would go on forever (output that changes from run to run). */
-        if (w->o->promote && rc == 1 && !w->dirty && w->own) {
-            const char *note = "galley watch: not promoted again: the run "
-                               "that the last promote caused differs too "
-                               "(output that changes from run to run?)\n";
-            S_take(w, note, strlen(note));
-        } else if (w->o->promote && rc == 1 && !w->dirty) {
-            S_start_promote(w);
-            if (w->state == S_PROMOTING)
-                return 0;
-        }
+    if (w->o->promote && w->own && w->run_status == 1) {
+        const char *note = "galley watch: not promoted again: the run "
+                           "that the last promote caused differs too "
+                           "(output that changes from run to run?)\n";
+        S_take(w, note, strlen(note));
     }
     w->state = S_IDLE;
     /* The report first: what is watched is recomputed after it, off the
@@ -913,15 +901,12 @@ static int S_due_ms(const S_watch *w)
 
 /* ---- the loop ---- */
 
-/* Ends the watch on signal sig: the run and all it started are killed, a
- * promote that writes is let finish. Returns 128 + sig. */
+/* Ends the watch on signal sig: the run and all it started are killed
+ * (a promote it was making writes each file whole or not at all). Returns
+ * 128 + sig. */
 static int S_quit(S_watch *w, int sig)
 {
-    if (w->state == S_PROMOTING && w->child > 0)
-        while (waitpid(w->child, NULL, 0) < 0 && errno == EINTR)
-            ;
-    else
-        S_stop_child(w);
+    S_stop_child(w);
     galley__kill_children();
     if (w->tty)
         putchar('\n');
@@ -936,6 +921,9 @@ static int S_step(S_watch *w)
     struct pollfd p[3] = {{w->sig, POLLIN, 0}, {w->ino, POLLIN, 0},
                           {w->out, POLLIN, 0}};
     int timeout = S_due_ms(w);
+    /* A change that the running run's promote made waits for its end. */
+    if (timeout == 0 && w->state == S_RUNNING && S_own_write(w))
+        timeout = -1;
     if (poll(p, w->out >= 0 ? 3 : 2, timeout) < 0 && errno != EINTR)
         return 2;
     if (p[0].revents & POLLIN) {
@@ -955,7 +943,10 @@ static int S_step(S_watch *w)
             return rc;
     }
     if (w->dirty && S_due_ms(w) == 0) {
-        if (w->state == S_RUNNING)
+        /* The run's own promote is no reason to cancel it: it is ending. */
+        if (w->state == S_RUNNING && w->out >= 0 && w->o->promote)
+            S_read_out(w);
+        if (w->state == S_RUNNING && !S_own_write(w))
             S_cancel(w);
         if (w->state == S_IDLE)
             S_start_run(w);

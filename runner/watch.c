@@ -238,7 +238,8 @@ static void S_add_deps(S_watch *w, const char *root)
     galley__build_deps(root, &deps);
     /* Each header is in the depfile of every file that includes it:
      * resolve each name once. */
-    qsort(deps.v, deps.n, sizeof *deps.v, S_str_cmp);
+    if (deps.n)
+        qsort(deps.v, deps.n, sizeof *deps.v, S_str_cmp);
     for (size_t i = 0; i < deps.n; i++)
         if ((i == 0 || strcmp(deps.v[i], deps.v[i - 1]) != 0) &&
             strncmp(deps.v[i], "/usr/", 5) != 0)
@@ -359,7 +360,8 @@ static void S_refresh(S_watch *w)
     galley__words_fini(&w->files);
     galley__words_fini(&w->globs);
     S_quietly(S_refresh_quiet, w, NULL);
-    qsort(w->files.v, w->files.n, sizeof *w->files.v, S_str_cmp);
+    if (w->files.n)
+        qsort(w->files.v, w->files.n, sizeof *w->files.v, S_str_cmp);
     size_t n = 0;
     for (size_t i = 0; i < w->files.n; i++) {
         if (n && !strcmp(w->files.v[n - 1], w->files.v[i])) {

@@ -700,7 +700,8 @@ static void S_show_start(S_watch *w)
 }
 
 /* Shows the end of run w->runs: the report redrawn with the status line
- * under it (terminal), or the line that ends its block (pipe). */
+ * under it (terminal), or the line that ends its block (pipe): "ended",
+ * or how (a cancelled run's "cancelled: ..."; pipes only). */
 static void S_show_end(S_watch *w, const char *how)
 {
     double secs = (double)(S_now_ns() - w->t0) / 1e9;
@@ -713,8 +714,6 @@ static void S_show_end(S_watch *w, const char *how)
         fwrite(w->screen.ptr ? w->screen.ptr : "", 1, w->screen.len, stdout);
         if (w->screen.len && w->screen.ptr[w->screen.len - 1] != '\n')
             putchar('\n');
-        if (how)
-            printf("(run %s)\n", how);
         printf("%s%s%s", w->o->color ? "\033[1m" : "", st.ptr,
                w->o->color ? "\033[0m" : "");
     } else if (how) {
@@ -778,9 +777,12 @@ static void S_cancel(S_watch *w)
         w->out = -1;
     }
     w->run_status = -1;
+    /* A terminal keeps the last whole report: the next run's status line
+     * says what changed. */
     char *what = S_changes(w);
     char *how = galley__xasprintf("cancelled: changed %s", what);
-    S_show_end(w, how);
+    if (!w->tty)
+        S_show_end(w, how);
     free(how);
     free(what);
     w->state = S_IDLE;

@@ -57,29 +57,9 @@ expect_summary() {
 # tests, the ten modules under src/, and cram's transcripts under cram/.
 generate() {
     local files=$1 tests=$2 dir=$3
-    mkdir -p "$dir/tests" "$dir/src" "$dir/cram"
-    printf 'sources =' >"$dir/galley.conf"
-    for m in $(seq 0 9); do
-        printf ' src/mod%d.c' "$m" >>"$dir/galley.conf"
-        printf 'int mod%d(int x) { return x * %d + 1; }\n' "$m" $((m + 2)) \
-            >"$dir/src/mod$m.c"
-    done
-    printf '\ninclude = src\n' >>"$dir/galley.conf"
-    for m in $(seq 0 9); do printf 'int mod%d(int x);\n' "$m"; done \
-        >"$dir/src/mods.h"
+    gen_suite "$files" "$tests" "$dir"
+    mkdir -p "$dir/cram"
     for f in $(seq 1 "$files"); do
-        awk -v f="$f" -v n="$tests" 'BEGIN {
-            m = f % 10
-            print "#include <galley.h>\n#include <stdio.h>\n#include \"mods.h\"\n"
-            for (t = 0; t < n; t++) {
-                x = f * 1000 + t
-                printf "TEST(t%d_%d)\n{\n", f, t
-                printf "    printf(\"test %%d\\n\", %d);\n", x
-                printf "    printf(\"mod %%d\\n\", mod%d(%d));\n", m, x
-                printf "    printf(\"half %%.1f\\n\", %d / 2.0);\n", x
-                printf "    EXPECT(/*\n      test %d\n      mod %d\n      half %.1f\n    */);\n}\n\n", x, x * (m + 2) + 1, x / 2
-            }
-        }' >"$dir/tests/f${f}_test.c"
         awk -v f="$f" -v n="$tests" 'BEGIN {
             m = f % 10
             for (t = 0; t < n; t++) {

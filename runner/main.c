@@ -253,6 +253,17 @@ static char **S_focus_paths(char **paths, int n, int *lines)
     return owned;
 }
 
+/* Frees the operands of run or watch: paths, lines, and the n FILEs that
+ * S_focus_paths made (owned, or NULL). */
+static void S_operands_free(char **paths, int n, int *lines, char **owned)
+{
+    for (int i = 0; owned && i < n; i++)
+        free(owned[i]);
+    free(owned);
+    free(lines);
+    free(paths);
+}
+
 static int S_run(int argc, char **argv)
 {
     S_run_args a = {.o = {.jobs = S_cores(), .ci = -1}, .color = "auto"};
@@ -281,11 +292,7 @@ static int S_run(int argc, char **argv)
                          "a line (%s)", paths[0]);
     if (rc == 0)
         rc = galley__run_cmd(o);
-    for (int i = 0; owned && i < n; i++)
-        free(owned[i]);
-    free(owned);
-    free(lines);
-    free(paths);
+    S_operands_free(paths, n, lines, owned);
     return rc < 0 ? 0 : rc;
 }
 
@@ -375,11 +382,7 @@ static int S_watch(int argc, char **argv)
         rc = galley__watch_cmd(&o);
     }
     galley__words_fini(&o.words);
-    for (int i = 0; owned && i < n; i++)
-        free(owned[i]);
-    free(owned);
-    free(lines);
-    free(paths);
+    S_operands_free(paths, n, lines, owned);
     return rc < 0 ? 0 : rc;
 }
 

@@ -37,10 +37,10 @@ TEST(an_editor_saving_during_promote_loses_nothing)
      * it opened); even ones write a copy and rename it over (as vim and
      * Emacs do). The writer starts at a random moment of the promote. It
      * copies with cat: cp gives up on a file renamed over while it reads,
-     * which an editor, holding the file open, does not. 150 trials (75 of
+     * which an editor, holding the file open, does not. 100 trials (50 of
      * each kind) keep the suite within its CI budget; each trial starts
      * the writer at a new moment of the promote's 20 ms. */
-    e2e_sh("lost=0; i=0; while [ $i -lt 150 ]; do i=$((i+1));" S_RESET
+    e2e_sh("lost=0; i=0; while [ $i -lt 100 ]; do i=$((i+1));" S_RESET
            "  d=$(awk -v s=$i 'BEGIN { srand(s); printf \"%.4f\", rand() * 0.02 }');"
            "  if [ $((i % 2)) = 1 ]; then"
            "    (sleep $d; echo \"// edit $i\" >> tests/r_test.c) &"
@@ -54,7 +54,7 @@ TEST(an_editor_saving_during_promote_loses_nothing)
     e2e_sh("ls -a tests");
     EXPECT(/*
       [exit 1]
-      150 trials, 0 saves lost
+      100 trials, 0 saves lost
       .
       ..
       r_test.c

@@ -457,12 +457,14 @@ static int S_promote(int argc, char **argv)
 static const struct {
     const char *name;
     int (*run)(int argc, char **argv);
+    int git;    /* it uses libgit2 (hashes, diffs, git repositories) */
 } S_commands[] = {
-    {"run", S_run},
-    {"promote", S_promote},
-    {"watch", S_watch},
-    {"init", galley__init_cmd},
-    {"plot", galley__plot_main},
+    {"run", S_run, 1},
+    {"promote", S_promote, 1},
+    /* The watcher's runs are processes of their own. */
+    {"watch", S_watch, 0},
+    {"init", galley__init_cmd, 0},
+    {"plot", galley__plot_main, 0},
 };
 
 static int S_main(int argc, char **argv)
@@ -479,9 +481,13 @@ static int S_main(int argc, char **argv)
     for (size_t i = 0; i < sizeof S_commands / sizeof *S_commands; i++) {
         if (strcmp(argv[1], S_commands[i].name) != 0)
             continue;
-        git_libgit2_init();
+        /* Starting libgit2 costs milliseconds (Debian's reads the
+         * system's CA certificates): only where it is used. */
+        if (S_commands[i].git)
+            git_libgit2_init();
         int rc = S_commands[i].run(argc - 2, argv + 2);
-        git_libgit2_shutdown();
+        if (S_commands[i].git)
+            git_libgit2_shutdown();
         return rc;
     }
     if (!*argv[1])

@@ -55,11 +55,8 @@ genbuild_check() {
 [ "$variant" = default ] && part genbuild genbuild_check
 part unit "$bin/unit-tests"
 part promote-golden "$bin/promote-golden" tests/promote/cases
-# The suite of record runs every test: no result comes from the cache. One
-# job more than there are cores: the watcher's and the editors' tests spend
-# much of their time waiting for a save's quiet period to pass.
-jobs=$(( $(nproc 2>/dev/null || echo 2) + 1 ))
-part galley "$bin/galley" run --color=never --no-cache -j "$jobs" tests/self tests/e2e
+# The suite of record runs every test: no result comes from the cache.
+part galley "$bin/galley" run --color=never --no-cache tests/self tests/e2e
 # memcheck's view of the tensor programs (the asan variant has its own).
 [ "$variant" = default ] && part valgrind tests/valgrind.sh
 echo "$passed passed, $failed failed"

@@ -18,12 +18,14 @@
  * directories, for new test files. An event on another name (swap files,
  * backups, temporaries, _galley/) is ignored.
  *
- * A save is over when its files have been quiet for S_QUIET_MS (editors
- * write several times, rename, delete a backup): then the running run is
- * cancelled and the next one starts. */
+ * A save is over when its files have been quiet for S_SETTLE_MS after a
+ * file was written whole, S_QUIET_MS otherwise (editors write several
+ * times, rename, delete a backup): then the running run is cancelled and
+ * the next one starts. */
 #define _GNU_SOURCE
 #include "watch.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
@@ -42,7 +44,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <dirent.h>
 
 #include "build.h"
 #include "config.h"

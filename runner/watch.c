@@ -95,6 +95,8 @@ typedef struct S_watch {
     S_dir *dirs;
     size_t n_dirs;
     galley__words files;    /* watched files, absolute, sorted */
+    galley__words paths;    /* the test PATHs (or galley.conf's tests),
+                              absolute, there or not */
     galley__words globs;    /* galley.conf's inputs, absolute */
     galley__words changed;  /* files changed since the last run started */
     galley__words changed_dirs; /* and directories (named when no file
@@ -140,9 +142,13 @@ static int S_str_cmp(const void *a, const void *b)
 
 static int S_watched(const S_watch *w, const char *path)
 {
-    return w->files.n &&
-           bsearch(&path, w->files.v, w->files.n, sizeof *w->files.v,
-                   S_str_cmp) != NULL;
+    if (w->files.n && bsearch(&path, w->files.v, w->files.n,
+                              sizeof *w->files.v, S_str_cmp))
+        return 1;
+    for (size_t i = 0; i < w->paths.n; i++)
+        if (!strcmp(w->paths.v[i], path))
+            return 1;
+    return 0;
 }
 
 /* ---- the directories inotify watches ---- */
@@ -291,6 +297,12 @@ static void S_add_test_dirs(S_watch *w, const galley__config *c)
         struct stat st;
         if (stat(abs, &st) == 0 && S_ISDIR(st.st_mode))
             S_watch_tree(w, abs, 1, 0, 0, 0);
+        /* The path itself too: a test directory deleted and made again
+         * (or not there yet) is a change in its parent. */
+        galley__words_add(&w->paths, abs);
+        char *slash = strrchr(abs, '/');
+        *slash = '\0';
+        S_watch_dir(w, *abs ? abs : "/", 0, 0);
         free(abs);
     }
 }
@@ -338,13 +350,6 @@ static void S_refresh_quiet(S_watch *w, void *ctx)
             S_add_file(w, c.root, h.v[k]);
         galley__words_fini(&h);
     }
-    /* A PATH that is gone is watched for, to come back. */
-    for (size_t i = 0; i < w->o->n_paths; i++) {
-        char *p = galley__xasprintf("%s/%s", w->cwd, w->o->paths[i]);
-        galley__words_add(&w->files, w->o->paths[i][0] == '/'
-                                         ? w->o->paths[i] : p);
-        free(p);
-    }
     for (size_t i = 0; i < c.sources.n; i++)
         S_add_file(w, c.root, c.sources.v[i]);
     galley__sources_fini(&s);
@@ -359,6 +364,7 @@ static void S_refresh_quiet(S_watch *w, void *ctx)
 static void S_refresh(S_watch *w)
 {
     galley__words_fini(&w->files);
+    galley__words_fini(&w->paths);
     galley__words_fini(&w->globs);
     S_quietly(S_refresh_quiet, w, NULL);
     if (w->files.n)
@@ -970,6 +976,7 @@ static void S_fini(S_watch *w)
         free(w->dirs[i].path);
     free(w->dirs);
     galley__words_fini(&w->files);
+    galley__words_fini(&w->paths);
     galley__words_fini(&w->globs);
     galley__words_fini(&w->changed);
     galley__words_fini(&w->changed_dirs);

@@ -459,6 +459,19 @@ TEST(new_and_deleted_test_files)
       2 passed (2 cached), 0 failed
       galley watch: run 3 ended: watching 4 files · last run T s · 2 passed
     */);
+    /* The test directory itself, deleted, then made again. */
+    e2e_sh("rm -rf tests");
+    e2e_watch_until("run 4 ended");
+    S_two_tests("tests/a_test.c", "one", "two");
+    e2e_watch_until("run 5 ended");
+    EXPECT(/*
+      galley watch: run 4 started: changed tests/a_test.c
+      galley: error: no tests/ directory (galley looks for test files there by default): make it with a first test (galley init does), or name test files or directories: galley run PATH...
+      galley watch: run 4 ended: watching 3 files · last run T s · exit status 2
+      galley watch: run 5 started: changed tests
+      2 passed (2 cached), 0 failed
+      galley watch: run 5 ended: watching 3 files · last run T s · 2 passed
+    */);
     e2e_watch_stop(SIGINT);
     EXPECT(/* [exit 130, 0 processes left] */);
     e2e_done();
@@ -600,7 +613,7 @@ TEST(watch_refuses_what_it_cannot_do)
     EXPECT(/*
       galley watch: run 1 started
       no/such/dir: error: No such file or directory; a PATH names a test file or a directory of them
-      galley watch: run 1 ended: watching 2 files · last run T s · exit status 2
+      galley watch: run 1 ended: watching 1 file · last run T s · exit status 2
       [exit 2]
     */);
     e2e_done();

@@ -677,11 +677,15 @@ static char *S_changes(const S_watch *w)
 /* The status line: "watching 12 files · last run 0.21 s · 3 failed". */
 static void S_status(const S_watch *w, galley__buf *b, double secs)
 {
-    galley__buf_printf(b, "watching %zu file%s", w->files.n,
-                       w->files.n == 1 ? "" : "s");
+    /* The count is the terminal's: a pipe's block names what its run did,
+     * and what is watched changes under it (a file saved as the run
+     * ends). */
+    if (w->tty)
+        galley__buf_printf(b, "watching %zu file%s \xc2\xb7 ", w->files.n,
+                           w->files.n == 1 ? "" : "s");
     if (w->runs == 0)
         return;
-    galley__buf_printf(b, " \xc2\xb7 last run %.2f s \xc2\xb7 ", secs);
+    galley__buf_printf(b, "last run %.2f s \xc2\xb7 ", secs);
     if (w->summary[0])
         galley__buf_puts(b, w->summary);
     else

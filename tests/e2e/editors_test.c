@@ -155,7 +155,7 @@ TEST(emacs_galley_watch_follows_the_runs)
       command: GALLEY watch --color\=never
       with C-u C-u and -j 2: GALLEY watch --color\=never --promote -j 2
       galley watch: run 1 started
-      galley watch: run 1 ended: watching 3 files · last run T s · 3 failed
+      galley watch: run 1 ended: last run T s · 3 failed
       tests/b_test.c:3:2: warning: #warning a warning here [-Wcpp]
         -> tests/b_test.c:3:2: #warning a warning here
       tests/b_test.c:4:4: error: #error an error there
@@ -166,7 +166,7 @@ TEST(emacs_galley_watch_follows_the_runs)
         -> tests/a_test.c:13:5: EXPECT((* goodbye *));
       auto-revert-mode in a_test.c: t
       galley watch: run 2 started: changed tests/a_test.c
-      galley watch: run 2 ended: watching 4 files · last run T s · 2 failed
+      galley watch: run 2 ended: last run T s · 2 failed
       tests/b_test.c:3:2: warning: #warning a warning here [-Wcpp]
         -> tests/b_test.c:3:2: #warning a warning here
       tests/b_test.c:4:4: error: #error an error there
@@ -174,7 +174,7 @@ TEST(emacs_galley_watch_follows_the_runs)
       tests/a_test.c:8: sum: mismatch
         -> tests/a_test.c:8:5: EXPECT((*
       galley watch: run 3 started: changed tests/a_test.c
-      galley watch: run 3 ended: watching 4 files · last run T s · 1 failed
+      galley watch: run 3 ended: last run T s · 1 failed
       tests/b_test.c:3:2: warning: #warning a warning here [-Wcpp]
         -> tests/b_test.c:3:2: #warning a warning here
       tests/b_test.c:4:4: error: #error an error there
@@ -301,16 +301,16 @@ static void S_watch(void)
     S_watch_project();
     S_vim("-c 'runtime plugin/galley.vim' -c 'call GalleyCheckWatch()'");
     EXPECT(/*
-      galley watch: run 1 ended: watching 3 files · last run T s · 3 failed
+      galley watch: run 1 ended: last run T s · 3 failed
       tests/b_test.c:3:2: w #warning a warning here [-Wcpp]
       tests/b_test.c:4:4: e #error an error there
       tests/a_test.c:6:0: - sum: mismatch
       tests/a_test.c:13:0: - greeting: mismatch
-      galley watch: run 2 ended: watching 4 files · last run T s · 2 failed
+      galley watch: run 2 ended: last run T s · 2 failed
       tests/b_test.c:3:2: w #warning a warning here [-Wcpp]
       tests/b_test.c:4:4: e #error an error there
       tests/a_test.c:8:0: - sum: mismatch
-      galley watch: run 3 ended: watching 4 files · last run T s · 1 failed
+      galley watch: run 3 ended: last run T s · 1 failed
       tests/b_test.c:3:2: w #warning a warning here [-Wcpp]
       tests/b_test.c:4:4: e #error an error there
       a_test.c after run 3:     EXPECT((* 3 *));
@@ -479,7 +479,7 @@ TEST(vscode_background_task_follows_the_watcher)
       galley-cc: tests/b_test.c | 4 | 4 | error | #error an error there
       galley: tests/a_test.c | 6 | sum | mismatch
       galley: tests/a_test.c | 13 | greeting | mismatch
-      ends: galley watch: run 1 ended: watching 3 files · last run T s · 3 failed
+      ends: galley watch: run 1 ended: last run T s · 3 failed
       begins: galley watch: run 2 started: changed tests/slow_test.c
       ends: galley watch: run 2 cancelled: changed tests/slow_test.c
       begins: galley watch: run 3 started: changed tests/slow_test.c
@@ -487,7 +487,7 @@ TEST(vscode_background_task_follows_the_watcher)
       galley-cc: tests/b_test.c | 4 | 4 | error | #error an error there
       galley: tests/a_test.c | 6 | sum | mismatch
       galley: tests/a_test.c | 13 | greeting | mismatch
-      ends: galley watch: run 3 ended: watching 4 files · last run T s · 3 failed
+      ends: galley watch: run 3 ended: last run T s · 3 failed
     */);
     /* On greeting's line: only greeting runs. */
     S_vscode("galley run (test at the cursor)", "--run tests/a_test.c 12");

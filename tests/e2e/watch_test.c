@@ -95,7 +95,7 @@ TEST(each_way_an_editor_saves_makes_one_run)
     EXPECT(/*
       galley watch: run 1 started
       2 passed, 0 failed
-      galley watch: run 1 ended: watching 2 files · last run T s · 2 passed
+      galley watch: run 1 ended: last run T s · 2 passed
     */);
     /* In place: truncate and write (what e2e_write does). */
     S_two_tests("tests/a_test.c", "one", "TWO");
@@ -110,7 +110,7 @@ TEST(each_way_an_editor_saves_makes_one_run)
       +TWO
 
       1 passed, 1 failed
-      galley watch: run 2 ended: watching 3 files · last run T s · 1 failed
+      galley watch: run 2 ended: last run T s · 1 failed
     */);
     /* A temporary renamed over the file. */
     char text[1024];
@@ -121,7 +121,7 @@ TEST(each_way_an_editor_saves_makes_one_run)
     EXPECT(/*
       galley watch: run 3 started: changed tests/a_test.c
       1 passed, 0 failed
-      galley watch: run 3 ended: watching 3 files · last run T s · 1 passed
+      galley watch: run 3 ended: last run T s · 1 passed
     */);
     /* Several writes in a row, then a backup made by renaming the file
      * away and writing it anew (vim's default). */
@@ -152,7 +152,7 @@ TEST(each_way_an_editor_saves_makes_one_run)
       +2
 
       0 passed, 2 failed
-      galley watch: run 4 ended: watching 3 files · last run T s · 2 failed
+      galley watch: run 4 ended: last run T s · 2 failed
     */);
     /* Swap files, backups and files under _galley/ are no change. A
      * change to galley.conf is: the next run is the fifth. */
@@ -179,7 +179,7 @@ TEST(each_way_an_editor_saves_makes_one_run)
       +2
 
       0 passed, 2 failed
-      galley watch: run 5 ended: watching 3 files · last run T s · 2 failed
+      galley watch: run 5 ended: last run T s · 2 failed
     */);
     e2e_watch_stop(SIGINT);
     EXPECT(/* [exit 130, 0 processes left] */);
@@ -241,10 +241,10 @@ TEST(auto_promote_writes_the_output_and_converges)
 
       2 passed, 1 failed
       promoted tests/b_test.c (1 marker)
-      galley watch: run 1 ended: watching 3 files · last run T s · 1 failed · promoted
+      galley watch: run 1 ended: last run T s · 1 failed · promoted
       galley watch: run 2 started: changed tests/b_test.c
       3 passed (2 cached), 0 failed
-      galley watch: run 2 ended: watching 4 files · last run T s · 3 passed
+      galley watch: run 2 ended: last run T s · 3 passed
     */);
     e2e_cat("tests/b_test.c");
     EXPECT(/*
@@ -275,10 +275,10 @@ TEST(auto_promote_writes_the_output_and_converges)
 
       2 passed (1 cached), 1 failed
       promoted tests/a_test.c (1 marker)
-      galley watch: run 3 ended: watching 4 files · last run T s · 1 failed · promoted
+      galley watch: run 3 ended: last run T s · 1 failed · promoted
       galley watch: run 4 started: changed tests/a_test.c
       3 passed (3 cached), 0 failed
-      galley watch: run 4 ended: watching 4 files · last run T s · 3 passed
+      galley watch: run 4 ended: last run T s · 3 passed
     */);
     e2e_watch_stop(SIGTERM);
     EXPECT(/* [exit 143, 0 processes left] */);
@@ -308,10 +308,10 @@ TEST(auto_promote_does_not_chase_output_that_changes_every_run)
     e2e_watch_until("run 2 ended");
     EXPECT(/*
       galley watch: run 1 started
-      galley watch: run 1 ended: watching 3 files · last run T s · 1 failed · promoted
+      galley watch: run 1 ended: last run T s · 1 failed · promoted
       galley watch: run 2 started: changed tests/b_test.c
       galley watch: not promoted again: the run that the last promote caused differs too (output that changes from run to run?)
-      galley watch: run 2 ended: watching 4 files · last run T s · 1 failed
+      galley watch: run 2 ended: last run T s · 1 failed
     */);
     e2e_sh("grep -c 'run 1' tests/b_test.c");
     /* A save of another file is the user's: promoted again, once. */
@@ -320,10 +320,10 @@ TEST(auto_promote_does_not_chase_output_that_changes_every_run)
     EXPECT(/*
       1
       galley watch: run 3 started: changed tests/a_test.c
-      galley watch: run 3 ended: watching 4 files · last run T s · 1 failed · promoted
+      galley watch: run 3 ended: last run T s · 1 failed · promoted
       galley watch: run 4 started: changed tests/b_test.c
       galley watch: not promoted again: the run that the last promote caused differs too (output that changes from run to run?)
-      galley watch: run 4 ended: watching 4 files · last run T s · 1 failed
+      galley watch: run 4 ended: last run T s · 1 failed
     */);
     e2e_watch_stop(SIGINT);
     EXPECT(/* [exit 130, 0 processes left] */);
@@ -386,16 +386,16 @@ TEST(a_compile_error_then_the_fix)
     e2e_watch_until("run 2 ended");
     EXPECT(/*
       galley watch: run 1 started
-      galley watch: run 1 ended: watching 2 files · last run T s · 2 passed
+      galley watch: run 1 ended: last run T s · 2 passed
       galley watch: run 2 started: changed tests/a_test.c
       tests/a_test.c:3:13: error: ...
-      galley watch: run 2 ended: watching 3 files · last run T s · 1 failed
+      galley watch: run 2 ended: last run T s · 1 failed
     */);
     S_two_tests("tests/a_test.c", "one", "two");
     e2e_watch_until("run 3 ended");
     EXPECT(/*
       galley watch: run 3 started: changed tests/a_test.c
-      galley watch: run 3 ended: watching 3 files · last run T s · 2 passed
+      galley watch: run 3 ended: last run T s · 2 passed
     */);
     e2e_watch_stop(SIGINT);
     EXPECT(/* [exit 130, 0 processes left] */);
@@ -415,14 +415,14 @@ TEST(a_hanging_test_times_out_then_the_fix)
       tests/a_test.c:3: hangs: timed out after 200 ms
 
       0 passed, 1 failed
-      galley watch: run 1 ended: watching 2 files · last run T s · 1 failed
+      galley watch: run 1 ended: last run T s · 1 failed
     */);
     S_two_tests("tests/a_test.c", "one", "two");
     e2e_watch_until("run 2 ended");
     EXPECT(/*
       galley watch: run 2 started: changed tests/a_test.c
       2 passed, 0 failed
-      galley watch: run 2 ended: watching 3 files · last run T s · 2 passed
+      galley watch: run 2 ended: last run T s · 2 passed
     */);
     e2e_watch_stop(SIGHUP);
     EXPECT(/* [exit 129, 0 processes left] */);
@@ -440,7 +440,7 @@ TEST(new_and_deleted_test_files)
     EXPECT(/*
       galley watch: run 1 started
       2 passed, 0 failed
-      galley watch: run 1 ended: watching 2 files · last run T s · 2 passed
+      galley watch: run 1 ended: last run T s · 2 passed
       galley watch: run 2 started: changed tests/more/b_test.c
       tests/more/b_test.c:11: two: mismatch
       --- expected
@@ -450,14 +450,14 @@ TEST(new_and_deleted_test_files)
       +too
 
       3 passed (2 cached), 1 failed
-      galley watch: run 2 ended: watching 3 files · last run T s · 1 failed
+      galley watch: run 2 ended: last run T s · 1 failed
     */);
     unlink("tests/more/b_test.c");
     e2e_watch_until("run 3 ended");
     EXPECT(/*
       galley watch: run 3 started: changed tests/more/b_test.c
       2 passed (2 cached), 0 failed
-      galley watch: run 3 ended: watching 4 files · last run T s · 2 passed
+      galley watch: run 3 ended: last run T s · 2 passed
     */);
     /* The test directory itself, deleted, then made again. */
     e2e_sh("rm -rf tests");
@@ -467,10 +467,10 @@ TEST(new_and_deleted_test_files)
     EXPECT(/*
       galley watch: run 4 started: changed tests/a_test.c
       galley: error: no tests/ directory (galley looks for test files there by default): make it with a first test (galley init does), or name test files or directories: galley run PATH...
-      galley watch: run 4 ended: watching 3 files · last run T s · exit status 2
+      galley watch: run 4 ended: last run T s · exit status 2
       galley watch: run 5 started: changed tests
       2 passed (2 cached), 0 failed
-      galley watch: run 5 ended: watching 3 files · last run T s · 2 passed
+      galley watch: run 5 ended: last run T s · 2 passed
     */);
     e2e_watch_stop(SIGINT);
     EXPECT(/* [exit 130, 0 processes left] */);
@@ -498,21 +498,21 @@ TEST(headers_and_code_under_test_are_watched)
       +41
 
       0 passed, 1 failed
-      galley watch: run 1 ended: watching 4 files · last run T s · 1 failed
+      galley watch: run 1 ended: last run T s · 1 failed
     */);
     e2e_write("src/lib.c", "#include \"lib.h\"\nint answer(void) { return 42; }\n");
     e2e_watch_until("run 2 ended");
     EXPECT(/*
       galley watch: run 2 started: changed src/lib.c
       1 passed, 0 failed
-      galley watch: run 2 ended: watching 5 files · last run T s · 1 passed
+      galley watch: run 2 ended: last run T s · 1 passed
     */);
     e2e_write("src/lib.h", "int answer(void);\n#define UNUSED 1\n");
     e2e_watch_until("run 3 ended");
     EXPECT(/*
       galley watch: run 3 started: changed src/lib.h
       1 passed (1 cached), 0 failed
-      galley watch: run 3 ended: watching 5 files · last run T s · 1 passed
+      galley watch: run 3 ended: last run T s · 1 passed
     */);
     e2e_watch_stop(SIGINT);
     EXPECT(/* [exit 130, 0 processes left] */);
@@ -564,7 +564,7 @@ TEST(the_test_at_a_line)
       +TWO
 
       0 passed, 1 failed (1 cached)
-      galley watch: run 1 ended: watching 3 files · last run T s · 1 failed
+      galley watch: run 1 ended: last run T s · 1 failed
     */);
     char text[2048];
     snprintf(text, sizeof text,
@@ -579,7 +579,7 @@ TEST(the_test_at_a_line)
     EXPECT(/*
       galley watch: run 2 started: changed tests/a_test.c
       1 passed, 0 failed
-      galley watch: run 2 ended: watching 3 files · last run T s · 1 passed
+      galley watch: run 2 ended: last run T s · 1 passed
     */);
     e2e_watch_stop(SIGINT);
     EXPECT(/* [exit 130, 0 processes left] */);
@@ -606,14 +606,14 @@ TEST(watch_refuses_what_it_cannot_do)
     EXPECT(/*
       galley watch: run 1 started
       tests/a_test.c:1:1: error: line 1 is not inside a TEST; the nearest: 'one' (lines 4-7)
-      galley watch: run 1 ended: watching 2 files · last run T s · exit status 2
+      galley watch: run 1 ended: last run T s · exit status 2
       [exit 2]
     */);
     e2e_galley_filter("watch no/such/dir", times);
     EXPECT(/*
       galley watch: run 1 started
       no/such/dir: error: No such file or directory; a PATH names a test file or a directory of them
-      galley watch: run 1 ended: watching 1 file · last run T s · exit status 2
+      galley watch: run 1 ended: last run T s · exit status 2
       [exit 2]
     */);
     e2e_done();

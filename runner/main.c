@@ -181,7 +181,13 @@ static const char *S_run_set(void *ctx, int i, const char *v)
     case S_CI: o->ci = 1; break;
     case S_NO_CACHE: o->no_cache = 1; break;
     case S_NO_CI: o->ci = 0; break;
-    case S_COLOR: a->color = v; break;
+    case S_COLOR:
+        a->color = v;
+        if (S_color(v) >= 0)
+            break;
+        snprintf(a->why, sizeof a->why, "--color takes auto, always or "
+                 "never, not %.300s", v);
+        return a->why;
     case S_QUIET: o->verbosity = -1; break;
     case S_VERBOSE: o->verbosity = 1; break;
     case S_FORMAT:
@@ -224,14 +230,23 @@ static int S_ci_refuse(int ci)
     return 2;
 }
 
-/* Returns the LINE of word FILE:LINE, or 0 when word is a plain path (a
- * file of that very name, or no :LINE at its end). */
-static int S_word_line(const char *word)
+/* Returns the colon of word FILE:LINE, or NULL when word is a plain path
+ * (a file of that very name, or no :DIGITS at its end). The rule of both
+ * `galley run FILE:LINE` and `galley promote FILE:LINE`. */
+static const char *S_line_colon(const char *word)
 {
     const char *colon = strrchr(word, ':');
-    if (access(word, F_OK) == 0 || !colon || colon == word || !colon[1] ||
-        strspn(colon + 1, "0123456789") != strlen(colon + 1) ||
-        strlen(colon + 1) > 9)
+    if (access(word, F_OK) == 0 || !colon || !colon[1] ||
+        strspn(colon + 1, "0123456789") != strlen(colon + 1))
+        return NULL;
+    return colon;
+}
+
+/* Returns the LINE of word FILE:LINE, or 0 when word is a plain path. */
+static int S_word_line(const char *word)
+{
+    const char *colon = S_line_colon(word);
+    if (!colon || colon == word || strlen(colon + 1) > 9)
         return 0;
     return atoi(colon + 1);
 }
@@ -278,9 +293,7 @@ static int S_run(int argc, char **argv)
     int *lines = galley__xcalloc((size_t)n + 1, sizeof *lines);
     char **owned = S_focus_paths(paths, n, lines);
     o->lines = lines;
-    if (rc == 0 && (o->color = S_color(a.color)) < 0)
-        rc = S_bad_usage("run", "--color takes auto, always or never, not %s",
-                         a.color);
+    o->color = S_color(a.color);
     if (rc == 0)
         rc = S_run_env(o);
     o->ci = S_ci_mode(o->ci);
@@ -367,10 +380,8 @@ static int S_watch(int argc, char **argv)
     char **owned = S_focus_paths(paths, n, lines);
     galley__watch_opts o = {.words = a.words, .paths = paths,
                             .lines = lines, .n_paths = (size_t)n,
-                            .promote = a.run.o.promote};
-    if (rc == 0 && (o.color = S_color(a.run.color)) < 0)
-        rc = S_bad_usage("watch", "--color takes auto, always or never, "
-                         "not %s", a.run.color);
+                            .promote = a.run.o.promote,
+                            .color = S_color(a.run.color)};
     if (rc == 0 && o.promote && S_ci_mode(a.run.o.ci)) {
         galley__error_at(NULL, 0, "CI mode: watch --promote would write "
                          "sources; use --no-ci where writing them is meant");
@@ -389,11 +400,9 @@ static int S_watch(int argc, char **argv)
 /* Returns the heap file part of promote target word (FILE or FILE:LINE). */
 static char *S_target_file(const char *word)
 {
-    const char *colon = strrchr(word, ':');
-    if (access(word, F_OK) == 0 || !colon || !colon[1] ||
-        strspn(colon + 1, "0123456789") != strlen(colon + 1))
-        return galley__xstrdup(word);
-    return galley__xstrndup(word, (size_t)(colon - word));
+    const char *colon = S_line_colon(word);
+    return colon ? galley__xstrndup(word, (size_t)(colon - word))
+                 : galley__xstrdup(word);
 }
 
 /* The options of `galley promote`. */

@@ -83,9 +83,6 @@ typedef struct S_dir {
     int all;      /* an input directory: every file in it counts */
 } S_dir;
 
-/* What the watcher is doing. */
-enum { S_IDLE, S_RUNNING };
-
 typedef struct S_watch {
     const galley__watch_opts *o;
     char cwd[PATH_MAX];
@@ -105,8 +102,7 @@ typedef struct S_watch {
     long long first_ns, last_ns; /* its first and latest event */
     char **focus;          /* per path: the TEST its FILE:LINE named */
     int *lines;            /* per path: the line given now */
-    int state;
-    pid_t child;           /* the run or promote, or 0 */
+    pid_t child;           /* the running run, or 0 */
     int child_status;      /* its wait status, once it ended */
     int child_done;
     int out;               /* the child's stdout and stderr, or -1 */
@@ -775,7 +771,7 @@ static void S_start_run(S_watch *w)
     galley__words_fini(&w->changed);
     galley__words_fini(&w->changed_dirs);
     w->dirty = 0;
-    w->state = S_spawn(w, argv.v) == 0 ? S_RUNNING : S_IDLE;
+    S_spawn(w, argv.v);
     galley__words_fini(&argv);
 }
 
@@ -796,7 +792,6 @@ static void S_cancel(S_watch *w)
         S_show_end(w, how);
     free(how);
     free(what);
-    w->state = S_IDLE;
     w->child = 0;
 }
 
@@ -815,10 +810,9 @@ static int S_child_ended(S_watch *w)
                            "(output that changes from run to run?)\n";
         S_take(w, note, strlen(note));
     }
-    w->state = S_IDLE;
     /* The report first: what is watched is recomputed after it, off the
-     * path from a save to its report (so the count that the report gives
-     * is of the files watched while the run ran). */
+     * path from a save to its report (so a terminal's count is of the
+     * files watched while the run ran). */
     S_show_end(w, NULL);
     S_refresh(w);
     return w->runs == 1 && w->run_status == 2 ? 2 : 0;
@@ -922,7 +916,6 @@ static int S_due_ms(const S_watch *w)
 static int S_quit(S_watch *w, int sig)
 {
     S_stop_child(w);
-    galley__kill_children();
     if (w->tty)
         putchar('\n');
     fflush(stdout);
@@ -937,7 +930,7 @@ static int S_step(S_watch *w)
                           {w->out, POLLIN, 0}};
     int timeout = S_due_ms(w);
     /* A change that the running run's promote made waits for its end. */
-    if (timeout == 0 && w->state == S_RUNNING && S_own_write(w))
+    if (timeout == 0 && w->child > 0 && S_own_write(w))
         timeout = -1;
     if (poll(p, w->out >= 0 ? 3 : 2, timeout) < 0 && errno != EINTR)
         return 2;
@@ -952,18 +945,18 @@ static int S_step(S_watch *w)
         S_events(w);
     if (w->out >= 0 && (p[2].revents & (POLLIN | POLLHUP | POLLERR)))
         S_read_out(w);
-    if (w->state != S_IDLE && w->child_done && w->out < 0) {
+    if (w->child > 0 && w->child_done && w->out < 0) {
         int rc = S_child_ended(w);
         if (rc)
             return rc;
     }
     if (w->dirty && S_due_ms(w) == 0) {
         /* The run's own promote is no reason to cancel it: it is ending. */
-        if (w->state == S_RUNNING && w->out >= 0 && w->o->promote)
+        if (w->child > 0 && w->out >= 0 && w->o->promote)
             S_read_out(w);
-        if (w->state == S_RUNNING && !S_own_write(w))
+        if (w->child > 0 && !S_own_write(w))
             S_cancel(w);
-        if (w->state == S_IDLE)
+        if (w->child == 0)
             S_start_run(w);
     }
     /* Nobody reads any more (the editor went away). */

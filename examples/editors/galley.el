@@ -229,9 +229,12 @@ Group 1 is the run's number, group 2 \"started\", \"ended\" or
 (defun galley--watch-command (args promote)
   "Return the shell command of `galley-watch'.
 ARGS, a string, goes after `galley-watch-arguments'; PROMOTE non-nil
-adds --promote."
+adds --promote.  The shell execs galley: `galley-watch-stop' interrupts
+the process group, and a shell that stayed as galley's parent (dash,
+Debian's /bin/sh, does) would die of the interrupt before galley ends."
   (mapconcat #'identity
-             (append (list (shell-quote-argument galley-program) "watch")
+             (append (list "exec" (shell-quote-argument galley-program)
+                           "watch")
                      (mapcar #'shell-quote-argument galley-watch-arguments)
                      (and promote '("--promote"))
                      (and args (not (equal args "")) (list args)))

@@ -263,4 +263,12 @@ void galley__format_double(double v, char *buf, size_t n);
  * program's locale. (locale_t)0 when it cannot be made. */
 locale_t galley__c_locale(void);
 
+/* ---- shape ops (tensor_shape.c) ---- */
+
+/* ---- elementwise (tensor_elem.c) ---- */
+
+/* ---- normalization, convolution (tensor_conv.c) ---- */
+
+/* ---- in-place and io (tensor_io.c) ---- */
+
 #endif

@@ -21,11 +21,15 @@ lib/runtime.c
 lib/supervise.c
 lib/transcript.c
 lib/tensor.c
+lib/tensor_shape.c
 lib/tensor_cpu.c
 lib/tensor_ops.c
+lib/tensor_elem.c
 lib/tensor_nn.c
+lib/tensor_conv.c
 lib/tensor_autograd.c
 lib/tensor_optim.c
+lib/tensor_io.c
 lib/tensor_gradcheck.c
 lib/tensor_rng.c
 lib/tensor_print.c

@@ -35,6 +35,14 @@
 extern "C" {
 #endif
 
+/* Options structs that have a field whose legal range includes 0 while its
+ * default is not 0 (Adam's betas, gradcheck's tolerances, print options)
+ * carry a version as their first member and are started from their
+ * GALLEY_..._OPTIONS_INIT initializer; every field is then taken as given,
+ * 0 included. A struct of that kind not started so is refused with an
+ * error that says how to start it. */
+#define GALLEY_OPTIONS_VERSION 1
+
 /* ---- types ---- */
 
 /* The element types. Ops on numbers take float32 and float64; int64 holds
@@ -213,6 +221,8 @@ galley_tensor *galley_tensor_to(galley_tensor *t, galley_dtype dtype);
 /* A view of t's storage outside any graph (no gradient flows through). */
 galley_tensor *galley_detach(galley_tensor *t);
 
+/* ---- shape ops: joining, splitting, indexing, axes (tensor_shape.c) ---- */
+
 /* ---- elementwise ops with broadcasting (differentiable) ---- */
 
 galley_tensor *galley_add(galley_tensor *a, galley_tensor *b);
@@ -231,6 +241,8 @@ galley_tensor *galley_tanh(galley_tensor *a);
 galley_tensor *galley_sigmoid(galley_tensor *a);
 galley_tensor *galley_relu(galley_tensor *a);
 galley_tensor *galley_sqrt(galley_tensor *a);
+
+/* ---- comparisons, selection and more elementwise ops (tensor_elem.c) ---- */
 
 /* ---- reductions (differentiable but argmax) ---- */
 
@@ -267,6 +279,9 @@ galley_tensor *galley_cross_entropy(galley_tensor *logits,
 /* The mean of (a - b)^2 over all elements; a and b of one shape. */
 galley_tensor *galley_mse(galley_tensor *a, galley_tensor *b);
 
+/* ---- normalization, more losses, dropout, convolution, pooling, einsum
+ * (tensor_conv.c, tensor_nn.c) ---- */
+
 /* ---- autodiff ---- */
 
 /* Marks t as a parameter (a leaf whose gradient backward computes); floating
@@ -300,6 +315,8 @@ galley_tensor *galley_set_name(galley_tensor *t, const char *name);
  * The same computation prints the same text everywhere. */
 void galley_print_graph(FILE *f, galley_tensor *root);
 
+/* ---- in-place arithmetic (tensor_io.c) ---- */
+
 /* ---- optimizers ---- */
 
 typedef struct galley_optim galley_optim;
@@ -331,6 +348,8 @@ void galley_optim_step(galley_optim *o);
 /* Zeroes the gradients of the optimizer's parameters. */
 void galley_optim_zero_grad(galley_optim *o);
 void galley_optim_free(galley_optim *o);
+
+/* ---- saving and loading: numpy .npy files (tensor_io.c) ---- */
 
 /* ---- gradient checking ---- */
 

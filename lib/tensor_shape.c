@@ -1,0 +1,3 @@
+/* tensor_shape.c: shape ops: cat, stack, split, chunk, gather, index_select,
+ * embedding, unsqueeze, squeeze, permute, expand, flatten. */
+#include "tensor_internal.h"

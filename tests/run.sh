@@ -26,8 +26,10 @@ trap 'rm -f "$log"' EXIT
 part() {
     local name=$1; shift
     echo "== $name ($variant)"
+    local t0=$SECONDS
     "$@" 2>&1 | tee "$log"
     local rc=${PIPESTATUS[0]}
+    echo "($name took $((SECONDS - t0)) s)"
     local line
     line=$(grep -aE '^([a-z-]+: )?[0-9]+ passed( \([0-9]+ cached\))?, [0-9]+ failed' "$log" | tail -n 1)
     if [ -n "$line" ]; then

@@ -62,9 +62,10 @@ static int S_check_options(const galley_print_options *o)
     const char *op = "galley_set_print_options";
     if (o->version != GALLEY_OPTIONS_VERSION) {
         galley__error(op, "options were not started from "
-                          "GALLEY_PRINT_OPTIONS_INIT: write `galley_print_options o "
-                          "= GALLEY_PRINT_OPTIONS_INIT;` and set the fields (each "
-                          "is taken as given, 0 included)");
+                          "GALLEY_PRINT_OPTIONS_INIT: write "
+                          "`galley_print_options o = "
+                          "GALLEY_PRINT_OPTIONS_INIT;` and set the fields "
+                          "(each is taken as given, 0 included)");
         return -1;
     }
     if (o->style != GALLEY_PRINT_NUMPY && o->style != GALLEY_PRINT_COMPACT)

@@ -367,7 +367,8 @@ TEST(options)
     /* np.array2string(np.arange(5), threshold=0, edgeitems=0) */
     options(8, 0, 0, 75);
     galley_tensor_print(galley_arange(GALLEY_I64, 0, 5, 1));
-    /* np.array2string(np.arange(12.).reshape(3, 4), threshold=0, edgeitems=0) */
+    /* np.array2string(np.arange(12.).reshape(3, 4), threshold=0,
+                        edgeitems=0) */
     options(8, 0, 0, 75);
     galley_tensor_print(range(GALLEY_F64, GALLEY_SHAPE(3, 4)));
     options(8, 1000, 3, 75);

@@ -1,6 +1,8 @@
-/* tensor_print.c: tensors as text, in the manner of numpy's array repr: a
- * header line with dtype and shape, nested brackets, decimal points lined
- * up in a column, "..." for the middle of long axes of big tensors. */
+/* tensor_print.c: tensors as text, in the manner of numpy's str(array): a
+ * header line with dtype and shape, then numpy's np.array2string body
+ * (numpy 1.24 defaults: floatmode 'maxprec', precision 8, lines wrapped at
+ * 75 columns, "..." for the middle of long axes of big tensors); or, in
+ * the compact style, %g elements separated by ", ". */
 #include "tensor_internal.h"
 
 #include <locale.h>
@@ -10,64 +12,93 @@
 
 #include "alloc.h"
 
-/* The longest element: "-1.2345678901234567e-308" (24) or an int64 (20). */
-#define S_ELEM_MAX 32
+/* The longest element: "-1.<30 digits>e-308" (38) or an int64 (20). */
+#define S_ELEM_MAX 64
 
-/* The split stored for nan, inf and -inf, which numpy right-aligns in the
- * whole column rather than at the decimal point. */
-#define S_SPECIAL 255
+/* The largest precision taken: beyond 17 significant digits a float64
+ * has no more digits to show, and 30 fractional ones leave room for the
+ * leading zeros of numbers down to 1e-4, the smallest numpy writes
+ * without an exponent. */
+#define S_PRECISION_MAX 30
 
-/* This thread's options as set; zero fields mean the defaults. */
+/* This thread's options, when set. */
 static _Thread_local galley_print_options S_options;
+static _Thread_local int S_options_set;
 
-/* One print: the tensor, its options, the shown elements formatted in
- * row-major order and packed as [length][split][chars...], where split is
- * the length of the part before the decimal point (or the 'e', or the
- * end), or S_SPECIAL; the widest such parts, and the widest special; and
- * the text made. */
+/* How the elements of one print are written, found from the elements
+ * that show (numpy's format_function): for the numpy style, whether in
+ * scientific notation, the digits after the point (the cap in positional
+ * notation, the common count in scientific), and numpy's pad_left,
+ * pad_right and exponent digits; for the compact style, the widest parts
+ * before and from the decimal point and the widest nan/inf; for int64,
+ * the widest element (in before). */
+typedef struct S_format {
+    int sci, digits, pad_left, pad_right, exp_digits;
+    int before, after, special;
+} S_format;
+
+/* One print: the tensor, its options, whether it is summarized and how
+ * many items show at each end of a long axis, its strides in bytes, the
+ * format, the text made, and the length of the text's last line. */
 typedef struct S_printer {
     const galley_tensor *t;
-    int precision;
-    long edge;      /* items shown at each end of a long axis; 0: all */
-    long bstride[GALLEY_MAX_DIMS]; /* strides in bytes */
-    galley__rt_buf elems;
-    size_t next;    /* the next element of elems to lay out */
-    int before, after, special;
+    galley_print_options o;
+    int summarize;
+    long edge;
+    long bstride[GALLEY_MAX_DIMS];
+    S_format f;
     galley__rt_buf out;
+    int col;
 } S_printer;
 
 /* ---- options ---- */
 
-/* o with the defaults in place of zero fields, and clamped. */
-static galley_print_options S_resolve(galley_print_options o)
+/* numpy's defaults: np.get_printoptions() of numpy 1.24. */
+static const galley_print_options S_defaults = GALLEY_PRINT_OPTIONS_INIT;
+
+/* Checks o as galley_set_print_options takes it; 0 when it is good. */
+static int S_check_options(const galley_print_options *o)
 {
-    if (o.precision == 0)
-        o.precision = 6;
-    o.precision = o.precision < 1 ? 1 : o.precision > 17 ? 17 : o.precision;
-    if (o.threshold == 0)
-        o.threshold = 1000;
-    /* 1, not 0, which would read back as the default: summarizing a
-     * single element changes nothing, so 1 acts as "always". */
-    if (o.threshold < 0)
-        o.threshold = 1;
-    if (o.edgeitems == 0)
-        o.edgeitems = 3;
-    if (o.edgeitems < 1)
-        o.edgeitems = 1;
-    return o;
+    const char *op = "galley_set_print_options";
+    if (o->version != GALLEY_OPTIONS_VERSION) {
+        galley__error(op, "options were not started from "
+                          "GALLEY_PRINT_OPTIONS_INIT: write "
+                          "`galley_print_options o = "
+                          "GALLEY_PRINT_OPTIONS_INIT;` and set the fields "
+                          "(each is taken as given, 0 included)");
+        return -1;
+    }
+    if (o->style != GALLEY_PRINT_NUMPY && o->style != GALLEY_PRINT_COMPACT)
+        galley__error(op, "style %d is neither GALLEY_PRINT_NUMPY nor "
+                          "GALLEY_PRINT_COMPACT", (int)o->style);
+    else if (o->precision < 0 || o->precision > S_PRECISION_MAX)
+        galley__error(op, "precision %d is outside 0..%d", o->precision,
+                      S_PRECISION_MAX);
+    else if (o->threshold < 0)
+        galley__error(op, "threshold %ld is negative", o->threshold);
+    else if (o->edgeitems < 0)
+        galley__error(op, "edgeitems %d is negative", o->edgeitems);
+    else if (o->linewidth < 0)
+        galley__error(op, "linewidth %d is negative", o->linewidth);
+    else
+        return 0;
+    return -1;
 }
 
-/* Sets this thread's print options; zero fields (or options NULL) take
- * the defaults. */
+/* Sets this thread's print options, or the defaults when options is NULL;
+ * options that are not right are reported and change nothing. */
 void galley_set_print_options(const galley_print_options *options)
 {
-    S_options = S_resolve(options ? *options : (galley_print_options){0});
+    if (options && S_check_options(options))
+        return;
+    S_options = options ? *options : S_defaults;
+    S_options_set = 1;
 }
 
-/* This thread's print options, defaults filled in. */
+/* This thread's print options. */
 galley_print_options galley_get_print_options(void)
 {
-    return S_resolve(S_options);
+    return S_options_set ? S_options : S_defaults;
 }
 
 /* ---- buffers ---- */
@@ -81,7 +112,14 @@ static void S_spaces(galley__rt_buf *b, int n)
     b->ptr[b->len] = '\0';
 }
 
-/* ---- formatting one element ---- */
+/* Appends the n bytes at s to the text, counting them on the line. */
+static void S_put(S_printer *pr, const char *s, int n)
+{
+    galley__rt_buf_add(&pr->out, s, (size_t)n);
+    pr->col += n;
+}
+
+/* ---- the C locale ---- */
 
 /* The C locale, made once for the process: numbers print with a point
  * whatever the locale of the program. NULL when it cannot be made. */
@@ -103,19 +141,13 @@ locale_t galley__c_locale(void)
     return l;
 }
 
-/* Writes x as %.*g into s (S_ELEM_MAX bytes) with the spellings numpy
- * uses for the special values; returns the length. -0 is 0 so that a sign
- * of zero, which differs between equivalent computations, stays out of
- * test output. */
-static int S_format_float(char *s, double x, int precision)
+/* ---- the elements ---- */
+
+/* The element at p as a double (float32 widens exactly). */
+static double S_value(const S_printer *pr, const char *p)
 {
-    if (isnan(x))
-        return (int)strlen(strcpy(s, "nan"));
-    if (isinf(x))
-        return (int)strlen(strcpy(s, x > 0 ? "inf" : "-inf"));
-    if (x == 0)
-        return (int)strlen(strcpy(s, "0"));
-    return snprintf(s, S_ELEM_MAX, "%.*g", precision, x);
+    return pr->t->dtype == GALLEY_F32 ? *(const float *)p
+                                      : *(const double *)p;
 }
 
 /* Writes v in decimal into s; returns the length. */
@@ -138,6 +170,179 @@ static int S_format_int(char *s, int64_t v)
     return len;
 }
 
+/* The spellings of nan, inf and -inf (numpy's), or NULL for a finite x. */
+static const char *S_special(double x)
+{
+    return isnan(x) ? "nan" : isinf(x) ? (x > 0 ? "inf" : "-inf") : NULL;
+}
+
+/* ---- numpy's float format ---- */
+
+/* The fewest digits after the point of the %e form of x that read back as
+ * x in its own type (strtof for float32: the shortest float32 digits,
+ * which numpy's Dragon4 prints, are fewer than a double's). Dragon4 picks
+ * the closest of the shortest strings; so does %e, which rounds
+ * correctly. */
+static int S_shortest(double x, int f32)
+{
+    char s[S_ELEM_MAX];
+    int most = f32 ? 8 : 16; /* 9 and 17 significant digits always do */
+    for (int k = 0; k < most; k++) {
+        snprintf(s, sizeof s, "%.*e", k, x);
+        if (f32 ? strtof(s, NULL) == (float)x : strtod(s, NULL) == x)
+            return k;
+    }
+    return most;
+}
+
+/* The decimal exponent of the %e form of x with k digits after the point. */
+static int S_exponent(double x, int k)
+{
+    char s[S_ELEM_MAX];
+    snprintf(s, sizeof s, "%.*e", k, x);
+    return atoi(strchr(s, 'e') + 1);
+}
+
+/* Removes the zeros that end the digits after the point of s (its
+ * mantissa, when it has an exponent), keeping the point: numpy's
+ * trim='.'. Returns the new length. */
+static int S_trim(char *s)
+{
+    char *e = strchr(s, 'e'), *end = e ? e : s + strlen(s), *z = end;
+    while (z[-1] == '0')
+        z--;
+    memmove(z, end, strlen(end) + 1);
+    return (int)strlen(s);
+}
+
+/* Writes finite x into s as numpy's positional maxprec does: the shortest
+ * digits that read back as x, rounded to at most `cap` digits after the
+ * point; all the digits before the point (numpy prints float32 99999992
+ * so, though its shortest digits are 9.999999e+07). Returns the length. */
+static int S_positional(char *s, double x, int f32, int cap)
+{
+    int k = S_shortest(x, f32);
+    int frac = k - S_exponent(x, k);
+    frac = frac < 0 ? 0 : frac > cap ? cap : frac;
+    snprintf(s, S_ELEM_MAX, "%#.*f", frac, x);
+    return S_trim(s);
+}
+
+/* Writes finite x into s in scientific notation with the shortest digits,
+ * at most cap after the point, as numpy's first pass does to measure
+ * them. Returns the length. */
+static int S_scientific(char *s, double x, int f32, int cap)
+{
+    int k = S_shortest(x, f32);
+    snprintf(s, S_ELEM_MAX, "%#.*e", k < cap ? k : cap, x);
+    return S_trim(s);
+}
+
+/* Whether numpy writes the finite nonzero values vals (n of them) in
+ * scientific notation: the largest magnitude 1e8 or more, the smallest
+ * under 1e-4, or their ratio over 1000 (numpy divides in the array's
+ * type, so in float for float32). */
+static int S_wants_sci(const double *vals, size_t n, int f32)
+{
+    double big = 0, small = INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        double a = fabs(vals[i]);
+        if (isfinite(a) && a != 0) {
+            big = a > big ? a : big;
+            small = a < small ? a : small;
+        }
+    }
+    if (big == 0)
+        return 0;
+    double ratio = f32 ? (double)((float)big / (float)small) : big / small;
+    return big >= 1e8 || small < 1e-4 || ratio > 1000;
+}
+
+/* Fills in the numpy format of the float values vals (numpy's
+ * FloatingFormat.fillFormat with floatmode 'maxprec'). */
+static void S_numpy_format(S_printer *pr, const double *vals, size_t n)
+{
+    S_format *f = &pr->f;
+    int f32 = pr->t->dtype == GALLEY_F32, neginf = 0, finite = 0;
+    int special = 0;
+    int cap = pr->o.precision;
+    f->sci = S_wants_sci(vals, n, f32);
+    for (size_t i = 0; i < n; i++) {
+        char s[S_ELEM_MAX];
+        if (!isfinite(vals[i])) {
+            special = 1;
+            neginf |= isinf(vals[i]) && vals[i] < 0;
+            continue;
+        }
+        finite = 1;
+        int len = f->sci ? S_scientific(s, vals[i], f32, cap)
+                         : S_positional(s, vals[i], f32, cap);
+        char *point = strchr(s, '.'), *e = strchr(s, 'e');
+        int left = (int)(point - s);
+        int frac = (int)((e ? e : s + len) - point - 1);
+        int exp = e ? (int)strlen(e + 2) : 0;
+        f->pad_left = left > f->pad_left ? left : f->pad_left;
+        f->digits = frac > f->digits ? frac : f->digits;
+        f->exp_digits = exp > f->exp_digits ? exp : f->exp_digits;
+    }
+    if (!f->sci)
+        f->pad_right = f->digits, f->digits = cap;
+    else if (finite)
+        f->pad_right = f->exp_digits + 2 + f->digits;
+    /* nan and inf are right-aligned in the whole width, which they widen. */
+    if (!special)
+        return;
+    int offset = f->pad_right + 1, inflen = 3 + neginf;
+    if (3 - offset > f->pad_left)
+        f->pad_left = 3 - offset;
+    if (inflen - offset > f->pad_left)
+        f->pad_left = inflen - offset;
+}
+
+/* Writes the element x into s as numpy's format f does, padded to the
+ * common width; returns the length. */
+static int S_numpy_elem(const S_printer *pr, char *s, double x)
+{
+    const S_format *f = &pr->f;
+    int width = f->pad_left + f->pad_right + 1;
+    const char *sp = S_special(x);
+    if (sp)
+        return snprintf(s, S_ELEM_MAX, "%*s", width, sp);
+    char m[S_ELEM_MAX];
+    int f32 = pr->t->dtype == GALLEY_F32;
+    if (!f->sci) {
+        int len = S_positional(m, x, f32, f->digits);
+        int left = (int)(strchr(m, '.') - m);
+        return snprintf(s, S_ELEM_MAX, "%*s%s%*s", f->pad_left - left, "", m,
+                        f->pad_right - (len - left - 1), "");
+    }
+    /* Every element gets the common digits, past the shortest ones if
+     * need be (numpy's min_digits: the exact value's digits, rounded). */
+    snprintf(m, sizeof m, "%#.*e", f->digits, x);
+    char *e = strchr(m, 'e');
+    int exp = atoi(e + 1);
+    *e = '\0';
+    int left = (int)(strchr(m, '.') - m);
+    return snprintf(s, S_ELEM_MAX, "%*s%se%c%0*d", f->pad_left - left, "", m,
+                    exp < 0 ? '-' : '+', f->exp_digits, abs(exp));
+}
+
+/* ---- the compact style and int64 ---- */
+
+/* Writes x as %.*g into s with numpy's spellings of nan and inf; returns
+ * the length. -0 is 0 here, as in galley before numpy's style, so that
+ * the sign of a zero, which differs between equivalent computations,
+ * stays out of compact output. */
+static int S_compact_float(char *s, double x, int precision)
+{
+    const char *sp = S_special(x);
+    if (sp)
+        return (int)strlen(strcpy(s, sp));
+    if (x == 0)
+        return (int)strlen(strcpy(s, "0"));
+    return snprintf(s, S_ELEM_MAX, "%.*g", precision, x);
+}
+
 /* The length of the part of s before its decimal point, or before its
  * exponent when it has no point, or all of it. */
 static int S_split(const char *s, int len)
@@ -152,123 +357,231 @@ static int S_split(const char *s, int len)
     return e ? (int)(e - s) : len;
 }
 
-/* Formats the element at p and appends it to the packed elements. */
-static void S_add(S_printer *pr, const char *p)
+/* Widens the compact format (or the int64 width) to hold the element at
+ * p. */
+static void S_compact_measure(S_printer *pr, const char *p)
 {
-    char *s = galley__rt_buf_room(&pr->elems, 2 + S_ELEM_MAX) + 2;
-    int len;
-    double x = 0;
+    char s[S_ELEM_MAX];
+    S_format *f = &pr->f;
     if (pr->t->dtype == GALLEY_I64) {
-        len = S_format_int(s, *(const int64_t *)p);
-    } else {
-        x = pr->t->dtype == GALLEY_F32 ? *(const float *)p
-                                       : *(const double *)p;
-        len = S_format_float(s, x, pr->precision);
-    }
-    int split = isfinite(x) ? S_split(s, len) : S_SPECIAL;
-    pr->elems.ptr[pr->elems.len] = (char)len;
-    pr->elems.ptr[pr->elems.len + 1] = (char)split;
-    pr->elems.len += 2 + (size_t)len;
-    if (split == S_SPECIAL) {
-        if (len > pr->special)
-            pr->special = len;
+        int len = S_format_int(s, *(const int64_t *)p);
+        f->before = len > f->before ? len : f->before;
         return;
     }
-    if (split > pr->before)
-        pr->before = split;
-    if (len - split > pr->after)
-        pr->after = len - split;
+    double x = S_value(pr, p);
+    int len = S_compact_float(s, x, pr->o.precision);
+    if (!isfinite(x)) {
+        f->special = len > f->special ? len : f->special;
+        return;
+    }
+    int split = S_split(s, len);
+    f->before = split > f->before ? split : f->before;
+    f->after = len - split > f->after ? len - split : f->after;
 }
 
-/* ---- walking the shown elements ---- */
-
-/* How many of the n entries of an axis are shown. */
-static long S_shown(const S_printer *pr, long n)
+/* Writes the element at p into s in the compact style (or an int64, in
+ * either), padded to the common width with the points lined up; nan and
+ * inf right-aligned. Returns the length. */
+static int S_compact_elem(const S_printer *pr, char *s, const char *p)
 {
-    return pr->edge && n > 2 * pr->edge ? 2 * pr->edge : n;
+    char e[S_ELEM_MAX];
+    const S_format *f = &pr->f;
+    if (pr->t->dtype == GALLEY_I64) {
+        S_format_int(e, *(const int64_t *)p);
+        return snprintf(s, S_ELEM_MAX, "%*s", f->before, e);
+    }
+    double x = S_value(pr, p);
+    int len = S_compact_float(e, x, pr->o.precision);
+    if (!isfinite(x))
+        return snprintf(s, S_ELEM_MAX, "%*s", f->before + f->after, e);
+    int split = S_split(e, len);
+    return snprintf(s, S_ELEM_MAX, "%*s%s%*s", f->before - split, "", e,
+                    f->after - (len - split), "");
 }
 
-/* The index of the j-th shown entry of an axis of n. */
-static long S_index(const S_printer *pr, long n, long j)
+/* ---- walking the elements ---- */
+
+/* How many entries of an axis of n show before "..." (all of them when
+ * none is left out). */
+static long S_leading(const S_printer *pr, long n)
 {
-    return pr->edge && n > 2 * pr->edge && j >= pr->edge
-               ? n - 2 * pr->edge + j
-               : j;
+    return pr->summarize && n > 2 * pr->edge ? pr->edge : n;
 }
 
-/* Whether "..." goes before the j-th shown entry of an axis of n. */
-static int S_gap(const S_printer *pr, long n, long j)
+/* How many entries show after "...": numpy always shows the last one,
+ * edgeitems 0 included. */
+static long S_trailing(const S_printer *pr, long n)
 {
-    return pr->edge && n > 2 * pr->edge && j == pr->edge;
+    if (!pr->summarize || n <= 2 * pr->edge)
+        return 0;
+    return pr->edge > 0 ? pr->edge : 1;
 }
 
-/* Formats the shown elements under axis, whose first element is at p, in
- * row-major order. */
-static void S_collect(S_printer *pr, int axis, const char *p)
+/* Appends to vals the values under axis at p that decide the format:
+ * numpy's _leading_trailing, the first and last edgeitems entries of a
+ * long axis of a summarized tensor (all of them when edgeitems is 0, as
+ * numpy's a[-0:] is all of a). */
+static void S_gather(const S_printer *pr, int axis, const char *p,
+                     galley__rt_buf *vals)
 {
     const galley_tensor *t = pr->t;
-    long n = t->shape[axis], k = S_shown(pr, n);
-    for (long j = 0; j < k; j++) {
-        const char *q = p + S_index(pr, n, j) * pr->bstride[axis];
-        if (axis == t->ndim - 1)
-            S_add(pr, q);
+    long n = t->shape[axis];
+    int cut = pr->summarize && pr->edge > 0 && n > 2 * pr->edge;
+    for (long i = 0; i < n; i++) {
+        if (cut && i == pr->edge)
+            i = n - pr->edge;
+        const char *q = p + i * pr->bstride[axis];
+        if (axis < t->ndim - 1) {
+            S_gather(pr, axis + 1, q, vals);
+            continue;
+        }
+        double x = S_value(pr, q);
+        galley__rt_buf_add(vals, (const char *)&x, sizeof x);
+    }
+}
+
+/* Compact measuring over the same elements as S_gather. */
+static void S_measure(S_printer *pr, int axis, const char *p)
+{
+    const galley_tensor *t = pr->t;
+    long n = t->shape[axis];
+    int cut = pr->summarize && pr->edge > 0 && n > 2 * pr->edge;
+    for (long i = 0; i < n; i++) {
+        if (cut && i == pr->edge)
+            i = n - pr->edge;
+        const char *q = p + i * pr->bstride[axis];
+        if (axis < t->ndim - 1)
+            S_measure(pr, axis + 1, q);
         else
-            S_collect(pr, axis + 1, q);
+            S_compact_measure(pr, q);
     }
 }
 
-/* Lays out the next packed element, padded to the common widths. */
-static void S_emit_elem(S_printer *pr)
+/* Finds the format of the whole print. */
+static void S_find_format(S_printer *pr, const char *base)
 {
-    const char *e = pr->elems.ptr + pr->next;
-    int len = (unsigned char)e[0], split = (unsigned char)e[1];
-    if (split == S_SPECIAL) {
-        S_spaces(&pr->out, pr->before + pr->after - len);
-        galley__rt_buf_add(&pr->out, e + 2, (size_t)len);
-    } else {
-        S_spaces(&pr->out, pr->before - split);
-        galley__rt_buf_add(&pr->out, e + 2, (size_t)len);
-        S_spaces(&pr->out, pr->after - (len - split));
-    }
-    pr->next += 2 + (size_t)len;
-}
-
-/* Writes what separates two entries of axis: ", " on the innermost axis;
- * else ",", a newline, ndim - axis - 2 blank lines, and the indent that
- * lines the next subarray up under the bracket. */
-static void S_sep(S_printer *pr, int axis)
-{
-    int ndim = pr->t->ndim;
-    if (axis == ndim - 1) {
-        galley__rt_buf_add(&pr->out, ", ", 2);
+    if (pr->t->dtype == GALLEY_I64 || pr->o.style == GALLEY_PRINT_COMPACT) {
+        if (pr->t->ndim == 0)
+            S_compact_measure(pr, base);
+        else
+            S_measure(pr, 0, base);
+        /* As numpy: a special wider than the column widens its integer
+         * part. */
+        if (pr->f.special - pr->f.after > pr->f.before)
+            pr->f.before = pr->f.special - pr->f.after;
         return;
     }
-    galley__rt_buf_add(&pr->out, ",\n", 2);
-    for (int b = 0; b < ndim - axis - 2; b++)
-        galley__rt_buf_add(&pr->out, "\n", 1);
-    S_spaces(&pr->out, axis + 1);
+    galley__rt_buf vals = {0};
+    if (pr->t->ndim == 0) {
+        double x = S_value(pr, base);
+        galley__rt_buf_add(&vals, (const char *)&x, sizeof x);
+    } else {
+        S_gather(pr, 0, base, &vals);
+    }
+    double *v = (double *)(void *)vals.ptr;
+    S_numpy_format(pr, v, vals.len / sizeof(double));
+    galley__rt_buf_fini(&vals);
 }
 
-/* Lays out the subarray at axis as numpy does: the innermost axis on one
- * line, the others one subarray per line; "..." stands as an entry for
- * the entries left out. */
-static void S_emit(S_printer *pr, int axis)
+/* Writes the element at p into s; returns the length. */
+static int S_elem(const S_printer *pr, char *s, const char *p)
 {
-    long n = pr->t->shape[axis], k = S_shown(pr, n);
-    galley__rt_buf_add(&pr->out, "[", 1);
-    for (long j = 0; j < k; j++) {
-        if (j > 0)
-            S_sep(pr, axis);
-        if (S_gap(pr, n, j)) {
-            galley__rt_buf_add(&pr->out, "...", 3);
-            S_sep(pr, axis);
-        }
-        if (axis == pr->t->ndim - 1)
-            S_emit_elem(pr);
-        else
-            S_emit(pr, axis + 1);
+    if (pr->t->dtype == GALLEY_I64 || pr->o.style == GALLEY_PRINT_COMPACT)
+        return S_compact_elem(pr, s, p);
+    return S_numpy_elem(pr, s, S_value(pr, p));
+}
+
+/* ---- layout: numpy's _formatArray ---- */
+
+/* Removes the spaces that end the text (of its last line). */
+static void S_rstrip(S_printer *pr)
+{
+    while (pr->out.len > 0 && pr->out.ptr[pr->out.len - 1] == ' ') {
+        pr->out.len--;
+        pr->col--;
     }
-    galley__rt_buf_add(&pr->out, "]", 1);
+    pr->out.ptr[pr->out.len] = '\0';
+}
+
+/* Puts word on the line, first starting a new one at the indent when the
+ * word would end past width, unless the line holds no more than the
+ * indent (a wrap that would not help): numpy's _extendLine. */
+static void S_extend(S_printer *pr, const char *word, int len, int indent,
+                     int width)
+{
+    if (pr->col + len > width && pr->col > indent) {
+        S_rstrip(pr);
+        galley__rt_buf_add(&pr->out, "\n", 1);
+        pr->col = 0;
+        S_spaces(&pr->out, indent);
+        pr->col = indent;
+    }
+    S_put(pr, word, len);
+}
+
+/* The separator of the style: numpy's str() " ", compact ", ". */
+static const char *S_separator(const S_printer *pr)
+{
+    return pr->o.style == GALLEY_PRINT_COMPACT ? ", " : " ";
+}
+
+/* Lays out the innermost axis at p: its entries on lines that end by
+ * width, less one column for the closing bracket or the comma. */
+static void S_emit_row(S_printer *pr, int axis, const char *p, int width)
+{
+    const char *sep = S_separator(pr);
+    int seplen = (int)strlen(sep), indent = axis + 1;
+    long n = pr->t->shape[axis], lead = S_leading(pr, n);
+    long trail = S_trailing(pr, n), shown = lead + trail;
+    for (long j = 0; j < shown; j++) {
+        char s[S_ELEM_MAX];
+        if (j > 0)
+            S_put(pr, sep, seplen);
+        if (trail && j == lead) {
+            S_extend(pr, "...", 3, indent, width - 1);
+            S_put(pr, sep, seplen);
+        }
+        long i = j < lead ? j : n - shown + j;
+        int len = S_elem(pr, s, p + i * pr->bstride[axis]);
+        S_extend(pr, s, len, indent, width - 1);
+    }
+}
+
+/* Ends an entry of an outer axis: the separator without its spaces and a
+ * newline per axis below, then the indent of the next entry. */
+static void S_next_line(S_printer *pr, int axis)
+{
+    const char *sep = S_separator(pr);
+    galley__rt_buf_add(&pr->out, sep, strcspn(sep, " "));
+    for (int b = axis; b < pr->t->ndim - 1; b++)
+        galley__rt_buf_add(&pr->out, "\n", 1);
+    pr->col = 0;
+    S_spaces(&pr->out, axis + 1);
+    pr->col = axis + 1;
+}
+
+/* Lays out the subarray at axis, first element at p, within width columns
+ * (numpy takes one off per level, for its closing bracket). */
+static void S_emit(S_printer *pr, int axis, const char *p, int width)
+{
+    S_put(pr, "[", 1);
+    if (axis == pr->t->ndim - 1) {
+        S_emit_row(pr, axis, p, width);
+    } else {
+        long n = pr->t->shape[axis], lead = S_leading(pr, n);
+        long trail = S_trailing(pr, n), shown = lead + trail;
+        for (long j = 0; j < shown; j++) {
+            if (j > 0)
+                S_next_line(pr, axis);
+            if (trail && j == lead) {
+                S_put(pr, "...", 3);
+                S_next_line(pr, axis);
+            }
+            long i = j < lead ? j : n - shown + j;
+            S_emit(pr, axis + 1, p + i * pr->bstride[axis], width - 1);
+        }
+    }
+    S_put(pr, "]", 1);
 }
 
 /* ---- the whole text ---- */
@@ -276,11 +589,11 @@ static void S_emit(S_printer *pr, int axis)
 /* Appends the header line and the body of t to pr->out. */
 static void S_print(S_printer *pr, const galley_tensor *t)
 {
-    galley_print_options o = galley_get_print_options();
     char desc[GALLEY__SHAPE_STR_MAX + 8];
     pr->t = t;
-    pr->precision = o.precision;
-    pr->edge = t->numel > o.threshold ? o.edgeitems : 0;
+    pr->o = galley_get_print_options();
+    pr->summarize = t->numel > pr->o.threshold;
+    pr->edge = pr->o.edgeitems;
     for (int i = 0; i < t->ndim; i++)
         pr->bstride[i] = t->strides[i] * (long)galley__elsize(t->dtype);
     galley__rt_buf_puts(&pr->out, galley__desc(t, desc));
@@ -290,19 +603,16 @@ static void S_print(S_printer *pr, const galley_tensor *t)
         return;
     }
     locale_t c = galley__c_locale(), old = c ? uselocale(c) : (locale_t)0;
-    if (t->ndim == 0)
-        S_add(pr, galley__ptr(t));
-    else
-        S_collect(pr, 0, galley__ptr(t));
+    const char *base = galley__ptr(t);
+    S_find_format(pr, base);
+    if (t->ndim == 0) {
+        char s[S_ELEM_MAX];
+        S_put(pr, s, S_elem(pr, s, base));
+    } else {
+        S_emit(pr, 0, base, pr->o.linewidth);
+    }
     if (c)
         uselocale(old);
-    /* As numpy: a special wider than the column widens its integer part. */
-    if (pr->special - pr->after > pr->before)
-        pr->before = pr->special - pr->after;
-    if (t->ndim == 0)
-        S_emit_elem(pr);
-    else
-        S_emit(pr, 0);
     galley__rt_buf_add(&pr->out, "\n", 1);
 }
 
@@ -314,7 +624,6 @@ static char *S_text(const galley_tensor *t, const char *op, size_t *len)
         return NULL;
     S_printer pr = {0};
     S_print(&pr, t);
-    galley__rt_buf_fini(&pr.elems);
     *len = pr.out.len;
     return galley__rt_buf_detach(&pr.out);
 }

@@ -125,7 +125,7 @@ TEST(the_header_compiles_links_and_runs_as_cxx20)
           (no output)
       t.cc:14:
           float64 [2]
-          [1, 1]
+          [1. 1.]
 
       2 tests: 2 ok, 0 failed
     */);

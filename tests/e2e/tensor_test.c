@@ -20,8 +20,8 @@ static const char S_matmul_test[] =
     "    galley_tensor_print(galley_matmul(a, galley_transpose(a, 0, 1)));\n"
     "    EXPECT(/*\n"
     "      float32 [2, 2]\n"
-    "      [[14, 32],\n"
-    "       [32, 77]]\n"
+    "      [[14. 32.]\n"
+    "       [32. 77.]]\n"
     "    */);\n"
     "    galley_tensor_free_all();\n"
     "}\n";
@@ -144,12 +144,12 @@ TEST(an_installed_galley_builds_a_tensor_program)
            " && ./prog-static");
     EXPECT(/*
       float64 [2, 2]
-      [[1, 2],
-       [1, 2]]
+      [[1. 2.]
+       [1. 2.]]
       -LPWD/prefix/lib -lgalley -lopenblas -lm
       float64 [2, 2]
-      [[1, 2],
-       [1, 2]]
+      [[1. 2.]
+       [1. 2.]]
     */);
     e2e_done();
 }

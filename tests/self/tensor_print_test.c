@@ -1,8 +1,9 @@
 /* tensor_print_test.c: galley_tensor_print, galley_tensor_fprint, galley_tensor_format and the
- * print options, tested with galley. Every expectation was checked against
- * numpy 1.24 (np.array2string with separator ", "), with the element text
- * taken from tensor.h's contract where it differs from numpy's: %g with
- * `precision` significant digits (so 1 for numpy's "1."), -0 as 0. */
+ * print options, tested with galley. The numpy style's expectations are
+ * numpy 1.24's np.array2string(a) under galley's header line (compared
+ * case by case in tensor_print_numpy_test.c); those of the compact style
+ * are np.array2string(a, separator=", ") with tensor.h's element text: %g
+ * with `precision` significant digits (so 1 for numpy's "1."), -0 as 0. */
 #define _GNU_SOURCE /* open_memstream, newlocale */
 #include <galley.h>
 #include <galley/tensor.h>
@@ -21,22 +22,32 @@ static void on_error(const char *message, void *userdata)
     printf("error: %s\n", message);
 }
 
-/* Sets the print options, zero fields meaning the defaults. */
+/* Sets the print options of the numpy style; linewidth stays 75. */
 static void options(int precision, long threshold, int edgeitems)
 {
-    galley_set_print_options(&(galley_print_options){
-        .precision = precision,
-        .threshold = threshold,
-        .edgeitems = edgeitems,
-    });
+    galley_print_options o = GALLEY_PRINT_OPTIONS_INIT;
+    o.precision = precision;
+    o.threshold = threshold;
+    o.edgeitems = edgeitems;
+    galley_set_print_options(&o);
+}
+
+/* Sets the compact style with `precision` significant digits. */
+static void compact(int precision)
+{
+    galley_print_options o = GALLEY_PRINT_OPTIONS_INIT;
+    o.style = GALLEY_PRINT_COMPACT;
+    o.precision = precision;
+    galley_set_print_options(&o);
 }
 
 /* Prints the options now in force. */
 static void show_options(void)
 {
     galley_print_options o = galley_get_print_options();
-    printf("precision %d threshold %ld edgeitems %d\n", o.precision,
-           o.threshold, o.edgeitems);
+    printf("version %u style %d precision %d threshold %ld edgeitems %d "
+           "linewidth %d\n", o.version, (int)o.style, o.precision,
+           o.threshold, o.edgeitems, o.linewidth);
 }
 
 /* 0, 1, ... n-1 of dtype, in shape. */
@@ -86,7 +97,7 @@ TEST(vector_1d)
     galley_tensor_print(galley_from_f64(x, GALLEY_SHAPE(1)));
     EXPECT(/*
       float64 [3]
-      [ 1.5 ,  2.25, -3   ]
+      [ 1.5   2.25 -3.  ]
       float64 [1]
       [1.5]
     */);
@@ -99,12 +110,12 @@ TEST(matrix_2d)
     galley_tensor_print(galley_from_f64(x, GALLEY_SHAPE(3, 2)));
     EXPECT(/*
       float64 [2, 3]
-      [[0, 1, 2],
-       [3, 4, 5]]
+      [[0. 1. 2.]
+       [3. 4. 5.]]
       float64 [3, 2]
-      [[  0.5  , -12.25 ],
-       [  3    , 100    ],
-       [ -0.125,   7    ]]
+      [[  0.5   -12.25 ]
+       [  3.    100.   ]
+       [ -0.125   7.   ]]
     */);
 }
 
@@ -113,13 +124,13 @@ TEST(tensor_3d)
     galley_tensor_print(range(GALLEY_I64, GALLEY_SHAPE(2, 3, 4)));
     EXPECT(/*
       int64 [2, 3, 4]
-      [[[ 0,  1,  2,  3],
-        [ 4,  5,  6,  7],
-        [ 8,  9, 10, 11]],
+      [[[ 0  1  2  3]
+        [ 4  5  6  7]
+        [ 8  9 10 11]]
 
-       [[12, 13, 14, 15],
-        [16, 17, 18, 19],
-        [20, 21, 22, 23]]]
+       [[12 13 14 15]
+        [16 17 18 19]
+        [20 21 22 23]]]
     */);
 }
 
@@ -130,22 +141,22 @@ TEST(tensor_4d)
                                    0.5));
     EXPECT(/*
       int64 [2, 2, 2, 2]
-      [[[[ 0,  1],
-         [ 2,  3]],
+      [[[[ 0  1]
+         [ 2  3]]
 
-        [[ 4,  5],
-         [ 6,  7]]],
+        [[ 4  5]
+         [ 6  7]]]
 
 
-       [[[ 8,  9],
-         [10, 11]],
+       [[[ 8  9]
+         [10 11]]
 
-        [[12, 13],
-         [14, 15]]]]
+        [[12 13]
+         [14 15]]]]
       float32 [1, 2, 1, 3]
-      [[[[0  , 0.5, 1  ]],
+      [[[[0.  0.5 1. ]]
 
-        [[1.5, 2  , 2.5]]]]
+        [[1.5 2.  2.5]]]]
     */);
 }
 
@@ -155,11 +166,11 @@ TEST(size_one_axes)
     galley_tensor_print(galley_ones(GALLEY_F32, GALLEY_SHAPE(3, 1)));
     EXPECT(/*
       float32 [1, 1, 1]
-      [[[1]]]
+      [[[1.]]]
       float32 [3, 1]
-      [[1],
-       [1],
-       [1]]
+      [[1.]
+       [1.]
+       [1.]]
     */);
 }
 
@@ -182,35 +193,37 @@ TEST(empty)
 
 TEST(float32_prints_its_short_decimal)
 {
-    /* 0.1f is 0.100000001490116...: 6 digits show 0.1, as numpy does. */
+    /* 0.1f is 0.100000001490116...: its shortest float32 digits are 0.1,
+     * whatever the precision; as float64 0.3f needs 0.30000001. */
     float x[] = {0.1f, 0.2f, 0.3f, 1.0f / 3};
     galley_tensor *t = galley_from_f32(x, GALLEY_SHAPE(4));
     galley_tensor_print(t);
     galley_tensor_print(galley_tensor_to(t, GALLEY_F64));
-    options(10, 0, 0);
+    options(10, 1000, 3);
     galley_tensor_print(t);
-    options(17, 0, 0);
+    options(17, 1000, 3);
     galley_tensor_print(galley_slice(t, 0, 0, 1, 1));
-    options(0, 0, 0);
+    galley_set_print_options(NULL);
     EXPECT(/*
       float32 [4]
-      [0.1     , 0.2     , 0.3     , 0.333333]
+      [0.1        0.2        0.3        0.33333334]
       float64 [4]
-      [0.1     , 0.2     , 0.3     , 0.333333]
+      [0.1        0.2        0.30000001 0.33333334]
       float32 [4]
-      [0.1000000015, 0.200000003 , 0.3000000119, 0.3333333433]
+      [0.1        0.2        0.3        0.33333334]
       float32 [1]
-      [0.10000000149011612]
+      [0.1]
     */);
 }
 
-TEST(float64_precision_6)
+TEST(float64_scientific_when_max_over_min_passes_1000)
 {
     double x[] = {0.1, 0.1 + 0.2, 1.0 / 3, 2.0 / 3, 123456.7, 1234567.0};
     galley_tensor_print(galley_from_f64(x, GALLEY_SHAPE(6)));
     EXPECT(/*
       float64 [6]
-      [     0.1        ,      0.3        ,      0.333333   ,      0.666667   , 123457          ,      1.23457e+06]
+      [1.00000000e-01 3.00000000e-01 3.33333333e-01 6.66666667e-01
+       1.23456700e+05 1.23456700e+06]
     */);
 }
 
@@ -222,10 +235,10 @@ TEST(negative_numbers)
     galley_tensor_print(galley_from_f64(y, GALLEY_SHAPE(2, 2)));
     EXPECT(/*
       float64 [5]
-      [  -1    ,    2.5  ,   -0.001,   30    , -400.75 ]
+      [-1.0000e+00  2.5000e+00 -1.0000e-03  3.0000e+01 -4.0075e+02]
       float64 [2, 2]
-      [[-1, -2],
-       [-3, -4]]
+      [[-1. -2.]
+       [-3. -4.]]
     */);
 }
 
@@ -235,8 +248,8 @@ TEST(integer_valued_floats)
     galley_tensor_print(galley_from_f64(x, GALLEY_SHAPE(2, 3)));
     EXPECT(/*
       float64 [2, 3]
-      [[     1,     10,    100],
-       [ -1000,      0, 999999]]
+      [[ 1.00000e+00  1.00000e+01  1.00000e+02]
+       [-1.00000e+03  0.00000e+00  9.99999e+05]]
     */);
 }
 
@@ -246,28 +259,27 @@ TEST(int64)
     galley_tensor_print(galley_from_i64(x, GALLEY_SHAPE(3, 2)));
     EXPECT(/*
       int64 [3, 2]
-      [[-9223372036854775808,  9223372036854775807],
-       [                   0,                   -1],
-       [                   7,                 1000]]
+      [[-9223372036854775808  9223372036854775807]
+       [                   0                   -1]
+       [                   7                 1000]]
     */);
 }
 
 TEST(int64_ignores_precision)
 {
     int64_t x[] = {123456789, -42};
-    options(1, 0, 0);
+    options(1, 1000, 3);
     galley_tensor_print(galley_from_i64(x, GALLEY_SHAPE(2)));
-    options(0, 0, 0);
+    galley_set_print_options(NULL);
     EXPECT(/*
       int64 [2]
-      [123456789,       -42]
+      [123456789       -42]
     */);
 }
 
 TEST(mixed_magnitudes_use_exponents)
 {
-    /* %g writes 1e-08 and 1e+08 as numpy's %e would; the points (or where
-     * they would be) line up. */
+    /* One exponent width for all: 1e+100 widens 1e-08 to 1.00e-008. */
     double x[] = {1e-8, 1e8};
     galley_tensor_print(galley_from_f64(x, GALLEY_SHAPE(2)));
     double y[] = {1e-8, -1.5e8, 2.25, 1e100};
@@ -276,14 +288,14 @@ TEST(mixed_magnitudes_use_exponents)
     galley_tensor_print(galley_from_f32(z, GALLEY_SHAPE(3, 1)));
     EXPECT(/*
       float64 [2]
-      [1e-08, 1e+08]
+      [1.e-08 1.e+08]
       float64 [2, 2]
-      [[ 1e-08  , -1.5e+08],
-       [ 2.25   ,  1e+100 ]]
+      [[ 1.00e-008 -1.50e+008]
+       [ 2.25e+000  1.00e+100]]
       float32 [3, 1]
-      [[1e-08],
-       [1e+08],
-       [0.5  ]]
+      [[1.e-08]
+       [1.e+08]
+       [5.e-01]]
     */);
 }
 
@@ -295,15 +307,15 @@ TEST(extreme_values)
     galley_tensor_print(galley_from_f32(y, GALLEY_SHAPE(2)));
     EXPECT(/*
       float64 [3]
-      [ 1.79769e+308,  4.94066e-324, -2.22507e-308]
+      [ 1.79769313e+308  4.94065646e-324 -2.22507386e-308]
       float32 [2]
-      [3.40282e+38, 1.4013e-45 ]
+      [3.4028235e+38 1.4012985e-45]
     */);
 }
 
 TEST(nan_inf_and_negative_zero)
 {
-    /* -0 prints as 0 (the contract); nan and inf right-aligned in the
+    /* -0 prints as -0. (numpy); nan and inf right-aligned in the
      * column, as numpy does. */
     double x[] = {NAN, INFINITY, -INFINITY, -0.0, 1.5};
     galley_tensor_print(galley_from_f64(x, GALLEY_SHAPE(5)));
@@ -314,14 +326,14 @@ TEST(nan_inf_and_negative_zero)
     galley_tensor_print(galley_scalar(GALLEY_F32, -0.0));
     EXPECT(/*
       float64 [5]
-      [ nan,  inf, -inf,  0  ,  1.5]
+      [ nan  inf -inf -0.   1.5]
       float32 [2, 2]
-      [[   0,  nan],
-       [   1, -inf]]
+      [[ -0.  nan]
+       [  1. -inf]]
       float64 [2]
-      [ nan, -inf]
+      [ nan -inf]
       float32 []
-      0
+      -0.
     */);
 }
 
@@ -331,9 +343,9 @@ TEST(nan_beside_wide_numbers)
     galley_tensor_print(galley_from_f64(x, GALLEY_SHAPE(3, 1)));
     EXPECT(/*
       float64 [3, 1]
-      [[    nan],
-       [1234.5 ],
-       [  -0.25]]
+      [[        nan]
+       [ 1.2345e+03]
+       [-2.5000e-01]]
     */);
 }
 
@@ -344,8 +356,8 @@ TEST(one_width_for_all_columns)
     galley_tensor_print(galley_from_f64(x, GALLEY_SHAPE(2, 3)));
     EXPECT(/*
       float64 [2, 3]
-      [[ 1    ,  2.5  , -3    ],
-       [ 0.25 , 10    ,  6e+10]]
+      [[ 1.0e+00  2.5e+00 -3.0e+00]
+       [ 2.5e-01  1.0e+01  6.0e+10]]
     */);
 }
 
@@ -370,23 +382,23 @@ TEST(no_line_ends_in_a_space)
     n += lines_ending_in_space(galley_reshape(t, GALLEY_SHAPE(6)));
     n += lines_ending_in_space(galley_scalar(GALLEY_F32, 0.5));
     n += lines_ending_in_space(galley_zeros(GALLEY_F32, GALLEY_SHAPE(2, 0)));
-    options(0, 10, 1);
+    options(8, 10, 1);
     n += lines_ending_in_space(galley_mul_scalar(
         range(GALLEY_F64, GALLEY_SHAPE(3, 4, 5)), 0.5));
-    options(0, 0, 0);
+    galley_set_print_options(NULL);
     printf("lines ending in a space: %d\n", n);
     EXPECT(/* lines ending in a space: 0 */);
 }
 
 /* ---- precision ---- */
 
-/* Prints pi, e and 1/3 as float64 at precision p. */
+/* Prints pi, e and 1/3 as float64 in the compact style at precision p. */
 static void constants_at(int p)
 {
     double x[] = {M_PI, -M_E, 1.0 / 3, 1e-5, 12345.678901234567};
-    options(p, 0, 0);
+    compact(p);
     galley_tensor_print(galley_from_f64(x, GALLEY_SHAPE(5)));
-    options(0, 0, 0);
+    galley_set_print_options(NULL);
 }
 
 TEST(precision_1)
@@ -421,7 +433,8 @@ TEST(precision_10)
     constants_at(10);
     EXPECT(/*
       float64 [5]
-      [    3.141592654 ,    -2.718281828 ,     0.3333333333,     1e-05       , 12345.6789      ]
+      [    3.141592654 ,    -2.718281828 ,     0.3333333333,     1e-05       ,
+       12345.6789      ]
     */);
 }
 
@@ -430,7 +443,9 @@ TEST(precision_17)
     constants_at(17);
     EXPECT(/*
       float64 [5]
-      [    3.1415926535897931    ,    -2.7182818284590451    ,     0.33333333333333331   ,     1.0000000000000001e-05, 12345.678901234567        ]
+      [    3.1415926535897931    ,    -2.7182818284590451    ,
+           0.33333333333333331   ,     1.0000000000000001e-05,
+       12345.678901234567        ]
     */);
 }
 
@@ -439,9 +454,9 @@ TEST(precision_17_round_trips_doubles)
     double x[] = {0.1, 0.1 + 0.2, 1.0 / 3, M_PI, 5e-324, 1.7976931348623157e308,
                   -2.718281828459045, 1e23, 9007199254740993.0};
     int n = (int)(sizeof x / sizeof x[0]);
-    options(17, 0, 0);
+    compact(17);
     char *s = galley_tensor_format(galley_from_f64(x, GALLEY_SHAPE(n)));
-    options(0, 0, 0);
+    galley_set_print_options(NULL);
     /* Read the numbers back from the text after its header line. */
     const char *p = strchr(s, '\n') + 1;
     int same = 0;
@@ -469,41 +484,41 @@ TEST(summarize_1d_default)
     free(s);
     EXPECT(/*
       float64 [1001]
-      [   0,    1,    2, ...,  998,  999, 1000]
+      [   0.    1.    2. ...  998.  999. 1000.]
       has ...: no
     */);
 }
 
 TEST(summarize_1d_options)
 {
-    options(0, 5, 2);
+    options(8, 5, 2);
     galley_tensor_print(galley_arange(GALLEY_I64, 0, 10, 1));
     galley_tensor_print(galley_arange(GALLEY_I64, 0, 5, 1)); /* 5: not above */
     galley_tensor_print(galley_arange(GALLEY_I64, 0, 6, 1));
-    options(0, 0, 0);
+    galley_set_print_options(NULL);
     EXPECT(/*
       int64 [10]
-      [0, 1, ..., 8, 9]
+      [0 1 ... 8 9]
       int64 [5]
-      [0, 1, 2, 3, 4]
+      [0 1 2 3 4]
       int64 [6]
-      [0, 1, ..., 4, 5]
+      [0 1 ... 4 5]
     */);
 }
 
 TEST(summarize_axis_not_longer_than_two_edges_is_whole)
 {
     /* More elements than threshold, but no axis longer than 2 * 2. */
-    options(0, 3, 2);
+    options(8, 3, 2);
     galley_tensor_print(range(GALLEY_I64, GALLEY_SHAPE(4)));
     galley_tensor_print(range(GALLEY_I64, GALLEY_SHAPE(2, 4)));
-    options(0, 0, 0);
+    galley_set_print_options(NULL);
     EXPECT(/*
       int64 [4]
-      [0, 1, 2, 3]
+      [0 1 2 3]
       int64 [2, 4]
-      [[0, 1, 2, 3],
-       [4, 5, 6, 7]]
+      [[0 1 2 3]
+       [4 5 6 7]]
     */);
 }
 
@@ -511,54 +526,54 @@ TEST(summarize_widths_from_shown_elements_only)
 {
     /* The hidden 1000000 does not widen the columns (numpy's rule). */
     double x[] = {1, 2, 1000000, 3, 4};
-    options(0, 4, 2);
+    options(8, 4, 2);
     galley_tensor_print(galley_from_f64(x, GALLEY_SHAPE(5)));
-    options(0, 0, 0);
+    galley_set_print_options(NULL);
     EXPECT(/*
       float64 [5]
-      [1, 2, ..., 3, 4]
+      [1. 2. ... 3. 4.]
     */);
 }
 
 TEST(summarize_2d_rows_and_columns)
 {
-    options(0, 10, 2);
+    options(8, 10, 2);
     galley_tensor_print(range(GALLEY_F32, GALLEY_SHAPE(6, 7)));
-    options(0, 0, 0);
+    galley_set_print_options(NULL);
     EXPECT(/*
       float32 [6, 7]
-      [[ 0,  1, ...,  5,  6],
-       [ 7,  8, ..., 12, 13],
-       ...,
-       [28, 29, ..., 33, 34],
-       [35, 36, ..., 40, 41]]
+      [[ 0.  1. ...  5.  6.]
+       [ 7.  8. ... 12. 13.]
+       ...
+       [28. 29. ... 33. 34.]
+       [35. 36. ... 40. 41.]]
     */);
 }
 
 TEST(summarize_2d_rows_only)
 {
-    options(0, 10, 2);
+    options(8, 10, 2);
     galley_tensor_print(range(GALLEY_I64, GALLEY_SHAPE(7, 3)));
-    options(0, 0, 0);
+    galley_set_print_options(NULL);
     EXPECT(/*
       int64 [7, 3]
-      [[ 0,  1,  2],
-       [ 3,  4,  5],
-       ...,
-       [15, 16, 17],
-       [18, 19, 20]]
+      [[ 0  1  2]
+       [ 3  4  5]
+       ...
+       [15 16 17]
+       [18 19 20]]
     */);
 }
 
 TEST(summarize_2d_columns_only)
 {
-    options(0, 10, 2);
+    options(8, 10, 2);
     galley_tensor_print(range(GALLEY_I64, GALLEY_SHAPE(2, 9)));
-    options(0, 0, 0);
+    galley_set_print_options(NULL);
     EXPECT(/*
       int64 [2, 9]
-      [[ 0,  1, ...,  7,  8],
-       [ 9, 10, ..., 16, 17]]
+      [[ 0  1 ...  7  8]
+       [ 9 10 ... 16 17]]
     */);
 }
 
@@ -567,67 +582,67 @@ TEST(summarize_2d_default_options)
     galley_tensor_print(range(GALLEY_F64, GALLEY_SHAPE(40, 50)));
     EXPECT(/*
       float64 [40, 50]
-      [[   0,    1,    2, ...,   47,   48,   49],
-       [  50,   51,   52, ...,   97,   98,   99],
-       [ 100,  101,  102, ...,  147,  148,  149],
-       ...,
-       [1850, 1851, 1852, ..., 1897, 1898, 1899],
-       [1900, 1901, 1902, ..., 1947, 1948, 1949],
-       [1950, 1951, 1952, ..., 1997, 1998, 1999]]
+      [[0.000e+00 1.000e+00 2.000e+00 ... 4.700e+01 4.800e+01 4.900e+01]
+       [5.000e+01 5.100e+01 5.200e+01 ... 9.700e+01 9.800e+01 9.900e+01]
+       [1.000e+02 1.010e+02 1.020e+02 ... 1.470e+02 1.480e+02 1.490e+02]
+       ...
+       [1.850e+03 1.851e+03 1.852e+03 ... 1.897e+03 1.898e+03 1.899e+03]
+       [1.900e+03 1.901e+03 1.902e+03 ... 1.947e+03 1.948e+03 1.949e+03]
+       [1.950e+03 1.951e+03 1.952e+03 ... 1.997e+03 1.998e+03 1.999e+03]]
     */);
 }
 
 TEST(summarize_3d)
 {
-    options(0, 20, 1);
+    options(8, 20, 1);
     galley_tensor_print(range(GALLEY_I64, GALLEY_SHAPE(4, 3, 5)));
-    options(0, 0, 0);
+    galley_set_print_options(NULL);
     EXPECT(/*
       int64 [4, 3, 5]
-      [[[ 0, ...,  4],
-        ...,
-        [10, ..., 14]],
+      [[[ 0 ...  4]
+        ...
+        [10 ... 14]]
 
-       ...,
+       ...
 
-       [[45, ..., 49],
-        ...,
-        [55, ..., 59]]]
+       [[45 ... 49]
+        ...
+        [55 ... 59]]]
     */);
 }
 
 TEST(summarize_3d_edgeitems_2)
 {
-    options(0, 50, 2);
+    options(8, 50, 2);
     galley_tensor_print(range(GALLEY_I64, GALLEY_SHAPE(5, 5, 5)));
-    options(0, 0, 0);
+    galley_set_print_options(NULL);
     EXPECT(/*
       int64 [5, 5, 5]
-      [[[  0,   1, ...,   3,   4],
-        [  5,   6, ...,   8,   9],
-        ...,
-        [ 15,  16, ...,  18,  19],
-        [ 20,  21, ...,  23,  24]],
+      [[[  0   1 ...   3   4]
+        [  5   6 ...   8   9]
+        ...
+        [ 15  16 ...  18  19]
+        [ 20  21 ...  23  24]]
 
-       [[ 25,  26, ...,  28,  29],
-        [ 30,  31, ...,  33,  34],
-        ...,
-        [ 40,  41, ...,  43,  44],
-        [ 45,  46, ...,  48,  49]],
+       [[ 25  26 ...  28  29]
+        [ 30  31 ...  33  34]
+        ...
+        [ 40  41 ...  43  44]
+        [ 45  46 ...  48  49]]
 
-       ...,
+       ...
 
-       [[ 75,  76, ...,  78,  79],
-        [ 80,  81, ...,  83,  84],
-        ...,
-        [ 90,  91, ...,  93,  94],
-        [ 95,  96, ...,  98,  99]],
+       [[ 75  76 ...  78  79]
+        [ 80  81 ...  83  84]
+        ...
+        [ 90  91 ...  93  94]
+        [ 95  96 ...  98  99]]
 
-       [[100, 101, ..., 103, 104],
-        [105, 106, ..., 108, 109],
-        ...,
-        [115, 116, ..., 118, 119],
-        [120, 121, ..., 123, 124]]]
+       [[100 101 ... 103 104]
+        [105 106 ... 108 109]
+        ...
+        [115 116 ... 118 119]
+        [120 121 ... 123 124]]]
     */);
 }
 
@@ -642,9 +657,9 @@ TEST(transposed_view)
     EXPECT(/*
       contiguous: 0
       float64 [3, 2]
-      [[0, 3],
-       [1, 4],
-       [2, 5]]
+      [[0. 3.]
+       [1. 4.]
+       [2. 5.]]
     */);
 }
 
@@ -654,21 +669,21 @@ TEST(transposed_3d_view)
     galley_tensor_print(galley_transpose(t, 0, 2));
     EXPECT(/*
       int64 [4, 3, 2]
-      [[[ 0, 12],
-        [ 4, 16],
-        [ 8, 20]],
+      [[[ 0 12]
+        [ 4 16]
+        [ 8 20]]
 
-       [[ 1, 13],
-        [ 5, 17],
-        [ 9, 21]],
+       [[ 1 13]
+        [ 5 17]
+        [ 9 21]]
 
-       [[ 2, 14],
-        [ 6, 18],
-        [10, 22]],
+       [[ 2 14]
+        [ 6 18]
+        [10 22]]
 
-       [[ 3, 15],
-        [ 7, 19],
-        [11, 23]]]
+       [[ 3 15]
+        [ 7 19]
+        [11 23]]]
     */);
 }
 
@@ -680,30 +695,30 @@ TEST(sliced_view)
     galley_tensor_print(galley_select(t, 1, 3));
     EXPECT(/*
       int64 [4, 2]
-      [[ 1,  3],
-       [ 6,  8],
-       [11, 13],
-       [16, 18]]
+      [[ 1  3]
+       [ 6  8]
+       [11 13]
+       [16 18]]
       int64 [2, 5]
-      [[10, 11, 12, 13, 14],
-       [15, 16, 17, 18, 19]]
+      [[10 11 12 13 14]
+       [15 16 17 18 19]]
       int64 [4]
-      [ 3,  8, 13, 18]
+      [ 3  8 13 18]
     */);
 }
 
 TEST(summarized_view)
 {
     /* The summary is taken over the view's axes, not the storage's. */
-    options(0, 10, 1);
+    options(8, 10, 1);
     galley_tensor *t = range(GALLEY_I64, GALLEY_SHAPE(3, 8));
     galley_tensor_print(galley_transpose(t, 0, 1));
-    options(0, 0, 0);
+    galley_set_print_options(NULL);
     EXPECT(/*
       int64 [8, 3]
-      [[ 0, ..., 16],
-       ...,
-       [ 7, ..., 23]]
+      [[ 0 ... 16]
+       ...
+       [ 7 ... 23]]
     */);
 }
 
@@ -721,9 +736,9 @@ TEST(format_is_fprint_text)
     EXPECT(/*
       same: 1
       float32 [3, 2]
-      [[0, 3],
-       [1, 4],
-       [2, 5]]
+      [[0. 3.]
+       [1. 4.]
+       [2. 5.]]
     */);
 }
 
@@ -738,7 +753,7 @@ TEST(format_ends_with_one_newline)
            e[strlen(e) - 1] == '\n');
     free(e);
     EXPECT(/*
-      13 bytes, last is newline: 1
+      14 bytes, last is newline: 1
       15 bytes, last is newline: 1
     */);
 }
@@ -754,45 +769,93 @@ TEST(fprint_to_stderr_leaves_stdout_alone)
 TEST(options_default)
 {
     show_options();
-    EXPECT(/* precision 6 threshold 1000 edgeitems 3 */);
-}
-
-TEST(options_zero_fields_take_defaults)
-{
-    options(3, 0, 0);
-    show_options();
-    options(0, 20, 0);
-    show_options();
-    options(0, 0, 5);
-    show_options();
-    options(0, 0, 0);
-    show_options();
-    options(2, 7, 1);
-    galley_set_print_options(NULL); /* all the defaults back */
-    show_options();
     EXPECT(/*
-      precision 3 threshold 1000 edgeitems 3
-      precision 6 threshold 20 edgeitems 3
-      precision 6 threshold 1000 edgeitems 5
-      precision 6 threshold 1000 edgeitems 3
-      precision 6 threshold 1000 edgeitems 3
+      version 1 style 0 precision 8 threshold 1000 edgeitems 3 linewidth 75
     */);
 }
 
-TEST(options_out_of_range_are_clamped)
+TEST(options_are_taken_as_given)
 {
-    options(40, 0, 0);
+    /* 0 is a value like any other (numpy's precision=0, threshold=0). */
+    galley_print_options o = GALLEY_PRINT_OPTIONS_INIT;
+    o.precision = 0;
+    o.threshold = 0;
+    o.edgeitems = 0;
+    o.linewidth = 0;
+    galley_set_print_options(&o);
     show_options();
-    options(-3, -1, -2);
+    options(2, 7, 1);
     show_options();
-    /* A negative threshold summarizes every tensor, as numpy's 0 does. */
-    galley_tensor_print(galley_arange(GALLEY_I64, 0, 3, 1));
-    options(0, 0, 0);
+    galley_set_print_options(NULL); /* all the defaults back */
+    show_options();
     EXPECT(/*
-      precision 17 threshold 1000 edgeitems 3
-      precision 1 threshold 1 edgeitems 1
+      version 1 style 0 precision 0 threshold 0 edgeitems 0 linewidth 0
+      version 1 style 0 precision 2 threshold 7 edgeitems 1 linewidth 75
+      version 1 style 0 precision 8 threshold 1000 edgeitems 3 linewidth 75
+    */);
+}
+
+TEST(options_not_from_init_or_out_of_range_are_refused)
+{
+    galley_tensor_on_error(on_error, NULL);
+    options(2, 7, 1);
+    /* Zero-initialized, as galley's options once were. */
+    galley_set_print_options(&(galley_print_options){.precision = 4});
+    galley_print_options o = GALLEY_PRINT_OPTIONS_INIT;
+    o.precision = 31;
+    galley_set_print_options(&o);
+    o.precision = -1;
+    galley_set_print_options(&o);
+    o = (galley_print_options)GALLEY_PRINT_OPTIONS_INIT;
+    o.threshold = -1;
+    galley_set_print_options(&o);
+    o.threshold = 1000;
+    o.edgeitems = -2;
+    galley_set_print_options(&o);
+    o.edgeitems = 3;
+    o.linewidth = -75;
+    galley_set_print_options(&o);
+    o.linewidth = 75;
+    o.style = (galley_print_style)7;
+    galley_set_print_options(&o);
+    show_options(); /* unchanged by all of them */
+    galley_set_print_options(NULL);
+    galley_tensor_on_error(NULL, NULL);
+    EXPECT(/*
+      error: galley_set_print_options: options were not started from GALLEY_PRINT_OPTIONS_INIT: write `galley_print_options o = GALLEY_PRINT_OPTIONS_INIT;` and set the fields (each is taken as given, 0 included)
+      error: galley_set_print_options: precision 31 is outside 0..30
+      error: galley_set_print_options: precision -1 is outside 0..30
+      error: galley_set_print_options: threshold -1 is negative
+      error: galley_set_print_options: edgeitems -2 is negative
+      error: galley_set_print_options: linewidth -75 is negative
+      error: galley_set_print_options: style 7 is neither GALLEY_PRINT_NUMPY nor GALLEY_PRINT_COMPACT
+      version 1 style 0 precision 2 threshold 7 edgeitems 1 linewidth 75
+    */);
+}
+
+TEST(compact_style_keeps_galleys_former_text)
+{
+    double x[] = {1.5, -0.0, 1.0 / 3, NAN, 1e-8, 123456789};
+    galley_tensor *t = galley_from_f64(x, GALLEY_SHAPE(2, 3));
+    galley_tensor_print(t);
+    compact(6);
+    galley_tensor_print(t);
+    galley_tensor_print(galley_arange(GALLEY_I64, 0, 3, 1));
+    /* Lines wrap as np.array2string(a, separator=", ") wraps them. */
+    galley_tensor_print(galley_arange(GALLEY_F32, 0, 30, 1));
+    galley_set_print_options(NULL);
+    EXPECT(/*
+      float64 [2, 3]
+      [[ 1.50000000e+00 -0.00000000e+00  3.33333333e-01]
+       [            nan  1.00000000e-08  1.23456789e+08]]
+      float64 [2, 3]
+      [[1.5        , 0          , 0.333333   ],
+       [        nan, 1e-08      , 1.23457e+08]]
       int64 [3]
-      [0, ..., 2]
+      [0, 1, 2]
+      float32 [30]
+      [ 0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10, 11, 12, 13, 14, 15, 16, 17,
+       18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29]
     */);
 }
 
@@ -810,13 +873,14 @@ TEST(options_are_per_thread)
     pthread_t th;
     pthread_create(&th, NULL, options_of_thread, &o);
     pthread_join(th, NULL);
-    printf("other thread: precision %d threshold %ld edgeitems %d\n",
-           o.precision, o.threshold, o.edgeitems);
+    printf("other thread: style %d precision %d threshold %ld edgeitems %d "
+           "linewidth %d\n", (int)o.style, o.precision, o.threshold,
+           o.edgeitems, o.linewidth);
     show_options();
-    options(0, 0, 0);
+    galley_set_print_options(NULL);
     EXPECT(/*
-      other thread: precision 6 threshold 1000 edgeitems 3
-      precision 2 threshold 7 edgeitems 1
+      other thread: style 0 precision 8 threshold 1000 edgeitems 3 linewidth 75
+      version 1 style 0 precision 2 threshold 7 edgeitems 1 linewidth 75
     */);
 }
 
@@ -859,7 +923,7 @@ TEST(locale_with_decimal_comma_changes_nothing)
       same after setlocale: 1
       same under uselocale: 1
       float64 [3]
-      [ 1.5  , -0.25 ,  1e-08]
+      [ 1.5e+00 -2.5e-01  1.0e-08]
     */);
 }
 

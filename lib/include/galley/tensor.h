@@ -382,21 +382,61 @@ int galley_gradcheck(galley_gradcheck_cb fn, galley_tensor *const *inputs,
 
 /* ---- printing ---- */
 
+/* How elements are written: GALLEY_PRINT_NUMPY, the text of numpy's
+ * print(array) (np.array2string with numpy 1.24's defaults); or
+ * GALLEY_PRINT_COMPACT, galley's style before it: each element with
+ * %.{precision}g, entries separated by ", ", decimal points lined up,
+ * -0 as 0. */
+typedef enum galley_print_style {
+    GALLEY_PRINT_NUMPY = 0,
+    GALLEY_PRINT_COMPACT = 1
+} galley_print_style;
+
+/* Print options, numpy's np.set_printoptions. Start from
+ * GALLEY_PRINT_OPTIONS_INIT; every field is taken as given, 0 included:
+ * - precision: numpy style, at most this many digits after the point
+ *   (numpy's precision with floatmode 'maxprec'), 0..30; compact style,
+ *   significant digits of %g (0 acts as 1). Default 8.
+ * - threshold: tensors with more elements than this are summarized; 0:
+ *   always. Default 1000.
+ * - edgeitems: entries kept at each end of a summarized axis; with 0, as
+ *   numpy, only the last. Default 3.
+ * - linewidth: the columns a line of entries fills before it wraps, as
+ *   numpy counts them (0: one entry a line). Default 75. */
 typedef struct galley_print_options {
-    int precision;  /* significant digits, 1..17; default 6 */
-    long threshold; /* more elements than this are summarized; 1000 */
-    int edgeitems;  /* items kept at each end of a summarized axis; 3 */
+    unsigned version;
+    galley_print_style style;
+    int precision;
+    long threshold;
+    int edgeitems;
+    int linewidth;
 } galley_print_options;
 
-/* Sets this thread's print options; zero fields take the defaults, and
- * options NULL sets them all back. */
+#define GALLEY_PRINT_OPTIONS_INIT                                              \
+    {                                                                          \
+        .version = GALLEY_OPTIONS_VERSION, .style = GALLEY_PRINT_NUMPY,        \
+        .precision = 8, .threshold = 1000, .edgeitems = 3, .linewidth = 75     \
+    }
+
+/* Sets this thread's print options; options NULL sets the defaults back.
+ * Options not started from GALLEY_PRINT_OPTIONS_INIT, or with a field out
+ * of range, are reported (see galley_tensor_on_error) and change nothing. */
 void galley_set_print_options(const galley_print_options *options);
+/* This thread's print options (the defaults until set). */
 galley_print_options galley_get_print_options(void);
-/* Prints t in the manner of numpy: a header line "float32 [2, 3]", then the
- * elements with aligned columns, each with `precision` significant digits
- * (%g style), nan, inf and -inf spelled so, -0 printed as 0, "..." in place
- * of the middle of axes longer than 2*edgeitems when t has more than
- * threshold elements. No locale affects it. */
+/* Prints t as numpy prints it, under a header line "float32 [2, 3]": the
+ * body is what numpy 1.24's print(a) (np.array2string(a)) writes for the
+ * same array, options and dtype: for floats, each element with the fewest
+ * digits that read back as it in its dtype (float32's own shortest
+ * digits), at most precision after the point, the point of every element
+ * in one column ("[ 1.5   2.25 -3.  ]", "[1. 2. 3.]"); scientific
+ * notation for the whole tensor when its largest nonzero magnitude is
+ * 1e8 or more, its smallest under 1e-4 or their ratio over 1000
+ * ("[1.0e-05 1.5e+00]"); -0 as "-0."; nan, inf and -inf spelled so;
+ * int64 right-aligned; lines wrapped at linewidth; "..." in place of the
+ * middle of axes longer than 2*edgeitems when t has more than threshold
+ * elements; "[]" when t is empty. No locale affects it. The compact style
+ * keeps galley's former text (see galley_print_style). */
 void galley_tensor_print(const galley_tensor *t);
 void galley_tensor_fprint(FILE *f, const galley_tensor *t);
 /* The same text as a string; the caller frees it. */

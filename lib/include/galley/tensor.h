@@ -317,6 +317,29 @@ void galley_print_graph(FILE *f, galley_tensor *root);
 
 /* ---- in-place arithmetic (tensor_io.c) ---- */
 
+/* a += b, a -= b, a *= b, a /= b, a += s, a *= s, in place (as torch's
+ * add_, sub_, mul_, div_): b broadcasts to a's shape, and the result,
+ * computed as by the out-of-place op, is cast to a's dtype (a float result
+ * into an int64 a is an error, as in torch). Return a, or NULL after a
+ * reported error (a is then unchanged). The storage's version goes up: a
+ * graph that used a (or a view of it) before refuses backward with
+ * "... was modified in place after it was used". With grad mode on:
+ * - a parameter (a leaf that requires grad) is refused, as torch refuses
+ *   a leaf; change it with grad mode off (galley_set_grad_enabled(0)),
+ *   as an optimizer step does;
+ * - a computed tensor that requires grad, or any a with b requiring grad,
+ *   becomes the node OP(a's old value, b) of the graph, so gradients flow
+ *   through the change as torch's do; a copy of a's old value is kept for
+ *   that, owned by a. Such an a must not share its storage with another
+ *   tensor (a view, or the base of one): that is refused, where torch
+ *   would track the views. */
+galley_tensor *galley_add_(galley_tensor *a, galley_tensor *b);
+galley_tensor *galley_sub_(galley_tensor *a, galley_tensor *b);
+galley_tensor *galley_mul_(galley_tensor *a, galley_tensor *b);
+galley_tensor *galley_div_(galley_tensor *a, galley_tensor *b);
+galley_tensor *galley_add_scalar_(galley_tensor *a, double s);
+galley_tensor *galley_mul_scalar_(galley_tensor *a, double s);
+
 /* ---- optimizers ---- */
 
 typedef struct galley_optim galley_optim;

@@ -434,6 +434,39 @@ double galley_clip_grad_norm(galley_tensor *const *params, int n,
 
 /* ---- saving and loading: numpy .npy files (tensor_io.c) ---- */
 
+/* Saves t to path in numpy's .npy format, version 1.0: dtype '<f4', '<f8'
+ * or '<i8' (little-endian on every machine), C order, the header padded as
+ * numpy 1.24 pads it, so that the file is byte for byte what numpy.save
+ * writes for the same array. A view is saved as its elements. The file is
+ * written to a temporary beside path (mode 0666 less the umask), then
+ * renamed over path: path is replaced whole or, after an error, left as it
+ * was with no temporary left. Returns 0, or -1 after a reported error
+ * ("cannot write 'PATH': why"). */
+int galley_save_npy(galley_tensor *t, const char *path);
+/* Loads the .npy file at path (versions 1.0, 2.0 and 3.0, as numpy.save
+ * writes them) into a new tensor of the current scope. It reads dtypes
+ * '<f4', '<f8' and '<i8' in C order; another dtype (big-endian '>f8',
+ * '<i4', '|b1', ...) or fortran_order True is refused with an error naming
+ * the file and the dtype. A missing file, a bad magic, a header galley
+ * cannot parse and a truncated file are errors that name the path; bytes
+ * after the data are ignored (as numpy.load). NULL after an error. */
+galley_tensor *galley_load_npy(const char *path);
+
+/* Random integers in [low, high) (high > low), as torch.randint, in
+ * row-major order from rng (NULL: the default generator), of dtype (int64,
+ * or a floating dtype holding the integers). The draws are galley's own
+ * (not torch's), the same on every machine: for a range r = high - low
+ * <= 2^32, Lemire's method on 32-bit draws x: m = x * r (64 bits), kept
+ * when (m mod 2^32) >= (2^32 - r) mod r, else x drawn again; the value is
+ * low + (m >> 32). For a larger range the same with 64-bit draws made of
+ * two 32-bit ones (first the high half) and a 128-bit product. */
+galley_tensor *galley_randint(galley_rng *rng, int64_t low, int64_t high,
+                              galley_dtype dtype, int ndim, const long *shape);
+/* A random permutation of 0 .. n-1 (int64 [n]), as torch.randperm:
+ * Fisher-Yates from the start 0, 1, ..., n-1: for i = n-1 down to 1, j is
+ * drawn in [0, i] as by galley_randint, and elements i and j swap. */
+galley_tensor *galley_randperm(galley_rng *rng, long n);
+
 /* ---- gradient checking ---- */
 
 /* The function gradcheck differentiates: computes an output (any shape)

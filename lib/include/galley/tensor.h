@@ -349,8 +349,8 @@ typedef struct galley_optim galley_optim;
 typedef struct galley_sgd_options {
     double lr;           /* learning rate; required, > 0 */
     double momentum;     /* 0; >= 0 */
-    double dampening;    /* 0: the gradient's share (1 - dampening) in buf */
     double weight_decay; /* 0; >= 0 (L2, added to the gradient) */
+    double dampening;    /* 0: the gradient's share (1 - dampening) in buf */
     int nesterov;        /* 0; 1 needs momentum > 0 and dampening 0 */
 } galley_sgd_options;
 

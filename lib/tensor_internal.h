@@ -271,4 +271,8 @@ locale_t galley__c_locale(void);
 
 /* ---- in-place and io (tensor_io.c) ---- */
 
+/* rng, or this thread's default generator when rng is NULL
+ * (tensor_rng.c). */
+galley_rng *galley__rng_default(galley_rng *rng);
+
 #endif

@@ -196,3 +196,9 @@ galley_tensor *galley_randn(galley_rng *rng, galley_dtype dtype, int ndim,
     return S_random(rng, dtype, ndim, shape, "galley_randn",
                     galley_rng_normal, galley_rng_normal);
 }
+
+/* (declared in tensor_internal.h, for randint and randperm) */
+galley_rng *galley__rng_default(galley_rng *rng)
+{
+    return rng ? rng : &S_default;
+}

@@ -55,8 +55,9 @@ TEST(mlp_learns_xor, .rtol = 1e-6, .atol = 1e-9)
     galley_tensor *x = S_inputs(), *y = S_classes();
     model m = S_model();
     galley_tensor *params[] = {m.w1, m.b1, m.w2, m.b2};
-    galley_optim *opt = galley_adam_new(params, 4,
-                                        &(galley_adam_options){.lr = 0.05});
+    galley_adam_options adam = GALLEY_ADAM_OPTIONS_INIT;
+    adam.lr = 0.05;
+    galley_optim *opt = galley_adam_new(params, 4, &adam);
     for (int step = 1; step <= 300; step++) {
         galley_scope *s = galley_scope_begin();
         galley_optim_zero_grad(opt);

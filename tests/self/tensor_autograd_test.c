@@ -695,7 +695,7 @@ TEST(sgd_weight_decay_matches_torch, .rtol = 1e-9, .atol = 1e-12)
 
 TEST(adam_defaults_match_torch, .rtol = 1e-9, .atol = 1e-12)
 {
-    adam_three_steps((galley_adam_options){0});
+    adam_three_steps((galley_adam_options)GALLEY_ADAM_OPTIONS_INIT);
     EXPECT(/*
       loss 0: 0.3408333333
       loss 1: 0.3387014467
@@ -710,7 +710,10 @@ TEST(adam_defaults_match_torch, .rtol = 1e-9, .atol = 1e-12)
 
 TEST(adam_options_and_weight_decay_match_torch, .rtol = 1e-9, .atol = 1e-12)
 {
-    adam_three_steps((galley_adam_options){.lr = 0.1, .weight_decay = 0.1});
+    galley_adam_options opt = GALLEY_ADAM_OPTIONS_INIT;
+    opt.lr = 0.1;
+    opt.weight_decay = 0.1;
+    adam_three_steps(opt);
     EXPECT(/*
       loss 0: 0.3408333333
       loss 1: 0.1683666647
@@ -721,8 +724,12 @@ TEST(adam_options_and_weight_decay_match_torch, .rtol = 1e-9, .atol = 1e-12)
       b: float64 [2]
         0.2934193824 0.1066671099
     */);
-    adam_three_steps((galley_adam_options){
-        .lr = 0.05, .beta1 = 0.5, .beta2 = 0.9, .eps = 1e-3});
+    opt = (galley_adam_options)GALLEY_ADAM_OPTIONS_INIT;
+    opt.lr = 0.05;
+    opt.beta1 = 0.5;
+    opt.beta2 = 0.9;
+    opt.eps = 1e-3;
+    adam_three_steps(opt);
     EXPECT(/*
       loss 0: 0.3408333333
       loss 1: 0.2444885052
@@ -766,8 +773,10 @@ TEST(parameters_without_a_gradient_are_skipped)
     galley_tensor *ps[] = {w, c, b};
     galley_optim *sgd = galley_sgd_new(
         ps, 3, &(galley_sgd_options){.lr = 0.1, .weight_decay = 0.5});
-    galley_optim *adam = galley_adam_new(
-        ps, 3, &(galley_adam_options){.lr = 0.1, .weight_decay = 0.5});
+    galley_adam_options opt = GALLEY_ADAM_OPTIONS_INIT;
+    opt.lr = 0.1;
+    opt.weight_decay = 0.5;
+    galley_optim *adam = galley_adam_new(ps, 3, &opt);
     galley_backward(problem_loss(w, b));
     galley_optim_step(sgd);
     galley_optim_step(adam);
@@ -804,15 +813,21 @@ TEST(optimizer_bad_options_error)
     made(galley_sgd_new(ps, 1, &(galley_sgd_options){.lr = NAN}));
     made(galley_sgd_new(ps, 1, &(galley_sgd_options){.lr = 0.1,
                                                     .momentum = -1}));
-    made(galley_adam_new(ps, 1, &(galley_adam_options){.lr = -1}));
-    made(galley_adam_new(ps, 1, &(galley_adam_options){.beta1 = 1}));
-    made(galley_adam_new(ps, 1, &(galley_adam_options){.eps = -1e-8}));
+    galley_adam_options bad = GALLEY_ADAM_OPTIONS_INIT;
+    bad.lr = -1;
+    made(galley_adam_new(ps, 1, &bad));
+    bad = (galley_adam_options)GALLEY_ADAM_OPTIONS_INIT;
+    bad.beta1 = 1;
+    made(galley_adam_new(ps, 1, &bad));
+    bad = (galley_adam_options)GALLEY_ADAM_OPTIONS_INIT;
+    bad.eps = -1e-8;
+    made(galley_adam_new(ps, 1, &bad));
     made(galley_sgd_new(ps, 2, &(galley_sgd_options){.lr = 0.1}));
     made(galley_sgd_new(NULL, 1, &(galley_sgd_options){.lr = 0.1}));
-    made(galley_adam_new(ps, -1, &(galley_adam_options){0}));
+    made(galley_adam_new(ps, -1, NULL));
     /* The good ones, for contrast; no parameters at all is fine. */
     made(galley_sgd_new(ps, 1, &(galley_sgd_options){.lr = 0.1}));
-    made(galley_adam_new(NULL, 0, &(galley_adam_options){0}));
+    made(galley_adam_new(NULL, 0, NULL));
     made(galley_adam_new(ps, 1, NULL));
     galley_optim_step(NULL);
     galley_optim_zero_grad(NULL);
@@ -828,11 +843,11 @@ TEST(optimizer_bad_options_error)
         -> NULL
       error: galley_sgd_new: momentum -1 and weight_decay 0 must be >= 0
         -> NULL
-      error: galley_adam_new: bad options: lr -1 and eps 1e-08 must be > 0, betas 0.9 and 0.999 in (0, 1), weight_decay 0 >= 0
+      error: galley_adam_new: lr must be > 0 (lr -1, beta1 0.9, beta2 0.999, eps 1e-08, weight_decay 0)
         -> NULL
-      error: galley_adam_new: bad options: lr 0.001 and eps 1e-08 must be > 0, betas 1 and 0.999 in (0, 1), weight_decay 0 >= 0
+      error: galley_adam_new: beta1 must be in [0, 1) (lr 0.001, beta1 1, beta2 0.999, eps 1e-08, weight_decay 0)
         -> NULL
-      error: galley_adam_new: bad options: lr 0.001 and eps -1e-08 must be > 0, betas 0.9 and 0.999 in (0, 1), weight_decay 0 >= 0
+      error: galley_adam_new: eps must be >= 0 (lr 0.001, beta1 0.9, beta2 0.999, eps -1e-08, weight_decay 0)
         -> NULL
       error: galley_sgd_new: params[1] float64 [2] is not a parameter; mark it with galley_param
         -> NULL
@@ -854,8 +869,7 @@ TEST(optim_free_frees_the_state)
     galley_tensor *b = param64(BI, GALLEY_SHAPE(2));
     galley_backward(problem_loss(w, b));
     size_t n = galley_live_tensors(), bytes = galley_live_bytes();
-    galley_optim *o = galley_adam_new((galley_tensor *[]){w, b}, 2,
-                                      &(galley_adam_options){0});
+    galley_optim *o = galley_adam_new((galley_tensor *[]){w, b}, 2, NULL);
     galley_optim_step(o);
     printf("state tensors %zu, bytes %zu\n", galley_live_tensors() - n,
            galley_live_bytes() - bytes);

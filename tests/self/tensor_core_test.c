@@ -385,7 +385,9 @@ TEST(training_loop_of_10000_steps_runs_in_flat_memory)
         galley_param(p[i]);
     galley_tensor *x = galley_from_f32(XS, GALLEY_SHAPE(4, 2));
     galley_tensor *y = galley_from_f32(YS, GALLEY_SHAPE(4, 1));
-    galley_optim *o = galley_adam_new(p, 4, &(galley_adam_options){.lr = 0.01});
+    galley_adam_options opt = GALLEY_ADAM_OPTIONS_INIT;
+    opt.lr = 0.01;
+    galley_optim *o = galley_adam_new(p, 4, &opt);
     size_t counts[3][2];
     double loss = 0;
     for (int step = 1; step <= 10000; step++) {

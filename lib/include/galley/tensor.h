@@ -20,7 +20,7 @@
  * - Options (optimizers, gradcheck, printing) go by pointer to a struct,
  *   most easily a compound literal with designated initializers; zero
  *   fields take the defaults and NULL means all defaults:
- *   galley_adam_new(params, n, &(galley_adam_options){.lr = 0.01}). The
+ *   galley_sgd_new(params, n, &(galley_sgd_options){.lr = 0.01}). The
  *   function copies what it keeps. galley/plot.h takes them the same way.
  * - The state behind the current scope, the default random generator, grad
  *   mode and print options is per thread (like torch's). */
@@ -317,39 +317,155 @@ void galley_print_graph(FILE *f, galley_tensor *root);
 
 /* ---- in-place arithmetic (tensor_io.c) ---- */
 
+/* a += b, a -= b, a *= b, a /= b, a += s, a *= s, in place (as torch's
+ * add_, sub_, mul_, div_): b broadcasts to a's shape, and the result,
+ * computed as by the out-of-place op, is cast to a's dtype (a float result
+ * into an int64 a is an error, as in torch). Return a, or NULL after a
+ * reported error (a is then unchanged). The storage's version goes up: a
+ * graph that used a (or a view of it) before refuses backward with
+ * "... was modified in place after it was used". With grad mode on:
+ * - a parameter (a leaf that requires grad) is refused, as torch refuses
+ *   a leaf; change it with grad mode off (galley_set_grad_enabled(0)),
+ *   as an optimizer step does;
+ * - a computed tensor that requires grad, or any a with b requiring grad,
+ *   becomes the node OP(a's old value, b) of the graph, so gradients flow
+ *   through the change as torch's do; a copy of a's old value is kept for
+ *   that, owned by a. Such an a must not share its storage with another
+ *   tensor (a view, or the base of one): that is refused, where torch
+ *   would track the views. */
+galley_tensor *galley_add_(galley_tensor *a, galley_tensor *b);
+galley_tensor *galley_sub_(galley_tensor *a, galley_tensor *b);
+galley_tensor *galley_mul_(galley_tensor *a, galley_tensor *b);
+galley_tensor *galley_div_(galley_tensor *a, galley_tensor *b);
+galley_tensor *galley_add_scalar_(galley_tensor *a, double s);
+galley_tensor *galley_mul_scalar_(galley_tensor *a, double s);
+
 /* ---- optimizers ---- */
 
 typedef struct galley_optim galley_optim;
 
-/* Zero fields take the defaults shown. */
+/* SGD's defaults are all 0 but lr's, so a zero-initialized compound
+ * literal is the way to give them: &(galley_sgd_options){.lr = 0.1}. */
 typedef struct galley_sgd_options {
     double lr;           /* learning rate; required, > 0 */
-    double momentum;     /* 0 */
-    double weight_decay; /* 0 */
+    double momentum;     /* 0; >= 0 */
+    double weight_decay; /* 0; >= 0 (L2, added to the gradient) */
+    double dampening;    /* 0: the gradient's share (1 - dampening) in buf */
+    int nesterov;        /* 0; 1 needs momentum > 0 and dampening 0 */
 } galley_sgd_options;
 
+/* Adam's options (torch.optim.Adam's, amsgrad and maximize left out).
+ * Start the struct from GALLEY_ADAM_OPTIONS_INIT and set the fields: each
+ * is taken as given, 0 included (beta1 = 0 is Adam without momentum). */
 typedef struct galley_adam_options {
-    double lr;           /* 1e-3 */
-    double beta1;        /* 0.9 */
-    double beta2;        /* 0.999 */
-    double eps;          /* 1e-8 */
-    double weight_decay; /* 0 (L2, added to the gradient, as torch.optim.Adam) */
+    unsigned version;    /* GALLEY_OPTIONS_VERSION */
+    double lr;           /* 1e-3; > 0 */
+    double beta1;        /* 0.9; in [0, 1) */
+    double beta2;        /* 0.999; in [0, 1) */
+    double eps;          /* 1e-8; >= 0 */
+    double weight_decay; /* 0; >= 0 (L2, added to the gradient) */
 } galley_adam_options;
+#define GALLEY_ADAM_OPTIONS_INIT                                          \
+    {.version = GALLEY_OPTIONS_VERSION, .lr = 1e-3, .beta1 = 0.9,         \
+     .beta2 = 0.999, .eps = 1e-8, .weight_decay = 0}
+
+/* AdamW's options (torch.optim.AdamW's): the fields of Adam's, but the
+ * weight decay is decoupled (p *= 1 - lr * weight_decay before the Adam
+ * step) and defaults to 0.01. A type of its own so that an Adam struct,
+ * whose weight_decay means another thing and defaults to 0, cannot be
+ * passed by mistake. Start it from GALLEY_ADAMW_OPTIONS_INIT. */
+typedef struct galley_adamw_options {
+    unsigned version;    /* GALLEY_OPTIONS_VERSION */
+    double lr;           /* 1e-3; > 0 */
+    double beta1;        /* 0.9; in [0, 1) */
+    double beta2;        /* 0.999; in [0, 1) */
+    double eps;          /* 1e-8; >= 0 */
+    double weight_decay; /* 0.01; >= 0 (decoupled) */
+} galley_adamw_options;
+#define GALLEY_ADAMW_OPTIONS_INIT                                         \
+    {.version = GALLEY_OPTIONS_VERSION, .lr = 1e-3, .beta1 = 0.9,         \
+     .beta2 = 0.999, .eps = 1e-8, .weight_decay = 1e-2}
 
 /* Optimizers over the n parameters given (the array is copied; the
  * parameters must outlive the optimizer), with options (copied; NULL: the
- * defaults, which SGD's required lr lacks). Free with galley_optim_free. */
+ * defaults, which SGD's required lr lacks). Bad options (lr <= 0, a beta
+ * outside [0, 1), nesterov without momentum, an Adam struct not started
+ * from its INIT) are reported as errors and give NULL. Free with
+ * galley_optim_free. */
 galley_optim *galley_sgd_new(galley_tensor *const *params, int n,
                              const galley_sgd_options *options);
 galley_optim *galley_adam_new(galley_tensor *const *params, int n,
                               const galley_adam_options *options);
-/* Updates every parameter that has a gradient, in place, as torch.optim. */
+galley_optim *galley_adamw_new(galley_tensor *const *params, int n,
+                               const galley_adamw_options *options);
+/* Updates every parameter that has a gradient, in place, as torch.optim
+ * (with grad mode off: a graph recorded before the step refuses backward). */
 void galley_optim_step(galley_optim *o);
 /* Zeroes the gradients of the optimizer's parameters. */
 void galley_optim_zero_grad(galley_optim *o);
 void galley_optim_free(galley_optim *o);
 
+/* The learning rate the next steps use, as optimizer.param_groups[0]["lr"]:
+ * a schedule sets it before each epoch's steps. set_lr takes lr >= 0 (a
+ * schedule may end at 0); get_lr returns NaN after a reported error. */
+void galley_optim_set_lr(galley_optim *o, double lr);
+double galley_optim_get_lr(const galley_optim *o);
+/* Learning-rate schedules, in closed form, for epoch = 0, 1, ...:
+ * - galley_lr_step: base * gamma^floor(epoch / step_size), as
+ *   torch.optim.lr_scheduler.StepLR (step_size >= 1);
+ * - galley_lr_cosine: eta_min + (base - eta_min) (1 + cos(pi epoch /
+ *   t_max)) / 2, CosineAnnealingLR's closed form (t_max >= 1; torch's
+ *   step() computes it recursively, equal up to rounding).
+ * Set the result with galley_optim_set_lr:
+ *   galley_optim_set_lr(o, galley_lr_cosine(0.1, epoch, 50, 0));
+ * A bad step_size or t_max is reported; the result is then NaN. */
+double galley_lr_step(double base, long epoch, long step_size, double gamma);
+double galley_lr_cosine(double base, long epoch, long t_max, double eta_min);
+
+/* Scales the gradients of the n parameters (those without a gradient are
+ * skipped) so that their total 2-norm, taken as of one vector, is at most
+ * max_norm, as torch.nn.utils.clip_grad_norm_: every gradient is multiplied
+ * by min(1, max_norm / (norm + 1e-6)) (a NaN or inf norm then spreads to
+ * the gradients, as torch's default). Returns the norm before clipping
+ * (0 with no gradients), or NaN after a reported error (max_norm < 0, a
+ * parameter that is not one). Sums in double whatever the dtype. */
+double galley_clip_grad_norm(galley_tensor *const *params, int n,
+                             double max_norm);
+
 /* ---- saving and loading: numpy .npy files (tensor_io.c) ---- */
+
+/* Saves t to path in numpy's .npy format, version 1.0: dtype '<f4', '<f8'
+ * or '<i8' (little-endian on every machine), C order, the header padded as
+ * numpy 1.24 pads it, so that the file is byte for byte what numpy.save
+ * writes for the same array. A view is saved as its elements. The file is
+ * written to a temporary beside path (mode 0666 less the umask), then
+ * renamed over path: path is replaced whole or, after an error, left as it
+ * was with no temporary left. Returns 0, or -1 after a reported error
+ * ("cannot write 'PATH': why"). */
+int galley_save_npy(galley_tensor *t, const char *path);
+/* Loads the .npy file at path (versions 1.0, 2.0 and 3.0, as numpy.save
+ * writes them) into a new tensor of the current scope. It reads dtypes
+ * '<f4', '<f8' and '<i8' in C order; another dtype (big-endian '>f8',
+ * '<i4', '|b1', ...) or fortran_order True is refused with an error naming
+ * the file and the dtype. A missing file, a bad magic, a header galley
+ * cannot parse and a truncated file are errors that name the path; bytes
+ * after the data are ignored (as numpy.load). NULL after an error. */
+galley_tensor *galley_load_npy(const char *path);
+
+/* Random integers in [low, high) (high > low), as torch.randint, in
+ * row-major order from rng (NULL: the default generator), of dtype (int64,
+ * or a floating dtype holding the integers). The draws are galley's own
+ * (not torch's), the same on every machine: for a range r = high - low
+ * <= 2^32, Lemire's method on 32-bit draws x: m = x * r (64 bits), kept
+ * when (m mod 2^32) >= (2^32 - r) mod r, else x drawn again; the value is
+ * low + (m >> 32). For a larger range the same with 64-bit draws made of
+ * two 32-bit ones (first the high half) and a 128-bit product. */
+galley_tensor *galley_randint(galley_rng *rng, int64_t low, int64_t high,
+                              galley_dtype dtype, int ndim, const long *shape);
+/* A random permutation of 0 .. n-1 (int64 [n]), as torch.randperm:
+ * Fisher-Yates from the start 0, 1, ..., n-1: for i = n-1 down to 1, j is
+ * drawn in [0, i] as by galley_randint, and elements i and j swap. */
+galley_tensor *galley_randperm(galley_rng *rng, long n);
 
 /* ---- gradient checking ---- */
 

@@ -491,3 +491,54 @@ TEST(reduction_errors)
       error: galley_topk: k = -1 is negative
     */);
 }
+
+/* The graph names each op with its arguments. */
+TEST(graph_arguments)
+{
+    galley_tensor *x = galley_set_name(
+        galley_param(galley_ones(GALLEY_F64, GALLEY_SHAPE(2, 3, 4))), "x");
+    galley_tensor *y = galley_mean_axes(galley_var(x, GALLEY_AXES(-1), 1, 0), GALLEY_AXES(), 0);
+    galley_tensor *z = galley_std(x, GALLEY_AXES(1), 0.5, 1);
+    z = galley_norm(galley_cumsum(z, 2), 2, GALLEY_AXES(0, 2), 0);
+    galley_tensor *s = galley_sort(galley_min(x, 1, 0), -1, 1, NULL);
+    s = galley_topk(galley_clamp(galley_leaky_relu(s, 0.25), -1, INFINITY), 2,
+                    1, 0, NULL);
+    galley_tensor *w = galley_masked_fill(galley_where(galley_gt_scalar(x, 0), x,
+                                                       galley_abs(x)),
+                                          galley_eq_scalar(x, 2), -1.5);
+    galley_tensor *loss = galley_add(
+        galley_add(y, galley_sum_all(z)),
+        galley_add(galley_sum_all(s),
+                   galley_sum_axes(galley_min_all(w), GALLEY_AXES(), 0)));
+    galley_tensor *k = galley_sum_axes(galley_sum_axes(x, GALLEY_AXES(0), 1),
+                                       GALLEY_AXES(0, 1, 2), 0);
+    galley_print_graph(stdout, galley_add(loss, k));
+    EXPECT(/*
+      %0 = param "x" float64 [2, 3, 4]
+      %1 = var(%0, axes=[2], correction=1, keepdim=0) float64 [2, 3]
+      %2 = mean_axes(%1, axes=[0, 1], keepdim=0) float64 []
+      %3 = std(%0, axes=[1], correction=0.5, keepdim=1) float64 [2, 1, 4]
+      %4 = cumsum(%3, axis=2) float64 [2, 1, 4]
+      %5 = norm(%4, p=2, axes=[0, 2], keepdim=0) float64 [1]
+      %6 = sum_all(%5) float64 []
+      %7 = add(%2, %6) float64 []
+      %8 = min(%0, axis=1, keepdim=0) float64 [2, 4]
+      %9 = sort(%8, axis=1, descending=1) float64 [2, 4]
+      %10 = leaky_relu(%9, 0.25) float64 [2, 4]
+      %11 = clamp(%10, lo=-1, hi=inf) float64 [2, 4]
+      %12 = topk(%11, k=2, axis=1, largest=0) float64 [2, 2]
+      %13 = sum_all(%12) float64 []
+      %14 = const float64 [2, 3, 4]
+      %15 = abs(%0) float64 [2, 3, 4]
+      %16 = where(%14, %0, %15) float64 [2, 3, 4]
+      %17 = const float64 [2, 3, 4]
+      %18 = masked_fill(%16, %17, -1.5) float64 [2, 3, 4]
+      %19 = min_all(%18) float64 []
+      %20 = sum_axes(%19, axes=[], keepdim=0) float64 []
+      %21 = add(%13, %20) float64 []
+      %22 = add(%7, %21) float64 []
+      %23 = sum_axes(%0, axes=[0], keepdim=1) float64 [1, 3, 4]
+      %24 = sum_axes(%23, axes=[0, 1, 2], keepdim=0) float64 []
+      %25 = add(%22, %24) float64 []
+    */);
+}

@@ -134,16 +134,26 @@ static galley_tensor *S_compare(S_cmp k, galley_tensor *a, galley_tensor *b,
     return out;
 }
 
-/* The scalar forms: b is a 0-d tensor of a's dtype. */
+/* The scalar forms: s is rounded to a floating a's dtype (as torch does
+ * with a Python number); an int64 a compares with s as float64, so that
+ * 2 < 2.5 holds. */
 static galley_tensor *S_compare_scalar(S_cmp k, galley_tensor *a, double s,
                                        const char *opname)
 {
-    galley_tensor *b, *out;
+    galley_tensor *x = a, *b, *out;
     if (galley__check(a, opname, "a") < 0)
         return NULL;
-    b = S_scalar_like(a, s);
-    out = S_compare(k, a, b, opname);
+    if (a->dtype == GALLEY_I64)
+        x = galley_tensor_to(a, GALLEY_F64);
+    b = S_scalar_like(x, s);
+    out = S_compare(k, x, b, opname);
     galley_tensor_free(b);
+    if (x != a) {
+        galley_tensor *r = out;
+        out = r ? galley_tensor_to(r, GALLEY_I64) : NULL;
+        galley_tensor_free(r);
+        galley_tensor_free(x);
+    }
     return out;
 }
 
@@ -363,7 +373,7 @@ static galley_tensor *S_share(galley_tensor *a, galley_tensor *b, int min)
 static void S_extremum_backward(galley_tensor *out, galley_tensor *g)
 {
     galley_tensor *a = out->in[0], *b = out->in[1];
-    int min = out->larg[0];
+    int min = (int)out->larg[0];
     GALLEY__BACKWARD_BEGIN;
     if (a->requires_grad)
         galley__accum_grad(a, galley_mul(g, S_share(a, b, min)));

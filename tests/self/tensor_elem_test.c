@@ -108,12 +108,13 @@ TEST(comparisons)
     show("gt 2", galley_gt_scalar(a, 2));
     show("ge 2", galley_ge_scalar(a, 2));
     /* int64: i = [3, -1, 7]; j = [3, 0, 9]; torch.lt(i, j).long(),
-     * torch.eq(i, j).long(), i.ge(0).long() */
+     * torch.eq(i, j).long(), i.ge(0).long(), i.lt(3.5).long() */
     galley_tensor *i = galley_from_i64((int64_t[]){3, -1, 7}, GALLEY_SHAPE(3));
     galley_tensor *j = galley_from_i64((int64_t[]){3, 0, 9}, GALLEY_SHAPE(3));
     show("lt int64", galley_lt(i, j));
     show("eq int64", galley_eq(i, j));
     show("ge 0 int64", galley_ge_scalar(i, 0));
+    show("lt 3.5 int64", galley_lt_scalar(i, 3.5));
     EXPECT(/*
       f32
       eq: float32 [6] = 1 0 0 1 1 0
@@ -140,6 +141,7 @@ TEST(comparisons)
       lt int64: int64 [3] = 0 1 1
       eq int64: int64 [3] = 1 0 0
       ge 0 int64: int64 [3] = 1 0 1
+      lt 3.5 int64: int64 [3] = 1 1 0
     */);
 }
 

@@ -256,7 +256,9 @@ galley_tensor *galley_lt(galley_tensor *a, galley_tensor *b);
 galley_tensor *galley_le(galley_tensor *a, galley_tensor *b);
 galley_tensor *galley_gt(galley_tensor *a, galley_tensor *b);
 galley_tensor *galley_ge(galley_tensor *a, galley_tensor *b);
-/* The same against the scalar s (rounded to a's dtype). */
+/* The same against the number s: rounded to a's dtype when a is
+ * floating, as torch does; an int64 a compares with s as float64 (so
+ * that 2 < 2.5 holds). */
 galley_tensor *galley_eq_scalar(galley_tensor *a, double s);
 galley_tensor *galley_ne_scalar(galley_tensor *a, double s);
 galley_tensor *galley_lt_scalar(galley_tensor *a, double s);

@@ -221,8 +221,10 @@ typedef struct S_op_ctx {
             }                                                              \
     } while (0)
 
-/* F(x) in T's precision: sinf for float, sin for double. */
-#define S_TG(T, F, X) (sizeof(T) == sizeof(float) ? F##f(X) : F(X))
+/* F(x) in T's precision: sinf for float, sin for double. (The cast keeps
+ * clang from warning about the branch not taken.) */
+#define S_TG(T, F, X)                                                      \
+    (sizeof(T) == sizeof(float) ? F##f((float)(X)) : F(X))
 /* The argument of tanh in torch's tanh approximation of GELU. */
 #define S_GELU_K(T, X)                                                     \
     ((T)(M_SQRT2 * M_2_SQRTPI * 0.5) * ((X) + (T)0.044715 * (X) * (X) * (X)))

@@ -623,7 +623,8 @@ galley_tensor *galley_cumsum(galley_tensor *t, int axis)
     return out;
 }
 
-/* One element of a line being sorted: its value and where it was. */
+/* One element of a line being sorted: its value and where it was. int64
+ * values compare as doubles too: exactly up to 2^53 in magnitude. */
 typedef struct S_item {
     double v;
     long i;
@@ -748,8 +749,7 @@ static galley_tensor *S_order(const galley__opdef *def, galley_tensor *t,
 
     if (indices)
         *indices = NULL;
-    if (galley__check(t, opname, "t") < 0 ||
-        galley__check_float(t, opname, "t") < 0)
+    if (galley__check(t, opname, "t") < 0)
         return NULL;
     ax = galley__axis(axis, t->ndim, opname);
     if (ax < 0)

@@ -335,6 +335,14 @@ TEST(sort_and_topk)
         show("  indices", i);
         show_grad("topk(1, 0)", galley_topk(x, 1, 0, 1, NULL), x);
     }
+    /* int64: torch.sort(tensor([3, -1, 3, 0]), descending=True,
+     * stable=True), torch.topk(tensor([3, -1, 3, 0]), 2, largest=False) */
+    galley_tensor *n = galley_from_i64((int64_t[]){3, -1, 3, 0},
+                                       GALLEY_SHAPE(4)), *i;
+    show("sort int64", galley_sort(n, 0, 1, &i));
+    show("  indices", i);
+    show("topk int64", galley_topk(n, 2, 0, 0, &i));
+    show("  indices", i);
     EXPECT(/*
       f32
       sort(1): float32 [2, 8] = -inf 0 -0 1 1 2 2 nan 0 1 2 3 4 5 7 7
@@ -372,6 +380,10 @@ TEST(sort_and_topk)
         indices: int64 [2, 2] = 4 5 5 4
       topk(1, 0): float64 [1, 8] = 5 nan 3 2 1 0 7 7
         d topk(1, 0): float64 [2, 8] = 0 2 0 4 0 6 0 0 1 0 3 0 5 0 7 8
+      sort int64: int64 [4] = 3 3 0 -1
+        indices: int64 [4] = 0 2 3 1
+      topk int64: int64 [2] = -1 0
+        indices: int64 [2] = 1 3
     */);
 }
 

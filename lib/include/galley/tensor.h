@@ -362,7 +362,8 @@ galley_tensor *galley_norm(galley_tensor *t, double p, int naxes,
  * float32 too, as torch's CPU kernel; differentiable. */
 galley_tensor *galley_cumsum(galley_tensor *t, int axis);
 /* t sorted along axis, ascending or (descending nonzero) descending, NaN
- * counted greater than every number (last ascending, first descending);
+ * counted greater than every number (last ascending, first descending;
+ * int64 tensors too, compared exactly up to 2^53 in magnitude);
  * equal elements keep their order (torch.sort(t, axis, descending,
  * stable=True)). When indices is not NULL, *indices receives a new int64
  * tensor of the positions along axis the values came from (NULL after an

@@ -78,8 +78,8 @@ static void S_unpack(long bits, int ndim, int which[GALLEY_MAX_DIMS])
         which[i] = (int)(bits >> i) & 1;
 }
 
-/* Writes "axes=[0, 2], keepdim=0" (and more when extra is given). */
-static void S_axes_args(const galley_tensor *out, char *buf, size_t n)
+/* Writes "axes=[0, 2]", the reduced axes of out's op, into buf. */
+static void S_axes_str(const galley_tensor *out, char *buf, size_t n)
 {
     const galley_tensor *t = out->in[0];
     size_t k = (size_t)snprintf(buf, n, "axes=[");
@@ -90,7 +90,15 @@ static void S_axes_args(const galley_tensor *out, char *buf, size_t n)
             first = 0;
         }
     if (k < n)
-        snprintf(buf + k, n - k, "], keepdim=%ld", out->larg[1]);
+        snprintf(buf + k, n - k, "]");
+}
+
+/* Writes "axes=[0, 2], keepdim=0". */
+static void S_axes_args(const galley_tensor *out, char *buf, size_t n)
+{
+    char ax[GALLEY_MAX_DIMS * 4 + 16];
+    S_axes_str(out, ax, sizeof ax);
+    snprintf(buf, n, "%s, keepdim=%ld", ax, out->larg[1]);
 }
 
 /* The sum of t over which[] into a new tensor (nothing recorded). */
@@ -245,13 +253,9 @@ static galley_tensor *S_var_new(galley_tensor *t, const int *which,
 /* Writes "axes=[1], correction=1, keepdim=0". */
 static void S_var_args(const galley_tensor *out, char *buf, size_t n)
 {
-    char c[32], ax[GALLEY_MAX_DIMS * 4 + 40];
+    char c[32], ax[GALLEY_MAX_DIMS * 4 + 16];
     galley__format_double(out->darg[0], c, sizeof c);
-    S_axes_args(out, ax, sizeof ax);
-    /* ax ends in ", keepdim=K": put correction before it. */
-    char *k = strstr(ax, ", keepdim=");
-    if (k)
-        *k = 0;
+    S_axes_str(out, ax, sizeof ax);
     snprintf(buf, n, "%s, correction=%s, keepdim=%ld", ax, c, out->larg[1]);
 }
 
@@ -330,10 +334,10 @@ static galley_tensor *S_norm_new(galley_tensor *t, const int *which, double p,
 
 static void S_norm_args(const galley_tensor *out, char *buf, size_t n)
 {
-    char p[32], ax[GALLEY_MAX_DIMS * 4 + 40];
+    char p[32], ax[GALLEY_MAX_DIMS * 4 + 16];
     galley__format_double(out->darg[0], p, sizeof p);
-    S_axes_args(out, ax, sizeof ax);
-    snprintf(buf, n, "p=%s, %s", p, ax);
+    S_axes_str(out, ax, sizeof ax);
+    snprintf(buf, n, "p=%s, %s, keepdim=%ld", p, ax, out->larg[1]);
 }
 
 /* torch's norm_backward: p = 1: sgn(x) g; else sgn(x) |x|^(p-1) times
@@ -468,10 +472,10 @@ static void S_min_backward(galley_tensor *out, galley_tensor *g)
         mask = galley_tensor_to(galley__binary_new(GALLEY__EQ, pos, idx, "min"),
                                 t->dtype);
     } else {
-        galley_tensor *m = out;
-        if (isnan(galley_item(out)))
-            m = t; /* t != t: the NaNs */
-        mask = galley__binary_new(m == t ? GALLEY__NE : GALLEY__EQ, t, m, "min");
+        if (isnan(galley_item(out))) /* the NaNs: t != t */
+            mask = galley__binary_new(GALLEY__NE, t, t, "min");
+        else
+            mask = galley__binary_new(GALLEY__EQ, t, out, "min");
         g = galley__div_scalar_new(g, galley_item(galley_sum_all(mask)), "min");
     }
     g = galley_contiguous(g);

@@ -221,6 +221,27 @@ typedef struct S_op_ctx {
             }                                                              \
     } while (0)
 
+/* F(x) in T's precision: sinf for float, sin for double. (The cast keeps
+ * clang from warning about the branch not taken.) */
+#define S_TG(T, F, X)                                                      \
+    (sizeof(T) == sizeof(float) ? F##f((float)(X)) : F(X))
+/* The argument of tanh in torch's tanh approximation of GELU. */
+#define S_GELU_K(T, X)                                                     \
+    ((T)(M_SQRT2 * M_2_SQRTPI * 0.5) * ((X) + (T)0.044715 * (X) * (X) * (X)))
+
+/* The derivative of that approximation, as torch's GeluBackward. */
+#define S_DEFINE_GELU_TANH_GRAD(T, TANH)                                   \
+    static T S_gelu_tanh_grad_##T(T x)                                     \
+    {                                                                      \
+        T b = (T)(M_SQRT2 * M_2_SQRTPI * 0.5), k = (T)0.044715;            \
+        T inner = b * (x + k * x * x * x), t = TANH(inner);                \
+        T left = (T)0.5 * x, right = 1 + t;                                \
+        T dinner = b * (1 + 3 * k * x * x);                                \
+        return (T)0.5 * right + left * (1 - t * t) * dinner;               \
+    }
+S_DEFINE_GELU_TANH_GRAD(float, tanhf)
+S_DEFINE_GELU_TANH_GRAD(double, tanh)
+
 /* The unary row functions for one floating type: float32 computes in
  * float (expf, tanhf, ...), float64 in double. Sigmoid takes exp of minus
  * |x| only, so it never overflows. */
@@ -251,6 +272,35 @@ typedef struct S_op_ctx {
             break;                                                         \
         case GALLEY__STEP: S_UN(T, x > 0 ? 1 : 0); break;                  \
         case GALLEY__RECIP: S_UN(T, 1 / x); break;                         \
+        case GALLEY__ABS: S_UN(T, S_TG(T, fabs, x)); break;                \
+        case GALLEY__SIN: S_UN(T, S_TG(T, sin, x)); break;                 \
+        case GALLEY__COS: S_UN(T, S_TG(T, cos, x)); break;                 \
+        case GALLEY__SIGN: S_UN(T, x > 0 ? 1 : x < 0 ? -1 : 0); break;     \
+        case GALLEY__CLAMP_MIN: S_UN(T, x < c ? c : x); break;             \
+        case GALLEY__CLAMP_MAX: S_UN(T, x > c ? c : x); break;             \
+        case GALLEY__LEAKY_RELU: S_UN(T, x > 0 ? x : x * c); break;        \
+        case GALLEY__LEAKY_STEP: S_UN(T, x > 0 ? 1 : c); break;            \
+        case GALLEY__GELU:                                                 \
+            if (arg == 0)                                                  \
+                S_UN(T, x * (T)0.5 *                                       \
+                            (1 + S_TG(T, erf, x * (T)M_SQRT1_2)));         \
+            else                                                           \
+                S_UN(T, (T)0.5 * x * (1 + TANH(S_GELU_K(T, x))));          \
+            break;                                                         \
+        case GALLEY__GELU_GRAD:                                            \
+            if (arg == 0)                                                  \
+                S_UN(T, (T)0.5 * (1 + S_TG(T, erf, x * (T)M_SQRT1_2)) +    \
+                            x * EXP((T)-0.5 * x * x) *                     \
+                                (T)(M_2_SQRTPI * M_SQRT1_2 * 0.5));        \
+            else                                                           \
+                S_UN(T, S_gelu_tanh_grad_##T(x));                          \
+            break;                                                         \
+        case GALLEY__SOFTPLUS:                                             \
+            S_UN(T, x > 20 ? x : S_TG(T, log1p, EXP(x)));                  \
+            break;                                                         \
+        case GALLEY__SOFTPLUS_GRAD:                                        \
+            S_UN(T, x > 20 ? 1 : EXP(x) / (EXP(x) + 1));                   \
+            break;                                                         \
         }                                                                  \
     }
 
@@ -317,6 +367,14 @@ static void S_unary(galley__unop op, galley_tensor *out,
         case GALLEY__POW: S_BIN(T, POW(x, y)); break;                      \
         case GALLEY__EQ: S_BIN(T, x == y ? 1 : 0); break;                  \
         case GALLEY__GT: S_BIN(T, x > y ? 1 : 0); break;                   \
+        case GALLEY__NE: S_BIN(T, x != y ? 1 : 0); break;                  \
+        case GALLEY__GE: S_BIN(T, x >= y ? 1 : 0); break;                  \
+        case GALLEY__MAXIMUM:                                              \
+            S_BIN(T, x != x || y != y ? x + y : x < y ? y : x);            \
+            break;                                                         \
+        case GALLEY__MINIMUM:                                              \
+            S_BIN(T, x != x || y != y ? x + y : y < x ? y : x);            \
+            break;                                                         \
         }                                                                  \
     }
 

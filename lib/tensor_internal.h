@@ -178,14 +178,30 @@ typedef enum galley__unop {
     GALLEY__MUL_SCALAR, /* a * arg */
     GALLEY__POW_SCALAR, /* a ^ arg */
     GALLEY__STEP,       /* a > 0 ? 1 : 0 (relu's derivative) */
-    GALLEY__RECIP       /* 1 / a */
+    GALLEY__RECIP,      /* 1 / a */
+    /* tensor_elem.c's: */
+    GALLEY__ABS, GALLEY__SIN, GALLEY__COS,
+    GALLEY__SIGN,       /* 1, -1, or 0 (for 0, -0 and NaN, as torch) */
+    GALLEY__CLAMP_MIN,  /* a < arg ? arg : a (NaN stays NaN) */
+    GALLEY__CLAMP_MAX,  /* a > arg ? arg : a (NaN stays NaN) */
+    GALLEY__LEAKY_RELU, /* a > 0 ? a : a * arg */
+    GALLEY__LEAKY_STEP, /* a > 0 ? 1 : arg (leaky_relu's derivative) */
+    GALLEY__GELU,       /* arg 0: a * Phi(a) (erf); arg 1: torch's tanh form */
+    GALLEY__GELU_GRAD,  /* the derivative of GELU with the same arg */
+    GALLEY__SOFTPLUS,   /* a > 20 ? a : log1p(exp(a)) (torch's threshold) */
+    GALLEY__SOFTPLUS_GRAD /* a > 20 ? 1 : sigmoid(a) */
 } galley__unop;
 
 typedef enum galley__binop {
     GALLEY__ADD, GALLEY__SUB, GALLEY__MUL, GALLEY__DIV,
     GALLEY__POW,  /* a ^ b */
     GALLEY__EQ,   /* a == b ? 1 : 0 */
-    GALLEY__GT    /* a > b ? 1 : 0 */
+    GALLEY__GT,   /* a > b ? 1 : 0 */
+    /* tensor_elem.c's: */
+    GALLEY__NE,   /* a != b ? 1 : 0 (1 for NaN) */
+    GALLEY__GE,   /* a >= b ? 1 : 0 */
+    GALLEY__MAXIMUM, /* the greater, NaN when either is */
+    GALLEY__MINIMUM  /* the smaller, NaN when either is */
 } galley__binop;
 
 typedef enum galley__redop {
@@ -266,6 +282,14 @@ locale_t galley__c_locale(void);
 /* ---- shape ops (tensor_shape.c) ---- */
 
 /* ---- elementwise (tensor_elem.c) ---- */
+
+/* cond ? a : b elementwise, the three broadcast together, into a new
+ * tensor of the current scope of a's dtype (b's must be the same); cond of
+ * any dtype, true where nonzero (NaN too). The chosen elements are copied
+ * bit for bit. Nothing recorded. */
+galley_tensor *galley__where_new(const galley_tensor *cond,
+                                 const galley_tensor *a,
+                                 const galley_tensor *b, const char *opname);
 
 /* ---- normalization, convolution (tensor_conv.c) ---- */
 

@@ -25,6 +25,7 @@ lib/tensor_shape.c
 lib/tensor_cpu.c
 lib/tensor_ops.c
 lib/tensor_elem.c
+lib/tensor_reduce.c
 lib/tensor_nn.c
 lib/tensor_conv.c
 lib/tensor_autograd.c

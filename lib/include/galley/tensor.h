@@ -244,6 +244,66 @@ galley_tensor *galley_sqrt(galley_tensor *a);
 
 /* ---- comparisons, selection and more elementwise ops (tensor_elem.c) ---- */
 
+/* Comparisons, elementwise with broadcasting: 1 where a OP b holds, else 0,
+ * in the operands' dtype (float32, float64 or int64; there is no bool
+ * dtype), as torch.eq/ne/lt/le/gt/ge followed by .to(a.dtype). NaN
+ * compares unequal to everything, itself included: only ne holds. int64
+ * operands compare exactly up to 2^53 in magnitude. Not differentiable
+ * (no graph is recorded). */
+galley_tensor *galley_eq(galley_tensor *a, galley_tensor *b);
+galley_tensor *galley_ne(galley_tensor *a, galley_tensor *b);
+galley_tensor *galley_lt(galley_tensor *a, galley_tensor *b);
+galley_tensor *galley_le(galley_tensor *a, galley_tensor *b);
+galley_tensor *galley_gt(galley_tensor *a, galley_tensor *b);
+galley_tensor *galley_ge(galley_tensor *a, galley_tensor *b);
+/* The same against the number s: rounded to a's dtype when a is
+ * floating, as torch does; an int64 a compares with s as float64 (so
+ * that 2 < 2.5 holds). */
+galley_tensor *galley_eq_scalar(galley_tensor *a, double s);
+galley_tensor *galley_ne_scalar(galley_tensor *a, double s);
+galley_tensor *galley_lt_scalar(galley_tensor *a, double s);
+galley_tensor *galley_le_scalar(galley_tensor *a, double s);
+galley_tensor *galley_gt_scalar(galley_tensor *a, double s);
+galley_tensor *galley_ge_scalar(galley_tensor *a, double s);
+/* a where cond is nonzero (NaN counts as nonzero), else b: the three
+ * broadcast together (torch.where). cond may have any dtype; a and b have
+ * one dtype, which the result has. Differentiable in a and b: the gradient
+ * goes to the operand chosen, element by element. */
+galley_tensor *galley_where(galley_tensor *cond, galley_tensor *a,
+                            galley_tensor *b);
+/* t with value wherever mask is nonzero (t.masked_fill(mask, value)); mask,
+ * of any dtype, broadcasts to t's shape, which the result has. The
+ * gradient flows to t where mask is 0. */
+galley_tensor *galley_masked_fill(galley_tensor *t, galley_tensor *mask,
+                                  double value);
+/* min(max(t, lo), hi) elementwise (torch.clamp): -INFINITY / INFINITY for
+ * no bound; a NaN bound is an error; lo > hi gives hi everywhere, as
+ * torch; NaN elements stay NaN. The gradient is 1 where lo <= t <= hi,
+ * bounds included, else 0. */
+galley_tensor *galley_clamp(galley_tensor *t, double lo, double hi);
+/* |t|; its gradient is sign(t): 0 at 0 (torch.abs). */
+galley_tensor *galley_abs(galley_tensor *t);
+/* The greater (smaller) of a and b elementwise, with broadcasting, NaN
+ * where either is NaN (torch.maximum, torch.minimum). On a tie the
+ * gradient is split evenly between a and b, as torch does; at a NaN both
+ * get all of it. */
+galley_tensor *galley_maximum(galley_tensor *a, galley_tensor *b);
+galley_tensor *galley_minimum(galley_tensor *a, galley_tensor *b);
+/* GELU, t * Phi(t) with the normal CDF Phi by erf (torch's default,
+ * F.gelu(t)); galley_gelu_tanh is the tanh approximation
+ * (F.gelu(t, approximate='tanh')). */
+galley_tensor *galley_gelu(galley_tensor *t);
+galley_tensor *galley_gelu_tanh(galley_tensor *t);
+/* t where t > 0, else slope * t (F.leaky_relu(t, slope); torch's default
+ * slope is 0.01). The gradient at 0 is slope, as torch's. */
+galley_tensor *galley_leaky_relu(galley_tensor *t, double slope);
+/* log(1 + exp(t)), and t itself where t > 20 (F.softplus(t) with torch's
+ * defaults beta = 1, threshold = 20); its gradient is sigmoid(t) (1 past
+ * the threshold). */
+galley_tensor *galley_softplus(galley_tensor *t);
+galley_tensor *galley_sin(galley_tensor *t);
+galley_tensor *galley_cos(galley_tensor *t);
+
 /* ---- reductions (differentiable but argmax) ---- */
 
 /* Over all elements: a 0-d tensor. */
@@ -259,6 +319,65 @@ galley_tensor *galley_mean(galley_tensor *t, int axis, int keepdim);
 galley_tensor *galley_max(galley_tensor *t, int axis, int keepdim);
 /* The index along axis of the first greatest element: int64. */
 galley_tensor *galley_argmax(galley_tensor *t, int axis, int keepdim);
+/* The smallest element (min_all over all, a 0-d tensor; min along axis),
+ * NaN when there is one (torch.min). min's gradient goes to the element
+ * argmin picks; min_all's is shared evenly by every element equal to the
+ * minimum (by the NaNs when it is NaN), as torch's. */
+galley_tensor *galley_min_all(galley_tensor *t);
+galley_tensor *galley_min(galley_tensor *t, int axis, int keepdim);
+/* The index of the first smallest element, or of the first NaN (torch's
+ * argmin), int64: flat over all elements (0-d), or along axis. */
+galley_tensor *galley_argmin_all(galley_tensor *t);
+galley_tensor *galley_argmin(galley_tensor *t, int axis, int keepdim);
+
+/* GALLEY_AXES(0, 2) expands to "naxes, axes" (an int array) for the
+ * reductions over several axes below; GALLEY_AXES() is every axis (as
+ * torch's dim=None). Negative axes count from the end; an axis given
+ * twice is an error. */
+#define GALLEY_AXES(...)                                                  \
+    (int)(sizeof((int[]){0, __VA_ARGS__}) / sizeof(int) - 1),             \
+        (const int *)((const int[]){0, __VA_ARGS__} + 1)
+/* The sum and mean over the axes given (x.sum(dim=axes, keepdim=k)). */
+galley_tensor *galley_sum_axes(galley_tensor *t, int naxes, const int *axes,
+                               int keepdim);
+galley_tensor *galley_mean_axes(galley_tensor *t, int naxes, const int *axes,
+                                int keepdim);
+/* The variance sum((t - mean)^2) / (n - correction) over the axes given,
+ * n the number of elements reduced (torch.var(t, dim, correction=c,
+ * keepdim=k)): correction 1 is the unbiased estimate (torch's default), 0
+ * the population variance. n <= correction gives inf, or NaN for 0/0, as
+ * torch. std is its square root; std's gradient where std is 0 is 0, as
+ * torch's. */
+galley_tensor *galley_var(galley_tensor *t, int naxes, const int *axes,
+                          double correction, int keepdim);
+galley_tensor *galley_std(galley_tensor *t, int naxes, const int *axes,
+                          double correction, int keepdim);
+/* The p-norm (sum |t|^p)^(1/p) over the axes given (torch.linalg.vector_norm
+ * (t, p, dim, keepdim)), for a finite p >= 1 (1 and 2 computed without
+ * powers). The gradient where the norm is 0 is 0 (torch's), and that of
+ * the 1-norm at an element 0 is 0. */
+galley_tensor *galley_norm(galley_tensor *t, double p, int naxes,
+                           const int *axes, int keepdim);
+/* The running sums along axis (torch.cumsum), accumulated in double for
+ * float32 too, as torch's CPU kernel; differentiable. */
+galley_tensor *galley_cumsum(galley_tensor *t, int axis);
+/* t sorted along axis, ascending or (descending nonzero) descending, NaN
+ * counted greater than every number (last ascending, first descending;
+ * int64 tensors too, compared exactly up to 2^53 in magnitude);
+ * equal elements keep their order (torch.sort(t, axis, descending,
+ * stable=True)). When indices is not NULL, *indices receives a new int64
+ * tensor of the positions along axis the values came from (NULL after an
+ * error). The values are differentiable: each gradient goes back to its
+ * position. */
+galley_tensor *galley_sort(galley_tensor *t, int axis, int descending,
+                           galley_tensor **indices);
+/* The k greatest (largest nonzero) or smallest elements along axis, in
+ * sorted order, with their positions in *indices as galley_sort
+ * (torch.topk(t, k, axis, largest, sorted=True)). Ties are taken in the
+ * order of their positions; torch leaves that order unspecified. 0 <= k
+ * <= the size of axis. */
+galley_tensor *galley_topk(galley_tensor *t, long k, int axis, int largest,
+                           galley_tensor **indices);
 
 /* ---- linear algebra and losses (differentiable) ---- */
 

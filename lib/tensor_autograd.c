@@ -57,6 +57,7 @@ void galley__record(galley_tensor *out, const galley__opdef *op, int nin,
     out->requires_grad = 1;
     out->op = op;
     out->nin = nin;
+    out->out_version = out->st->version;
     for (int i = 0; i < nin; i++) {
         out->in[i] = in[i];
         out->in_id[i] = in[i]->id;
@@ -241,6 +242,16 @@ static int S_check_inputs(const S_walk *w, const char *fn)
         const galley_tensor *node = w->order[k];
         if (!node->op)
             continue;
+        if (node->st->version != node->out_version) {
+            char d[GALLEY__SHAPE_STR_MAX + 8];
+            galley__error(fn,
+                          "the result of %s (%s) was modified in place "
+                          "after it was computed, and its gradient may "
+                          "depend on it; change a copy (galley_clone) or "
+                          "compute the graph again",
+                          node->op->name, galley__desc(node, d));
+            return -1;
+        }
         for (int i = 0; i < node->nin; i++) {
             char d[GALLEY__SHAPE_STR_MAX + 8];
             if (!S_input_alive(node, i)) {

@@ -61,6 +61,9 @@ struct galley_tensor {
     galley_tensor *in[GALLEY__MAX_INPUTS];
     uint64_t in_id[GALLEY__MAX_INPUTS];          /* to tell a reused header */
     unsigned long in_version[GALLEY__MAX_INPUTS]; /* storage versions seen */
+    unsigned long out_version; /* its own storage's version when recorded:
+                                  backwards may read the result (exp, tanh,
+                                  div), so a change to it is refused too */
     double darg[4];       /* the op's arguments (exponent, scalar, ...) */
     long larg[4];         /* (axis, keepdim, ...) */
     galley_tensor *saved; /* owned; a tensor the op keeps for backward */

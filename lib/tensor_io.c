@@ -58,6 +58,7 @@ static void S_move_node(galley_tensor *dst, galley_tensor *src)
     memcpy(dst->in, src->in, sizeof dst->in);
     memcpy(dst->in_id, src->in_id, sizeof dst->in_id);
     memcpy(dst->in_version, src->in_version, sizeof dst->in_version);
+    dst->out_version = dst->st->version;
     memcpy(dst->darg, src->darg, sizeof dst->darg);
     memcpy(dst->larg, src->larg, sizeof dst->larg);
     dst->saved = src->saved;

@@ -206,6 +206,45 @@ TEST(inplace_errors)
     */);
 }
 
+/* A result whose backward reads it (exp: d exp(w) = exp(w)), changed in
+ * place with grad mode off, through an in-place op, galley_fill_,
+ * galley_tensor_set or galley_copy_: backward refuses rather than give a
+ * gradient computed from the changed values. Unchanged, it gives
+ * exp(w). */
+TEST(a_result_changed_in_place_is_refused_by_backward)
+{
+    galley_tensor_on_error(on_error, NULL);
+    for (int how = 0; how < 5; how++) {
+        galley_scope *s = galley_scope_begin();
+        galley_tensor *w = galley_param(f64((double[]){0, 1}, GALLEY_SHAPE(2)));
+        galley_tensor *y = galley_exp(w);
+        int was = galley_set_grad_enabled(0);
+        if (how == 1)
+            galley_mul_scalar_(y, 2);
+        else if (how == 2)
+            galley_fill_(y, 0);
+        else if (how == 3)
+            galley_tensor_set(y, GALLEY_AT(0), 5);
+        else if (how == 4)
+            galley_copy_(y, galley_zeros(GALLEY_F64, GALLEY_SHAPE(2)));
+        galley_set_grad_enabled(was);
+        galley_backward(galley_sum_all(y));
+        show("grad", galley_grad(w));
+        galley_scope_end(s);
+    }
+    EXPECT(/*
+      grad: float64 1 2.718281828
+      error: galley_backward: the result of exp (float64 [2]) was modified in place after it was computed, and its gradient may depend on it; change a copy (galley_clone) or compute the graph again
+      grad: NULL
+      error: galley_backward: the result of exp (float64 [2]) was modified in place after it was computed, and its gradient may depend on it; change a copy (galley_clone) or compute the graph again
+      grad: NULL
+      error: galley_backward: the result of exp (float64 [2]) was modified in place after it was computed, and its gradient may depend on it; change a copy (galley_clone) or compute the graph again
+      grad: NULL
+      error: galley_backward: the result of exp (float64 [2]) was modified in place after it was computed, and its gradient may depend on it; change a copy (galley_clone) or compute the graph again
+      grad: NULL
+    */);
+}
+
 /* ---- saving and loading: .npy ---- */
 
 /* Each npy test works in a fresh temporary directory (its path is not in

@@ -1,10 +1,10 @@
 /* tensor_torch_test.c: the places where galley's tensors disagreed with
  * PyTorch at the edges (issue 15): cross_entropy with -inf logits, pow's
  * gradient at base 0, relu's gradient at NaN, max_all's gradient on ties,
- * type promotion and mse's broadcasting. Each expected number was
- * printed by torch 1.13 (Debian's python3-torch, float64 unless said) with
- * the expression in the comment above it; "torch" there is
- * `import torch, torch.nn.functional as F`. */
+ * type promotion, mse's broadcasting, and gradcheck's options with zero
+ * tolerances. Each expected number was printed by torch 1.13 (Debian's
+ * python3-torch, float64 unless said) with the expression in the comment
+ * above it; "torch" there is `import torch, torch.nn.functional as F`. */
 #include <galley.h>
 #include <galley/tensor.h>
 #include <math.h>
@@ -475,6 +475,83 @@ TEST(mse_broadcasts_as_torch)
         dd: float64 [3] = -0.66666666666666663 -1.6666666666666665 1.6666666666666665
       float32 and int64: float32 [] = 0.125
       error: galley_mse: shapes [3, 4] and [5] cannot be broadcast
+    */);
+    galley_tensor_free_all();
+}
+
+/* ---- gradcheck's options: zero tolerances ---- */
+
+/* fn of gradcheck: in[0] * in[1], in quarters: every product and every
+ * central difference with a step of 2^-20 is exact, so the errors are 0
+ * and pass tolerances of 0. */
+static galley_tensor *S_mul2(galley_tensor *const *in, int n, void *ud)
+{
+    (void)n, (void)ud;
+    return galley_mul(in[0], in[1]);
+}
+
+/* fn of gradcheck: x + 1e-4 x detach(x), whose backward misses 1e-4 x. */
+static galley_tensor *S_slightly_wrong(galley_tensor *const *in, int n,
+                                       void *ud)
+{
+    (void)n, (void)ud;
+    galley_tensor *q = galley_mul(in[0], galley_detach(in[0]));
+    return galley_add(in[0], galley_mul_scalar(q, 1e-4));
+}
+
+/* atol = rtol = 0 is legal, a zero field no longer taken for "the
+ * default"; as torch's, it passes exact gradients and fails the rest:
+ *   a = torch.tensor([0.25, -1.5, 2], dtype=torch.float64, requires_grad=True)
+ *   b = torch.tensor([3, 0.75, -0.5], dtype=torch.float64, requires_grad=True)
+ *   torch.autograd.gradcheck(lambda a, b: a * b, (a, b), eps=2**-20,
+ *                            atol=0, rtol=0) -> True
+ *   f = lambda x: x + 1e-4 * x * x.detach()
+ *   torch.autograd.gradcheck(f, (a,)) -> True
+ *   torch.autograd.gradcheck(f, (a,), atol=0, rtol=0,
+ *                            raise_exception=False) -> False
+ * A struct not started from GALLEY_GRADCHECK_OPTIONS_INIT is refused, and
+ * so are eps <= 0 and negative tolerances. */
+TEST(gradcheck_tolerances_may_be_zero)
+{
+    static const double av[] = {0.25, -1.5, 2}, bv[] = {3, 0.75, -0.5};
+    galley_tensor *in[2] = {S_param(GALLEY_F64, av, GALLEY_SHAPE(3)),
+                            S_param(GALLEY_F64, bv, GALLEY_SHAPE(3))};
+    galley_gradcheck_options o = GALLEY_GRADCHECK_OPTIONS_INIT;
+    o.eps = 0x1p-20;
+    o.atol = 0;
+    o.rtol = 0;
+    printf("exact, tolerances 0:\n");
+    galley_gradcheck(S_mul2, in, 2, NULL, &o);
+    printf("slightly wrong, defaults -> %d\n",
+           galley_gradcheck(S_slightly_wrong, in, 1, NULL, NULL));
+    o.eps = 1e-6;
+    o.quiet = 1;
+    printf("slightly wrong, tolerances 0 -> %d\n",
+           galley_gradcheck(S_slightly_wrong, in, 1, NULL, &o));
+    galley_tensor_on_error(on_error, NULL);
+    galley_gradcheck_options zeroed = {.quiet = 1};
+    printf("-> %d\n", galley_gradcheck(S_mul2, in, 2, NULL, &zeroed));
+    o.eps = 0;
+    printf("-> %d\n", galley_gradcheck(S_mul2, in, 2, NULL, &o));
+    o.eps = 1e-6;
+    o.rtol = -1e-3;
+    printf("-> %d\n", galley_gradcheck(S_mul2, in, 2, NULL, &o));
+    galley_tensor_on_error(NULL, NULL);
+    EXPECT_NEAR(.atol = 1e-6, /*
+      exact, tolerances 0:
+      gradcheck: input 0 float64 [3]: max abs err 0, max rel err 0: ok
+      gradcheck: input 1 float64 [3]: max abs err 0, max rel err 0: ok
+      gradcheck: passed
+      gradcheck: input 0 float64 [3]: max abs err 0.0002 at [2] of output [2], max rel err 0.0002 at [2] of output [2]: ok
+      gradcheck: passed
+      slightly wrong, defaults -> 0
+      slightly wrong, tolerances 0 -> 1
+      error: galley_gradcheck: options were not started from GALLEY_GRADCHECK_OPTIONS_INIT: write `galley_gradcheck_options o = GALLEY_GRADCHECK_OPTIONS_INIT;` and set the fields (each is taken as given, 0 included)
+      -> 2
+      error: galley_gradcheck: options eps is 0; the step of the central differences must be finite and above 0
+      -> 2
+      error: galley_gradcheck: options atol 0 and rtol -0.001: tolerances must be 0 or more
+      -> 2
     */);
     galley_tensor_free_all();
 }

@@ -375,14 +375,25 @@ void galley_optim_free(galley_optim *o);
 typedef galley_tensor *(*galley_gradcheck_cb)(galley_tensor *const *inputs,
                                               int n, void *userdata);
 
-/* Zero fields take the defaults shown (those of torch.autograd.gradcheck). */
+/* Start from GALLEY_GRADCHECK_OPTIONS_INIT, which holds the defaults shown
+ * (those of torch.autograd.gradcheck), then set fields; each is taken as
+ * given, so atol and rtol may be 0 (as torch's):
+ *   galley_gradcheck_options o = GALLEY_GRADCHECK_OPTIONS_INIT;
+ *   o.atol = 0;
+ *   galley_gradcheck(fn, inputs, n, NULL, &o);
+ * NULL options are the defaults. */
 typedef struct galley_gradcheck_options {
-    double eps;  /* 1e-6: the step of the central differences */
-    double atol; /* 1e-5 */
-    double rtol; /* 1e-3 */
-    FILE *out;   /* where the report goes: stdout */
-    int quiet;   /* 1: no report */
+    unsigned version; /* GALLEY_OPTIONS_VERSION (set by the INIT) */
+    double eps;  /* 1e-6: the step of the central differences; > 0 */
+    double atol; /* 1e-5; >= 0 */
+    double rtol; /* 1e-3; >= 0 */
+    FILE *out;   /* where the report goes; NULL: stdout */
+    int quiet;   /* 0; 1: no report */
 } galley_gradcheck_options;
+
+#define GALLEY_GRADCHECK_OPTIONS_INIT                                     \
+    {.version = GALLEY_OPTIONS_VERSION, .eps = 1e-6, .atol = 1e-5,        \
+     .rtol = 1e-3, .out = NULL, .quiet = 0}
 
 /* Compares the analytic gradients of fn at inputs (float64 parameters) with
  * central finite differences, element by element of the whole Jacobian:
@@ -391,8 +402,10 @@ typedef struct galley_gradcheck_options {
  * the index of the worst element (and of the output element, when the
  * output has several), and "ok" or "FAILED"; then a verdict line. Inputs
  * must be float64 parameters. Returns 0 when every input passes, else the
- * number of inputs that fail; after a reported error (with a handler set)
- * n, or 1 when n < 1. The inputs' gradients are left zero. */
+ * number of inputs that fail; after a reported error (with a handler set:
+ * bad inputs, options not started from GALLEY_GRADCHECK_OPTIONS_INIT, eps
+ * not above 0, a negative tolerance) n, or 1 when n < 1. The inputs'
+ * gradients are left zero. */
 int galley_gradcheck(galley_gradcheck_cb fn, galley_tensor *const *inputs,
                      int n, void *userdata,
                      const galley_gradcheck_options *options);

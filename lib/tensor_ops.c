@@ -313,7 +313,8 @@ static void S_pow_backward(galley_tensor *out, galley_tensor *g)
     const char *op = "pow";
     galley_tensor *a = out->in[0], *b = out->in[1];
     GALLEY__BACKWARD_BEGIN;
-    galley_tensor *fa = S_as_dtype(a, out->dtype), *fb = S_as_dtype(b, out->dtype);
+    galley_tensor *fa = S_as_dtype(a, out->dtype);
+    galley_tensor *fb = S_as_dtype(b, out->dtype);
     if (a->requires_grad) {
         galley_tensor *p = galley_pow(fa, galley_add_scalar(fb, -1));
         galley_tensor *d = galley_mul(g, galley_mul(fb, p));
@@ -456,16 +457,34 @@ static void S_sigmoid_backward(galley_tensor *out, galley_tensor *g)
     GALLEY__BACKWARD_END;
 }
 
-/* torch's threshold_backward(g, out, 0): g where out is not <= 0, so
- * that a NaN (relu keeps it) passes g as torch does. out is >= 0 or NaN,
- * so out <= 0 is out == 0 (-0 included). A select, not a product with a
- * 0/1 step: g NaN or inf where a < 0 still gives 0. */
+/* torch's threshold_backward(g, out, 0): g where out is not <= 0, else 0,
+ * into a new tensor; out and g are contiguous, of one shape and dtype. A
+ * select, not a product with a 0/1 step: a NaN out (relu keeps NaN) passes
+ * g as in torch, and a g of inf or NaN where out <= 0 still gives 0. One
+ * loop on the host, since relu's backward is on every MLP's path. */
+static galley_tensor *S_threshold_backward(galley_tensor *g,
+                                           const galley_tensor *out)
+{
+    galley_tensor *d = galley__new(g->dtype, g->ndim, g->shape, "relu");
+    long n = d->numel;
+    if (d->dtype == GALLEY_F32) {
+        const float *pg = galley__ptr(g), *po = galley__ptr(out);
+        float *pd = galley__ptr(d);
+        for (long i = 0; i < n; i++)
+            pd[i] = po[i] <= 0 ? 0 : pg[i];
+    } else {
+        const double *pg = galley__ptr(g), *po = galley__ptr(out);
+        double *pd = galley__ptr(d);
+        for (long i = 0; i < n; i++)
+            pd[i] = po[i] <= 0 ? 0 : pg[i];
+    }
+    return d;
+}
+
 static void S_relu_backward(galley_tensor *out, galley_tensor *g)
 {
     GALLEY__BACKWARD_BEGIN;
-    galley_tensor *d = galley_clone(g);
-    galley__zero_where(d, S_cmp_zero(GALLEY__EQ, out, out, "relu"));
-    galley__accum_grad(out->in[0], d);
+    galley__accum_grad(out->in[0], S_threshold_backward(g, out));
     GALLEY__BACKWARD_END;
 }
 

@@ -366,6 +366,14 @@ TEST(binary_ops_promote_float32_to_float64)
  *   torch.pow(i, a) -> [2.8284270763397217, 9] float32,
  *      a.grad [1.9605162143707275, 9.887510299682617]
  *   torch.sub(i, b) -> [1.9, 0] float64
+ * cross_entropy with float32 logits and float64 probabilities:
+ *   z = torch.tensor([[1., 2], [0.5, -1]], requires_grad=True)
+ *   p = torch.tensor([[0.5, 0.5], [0.25, 0.75]], dtype=torch.float64,
+ *                    requires_grad=True)
+ *   F.cross_entropy(z, p).backward() -> 1.0698375105857849 float64,
+ *   z.grad float32 [-0.115529284, 0.115529299, 0.283787221, -0.283787251],
+ *   p.grad float64 [0.65663081407546997, 0.15663082897663116,
+ *                   0.10070666670799255, 0.85070669651031494]
  * torch refuses matmul of two dtypes:
  *   torch.matmul(torch.ones(2, 2), torch.ones(2, 2, dtype=torch.float64))
  *   -> RuntimeError: expected scalar type Float but found Double */
@@ -396,6 +404,14 @@ TEST(promotion_with_int64_and_pow)
         }
     }
     show("sub(i64, f64)", galley_sub(i, galley_detach(b)));
+    static const double zv[] = {1, 2, 0.5, -1}, pv[] = {0.5, 0.5, 0.25, 0.75};
+    galley_tensor *z = S_param(GALLEY_F32, zv, GALLEY_SHAPE(2, 2));
+    galley_tensor *p = S_param(GALLEY_F64, pv, GALLEY_SHAPE(2, 2));
+    galley_tensor *l = galley_cross_entropy(z, p);
+    galley_backward(l);
+    show("cross_entropy(f32, f64)", l);
+    show("  dz", galley_grad(z));
+    show("  dp", galley_grad(p));
     galley_tensor_on_error(on_error, NULL);
     got(galley_matmul(galley_ones(GALLEY_F32, GALLEY_SHAPE(2, 2)),
                       galley_ones(GALLEY_F64, GALLEY_SHAPE(2, 2))));
@@ -415,6 +431,9 @@ TEST(promotion_with_int64_and_pow)
         out: float32 [2] = 2.82842708 9
         da: float32 [2] = 1.96051621 9.8875103
       sub(i64, f64): float64 [2] = 1.8999999999999999 0
+      cross_entropy(f32, f64): float64 [] = 1.0698375105857849
+        dz: float32 [2, 2] = -0.115529284 0.115529299 0.283787221 -0.283787251
+        dp: float64 [2, 2] = 0.65663081407546997 0.15663082897663116 0.10070666670799255 0.85070669651031494
       error: galley_matmul: float32 [2, 2] and float64 [2, 2]: dtypes differ, and galley_matmul takes one dtype (as torch); cast one with galley_tensor_to
       error: galley_add: int64 [2] and int64 [2]: galley_add needs a float32 or float64 operand (cast one with galley_tensor_to)
     */);

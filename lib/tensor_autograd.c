@@ -102,12 +102,20 @@ void galley__accum_grad(galley_tensor *t, galley_tensor *g)
     if (!s)
         return;
     const galley__backend *be = galley__backend_of(t);
+    galley_tensor *c = NULL;
+    if (s->dtype != t->dtype) {
+        /* g of a promoted op (float32 with float64 gives float64): the
+         * gradient keeps t's dtype, as torch's. */
+        c = galley__new(t->dtype, t->ndim, t->shape, "galley__accum_grad");
+        be->copy(c, s);
+    }
     if (!t->grad) {
         t->grad = galley__new_owned(t->dtype, t->ndim, t->shape);
-        be->copy(t->grad, s);
+        be->copy(t->grad, c ? c : s);
     } else {
-        be->binary(GALLEY__ADD, t->grad, t->grad, s);
+        be->binary(GALLEY__ADD, t->grad, t->grad, c ? c : s);
     }
+    galley_tensor_free(c);
     if (s != g)
         galley_tensor_free(s);
 }

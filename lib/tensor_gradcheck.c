@@ -217,26 +217,45 @@ static void S_report(FILE *f, int i, const galley_tensor *x,
     fprintf(f, ": %s\n", ok ? "ok" : "FAILED");
 }
 
-/* The options with the defaults put in for zero fields. */
-static galley_gradcheck_options S_options(const galley_gradcheck_options *p)
+/* The options to use, into *o: *p as given (NULL: the defaults), with
+ * out NULL meaning stdout. Returns -1 after reporting a struct not started
+ * from GALLEY_GRADCHECK_OPTIONS_INIT or a field out of its range. */
+static int S_options(const galley_gradcheck_options *p,
+                     galley_gradcheck_options *o)
 {
-    galley_gradcheck_options o = p ? *p : (galley_gradcheck_options){0};
-    if (o.eps <= 0)
-        o.eps = 1e-6;
-    if (o.atol <= 0)
-        o.atol = 1e-5;
-    if (o.rtol <= 0)
-        o.rtol = 1e-3;
-    if (!o.out)
-        o.out = stdout;
-    return o;
+    const char *op = "galley_gradcheck";
+    *o = p ? *p : (galley_gradcheck_options)GALLEY_GRADCHECK_OPTIONS_INIT;
+    if (o->version != GALLEY_OPTIONS_VERSION) {
+        galley__error(op, "options were not started from "
+                      "GALLEY_GRADCHECK_OPTIONS_INIT: write "
+                      "`galley_gradcheck_options o = "
+                      "GALLEY_GRADCHECK_OPTIONS_INIT;` and set the fields "
+                      "(each is taken as given, 0 included)");
+        return -1;
+    }
+    /* Written so that NaN fails too. */
+    if (!(o->eps > 0 && o->eps < INFINITY)) {
+        galley__error(op, "options eps is %g; the step of the central "
+                      "differences must be finite and above 0", o->eps);
+        return -1;
+    }
+    if (!(o->atol >= 0) || !(o->rtol >= 0)) {
+        galley__error(op, "options atol %g and rtol %g: tolerances must be "
+                      "0 or more", o->atol, o->rtol);
+        return -1;
+    }
+    if (!o->out)
+        o->out = stdout;
+    return 0;
 }
 
 int galley_gradcheck(galley_gradcheck_cb fn, galley_tensor *const *inputs,
                      int n, void *userdata,
                      const galley_gradcheck_options *options)
 {
-    galley_gradcheck_options o = S_options(options);
+    galley_gradcheck_options o;
+    if (S_options(options, &o))
+        return n > 0 ? n : 1;
     if (!fn) {
         galley__error("galley_gradcheck", "fn is NULL");
         return n > 0 ? n : 1;

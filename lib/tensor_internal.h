@@ -165,8 +165,9 @@ const galley__backend *galley__backend_of(const galley_tensor *t);
 void galley__record(galley_tensor *out, const galley__opdef *op, int nin,
                     galley_tensor *const *in);
 /* Adds g to t's gradient (made zero of t's shape and dtype when absent).
- * g's shape may be a broadcast of t's: the extra axes are summed away.
- * Does nothing when t does not require grad. */
+ * g's shape may be a broadcast of t's: the extra axes are summed away;
+ * g's dtype may be another (that of a promoted op): the sum is cast to
+ * t's. Does nothing when t does not require grad. */
 void galley__accum_grad(galley_tensor *t, galley_tensor *g);
 /* g summed down to ndim/shape (a shape g's was broadcast from): a new
  * tensor of the current scope, or g itself when the shapes are equal. */
@@ -259,6 +260,12 @@ galley_tensor *galley__disown(galley_tensor *t);
  * New tensors of the current scope computed by the kernels, with no checks
  * beyond broadcasting and no graph recorded; opname names the op in
  * errors. */
+/* Type promotion, as torch's and numpy's: one dtype gives itself, int64
+ * with a float gives that float, float32 with float64 gives float64. */
+galley_dtype galley__promote(galley_dtype a, galley_dtype b);
+/* a OP b, broadcast, in galley__promote(a, b)'s dtype (an operand of
+ * another dtype is cast first): binary ops written on it promote as
+ * galley_add does. EQ and GT give 1 or 0 in that dtype. */
 galley_tensor *galley__binary_new(galley__binop op, const galley_tensor *a,
                                   const galley_tensor *b, const char *opname);
 galley_tensor *galley__unary_new(galley__unop op, const galley_tensor *a,
@@ -269,9 +276,22 @@ galley_tensor *galley__reduce_new(galley__redop op, const galley_tensor *a,
 /* t / d, a true division. */
 galley_tensor *galley__div_scalar_new(const galley_tensor *t, double d,
                                       const char *opname);
-/* 0 when a and b have one dtype; else reports it and returns -1. */
+/* 0 when a and b have one dtype; else reports it and returns -1. For the
+ * ops that torch does not promote either (matmul); the elementwise ones
+ * promote (galley__check_arith). */
 int galley__check_same_dtype(const galley_tensor *a, const galley_tensor *b,
                              const char *opname);
+/* The checks of an arithmetic binary op: 0 when a and b are live and
+ * promote to a float dtype (int64 with int64 does not: the kernels of
+ * arithmetic are floating); else reports which and returns -1. */
+int galley__check_arith(const galley_tensor *a, const galley_tensor *b,
+                        const char *opname);
+/* Sets to 0 the elements of t where mask is not 0: torch's where(mask, 0,
+ * t), which a product with a 0/1 mask is not where t holds inf or NaN (0 *
+ * inf is NaN). t and mask are contiguous, of one shape and one floating
+ * dtype; t is fresh (no view, no graph sees it). Runs on the host: a
+ * device backend would need a kernel. */
+void galley__zero_where(galley_tensor *t, const galley_tensor *mask);
 
 /* Writes the shortest %g form of v that reads back as v (graph args), in
  * the C locale. */

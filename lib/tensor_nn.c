@@ -375,6 +375,29 @@ static galley_tensor *S_one_hot(const galley_tensor *target, long c,
     return hot;
 }
 
+/* The entries lsm[i, target[i]] of the contiguous [n, c] lsm, as a new
+ * tensor [n]: the log-probabilities of the targets (indices checked by
+ * S_one_hot). Picking them, rather than summing one-hot * lsm, keeps the
+ * -inf of a masked class that is not the target out of the loss, where 0 *
+ * -inf would make it NaN (torch's nll_loss picks too). Read on the host, as
+ * S_one_hot reads the indices. */
+static galley_tensor *S_pick(const galley_tensor *lsm,
+                             const galley_tensor *target, const char *op)
+{
+    long n = lsm->shape[0], c = lsm->shape[1];
+    galley_tensor *out = galley__new(lsm->dtype, 1, &n, op);
+    if (!out)
+        return NULL;
+    size_t es = galley__elsize(lsm->dtype);
+    const int64_t *k = galley__ptr(target);
+    const char *from = galley__ptr(lsm);
+    char *to = galley__ptr(out);
+    for (long i = 0; i < n; i++)
+        memcpy(to + (size_t)i * es,
+               from + (size_t)(i * c + k[i * target->strides[0]]) * es, es);
+    return out;
+}
+
 /* The class distribution of cross_entropy's target: in[1] itself when it
  * is float, else the one-hot rows kept in saved. */
 static galley_tensor *S_target_dist(galley_tensor *out)
@@ -437,16 +460,14 @@ galley_tensor *galley_cross_entropy(galley_tensor *logits,
                       "indices)", galley__desc(logits, x),
                       galley__desc(target, y), n);
         return NULL;
-    } else if (galley__check_same_dtype(logits, target, op)) {
-        return NULL;
     }
-    galley_tensor *T = hot ? hot : target;
     galley_tensor *sh, *se = S_shifted_exp_sum(logits, 1, &sh, NULL, op);
     galley_tensor *ls = galley__unary_new(GALLEY__LOG, se, 0.0, op);
     galley_tensor *lsm = galley__binary_new(GALLEY__SUB, sh, ls, op);
     galley_tensor_free(sh);
     galley_tensor_free(se);
-    galley_tensor *tl = galley__binary_new(GALLEY__MUL, T, lsm, op);
+    galley_tensor *tl = hot ? S_pick(lsm, target, op)
+                            : galley__binary_new(GALLEY__MUL, target, lsm, op);
     galley_tensor *s = galley__reduce_new(GALLEY__RSUM, tl, -1, 0, op);
     galley_tensor *out = galley__unary_new(GALLEY__MUL_SCALAR, s,
                                            -1.0 / (double)n, op);
@@ -463,13 +484,15 @@ galley_tensor *galley_cross_entropy(galley_tensor *logits,
     return out;
 }
 
-/* d mean((a-b)^2) = 2 (a - b) g / N, and its negative for b. */
+/* d mean((a-b)^2) = 2 (a - b) g / N, and its negative for b, N the
+ * number of elements of the broadcast shape (darg[0]); accum_grad sums the
+ * broadcast axes away, each operand's gradient in its own dtype. */
 static void S_mse_backward(galley_tensor *out, galley_tensor *g)
 {
     galley_tensor *a = out->in[0], *b = out->in[1];
     GALLEY__BACKWARD_BEGIN;
     galley_tensor *d = galley_mul(galley_sub(a, b),
-                                  galley_mul_scalar(g, 2.0 / (double)a->numel));
+                                  galley_mul_scalar(g, 2.0 / out->darg[0]));
     galley__accum_grad(a, d);
     if (b->requires_grad)
         galley__accum_grad(b, galley_neg(d));
@@ -481,24 +504,20 @@ static const galley__opdef S_mse_def = {"mse", S_mse_backward, NULL};
 galley_tensor *galley_mse(galley_tensor *a, galley_tensor *b)
 {
     const char *op = "galley_mse";
-    char x[GALLEY__SHAPE_STR_MAX + 8], y[GALLEY__SHAPE_STR_MAX + 8];
-    if (galley__check(a, op, "a") || galley__check(b, op, "b") ||
-        galley__check_float(a, op, "a") || galley__check_float(b, op, "b") ||
-        galley__check_same_dtype(a, b, op))
+    if (galley__check_arith(a, b, op))
         return NULL;
-    if (!galley__same_shape(a, b->ndim, b->shape)) {
-        galley__error(op, "%s and %s: the shapes differ; mse compares "
-                      "tensors of one shape", galley__desc(a, x),
-                      galley__desc(b, y));
-        return NULL;
-    }
+    /* Broadcast (and promoted) as torch's mse_loss, which warns. */
     galley_tensor *d = galley__binary_new(GALLEY__SUB, a, b, op);
+    if (!d)
+        return NULL;
+    double count = (double)d->numel;
     galley_tensor *sq = galley__binary_new(GALLEY__MUL, d, d, op);
     galley_tensor *s = galley__reduce_new(GALLEY__RSUM, sq, -1, 0, op);
-    galley_tensor *out = galley__div_scalar_new(s, (double)a->numel, op);
+    galley_tensor *out = galley__div_scalar_new(s, count, op);
     galley_tensor_free(d);
     galley_tensor_free(sq);
     galley_tensor_free(s);
     galley__record(out, &S_mse_def, 2, (galley_tensor *const[]){a, b});
+    out->darg[0] = count;
     return out;
 }

@@ -11,12 +11,45 @@
 
 /* ---- unrecorded building blocks (shared with tensor_nn.c) ---- */
 
-/* a OP b into a new tensor. Same-shape operands go to the kernel as they
- * are (it takes any strides): the fast path of small tensors makes no
+galley_dtype galley__promote(galley_dtype a, galley_dtype b)
+{
+    if (a == b || b == GALLEY_I64)
+        return a;
+    if (a == GALLEY_I64)
+        return b;
+    return GALLEY_F64; /* float32 with float64 */
+}
+
+/* t as a new contiguous tensor of dtype (its own shape), or NULL after a
+ * reported error. */
+static galley_tensor *S_cast_new(const galley_tensor *t, galley_dtype dtype,
+                                 const char *opname)
+{
+    galley_tensor *out = galley__new(dtype, t->ndim, t->shape, opname);
+    if (out)
+        galley__backend_of(t)->copy(out, t);
+    return out;
+}
+
+/* a OP b into a new tensor, of a's and b's dtype or, when they differ, of
+ * the promoted one (galley__promote; the other operand is cast first, as
+ * the kernels take one dtype). Same-shape operands go to the kernel as
+ * they are (it takes any strides): the fast path of small tensors makes no
  * expanded copies of the headers and asks for no broadcast shape. */
 galley_tensor *galley__binary_new(galley__binop op, const galley_tensor *a,
                                   const galley_tensor *b, const char *opname)
 {
+    if (a->dtype != b->dtype) {
+        galley_dtype dt = galley__promote(a->dtype, b->dtype);
+        galley_tensor *ca = a->dtype == dt ? NULL : S_cast_new(a, dt, opname);
+        galley_tensor *cb = b->dtype == dt ? NULL : S_cast_new(b, dt, opname);
+        galley_tensor *out = NULL;
+        if ((ca || a->dtype == dt) && (cb || b->dtype == dt))
+            out = galley__binary_new(op, ca ? ca : a, cb ? cb : b, opname);
+        galley_tensor_free(ca);
+        galley_tensor_free(cb);
+        return out;
+    }
     const galley__backend *be = galley__backend_of(a);
     galley_tensor *out, ea, eb;
     long shape[GALLEY_MAX_DIMS];
@@ -116,9 +149,43 @@ int galley__check_same_dtype(const galley_tensor *a, const galley_tensor *b,
 
     if (a->dtype == b->dtype)
         return 0;
-    galley__error(opname, "%s and %s: dtypes differ; cast one with galley_tensor_to",
-                  galley__desc(a, da), galley__desc(b, db));
+    galley__error(opname, "%s and %s: dtypes differ, and %s takes one dtype "
+                  "(as torch); cast one with galley_tensor_to",
+                  galley__desc(a, da), galley__desc(b, db), opname);
     return -1;
+}
+
+int galley__check_arith(const galley_tensor *a, const galley_tensor *b,
+                        const char *opname)
+{
+    char da[GALLEY__SHAPE_STR_MAX + 8], db[GALLEY__SHAPE_STR_MAX + 8];
+
+    if (galley__check(a, opname, "a") < 0 || galley__check(b, opname, "b") < 0)
+        return -1;
+    if (galley__promote(a->dtype, b->dtype) != GALLEY_I64)
+        return 0;
+    galley__error(opname, "%s and %s: %s needs a float32 or float64 operand "
+                  "(cast one with galley_tensor_to)", galley__desc(a, da),
+                  galley__desc(b, db), opname);
+    return -1;
+}
+
+void galley__zero_where(galley_tensor *t, const galley_tensor *mask)
+{
+    long n = t->numel;
+    if (t->dtype == GALLEY_F32) {
+        float *p = galley__ptr(t);
+        const float *m = galley__ptr(mask);
+        for (long i = 0; i < n; i++)
+            if (m[i] != 0)
+                p[i] = 0;
+    } else if (t->dtype == GALLEY_F64) {
+        double *p = galley__ptr(t);
+        const double *m = galley__ptr(mask);
+        for (long i = 0; i < n; i++)
+            if (m[i] != 0)
+                p[i] = 0;
+    }
 }
 
 /* (declared in tensor_internal.h) */
@@ -170,10 +237,7 @@ static galley_tensor *S_binary(galley__binop op, const galley__opdef *def,
 {
     galley_tensor *out;
 
-    if (galley__check(a, opname, "a") < 0 || galley__check(b, opname, "b") < 0 ||
-        galley__check_float(a, opname, "a") < 0 ||
-        galley__check_float(b, opname, "b") < 0 ||
-        galley__check_same_dtype(a, b, opname) < 0)
+    if (galley__check_arith(a, b, opname) < 0)
         return NULL;
     out = galley__binary_new(op, a, b, opname);
     if (out)
@@ -221,17 +285,53 @@ static void S_div_backward(galley_tensor *out, galley_tensor *g)
     GALLEY__BACKWARD_END;
 }
 
-/* d(a^b)/da = b a^(b-1); d(a^b)/db = a^b log a. */
+/* 1 where t broadcast to like's shape is 0 (cmp GALLEY__EQ) or above 0
+ * (GALLEY__GT), else 0 (NaN: 0): a new tensor of like's shape and dtype,
+ * t's dtype being like's or promoting to it. For backward passes. */
+static galley_tensor *S_cmp_zero(galley__binop cmp, const galley_tensor *t,
+                                 const galley_tensor *like, const char *opname)
+{
+    galley_tensor e, *zero = galley_zeros(like->dtype, GALLEY_SHAPE());
+    galley__expand(t, like->ndim, like->shape, &e);
+    return galley__binary_new(cmp, &e, zero, opname);
+}
+
+/* t itself when of dtype, else a copy in dtype (of the current scope). */
+static galley_tensor *S_as_dtype(galley_tensor *t, galley_dtype dtype)
+{
+    return t->dtype == dtype ? t : galley_tensor_to(t, dtype);
+}
+
+/* torch's formulas (pow_backward_self, pow_backward_exponent), so that the
+ * points where a^b has no derivative give what torch gives:
+ * da = where(b == 0, 0, g b a^(b-1)), 0 at (0, 0) where b a^(b-1) is NaN;
+ * db = g where(a == 0 and b >= 0, 0, a^b log a), 0 at (0, 0) and (0, 2)
+ * where a^b log a is NaN or -inf. An int64 operand (which has no gradient
+ * of its own) is read in out's dtype. */
 static void S_pow_backward(galley_tensor *out, galley_tensor *g)
 {
+    const char *op = "pow";
     galley_tensor *a = out->in[0], *b = out->in[1];
     GALLEY__BACKWARD_BEGIN;
+    galley_tensor *fa = S_as_dtype(a, out->dtype);
+    galley_tensor *fb = S_as_dtype(b, out->dtype);
     if (a->requires_grad) {
-        galley_tensor *d = galley_mul(b, galley_pow(a, galley_add_scalar(b, -1)));
-        galley__accum_grad(a, galley_mul(g, d));
+        galley_tensor *p = galley_pow(fa, galley_add_scalar(fb, -1));
+        galley_tensor *d = galley_mul(g, galley_mul(fb, p));
+        galley__zero_where(d, S_cmp_zero(GALLEY__EQ, fb, out, op));
+        galley__accum_grad(a, d);
     }
-    if (b->requires_grad)
-        galley__accum_grad(b, galley_mul(g, galley_mul(out, galley_log(a))));
+    if (b->requires_grad) {
+        /* a == 0 and b >= 0 as a product of 0/1 masks; b >= 0 as b > 0
+         * plus b == 0, neither of which holds for NaN. */
+        galley_tensor *a0 = S_cmp_zero(GALLEY__EQ, fa, out, op);
+        galley_tensor *bnn = galley__binary_new(
+            GALLEY__ADD, S_cmp_zero(GALLEY__GT, fb, out, op),
+            S_cmp_zero(GALLEY__EQ, fb, out, op), op);
+        galley_tensor *v = galley_mul(out, galley_log(fa));
+        galley__zero_where(v, galley__binary_new(GALLEY__MUL, a0, bnn, op));
+        galley__accum_grad(b, galley_mul(g, v));
+    }
     GALLEY__BACKWARD_END;
 }
 
@@ -357,13 +457,34 @@ static void S_sigmoid_backward(galley_tensor *out, galley_tensor *g)
     GALLEY__BACKWARD_END;
 }
 
-/* d(relu a) = a > 0 ? 1 : 0. */
+/* torch's threshold_backward(g, out, 0): g where out is not <= 0, else 0,
+ * into a new tensor; out and g are contiguous, of one shape and dtype. A
+ * select, not a product with a 0/1 step: a NaN out (relu keeps NaN) passes
+ * g as in torch, and a g of inf or NaN where out <= 0 still gives 0. One
+ * loop on the host, since relu's backward is on every MLP's path. */
+static galley_tensor *S_threshold_backward(galley_tensor *g,
+                                           const galley_tensor *out)
+{
+    galley_tensor *d = galley__new(g->dtype, g->ndim, g->shape, "relu");
+    long n = d->numel;
+    if (d->dtype == GALLEY_F32) {
+        const float *pg = galley__ptr(g), *po = galley__ptr(out);
+        float *pd = galley__ptr(d);
+        for (long i = 0; i < n; i++)
+            pd[i] = po[i] <= 0 ? 0 : pg[i];
+    } else {
+        const double *pg = galley__ptr(g), *po = galley__ptr(out);
+        double *pd = galley__ptr(d);
+        for (long i = 0; i < n; i++)
+            pd[i] = po[i] <= 0 ? 0 : pg[i];
+    }
+    return d;
+}
+
 static void S_relu_backward(galley_tensor *out, galley_tensor *g)
 {
-    galley_tensor *a = out->in[0];
     GALLEY__BACKWARD_BEGIN;
-    galley_tensor *step = galley__unary_new(GALLEY__STEP, a, 0, "relu");
-    galley__accum_grad(a, galley_mul(g, step));
+    galley__accum_grad(out->in[0], S_threshold_backward(g, out));
     GALLEY__BACKWARD_END;
 }
 
@@ -575,7 +696,35 @@ static galley_tensor *S_first_max_mask(galley_tensor *t, int ax)
                      t->dtype);
 }
 
-/* d max = g at the first greatest element of each reduced group. */
+/* 1 at every greatest element of t, 0 elsewhere, in t's shape and dtype:
+ * where t == m, the max of all of t (0-d), or where t is NaN when m is
+ * (torch's evenly_distribute_backward). */
+static galley_tensor *S_all_max_mask(galley_tensor *t, galley_tensor *m)
+{
+    if (galley_item(m) == galley_item(m))
+        return galley__binary_new(GALLEY__EQ, t, m, "max_all");
+    galley_tensor *num = galley__binary_new(GALLEY__EQ, t, t, "max_all");
+    return galley_add_scalar(galley_neg(num), 1);
+}
+
+/* d max_all = g split evenly among the greatest elements, as torch's
+ * max(): a select (0 elsewhere even when g is inf or NaN). */
+static void S_max_all_backward(galley_tensor *out, galley_tensor *g)
+{
+    galley_tensor *t = out->in[0];
+    if (!t->requires_grad)
+        return;
+    GALLEY__BACKWARD_BEGIN;
+    galley_tensor *mask = S_all_max_mask(t, out);
+    galley_tensor *share = galley_div(g, galley_sum_all(mask));
+    galley_tensor *d = galley_clone(S_broadcast_back(share, t, -1));
+    galley__zero_where(d, S_cmp_zero(GALLEY__EQ, mask, mask, "max_all"));
+    galley__accum_grad(t, d);
+    GALLEY__BACKWARD_END;
+}
+
+/* d max = g at the first greatest element of each group along the axis
+ * (the index max(dim) returns, as torch's). */
 static void S_max_backward(galley_tensor *out, galley_tensor *g)
 {
     galley_tensor *t = out->in[0];
@@ -591,7 +740,8 @@ static void S_max_backward(galley_tensor *out, galley_tensor *g)
 static const galley__opdef S_sum_all_def = {"sum_all", S_sum_backward, NULL};
 static const galley__opdef S_mean_all_def = {"mean_all", S_sum_backward,
                                              NULL};
-static const galley__opdef S_max_all_def = {"max_all", S_max_backward, NULL};
+static const galley__opdef S_max_all_def = {"max_all", S_max_all_backward,
+                                            NULL};
 static const galley__opdef S_sum_def = {"sum", S_sum_backward, S_axis_args};
 static const galley__opdef S_mean_def = {"mean", S_sum_backward, S_axis_args};
 static const galley__opdef S_max_def = {"max", S_max_backward, S_axis_args};

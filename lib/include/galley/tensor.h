@@ -9,6 +9,10 @@
  * - Shapes and indices are passed as a count and an array; GALLEY_SHAPE(2, 3)
  *   expands to both: galley_zeros(GALLEY_F32, GALLEY_SHAPE(2, 3)).
  * - Axes may be negative: -1 is the last.
+ * - Binary ops promote their operands' dtypes as torch and numpy do:
+ *   float32 with float64 gives float64, int64 with a float gives that
+ *   float; the gradient of each operand comes back in its own dtype.
+ *   matmul takes one dtype, as torch's (cast with galley_tensor_to).
  * - Every function that makes a tensor returns a new tensor owned by the
  *   innermost open scope (galley_scope_begin), or by the root scope when
  *   none is open. galley_scope_end frees them all; galley_tensor_free frees one.
@@ -47,8 +51,10 @@ extern "C" {
 
 /* The element types. Ops on numbers take float32 and float64; int64 holds
  * class indices (cross_entropy targets, argmax results) and can be created,
- * viewed, printed and cast. Binary ops need both operands of one dtype:
- * cast with galley_to. */
+ * viewed, printed and cast. Binary ops promote: float32 with float64 gives
+ * float64 and int64 with a float that float, as in torch and numpy (two
+ * int64 operands are refused by the arithmetic ops); matmul needs one
+ * dtype. */
 typedef enum galley_dtype {
     GALLEY_F32 = 1,
     GALLEY_F64 = 2,
@@ -229,7 +235,9 @@ galley_tensor *galley_add(galley_tensor *a, galley_tensor *b);
 galley_tensor *galley_sub(galley_tensor *a, galley_tensor *b);
 galley_tensor *galley_mul(galley_tensor *a, galley_tensor *b);
 galley_tensor *galley_div(galley_tensor *a, galley_tensor *b);
-/* a to the power b, elementwise. */
+/* a to the power b, elementwise. Its gradient is torch's where a^b has no
+ * derivative: d/da is 0 where b == 0 (0 at (0, 0)), d/db is 0 where a ==
+ * 0 and b >= 0 (0 at (0, 0) and (0, 2)). */
 galley_tensor *galley_pow(galley_tensor *a, galley_tensor *b);
 galley_tensor *galley_add_scalar(galley_tensor *a, double s);
 galley_tensor *galley_mul_scalar(galley_tensor *a, double s);
@@ -239,6 +247,8 @@ galley_tensor *galley_exp(galley_tensor *a);
 galley_tensor *galley_log(galley_tensor *a);
 galley_tensor *galley_tanh(galley_tensor *a);
 galley_tensor *galley_sigmoid(galley_tensor *a);
+/* max(a, 0), NaN kept; its gradient passes where the result is not <= 0,
+ * NaN included, as torch's. */
 galley_tensor *galley_relu(galley_tensor *a);
 galley_tensor *galley_sqrt(galley_tensor *a);
 
@@ -306,7 +316,9 @@ galley_tensor *galley_cos(galley_tensor *t);
 
 /* ---- reductions (differentiable but argmax) ---- */
 
-/* Over all elements: a 0-d tensor. */
+/* Over all elements: a 0-d tensor. The gradient of max_all is split evenly
+ * among the greatest elements when several tie (among the NaNs when there
+ * are some), as torch's max(). */
 galley_tensor *galley_sum_all(galley_tensor *t);
 galley_tensor *galley_mean_all(galley_tensor *t);
 galley_tensor *galley_max_all(galley_tensor *t);
@@ -392,10 +404,15 @@ galley_tensor *galley_softmax(galley_tensor *t, int axis);
 galley_tensor *galley_log_softmax(galley_tensor *t, int axis);
 /* The mean over the batch of -log softmax(logits)[target]: logits [n,c];
  * target int64 [n] of class indices in [0, c), or a float [n,c] of
- * probabilities (then -sum(target * log_softmax) per row). A 0-d tensor. */
+ * probabilities (then -sum(target * log_softmax) per row; the dtypes
+ * promote). A 0-d tensor. A logit of -inf (a masked class) that is not the
+ * target leaves the loss finite, as in torch; with probabilities the
+ * product 0 * -inf is NaN, as in torch 1.13. */
 galley_tensor *galley_cross_entropy(galley_tensor *logits,
                                     galley_tensor *target);
-/* The mean of (a - b)^2 over all elements; a and b of one shape. */
+/* The mean of (a - b)^2 over the elements of a and b broadcast together
+ * (as torch's mse_loss, which warns where galley is silent); the dtypes
+ * promote, and each gradient is summed back to its operand's shape. */
 galley_tensor *galley_mse(galley_tensor *a, galley_tensor *b);
 
 /* ---- normalization, more losses, dropout, convolution, pooling, einsum
@@ -593,14 +610,25 @@ galley_tensor *galley_randperm(galley_rng *rng, long n);
 typedef galley_tensor *(*galley_gradcheck_cb)(galley_tensor *const *inputs,
                                               int n, void *userdata);
 
-/* Zero fields take the defaults shown (those of torch.autograd.gradcheck). */
+/* Start from GALLEY_GRADCHECK_OPTIONS_INIT, which holds the defaults shown
+ * (those of torch.autograd.gradcheck), then set fields; each is taken as
+ * given, so atol and rtol may be 0 (as torch's):
+ *   galley_gradcheck_options o = GALLEY_GRADCHECK_OPTIONS_INIT;
+ *   o.atol = 0;
+ *   galley_gradcheck(fn, inputs, n, NULL, &o);
+ * NULL options are the defaults. */
 typedef struct galley_gradcheck_options {
-    double eps;  /* 1e-6: the step of the central differences */
-    double atol; /* 1e-5 */
-    double rtol; /* 1e-3 */
-    FILE *out;   /* where the report goes: stdout */
-    int quiet;   /* 1: no report */
+    unsigned version; /* GALLEY_OPTIONS_VERSION (set by the INIT) */
+    double eps;  /* 1e-6: the step of the central differences; > 0 */
+    double atol; /* 1e-5; >= 0 */
+    double rtol; /* 1e-3; >= 0 */
+    FILE *out;   /* where the report goes; NULL: stdout */
+    int quiet;   /* 0; 1: no report */
 } galley_gradcheck_options;
+
+#define GALLEY_GRADCHECK_OPTIONS_INIT                                     \
+    {.version = GALLEY_OPTIONS_VERSION, .eps = 1e-6, .atol = 1e-5,        \
+     .rtol = 1e-3, .out = NULL, .quiet = 0}
 
 /* Compares the analytic gradients of fn at inputs (float64 parameters) with
  * central finite differences, element by element of the whole Jacobian:
@@ -609,8 +637,10 @@ typedef struct galley_gradcheck_options {
  * the index of the worst element (and of the output element, when the
  * output has several), and "ok" or "FAILED"; then a verdict line. Inputs
  * must be float64 parameters. Returns 0 when every input passes, else the
- * number of inputs that fail; after a reported error (with a handler set)
- * n, or 1 when n < 1. The inputs' gradients are left zero. */
+ * number of inputs that fail; after a reported error (with a handler set:
+ * bad inputs, options not started from GALLEY_GRADCHECK_OPTIONS_INIT, eps
+ * not above 0, a negative tolerance) n, or 1 when n < 1. The inputs'
+ * gradients are left zero. */
 int galley_gradcheck(galley_gradcheck_cb fn, galley_tensor *const *inputs,
                      int n, void *userdata,
                      const galley_gradcheck_options *options);

@@ -113,14 +113,14 @@ static galley_tensor *S_compare(S_cmp k, galley_tensor *a, galley_tensor *b,
     /* Broadcasting is checked here so that the message names a and b in
      * the caller's order. */
     if (galley__check(a, opname, "a") < 0 || galley__check(b, opname, "b") < 0 ||
-        galley__check_same_dtype(a, b, opname) < 0 ||
         galley__broadcast(a, b, &nd, shape, opname) < 0)
         return NULL;
     if (k == S_LT || k == S_LE) {
         x = b;
         y = a;
     }
-    if (a->dtype != GALLEY_I64)
+    /* Floats (and an int64 with a float) promote in galley__binary_new. */
+    if (galley__promote(a->dtype, b->dtype) != GALLEY_I64)
         return galley__binary_new(kernel[k], x, y, opname);
     int was = galley_set_grad_enabled(0);
     x = galley_tensor_to(x, GALLEY_F64);
@@ -233,6 +233,19 @@ static void S_where_backward(galley_tensor *out, galley_tensor *g)
     GALLEY__BACKWARD_END;
 }
 
+/* Casts *a and *b to the dtype they promote to (galley__promote), as
+ * torch's binary ops do; the casts are in the graph, so each gradient comes
+ * back in its operand's dtype. -1 after a reported error. */
+static int S_promote_pair(galley_tensor **a, galley_tensor **b)
+{
+    galley_dtype dt = galley__promote((*a)->dtype, (*b)->dtype);
+    if ((*a)->dtype != dt && !(*a = galley_tensor_to(*a, dt)))
+        return -1;
+    if ((*b)->dtype != dt && !(*b = galley_tensor_to(*b, dt)))
+        return -1;
+    return 0;
+}
+
 static const galley__opdef S_where_def = {"where", S_where_backward, NULL};
 
 galley_tensor *galley_where(galley_tensor *cond, galley_tensor *a,
@@ -242,7 +255,7 @@ galley_tensor *galley_where(galley_tensor *cond, galley_tensor *a,
     galley_tensor *out;
 
     if (galley__check(cond, op, "cond") < 0 || galley__check(a, op, "a") < 0 ||
-        galley__check(b, op, "b") < 0 || galley__check_same_dtype(a, b, op) < 0)
+        galley__check(b, op, "b") < 0 || S_promote_pair(&a, &b) < 0)
         return NULL;
     out = galley__where_new(cond, a, b, op);
     if (out)
@@ -394,8 +407,7 @@ static galley_tensor *S_extremum(galley_tensor *a, galley_tensor *b, int min,
 
     if (galley__check(a, opname, "a") < 0 || galley__check(b, opname, "b") < 0 ||
         galley__check_float(a, opname, "a") < 0 ||
-        galley__check_float(b, opname, "b") < 0 ||
-        galley__check_same_dtype(a, b, opname) < 0)
+        galley__check_float(b, opname, "b") < 0 || S_promote_pair(&a, &b) < 0)
         return NULL;
     out = galley__binary_new(min ? GALLEY__MINIMUM : GALLEY__MAXIMUM, a, b,
                              opname);

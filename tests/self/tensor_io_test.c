@@ -14,6 +14,14 @@
 #include <unistd.h>
 
 /* Puts error messages in the test's output. */
+/* gradcheck's default options with no report. */
+static const galley_gradcheck_options *quiet_options(void)
+{
+    static galley_gradcheck_options o = GALLEY_GRADCHECK_OPTIONS_INIT;
+    o.quiet = 1;
+    return &o;
+}
+
 static void on_error(const char *message, void *userdata)
 {
     (void)userdata;
@@ -150,8 +158,7 @@ TEST(inplace_gradcheck)
                                                  GALLEY_SHAPE(3)));
     printf("failed: %d\n", galley_gradcheck(chain, (galley_tensor *[]){x, y},
                                             2, NULL,
-                                            &(galley_gradcheck_options){
-                                                .quiet = 1}));
+                                            quiet_options()));
     EXPECT(/*
       failed: 0
     */);

@@ -14,6 +14,14 @@
 #include <stdio.h>
 
 /* Puts error messages in the test's output. */
+/* gradcheck's default options with no report. */
+static const galley_gradcheck_options *quiet_options(void)
+{
+    static galley_gradcheck_options o = GALLEY_GRADCHECK_OPTIONS_INIT;
+    o.quiet = 1;
+    return &o;
+}
+
 static void on_error(const char *message, void *userdata)
 {
     (void)userdata;
@@ -437,7 +445,7 @@ TEST(gradcheck_reductions)
         galley_param(galley_randn(&rng, GALLEY_F64, GALLEY_SHAPE(2, 3, 4)));
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         int failed = galley_gradcheck(run, &x, 1, (void *)&cases[k].c,
-                                      &(galley_gradcheck_options){.quiet = 1});
+                                      quiet_options());
         if (failed)
             galley_gradcheck(run, &x, 1, (void *)&cases[k].c, NULL);
         printf("%s: %s\n", cases[k].name, failed ? "FAILED" : "ok");

@@ -21,11 +21,18 @@
  *   "galley: error: OP: what is wrong" with the shapes, and end the test
  *   with exit status 1, unless an error handler is set
  *   (galley_tensor_on_error), in which case the op returns NULL.
- * - Options (optimizers, gradcheck, printing) go by pointer to a struct,
- *   most easily a compound literal with designated initializers; zero
- *   fields take the defaults and NULL means all defaults:
- *   galley_sgd_new(params, n, &(galley_sgd_options){.lr = 0.01}). The
- *   function copies what it keeps. galley/plot.h takes them the same way.
+ * - Options (optimizers, gradcheck, printing) go by pointer to a struct;
+ *   NULL means all defaults, and the function copies what it keeps. Where
+ *   every default is 0 (SGD's momentum, dampening, weight decay), a
+ *   compound literal does: galley_sgd_new(params, n,
+ *   &(galley_sgd_options){.lr = 0.01}). Where a field may be 0 but its
+ *   default is not (Adam's betas, gradcheck's tolerances, print options),
+ *   0 cannot also mean "the default": the struct starts from its
+ *   GALLEY_..._OPTIONS_INIT (below), then each field is taken as given:
+ *     galley_adam_options o = GALLEY_ADAM_OPTIONS_INIT;
+ *     o.beta1 = 0;
+ *   galley/plot.h's options have no such field: zero fields take its
+ *   defaults.
  * - The state behind the current scope, the default random generator, grad
  *   mode and print options is per thread (like torch's). */
 #ifndef GALLEY_TENSOR_H

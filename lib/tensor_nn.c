@@ -569,9 +569,10 @@ static double S_loss1(int kind, double a, double b, double delta, double *da,
         return fabs(d) < delta ? 0.5 * d * d : delta * (fabs(d) - 0.5 * delta);
     case S_BCE:
         /* torch clamps each log at -100 in the loss, divides by
-         * max(a(1-a), 1e-12) in da, and leaves db's logs unclamped. */
+         * max(a(1-a), 1e-12) in da, its 1e-12 a float32 (9.99999996e-13),
+         * and leaves db's logs unclamped. */
         l = -(b * fmax(log(a), -100) + (1 - b) * fmax(log1p(-a), -100));
-        *da = (a - b) / fmax((1 - a) * a, 1e-12);
+        *da = (a - b) / fmax((1 - a) * a, (double)1e-12f);
         *db = log1p(-a) - log(a);
         return l;
     default: { /* S_BCE_LOGITS: torch's (1-b)a + m + log(e^-m + e^(-a-m)) */

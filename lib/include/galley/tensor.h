@@ -327,8 +327,9 @@ galley_tensor *galley_huber_loss(galley_tensor *a, galley_tensor *b,
 /* Binary cross-entropy of probabilities p in [0, 1] (else an error) against
  * target, as torch.nn.functional.binary_cross_entropy: -(t log p + (1 - t)
  * log(1 - p)) with each log clamped at -100, so p = 0 or 1 gives a finite
- * loss. The gradients are torch's: (p - t) / max(p (1 - p), 1e-12) for p,
- * log(1 - p) - log(p) (unclamped) for target. */
+ * loss. The gradients are torch's: (p - t) / max(p (1 - p), e) for p, e
+ * being 1e-12 rounded to float32 as in torch, and log(1 - p) - log(p)
+ * (unclamped) for target. */
 galley_tensor *galley_bce(galley_tensor *p, galley_tensor *target);
 /* Binary cross-entropy of sigmoid(logits), computed stably as torch's
  * binary_cross_entropy_with_logits: (1 - t) x + m + log(exp(-m) +

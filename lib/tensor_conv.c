@@ -314,17 +314,14 @@ static void S_geom_args(const galley_tensor *out, char *buf, size_t n)
 static const galley__opdef S_conv_def = {"conv2d", S_conv_backward,
                                          S_geom_args};
 
-/* out[i, :, :] += b (contiguous, [o]) on each sample i. */
+/* out[i, :, :] += b (of out's dtype, [o]) on each sample i. */
 static void S_add_bias(galley_tensor *out, const galley_tensor *b)
 {
-    long o = out->shape[1];
-    galley_tensor bb = *b; /* [o] as [o, 1], broadcast over [n, o, oh, ow] */
-    bb.ndim = 2;
-    bb.shape[0] = o;
-    bb.strides[0] = b->strides[0];
-    bb.shape[1] = 1;
-    bb.strides[1] = 0;
-    galley_tensor e;
+    /* b as [o, 1, 1], broadcast over [n, o, oh, ow]. */
+    galley_tensor bb = *b, e;
+    bb.ndim = 3;
+    bb.shape[1] = bb.shape[2] = 1;
+    bb.strides[1] = bb.strides[2] = 0;
     galley__expand(&bb, 4, out->shape, &e);
     galley__backend_of(out)->binary(GALLEY__ADD, out, out, &e);
 }
@@ -457,16 +454,20 @@ static int S_output_geom(const char *op, const galley_tensor *x, int sd,
     g->ow = S_out_size(g->w, g->kw, g->sw, g->pw, g->dw);
     if (g->oh > 0 && g->ow > 0)
         return 0;
+    char dil[64] = "";
+    if (g->dh != 1 || g->dw != 1)
+        snprintf(dil, sizeof dil, sd == 1 ? " (dilated: %ld)" : " (dilated: "
+                 "%ld x %ld)", sd == 1 ? g->dw * (g->kw - 1) + 1
+                                       : g->dh * (g->kh - 1) + 1,
+                 g->dw * (g->kw - 1) + 1);
     if (sd == 1)
         galley__error(op, "x %s padded to %ld is smaller than the kernel "
-                      "%ld (dilated: %ld)", galley__desc(x, a),
-                      g->w + 2 * g->pw, g->kw, g->dw * (g->kw - 1) + 1);
+                      "%ld%s", galley__desc(x, a), g->w + 2 * g->pw, g->kw,
+                      dil);
     else
         galley__error(op, "x %s padded to %ld x %ld is smaller than the "
-                      "kernel %ld x %ld (dilated: %ld x %ld)",
-                      galley__desc(x, a), g->h + 2 * g->ph, g->w + 2 * g->pw,
-                      g->kh, g->kw, g->dh * (g->kh - 1) + 1,
-                      g->dw * (g->kw - 1) + 1);
+                      "kernel %ld x %ld%s", galley__desc(x, a),
+                      g->h + 2 * g->ph, g->w + 2 * g->pw, g->kh, g->kw, dil);
     return -1;
 }
 
@@ -707,8 +708,8 @@ static galley_tensor *S_poolnd(galley_tensor *x, int sd, const long *kernel,
         galley__error(op, "kernel is NULL; it gives the window's size");
         return NULL;
     }
-    if (S_axes_args(op, sd, stride ? stride : kernel, padding, NULL, &g) ||
-        S_pool_args_check(op, sd, kernel, padding, &g) ||
+    if (S_pool_args_check(op, sd, kernel, padding, &g) ||
+        S_axes_args(op, sd, stride ? stride : kernel, padding, NULL, &g) ||
         S_output_geom(op, x, sd, &g))
         return NULL;
     g.o = g.c;
@@ -763,6 +764,12 @@ static int S_read_labels(const char *spec, const char **p, char *dst, int max,
         char ch = **p;
         if (ch == ' ')
             continue;
+        if (ch == '.') {
+            galley__error(op, "\"%s\": '.' at position %ld: an ellipsis "
+                          "(\"...\") is not supported; name every axis",
+                          spec, (long)(*p - spec));
+            return -1;
+        }
         if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z'))) {
             galley__error(op, "\"%s\": '%c' at position %ld is not a "
                           "subscript (a letter), ',' or \"->\"", spec, ch,

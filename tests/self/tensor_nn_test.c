@@ -419,6 +419,17 @@ TEST(losses_gradcheck_and_errors)
 
 /* ---- dropout ---- */
 
+/* dropout(in[0], 0.4) with a generator seeded afresh on every call, so
+ * that gradcheck's evaluations share one mask. */
+static galley_tensor *S_dropout_fn(galley_tensor *const *in, int n, void *ud)
+{
+    galley_rng rng;
+    (void)n;
+    (void)ud;
+    galley_rng_seed(&rng, 3, 9);
+    return galley_dropout(in[0], 0.4, 1, &rng);
+}
+
 TEST(dropout)
 {
     /* torch.nn.functional.dropout(torch.ones(2000), 0.3) keeps about 70%
@@ -452,6 +463,11 @@ TEST(dropout)
     S_show("eval", galley_dropout(s, 0.5, 0, NULL));
     S_show("p=0", galley_dropout(s, 0, 1, NULL));
     S_show("p=1", galley_dropout(s, 1, 1, NULL));
+    galley_tensor *in = S_param(GALLEY_F64, 1, 1, GALLEY_SHAPE(3, 4));
+    S_gradcheck("dropout", S_dropout_fn, &in, 1, NULL);
+    galley_tensor *z = galley_dropout(in, 1, 1, NULL);
+    galley_backward(galley_sum_all(z));
+    S_show("p=1 gradient", galley_grad(in));
     galley_tensor_on_error(on_error, NULL);
     got(galley_dropout(s, 1.5, 1, NULL));
     got(galley_dropout(galley_zeros(GALLEY_I64, GALLEY_SHAPE(2)), 0.5, 1,
@@ -464,6 +480,8 @@ TEST(dropout)
       eval: float32 [2, 3] 1.68294 1.81859 0.28224 -1.5136 -1.91785 -0.558831 w=3.17451
       p=0: float32 [2, 3] 1.68294 1.81859 0.28224 -1.5136 -1.91785 -0.558831 w=3.17451
       p=1: float32 [2, 3] 0 0 0 -0 -0 -0 w=0
+      gradcheck dropout: ok
+      p=1 gradient: float64 [3, 4] 0 0 0 0 0 0 0 0 0 0 0 0 w=0
       error: galley_dropout: p is 1.5; the probability of dropping an element must be in [0, 1]
       error: galley_dropout: t is int64 [2]; galley_dropout needs float32 or float64 (cast with galley_tensor_to)
     */);

@@ -161,10 +161,11 @@ galley_tensor *galley_batch_norm(galley_tensor *x, galley_tensor *running_mean,
 /* ---- convolution: im2col, one gemm per sample, col2im ---- */
 
 /* The sizes of a convolution or a pooling: x [n, c, h, w], kernel kh x kw,
- * o output channels, the output oh x ow, stride, padding and dilation per
+ * o output channels in groups (each group of c/groups input channels makes
+ * o/groups outputs), the output oh x ow, stride, padding and dilation per
  * axis. 1-d ops are 2-d ones with h = kh = 1 and no padding on that axis. */
 typedef struct S_geom {
-    long n, c, h, w, o, kh, kw;
+    long n, c, h, w, o, kh, kw, groups;
     long sh, sw, ph, pw, dh, dw;
     long oh, ow;
 } S_geom;
@@ -241,12 +242,14 @@ static galley_tensor *S_dense(const galley_tensor *t, galley_tensor **own)
 }
 
 /* The geometry of the op in out's args: stride, padding in larg, dilation
- * in darg (small integers, exact in a double). */
+ * in darg[0..1] (small integers, exact in a double); kernel and groups as
+ * given. */
 static void S_geom_of(const galley_tensor *out, const galley_tensor *x,
-                      long kh, long kw, S_geom *g)
+                      long kh, long kw, long groups, S_geom *g)
 {
     *g = (S_geom){.n = x->shape[0], .c = x->shape[1], .h = x->shape[2],
                   .w = x->shape[3], .o = out->shape[1], .kh = kh, .kw = kw,
+                  .groups = groups,
                   .sh = out->larg[0], .sw = out->larg[1],
                   .ph = out->larg[2], .pw = out->larg[3],
                   .dh = (long)out->darg[0], .dw = (long)out->darg[1],
@@ -263,33 +266,43 @@ static void S_geom_to(galley_tensor *out, const S_geom *g)
     out->darg[1] = (double)g->dw;
 }
 
+/* The address of element i of the contiguous t. */
+static char *S_at(const galley_tensor *t, long i)
+{
+    return (char *)galley__ptr(t) + (size_t)i * galley__elsize(t->dtype);
+}
+
 /* dx = col2im(W^T G), dW = sum over samples of G col^T, db = the sums of
- * G over samples and positions; W seen as [o, c*kh*kw], G as [o, oh*ow]
- * per sample. */
+ * G over samples and positions; per sample and group, W is a matrix
+ * [o/groups, k], G [o/groups, oh*ow] and col [k, oh*ow], k being
+ * (c/groups)*kh*kw. The groups' blocks follow each other in all three. */
 static void S_conv_backward(galley_tensor *out, galley_tensor *gout)
 {
     galley_tensor *x = out->in[0], *w = out->in[1], *ownx, *ownw;
     S_geom g;
-    S_geom_of(out, x, w->shape[2], w->shape[3], &g);
-    long k = g.c * g.kh * g.kw, p = g.oh * g.ow;
-    size_t es = galley__elsize(x->dtype);
+    S_geom_of(out, x, w->shape[2], w->shape[3], (long)out->darg[2], &g);
+    long og = g.o / g.groups, k = g.c / g.groups * g.kh * g.kw;
+    long p = g.oh * g.ow;
     const galley__backend *be = galley__backend_of(out);
     GALLEY__BACKWARD_BEGIN;
     galley_tensor *dx = galley_zeros(x->dtype, 4, x->shape);
     galley_tensor *dw = galley_zeros(x->dtype, 4, w->shape);
     galley_tensor *xd = S_dense(x, &ownx), *wd = S_dense(w, &ownw);
-    galley_tensor *col = galley__new(x->dtype, GALLEY_SHAPE(k, p), "backward");
-    char *pg = galley__ptr(gout);
+    galley_tensor *col = galley__new(x->dtype, GALLEY_SHAPE(g.groups * k, p),
+                                     "backward");
     for (long i = 0; i < g.n; i++) {
-        char *gi = pg + (size_t)(i * g.o * p) * es;
         if (w->requires_grad) {
             S_cols(xd, i, col, &g, 0);
-            be->gemm(x->dtype, 0, 1, g.o, k, p, gi, p, galley__ptr(col), p,
-                     1.0, galley__ptr(dw), k);
+            for (long j = 0; j < g.groups; j++)
+                be->gemm(x->dtype, 0, 1, og, k, p,
+                         S_at(gout, (i * g.groups + j) * og * p), p,
+                         S_at(col, j * k * p), p, 1.0, S_at(dw, j * og * k), k);
         }
         if (x->requires_grad) {
-            be->gemm(x->dtype, 1, 0, k, p, g.o, galley__ptr(wd), k, gi, p,
-                     0.0, galley__ptr(col), p);
+            for (long j = 0; j < g.groups; j++)
+                be->gemm(x->dtype, 1, 0, k, p, og, S_at(wd, j * og * k), k,
+                         S_at(gout, (i * g.groups + j) * og * p), p, 0.0,
+                         S_at(col, j * k * p), p);
             S_cols(dx, i, col, &g, 1);
         }
     }
@@ -306,9 +319,9 @@ static void S_conv_backward(galley_tensor *out, galley_tensor *gout)
 
 static void S_geom_args(const galley_tensor *out, char *buf, size_t n)
 {
-    snprintf(buf, n, "stride=%ldx%ld padding=%ldx%ld dilation=%gx%g",
-             out->larg[0], out->larg[1], out->larg[2], out->larg[3],
-             out->darg[0], out->darg[1]);
+    snprintf(buf, n, "stride=%ldx%ld padding=%ldx%ld dilation=%gx%g "
+             "groups=%g", out->larg[0], out->larg[1], out->larg[2],
+             out->larg[3], out->darg[0], out->darg[1], out->darg[2]);
 }
 
 static const galley__opdef S_conv_def = {"conv2d", S_conv_backward,
@@ -326,24 +339,27 @@ static void S_add_bias(galley_tensor *out, const galley_tensor *b)
     galley__backend_of(out)->binary(GALLEY__ADD, out, out, &e);
 }
 
-/* The convolution of x [n, c, h, w] with w [o, c, kh, kw] (g filled and
- * checked), plus bias [o] when not NULL. */
+/* The convolution of x [n, c, h, w] with w [o, c/groups, kh, kw] (g
+ * filled and checked), plus bias [o] when not NULL: per sample, one gemm
+ * per group, out[j] = W[j] col[j] (see S_conv_backward). */
 static galley_tensor *S_conv(galley_tensor *x, galley_tensor *w,
                              galley_tensor *bias, const S_geom *g,
                              const char *op)
 {
-    long k = g->c * g->kh * g->kw, p = g->oh * g->ow;
-    size_t es = galley__elsize(x->dtype);
+    long og = g->o / g->groups, k = g->c / g->groups * g->kh * g->kw;
+    long p = g->oh * g->ow;
     galley_tensor *out = galley__new(x->dtype, GALLEY_SHAPE(g->n, g->o, g->oh,
                                                             g->ow), op);
     galley_tensor *ownx, *ownw, *xd = S_dense(x, &ownx), *wd = S_dense(w, &ownw);
-    galley_tensor *col = galley__new_owned(x->dtype, GALLEY_SHAPE(k, p));
+    galley_tensor *col = galley__new_owned(x->dtype,
+                                           GALLEY_SHAPE(g->groups * k, p));
     const galley__backend *be = galley__backend_of(out);
     for (long i = 0; i < g->n; i++) {
         S_cols(xd, i, col, g, 0);
-        be->gemm(x->dtype, 0, 0, g->o, p, k, galley__ptr(wd), k,
-                 galley__ptr(col), p, 0.0,
-                 (char *)galley__ptr(out) + (size_t)(i * g->o * p) * es, p);
+        for (long j = 0; j < g->groups; j++)
+            be->gemm(x->dtype, 0, 0, og, p, k, S_at(wd, j * og * k), k,
+                     S_at(col, j * k * p), p, 0.0,
+                     S_at(out, (i * g->groups + j) * og * p), p);
     }
     if (bias)
         S_add_bias(out, bias);
@@ -353,6 +369,7 @@ static galley_tensor *S_conv(galley_tensor *x, galley_tensor *w,
     galley__record(out, &S_conv_def, bias ? 3 : 2,
                    (galley_tensor *const[]){x, w, bias});
     S_geom_to(out, g);
+    out->darg[2] = (double)g->groups;
     return out;
 }
 
@@ -416,19 +433,29 @@ static int S_input_geom(const char *op, const galley_tensor *x, int sd,
     return 0;
 }
 
-/* Checks weight (and bias, may be NULL) against x. */
+/* Checks weight (and bias, may be NULL) against x and groups. */
 static int S_check_weight(const char *op, const galley_tensor *x,
                           const galley_tensor *w, const galley_tensor *bias,
-                          int sd)
+                          int sd, long groups)
 {
     char a[GALLEY__SHAPE_STR_MAX + 8], b[GALLEY__SHAPE_STR_MAX + 8];
     if (galley__check(w, op, "weight") || galley__check_float(w, op, "weight") ||
         galley__check_same_dtype(x, w, op))
         return -1;
-    if (w->ndim != sd + 2 || w->shape[1] != x->shape[1]) {
-        galley__error(op, "weight %s for x %s: needs %s with C = %ld, x's "
-                      "channels", galley__desc(w, a), galley__desc(x, b),
-                      S_layout(sd, 1), x->shape[1]);
+    if (groups < 1 || x->shape[1] % groups || (w->ndim && w->shape[0] % groups)) {
+        galley__error(op, "groups %ld for x %s and weight %s: needs groups >= "
+                      "1 dividing both the input and the output channels",
+                      groups, galley__desc(x, a), galley__desc(w, b));
+        return -1;
+    }
+    if (w->ndim != sd + 2 || w->shape[1] * groups != x->shape[1]) {
+        char per[64] = "x's channels";
+        if (groups > 1)
+            snprintf(per, sizeof per, "x's %ld channels / %ld groups",
+                     x->shape[1], groups);
+        galley__error(op, "weight %s for x %s: needs %s with C = %ld, %s",
+                      galley__desc(w, a), galley__desc(x, b),
+                      S_layout(sd, 1), x->shape[1] / groups, per);
         return -1;
     }
     if (!bias)
@@ -476,13 +503,16 @@ static int S_output_geom(const char *op, const galley_tensor *x, int sd,
 static galley_tensor *S_convnd(galley_tensor *x, galley_tensor *w,
                                galley_tensor *bias, int sd,
                                const long *stride, const long *padding,
-                               const long *dilation, const char *op)
+                               const long *dilation, long groups,
+                               const char *op)
 {
     S_geom g;
-    if (S_input_geom(op, x, sd, &g) || S_check_weight(op, x, w, bias, sd) ||
+    if (S_input_geom(op, x, sd, &g) ||
+        S_check_weight(op, x, w, bias, sd, groups) ||
         S_axes_args(op, sd, stride, padding, dilation, &g))
         return NULL;
     g.o = w->shape[0];
+    g.groups = groups;
     g.kh = sd == 1 ? 1 : w->shape[2];
     g.kw = w->shape[sd + 1];
     if (S_output_geom(op, x, sd, &g))
@@ -490,24 +520,26 @@ static galley_tensor *S_convnd(galley_tensor *x, galley_tensor *w,
     if (sd == 2)
         return S_conv(x, w, bias, &g, op);
     galley_tensor *x4 = galley_reshape(x, GALLEY_SHAPE(g.n, g.c, 1, g.w));
-    galley_tensor *w4 = galley_reshape(w, GALLEY_SHAPE(g.o, g.c, 1, g.kw));
+    galley_tensor *w4 = galley_reshape(w, GALLEY_SHAPE(g.o, w->shape[1], 1,
+                                                       g.kw));
     galley_tensor *y = S_conv(x4, w4, bias, &g, op);
     return galley_reshape(y, GALLEY_SHAPE(g.n, g.o, g.ow));
 }
 
 galley_tensor *galley_conv1d(galley_tensor *x, galley_tensor *weight,
                              galley_tensor *bias, long stride, long padding,
-                             long dilation)
+                             long dilation, long groups)
 {
-    return S_convnd(x, weight, bias, 1, &stride, &padding, &dilation,
+    return S_convnd(x, weight, bias, 1, &stride, &padding, &dilation, groups,
                     "galley_conv1d");
 }
 
 galley_tensor *galley_conv2d(galley_tensor *x, galley_tensor *weight,
                              galley_tensor *bias, const long stride[2],
-                             const long padding[2], const long dilation[2])
+                             const long padding[2], const long dilation[2],
+                             long groups)
 {
-    return S_convnd(x, weight, bias, 2, stride, padding, dilation,
+    return S_convnd(x, weight, bias, 2, stride, padding, dilation, groups,
                     "galley_conv2d");
 }
 
@@ -592,7 +624,7 @@ static void S_avg_pool(double *x, double *out, const S_geom *g, int back)
 static void S_pool_geom_of(const galley_tensor *out, const galley_tensor *x,
                            S_geom *g)
 {
-    S_geom_of(out, x, (long)out->darg[2], (long)out->darg[3], g);
+    S_geom_of(out, x, (long)out->darg[2], (long)out->darg[3], 1, g);
 }
 
 /* The float64 gradient d (x's shape) added to x's in x's dtype. */

@@ -114,7 +114,7 @@ static void got(const void *p)
 /* The arguments of a convolution for gradcheck. */
 typedef struct S_conv_args {
     int one_d;
-    long stride[2], padding[2], dilation[2];
+    long stride[2], padding[2], dilation[2], groups;
 } S_conv_args;
 
 /* conv1d or conv2d of in[0] with weight in[1] and bias in[2]. */
@@ -124,9 +124,9 @@ static galley_tensor *S_conv_fn(galley_tensor *const *in, int n, void *ud)
     galley_tensor *bias = n > 2 ? in[2] : NULL;
     if (c->one_d)
         return galley_conv1d(in[0], in[1], bias, c->stride[0], c->padding[0],
-                             c->dilation[0]);
+                             c->dilation[0], c->groups);
     return galley_conv2d(in[0], in[1], bias, c->stride, c->padding,
-                         c->dilation);
+                         c->dilation, c->groups);
 }
 
 TEST(conv_against_torch)
@@ -141,7 +141,7 @@ TEST(conv_against_torch)
     galley_tensor *w = S_param(GALLEY_F64, 0.5, 0.2, GALLEY_SHAPE(4, 3, 3, 2));
     galley_tensor *b = S_param(GALLEY_F64, 0.3, 0.1, GALLEY_SHAPE(4));
     galley_tensor *y = galley_conv2d(x, w, b, (long[]){2, 1}, (long[]){1, 0},
-                                     (long[]){1, 2});
+                                     (long[]){1, 2}, 1);
     S_show("conv2d", y);
     S_backward(y);
     S_show_grad("dx", x);
@@ -149,16 +149,31 @@ TEST(conv_against_torch)
     S_show_grad("db", b);
     galley_tensor *x1 = S_param(GALLEY_F64, 0.8, 0.5, GALLEY_SHAPE(2, 3, 7));
     galley_tensor *w1 = S_param(GALLEY_F64, 0.6, 0.1, GALLEY_SHAPE(2, 3, 3));
-    galley_tensor *y1 = galley_conv1d(x1, w1, NULL, 2, 1, 1);
+    galley_tensor *y1 = galley_conv1d(x1, w1, NULL, 2, 1, 1, 1);
     S_show("conv1d", y1);
     S_backward(y1);
     S_show_grad("dx", x1);
     S_show_grad("dw", w1);
-    S_show("dilated", galley_conv1d(x1, w1, NULL, 1, 0, 2));
+    S_show("dilated", galley_conv1d(x1, w1, NULL, 1, 0, 2, 1));
     S_show("float32",
            galley_conv2d(S_seq(GALLEY_F32, 1, 1, GALLEY_SHAPE(1, 2, 4, 4)),
                          S_seq(GALLEY_F32, 0.5, 0.2, GALLEY_SHAPE(3, 2, 3, 3)),
-                         NULL, NULL, NULL, NULL));
+                         NULL, NULL, NULL, NULL, 1));
+    /* Groups: F.conv2d(xg, wg, bg, 1, 1, 1, 2) with xg = seq((2,4,3,3), .9,
+     * .4), wg = seq((6,2,2,2), .6, .3), bg = seq((6,), .4, .2), and the
+     * depthwise F.conv1d(x1, seq((3,1,2), .7, .2), None, 1, 0, 1, 3). */
+    galley_tensor *xg = S_param(GALLEY_F64, 0.9, 0.4, GALLEY_SHAPE(2, 4, 3, 3));
+    galley_tensor *wg = S_param(GALLEY_F64, 0.6, 0.3, GALLEY_SHAPE(6, 2, 2, 2));
+    galley_tensor *bg = S_param(GALLEY_F64, 0.4, 0.2, GALLEY_SHAPE(6));
+    galley_tensor *yg = galley_conv2d(xg, wg, bg, NULL, (long[]){1, 1}, NULL, 2);
+    S_show("groups 2", yg);
+    S_backward(yg);
+    S_show_grad("dx", xg);
+    S_show_grad("dw", wg);
+    S_show_grad("db", bg);
+    S_show("depthwise",
+           galley_conv1d(x1, S_seq(GALLEY_F64, 0.7, 0.2, GALLEY_SHAPE(3, 1, 2)),
+                         NULL, 1, 0, 1, 3));
     EXPECT(/*
       conv2d: float64 [2, 4, 3, 4] w=0.364615846
       dx: float64 [2, 3, 5, 6] w=-11.4468333
@@ -169,6 +184,11 @@ TEST(conv_against_torch)
       dw: float64 [2, 3, 3] w=-20.7952499
       dilated: float64 [2, 2, 3] -1.60916836 -2.32216433 -1.62656658 -3.0339161 -2.51022597 -0.463866446 2.22733398 1.08053458 -0.721702607 1.88821051 -0.433522236 -2.49228621 w=-7.58408008
       float32: float32 [1, 3, 2, 2] 12.5694 8.64152 -9.87998 1.45694 -9.95771 -7.49129 8.40749 -0.418837 5.57616 5.00956 -5.44066 -0.69371 w=5.94775
+      groups 2: float64 [2, 6, 4, 4] w=4.97061914
+      dx: float64 [2, 4, 3, 3] w=31.5100247
+      dw: float64 [6, 2, 2, 2] w=-12.6891186
+      db: float64 [6] 4.20786592 0.357784263 -4.06260203 -2.00724021 3.24764298 3.32581485 w=-0.175440074
+      depthwise: float64 [2, 3, 6] w=-2.18036966
     */);
     galley_rng rng;
     galley_rng_seed(&rng, 15, 4);
@@ -176,27 +196,37 @@ TEST(conv_against_torch)
         galley_param(galley_randn(&rng, GALLEY_F64, GALLEY_SHAPE(2, 2, 4, 5))),
         galley_param(galley_randn(&rng, GALLEY_F64, GALLEY_SHAPE(3, 2, 2, 3))),
         galley_param(galley_randn(&rng, GALLEY_F64, GALLEY_SHAPE(3)))};
-    S_conv_args c2 = {0, {1, 2}, {1, 1}, {2, 1}};
+    S_conv_args c2 = {0, {1, 2}, {1, 1}, {2, 1}, 1};
     S_gradcheck("conv2d", S_conv_fn, in, 3, &c2);
+    galley_tensor *ing[3] = {
+        galley_param(galley_randn(&rng, GALLEY_F64, GALLEY_SHAPE(2, 4, 4, 3))),
+        galley_param(galley_randn(&rng, GALLEY_F64, GALLEY_SHAPE(6, 2, 2, 2))),
+        galley_param(galley_randn(&rng, GALLEY_F64, GALLEY_SHAPE(6)))};
+    S_conv_args cg = {0, {2, 1}, {0, 1}, {1, 1}, 2};
+    S_gradcheck("conv2d groups 2", S_conv_fn, ing, 3, &cg);
     galley_tensor *in1[2] = {
         galley_param(galley_randn(&rng, GALLEY_F64, GALLEY_SHAPE(2, 3, 6))),
         galley_param(galley_randn(&rng, GALLEY_F64, GALLEY_SHAPE(2, 3, 2)))};
-    S_conv_args c1 = {1, {2, 0}, {1, 0}, {2, 0}};
+    S_conv_args c1 = {1, {2, 0}, {1, 0}, {2, 0}, 1};
     S_gradcheck("conv1d", S_conv_fn, in1, 2, &c1);
     galley_tensor_on_error(on_error, NULL);
-    got(galley_conv2d(x1, w, NULL, NULL, NULL, NULL));
-    got(galley_conv2d(x, w1, NULL, NULL, NULL, NULL));
+    got(galley_conv2d(x1, w, NULL, NULL, NULL, NULL, 1));
+    got(galley_conv2d(x, w1, NULL, NULL, NULL, NULL, 1));
     got(galley_conv2d(x, galley_zeros(GALLEY_F64, GALLEY_SHAPE(4, 2, 3, 2)),
-                      NULL, NULL, NULL, NULL));
-    got(galley_conv2d(x, w, x1, NULL, NULL, NULL));
-    got(galley_conv2d(x, w, NULL, NULL, NULL, (long[]){3, 1}));
-    got(galley_conv1d(x1, w1, NULL, 1, 0, 4));
-    got(galley_conv1d(x1, w1, NULL, 0, 0, 1));
+                      NULL, NULL, NULL, NULL, 1));
+    got(galley_conv2d(x, w, x1, NULL, NULL, NULL, 1));
+    got(galley_conv2d(x, w, NULL, NULL, NULL, (long[]){3, 1}, 1));
+    got(galley_conv1d(x1, w1, NULL, 1, 0, 4, 1));
+    got(galley_conv1d(x1, w1, NULL, 0, 0, 1, 1));
     got(galley_conv2d(galley_tensor_to(x, GALLEY_F32), w, NULL, NULL, NULL,
-                      NULL));
+                      NULL, 1));
+    got(galley_conv2d(xg, wg, NULL, NULL, NULL, NULL, 3));
+    got(galley_conv2d(xg, wg, NULL, NULL, NULL, NULL, 0));
+    got(galley_conv2d(xg, w, NULL, NULL, NULL, NULL, 2));
     galley_tensor_on_error(NULL, NULL);
     EXPECT(/*
       gradcheck conv2d: ok
+      gradcheck conv2d groups 2: ok
       gradcheck conv1d: ok
       error: galley_conv2d: x float64 [2, 3, 7]: needs [N, C, H, W]
       error: galley_conv2d: weight float64 [2, 3, 3] for x float64 [2, 3, 5, 6]: needs [O, C, kh, kw] with C = 3, x's channels
@@ -206,6 +236,9 @@ TEST(conv_against_torch)
       error: galley_conv1d: x float64 [2, 3, 7] padded to 7 is smaller than the kernel 3 (dilated: 9)
       error: galley_conv1d: stride 0, padding 0, dilation 1 on spatial axis 0: needs stride >= 1, padding >= 0, dilation >= 1
       error: galley_conv2d: float32 [2, 3, 5, 6] and float64 [4, 3, 3, 2]: dtypes differ; cast one with galley_tensor_to
+      error: galley_conv2d: groups 3 for x float64 [2, 4, 3, 3] and weight float64 [6, 2, 2, 2]: needs groups >= 1 dividing both the input and the output channels
+      error: galley_conv2d: groups 0 for x float64 [2, 4, 3, 3] and weight float64 [6, 2, 2, 2]: needs groups >= 1 dividing both the input and the output channels
+      error: galley_conv2d: weight float64 [4, 3, 3, 2] for x float64 [2, 4, 3, 3]: needs [O, C, kh, kw] with C = 2, x's 4 channels / 2 groups
     */);
     galley_tensor_free_all();
 }

@@ -351,21 +351,24 @@ galley_tensor *galley_dropout(galley_tensor *t, double p, int training,
 
 /* Convolutions (cross-correlations, as torch's) through an im2col product
  * on OpenBLAS, differentiable in x, weight and bias:
- * - conv1d: x [N, C, L], weight [O, C, k], bias NULL or [O] -> [N, O, L']
- *   with L' = (L + 2 padding - dilation (k - 1) - 1) / stride + 1, as
- *   torch.nn.functional.conv1d(x, weight, bias, stride, padding, dilation);
- * - conv2d: x [N, C, H, W], weight [O, C, kh, kw] -> [N, O, H', W'], with a
- *   stride, padding and dilation per axis (height, width); NULL arrays are
- *   torch's defaults (stride 1, padding 0, dilation 1).
+ * - conv1d: x [N, C, L], weight [O, C/groups, k], bias NULL or [O] ->
+ *   [N, O, L'] with L' = (L + 2 padding - dilation (k - 1) - 1) / stride +
+ *   1, as torch.nn.functional.conv1d(x, weight, bias, stride, padding,
+ *   dilation, groups);
+ * - conv2d: x [N, C, H, W], weight [O, C/groups, kh, kw] -> [N, O, H', W'],
+ *   with a stride, padding and dilation per axis (height, width); NULL
+ *   arrays are torch's defaults (stride 1, padding 0, dilation 1).
  * stride >= 1, padding >= 0, dilation >= 1; the dilated kernel must fit the
- * padded input. Groups are not supported. x, weight and bias share one
- * float dtype. */
+ * padded input. groups (torch's default 1) divides C and O: each group of
+ * C/groups input channels makes O/groups of the outputs (groups = C is a
+ * depthwise convolution). x, weight and bias share one float dtype. */
 galley_tensor *galley_conv1d(galley_tensor *x, galley_tensor *weight,
                              galley_tensor *bias, long stride, long padding,
-                             long dilation);
+                             long dilation, long groups);
 galley_tensor *galley_conv2d(galley_tensor *x, galley_tensor *weight,
                              galley_tensor *bias, const long stride[2],
-                             const long padding[2], const long dilation[2]);
+                             const long padding[2], const long dilation[2],
+                             long groups);
 /* Max and average pooling of x [N, C, L] (1d) or [N, C, H, W] (2d) over
  * windows of kernel elements moved by stride, with implicit padding
  * (-inf for max, 0 for the average), as torch.nn.functional.max_pool1d /

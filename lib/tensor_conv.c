@@ -19,8 +19,9 @@ static galley_tensor *S_normalize(galley_tensor *xc, galley_tensor *var,
     return galley_mul(xc, galley_pow_scalar(galley_add_scalar(var, eps), -0.5));
 }
 
-/* Reports unless t is NULL or a float tensor of shape ndim/shape; what
- * names it. */
+/* Reports unless t is NULL or a tensor of x's (float) dtype and of shape
+ * ndim/shape, as torch asks of the parameters and statistics of a norm;
+ * what names it. */
 static int S_check_affine(galley_tensor *t, int ndim, const long *shape,
                           const galley_tensor *x, const char *op,
                           const char *what)
@@ -29,7 +30,7 @@ static int S_check_affine(galley_tensor *t, int ndim, const long *shape,
     char s[GALLEY__SHAPE_STR_MAX];
     if (!t)
         return 0;
-    if (galley__check(t, op, what) || galley__check_float(t, op, what))
+    if (galley__check(t, op, what) || galley__check_same_dtype(x, t, op))
         return -1;
     if (galley__same_shape(t, ndim, shape))
         return 0;

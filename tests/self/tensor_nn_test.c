@@ -233,6 +233,8 @@ TEST(batch_norm_against_torch)
                           NULL, NULL, NULL, 1, 0.1, 1e-5));
     got(galley_batch_norm(x, NULL, NULL, x, NULL, 1, 0.1, 1e-5));
     got(galley_batch_norm(rm, NULL, NULL, NULL, NULL, 1, 0.1, 1e-5));
+    got(galley_batch_norm(x, galley_tensor_to(rm, GALLEY_F32), rv, NULL, NULL,
+                          1, 0.1, 1e-5));
     galley_tensor_on_error(NULL, NULL);
     EXPECT(/*
       momentum 0: float64 [3] 0.710834715 1.73139179 1.44215603 w=3.21352306
@@ -242,6 +244,7 @@ TEST(batch_norm_against_torch)
       error: galley_batch_norm: x float64 [1, 3]: training needs more than 1 value per channel (as torch)
       error: galley_batch_norm: weight float64 [4, 3] for x float64 [4, 3]: needs the shape [3]
       error: galley_batch_norm: x float64 [3]: needs [N, C] or [N, C, ...]
+      error: galley_batch_norm: float64 [4, 3] and float32 [3]: dtypes differ; cast one with galley_tensor_to
     */);
     galley_tensor_free_all();
 }

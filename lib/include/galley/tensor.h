@@ -285,15 +285,16 @@ galley_tensor *galley_mse(galley_tensor *a, galley_tensor *b);
 /* Layer normalization over the last normalized_ndim axes of x, as
  * torch.nn.functional.layer_norm(x, x.shape[-normalized_ndim:], weight,
  * bias, eps): (x - mean) / sqrt(var + eps) with the biased variance, times
- * weight, plus bias (each NULL or of the normalized shape). torch's eps is
- * 1e-5. Recorded as the ops it is made of (reshape, mean, sub, mul, ...). */
+ * weight, plus bias (each NULL or of the normalized shape and x's dtype).
+ * torch's eps is 1e-5. Recorded as the ops it is made of (reshape, mean,
+ * sub, mul, ...). */
 galley_tensor *galley_layer_norm(galley_tensor *x, int normalized_ndim,
                                  galley_tensor *weight, galley_tensor *bias,
                                  double eps);
 /* Batch normalization of x [N, C] or [N, C, ...] per channel C, as
  * torch.nn.functional.batch_norm(x, running_mean, running_var, weight, bias,
  * training, momentum, eps); weight, bias and the running statistics are
- * NULL or [C]. training: normalizes with the statistics of the batch (the
+ * NULL or [C] of x's dtype. training: normalizes with the statistics of the batch (the
  * biased variance; more than one value per channel needed) and, outside
  * the graph, updates the running statistics not NULL in place:
  * running = (1 - momentum) running + momentum stat, with the unbiased

@@ -87,10 +87,10 @@ static galley_tensor *S_channel_mean(galley_tensor *t)
     return galley_mean(galley_mean(t, 2, 1), 0, 1);
 }
 
-/* running = (1 - momentum) running + momentum stat, in place and outside
- * the graph; stat [1, C, 1]. NULL running: nothing. */
+/* running = (1 - momentum) running + momentum scale stat, in place and
+ * outside the graph; stat [1, C, 1]. NULL running: nothing. */
 static void S_update_running(galley_tensor *running, galley_tensor *stat,
-                             double momentum)
+                             double scale, double momentum)
 {
     if (!running)
         return;
@@ -98,11 +98,44 @@ static void S_update_running(galley_tensor *running, galley_tensor *stat,
     galley_scope *s = galley_scope_begin();
     galley_tensor *st = galley_reshape(galley_detach(stat), GALLEY_SHAPE(-1));
     galley_tensor *r = galley_add(galley_mul_scalar(running, 1 - momentum),
-                                  galley_mul_scalar(st, momentum));
+                                  galley_mul_scalar(st, momentum * scale));
     if (r)
         galley_copy_(running, r);
     galley_scope_end(s);
     galley_set_grad_enabled(was);
+}
+
+/* The checks of batch_norm's arguments; 0 when they are good. */
+static int S_batch_norm_check(galley_tensor *x, galley_tensor *running_mean,
+                              galley_tensor *running_var,
+                              galley_tensor *weight, galley_tensor *bias,
+                              int training, const char *op)
+{
+    char a[GALLEY__SHAPE_STR_MAX + 8];
+    if (galley__check(x, op, "x") || galley__check_float(x, op, "x"))
+        return -1;
+    if (x->ndim < 2) {
+        galley__error(op, "x %s: needs [N, C] or [N, C, ...]",
+                      galley__desc(x, a));
+        return -1;
+    }
+    const long *c = x->shape + 1;
+    if (S_check_affine(running_mean, 1, c, x, op, "running_mean") ||
+        S_check_affine(running_var, 1, c, x, op, "running_var") ||
+        S_check_affine(weight, 1, c, x, op, "weight") ||
+        S_check_affine(bias, 1, c, x, op, "bias"))
+        return -1;
+    if (training && (x->shape[1] ? x->numel / x->shape[1] : 0) <= 1) {
+        galley__error(op, "x %s: training needs more than 1 value per "
+                      "channel (as torch)", galley__desc(x, a));
+        return -1;
+    }
+    if (!training && (!running_mean || !running_var)) {
+        galley__error(op, "evaluation (training 0) needs running_mean and "
+                      "running_var");
+        return -1;
+    }
+    return 0;
 }
 
 galley_tensor *galley_batch_norm(galley_tensor *x, galley_tensor *running_mean,
@@ -110,32 +143,10 @@ galley_tensor *galley_batch_norm(galley_tensor *x, galley_tensor *running_mean,
                                  galley_tensor *weight, galley_tensor *bias,
                                  int training, double momentum, double eps)
 {
-    const char *op = "galley_batch_norm";
-    char a[GALLEY__SHAPE_STR_MAX + 8];
-    if (galley__check(x, op, "x") || galley__check_float(x, op, "x"))
+    if (S_batch_norm_check(x, running_mean, running_var, weight, bias,
+                           training, "galley_batch_norm"))
         return NULL;
-    if (x->ndim < 2) {
-        galley__error(op, "x %s: needs [N, C] or [N, C, ...]",
-                      galley__desc(x, a));
-        return NULL;
-    }
     const long *c = x->shape + 1;
-    if (S_check_affine(running_mean, 1, c, x, op, "running_mean") ||
-        S_check_affine(running_var, 1, c, x, op, "running_var") ||
-        S_check_affine(weight, 1, c, x, op, "weight") ||
-        S_check_affine(bias, 1, c, x, op, "bias"))
-        return NULL;
-    long count = x->shape[1] ? x->numel / x->shape[1] : 0;
-    if (training && count <= 1) {
-        galley__error(op, "x %s: training needs more than 1 value per "
-                      "channel (as torch)", galley__desc(x, a));
-        return NULL;
-    }
-    if (!training && (!running_mean || !running_var)) {
-        galley__error(op, "evaluation (training 0) needs running_mean and "
-                      "running_var");
-        return NULL;
-    }
     galley_tensor *x3 = galley_reshape(x, GALLEY_SHAPE(x->shape[0], c[0], -1));
     galley_tensor *mean, *xc, *var;
     if (training) {
@@ -143,10 +154,9 @@ galley_tensor *galley_batch_norm(galley_tensor *x, galley_tensor *running_mean,
         xc = galley_sub(x3, mean);
         var = S_channel_mean(galley_mul(xc, xc));
         /* The running variance is the unbiased one, as torch's. */
-        S_update_running(running_mean, mean, momentum);
-        S_update_running(running_var,
-                         galley_mul_scalar(var, (double)count / (count - 1)),
-                         momentum);
+        double count = (double)(x->numel / c[0]);
+        S_update_running(running_mean, mean, 1, momentum);
+        S_update_running(running_var, var, count / (count - 1), momentum);
     } else {
         xc = galley_sub(x3, S_channel(running_mean));
         var = S_channel(running_var);

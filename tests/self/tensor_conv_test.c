@@ -474,3 +474,35 @@ TEST(einsum_against_torch)
     */);
     galley_tensor_free_all();
 }
+
+TEST(graph_of_layers)
+{
+    /* How the new ops print in a graph, with their arguments. */
+    galley_tensor *x = galley_set_name(
+        galley_param(galley_ones(GALLEY_F32, GALLEY_SHAPE(1, 2, 4, 4))), "x");
+    galley_tensor *w = galley_set_name(
+        galley_param(galley_ones(GALLEY_F32, GALLEY_SHAPE(2, 1, 2, 2))), "w");
+    galley_tensor *y = galley_conv2d(x, w, NULL, (long[]){2, 1}, NULL, NULL, 2);
+    galley_tensor *m = galley_max_pool2d(y, (long[]){2, 2}, NULL, NULL);
+    galley_tensor *a = galley_avg_pool2d(y, (long[]){1, 2}, (long[]){1, 1},
+                                         (long[]){0, 1});
+    galley_tensor *d = galley_dropout(m, 0.5, 1, NULL);
+    galley_tensor *l = galley_add(
+        galley_huber_loss(d, galley_zeros(GALLEY_F32, GALLEY_SHAPE(1)), 0.25),
+        galley_l1_loss(a, galley_zeros(GALLEY_F32, GALLEY_SHAPE(1))));
+    galley_print_graph(stdout, l);
+    EXPECT(/*
+      %0 = param "x" float32 [1, 2, 4, 4]
+      %1 = param "w" float32 [2, 1, 2, 2]
+      %2 = conv2d(%0, %1, stride=2x1 padding=0x0 dilation=1x1 groups=2) float32 [1, 2, 2, 3]
+      %3 = max_pool2d(%2, kernel=2x2 stride=2x2 padding=0x0) float32 [1, 2, 1, 1]
+      %4 = dropout(%3, p=0.5) float32 [1, 2, 1, 1]
+      %5 = const float32 [1]
+      %6 = huber_loss(%4, %5, delta=0.25) float32 []
+      %7 = avg_pool2d(%2, kernel=1x2 stride=1x1 padding=0x1) float32 [1, 2, 2, 4]
+      %8 = const float32 [1]
+      %9 = l1_loss(%7, %8) float32 []
+      %10 = add(%6, %9) float32 []
+    */);
+    galley_tensor_free_all();
+}

@@ -361,7 +361,8 @@ static galley_tensor *S_conv(galley_tensor *x, galley_tensor *w,
     long p = g->oh * g->ow;
     galley_tensor *out = galley__new(x->dtype, GALLEY_SHAPE(g->n, g->o, g->oh,
                                                             g->ow), op);
-    galley_tensor *ownx, *ownw, *xd = S_dense(x, &ownx), *wd = S_dense(w, &ownw);
+    galley_tensor *ownx, *ownw;
+    galley_tensor *xd = S_dense(x, &ownx), *wd = S_dense(w, &ownw);
     galley_tensor *col = galley__new_owned(x->dtype,
                                            GALLEY_SHAPE(g->groups * k, p));
     const galley__backend *be = galley__backend_of(out);
@@ -420,8 +421,9 @@ static long S_out_size(long n, long k, long s, long p, long d)
 /* "[N, C, L]" or "[N, C, H, W]": the layout of sd spatial axes. */
 static const char *S_layout(int sd, int weight)
 {
-    return sd == 1 ? (weight ? "[O, C, k]" : "[N, C, L]")
-                   : (weight ? "[O, C, kh, kw]" : "[N, C, H, W]");
+    if (sd == 1)
+        return weight ? "[O, C, k]" : "[N, C, L] (or [C, L])";
+    return weight ? "[O, C, kh, kw]" : "[N, C, H, W] (or [C, H, W])";
 }
 
 /* x's sizes as [n, c, h, w] into g (h = 1 for 1-d), after checking that x
@@ -444,19 +446,22 @@ static int S_input_geom(const char *op, const galley_tensor *x, int sd,
     return 0;
 }
 
-/* Checks weight (and bias, may be NULL) against x and groups. */
+/* Checks weight (and bias, may be NULL) against x and groups; messages
+ * show x as shown (the x given, before a batch axis was added). */
 static int S_check_weight(const char *op, const galley_tensor *x,
-                          const galley_tensor *w, const galley_tensor *bias,
-                          int sd, long groups)
+                          const galley_tensor *shown, const galley_tensor *w,
+                          const galley_tensor *bias, int sd, long groups)
 {
     char a[GALLEY__SHAPE_STR_MAX + 8], b[GALLEY__SHAPE_STR_MAX + 8];
-    if (galley__check(w, op, "weight") || galley__check_float(w, op, "weight") ||
-        galley__check_same_dtype(x, w, op))
+    if (galley__check(w, op, "weight") ||
+        galley__check_float(w, op, "weight") ||
+        galley__check_same_dtype(shown, w, op))
         return -1;
-    if (groups < 1 || x->shape[1] % groups || (w->ndim && w->shape[0] % groups)) {
+    if (groups < 1 || x->shape[1] % groups ||
+        (w->ndim && w->shape[0] % groups)) {
         galley__error(op, "groups %ld for x %s and weight %s: needs groups >= "
                       "1 dividing both the input and the output channels",
-                      groups, galley__desc(x, a), galley__desc(w, b));
+                      groups, galley__desc(shown, a), galley__desc(w, b));
         return -1;
     }
     if (w->ndim != sd + 2 || w->shape[1] * groups != x->shape[1]) {
@@ -465,13 +470,14 @@ static int S_check_weight(const char *op, const galley_tensor *x,
             snprintf(per, sizeof per, "x's %ld channels / %ld groups",
                      x->shape[1], groups);
         galley__error(op, "weight %s for x %s: needs %s with C = %ld, %s",
-                      galley__desc(w, a), galley__desc(x, b),
+                      galley__desc(w, a), galley__desc(shown, b),
                       S_layout(sd, 1), x->shape[1] / groups, per);
         return -1;
     }
     if (!bias)
         return 0;
-    if (galley__check(bias, op, "bias") || galley__check_same_dtype(x, bias, op))
+    if (galley__check(bias, op, "bias") ||
+        galley__check_same_dtype(x, bias, op))
         return -1;
     if (bias->ndim != 1 || bias->shape[0] != w->shape[0]) {
         galley__error(op, "bias %s for weight %s: needs [%ld], one per output "
@@ -483,8 +489,8 @@ static int S_check_weight(const char *op, const galley_tensor *x,
 }
 
 /* The output size of g (kernel in g) into g->oh/ow; reports a kernel larger
- * than the padded input. */
-static int S_output_geom(const char *op, const galley_tensor *x, int sd,
+ * than the padded input x (as given, "shown"). */
+static int S_output_geom(const char *op, const galley_tensor *shown, int sd,
                          S_geom *g)
 {
     char a[GALLEY__SHAPE_STR_MAX + 8];
@@ -500,33 +506,56 @@ static int S_output_geom(const char *op, const galley_tensor *x, int sd,
                  g->dw * (g->kw - 1) + 1);
     if (sd == 1)
         galley__error(op, "x %s padded to %ld is smaller than the kernel "
-                      "%ld%s", galley__desc(x, a), g->w + 2 * g->pw, g->kw,
+                      "%ld%s", galley__desc(shown, a), g->w + 2 * g->pw, g->kw,
                       dil);
     else
         galley__error(op, "x %s padded to %ld x %ld is smaller than the "
-                      "kernel %ld x %ld%s", galley__desc(x, a),
+                      "kernel %ld x %ld%s", galley__desc(shown, a),
                       g->h + 2 * g->ph, g->w + 2 * g->pw, g->kh, g->kw, dil);
     return -1;
 }
 
+/* The live t, when unbatched (sd + 1 axes), as a batch of one; else
+ * NULL. */
+static galley_tensor *S_batch_of_one(galley_tensor *t, int sd)
+{
+    if (t->ndim != sd + 1)
+        return NULL;
+    long shape[GALLEY_MAX_DIMS] = {1};
+    memcpy(shape + 1, t->shape, (size_t)t->ndim * sizeof *shape);
+    return galley_reshape(t, t->ndim + 1, shape);
+}
+
+/* y [1, ...] without its batch axis, or NULL. */
+static galley_tensor *S_unbatch(galley_tensor *y)
+{
+    return y ? galley_reshape(y, y->ndim - 1, y->shape + 1) : NULL;
+}
+
 /* conv1d (sd 1) and conv2d (sd 2): the 1-d op is the 2-d one on x and w
- * seen with a height of 1. */
-static galley_tensor *S_convnd(galley_tensor *x, galley_tensor *w,
-                               galley_tensor *bias, int sd,
+ * seen with a height of 1; an unbatched x is a batch of one. */
+static galley_tensor *S_convnd(galley_tensor *x, const galley_tensor *shown,
+                               galley_tensor *w, galley_tensor *bias, int sd,
                                const long *stride, const long *padding,
                                const long *dilation, long groups,
                                const char *op)
 {
     S_geom g;
+    if (galley__check(x, op, "x"))
+        return NULL;
+    galley_tensor *xb = S_batch_of_one(x, sd);
+    if (xb)
+        return S_unbatch(S_convnd(xb, x, w, bias, sd, stride, padding,
+                                  dilation, groups, op));
     if (S_input_geom(op, x, sd, &g) ||
-        S_check_weight(op, x, w, bias, sd, groups) ||
+        S_check_weight(op, x, shown, w, bias, sd, groups) ||
         S_axes_args(op, sd, stride, padding, dilation, &g))
         return NULL;
     g.o = w->shape[0];
     g.groups = groups;
     g.kh = sd == 1 ? 1 : w->shape[2];
     g.kw = w->shape[sd + 1];
-    if (S_output_geom(op, x, sd, &g))
+    if (S_output_geom(op, shown, sd, &g))
         return NULL;
     if (sd == 2)
         return S_conv(x, w, bias, &g, op);
@@ -541,8 +570,8 @@ galley_tensor *galley_conv1d(galley_tensor *x, galley_tensor *weight,
                              galley_tensor *bias, long stride, long padding,
                              long dilation, long groups)
 {
-    return S_convnd(x, weight, bias, 1, &stride, &padding, &dilation, groups,
-                    "galley_conv1d");
+    return S_convnd(x, x, weight, bias, 1, &stride, &padding, &dilation,
+                    groups, "galley_conv1d");
 }
 
 galley_tensor *galley_conv2d(galley_tensor *x, galley_tensor *weight,
@@ -550,7 +579,7 @@ galley_tensor *galley_conv2d(galley_tensor *x, galley_tensor *weight,
                              const long padding[2], const long dilation[2],
                              long groups)
 {
-    return S_convnd(x, weight, bias, 2, stride, padding, dilation, groups,
+    return S_convnd(x, x, weight, bias, 2, stride, padding, dilation, groups,
                     "galley_conv2d");
 }
 
@@ -739,12 +768,19 @@ static int S_pool_args_check(const char *op, int sd, const long *kernel,
     return 0;
 }
 
-/* The 1-d (sd 1) and 2-d poolings; stride NULL is the kernel's size. */
-static galley_tensor *S_poolnd(galley_tensor *x, int sd, const long *kernel,
-                               const long *stride, const long *padding,
-                               int is_max, const char *op)
+/* The 1-d (sd 1) and 2-d poolings; stride NULL is the kernel's size; an
+ * unbatched x is a batch of one. */
+static galley_tensor *S_poolnd(galley_tensor *x, const galley_tensor *shown,
+                               int sd, const long *kernel, const long *stride,
+                               const long *padding, int is_max, const char *op)
 {
     S_geom g;
+    if (galley__check(x, op, "x"))
+        return NULL;
+    galley_tensor *xb = S_batch_of_one(x, sd);
+    if (xb)
+        return S_unbatch(S_poolnd(xb, x, sd, kernel, stride, padding, is_max,
+                                  op));
     if (S_input_geom(op, x, sd, &g))
         return NULL;
     if (!kernel) {
@@ -753,7 +789,7 @@ static galley_tensor *S_poolnd(galley_tensor *x, int sd, const long *kernel,
     }
     if (S_pool_args_check(op, sd, kernel, padding, &g) ||
         S_axes_args(op, sd, stride ? stride : kernel, padding, NULL, &g) ||
-        S_output_geom(op, x, sd, &g))
+        S_output_geom(op, shown, sd, &g))
         return NULL;
     g.o = g.c;
     if (sd == 2)
@@ -766,25 +802,27 @@ static galley_tensor *S_poolnd(galley_tensor *x, int sd, const long *kernel,
 galley_tensor *galley_max_pool1d(galley_tensor *x, long kernel, long stride,
                                  long padding)
 {
-    return S_poolnd(x, 1, &kernel, &stride, &padding, 1, "galley_max_pool1d");
+    return S_poolnd(x, x, 1, &kernel, &stride, &padding, 1,
+                    "galley_max_pool1d");
 }
 
 galley_tensor *galley_avg_pool1d(galley_tensor *x, long kernel, long stride,
                                  long padding)
 {
-    return S_poolnd(x, 1, &kernel, &stride, &padding, 0, "galley_avg_pool1d");
+    return S_poolnd(x, x, 1, &kernel, &stride, &padding, 0,
+                    "galley_avg_pool1d");
 }
 
 galley_tensor *galley_max_pool2d(galley_tensor *x, const long kernel[2],
                                  const long stride[2], const long padding[2])
 {
-    return S_poolnd(x, 2, kernel, stride, padding, 1, "galley_max_pool2d");
+    return S_poolnd(x, x, 2, kernel, stride, padding, 1, "galley_max_pool2d");
 }
 
 galley_tensor *galley_avg_pool2d(galley_tensor *x, const long kernel[2],
                                  const long stride[2], const long padding[2])
 {
-    return S_poolnd(x, 2, kernel, stride, padding, 0, "galley_avg_pool2d");
+    return S_poolnd(x, x, 2, kernel, stride, padding, 0, "galley_avg_pool2d");
 }
 
 /* ---- einsum ---- */
@@ -1006,8 +1044,9 @@ static galley_tensor *S_einsum2(galley_tensor *a, galley_tensor *b, S_subs *s,
     b = S_permute(b, lb, wb);
     long nb = S_size_of(bat, sizes), nm = S_size_of(m, sizes);
     long nk = S_size_of(k, sizes), nn = S_size_of(n, sizes);
-    galley_tensor *r = galley_matmul(galley_reshape(a, GALLEY_SHAPE(nb, nm, nk)),
-                                     galley_reshape(b, GALLEY_SHAPE(nb, nk, nn)));
+    galley_tensor *a3 = galley_reshape(a, GALLEY_SHAPE(nb, nm, nk));
+    galley_tensor *b3 = galley_reshape(b, GALLEY_SHAPE(nb, nk, nn));
+    galley_tensor *r = galley_matmul(a3, b3);
     /* r as [batch..., m..., n...], then in the output's order. */
     char lr[2 * GALLEY_MAX_DIMS + 1];
     long shape[GALLEY_MAX_DIMS];

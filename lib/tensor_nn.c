@@ -523,7 +523,8 @@ galley_tensor *galley_nll_loss(galley_tensor *logp, galley_tensor *target)
 {
     const char *op = "galley_nll_loss";
     char x[GALLEY__SHAPE_STR_MAX + 8], y[GALLEY__SHAPE_STR_MAX + 8];
-    if (galley__check(logp, op, "logp") || galley__check(target, op, "target") ||
+    if (galley__check(logp, op, "logp") ||
+        galley__check(target, op, "target") ||
         galley__check_float(logp, op, "logp"))
         return NULL;
     if (logp->ndim != 2 || target->dtype != GALLEY_I64 || target->ndim != 1 ||

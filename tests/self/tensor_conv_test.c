@@ -171,6 +171,12 @@ TEST(conv_against_torch)
     S_show_grad("dx", xg);
     S_show_grad("dw", wg);
     S_show_grad("db", bg);
+    /* Unbatched, as torch: F.conv2d(xg[1], wg, bg, 1, 1, 1, 2) is the second
+     * sample of yg. */
+    S_show("unbatched",
+           galley_conv2d(galley_select(xg, 0, 1), wg, bg, NULL,
+                         (long[]){1, 1}, NULL, 2));
+    S_show("its sample", galley_select(yg, 0, 1));
     S_show("depthwise",
            galley_conv1d(x1, S_seq(GALLEY_F64, 0.7, 0.2, GALLEY_SHAPE(3, 1, 2)),
                          NULL, 1, 0, 1, 3));
@@ -188,6 +194,8 @@ TEST(conv_against_torch)
       dx: float64 [2, 4, 3, 3] w=31.5100247
       dw: float64 [6, 2, 2, 2] w=-12.6891186
       db: float64 [6] 4.20786592 0.357784263 -4.06260203 -2.00724021 3.24764298 3.32581485 w=-0.175440074
+      unbatched: float64 [6, 4, 4] w=-8.24298206
+      its sample: float64 [6, 4, 4] w=-8.24298206
       depthwise: float64 [2, 3, 6] w=-2.18036966
     */);
     galley_rng rng;
@@ -211,6 +219,8 @@ TEST(conv_against_torch)
     S_gradcheck("conv1d", S_conv_fn, in1, 2, &c1);
     galley_tensor_on_error(on_error, NULL);
     got(galley_conv2d(x1, w, NULL, NULL, NULL, NULL, 1));
+    got(galley_conv2d(galley_zeros(GALLEY_F64, GALLEY_SHAPE(3, 4)), w, NULL,
+                      NULL, NULL, NULL, 1));
     got(galley_conv2d(x, w1, NULL, NULL, NULL, NULL, 1));
     got(galley_conv2d(x, galley_zeros(GALLEY_F64, GALLEY_SHAPE(4, 2, 3, 2)),
                       NULL, NULL, NULL, NULL, 1));
@@ -228,7 +238,8 @@ TEST(conv_against_torch)
       gradcheck conv2d: ok
       gradcheck conv2d groups 2: ok
       gradcheck conv1d: ok
-      error: galley_conv2d: x float64 [2, 3, 7]: needs [N, C, H, W]
+      error: galley_conv2d: weight float64 [4, 3, 3, 2] for x float64 [2, 3, 7]: needs [O, C, kh, kw] with C = 2, x's channels
+      error: galley_conv2d: x float64 [3, 4]: needs [N, C, H, W] (or [C, H, W])
       error: galley_conv2d: weight float64 [2, 3, 3] for x float64 [2, 3, 5, 6]: needs [O, C, kh, kw] with C = 3, x's channels
       error: galley_conv2d: weight float64 [4, 2, 3, 2] for x float64 [2, 3, 5, 6]: needs [O, C, kh, kw] with C = 3, x's channels
       error: galley_conv2d: bias float64 [2, 3, 7] for weight float64 [4, 3, 3, 2]: needs [4], one per output channel
@@ -293,6 +304,8 @@ TEST(pooling_against_torch)
     S_backward(a);
     S_show_grad("dx", x);
     S_show("max 2", galley_max_pool2d(x, (long[]){2, 2}, NULL, NULL));
+    S_show("unbatched", galley_max_pool2d(galley_select(x, 0, 0),
+                                          (long[]){2, 2}, NULL, NULL));
     galley_tensor *x1 = S_halves(0.8, 0.5, GALLEY_SHAPE(2, 2, 7));
     galley_tensor *m1 = galley_max_pool1d(x1, 3, 2, 1);
     S_show("max1d", m1);
@@ -313,6 +326,7 @@ TEST(pooling_against_torch)
       avg: float64 [1, 2, 3, 6] w=0.755032479
       dx: float64 [1, 2, 5, 5] w=0.0316027243
       max 2: float64 [1, 2, 2, 2] 2 2 -0.5 2 2 2 -0.5 2 w=1.92770507
+      unbatched: float64 [2, 2, 2] 2 2 -0.5 2 2 2 -0.5 2 w=1.92770507
       max1d: float64 [2, 2, 4] w=2.4927508
       dx: float64 [2, 2, 7] w=10.3455318
       avg1d: float64 [2, 2, 4] w=1.92297666
@@ -345,7 +359,7 @@ TEST(pooling_against_torch)
       error: galley_max_pool2d: kernel 2, padding 2 on spatial axis 1: needs a kernel >= 1 and a padding of at most half of it
       error: galley_avg_pool2d: x float64 [1, 2, 5, 5] padded to 5 x 5 is smaller than the kernel 6 x 2
       error: galley_max_pool1d: kernel 0, padding 0 on spatial axis 0: needs a kernel >= 1 and a padding of at most half of it
-      error: galley_max_pool1d: x float64 [1, 2, 5, 5]: needs [N, C, L]
+      error: galley_max_pool1d: x float64 [1, 2, 5, 5]: needs [N, C, L] (or [C, L])
       error: galley_avg_pool2d: kernel is NULL; it gives the window's size
     */);
     galley_tensor_free_all();

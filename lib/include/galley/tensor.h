@@ -294,9 +294,9 @@ galley_tensor *galley_layer_norm(galley_tensor *x, int normalized_ndim,
 /* Batch normalization of x [N, C] or [N, C, ...] per channel C, as
  * torch.nn.functional.batch_norm(x, running_mean, running_var, weight, bias,
  * training, momentum, eps); weight, bias and the running statistics are
- * NULL or [C] of x's dtype. training: normalizes with the statistics of the batch (the
- * biased variance; more than one value per channel needed) and, outside
- * the graph, updates the running statistics not NULL in place:
+ * NULL or [C] of x's dtype. training: normalizes with the statistics of
+ * the batch (the biased variance; more than one value per channel needed)
+ * and, outside the graph, updates the running statistics not NULL in place:
  * running = (1 - momentum) running + momentum stat, with the unbiased
  * variance for running_var. Else (eval) normalizes with running_mean and
  * running_var, both required. torch's defaults: momentum 0.1, eps 1e-5.
@@ -362,7 +362,9 @@ galley_tensor *galley_dropout(galley_tensor *t, double p, int training,
  * stride >= 1, padding >= 0, dilation >= 1; the dilated kernel must fit the
  * padded input. groups (torch's default 1) divides C and O: each group of
  * C/groups input channels makes O/groups of the outputs (groups = C is a
- * depthwise convolution). x, weight and bias share one float dtype. */
+ * depthwise convolution). x, weight and bias share one float dtype. An
+ * unbatched x ([C, L] or [C, H, W]) is taken as a batch of one, as torch
+ * does, and gives an unbatched result. */
 galley_tensor *galley_conv1d(galley_tensor *x, galley_tensor *weight,
                              galley_tensor *bias, long stride, long padding,
                              long dilation, long groups);
@@ -379,7 +381,8 @@ galley_tensor *galley_conv2d(galley_tensor *x, galley_tensor *weight,
  * divides by the whole kernel's size, padding included (torch's
  * count_include_pad True). The 2-d forms take arrays (height, width);
  * stride NULL is the kernel (torch's default), padding NULL is 0; the 1-d
- * forms take the stride explicitly (torch's default: the kernel). */
+ * forms take the stride explicitly (torch's default: the kernel). An
+ * unbatched x ([C, L] or [C, H, W]) gives an unbatched result, as torch. */
 galley_tensor *galley_max_pool1d(galley_tensor *x, long kernel, long stride,
                                  long padding);
 galley_tensor *galley_avg_pool1d(galley_tensor *x, long kernel, long stride,

@@ -585,18 +585,6 @@ galley_tensor *galley_conv2d(galley_tensor *x, galley_tensor *weight,
 
 /* ---- pooling ---- */
 
-/* Pooling works in float64 on contiguous copies: max is exact in either
- * dtype, and an average of float32 values summed in double differs from
- * torch's float sum by an ulp at most. */
-
-/* A contiguous float64 copy of t, owned by the caller. */
-static galley_tensor *S_f64(const galley_tensor *t)
-{
-    galley_tensor *c = galley__new_owned(GALLEY_F64, t->ndim, t->shape);
-    galley__backend_of(t)->copy(c, t);
-    return c;
-}
-
 /* The window of output (y, z) clipped to the input: rows [*h0, *h1),
  * columns [*w0, *w1). */
 static void S_window(const S_geom *g, long y, long z, long *h0, long *h1,
@@ -609,56 +597,69 @@ static void S_window(const S_geom *g, long y, long z, long *h0, long *h1,
     *w1 = ws + g->kw < g->w ? ws + g->kw : g->w;
 }
 
-/* Max pooling of the planes of x into out, with the index in its plane of
- * each maximum into idx: torch's rule, the first maximum, or the last NaN
- * (a NaN wins). */
-static void S_max_pool(const double *x, double *out, int64_t *idx,
-                       const S_geom *g)
-{
-    long j = 0, hw = g->h * g->w;
-    for (long pl = 0; pl < g->n * g->c; pl++)
-        for (long y = 0; y < g->oh; y++)
-            for (long z = 0; z < g->ow; z++, j++) {
-                long h0, h1, w0, w1, best = -1;
-                double m = -INFINITY;
-                S_window(g, y, z, &h0, &h1, &w0, &w1);
-                for (long a = h0; a < h1; a++)
-                    for (long b = w0; b < w1; b++) {
-                        double v = x[pl * hw + a * g->w + b];
-                        if (best < 0 || v > m || isnan(v)) {
-                            m = v;
-                            best = a * g->w + b;
-                        }
-                    }
-                out[j] = m;
-                idx[j] = best;
-            }
-}
+/* The pooling loops for each float type T, over the planes of x (n*c of
+ * them, contiguous):
+ * - max: out, and in idx the index in its plane of each maximum: torch's
+ *   rule, the first maximum, or the last NaN (a NaN wins);
+ * - max_back: adds each gradient of out to the element its maximum was;
+ * - avg (back 0): out = the window's sum (in double) / (kh*kw), padding
+ *   counted (torch's count_include_pad); back 1: spreads each gradient of
+ *   out over its window in x. */
+#define S_POOL(T)                                                           \
+    static void S_max_pool_##T(const T *x, T *out, int64_t *idx,            \
+                               const S_geom *g)                             \
+    {                                                                       \
+        long j = 0, hw = g->h * g->w;                                       \
+        for (long pl = 0; pl < g->n * g->c; pl++, x += hw)                  \
+            for (long y = 0; y < g->oh; y++)                                \
+                for (long z = 0; z < g->ow; z++, j++) {                     \
+                    long h0, h1, w0, w1, best = -1;                         \
+                    T m = -INFINITY;                                        \
+                    S_window(g, y, z, &h0, &h1, &w0, &w1);                  \
+                    for (long a = h0; a < h1; a++)                          \
+                        for (long b = w0; b < w1; b++) {                    \
+                            T v = x[a * g->w + b];                          \
+                            if (best < 0 || v > m || isnan(v)) {            \
+                                m = v;                                      \
+                                best = a * g->w + b;                        \
+                            }                                               \
+                        }                                                   \
+                    out[j] = m;                                             \
+                    idx[j] = best;                                          \
+                }                                                           \
+    }                                                                       \
+    static void S_max_back_##T(T *dx, const T *gout, const int64_t *idx,    \
+                               const S_geom *g)                             \
+    {                                                                       \
+        long per = g->oh * g->ow, hw = g->h * g->w;                         \
+        for (long j = 0; j < g->n * g->c * per; j++)                        \
+            dx[j / per * hw + idx[j]] += gout[j];                           \
+    }                                                                       \
+    static void S_avg_pool_##T(T *x, T *out, const S_geom *g, int back)     \
+    {                                                                       \
+        long j = 0, hw = g->h * g->w;                                       \
+        double k = (double)(g->kh * g->kw);                                 \
+        for (long pl = 0; pl < g->n * g->c; pl++, x += hw)                  \
+            for (long y = 0; y < g->oh; y++)                                \
+                for (long z = 0; z < g->ow; z++, j++) {                     \
+                    long h0, h1, w0, w1;                                    \
+                    double s = 0;                                           \
+                    T share = back ? (T)(out[j] / k) : 0;                   \
+                    S_window(g, y, z, &h0, &h1, &w0, &w1);                  \
+                    for (long a = h0; a < h1; a++)                          \
+                        for (long b = w0; b < w1; b++) {                    \
+                            if (back)                                       \
+                                x[a * g->w + b] += share;                   \
+                            else                                            \
+                                s += x[a * g->w + b];                       \
+                        }                                                   \
+                    if (!back)                                              \
+                        out[j] = (T)(s / k);                                \
+                }                                                           \
+    }
 
-/* Average pooling (back 0) of x into out, or its backward (back 1): the
- * gradient out of each output spread over its window into x. The divisor
- * is kh*kw, padding included (torch's count_include_pad). */
-static void S_avg_pool(double *x, double *out, const S_geom *g, int back)
-{
-    long j = 0, hw = g->h * g->w;
-    double k = (double)(g->kh * g->kw);
-    for (long pl = 0; pl < g->n * g->c; pl++)
-        for (long y = 0; y < g->oh; y++)
-            for (long z = 0; z < g->ow; z++, j++) {
-                long h0, h1, w0, w1;
-                double s = 0;
-                S_window(g, y, z, &h0, &h1, &w0, &w1);
-                for (long a = h0; a < h1; a++)
-                    for (long b = w0; b < w1; b++) {
-                        if (back)
-                            x[pl * hw + a * g->w + b] += out[j] / k;
-                        else
-                            s += x[pl * hw + a * g->w + b];
-                    }
-                if (!back)
-                    out[j] = s / k;
-            }
-}
+S_POOL(float)
+S_POOL(double)
 
 /* The pooling geometry of out (kernel in darg[2..3]). */
 static void S_pool_geom_of(const galley_tensor *out, const galley_tensor *x,
@@ -667,29 +668,19 @@ static void S_pool_geom_of(const galley_tensor *out, const galley_tensor *x,
     S_geom_of(out, x, (long)out->darg[2], (long)out->darg[3], 1, g);
 }
 
-/* The float64 gradient d (x's shape) added to x's in x's dtype. */
-static void S_accum_f64(galley_tensor *x, galley_tensor *d)
-{
-    galley_tensor *dx = galley__new(x->dtype, x->ndim, x->shape, "backward");
-    galley__backend_of(dx)->copy(dx, d);
-    galley__accum_grad(x, dx);
-}
-
 static void S_max_pool_backward(galley_tensor *out, galley_tensor *gout)
 {
     galley_tensor *x = out->in[0];
     S_geom g;
     S_pool_geom_of(out, x, &g);
     GALLEY__BACKWARD_BEGIN;
-    galley_tensor *d = galley_zeros(GALLEY_F64, x->ndim, x->shape);
-    galley_tensor *gd = S_f64(gout);
-    double *pd = galley__ptr(d), *pg = galley__ptr(gd);
+    galley_tensor *dx = galley_zeros(x->dtype, x->ndim, x->shape);
     const int64_t *idx = galley__ptr(out->saved);
-    long per = g.oh * g.ow;
-    for (long j = 0; j < gd->numel; j++)
-        pd[j / per * g.h * g.w + idx[j]] += pg[j];
-    S_accum_f64(x, d);
-    galley__free_owned(gd);
+    if (x->dtype == GALLEY_F32)
+        S_max_back_float(galley__ptr(dx), galley__ptr(gout), idx, &g);
+    else
+        S_max_back_double(galley__ptr(dx), galley__ptr(gout), idx, &g);
+    galley__accum_grad(x, dx);
     GALLEY__BACKWARD_END;
 }
 
@@ -699,11 +690,12 @@ static void S_avg_pool_backward(galley_tensor *out, galley_tensor *gout)
     S_geom g;
     S_pool_geom_of(out, x, &g);
     GALLEY__BACKWARD_BEGIN;
-    galley_tensor *d = galley_zeros(GALLEY_F64, x->ndim, x->shape);
-    galley_tensor *gd = S_f64(gout);
-    S_avg_pool(galley__ptr(d), galley__ptr(gd), &g, 1);
-    S_accum_f64(x, d);
-    galley__free_owned(gd);
+    galley_tensor *dx = galley_zeros(x->dtype, x->ndim, x->shape);
+    if (x->dtype == GALLEY_F32)
+        S_avg_pool_float(galley__ptr(dx), galley__ptr(gout), &g, 1);
+    else
+        S_avg_pool_double(galley__ptr(dx), galley__ptr(gout), &g, 1);
+    galley__accum_grad(x, dx);
     GALLEY__BACKWARD_END;
 }
 
@@ -719,24 +711,33 @@ static const galley__opdef S_max_pool_def = {"max_pool2d", S_max_pool_backward,
 static const galley__opdef S_avg_pool_def = {"avg_pool2d", S_avg_pool_backward,
                                              S_pool_args};
 
+/* The pooling loops of x's dtype on the contiguous xd into out (and idx
+ * for max). */
+static void S_pool_loops(galley_tensor *xd, galley_tensor *out,
+                         galley_tensor *idx, const S_geom *g)
+{
+    if (xd->dtype == GALLEY_F32 && idx)
+        S_max_pool_float(galley__ptr(xd), galley__ptr(out), galley__ptr(idx),
+                         g);
+    else if (idx)
+        S_max_pool_double(galley__ptr(xd), galley__ptr(out), galley__ptr(idx),
+                          g);
+    else if (xd->dtype == GALLEY_F32)
+        S_avg_pool_float(galley__ptr(xd), galley__ptr(out), g, 0);
+    else
+        S_avg_pool_double(galley__ptr(xd), galley__ptr(out), g, 0);
+}
+
 /* Max (is_max) or average pooling of the 4-d x with the checked g. */
 static galley_tensor *S_pool2d(galley_tensor *x, const S_geom *g, int is_max,
                                const char *op)
 {
     long shape[4] = {g->n, g->c, g->oh, g->ow};
-    galley_tensor *xd = S_f64(x);
-    galley_tensor *od = galley__new_owned(GALLEY_F64, 4, shape);
-    galley_tensor *idx = NULL;
-    if (is_max) {
-        idx = galley__new(GALLEY_I64, 4, shape, op);
-        S_max_pool(galley__ptr(xd), galley__ptr(od), galley__ptr(idx), g);
-    } else {
-        S_avg_pool(galley__ptr(xd), galley__ptr(od), g, 0);
-    }
+    galley_tensor *own, *xd = S_dense(x, &own);
+    galley_tensor *idx = is_max ? galley__new(GALLEY_I64, 4, shape, op) : NULL;
     galley_tensor *out = galley__new(x->dtype, 4, shape, op);
-    galley__backend_of(out)->copy(out, od);
-    galley__free_owned(xd);
-    galley__free_owned(od);
+    S_pool_loops(xd, out, idx, g);
+    galley__free_owned(own);
     galley__record(out, is_max ? &S_max_pool_def : &S_avg_pool_def, 1, &x);
     S_geom_to(out, g);
     out->darg[2] = (double)g->kh;

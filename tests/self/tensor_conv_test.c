@@ -290,6 +290,7 @@ TEST(pooling_against_torch)
     /* x = halves((1,2,5,5), 1, 1) requires_grad; F.max_pool2d(x, (3,2),
      * (2,1), (1,1)) and F.avg_pool2d(x, (3,2), (2,1), (1,1)), each with
      * y.backward(G) (x.grad zeroed between); F.max_pool2d(x, 2);
+     * F.avg_pool2d(seq((1,2,5,5), 1, 1).float(), (3,2), (2,1), (1,1));
      * x1 = halves((2,2,7), .8, .5): F.max_pool1d(x1, 3, 2, 1) and
      * F.avg_pool1d(x1, 3, 2, 1) with their backward. */
     galley_tensor *x = S_halves(1, 1, GALLEY_SHAPE(1, 2, 5, 5));
@@ -304,6 +305,9 @@ TEST(pooling_against_torch)
     S_backward(a);
     S_show_grad("dx", x);
     S_show("max 2", galley_max_pool2d(x, (long[]){2, 2}, NULL, NULL));
+    S_show("float32 avg",
+           galley_avg_pool2d(S_seq(GALLEY_F32, 1, 1, GALLEY_SHAPE(1, 2, 5, 5)),
+                             k, s, p));
     S_show("unbatched", galley_max_pool2d(galley_select(x, 0, 0),
                                           (long[]){2, 2}, NULL, NULL));
     galley_tensor *x1 = S_halves(0.8, 0.5, GALLEY_SHAPE(2, 2, 7));
@@ -326,6 +330,7 @@ TEST(pooling_against_torch)
       avg: float64 [1, 2, 3, 6] w=0.755032479
       dx: float64 [1, 2, 5, 5] w=0.0316027243
       max 2: float64 [1, 2, 2, 2] 2 2 -0.5 2 2 2 -0.5 2 w=1.92770507
+      float32 avg: float32 [1, 2, 3, 6] w=0.839645
       unbatched: float64 [2, 2, 2] 2 2 -0.5 2 2 2 -0.5 2 w=1.92770507
       max1d: float64 [2, 2, 4] w=2.4927508
       dx: float64 [2, 2, 7] w=10.3455318

@@ -310,7 +310,7 @@ galley_tensor *galley_batch_norm(galley_tensor *x, galley_tensor *running_mean,
  * reduction='mean'). The elementwise ones broadcast their operands as
  * torch's l1_loss and huber_loss do (torch's bce and bce_with_logits want
  * equal shapes; galley broadcasts them alike) and give float64 when either
- * operand is float64; both are differentiable. */
+ * operand is float64; each is differentiable in both operands. */
 
 /* -mean(logp[i, target[i]]): logp [n, c] (log-probabilities, as from
  * galley_log_softmax), target int64 [n] of class indices in [0, c), as

@@ -3,6 +3,7 @@
  * mean squared error), each with its backward pass. */
 #include "tensor_internal.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -519,5 +520,299 @@ galley_tensor *galley_mse(galley_tensor *a, galley_tensor *b)
     galley_tensor_free(s);
     galley__record(out, &S_mse_def, 2, (galley_tensor *const[]){a, b});
     out->darg[0] = count;
+    return out;
+}
+
+/* ---- more losses: nll, l1, huber, binary cross-entropy ---- */
+
+/* d/d logp of -sum(T * logp) / n = -T g / n, with T the one-hot rows kept
+ * in saved. */
+static void S_nll_backward(galley_tensor *out, galley_tensor *g)
+{
+    double n = (double)out->in[0]->shape[0];
+    GALLEY__BACKWARD_BEGIN;
+    galley__accum_grad(out->in[0],
+                       galley_mul(out->saved, galley_mul_scalar(g, -1.0 / n)));
+    GALLEY__BACKWARD_END;
+}
+
+static const galley__opdef S_nll_def = {"nll_loss", S_nll_backward, NULL};
+
+galley_tensor *galley_nll_loss(galley_tensor *logp, galley_tensor *target)
+{
+    const char *op = "galley_nll_loss";
+    char x[GALLEY__SHAPE_STR_MAX + 8], y[GALLEY__SHAPE_STR_MAX + 8];
+    if (galley__check(logp, op, "logp") ||
+        galley__check(target, op, "target") ||
+        galley__check_float(logp, op, "logp"))
+        return NULL;
+    if (logp->ndim != 2 || target->dtype != GALLEY_I64 || target->ndim != 1 ||
+        target->shape[0] != logp->shape[0]) {
+        galley__error(op, "logp %s and target %s: needs logp [n, c] and "
+                      "int64 class indices [n]", galley__desc(logp, x),
+                      galley__desc(target, y));
+        return NULL;
+    }
+    galley_tensor *hot = S_one_hot(target, logp->shape[1], logp->dtype, op);
+    if (!hot)
+        return NULL;
+    galley_tensor *tl = galley__binary_new(GALLEY__MUL, hot, logp, op);
+    galley_tensor *s = galley__reduce_new(GALLEY__RSUM, tl, -1, 0, op);
+    galley_tensor *out = galley__div_scalar_new(s, -(double)logp->shape[0], op);
+    galley_tensor_free(tl);
+    galley_tensor_free(s);
+    galley__record(out, &S_nll_def, 1, &logp);
+    if (out->op)
+        out->saved = galley__disown(hot);
+    else
+        galley_tensor_free(hot);
+    return out;
+}
+
+/* The elementwise losses, kept in out->larg[0]; huber's delta in darg[0]. */
+enum { S_L1, S_HUBER, S_BCE, S_BCE_LOGITS };
+
+/* The loss of one element a (input) against b (target), and its partial
+ * derivatives *da and *db, as torch computes them (see each case). */
+static double S_loss1(int kind, double a, double b, double delta, double *da,
+                      double *db)
+{
+    double d = a - b, l;
+    switch (kind) {
+    case S_L1: /* sign(0) = 0, as torch's gradient of abs */
+        *da = (d > 0) - (d < 0);
+        *db = -*da;
+        return fabs(d);
+    case S_HUBER: /* torch's huber_loss_backward: d clamped to +-delta */
+        *da = d < -delta ? -delta : d > delta ? delta : d;
+        *db = -*da;
+        return fabs(d) < delta ? 0.5 * d * d : delta * (fabs(d) - 0.5 * delta);
+    case S_BCE:
+        /* torch clamps each log at -100 in the loss, divides by
+         * max(a(1-a), 1e-12) in da, its 1e-12 a float32 (9.99999996e-13),
+         * and leaves db's logs unclamped. */
+        l = -(b * fmax(log(a), -100) + (1 - b) * fmax(log1p(-a), -100));
+        *da = (a - b) / fmax((1 - a) * a, (double)1e-12f);
+        *db = log1p(-a) - log(a);
+        return l;
+    default: { /* S_BCE_LOGITS: torch's (1-b)a + m + log(e^-m + e^(-a-m)) */
+        double m = fmax(-a, 0);
+        *da = 1 / (1 + exp(-a)) - b;
+        *db = -a;
+        return (1 - b) * a + m + log(exp(-m) + exp(-a - m));
+    }
+    }
+}
+
+/* a and b expanded to their broadcast shape nd/shape, as contiguous
+ * float64 copies owned by the caller (galley__free_owned). */
+static void S_f64_pair(const galley_tensor *a, const galley_tensor *b, int nd,
+                       const long *shape, galley_tensor **ca,
+                       galley_tensor **cb)
+{
+    galley_tensor ea, eb;
+    galley__expand(a, nd, shape, &ea);
+    galley__expand(b, nd, shape, &eb);
+    *ca = galley__new_owned(GALLEY_F64, nd, shape);
+    *cb = galley__new_owned(GALLEY_F64, nd, shape);
+    galley__backend_of(a)->copy(*ca, &ea);
+    galley__backend_of(b)->copy(*cb, &eb);
+}
+
+/* da (which 0: input, 1: target) of the mean loss times g, in the
+ * broadcast shape and dtype of in[which]; accum_grad sums broadcast axes. */
+static void S_loss_grad(galley_tensor *out, galley_tensor *g, int which)
+{
+    galley_tensor *a = out->in[0], *b = out->in[1], *ca, *cb;
+    long shape[GALLEY_MAX_DIMS];
+    int nd;
+    galley__broadcast(a, b, &nd, shape, "backward");
+    S_f64_pair(a, b, nd, shape, &ca, &cb);
+    double *pa = galley__ptr(ca), *pb = galley__ptr(cb), da, db;
+    double s = galley_item(g) / (double)ca->numel;
+    for (long i = 0; i < ca->numel; i++) {
+        S_loss1((int)out->larg[0], pa[i], pb[i], out->darg[0], &da, &db);
+        pa[i] = (which ? db : da) * s;
+    }
+    galley_tensor *t = out->in[which];
+    galley_tensor *d = galley__new(t->dtype, nd, shape, "backward");
+    galley__backend_of(d)->copy(d, ca);
+    galley__accum_grad(t, d);
+    galley__free_owned(ca);
+    galley__free_owned(cb);
+}
+
+static void S_loss_backward(galley_tensor *out, galley_tensor *g)
+{
+    GALLEY__BACKWARD_BEGIN;
+    for (int i = 0; i < 2; i++)
+        if (out->in[i]->requires_grad)
+            S_loss_grad(out, g, i);
+    GALLEY__BACKWARD_END;
+}
+
+static void S_delta_arg(const galley_tensor *out, char *buf, size_t n)
+{
+    char v[32];
+    galley__format_double(out->darg[0], v, sizeof v);
+    snprintf(buf, n, "delta=%s", v);
+}
+
+static const galley__opdef S_loss_defs[] = {
+    [S_L1] = {"l1_loss", S_loss_backward, NULL},
+    [S_HUBER] = {"huber_loss", S_loss_backward, S_delta_arg},
+    [S_BCE] = {"bce", S_loss_backward, NULL},
+    [S_BCE_LOGITS] = {"bce_with_logits", S_loss_backward, NULL},
+};
+
+/* The dtype of a loss of a and b: float64 when either is, else float32. */
+static galley_dtype S_loss_dtype(const galley_tensor *a, const galley_tensor *b)
+{
+    return a->dtype == GALLEY_F64 || b->dtype == GALLEY_F64 ? GALLEY_F64
+                                                            : GALLEY_F32;
+}
+
+/* 0 when every element of the float64 c is in [0, 1]; else reports the
+ * first one that is not (bce's input, as torch checks it). */
+static int S_check_probs(const galley_tensor *c, const char *op)
+{
+    const double *p = galley__ptr(c);
+    for (long i = 0; i < c->numel; i++) {
+        if (!(p[i] >= 0 && p[i] <= 1)) {
+            galley__error(op, "p holds %g (flat index %ld of the broadcast "
+                          "shape): probabilities must be in [0, 1]; for "
+                          "scores use galley_bce_with_logits", p[i], i);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The mean over the broadcast shape of the elementwise loss kind of a
+ * (input) and b (target). */
+static galley_tensor *S_mean_loss(int kind, galley_tensor *a, galley_tensor *b,
+                                  double delta, const char *op)
+{
+    long shape[GALLEY_MAX_DIMS];
+    int nd;
+    if (galley__check(a, op, kind == S_BCE ? "p" : "a") ||
+        galley__check(b, op, kind >= S_BCE ? "target" : "b") ||
+        galley__check_float(a, op, kind == S_BCE ? "p" : "a") ||
+        galley__check_float(b, op, kind >= S_BCE ? "target" : "b") ||
+        galley__broadcast(a, b, &nd, shape, op) < 0)
+        return NULL;
+    galley_tensor *ca, *cb;
+    S_f64_pair(a, b, nd, shape, &ca, &cb);
+    galley_tensor *out = NULL;
+    if (kind != S_BCE || S_check_probs(ca, op) == 0) {
+        double *pa = galley__ptr(ca), *pb = galley__ptr(cb), da, db;
+        for (long i = 0; i < ca->numel; i++)
+            pa[i] = S_loss1(kind, pa[i], pb[i], delta, &da, &db);
+        /* The losses in the result's dtype, then their mean, as torch
+         * rounds them. */
+        galley_tensor *l = galley__new(S_loss_dtype(a, b), nd, shape, op);
+        galley__backend_of(l)->copy(l, ca);
+        galley_tensor *s = galley__reduce_new(GALLEY__RSUM, l, -1, 0, op);
+        out = galley__div_scalar_new(s, (double)l->numel, op);
+        galley_tensor_free(l);
+        galley_tensor_free(s);
+        galley__record(out, &S_loss_defs[kind], 2,
+                       (galley_tensor *const[]){a, b});
+        out->larg[0] = kind;
+        out->darg[0] = delta;
+    }
+    galley__free_owned(ca);
+    galley__free_owned(cb);
+    return out;
+}
+
+galley_tensor *galley_l1_loss(galley_tensor *a, galley_tensor *b)
+{
+    return S_mean_loss(S_L1, a, b, 0.0, "galley_l1_loss");
+}
+
+galley_tensor *galley_huber_loss(galley_tensor *a, galley_tensor *b,
+                                 double delta)
+{
+    if (!(delta > 0)) {
+        galley__error("galley_huber_loss", "delta is %g; it must be > 0 "
+                      "(torch's default is 1)", delta);
+        return NULL;
+    }
+    return S_mean_loss(S_HUBER, a, b, delta, "galley_huber_loss");
+}
+
+galley_tensor *galley_bce(galley_tensor *p, galley_tensor *target)
+{
+    return S_mean_loss(S_BCE, p, target, 0.0, "galley_bce");
+}
+
+galley_tensor *galley_bce_with_logits(galley_tensor *logits,
+                                      galley_tensor *target)
+{
+    return S_mean_loss(S_BCE_LOGITS, logits, target, 0.0,
+                       "galley_bce_with_logits");
+}
+
+/* ---- dropout ---- */
+
+/* d(t * mask) = g * mask, the mask kept in saved. */
+static void S_dropout_backward(galley_tensor *out, galley_tensor *g)
+{
+    GALLEY__BACKWARD_BEGIN;
+    galley__accum_grad(out->in[0], galley_mul(g, out->saved));
+    GALLEY__BACKWARD_END;
+}
+
+static void S_p_arg(const galley_tensor *out, char *buf, size_t n)
+{
+    char v[32];
+    galley__format_double(out->darg[0], v, sizeof v);
+    snprintf(buf, n, "p=%s", v);
+}
+
+static const galley__opdef S_dropout_def = {"dropout", S_dropout_backward,
+                                            S_p_arg};
+
+/* The dropout mask of t's shape and dtype: one uniform double u per
+ * element drawn from rng in row-major order (galley_rand's draw), 0 where
+ * u < p, else 1 / (1 - p). */
+static galley_tensor *S_dropout_mask(const galley_tensor *t, double p,
+                                     galley_rng *rng, const char *op)
+{
+    galley_tensor *u = galley_rand(rng, GALLEY_F64, t->ndim, t->shape);
+    double *pu = galley__ptr(u), scale = 1.0 / (1.0 - p);
+    for (long i = 0; i < u->numel; i++)
+        pu[i] = pu[i] < p ? 0.0 : scale;
+    galley_tensor *mask = galley__new(t->dtype, t->ndim, t->shape, op);
+    galley__backend_of(mask)->copy(mask, u);
+    galley_tensor_free(u);
+    return mask;
+}
+
+galley_tensor *galley_dropout(galley_tensor *t, double p, int training,
+                              galley_rng *rng)
+{
+    const char *op = "galley_dropout";
+    if (galley__check(t, op, "t") || galley__check_float(t, op, "t"))
+        return NULL;
+    if (!(p >= 0 && p <= 1)) {
+        galley__error(op, "p is %g; the probability of dropping an element "
+                      "must be in [0, 1]", p);
+        return NULL;
+    }
+    /* As torch: nothing drawn when nothing is random. */
+    if (!training || p == 0)
+        return galley_mul_scalar(t, 1.0);
+    if (p == 1)
+        return galley_mul_scalar(t, 0.0);
+    galley_tensor *mask = S_dropout_mask(t, p, rng, op);
+    galley_tensor *out = galley__binary_new(GALLEY__MUL, t, mask, op);
+    galley__record(out, &S_dropout_def, 1, &t);
+    out->darg[0] = p;
+    if (out->op)
+        out->saved = galley__disown(mask);
+    else
+        galley_tensor_free(mask);
     return out;
 }

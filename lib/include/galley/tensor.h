@@ -425,6 +425,130 @@ galley_tensor *galley_mse(galley_tensor *a, galley_tensor *b);
 /* ---- normalization, more losses, dropout, convolution, pooling, einsum
  * (tensor_conv.c, tensor_nn.c) ---- */
 
+/* Layer normalization over the last normalized_ndim axes of x, as
+ * torch.nn.functional.layer_norm(x, x.shape[-normalized_ndim:], weight,
+ * bias, eps): (x - mean) / sqrt(var + eps) with the biased variance, times
+ * weight, plus bias (each NULL or of the normalized shape and x's dtype).
+ * torch's eps is 1e-5. Recorded as the ops it is made of (reshape, mean,
+ * sub, mul, ...). */
+galley_tensor *galley_layer_norm(galley_tensor *x, int normalized_ndim,
+                                 galley_tensor *weight, galley_tensor *bias,
+                                 double eps);
+/* Batch normalization of x [N, C] or [N, C, ...] per channel C, as
+ * torch.nn.functional.batch_norm(x, running_mean, running_var, weight, bias,
+ * training, momentum, eps); weight, bias and the running statistics are
+ * NULL or [C] of x's dtype. training: normalizes with the statistics of
+ * the batch (the biased variance; more than one value per channel needed)
+ * and, outside the graph, updates the running statistics not NULL in place:
+ * running = (1 - momentum) running + momentum stat, with the unbiased
+ * variance for running_var. Else (eval) normalizes with running_mean and
+ * running_var, both required. torch's defaults: momentum 0.1, eps 1e-5.
+ * Recorded as the ops it is made of. */
+galley_tensor *galley_batch_norm(galley_tensor *x, galley_tensor *running_mean,
+                                 galley_tensor *running_var,
+                                 galley_tensor *weight, galley_tensor *bias,
+                                 int training, double momentum, double eps);
+
+/* The losses below return a 0-d tensor, the mean over all elements (torch's
+ * reduction='mean'). The elementwise ones broadcast their operands as
+ * torch's l1_loss and huber_loss do (torch's bce and bce_with_logits want
+ * equal shapes; galley broadcasts them alike) and give float64 when either
+ * operand is float64; each is differentiable in both operands. */
+
+/* -mean(logp[i, target[i]]): logp [n, c] (log-probabilities, as from
+ * galley_log_softmax), target int64 [n] of class indices in [0, c), as
+ * torch.nn.functional.nll_loss (no ignore_index: an index out of range is
+ * an error). */
+galley_tensor *galley_nll_loss(galley_tensor *logp, galley_tensor *target);
+/* mean |a - b|, as torch.nn.functional.l1_loss; the gradient at a == b is
+ * 0, as torch's. */
+galley_tensor *galley_l1_loss(galley_tensor *a, galley_tensor *b);
+/* The Huber loss, as torch.nn.functional.huber_loss(a, b, delta=delta):
+ * 0.5 d^2 where |d| < delta, else delta (|d| - delta/2), d = a - b.
+ * delta > 0 (torch's default 1). */
+galley_tensor *galley_huber_loss(galley_tensor *a, galley_tensor *b,
+                                 double delta);
+/* Binary cross-entropy of probabilities p in [0, 1] (else an error) against
+ * target, as torch.nn.functional.binary_cross_entropy: -(t log p + (1 - t)
+ * log(1 - p)) with each log clamped at -100, so p = 0 or 1 gives a finite
+ * loss. The gradients are torch's: (p - t) / max(p (1 - p), e) for p, e
+ * being 1e-12 rounded to float32 as in torch, and log(1 - p) - log(p)
+ * (unclamped) for target. */
+galley_tensor *galley_bce(galley_tensor *p, galley_tensor *target);
+/* Binary cross-entropy of sigmoid(logits), computed stably as torch's
+ * binary_cross_entropy_with_logits: (1 - t) x + m + log(exp(-m) +
+ * exp(-x - m)) with m = max(-x, 0). */
+galley_tensor *galley_bce_with_logits(galley_tensor *logits,
+                                      galley_tensor *target);
+
+/* Inverted dropout, as torch.nn.functional.dropout(t, p, training): when
+ * training and 0 < p < 1, each element is kept and scaled by 1 / (1 - p),
+ * or zeroed; the gradient is the same mask times the gradient. The mask
+ * draws one uniform double u per element from rng (NULL: the default
+ * generator) with galley_rng_uniform, in row-major order, and zeroes the
+ * elements where u < p: the same seed gives the same mask on every
+ * machine (not torch's, whose generator differs). Not training, or p = 0:
+ * a copy of t; p = 1: zeros (with a zero gradient); neither draws. p must
+ * be in [0, 1]. */
+galley_tensor *galley_dropout(galley_tensor *t, double p, int training,
+                              galley_rng *rng);
+
+/* Convolutions (cross-correlations, as torch's) through an im2col product
+ * on OpenBLAS, differentiable in x, weight and bias:
+ * - conv1d: x [N, C, L], weight [O, C/groups, k], bias NULL or [O] ->
+ *   [N, O, L'] with L' = (L + 2 padding - dilation (k - 1) - 1) / stride +
+ *   1, as torch.nn.functional.conv1d(x, weight, bias, stride, padding,
+ *   dilation, groups);
+ * - conv2d: x [N, C, H, W], weight [O, C/groups, kh, kw] -> [N, O, H', W'],
+ *   with a stride, padding and dilation per axis (height, width); NULL
+ *   arrays are torch's defaults (stride 1, padding 0, dilation 1).
+ * stride >= 1, padding >= 0, dilation >= 1; the dilated kernel must fit the
+ * padded input. groups (torch's default 1) divides C and O: each group of
+ * C/groups input channels makes O/groups of the outputs (groups = C is a
+ * depthwise convolution). x, weight and bias share one float dtype. An
+ * unbatched x ([C, L] or [C, H, W]) is taken as a batch of one, as torch
+ * does, and gives an unbatched result. */
+galley_tensor *galley_conv1d(galley_tensor *x, galley_tensor *weight,
+                             galley_tensor *bias, long stride, long padding,
+                             long dilation, long groups);
+galley_tensor *galley_conv2d(galley_tensor *x, galley_tensor *weight,
+                             galley_tensor *bias, const long stride[2],
+                             const long padding[2], const long dilation[2],
+                             long groups);
+/* Max and average pooling of x [N, C, L] (1d) or [N, C, H, W] (2d) over
+ * windows of kernel elements moved by stride, with implicit padding
+ * (-inf for max, 0 for the average), as torch.nn.functional.max_pool1d /
+ * max_pool2d / avg_pool1d / avg_pool2d with ceil_mode False. padding is at
+ * most half the kernel. Max pooling's gradient goes to the first maximum of
+ * each window (a NaN counts as the maximum), as torch's. Average pooling
+ * divides by the whole kernel's size, padding included (torch's
+ * count_include_pad True). The 2-d forms take arrays (height, width);
+ * stride NULL is the kernel (torch's default), padding NULL is 0; the 1-d
+ * forms take the stride explicitly (torch's default: the kernel). An
+ * unbatched x ([C, L] or [C, H, W]) gives an unbatched result, as torch. */
+galley_tensor *galley_max_pool1d(galley_tensor *x, long kernel, long stride,
+                                 long padding);
+galley_tensor *galley_avg_pool1d(galley_tensor *x, long kernel, long stride,
+                                 long padding);
+galley_tensor *galley_max_pool2d(galley_tensor *x, const long kernel[2],
+                                 const long stride[2], const long padding[2]);
+galley_tensor *galley_avg_pool2d(galley_tensor *x, const long kernel[2],
+                                 const long stride[2], const long padding[2]);
+
+/* Einstein summation over one operand (b NULL) or two, as torch.einsum:
+ * subscripts name each axis with a letter ("ij,jk->ik", "bij,bjk->bik",
+ * "bhqd,bhkd->bhqk", "i,j->ij", "ij,ij->ij", "ij->ji", "ij->", "i,i->");
+ * letters in both operands but not the output are summed over (the
+ * product's contraction), letters of one operand only that the output
+ * lacks are summed first. Without "->" the output is numpy's: the letters
+ * that occur once, in ASCII order. Spaces are ignored. A letter shared by
+ * both operands needs one size (no broadcasting); a letter repeated in one
+ * operand (diagonals, "ii->i") and "..." are not supported. Made of
+ * transpose, sum, reshape and one batched galley_matmul, hence
+ * differentiable; errors name the position of a bad character. */
+galley_tensor *galley_einsum(const char *subscripts, galley_tensor *a,
+                             galley_tensor *b);
+
 /* ---- autodiff ---- */
 
 /* Marks t as a parameter (a leaf whose gradient backward computes); floating

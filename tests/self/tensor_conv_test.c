@@ -246,7 +246,7 @@ TEST(conv_against_torch)
       error: galley_conv2d: x float64 [2, 3, 5, 6] padded to 5 x 6 is smaller than the kernel 3 x 2 (dilated: 7 x 2)
       error: galley_conv1d: x float64 [2, 3, 7] padded to 7 is smaller than the kernel 3 (dilated: 9)
       error: galley_conv1d: stride 0, padding 0, dilation 1 on spatial axis 0: needs stride >= 1, padding >= 0, dilation >= 1
-      error: galley_conv2d: float32 [2, 3, 5, 6] and float64 [4, 3, 3, 2]: dtypes differ; cast one with galley_tensor_to
+      error: galley_conv2d: float32 [2, 3, 5, 6] and float64 [4, 3, 3, 2]: dtypes differ, and galley_conv2d takes one dtype (as torch); cast one with galley_tensor_to
       error: galley_conv2d: groups 3 for x float64 [2, 4, 3, 3] and weight float64 [6, 2, 2, 2]: needs groups >= 1 dividing both the input and the output channels
       error: galley_conv2d: groups 0 for x float64 [2, 4, 3, 3] and weight float64 [6, 2, 2, 2]: needs groups >= 1 dividing both the input and the output channels
       error: galley_conv2d: weight float64 [4, 3, 3, 2] for x float64 [2, 4, 3, 3]: needs [O, C, kh, kw] with C = 2, x's 4 channels / 2 groups

@@ -244,7 +244,7 @@ TEST(batch_norm_against_torch)
       error: galley_batch_norm: x float64 [1, 3]: training needs more than 1 value per channel (as torch)
       error: galley_batch_norm: weight float64 [4, 3] for x float64 [4, 3]: needs the shape [3]
       error: galley_batch_norm: x float64 [3]: needs [N, C] or [N, C, ...]
-      error: galley_batch_norm: float64 [4, 3] and float32 [3]: dtypes differ; cast one with galley_tensor_to
+      error: galley_batch_norm: float64 [4, 3] and float32 [3]: dtypes differ, and galley_batch_norm takes one dtype (as torch); cast one with galley_tensor_to
     */);
     galley_tensor_free_all();
 }

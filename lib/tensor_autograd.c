@@ -44,6 +44,36 @@ int galley_set_grad_enabled(int enabled)
     return was;
 }
 
+/* Points out's input arrays at room for nin: its inline arrays, or one
+ * block of three arrays (ids and versions first, for their alignment). */
+static void S_inputs_alloc(galley_tensor *out, int nin)
+{
+    if (nin <= GALLEY__MAX_INPUTS) {
+        out->in = out->in_inline;
+        out->in_id = out->in_id_inline;
+        out->in_version = out->in_version_inline;
+        return;
+    }
+    size_t n = (size_t)nin;
+    char *block = galley__rt_xrealloc(
+        NULL, n * (sizeof *out->in_id + sizeof *out->in_version +
+                   sizeof *out->in));
+    out->in_id = (uint64_t *)block;
+    out->in_version = (unsigned long *)(block + n * sizeof *out->in_id);
+    out->in = (galley_tensor **)(block + n * (sizeof *out->in_id +
+                                              sizeof *out->in_version));
+}
+
+void galley__free_inputs(galley_tensor *t)
+{
+    if (t->in_id && t->in_id != t->in_id_inline)
+        free(t->in_id);
+    t->in = NULL;
+    t->in_id = NULL;
+    t->in_version = NULL;
+    t->nin = 0;
+}
+
 void galley__record(galley_tensor *out, const galley__opdef *op, int nin,
                     galley_tensor *const *in)
 {
@@ -54,6 +84,8 @@ void galley__record(galley_tensor *out, const galley__opdef *op, int nin,
         any |= in[i]->requires_grad;
     if (!any)
         return;
+    galley__free_inputs(out);
+    S_inputs_alloc(out, nin);
     out->requires_grad = 1;
     out->op = op;
     out->nin = nin;

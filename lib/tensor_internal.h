@@ -13,6 +13,8 @@
 
 #define GALLEY__LIVE 0x54454e53u /* "TENS" */
 #define GALLEY__DEAD 0x44454144u /* "DEAD" */
+/* The inputs an autodiff node holds in its header; an op with more (cat,
+ * stack) gets an owned block (see galley_tensor's in). */
 #define GALLEY__MAX_INPUTS 3
 
 typedef struct galley__backend galley__backend;
@@ -58,9 +60,17 @@ struct galley_tensor {
     galley_tensor *grad;  /* owned by this tensor; NULL until backward */
     const galley__opdef *op; /* NULL: a leaf */
     int nin;
-    galley_tensor *in[GALLEY__MAX_INPUTS];
-    uint64_t in_id[GALLEY__MAX_INPUTS];          /* to tell a reused header */
-    unsigned long in_version[GALLEY__MAX_INPUTS]; /* storage versions seen */
+    /* The op's nin inputs, their ids (to tell a reused header) and the
+     * storage versions seen when it was recorded. They point into the
+     * inline arrays below, or for an op of more than GALLEY__MAX_INPUTS
+     * inputs (cat, stack) into one block this tensor owns: both set up by
+     * galley__record, the block freed with the tensor. NULL on a leaf. */
+    galley_tensor **in;
+    uint64_t *in_id;
+    unsigned long *in_version;
+    galley_tensor *in_inline[GALLEY__MAX_INPUTS];
+    uint64_t in_id_inline[GALLEY__MAX_INPUTS];
+    unsigned long in_version_inline[GALLEY__MAX_INPUTS];
     double darg[4];       /* the op's arguments (exponent, scalar, ...) */
     long larg[4];         /* (axis, keepdim, ...) */
     galley_tensor *saved; /* owned; a tensor the op keeps for backward */
@@ -155,12 +165,16 @@ const galley__backend *galley__backend_of(const galley_tensor *t);
 
 /* ---- autodiff (tensor_autograd.c) ---- */
 
-/* Makes out the result of op applied to in[0..nin): when grad mode is on
- * and an input requires grad, out requires grad and remembers op, inputs,
- * their ids and storage versions. Called by every differentiable op after
+/* Makes out the result of op applied to in[0..nin) (any nin >= 1; more
+ * than GALLEY__MAX_INPUTS costs an allocation): when grad mode is on and an
+ * input requires grad, out requires grad and remembers op, inputs, their
+ * ids and storage versions (what out remembered before is dropped). Called by every differentiable op after
  * it filled out; the op then sets darg/larg/saved as its backward needs. */
 void galley__record(galley_tensor *out, const galley__opdef *op, int nin,
                     galley_tensor *const *in);
+/* Frees the block of inputs t owns (an op of more than GALLEY__MAX_INPUTS
+ * inputs) and forgets its inputs; nothing else. For freeing t. */
+void galley__free_inputs(galley_tensor *t);
 /* Adds g to t's gradient (made zero of t's shape and dtype when absent).
  * g's shape may be a broadcast of t's: the extra axes are summed away.
  * Does nothing when t does not require grad. */

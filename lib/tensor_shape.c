@@ -61,6 +61,23 @@ static void S_axis_args(const galley_tensor *out, char *buf, size_t n)
     snprintf(buf, n, "axis=%ld", out->larg[0]);
 }
 
+/* Normalizes axis for an op that makes a new axis in tensors like t
+ * (unsqueeze, stack: -(ndim+1) to ndim); -1 after reporting it, with the
+ * range it takes. what names t in the message ("t", "tensors"). */
+static int S_new_axis(int axis, const galley_tensor *t, const char *what,
+                      const char *op)
+{
+    int a = axis < 0 ? axis + t->ndim + 1 : axis;
+    if (a < 0 || a > t->ndim) {
+        char d[GALLEY__SHAPE_STR_MAX + 8];
+        galley__error(op, "axis %d out of range for %s %s: a new axis goes "
+                      "from %d to %d", axis, what, galley__desc(t, d),
+                      -(t->ndim + 1), t->ndim);
+        return -1;
+    }
+    return a;
+}
+
 /* A view of t recorded as def (nothing is recorded when no gradient can
  * flow, an int64 t). */
 static galley_tensor *S_view(galley_tensor *t, int ndim, const long *shape,
@@ -202,7 +219,7 @@ galley_tensor *galley_stack(galley_tensor *const *tensors, int n, int axis)
     if (!dt)
         return NULL;
     const galley_tensor *t0 = tensors[0];
-    int ax = galley__axis(axis, t0->ndim + 1, op);
+    int ax = S_new_axis(axis, t0, "tensors", op);
     if (ax < 0)
         return NULL;
     for (int i = 1; i < n; i++)
@@ -316,18 +333,16 @@ int galley_split_sizes(galley_tensor *t, int n, const long *sizes, int axis,
                                 : "sizes is NULL for %d sizes", n);
         return -1;
     }
-    long len = t->shape[ax], total = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++)
         if (sizes[i] < 0) {
             galley__error(op, "sizes[%d] is %ld; sizes must be at least 0",
                           i, sizes[i]);
             return -1;
         }
-        /* Stops past len, before a sum of huge sizes could overflow. */
+    long len = t->shape[ax], total = 0;
+    /* Stops past len, before a sum of huge sizes could overflow. */
+    for (int i = 0; i < n && total <= len; i++)
         total += sizes[i] > len ? len + 1 : sizes[i];
-        if (total > len)
-            break;
-    }
     if (total != len) {
         char d[GALLEY__SHAPE_STR_MAX + 8];
         if (total > len)
@@ -542,8 +557,8 @@ static int S_check_gather(const galley_tensor *t, int ax,
 {
     char x[GALLEY__SHAPE_STR_MAX + 8], y[GALLEY__SHAPE_STR_MAX + 8];
     if (index->ndim != t->ndim) {
-        galley__error(op, "index %s has %d dimensions and t %s %d; they "
-                      "must have as many", galley__desc(index, x),
+        galley__error(op, "index %s has %d dimensions, t %s has %d; "
+                      "gather needs as many", galley__desc(index, x),
                       index->ndim, galley__desc(t, y), t->ndim);
         return -1;
     }
@@ -699,7 +714,7 @@ galley_tensor *galley_unsqueeze(galley_tensor *t, int axis)
                       galley__desc(t, d), GALLEY_MAX_DIMS);
         return NULL;
     }
-    int ax = galley__axis(axis, t->ndim + 1, op);
+    int ax = S_new_axis(axis, t, "t", op);
     if (ax < 0)
         return NULL;
     long shape[GALLEY_MAX_DIMS], strides[GALLEY_MAX_DIMS];
@@ -894,14 +909,21 @@ galley_tensor *galley_flatten(galley_tensor *t, int start_axis, int end_axis)
     const char *op = "galley_flatten";
     if (galley__check(t, op, "t"))
         return NULL;
-    /* A 0-d t is flattened as if it had one axis (torch's rule). */
-    int nd = t->ndim > 0 ? t->ndim : 1;
-    int s = galley__axis(start_axis, nd, op);
-    int e = s < 0 ? -1 : galley__axis(end_axis, nd, op);
+    char d[GALLEY__SHAPE_STR_MAX + 8];
+    if (t->ndim == 0) {
+        /* Flattened as if it had one axis (torch's rule). */
+        if ((start_axis == 0 || start_axis == -1) &&
+            (end_axis == 0 || end_axis == -1))
+            return galley_reshape(t, GALLEY_SHAPE(1));
+        galley__error(op, "axes %d to %d for t %s: a 0-d tensor takes 0 or "
+                      "-1", start_axis, end_axis, galley__desc(t, d));
+        return NULL;
+    }
+    int s = galley__axis(start_axis, t->ndim, op);
+    int e = s < 0 ? -1 : galley__axis(end_axis, t->ndim, op);
     if (e < 0)
         return NULL;
     if (s > e) {
-        char d[GALLEY__SHAPE_STR_MAX + 8];
         galley__error(op, "start_axis %d comes after end_axis %d in t %s",
                       start_axis, end_axis, galley__desc(t, d));
         return NULL;
@@ -914,7 +936,5 @@ galley_tensor *galley_flatten(galley_tensor *t, int start_axis, int end_axis)
         else
             shape[n - 1] *= t->shape[i];
     }
-    if (t->ndim == 0)
-        shape[n++] = 1;
     return galley_reshape(t, n, shape);
 }

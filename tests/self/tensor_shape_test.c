@@ -702,3 +702,230 @@ TEST(view_ops_gradcheck)
       gradcheck: passed
     */);
 }
+
+/* ---- autodiff with many inputs ---- */
+
+TEST(cat_of_many_inputs_checks_each_before_backward)
+{
+    galley_tensor_on_error(on_error, NULL);
+    galley_tensor *x[5];
+    for (int i = 0; i < 5; i++)
+        x[i] = piota(GALLEY_SHAPE(1, 2), 1, i);
+    /* Input 4 freed, input 3 changed in place: both found, by number. */
+    galley_tensor *loss = galley_sum_all(galley_cat(x, 5, 0));
+    galley_tensor_free(x[4]);
+    galley_backward(loss);
+    x[4] = piota(GALLEY_SHAPE(1, 2), 1, 4);
+    loss = galley_sum_all(galley_cat(x, 5, 0));
+    galley_tensor_set(x[3], GALLEY_AT(0, 0), 7);
+    galley_backward(loss);
+    printf("x[0].grad: %s\n", galley_grad(x[0]) ? "set" : "NULL");
+    /* gather reads its index again in backward: a change of the index
+     * after the forward is refused too. */
+    galley_tensor *t = piota(GALLEY_SHAPE(3), 1, 0);
+    galley_tensor *i = ids((int64_t[]){2, 0}, GALLEY_SHAPE(2));
+    loss = galley_sum_all(galley_gather(t, 0, i));
+    galley_tensor_set(i, GALLEY_AT(0), 1);
+    galley_backward(loss);
+    /* Twice through a stack of 5: the gradients add up. */
+    loss = galley_sum_all(galley_stack(x, 5, 1));
+    galley_backward(loss);
+    galley_backward(loss);
+    show_grad("x[0]", x[0]);
+    show_grad("x[4]", x[4]);
+    EXPECT(/*
+      error: galley_backward: input 4 of cat (float64 [5, 2]) was freed before backward; keep it alive (galley_tensor_keep) or end the scope after backward
+      error: galley_backward: input 3 of cat (float64 [5, 2]) was modified in place after it was used; change a copy (galley_clone) or compute the graph again
+      x[0].grad: NULL
+      error: galley_backward: input 1 of gather (float64 [2]) was modified in place after it was used; change a copy (galley_clone) or compute the graph again
+      x[0].grad: float64 [1, 2] = 2 2
+      x[4].grad: float64 [1, 2] = 2 2
+    */);
+}
+
+TEST(graphs_of_many_inputs_free_what_they_hold)
+{
+    size_t tensors = galley_live_tensors(), bytes = galley_live_bytes();
+    galley_scope *s = galley_scope_begin();
+    galley_tensor *x[7];
+    for (int i = 0; i < 7; i++)
+        x[i] = piota(GALLEY_SHAPE(2), 1, i);
+    for (int k = 0; k < 3; k++) {
+        galley_tensor *y = galley_cat(x, 7, 0);
+        galley_tensor *z = galley_stack(x, 7 - k, 0);
+        galley_backward(galley_add(galley_sum_all(y), galley_sum_all(z)));
+    }
+    show_grad("x[6]", x[6]);
+    /* A freed node's header is reused by tensors of few inputs. */
+    galley_tensor_free(galley_cat(x, 7, 0));
+    galley_tensor *e = galley_exp(x[0]);
+    galley_backward(galley_sum_all(e));
+    galley_scope_end(s);
+    printf("live tensors: %+ld, bytes: %+ld\n",
+           (long)(galley_live_tensors() - tensors),
+           (long)(galley_live_bytes() - bytes));
+    EXPECT(/*
+      x[6].grad: float64 [2] = 4 4
+      live tensors: +0, bytes: +0
+    */);
+}
+
+/* ---- errors ---- */
+
+TEST(errors_of_cat_stack_split_chunk)
+{
+    galley_tensor_on_error(on_error, NULL);
+    galley_tensor *a = galley_zeros(GALLEY_F32, GALLEY_SHAPE(2, 3));
+    galley_tensor *b = galley_zeros(GALLEY_F32, GALLEY_SHAPE(2, 4));
+    galley_tensor *c = galley_zeros(GALLEY_F32, GALLEY_SHAPE(2));
+    galley_tensor *s = galley_scalar(GALLEY_F32, 1);
+    galley_tensor *dead = galley_zeros(GALLEY_F32, GALLEY_SHAPE(2, 3));
+    galley_tensor_free(dead);
+    got(galley_cat(NULL, 2, 0));
+    got(galley_cat((galley_tensor *[]){a}, 0, 0));
+    got(galley_cat((galley_tensor *[]){a, a, NULL}, 3, 0));
+    got(galley_cat((galley_tensor *[]){a, dead}, 2, 0));
+    got(galley_cat((galley_tensor *[]){s, s}, 2, 0));
+    got(galley_cat((galley_tensor *[]){a, b}, 2, 2));
+    got(galley_cat((galley_tensor *[]){a, a, b}, 3, 0));
+    got(galley_cat((galley_tensor *[]){a, c}, 2, 1));
+    got(galley_stack((galley_tensor *[]){a, b}, 2, 0));
+    got(galley_stack((galley_tensor *[]){a, a}, 2, 3));
+    got(galley_stack((galley_tensor *[]){a, a}, 2, -4));
+    galley_tensor *p[4];
+    printf("%d\n", galley_split(a, 0, 1, p, 4));
+    printf("%d\n", galley_split(a, -2, 1, p, 4));
+    printf("%d\n", galley_split(a, 2, 2, p, 4));
+    printf("%d\n", galley_split(a, 2, 1, NULL, 4));
+    printf("%d\n", galley_split_sizes(a, 2, (long[]){1, 1}, 1, p));
+    printf("%d\n", galley_split_sizes(a, 2, (long[]){1, 3}, 1, p));
+    printf("%d\n", galley_split_sizes(a, 2, (long[]){4, -1}, 1, p));
+    printf("%d\n", galley_split_sizes(a, 0, (long[]){3}, 1, p));
+    printf("%d\n", galley_chunk(a, 0, 1, p, 4));
+    printf("%d\n", galley_chunk(s, 2, 0, p, 4));
+    EXPECT(/*
+      error: galley_cat: tensors is NULL; it needs at least one tensor
+      error: galley_cat: n is less than 1; it needs at least one tensor
+      error: galley_cat: input tensors[2] is NULL
+      error: galley_cat: input tensors[1] was freed (by galley_tensor_free or the end of its scope)
+      error: galley_cat: tensors[0] float32 [] is 0-d; cat joins along an axis (galley_stack makes a new one)
+      error: galley_cat: axis 2 out of range for a tensor of 2 dimensions
+      error: galley_cat: tensors[2] float32 [2, 4] does not match tensors[0] float32 [2, 3] on axis 1 (only axis 0, the axis joined, may differ)
+      error: galley_cat: tensors[1] float32 [2] has 1 dimensions; tensors[0] float32 [2, 3] has 2
+      error: galley_stack: tensors[1] float32 [2, 4] does not have the shape of tensors[0] float32 [2, 3] (they differ on axis 1)
+      error: galley_stack: axis 3 out of range for tensors float32 [2, 3]: a new axis goes from -3 to 2
+      error: galley_stack: axis -4 out of range for tensors float32 [2, 3]: a new axis goes from -3 to 2
+      error: galley_split: size 0 for axis 1 of float32 [2, 3]; it must be at least 1 (0 only on an axis of size 0)
+      -1
+      error: galley_split: size -2 for axis 1 of float32 [2, 3]; it must be at least 1 (0 only on an axis of size 0)
+      -1
+      error: galley_split: axis 2 out of range for a tensor of 2 dimensions
+      -1
+      error: galley_split: out is NULL with cap 4
+      -1
+      error: galley_split_sizes: the 2 sizes add up to 2, not 3, the size of axis 1 of float32 [2, 3]
+      -1
+      error: galley_split_sizes: the 2 sizes add up to more than 3, the size of axis 1 of float32 [2, 3]
+      -1
+      error: galley_split_sizes: sizes[1] is -1; sizes must be at least 0
+      -1
+      error: galley_split_sizes: n is 0; it needs at least one size
+      -1
+      error: galley_chunk: chunks is 0; it must be at least 1
+      -1
+      error: galley_chunk: axis 0 out of range for a tensor of 0 dimensions
+      -1
+    */);
+}
+
+TEST(errors_of_gather_index_select_embedding)
+{
+    galley_tensor_on_error(on_error, NULL);
+    galley_tensor *t = galley_zeros(GALLEY_F32, GALLEY_SHAPE(3, 4));
+    galley_tensor *f = galley_zeros(GALLEY_F32, GALLEY_SHAPE(2, 2));
+    got(galley_gather(t, 0, f));
+    got(galley_gather(t, 0, NULL));
+    got(galley_gather(t, 2, ids((int64_t[]){0}, GALLEY_SHAPE(1, 1))));
+    got(galley_gather(t, 0, ids((int64_t[]){0, 1}, GALLEY_SHAPE(2))));
+    got(galley_gather(t, 0, ids((int64_t[]){0, 1, 2, 0, 1},
+                                GALLEY_SHAPE(1, 5))));
+    got(galley_gather(t, 0, ids((int64_t[]){0, 1, 2, 3}, GALLEY_SHAPE(2, 2))));
+    got(galley_gather(t, 1, ids((int64_t[]){0, -1}, GALLEY_SHAPE(1, 2))));
+    got(galley_index_select(t, 0, f));
+    got(galley_index_select(t, 0, ids((int64_t[]){0, 1}, GALLEY_SHAPE(1, 2))));
+    got(galley_index_select(t, 1, ids((int64_t[]){0, 4, 1}, GALLEY_SHAPE(3))));
+    got(galley_index_select(t, -3, ids((int64_t[]){0}, GALLEY_SHAPE(1))));
+    got(galley_embedding(galley_zeros(GALLEY_F32, GALLEY_SHAPE(10)),
+                         ids((int64_t[]){0}, GALLEY_SHAPE(1))));
+    got(galley_embedding(t, f));
+    got(galley_embedding(t, ids((int64_t[]){0, 2, 1, 3}, GALLEY_SHAPE(2, 2))));
+    got(galley_embedding(t, galley_zeros(GALLEY_I64, GALLEY_SHAPE(
+                                                         1, 1, 1, 1, 1, 1, 1, 1))));
+    got(galley_embedding(NULL, f));
+    EXPECT(/*
+      error: galley_gather: index is float32 [2, 2]; it must be int64 (cast with galley_tensor_to)
+      error: galley_gather: input index is NULL
+      error: galley_gather: axis 2 out of range for a tensor of 2 dimensions
+      error: galley_gather: index int64 [2] has 1 dimensions, t float32 [3, 4] has 2; gather needs as many
+      error: galley_gather: index int64 [1, 5] is larger than t float32 [3, 4] on axis 1 (only axis 0, the one gathered along, may be)
+      error: galley_gather: index 3 at [1, 1] is out of range for axis 0 of t float32 [3, 4]: values must be in [0, 3)
+      error: galley_gather: index -1 at [0, 1] is out of range for axis 1 of t float32 [3, 4]: values must be in [0, 4)
+      error: galley_index_select: index is float32 [2, 2]; it must be int64 (cast with galley_tensor_to)
+      error: galley_index_select: index int64 [1, 2] must be 1-d (or 0-d)
+      error: galley_index_select: index 4 at [1] is out of range for axis 1 of t float32 [3, 4]: values must be in [0, 4)
+      error: galley_index_select: axis -3 out of range for a tensor of 2 dimensions
+      error: galley_embedding: weight float32 [10] must be [V, D]: a row of D numbers for each of V ids
+      error: galley_embedding: ids is float32 [2, 2]; it must be int64 (cast with galley_tensor_to)
+      error: galley_embedding: id 3 at [1, 1] is out of range for weight float32 [3, 4]: ids must be in [0, V) = [0, 3)
+      error: galley_embedding: ids int64 [1, 1, 1, 1, 1, 1, 1, 1] has 8 dimensions; the result would have one more than the 8 a tensor has
+      error: galley_embedding: input weight is NULL
+    */);
+}
+
+TEST(errors_of_unsqueeze_squeeze_permute_expand_flatten)
+{
+    galley_tensor_on_error(on_error, NULL);
+    galley_tensor *t = galley_zeros(GALLEY_F64, GALLEY_SHAPE(2, 1, 3));
+    got(galley_unsqueeze(t, 4));
+    got(galley_unsqueeze(t, -5));
+    got(galley_unsqueeze(galley_zeros(GALLEY_F64, GALLEY_SHAPE(
+                                                      1, 1, 1, 1, 1, 1, 1, 1)),
+                         0));
+    got(galley_squeeze(t, 3));
+    got(galley_squeeze(galley_scalar(GALLEY_F64, 1), 1));
+    got(galley_squeeze_all(NULL));
+    got(galley_permute(t, GALLEY_SHAPE(1, 0)));
+    got(galley_permute(t, GALLEY_SHAPE(0, 2, 0)));
+    got(galley_permute(t, GALLEY_SHAPE(0, 1, -1, 2)));
+    got(galley_permute(t, GALLEY_SHAPE(0, 3, 1)));
+    got(galley_permute(t, GALLEY_SHAPE(2, -1, 0)));
+    got(galley_expand(t, GALLEY_SHAPE(4, 3)));
+    got(galley_expand(t, GALLEY_SHAPE(4, 1, 3)));
+    got(galley_expand(t, GALLEY_SHAPE(-1, 2, 5, 3)));
+    got(galley_expand(t, GALLEY_SHAPE(2, -2, 3)));
+    got(galley_expand(t, GALLEY_SHAPE(2, 1, 1)));
+    got(galley_flatten(t, 2, 1));
+    got(galley_flatten(t, 0, 3));
+    got(galley_flatten(galley_scalar(GALLEY_F64, 1), 0, 1));
+    EXPECT(/*
+      error: galley_unsqueeze: axis 4 out of range for t float64 [2, 1, 3]: a new axis goes from -4 to 3
+      error: galley_unsqueeze: axis -5 out of range for t float64 [2, 1, 3]: a new axis goes from -4 to 3
+      error: galley_unsqueeze: t float64 [1, 1, 1, 1, 1, 1, 1, 1] has 8 dimensions, the most a tensor has
+      error: galley_squeeze: axis 3 out of range for a tensor of 3 dimensions
+      error: galley_squeeze: axis 1 out of range for a tensor of 0 dimensions
+      error: galley_squeeze_all: input t is NULL
+      error: galley_permute: perm has 2 axes; t float64 [2, 1, 3] has 3, and perm needs each once
+      error: galley_permute: perm [0, 2, 0] names axis 0 twice; it needs each axis of t float64 [2, 1, 3] once
+      error: galley_permute: perm has 4 axes; t float64 [2, 1, 3] has 3, and perm needs each once
+      error: galley_permute: perm[1] is 3, out of range for t float64 [2, 1, 3]
+      error: galley_permute: perm [2, -1, 0] names axis 2 twice; it needs each axis of t float64 [2, 1, 3] once
+      error: galley_expand: a shape of 2 dimensions for t float64 [2, 1, 3]; it needs 3 to 8
+      error: galley_expand: cannot expand float64 [2, 1, 3] to [4, 1, 3]: axis 0 has size 2, not 1 (only axes of size 1 expand; -1 keeps a size)
+      error: galley_expand: cannot expand float64 [2, 1, 3] to [-1, 2, 5, 3]: size -1 on axis 0 (-1 keeps the size of an axis t has; new axes on the left need a size)
+      error: galley_expand: cannot expand float64 [2, 1, 3] to [2, -2, 3]: size -2 on axis 1 (-1 keeps the size of an axis t has; new axes on the left need a size)
+      error: galley_expand: cannot expand float64 [2, 1, 3] to [2, 1, 1]: axis 2 has size 3, not 1 (only axes of size 1 expand; -1 keeps a size)
+      error: galley_flatten: start_axis 2 comes after end_axis 1 in t float64 [2, 1, 3]
+      error: galley_flatten: axis 3 out of range for a tensor of 3 dimensions
+      error: galley_flatten: axes 0 to 1 for t float64 []: a 0-d tensor takes 0 or -1
+    */);
+}

@@ -654,8 +654,8 @@ galley_tensor *galley_embedding(galley_tensor *weight, galley_tensor *ids)
     }
     if (ids->ndim == GALLEY_MAX_DIMS) {
         galley__error(op, "ids %s has %d dimensions; the result would have "
-                      "one more than the %d a tensor has", galley__desc(ids, e),
-                      ids->ndim, GALLEY_MAX_DIMS);
+                      "one more than the %d a tensor has",
+                      galley__desc(ids, e), ids->ndim, GALLEY_MAX_DIMS);
         return NULL;
     }
     long v = weight->shape[0];
@@ -826,8 +826,9 @@ galley_tensor *galley_permute(galley_tensor *t, int ndim, const long *perm)
         if (seen & (1u << a)) {
             char s[GALLEY__SHAPE_STR_MAX];
             galley__error(op, "perm %s names axis %d twice; it needs each "
-                          "axis of t %s once", galley__shape_str(ndim, perm, s),
-                          a, galley__desc(t, d));
+                          "axis of t %s once",
+                          galley__shape_str(ndim, perm, s), a,
+                          galley__desc(t, d));
             return NULL;
         }
         seen |= 1u << a;

@@ -113,10 +113,14 @@ static galley_tensor *randn(galley_rng *rng, int ndim, const long *shape)
 
 TEST(cat_of_four_tensors_its_gradient_and_graph)
 {
-    galley_tensor *a = galley_set_name(piota(GALLEY_SHAPE(2, 3), 0.5, -1), "a");
-    galley_tensor *b = galley_set_name(piota(GALLEY_SHAPE(2, 2), 1, 0.25), "b");
-    galley_tensor *c = galley_set_name(piota(GALLEY_SHAPE(2, 1), -1, 0), "c");
-    galley_tensor *d = galley_set_name(piota(GALLEY_SHAPE(2, 0), 1, 0), "d");
+    galley_tensor *a = piota(GALLEY_SHAPE(2, 3), 0.5, -1);
+    galley_tensor *b = piota(GALLEY_SHAPE(2, 2), 1, 0.25);
+    galley_tensor *c = piota(GALLEY_SHAPE(2, 1), -1, 0);
+    galley_tensor *d = piota(GALLEY_SHAPE(2, 0), 1, 0);
+    galley_set_name(a, "a");
+    galley_set_name(b, "b");
+    galley_set_name(c, "c");
+    galley_set_name(d, "d");
     /* torch.cat([a, b, c, d], 1), then the gradients of the weighted sum. */
     galley_tensor *y = galley_cat((galley_tensor *[]){a, b, c, d}, 4, 1);
     show("cat axis 1", y);
@@ -313,7 +317,8 @@ TEST(chunk_counts_follow_torch)
     static const long cases[][2] = {{6, 4}, {5, 3}, {2, 5}, {6, 3}, {7, 1},
                                     {0, 3}};
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-        galley_tensor *t = galley_zeros(GALLEY_F32, GALLEY_SHAPE(2, cases[k][0]));
+        galley_tensor *t = galley_zeros(GALLEY_F32,
+                                        GALLEY_SHAPE(2, cases[k][0]));
         int n = galley_chunk(t, (int)cases[k][1], 1, p, 8);
         printf("%ld in %ld chunks: %d:", cases[k][0], cases[k][1], n);
         for (int i = 0; i < n; i++)
@@ -412,8 +417,8 @@ TEST(gather_values_and_gradients)
     show("gather axis -1", y);
     backward_weighted(y);
     show_grad("t", t);
-    show("gather [2, 2] axis 1",
-         galley_gather(t, 1, ids((int64_t[]){1, 0, 3, 3}, GALLEY_SHAPE(2, 2))));
+    galley_tensor *i2 = ids((int64_t[]){1, 0, 3, 3}, GALLEY_SHAPE(2, 2));
+    show("gather [2, 2] axis 1", galley_gather(t, 1, i2));
     /* Of a transposed view, of int64, and an empty index. */
     show("gather of t.T axis 1",
          galley_gather(galley_transpose(t, 0, 1), 1,
@@ -421,8 +426,8 @@ TEST(gather_values_and_gradients)
     show("gather int64",
          galley_gather(iota(GALLEY_I64, GALLEY_SHAPE(4), 3, 1), 0,
                        ids((int64_t[]){3, 0}, GALLEY_SHAPE(2))));
-    show("gather empty", galley_gather(t, 0, galley_zeros(GALLEY_I64,
-                                                          GALLEY_SHAPE(0, 4))));
+    galley_tensor *none = galley_zeros(GALLEY_I64, GALLEY_SHAPE(0, 4));
+    show("gather empty", galley_gather(t, 0, none));
     EXPECT(/*
       gather axis 0: float64 [2, 4] = -1 3.5 4 2.5 3 -0.5 0 0.5
       t.grad: float64 [3, 4] = -5 -3 4 0 0 0 0 5 1 2 -2 0
@@ -446,7 +451,8 @@ TEST(index_select_values_and_gradients)
     show_grad("t", t);
     galley_zero_grad(t);
     /* torch.index_select(t, 0, [2, 2, 0, 1]) */
-    y = galley_index_select(t, 0, ids((int64_t[]){2, 2, 0, 1}, GALLEY_SHAPE(4)));
+    galley_tensor *i0 = ids((int64_t[]){2, 2, 0, 1}, GALLEY_SHAPE(4));
+    y = galley_index_select(t, 0, i0);
     show("index_select axis 0", y);
     backward_weighted(y);
     show_grad("t", t);
@@ -628,7 +634,8 @@ TEST(unsqueeze_squeeze_permute_expand_flatten_shapes_and_views)
 
 TEST(unsqueeze_squeeze_permute_expand_flatten_gradients)
 {
-    galley_tensor *x = galley_set_name(piota(GALLEY_SHAPE(3, 1), 0.5, -1), "x");
+    galley_tensor *x = piota(GALLEY_SHAPE(3, 1), 0.5, -1);
+    galley_set_name(x, "x");
     /* y = x.unsqueeze(0).permute(2, 1, 0).expand(2, 3, 4).flatten(1)
      *      .squeeze(): all the view ops in one chain, its graph and x.grad */
     galley_tensor *y = galley_unsqueeze(x, 0);

@@ -270,12 +270,17 @@ static int S_check_cut(galley_tensor *t, int axis, galley_tensor **out,
     return galley__axis(axis, t->ndim, op);
 }
 
-/* The number of pieces of len cut in size: torch's, one for an empty
- * axis. */
-static int S_count(long len, long size)
+/* The number of pieces of len cut in size (torch's: one for an empty
+ * axis), or -1 after reporting more than an int counts. */
+static int S_count(long len, long size, const char *op)
 {
-    long n = len == 0 ? 1 : (len + size - 1) / size;
-    return n > 0x7fffffff ? 0x7fffffff : (int)n;
+    long n = len == 0 ? 1 : (len - 1) / size + 1; /* no overflow */
+    if (n > INT_MAX) {
+        galley__error(op, "%ld pieces; more than the %d an int counts", n,
+                      INT_MAX);
+        return -1;
+    }
+    return (int)n;
 }
 
 int galley_split(galley_tensor *t, long size, int axis, galley_tensor **out,
@@ -293,8 +298,9 @@ int galley_split(galley_tensor *t, long size, int axis, galley_tensor **out,
                       galley__desc(t, d));
         return -1;
     }
-    int n = S_count(len, size);
-    S_cut(t, ax, n, NULL, size, out, cap);
+    int n = S_count(len, size, op);
+    if (n > 0)
+        S_cut(t, ax, n, NULL, size, out, cap);
     return n;
 }
 
@@ -316,8 +322,9 @@ int galley_chunk(galley_tensor *t, int chunks, int axis, galley_tensor **out,
         return chunks;
     }
     long size = (len + chunks - 1) / chunks;
-    int n = S_count(len, size);
-    S_cut(t, ax, n, NULL, size, out, cap);
+    int n = S_count(len, size, op);
+    if (n > 0)
+        S_cut(t, ax, n, NULL, size, out, cap);
     return n;
 }
 

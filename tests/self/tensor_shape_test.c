@@ -12,6 +12,7 @@
  * with x.grad after loss.backward(). The gradchecks are galley's own. */
 #include <galley.h>
 #include <galley/tensor.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -329,6 +330,10 @@ TEST(chunk_counts_follow_torch)
     galley_tensor *e = galley_zeros(GALLEY_F32, GALLEY_SHAPE(0, 2));
     printf("split empty: %d, size 0: %d\n", galley_split(e, 2, 0, p, 8),
            galley_split(e, 0, 0, p, 8));
+    /* len(torch.zeros(3).split(2**63 - 1)) */
+    printf("split huge: %d\n", galley_split(galley_zeros(GALLEY_F32,
+                                                          GALLEY_SHAPE(3)),
+                                             LONG_MAX, 0, p, 8));
     EXPECT(/*
       6 in 4 chunks: 3: 2 2 2
       5 in 3 chunks: 3: 2 2 1
@@ -337,6 +342,7 @@ TEST(chunk_counts_follow_torch)
       7 in 1 chunks: 1: 7
       0 in 3 chunks: 3: 0 0 0
       split empty: 1, size 0: 1
+      split huge: 1
     */);
 }
 

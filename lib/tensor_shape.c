@@ -102,10 +102,12 @@ static galley_dtype S_check_list(galley_tensor *const *ts, int n,
     }
     galley_dtype dt = GALLEY_I64;
     for (int i = 0; i < n; i++) {
-        char what[32];
-        snprintf(what, sizeof what, "tensors[%d]", i);
-        if (galley__check(ts[i], op, what))
+        if (!ts[i] || ts[i]->magic != GALLEY__LIVE) {
+            char what[32]; /* named only when it is reported */
+            snprintf(what, sizeof what, "tensors[%d]", i);
+            galley__check(ts[i], op, what);
             return (galley_dtype)0;
+        }
         /* int64 < float32 < float64, torch's order for these three. */
         if (ts[i]->dtype == GALLEY_F64 ||
             (ts[i]->dtype == GALLEY_F32 && dt == GALLEY_I64))

@@ -63,14 +63,16 @@ struct galley_tensor {
     /* The op's nin inputs, their ids (to tell a reused header) and the
      * storage versions seen when it was recorded. They point into the
      * inline arrays below, or for an op of more than GALLEY__MAX_INPUTS
-     * inputs (cat, stack) into one block this tensor owns: both set up by
-     * galley__record, the block freed with the tensor. NULL on a leaf. */
+     * inputs (cat, stack) into one block this tensor owns: set up by
+     * galley__record, moved by galley__move_inputs (never copied: they may
+     * point into this header), the block freed with the tensor. NULL on a
+     * leaf. */
     galley_tensor **in;
-    uint64_t *in_id;
-    unsigned long *in_version;
+    uint64_t *in_ids;
+    unsigned long *in_versions;
     galley_tensor *in_inline[GALLEY__MAX_INPUTS];
-    uint64_t in_id_inline[GALLEY__MAX_INPUTS];
-    unsigned long in_version_inline[GALLEY__MAX_INPUTS];
+    uint64_t in_ids_inline[GALLEY__MAX_INPUTS];
+    unsigned long in_versions_inline[GALLEY__MAX_INPUTS];
     double darg[4];       /* the op's arguments (exponent, scalar, ...) */
     long larg[4];         /* (axis, keepdim, ...) */
     galley_tensor *saved; /* owned; a tensor the op keeps for backward */
@@ -175,6 +177,10 @@ void galley__record(galley_tensor *out, const galley__opdef *op, int nin,
 /* Frees the block of inputs t owns (an op of more than GALLEY__MAX_INPUTS
  * inputs) and forgets its inputs; nothing else. For freeing t. */
 void galley__free_inputs(galley_tensor *t);
+/* Moves src's inputs (nin, in, in_ids, in_versions, and the block when it
+ * owns one) to dst, whose own are dropped; src is left with none. For an
+ * in-place op that moves a node to another header. */
+void galley__move_inputs(galley_tensor *dst, galley_tensor *src);
 /* Adds g to t's gradient (made zero of t's shape and dtype when absent).
  * g's shape may be a broadcast of t's: the extra axes are summed away.
  * Does nothing when t does not require grad. */

@@ -437,10 +437,39 @@ static int64_t *S_reread_index(const galley_tensor *index)
     return S_read_index(index, LONG_MAX, "backward", "index", "");
 }
 
+/* Whether each slab of t along ax is one contiguous run of elements. The
+ * loops below then copy and add the slabs themselves rather than call a
+ * kernel per slab, whose setup was most of the work for short rows: an
+ * embedding of 2048 ids into [65, 32] went from 1.46M instructions to
+ * 0.21M forward, 1.71M to 0.58M backward (callgrind). */
+static int S_slabs_contiguous(const galley_tensor *t, int ax)
+{
+    galley_tensor h;
+    S_slab(t, ax, 0, &h);
+    return galley_is_contiguous(&h);
+}
+
+/* The address of element 0 of slab k of t along ax. */
+static char *S_slab_ptr(const galley_tensor *t, int ax, long k)
+{
+    return (char *)t->st->data +
+           (size_t)(t->offset + k * t->strides[ax]) * galley__elsize(t->dtype);
+}
+
 /* Copies slab vals[k] of src along ax into slab k of dst, for k < n. */
 static void S_take(galley_tensor *dst, const galley_tensor *src, int ax,
                    const int64_t *vals, long n)
 {
+    if (dst->dtype == src->dtype && S_slabs_contiguous(dst, ax) &&
+        S_slabs_contiguous(src, ax)) {
+        size_t bytes = (size_t)(dst->shape[ax] ? dst->numel / dst->shape[ax]
+                                               : 0) *
+                       galley__elsize(dst->dtype);
+        for (long k = 0; k < n; k++)
+            memcpy(S_slab_ptr(dst, ax, k), S_slab_ptr(src, ax, (long)vals[k]),
+                   bytes);
+        return;
+    }
     const galley__backend *be = galley__backend_of(src);
     for (long k = 0; k < n; k++) {
         galley_tensor d, s;
@@ -451,12 +480,30 @@ static void S_take(galley_tensor *dst, const galley_tensor *src, int ax,
     }
 }
 
+/* Adds the m elements at src to those at dst (float32 or float64). */
+static void S_add_run(galley_dtype dtype, char *dst, const char *src, long m)
+{
+    if (dtype == GALLEY_F32)
+        for (long i = 0; i < m; i++)
+            ((float *)dst)[i] += ((const float *)src)[i];
+    else
+        for (long i = 0; i < m; i++)
+            ((double *)dst)[i] += ((const double *)src)[i];
+}
+
 /* The reverse of S_take: adds slab k of g along ax into row vals[k] of
  * rows, a contiguous tensor whose axis 0 is the one indexed (so that each
  * row it adds into is contiguous, as the binary kernel wants out). */
 static void S_put_add(galley_tensor *rows, const galley_tensor *g, int ax,
                       const int64_t *vals, long n)
 {
+    long m = rows->shape[0] ? rows->numel / rows->shape[0] : 0;
+    if (g->dtype == rows->dtype && S_slabs_contiguous(g, ax)) {
+        for (long k = 0; k < n; k++)
+            S_add_run(rows->dtype, S_slab_ptr(rows, 0, (long)vals[k]),
+                      S_slab_ptr(g, ax, k), m);
+        return;
+    }
     const galley__backend *be = galley__backend_of(rows);
     for (long k = 0; k < n; k++) {
         galley_tensor r, s;

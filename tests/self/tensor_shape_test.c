@@ -493,6 +493,13 @@ TEST(embedding_values_and_gradients)
     show("embedding 0-d",
          galley_embedding(w, ids((int64_t[]){3}, GALLEY_SHAPE())));
     show("embedding of ids.T", galley_embedding(w, galley_transpose(i, 0, 1)));
+    /* Rows that are not contiguous: F.embedding(ids, v.T), v = iota([3, 5],
+     * 1, 0), and v's gradient. */
+    galley_tensor *v = piota(GALLEY_SHAPE(3, 5), 1, 0);
+    y = galley_embedding(galley_transpose(v, 0, 1), i);
+    show("embedding of v.T", y);
+    backward_weighted(y);
+    show_grad("v", v);
     show("embedding f32", galley_embedding(
                               iota(GALLEY_F32, GALLEY_SHAPE(2, 2), 0.5, 0),
                               ids((int64_t[]){1, 1, 0}, GALLEY_SHAPE(3))));
@@ -504,6 +511,8 @@ TEST(embedding_values_and_gradients)
       w.grad: float64 [5, 3] = 3 -1 -5 1 0 -1 1 -3 4 0 0 0 5 1 -3
       embedding 0-d: float64 [3] = 1.25 1.5 1.75
       embedding of ids.T: float64 [3, 2, 3] = -0.25 0 0.25 -1 -0.75 -0.5 2 2.25 2.5 -0.25 0 0.25 -0.25 0 0.25 0.5 0.75 1
+      embedding of v.T: float64 [2, 3, 3] = 1 6 11 4 9 14 1 6 11 0 5 10 1 6 11 2 7 12
+      v.grad: float64 [3, 5] = 3 1 1 0 5 -1 0 -3 0 1 -5 -1 4 0 -3
       embedding f32: float32 [3, 2] = 1 1.5 1 1.5 0 0.5
     */);
 }

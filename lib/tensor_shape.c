@@ -245,8 +245,9 @@ galley_tensor *galley_stack(galley_tensor *const *tensors, int n, int axis)
 
 /* ---- split and chunk ---- */
 
-/* Writes to out[0..cap) the views of t along ax of the n sizes given
- * (cut, of size cut each when sizes is NULL, the last one what is left). */
+/* Writes to out[0..min(n, cap)) the first of the n views of t along ax:
+ * of sizes[i] elements each, or when sizes is NULL of cut each, the last
+ * one what is left. */
 static void S_cut(galley_tensor *t, int ax, int n, const long *sizes,
                   long cut, galley_tensor **out, int cap)
 {
@@ -265,8 +266,9 @@ static int S_check_cut(galley_tensor *t, int axis, galley_tensor **out,
 {
     if (galley__check(t, op, "t"))
         return -1;
-    if (cap > 0 && !out) {
-        galley__error(op, "out is NULL with cap %d", cap);
+    if (cap < 0 || (cap > 0 && !out)) {
+        galley__error(op, cap < 0 ? "cap is %d; it must be at least 0"
+                                  : "out is NULL with cap %d", cap);
         return -1;
     }
     return galley__axis(axis, t->ndim, op);
@@ -334,14 +336,14 @@ int galley_split_sizes(galley_tensor *t, int n, const long *sizes, int axis,
                        galley_tensor **out)
 {
     const char *op = "galley_split_sizes";
-    int ax = S_check_cut(t, axis, out, n, op);
-    if (ax < 0)
-        return -1;
     if (n < 1 || !sizes) {
         galley__error(op, n < 1 ? "n is %d; it needs at least one size"
                                 : "sizes is NULL for %d sizes", n);
         return -1;
     }
+    int ax = S_check_cut(t, axis, out, n, op);
+    if (ax < 0)
+        return -1;
     for (int i = 0; i < n; i++)
         if (sizes[i] < 0) {
             galley__error(op, "sizes[%d] is %ld; sizes must be at least 0",

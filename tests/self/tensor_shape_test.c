@@ -819,6 +819,7 @@ TEST(errors_of_cat_stack_split_chunk)
     printf("%d\n", galley_split(a, -2, 1, p, 4));
     printf("%d\n", galley_split(a, 2, 2, p, 4));
     printf("%d\n", galley_split(a, 2, 1, NULL, 4));
+    printf("%d\n", galley_chunk(a, 2, 1, p, -1));
     printf("%d\n", galley_split_sizes(a, 2, (long[]){1, 1}, 1, p));
     printf("%d\n", galley_split_sizes(a, 2, (long[]){1, 3}, 1, p));
     printf("%d\n", galley_split_sizes(a, 2, (long[]){4, -1}, 1, p));
@@ -844,6 +845,8 @@ TEST(errors_of_cat_stack_split_chunk)
       error: galley_split: axis 2 out of range for a tensor of 2 dimensions
       -1
       error: galley_split: out is NULL with cap 4
+      -1
+      error: galley_chunk: cap is -1; it must be at least 0
       -1
       error: galley_split_sizes: the 2 sizes add up to 2, not 3, the size of axis 1 of float32 [2, 3]
       -1

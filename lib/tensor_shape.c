@@ -414,8 +414,7 @@ static int64_t *S_read_index(const galley_tensor *index, long limit,
                                                sizeof *v);
     const int64_t *p = galley__ptr(index);
     long pos[GALLEY_MAX_DIMS] = {0};
-    for (long k = 0; k < index->numel; k++, S_next(index->ndim,
-                                                   index->shape, pos)) {
+    for (long k = 0; k < index->numel; k++) {
         long off = 0;
         for (int d = 0; d < index->ndim; d++)
             off += pos[d] * index->strides[d];
@@ -428,6 +427,7 @@ static int64_t *S_read_index(const galley_tensor *index, long limit,
             free(v);
             return NULL;
         }
+        S_next(index->ndim, index->shape, pos);
     }
     return v;
 }

@@ -313,6 +313,7 @@ static void S_release(galley_tensor *t)
     t->grad = t->saved = NULL;
     S_release(grad);
     S_release(saved);
+    galley__free_inputs(t);
     free(t->name);
     t->name = NULL;
     if (t->st)

@@ -26,7 +26,7 @@ static uint64_t S_epoch = 0;
 static int S_input_alive(const galley_tensor *node, int i)
 {
     const galley_tensor *in = node->in[i];
-    return in && in->magic == GALLEY__LIVE && in->id == node->in_id[i];
+    return in && in->magic == GALLEY__LIVE && in->id == node->in_ids[i];
 }
 
 /* A fresh block of marks for one graph walk. */
@@ -44,6 +44,60 @@ int galley_set_grad_enabled(int enabled)
     return was;
 }
 
+/* Points out's input arrays at room for nin: its inline arrays, or one
+ * block of three arrays (ids and versions first, for their alignment). */
+static void S_inputs_alloc(galley_tensor *out, int nin)
+{
+    if (nin <= GALLEY__MAX_INPUTS) {
+        out->in = out->in_inline;
+        out->in_ids = out->in_ids_inline;
+        out->in_versions = out->in_versions_inline;
+        return;
+    }
+    size_t n = (size_t)nin;
+    char *block = galley__rt_xrealloc(
+        NULL, n * (sizeof *out->in_ids + sizeof *out->in_versions +
+                   sizeof *out->in));
+    out->in_ids = (uint64_t *)block;
+    out->in_versions = (unsigned long *)(block + n * sizeof *out->in_ids);
+    out->in = (galley_tensor **)(block + n * (sizeof *out->in_ids +
+                                              sizeof *out->in_versions));
+}
+
+void galley__free_inputs(galley_tensor *t)
+{
+    if (t->in_ids && t->in_ids != t->in_ids_inline)
+        free(t->in_ids);
+    t->in = NULL;
+    t->in_ids = NULL;
+    t->in_versions = NULL;
+    t->nin = 0;
+}
+
+void galley__move_inputs(galley_tensor *dst, galley_tensor *src)
+{
+    galley__free_inputs(dst);
+    int n = src->nin;
+    if (src->in_ids == src->in_ids_inline) {
+        /* Inline: copied into dst's own arrays. */
+        S_inputs_alloc(dst, n);
+        for (int i = 0; i < n; i++) {
+            dst->in[i] = src->in[i];
+            dst->in_ids[i] = src->in_ids[i];
+            dst->in_versions[i] = src->in_versions[i];
+        }
+    } else {
+        dst->in = src->in;
+        dst->in_ids = src->in_ids;
+        dst->in_versions = src->in_versions;
+    }
+    dst->nin = n;
+    src->in = NULL;
+    src->in_ids = NULL;
+    src->in_versions = NULL;
+    src->nin = 0;
+}
+
 void galley__record(galley_tensor *out, const galley__opdef *op, int nin,
                     galley_tensor *const *in)
 {
@@ -54,14 +108,16 @@ void galley__record(galley_tensor *out, const galley__opdef *op, int nin,
         any |= in[i]->requires_grad;
     if (!any)
         return;
+    galley__free_inputs(out);
+    S_inputs_alloc(out, nin);
     out->requires_grad = 1;
     out->op = op;
     out->nin = nin;
     out->out_version = out->st->version;
     for (int i = 0; i < nin; i++) {
         out->in[i] = in[i];
-        out->in_id[i] = in[i]->id;
-        out->in_version[i] = in[i]->st->version;
+        out->in_ids[i] = in[i]->id;
+        out->in_versions[i] = in[i]->st->version;
     }
 }
 
@@ -270,7 +326,7 @@ static int S_check_inputs(const S_walk *w, const char *fn)
                               i, node->op->name, galley__desc(node, d));
                 return -1;
             }
-            if (node->in[i]->st->version != node->in_version[i]) {
+            if (node->in[i]->st->version != node->in_versions[i]) {
                 galley__error(fn,
                               "input %d of %s (%s) was modified in place "
                               "after it was used; change a copy "

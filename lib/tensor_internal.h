@@ -13,6 +13,8 @@
 
 #define GALLEY__LIVE 0x54454e53u /* "TENS" */
 #define GALLEY__DEAD 0x44454144u /* "DEAD" */
+/* The inputs an autodiff node holds in its header; an op with more (cat,
+ * stack) gets an owned block (see galley_tensor's in). */
 #define GALLEY__MAX_INPUTS 3
 
 typedef struct galley__backend galley__backend;
@@ -58,9 +60,19 @@ struct galley_tensor {
     galley_tensor *grad;  /* owned by this tensor; NULL until backward */
     const galley__opdef *op; /* NULL: a leaf */
     int nin;
-    galley_tensor *in[GALLEY__MAX_INPUTS];
-    uint64_t in_id[GALLEY__MAX_INPUTS];          /* to tell a reused header */
-    unsigned long in_version[GALLEY__MAX_INPUTS]; /* storage versions seen */
+    /* The op's nin inputs, their ids (to tell a reused header) and the
+     * storage versions seen when it was recorded. They point into the
+     * inline arrays below, or for an op of more than GALLEY__MAX_INPUTS
+     * inputs (cat, stack) into one block this tensor owns: set up by
+     * galley__record, moved by galley__move_inputs (never copied: they may
+     * point into this header), the block freed with the tensor. NULL on a
+     * leaf. */
+    galley_tensor **in;
+    uint64_t *in_ids;
+    unsigned long *in_versions;
+    galley_tensor *in_inline[GALLEY__MAX_INPUTS];
+    uint64_t in_ids_inline[GALLEY__MAX_INPUTS];
+    unsigned long in_versions_inline[GALLEY__MAX_INPUTS];
     unsigned long out_version; /* its own storage's version when recorded:
                                   backwards may read the result (exp, tanh,
                                   div), so a change to it is refused too */
@@ -158,12 +170,21 @@ const galley__backend *galley__backend_of(const galley_tensor *t);
 
 /* ---- autodiff (tensor_autograd.c) ---- */
 
-/* Makes out the result of op applied to in[0..nin): when grad mode is on
- * and an input requires grad, out requires grad and remembers op, inputs,
- * their ids and storage versions. Called by every differentiable op after
- * it filled out; the op then sets darg/larg/saved as its backward needs. */
+/* Makes out the result of op applied to in[0..nin) (any nin >= 1; more
+ * than GALLEY__MAX_INPUTS costs an allocation): when grad mode is on and an
+ * input requires grad, out requires grad and remembers op, inputs, their
+ * ids and storage versions (what out remembered before is dropped), and
+ * out's own storage version. Called by every differentiable op after it
+ * filled out; the op then sets darg/larg/saved as its backward needs. */
 void galley__record(galley_tensor *out, const galley__opdef *op, int nin,
                     galley_tensor *const *in);
+/* Frees the block of inputs t owns (an op of more than GALLEY__MAX_INPUTS
+ * inputs) and forgets its inputs; nothing else. For freeing t. */
+void galley__free_inputs(galley_tensor *t);
+/* Moves src's inputs (nin, in, in_ids, in_versions, and the block when it
+ * owns one) to dst, whose own are dropped; src is left with none. For an
+ * in-place op that moves a node to another header. */
+void galley__move_inputs(galley_tensor *dst, galley_tensor *src);
 /* Adds g to t's gradient (made zero of t's shape and dtype when absent).
  * g's shape may be a broadcast of t's: the extra axes are summed away;
  * g's dtype may be another (that of a promoted op): the sum is cast to

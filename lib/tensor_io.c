@@ -54,17 +54,13 @@ static void S_move_node(galley_tensor *dst, galley_tensor *src)
 {
     dst->requires_grad = src->requires_grad;
     dst->op = src->op;
-    dst->nin = src->nin;
-    memcpy(dst->in, src->in, sizeof dst->in);
-    memcpy(dst->in_id, src->in_id, sizeof dst->in_id);
-    memcpy(dst->in_version, src->in_version, sizeof dst->in_version);
+    galley__move_inputs(dst, src);
     dst->out_version = dst->st->version;
     memcpy(dst->darg, src->darg, sizeof dst->darg);
     memcpy(dst->larg, src->larg, sizeof dst->larg);
     dst->saved = src->saved;
     src->requires_grad = 0;
     src->op = NULL;
-    src->nin = 0;
     src->saved = NULL;
 }
 

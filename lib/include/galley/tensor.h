@@ -236,6 +236,83 @@ galley_tensor *galley_detach(galley_tensor *t);
 
 /* ---- shape ops: joining, splitting, indexing, axes (tensor_shape.c) ---- */
 
+/* All differentiable (for floating dtypes), as torch's. Indices (gather,
+ * index_select, embedding) are int64 tensors, each value in [0, size) of
+ * the axis it indexes (negative values are refused, as torch refuses them);
+ * a value out of range is reported with its position in the index. */
+
+/* The n tensors (n >= 1) joined along axis, as torch.cat: they have one
+ * number of axes (at least 1) and the same sizes on every axis but axis.
+ * The result's dtype is the widest of theirs (int64 < float32 < float64, as
+ * torch promotes); the gradient of each input is its piece of the result's,
+ * cast to its dtype. A new contiguous tensor. */
+galley_tensor *galley_cat(galley_tensor *const *tensors, int n, int axis);
+/* The n tensors (n >= 1) of one shape joined along a new axis axis (from
+ * -(ndim+1) to ndim), as torch.stack: the result has n at that axis. Dtypes
+ * promote as galley_cat's. A new contiguous tensor. */
+galley_tensor *galley_stack(galley_tensor *const *tensors, int n, int axis);
+/* Cuts t along axis into pieces of size elements (the last one smaller
+ * when size does not divide the axis), as torch.split(t, size, axis): size
+ * >= 1, or 0 on an axis of size 0; an axis of size 0 gives one empty
+ * piece. Writes the first min(count, cap) pieces to out (views of t, as
+ * galley_slice gives: they print as slice in a graph) and returns count,
+ * the number of pieces there are, so that cap 0 (out may then be NULL)
+ * asks for the count; -1 after a reported error. */
+int galley_split(galley_tensor *t, long size, int axis, galley_tensor **out,
+                 int cap);
+/* Cuts t along axis into n pieces of the sizes given (each >= 0, adding up
+ * to the axis's size), as torch.split(t, [sizes], axis): writes the n views
+ * to out (room for n) and returns n, or -1 after a reported error. */
+int galley_split_sizes(galley_tensor *t, int n, const long *sizes, int axis,
+                       galley_tensor **out);
+/* Cuts t along axis into at most chunks pieces, as torch.chunk: pieces of
+ * ceil(size / chunks) elements, the last one smaller, so there may be
+ * fewer than chunks (6 in 4 chunks gives 3 pieces of 2); an axis of size 0
+ * gives chunks empty pieces. out and cap and the return value as
+ * galley_split's. */
+int galley_chunk(galley_tensor *t, int chunks, int axis, galley_tensor **out,
+                 int cap);
+/* out[i][j][k] = t[index[i][j][k]][j][k] for axis 0 (and so on), as
+ * torch.gather: index is int64 with t's number of axes, no larger than t
+ * on the axes other than axis; the result has index's shape and t's
+ * dtype. t's gradient is the result's scattered back and added up where
+ * an index repeats. A new tensor. */
+galley_tensor *galley_gather(galley_tensor *t, int axis, galley_tensor *index);
+/* The entries of t at the positions index (int64, 1-d, or 0-d for one)
+ * along axis, as torch.index_select: t's shape with the size of index on
+ * axis. A new tensor; the gradient adds up where an index repeats. */
+galley_tensor *galley_index_select(galley_tensor *t, int axis,
+                                   galley_tensor *index);
+/* The rows of weight [V, D] at ids (int64 of any shape, values in [0, V)):
+ * a tensor of ids's shape with D added, as torch.nn.functional.embedding.
+ * weight's gradient gets the rows of the result's added at their ids. An id
+ * out of range is reported with its position and V. A new tensor. */
+galley_tensor *galley_embedding(galley_tensor *weight, galley_tensor *ids);
+/* A view of t with an axis of size 1 inserted at axis (from -(ndim+1) to
+ * ndim; -1 appends), as torch.unsqueeze. */
+galley_tensor *galley_unsqueeze(galley_tensor *t, int axis);
+/* A view of t without axis when that axis has size 1, else a view of t as
+ * it is, as torch.squeeze(t, axis). */
+galley_tensor *galley_squeeze(galley_tensor *t, int axis);
+/* A view of t without any of its axes of size 1, as torch.squeeze(t). */
+galley_tensor *galley_squeeze_all(galley_tensor *t);
+/* A view of t with its axes reordered: axis i of the result is axis
+ * perm[i] of t (ndim entries, t's number of axes, each axis once; negative
+ * ones count from the end), as torch.permute. */
+galley_tensor *galley_permute(galley_tensor *t, int ndim, const long *perm);
+/* A view of t broadcast to shape (at least t's number of axes; new ones
+ * are added on the left) without copying, as torch.expand: an axis of size
+ * 1 takes any size (its stride is 0: every element is one), -1 keeps t's
+ * size, other sizes must equal t's. The gradient is summed back over the
+ * expanded axes. Write to it only knowing that elements are shared. */
+galley_tensor *galley_expand(galley_tensor *t, int ndim, const long *shape);
+/* t with axes start_axis to end_axis (inclusive, negative from the end)
+ * merged into one, as torch.flatten(t, start_axis, end_axis); a 0-d t
+ * gives shape [1]. It is galley_reshape to that shape (a view when t is
+ * contiguous, else a copy; it prints as reshape in a graph);
+ * galley_flatten(t, 0, -1) makes t 1-d. */
+galley_tensor *galley_flatten(galley_tensor *t, int start_axis, int end_axis);
+
 /* ---- elementwise ops with broadcasting (differentiable) ---- */
 
 galley_tensor *galley_add(galley_tensor *a, galley_tensor *b);

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # tests/run.sh: galley's whole test suite for one build variant (default or
 # asan): the plain C unit harness, the promote golden files, and galley's own
-# EXPECT tests (tests/self, tests/e2e) run by galley, and for the default
-# variant the tensor programs under valgrind. Ends with the line
+# EXPECT tests (tests/self, tests/e2e) run by galley, the example project,
+# and for the default variant the tensor programs under valgrind. Ends with the line
 # "N passed, N failed", summed over the parts.
 set -u
 variant=${1:-default}
@@ -59,6 +59,9 @@ part unit "$bin/unit-tests"
 part promote-golden "$bin/promote-golden" tests/promote/cases
 # The suite of record runs every test: no result comes from the cache.
 part galley "$bin/galley" run --color=never --no-cache tests/self tests/e2e
+# The example project, as README's first command runs it.
+examples() { (cd examples && "../$bin/galley" run --color=never --no-cache); }
+part examples examples
 # memcheck's view of the tensor programs (the asan variant has its own).
 [ "$variant" = default ] && part valgrind tests/valgrind.sh
 echo "$passed passed, $failed failed"

@@ -43,14 +43,22 @@ static inline const galley_gradcheck_options *quiet_options(void)
 }
 
 /* Runs gradcheck with no report (its error figures are rounding noise that
- * moves with libm and BLAS), then prints "gradcheck WHAT: ok", or
- * "FAILED" after the report of a second run. */
-static inline void gradcheck_ok(const char *what, galley_gradcheck_cb fn,
-                                galley_tensor *const *in, int n, void *ud)
+ * moves with libm and BLAS); where it fails, runs it again with the report,
+ * to show why. Returns the quiet run's count of failed inputs. */
+static inline int gradcheck_quiet(galley_gradcheck_cb fn,
+                                  galley_tensor *const *in, int n, void *ud)
 {
     int failed = galley_gradcheck(fn, in, n, ud, quiet_options());
     if (failed)
         galley_gradcheck(fn, in, n, ud, NULL);
+    return failed;
+}
+
+/* gradcheck_quiet, then prints "gradcheck WHAT: ok" or "... FAILED". */
+static inline void gradcheck_ok(const char *what, galley_gradcheck_cb fn,
+                                galley_tensor *const *in, int n, void *ud)
+{
+    int failed = gradcheck_quiet(fn, in, n, ud);
     printf("gradcheck %s: %s\n", what, failed ? "FAILED" : "ok");
 }
 
@@ -86,6 +94,15 @@ static inline void show_digits(const char *what, galley_tensor *t,
             printf(" %.*g", dt == GALLEY_F32 ? f32_digits : f64_digits, x);
     }
     printf("\n");
+}
+
+/* A parameter of dtype holding the float64 values given, in shape (as
+ * torch.tensor(v, dtype=dtype).reshape(shape).requires_grad_()). */
+static inline galley_tensor *vals(galley_dtype dt, const double *v, int ndim,
+                                  const long *shape)
+{
+    galley_tensor *t = galley_from_f64(v, ndim, shape);
+    return galley_param(dt == GALLEY_F64 ? t : galley_tensor_to(t, dt));
 }
 
 /* Backward of (out * w).sum(), w = 1, 2, 3, ... in out's shape: a gradient

@@ -62,7 +62,7 @@ static inline void gradcheck_ok(const char *what, galley_gradcheck_cb fn,
     printf("gradcheck %s: %s\n", what, failed ? "FAILED" : "ok");
 }
 
-/* ---- printing ---- */
+/* ---- values, and gradients of (out * w).sum() ---- */
 
 /* Prints "what: DTYPE [SHAPE] = v0 v1 ..." on one line, the elements in
  * row-major order: float32 ones with f32_digits significant digits,

@@ -3,19 +3,11 @@
  * optimizers, tested with galley. Values were checked against PyTorch 1.13
  * (float64, torch.autograd and torch.optim) by scripts outside the
  * repository, or by hand where the math is short. */
-#include <galley.h>
-#include <galley/tensor.h>
+#include "tensor_check.h"
 #include <math.h>
 #include <stdio.h>
 
 /* ---- helpers ---- */
-
-/* Puts error messages in the test's output. */
-static void on_error(const char *message, void *userdata)
-{
-    (void)userdata;
-    printf("error: %s\n", message);
-}
 
 /* Prints t (0-d, 1-d or 2-d) as "what: dtype [shape]" then one line per
  * row, with 10 significant digits. Reads with galley_tensor_get, which is no

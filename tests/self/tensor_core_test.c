@@ -3,19 +3,11 @@
  * training loop that must run in flat memory, and the default random
  * generator, tested with galley. Each test runs in a fresh process, so the
  * live counts start from zero. */
-#include <galley.h>
-#include <galley/tensor.h>
+#include "tensor_check.h"
 #include <math.h>
 #include <stdio.h>
 
 /* ---- helpers ---- */
-
-/* Puts error messages in the test's output. */
-static void on_error(const char *message, void *userdata)
-{
-    (void)userdata;
-    printf("error: %s\n", message);
-}
 
 /* Prints the live counts after what. */
 static void live(const char *what)

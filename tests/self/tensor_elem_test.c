@@ -8,76 +8,19 @@
  * expression written over each check; gradients are those of
  * (out * w).sum().backward() with w = 1, 2, 3, ... in out's shape. float32
  * values show 6 significant digits, float64 ones 12. */
-#include <galley.h>
-#include <galley/tensor.h>
-#include <math.h>
-#include <stdio.h>
+#include "tensor_check.h"
 
-/* Puts error messages in the test's output. */
-/* gradcheck's default options with no report. */
-static const galley_gradcheck_options *quiet_options(void)
-{
-    static galley_gradcheck_options o = GALLEY_GRADCHECK_OPTIONS_INIT;
-    o.quiet = 1;
-    return &o;
-}
-
-static void on_error(const char *message, void *userdata)
-{
-    (void)userdata;
-    printf("error: %s\n", message);
-}
-
-/* Prints what, t's dtype and shape, and its elements in row-major order
- * (6 significant digits for float32, 12 for float64; a NaN without its
- * sign, which libcs print differently). */
+/* show_digits with 6 significant digits for float32, 12 for float64. */
 static void show(const char *what, galley_tensor *t)
 {
-    galley_dtype dt = galley_dtype_of(t);
-    printf("%s: %s [", what, galley_dtype_name(dt));
-    for (int i = 0; i < galley_ndim(t); i++)
-        printf(i ? ", %ld" : "%ld", galley_dim(t, i));
-    printf("] =");
-    galley_tensor *flat = galley_reshape(t, GALLEY_SHAPE(-1));
-    for (long i = 0; i < galley_numel(flat); i++) {
-        double x = galley_tensor_get(flat, GALLEY_AT(i));
-        if (dt == GALLEY_I64)
-            printf(" %lld", (long long)x);
-        else if (isnan(x))
-            printf(" nan");
-        else
-            printf(" %.*g", dt == GALLEY_F32 ? 6 : 12, x);
-    }
-    printf("\n");
+    show_digits(what, t, 6, 12);
 }
 
-/* A parameter of dtype holding the n values given, in shape. */
-static galley_tensor *vals(galley_dtype dt, const double *v, int ndim,
-                           const long *shape)
-{
-    galley_tensor *t = galley_from_f64(v, ndim, shape);
-    return galley_param(dt == GALLEY_F64 ? t : galley_tensor_to(t, dt));
-}
-
-/* Backward of (out * w).sum(), w = 1, 2, 3, ... in out's shape. */
-static void backward_w(galley_tensor *out)
-{
-    long n = galley_numel(out);
-    galley_tensor *w = galley_reshape(
-        galley_arange(galley_dtype_of(out), 1, (double)n + 1, 1),
-        galley_ndim(out), galley_shape(out));
-    galley_backward(galley_sum_all(galley_mul(out, w)));
-}
-
-/* Shows out, then the gradient of (out * w).sum() in x, then zeroes it. */
+/* Shows out, then the gradient in x of (out * w).sum(), w = 1, 2, 3, ...
+ * in out's shape (show_grad_w); then zeroes it. */
 static void show_grad(const char *what, galley_tensor *out, galley_tensor *x)
 {
-    char name[64];
-    show(what, out);
-    backward_w(out);
-    snprintf(name, sizeof name, "  d %s", what);
-    show(name, galley_grad(x));
-    galley_zero_grad(x);
+    show_grad_w(what, out, x, 6, 12);
 }
 
 static const char *const dtn[] = {"", "f32", "f64"};
@@ -407,11 +350,7 @@ static galley_tensor *call_max(galley_tensor *const *in, int n, void *ud)
 static void check(const char *name, galley_gradcheck_cb fn,
                   galley_tensor *const *in, int n, void *ud)
 {
-    int failed = galley_gradcheck(fn, in, n, ud,
-                                  quiet_options());
-    if (failed)
-        galley_gradcheck(fn, in, n, ud, NULL);
-    printf("%s: %s\n", name, failed ? "FAILED" : "ok");
+    printf("%s: %s\n", name, gradcheck_quiet(fn, in, n, ud) ? "FAILED" : "ok");
 }
 
 /* Every differentiable op of this file, on float64 normal numbers (away

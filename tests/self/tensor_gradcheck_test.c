@@ -13,8 +13,7 @@
  * give the same bits, but not for BLAS, which may add in another order: so
  * the matmul checks use values whose products are exact (errors 0), and
  * a_whole_network is the one report that could move with the BLAS. */
-#include <galley.h>
-#include <galley/tensor.h>
+#include "tensor_check.h"
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,13 +21,6 @@
 #include <string.h>
 
 /* ---- helpers ---- */
-
-/* Puts error messages in the test's output. */
-static void on_error(const char *message, void *userdata)
-{
-    (void)userdata;
-    printf("error: %s\n", message);
-}
 
 /* A float64 parameter of standard normal numbers from rng. */
 static galley_tensor *S_randn(galley_rng *rng, int ndim, const long *shape)

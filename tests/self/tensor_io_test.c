@@ -3,8 +3,7 @@
  * numpy.save's, errors) and randint/randperm. Values were checked against
  * PyTorch 1.13 and numpy 1.24 (the expressions are in each test's
  * comment). */
-#include <galley.h>
-#include <galley/tensor.h>
+#include "tensor_check.h"
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,22 +12,8 @@
 #include <dirent.h>
 #include <unistd.h>
 
-/* Puts error messages in the test's output. */
-/* gradcheck's default options with no report. */
-static const galley_gradcheck_options *quiet_options(void)
-{
-    static galley_gradcheck_options o = GALLEY_GRADCHECK_OPTIONS_INIT;
-    o.quiet = 1;
-    return &o;
-}
-
-static void on_error(const char *message, void *userdata)
-{
-    (void)userdata;
-    printf("error: %s\n", message);
-}
-
-/* Prints t's elements in row-major order on one line (%g). */
+/* Prints t's dtype and elements in row-major order on one line (10
+ * significant digits); NULL prints "what: NULL". */
 static void show(const char *what, const galley_tensor *t)
 {
     if (!t) {

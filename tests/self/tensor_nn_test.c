@@ -2,112 +2,17 @@
  * and bce_with_logits, and dropout: values and gradients against PyTorch
  * 1.13, gradcheck (float64) of each, and the error messages.
  *
- * Inputs are made by formulas torch can repeat: S_seq fills a tensor with
+ * Inputs are made by formulas torch can repeat: seq fills a tensor with
  * 2 sin(a i + b) over its flat index i, as torch's
  * seq(shape, a, b) = (2 * torch.sin(a * torch.arange(n, dtype=torch.float64)
  * + b)).reshape(shape) (then .float() for float32). Gradients are
  * vector-Jacobian products with G = seq(y.shape, 0.7, 0.3) (y.backward(G)).
- * S_show prints a tensor's shape, its elements when they are few, and
+ * show_w prints a tensor's shape, its elements when they are few, and
  * w(t) = sum(t.flatten() * cos(0.37 i + 0.1)), a weighted sum that any
  * wrong element moves. Each number below was compared with torch's,
  * computed by the expression in the comment; they agree to the digits
  * printed (9 for float64, 6 for float32) unless a comment says otherwise. */
-#include <galley.h>
-#include <galley/tensor.h>
-#include <fcntl.h>
-#include <math.h>
-#include <stdio.h>
-#include <unistd.h>
-
-/* ---- helpers ---- */
-
-/* Puts error messages in the test's output. */
-static void on_error(const char *message, void *userdata)
-{
-    (void)userdata;
-    printf("error: %s\n", message);
-}
-
-/* 2 sin(a i + b) over the flat index i, in shape. */
-static galley_tensor *S_seq(galley_dtype dtype, double a, double b, int ndim,
-                            const long *shape)
-{
-    galley_tensor *t = galley_zeros(GALLEY_F64, ndim, shape);
-    double *p = galley_tensor_data(t);
-    for (long i = 0; i < galley_numel(t); i++)
-        p[i] = 2 * sin(a * (double)i + b);
-    return dtype == GALLEY_F64 ? t : galley_tensor_to(t, dtype);
-}
-
-/* S_seq as a parameter. */
-static galley_tensor *S_param(galley_dtype dtype, double a, double b,
-                              int ndim, const long *shape)
-{
-    return galley_param(S_seq(dtype, a, b, ndim, shape));
-}
-
-/* Prints what, t's shape, its elements when at most 12, and w(t); 9
- * significant digits for float64, 6 for float32. */
-static void S_show(const char *what, galley_tensor *t)
-{
-    int digits = galley_dtype_of(t) == GALLEY_F32 ? 6 : 9;
-    galley_tensor *f = galley_reshape(galley_tensor_to(t, GALLEY_F64),
-                                      GALLEY_SHAPE(-1));
-    double w = 0;
-    printf("%s: %s [", what, galley_dtype_name(galley_dtype_of(t)));
-    for (int i = 0; i < galley_ndim(t); i++)
-        printf(i ? ", %ld" : "%ld", galley_dim(t, i));
-    printf("]");
-    for (long i = 0; i < galley_numel(f); i++) {
-        double v = galley_tensor_get(f, GALLEY_AT(i));
-        w += v * cos(0.37 * (double)i + 0.1);
-        if (galley_numel(f) <= 12)
-            printf(" %.*g", digits, v);
-    }
-    if (isnan(w))
-        printf(" w=nan\n"); /* without the sign libcs differ on */
-    else
-        printf(" w=%.*g\n", digits, w);
-}
-
-/* The gradient of t, shown. */
-static void S_show_grad(const char *what, galley_tensor *t)
-{
-    S_show(what, galley_grad(t));
-}
-
-/* y.backward(seq(y.shape, 0.7, 0.3)). */
-static void S_backward(galley_tensor *y)
-{
-    galley_backward_with(y, S_seq(galley_dtype_of(y), 0.7, 0.3,
-                                  galley_ndim(y), galley_shape(y)));
-}
-
-/* Runs gradcheck with its report sent to /dev/null (its error figures are
- * rounding noise that moves with libm and BLAS), then prints "ok", or
- * "FAILED" after the report run again where it shows. */
-static void S_gradcheck(const char *what, galley_gradcheck_cb fn,
-                        galley_tensor *const *in, int n, void *ud)
-{
-    fflush(stdout);
-    int saved = dup(1), null = open("/dev/null", O_WRONLY);
-    dup2(null, 1);
-    close(null);
-    int failed = galley_gradcheck(fn, in, n, ud, NULL);
-    fflush(stdout);
-    dup2(saved, 1);
-    close(saved);
-    if (failed)
-        galley_gradcheck(fn, in, n, ud, NULL);
-    printf("gradcheck %s: %s\n", what, failed ? "FAILED" : "ok");
-}
-
-/* Checks that an op failed: the handler printed why, and it returned NULL. */
-static void got(const void *p)
-{
-    if (p)
-        printf("-> not NULL\n");
-}
+#include "tensor_check.h"
 
 /* ---- layer_norm ---- */
 
@@ -124,18 +29,18 @@ TEST(layer_norm_against_torch)
     /* x = seq((2,3,4), 1, 1); w = seq((3,4), .5, .2); b = seq((3,4), .3,
      * .1), all requires_grad; y = F.layer_norm(x, (3,4), w, b, 1e-5);
      * y.backward(G); then F.layer_norm(x, (4,)) and its float32 form. */
-    galley_tensor *x = S_param(GALLEY_F64, 1, 1, GALLEY_SHAPE(2, 3, 4));
-    galley_tensor *w = S_param(GALLEY_F64, 0.5, 0.2, GALLEY_SHAPE(3, 4));
-    galley_tensor *b = S_param(GALLEY_F64, 0.3, 0.1, GALLEY_SHAPE(3, 4));
+    galley_tensor *x = seq_param(GALLEY_F64, 1, 1, GALLEY_SHAPE(2, 3, 4));
+    galley_tensor *w = seq_param(GALLEY_F64, 0.5, 0.2, GALLEY_SHAPE(3, 4));
+    galley_tensor *b = seq_param(GALLEY_F64, 0.3, 0.1, GALLEY_SHAPE(3, 4));
     galley_tensor *y = galley_layer_norm(x, 2, w, b, 1e-5);
-    S_show("y", y);
-    S_backward(y);
-    S_show_grad("dx", x);
-    S_show_grad("dw", w);
-    S_show_grad("db", b);
-    S_show("last axis", galley_layer_norm(x, 1, NULL, NULL, 1e-5));
-    galley_tensor *x32 = S_seq(GALLEY_F32, 1, 1, GALLEY_SHAPE(2, 3, 4));
-    S_show("float32", galley_layer_norm(x32, 1, NULL, NULL, 1e-5));
+    show_w("y", y);
+    backward_seq(y);
+    show_w_grad("dx", x);
+    show_w_grad("dw", w);
+    show_w_grad("db", b);
+    show_w("last axis", galley_layer_norm(x, 1, NULL, NULL, 1e-5));
+    galley_tensor *x32 = seq(GALLEY_F32, 1, 1, GALLEY_SHAPE(2, 3, 4));
+    show_w("float32", galley_layer_norm(x32, 1, NULL, NULL, 1e-5));
     EXPECT(/*
       y: float64 [2, 3, 4] w=1.11370058
       dx: float64 [2, 3, 4] w=0.681950764
@@ -144,10 +49,10 @@ TEST(layer_norm_against_torch)
       last axis: float64 [2, 3, 4] w=-0.501381129
       float32: float32 [2, 3, 4] w=-0.501381
     */);
-    galley_tensor *in[3] = {S_param(GALLEY_F64, 0.9, 0.2, GALLEY_SHAPE(2, 3)),
-                            S_param(GALLEY_F64, 0.4, 0.5, GALLEY_SHAPE(3)),
-                            S_param(GALLEY_F64, 0.6, 0.1, GALLEY_SHAPE(3))};
-    S_gradcheck("layer_norm", S_layer_norm_fn, in, 3, NULL);
+    galley_tensor *in[3] = {seq_param(GALLEY_F64, 0.9, 0.2, GALLEY_SHAPE(2, 3)),
+                            seq_param(GALLEY_F64, 0.4, 0.5, GALLEY_SHAPE(3)),
+                            seq_param(GALLEY_F64, 0.6, 0.1, GALLEY_SHAPE(3))};
+    gradcheck_ok("layer_norm", S_layer_norm_fn, in, 3, NULL);
     galley_tensor_on_error(on_error, NULL);
     got(galley_layer_norm(x, 4, NULL, NULL, 1e-5));
     got(galley_layer_norm(x, 2, b, galley_zeros(GALLEY_F64, GALLEY_SHAPE(4)),
@@ -181,29 +86,30 @@ TEST(batch_norm_against_torch)
      * y = F.batch_norm(x, rm, rv, w, b, True, 0.1, 1e-5); y.backward(G);
      * rm and rv after it; then x4 = seq((2,3,2,2), .8, .5) with no running
      * statistics, and in eval with rm, rv. */
-    galley_tensor *x = S_param(GALLEY_F64, 1, 1, GALLEY_SHAPE(4, 3));
-    galley_tensor *rm = S_seq(GALLEY_F64, 0.9, 0.4, GALLEY_SHAPE(3));
+    galley_tensor *x = seq_param(GALLEY_F64, 1, 1, GALLEY_SHAPE(4, 3));
+    galley_tensor *rm = seq(GALLEY_F64, 0.9, 0.4, GALLEY_SHAPE(3));
     galley_tensor *rv = galley_full(GALLEY_F64, GALLEY_SHAPE(3), 1.5);
-    galley_tensor *w = S_param(GALLEY_F64, 0.5, 0.2, GALLEY_SHAPE(3));
-    galley_tensor *b = S_param(GALLEY_F64, 0.3, 0.1, GALLEY_SHAPE(3));
+    galley_tensor *w = seq_param(GALLEY_F64, 0.5, 0.2, GALLEY_SHAPE(3));
+    galley_tensor *b = seq_param(GALLEY_F64, 0.3, 0.1, GALLEY_SHAPE(3));
     galley_tensor *y = galley_batch_norm(x, rm, rv, w, b, 1, 0.1, 1e-5);
-    S_show("y", y);
-    S_show("running_mean", rm);
-    S_show("running_var", rv);
-    S_backward(y);
-    S_show_grad("dx", x);
-    S_show_grad("dw", w);
-    S_show_grad("db", b);
-    galley_tensor *x4 = S_param(GALLEY_F64, 0.8, 0.5, GALLEY_SHAPE(2, 3, 2, 2));
+    show_w("y", y);
+    show_w("running_mean", rm);
+    show_w("running_var", rv);
+    backward_seq(y);
+    show_w_grad("dx", x);
+    show_w_grad("dw", w);
+    show_w_grad("db", b);
+    galley_tensor *x4 =
+        seq_param(GALLEY_F64, 0.8, 0.5, GALLEY_SHAPE(2, 3, 2, 2));
     galley_tensor *y4 = galley_batch_norm(x4, NULL, NULL, w, b, 1, 0.1, 1e-5);
-    S_show("4-d", y4);
-    S_backward(y4);
-    S_show_grad("4-d dx", x4);
+    show_w("4-d", y4);
+    backward_seq(y4);
+    show_w_grad("4-d dx", x4);
     galley_tensor *e = galley_batch_norm(x4, rm, rv, w, b, 0, 0.1, 1e-5);
-    S_show("eval", e);
+    show_w("eval", e);
     galley_zero_grad(x4);
-    S_backward(e);
-    S_show_grad("eval dx", x4);
+    backward_seq(e);
+    show_w_grad("eval dx", x4);
     EXPECT(/*
       y: float64 [4, 3] 0.644893241 2.01311814 2.33911739 -0.25351259 -0.481479299 0.202593727 0.541192685 2.12002168 3.71592066 -0.133906003 -0.536313781 -1.10389028 w=-1.01952705
       running_mean: float64 [3] 0.710834715 1.73139179 1.44215603 w=3.21352306
@@ -219,14 +125,14 @@ TEST(batch_norm_against_torch)
     /* momentum 0 is legal: the running statistics stay. float32 follows
      * torch's float32 to its 6 digits. */
     galley_batch_norm(x, rm, rv, NULL, NULL, 1, 0.0, 1e-5);
-    S_show("momentum 0", rm);
-    galley_tensor *x32 = S_seq(GALLEY_F32, 1, 1, GALLEY_SHAPE(4, 3));
-    S_show("float32", galley_batch_norm(x32, NULL, NULL, NULL, NULL, 1, 0.1,
+    show_w("momentum 0", rm);
+    galley_tensor *x32 = seq(GALLEY_F32, 1, 1, GALLEY_SHAPE(4, 3));
+    show_w("float32", galley_batch_norm(x32, NULL, NULL, NULL, NULL, 1, 0.1,
                                         1e-5));
-    galley_tensor *in[3] = {S_param(GALLEY_F64, 0.9, 0.2, GALLEY_SHAPE(4, 3)),
-                            S_param(GALLEY_F64, 0.4, 0.5, GALLEY_SHAPE(3)),
-                            S_param(GALLEY_F64, 0.6, 0.1, GALLEY_SHAPE(3))};
-    S_gradcheck("batch_norm", S_batch_norm_fn, in, 3, NULL);
+    galley_tensor *in[3] = {seq_param(GALLEY_F64, 0.9, 0.2, GALLEY_SHAPE(4, 3)),
+                            seq_param(GALLEY_F64, 0.4, 0.5, GALLEY_SHAPE(3)),
+                            seq_param(GALLEY_F64, 0.6, 0.1, GALLEY_SHAPE(3))};
+    gradcheck_ok("batch_norm", S_batch_norm_fn, in, 3, NULL);
     galley_tensor_on_error(on_error, NULL);
     got(galley_batch_norm(x, NULL, rv, NULL, NULL, 0, 0.1, 1e-5));
     got(galley_batch_norm(galley_zeros(GALLEY_F64, GALLEY_SHAPE(1, 3)), NULL,
@@ -279,16 +185,16 @@ static void S_show_loss(const char *what, galley_tensor *l, galley_tensor *a,
 {
     galley_zero_grad(a);
     galley_zero_grad(b);
-    S_show(what, l);
+    show_w(what, l);
     galley_backward(l);
-    S_show_grad("  d0", a);
-    S_show_grad("  d1", b);
+    show_w_grad("  d0", a);
+    show_w_grad("  d1", b);
 }
 
 /* sigmoid(seq(shape, a, b)) as a parameter: probabilities in (0, 1). */
 static galley_tensor *S_probs(double a, double b, int ndim, const long *shape)
 {
-    return galley_param(galley_sigmoid(S_seq(GALLEY_F64, a, b, ndim, shape)));
+    return galley_param(galley_sigmoid(seq(GALLEY_F64, a, b, ndim, shape)));
 }
 
 TEST(losses_against_torch)
@@ -300,15 +206,15 @@ TEST(losses_against_torch)
      * F.binary_cross_entropy(p, t.expand(3, 4)) (torch wants the shapes
      * equal) and F.binary_cross_entropy_with_logits(5 * seq((3,4), .7, .3),
      * t.expand(3, 4)). */
-    galley_tensor *a = S_param(GALLEY_F64, 1, 1, GALLEY_SHAPE(3, 4));
-    galley_tensor *b = S_param(GALLEY_F64, 0.5, 0.2, GALLEY_SHAPE(4));
+    galley_tensor *a = seq_param(GALLEY_F64, 1, 1, GALLEY_SHAPE(3, 4));
+    galley_tensor *b = seq_param(GALLEY_F64, 0.5, 0.2, GALLEY_SHAPE(4));
     S_show_loss("l1", galley_l1_loss(a, b), a, b);
     S_show_loss("huber", galley_huber_loss(a, b, 0.5), a, b);
     galley_tensor *p = S_probs(0.7, 0.3, GALLEY_SHAPE(3, 4));
     galley_tensor *t = S_probs(0.9, 0.1, GALLEY_SHAPE(4));
     S_show_loss("bce", galley_bce(p, t), p, t);
     galley_tensor *z = galley_param(galley_mul_scalar(
-        S_seq(GALLEY_F64, 0.7, 0.3, GALLEY_SHAPE(3, 4)), 5));
+        seq(GALLEY_F64, 0.7, 0.3, GALLEY_SHAPE(3, 4)), 5));
     S_show_loss("bce_with_logits", galley_bce_with_logits(z, t), z, t);
     EXPECT(/*
       l1: float64 [] 1.7779681 w=1.76908566
@@ -338,8 +244,8 @@ TEST(losses_against_torch)
     galley_tensor *zz = galley_param(galley_from_f64(ze, GALLEY_SHAPE(3)));
     galley_tensor *yy = galley_param(galley_from_f64(ye, GALLEY_SHAPE(3)));
     S_show_loss("logits 200", galley_bce_with_logits(zz, yy), zz, yy);
-    galley_tensor *a32 = S_seq(GALLEY_F32, 1, 1, GALLEY_SHAPE(3, 4));
-    S_show("float32 l1 float64", galley_l1_loss(a32, b));
+    galley_tensor *a32 = seq(GALLEY_F32, 1, 1, GALLEY_SHAPE(3, 4));
+    show_w("float32 l1 float64", galley_l1_loss(a32, b));
     EXPECT(/*
       bce edges: float64 [] 23.5643824 w=23.4466586
         d0: float64 [3] -1e+11 1.33333334e+11 -0.666666667 w=1.93753553e+10
@@ -358,15 +264,15 @@ TEST(nll_loss_against_torch)
      * 1), torch.tensor([0, 2, 1, 2])); l.backward(); it equals
      * F.cross_entropy(z, target). */
     static const int64_t cls[] = {0, 2, 1, 2};
-    galley_tensor *z = S_param(GALLEY_F64, 1, 1, GALLEY_SHAPE(4, 3));
+    galley_tensor *z = seq_param(GALLEY_F64, 1, 1, GALLEY_SHAPE(4, 3));
     galley_tensor *target = galley_from_i64(cls, GALLEY_SHAPE(4));
     galley_tensor *l = galley_nll_loss(galley_log_softmax(z, 1), target);
-    S_show("nll", l);
+    show_w("nll", l);
     galley_backward(l);
-    S_show_grad("dz", z);
-    S_show("cross_entropy", galley_cross_entropy(z, target));
-    galley_tensor *z32 = S_seq(GALLEY_F32, 1, 1, GALLEY_SHAPE(4, 3));
-    S_show("float32", galley_nll_loss(galley_log_softmax(z32, 1), target));
+    show_w_grad("dz", z);
+    show_w("cross_entropy", galley_cross_entropy(z, target));
+    galley_tensor *z32 = seq(GALLEY_F32, 1, 1, GALLEY_SHAPE(4, 3));
+    show_w("float32", galley_nll_loss(galley_log_softmax(z32, 1), target));
     EXPECT(/*
       nll: float64 [] 0.70986226 w=0.706315906
       dz: float64 [4, 3] -0.145472199 0.119714048 0.0257581511 0.0586088848 0.0391203482 -0.097729233 0.0702883056 -0.113360137 0.0430718309 0.103444593 0.0415583285 -0.145002922 w=-0.0103100287
@@ -385,14 +291,14 @@ TEST(losses_gradcheck_and_errors)
     galley_tensor *in[2] = {
         galley_param(galley_randn(&rng, GALLEY_F64, GALLEY_SHAPE(3, 4))),
         galley_param(galley_randn(&rng, GALLEY_F64, GALLEY_SHAPE(4)))};
-    S_gradcheck("l1", S_loss_fn, in, 2, &l1);
-    S_gradcheck("huber", S_huber_fn, in, 2, NULL);
-    S_gradcheck("bce_with_logits", S_loss_fn, in, 2, &bcel);
+    gradcheck_ok("l1", S_loss_fn, in, 2, &l1);
+    gradcheck_ok("huber", S_huber_fn, in, 2, NULL);
+    gradcheck_ok("bce_with_logits", S_loss_fn, in, 2, &bcel);
     galley_tensor *pr[2] = {S_probs(0.7, 0.3, GALLEY_SHAPE(3, 4)),
                             S_probs(0.9, 0.1, GALLEY_SHAPE(3, 1))};
-    S_gradcheck("bce", S_loss_fn, pr, 2, &bce);
-    S_gradcheck("nll", S_nll_fn, in, 1,
-                galley_from_i64(cls, GALLEY_SHAPE(3)));
+    gradcheck_ok("bce", S_loss_fn, pr, 2, &bce);
+    gradcheck_ok("nll", S_nll_fn, in, 1,
+                 galley_from_i64(cls, GALLEY_SHAPE(3)));
     galley_tensor_on_error(on_error, NULL);
     galley_tensor *p = galley_full(GALLEY_F64, GALLEY_SHAPE(2), 1.5);
     got(galley_bce(p, galley_zeros(GALLEY_F64, GALLEY_SHAPE(2))));
@@ -458,19 +364,19 @@ TEST(dropout)
     }
     printf("kept %ld of 2000; %ld as the draw says; %ld gradients too\n", kept,
            same, grad_same);
-    S_show("first values", galley_slice(y, 0, 0, 8, 1));
+    show_w("first values", galley_slice(y, 0, 0, 8, 1));
     /* Eval and p = 0: the input; p = 1: zeros (torch's, with a zero
      * gradient). */
-    galley_tensor *s = S_seq(GALLEY_F32, 1, 1, GALLEY_SHAPE(2, 3));
-    S_show("input", s);
-    S_show("eval", galley_dropout(s, 0.5, 0, NULL));
-    S_show("p=0", galley_dropout(s, 0, 1, NULL));
-    S_show("p=1", galley_dropout(s, 1, 1, NULL));
-    galley_tensor *in = S_param(GALLEY_F64, 1, 1, GALLEY_SHAPE(3, 4));
-    S_gradcheck("dropout", S_dropout_fn, &in, 1, NULL);
+    galley_tensor *s = seq(GALLEY_F32, 1, 1, GALLEY_SHAPE(2, 3));
+    show_w("input", s);
+    show_w("eval", galley_dropout(s, 0.5, 0, NULL));
+    show_w("p=0", galley_dropout(s, 0, 1, NULL));
+    show_w("p=1", galley_dropout(s, 1, 1, NULL));
+    galley_tensor *in = seq_param(GALLEY_F64, 1, 1, GALLEY_SHAPE(3, 4));
+    gradcheck_ok("dropout", S_dropout_fn, &in, 1, NULL);
     galley_tensor *z = galley_dropout(in, 1, 1, NULL);
     galley_backward(galley_sum_all(z));
-    S_show("p=1 gradient", galley_grad(in));
+    show_w("p=1 gradient", galley_grad(in));
     galley_tensor_on_error(on_error, NULL);
     got(galley_dropout(s, 1.5, 1, NULL));
     got(galley_dropout(galley_zeros(GALLEY_I64, GALLEY_SHAPE(2)), 0.5, 1,

@@ -3,17 +3,9 @@
  * SGD's dampening and nesterov, AdamW, learning-rate schedules and gradient
  * clipping, with their errors. Trajectories were computed by PyTorch 1.13
  * (float64) with the script in the comment at "The problem" below. */
-#include <galley.h>
-#include <galley/tensor.h>
+#include "tensor_check.h"
 #include <math.h>
 #include <stdio.h>
-
-/* Puts error messages in the test's output. */
-static void on_error(const char *message, void *userdata)
-{
-    (void)userdata;
-    printf("error: %s\n", message);
-}
 
 /* Prints t's elements in row-major order on one line, 10 digits. */
 static void show(const char *what, const galley_tensor *t)

@@ -5,8 +5,7 @@
  * are np.array2string(a, separator=", ") with tensor.h's element text: %g
  * with `precision` significant digits (so 1 for numpy's "1."), -0 as 0. */
 #define _GNU_SOURCE /* open_memstream, newlocale */
-#include <galley.h>
-#include <galley/tensor.h>
+#include "tensor_check.h"
 #include <locale.h>
 #include <math.h>
 #include <pthread.h>
@@ -14,13 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Puts error messages in the test's output. */
-static void on_error(const char *message, void *userdata)
-{
-    (void)userdata;
-    printf("error: %s\n", message);
-}
 
 /* Sets the print options of the numpy style; linewidth stays 75. */
 static void options(int precision, long threshold, int edgeitems)

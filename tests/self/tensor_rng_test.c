@@ -3,18 +3,10 @@
  * the first values are pinned in hex floats as well as in decimal. They
  * were checked against a Python transcription of the same algorithms (with
  * math.log), bit for bit. */
-#include <galley.h>
-#include <galley/tensor.h>
+#include "tensor_check.h"
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-
-/* Puts error messages in the test's output. */
-static void on_error(const char *message, void *userdata)
-{
-    (void)userdata;
-    printf("error: %s\n", message);
-}
 
 /* Prints a double so that its bits show. */
 static void show(const char *what, double x)

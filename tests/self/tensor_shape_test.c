@@ -10,42 +10,18 @@
  *   W(shape)           = ((torch.arange(n) * 7) % 11 - 5).reshape(shape)
  * and a gradient is that of loss = (f(x) * W(f(x).shape)).sum(), compared
  * with x.grad after loss.backward(). The gradchecks are galley's own. */
-#include <galley.h>
-#include <galley/tensor.h>
+#include "tensor_check.h"
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 
 /* ---- helpers ---- */
 
-/* Puts error messages in the test's output. */
-static void on_error(const char *message, void *userdata)
-{
-    (void)userdata;
-    printf("error: %s\n", message);
-}
-
-/* Checks that an op failed (the handler printed why): prints anything but
- * NULL. */
-static void got(const void *p)
-{
-    if (p)
-        printf("-> not NULL\n");
-}
-
-/* Prints "what: DTYPE [SHAPE] = v0 v1 ..." in row-major order (%g): the
- * values, not galley's table layout, are the point here. */
+/* show_digits with %g's 6 digits: the values, not galley's table layout,
+ * are the point here. */
 static void show(const char *what, galley_tensor *t)
 {
-    printf("%s: %s [", what, galley_dtype_name(galley_dtype_of(t)));
-    for (int i = 0; i < galley_ndim(t); i++)
-        printf(i ? ", %ld" : "%ld", galley_dim(t, i));
-    printf("] =");
-    galley_tensor *c = galley_contiguous(galley_detach(t));
-    galley_tensor *flat = galley_reshape(c, GALLEY_SHAPE(-1));
-    for (long i = 0; i < galley_numel(flat); i++)
-        printf(" %g", galley_tensor_get(flat, GALLEY_AT(i)));
-    printf("\n");
+    show_digits(what, t, 6, 6);
 }
 
 /* x's gradient, shown as "what.grad". */

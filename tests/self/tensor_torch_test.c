@@ -5,58 +5,13 @@
  * tolerances. Each expected number was printed by torch 1.13 (Debian's
  * python3-torch, float64 unless said) with the expression in the comment
  * above it; "torch" there is `import torch, torch.nn.functional as F`. */
-#include <galley.h>
-#include <galley/tensor.h>
-#include <math.h>
-#include <stdio.h>
+#include "tensor_check.h"
 
-/* Puts error messages in the test's output. */
-static void on_error(const char *message, void *userdata)
-{
-    (void)userdata;
-    printf("error: %s\n", message);
-}
-
-/* Checks that an op failed: the handler printed why, and it returned NULL
- * (anything else is printed). */
-static void got(const void *p)
-{
-    if (p)
-        printf("-> not NULL\n");
-}
-
-/* Prints what, t's dtype and shape, and its elements in row-major order on
- * one line, with the digits that tell a float32 (9) or float64 (17) apart
- * (a NaN without its sign, which libcs print differently). NULL prints
- * "NULL". */
+/* show_digits with the digits that tell a float32 (9) or float64 (17)
+ * apart. */
 static void show(const char *what, galley_tensor *t)
 {
-    if (!t) {
-        printf("%s: NULL\n", what);
-        return;
-    }
-    galley_dtype dt = galley_dtype_of(t);
-    printf("%s: %s [", what, galley_dtype_name(dt));
-    for (int i = 0; i < galley_ndim(t); i++)
-        printf(i ? ", %ld" : "%ld", galley_dim(t, i));
-    printf("] =");
-    galley_tensor *flat = galley_reshape(t, GALLEY_SHAPE(-1));
-    for (long i = 0; i < galley_numel(flat); i++) {
-        double x = galley_tensor_get(flat, GALLEY_AT(i));
-        if (isnan(x))
-            printf(" nan");
-        else
-            printf(" %.*g", dt == GALLEY_F32 ? 9 : 17, x);
-    }
-    printf("\n");
-}
-
-/* A parameter of dtype holding the float64 values given, in shape. */
-static galley_tensor *S_param(galley_dtype dtype, const double *v, int ndim,
-                              const long *shape)
-{
-    return galley_param(galley_tensor_to(galley_from_f64(v, ndim, shape),
-                                         dtype));
+    show_digits(what, t, 9, 17);
 }
 
 /* ---- cross_entropy with -inf logits ---- */
@@ -77,14 +32,14 @@ static void S_ce_case(galley_dtype dt)
     static const double z[] = {1, -INFINITY, 2, 0.5, 0, -INFINITY};
     static const double pr[] = {0.25, 0, 0.75, 0.5, 0.5, 0};
     static const int64_t k[] = {0, 1};
-    galley_tensor *logits = S_param(dt, z, GALLEY_SHAPE(2, 3));
+    galley_tensor *logits = vals(dt, z, GALLEY_SHAPE(2, 3));
     galley_tensor *l = galley_cross_entropy(
         logits, galley_from_i64(k, GALLEY_SHAPE(2)));
     galley_backward(l);
     show("indices: loss", l);
     show("indices: dlogits", galley_grad(logits));
     galley_zero_grad(logits);
-    galley_tensor *p = S_param(dt, pr, GALLEY_SHAPE(2, 3));
+    galley_tensor *p = vals(dt, pr, GALLEY_SHAPE(2, 3));
     l = galley_cross_entropy(logits, p);
     galley_backward(l);
     show("probabilities: loss", l);
@@ -103,7 +58,7 @@ TEST(cross_entropy_with_minus_inf_logits)
      *   -> inf, z.grad [[0.2689414214, -1, 0.7310585786]] */
     static const double z[] = {1, -INFINITY, 2};
     static const int64_t k[] = {1};
-    galley_tensor *logits = S_param(GALLEY_F64, z, GALLEY_SHAPE(1, 3));
+    galley_tensor *logits = vals(GALLEY_F64, z, GALLEY_SHAPE(1, 3));
     galley_tensor *l = galley_cross_entropy(
         logits, galley_from_i64(k, GALLEY_SHAPE(1)));
     galley_backward(l);
@@ -149,8 +104,8 @@ TEST(pow_gradient_at_zero)
 {
     static const double av[] = {0, 0, 0, 2, 0, -1.5};
     static const double bv[] = {0, 2, 0.5, 0, -1, 2};
-    galley_tensor *a = S_param(GALLEY_F64, av, GALLEY_SHAPE(6));
-    galley_tensor *b = S_param(GALLEY_F64, bv, GALLEY_SHAPE(6));
+    galley_tensor *a = vals(GALLEY_F64, av, GALLEY_SHAPE(6));
+    galley_tensor *b = vals(GALLEY_F64, bv, GALLEY_SHAPE(6));
     galley_tensor *y = galley_pow(a, b);
     galley_backward(galley_sum_all(y));
     show("pow", y);
@@ -159,7 +114,7 @@ TEST(pow_gradient_at_zero)
     static const double ps[] = {0, 2, 0.5, 1, -1};
     static const double xv[] = {0, 1.5};
     for (int i = 0; i < 5; i++) {
-        galley_tensor *x = S_param(GALLEY_F64, xv, GALLEY_SHAPE(2));
+        galley_tensor *x = vals(GALLEY_F64, xv, GALLEY_SHAPE(2));
         galley_backward(galley_sum_all(galley_pow_scalar(x, ps[i])));
         char what[32];
         snprintf(what, sizeof what, "pow_scalar %g: dx", ps[i]);
@@ -203,11 +158,11 @@ static galley_tensor *S_pow_const(galley_tensor *const *in, int n, void *ud)
 TEST(pow_gradcheck_at_base_zero)
 {
     static const double av[] = {0, 0, 0, 1.5}, bv[] = {1, 2, 3, 0.7};
-    galley_tensor *in[2] = {S_param(GALLEY_F64, av, GALLEY_SHAPE(4)),
-                            S_param(GALLEY_F64, bv, GALLEY_SHAPE(4))};
+    galley_tensor *in[2] = {vals(GALLEY_F64, av, GALLEY_SHAPE(4)),
+                            vals(GALLEY_F64, bv, GALLEY_SHAPE(4))};
     galley_gradcheck(S_pow2, in, 2, NULL, NULL);
     static const double a0[] = {0, 0, 1.5}, b0[] = {0, 2, 0};
-    galley_tensor *x = S_param(GALLEY_F64, a0, GALLEY_SHAPE(3));
+    galley_tensor *x = vals(GALLEY_F64, a0, GALLEY_SHAPE(3));
     galley_gradcheck(S_pow_const, &x, 1,
                      galley_from_f64(b0, GALLEY_SHAPE(3)), NULL);
     EXPECT_NEAR(.atol = 1e-6, /*
@@ -237,13 +192,13 @@ TEST(pow_gradcheck_at_base_zero)
 TEST(relu_at_nan_and_max_all_ties)
 {
     static const double r[] = {NAN, -1, 0, 2, -0.0};
-    galley_tensor *x = S_param(GALLEY_F32, r, GALLEY_SHAPE(5));
+    galley_tensor *x = vals(GALLEY_F32, r, GALLEY_SHAPE(5));
     galley_tensor *y = galley_relu(x);
     galley_backward_with(y, galley_ones_like(y));
     show("relu", y);
     show("relu: dx", galley_grad(x));
     static const double m[] = {1, 3, 3, 3, 0, 2};
-    x = S_param(GALLEY_F32, m, GALLEY_SHAPE(2, 3));
+    x = vals(GALLEY_F32, m, GALLEY_SHAPE(2, 3));
     galley_backward(galley_max_all(x));
     show("max_all: dx", galley_grad(x));
     galley_zero_grad(x);
@@ -252,7 +207,7 @@ TEST(relu_at_nan_and_max_all_ties)
         galley_max(x, 1, 0), galley_from_f32(w, GALLEY_SHAPE(2)))));
     show("max axis 1: dx", galley_grad(x));
     static const double mn[] = {1, NAN, 3, NAN};
-    x = S_param(GALLEY_F32, mn, GALLEY_SHAPE(4));
+    x = vals(GALLEY_F32, mn, GALLEY_SHAPE(4));
     y = galley_max_all(x);
     galley_backward(galley_mul_scalar(y, 2));
     show("max_all with NaNs", y);
@@ -281,7 +236,7 @@ static galley_tensor *S_max_all(galley_tensor *const *in, int n, void *ud)
 TEST(max_all_tie_passes_gradcheck)
 {
     static const double m[] = {3, 1, 3};
-    galley_tensor *x = S_param(GALLEY_F64, m, GALLEY_SHAPE(3));
+    galley_tensor *x = vals(GALLEY_F64, m, GALLEY_SHAPE(3));
     galley_gradcheck(S_max_all, &x, 1, NULL, NULL);
     EXPECT_NEAR(.atol = 1e-6, /*
       gradcheck: input 0 float64 [3]: max abs err 7e-11 at [0], max rel err 1.4e-10 at [0]: ok
@@ -311,8 +266,8 @@ typedef galley_tensor *(*S_op2)(galley_tensor *, galley_tensor *);
 static void S_promote_case(const char *name, S_op2 f)
 {
     static const double av[] = {1.5, -2}, bv[] = {0.1, 3, 0.5};
-    galley_tensor *a = S_param(GALLEY_F32, av, GALLEY_SHAPE(2, 1));
-    galley_tensor *b = S_param(GALLEY_F64, bv, GALLEY_SHAPE(3));
+    galley_tensor *a = vals(GALLEY_F32, av, GALLEY_SHAPE(2, 1));
+    galley_tensor *b = vals(GALLEY_F64, bv, GALLEY_SHAPE(3));
     galley_tensor *o = f(a, b), *s = galley_sum_all(o);
     galley_backward(s);
     galley_backward(s);
@@ -382,8 +337,8 @@ TEST(promotion_with_int64_and_pow)
     static const double av[] = {1.5, 2}, bv[] = {0.1, 3};
     static const int64_t iv[] = {2, 3};
     galley_tensor *i = galley_from_i64(iv, GALLEY_SHAPE(2));
-    galley_tensor *a = S_param(GALLEY_F32, av, GALLEY_SHAPE(2));
-    galley_tensor *b = S_param(GALLEY_F64, bv, GALLEY_SHAPE(2));
+    galley_tensor *a = vals(GALLEY_F32, av, GALLEY_SHAPE(2));
+    galley_tensor *b = vals(GALLEY_F64, bv, GALLEY_SHAPE(2));
     galley_tensor *o = galley_pow(a, b);
     galley_backward(galley_sum_all(o));
     show("pow(f32, f64)", o);
@@ -405,8 +360,8 @@ TEST(promotion_with_int64_and_pow)
     }
     show("sub(i64, f64)", galley_sub(i, galley_detach(b)));
     static const double zv[] = {1, 2, 0.5, -1}, pv[] = {0.5, 0.5, 0.25, 0.75};
-    galley_tensor *z = S_param(GALLEY_F32, zv, GALLEY_SHAPE(2, 2));
-    galley_tensor *p = S_param(GALLEY_F64, pv, GALLEY_SHAPE(2, 2));
+    galley_tensor *z = vals(GALLEY_F32, zv, GALLEY_SHAPE(2, 2));
+    galley_tensor *p = vals(GALLEY_F64, pv, GALLEY_SHAPE(2, 2));
     galley_tensor *l = galley_cross_entropy(z, p);
     galley_backward(l);
     show("cross_entropy(f32, f64)", l);
@@ -463,15 +418,15 @@ TEST(mse_broadcasts_as_torch)
     static const double bv[] = {1, -2, 0.5, 3};
     galley_tensor *a = galley_param(galley_reshape(
         galley_arange(GALLEY_F64, 0, 6, 0.5), GALLEY_SHAPE(3, 4)));
-    galley_tensor *b = S_param(GALLEY_F64, bv, GALLEY_SHAPE(4));
+    galley_tensor *b = vals(GALLEY_F64, bv, GALLEY_SHAPE(4));
     galley_tensor *l = galley_mse(a, b);
     galley_backward(l);
     show("[3, 4] and [4]", l);
     show("  da", galley_grad(a));
     show("  db", galley_grad(b));
     static const double cv[] = {1, 2}, dv[] = {0.5, -1, 4};
-    galley_tensor *c = S_param(GALLEY_F64, cv, GALLEY_SHAPE(2, 1));
-    galley_tensor *d = S_param(GALLEY_F64, dv, GALLEY_SHAPE(3));
+    galley_tensor *c = vals(GALLEY_F64, cv, GALLEY_SHAPE(2, 1));
+    galley_tensor *d = vals(GALLEY_F64, dv, GALLEY_SHAPE(3));
     l = galley_mse(c, d);
     galley_backward(l);
     show("[2, 1] and [3]", l);
@@ -533,8 +488,8 @@ static galley_tensor *S_slightly_wrong(galley_tensor *const *in, int n,
 TEST(gradcheck_tolerances_may_be_zero)
 {
     static const double av[] = {0.25, -1.5, 2}, bv[] = {3, 0.75, -0.5};
-    galley_tensor *in[2] = {S_param(GALLEY_F64, av, GALLEY_SHAPE(3)),
-                            S_param(GALLEY_F64, bv, GALLEY_SHAPE(3))};
+    galley_tensor *in[2] = {vals(GALLEY_F64, av, GALLEY_SHAPE(3)),
+                            vals(GALLEY_F64, bv, GALLEY_SHAPE(3))};
     galley_gradcheck_options o = GALLEY_GRADCHECK_OPTIONS_INIT;
     o.eps = 0x1p-20;
     o.atol = 0;

@@ -198,6 +198,30 @@ TEST(inplace_errors)
     */);
 }
 
+/* In-place ops on a node of more than three inputs (cat of five): the
+ * node moves to a copy and the gradient still reaches every input. torch:
+ *   x = torch.tensor([1., 2.], dtype=torch.float64, requires_grad=True)
+ *   c = torch.cat([x * k for k in range(1, 6)]); c.mul_(2); c.add_(1)
+ *   l = (c * c).sum() / 2; l.backward()   -> l 645, x.grad [250, 470] */
+TEST(inplace_on_a_node_of_five_inputs)
+{
+    galley_tensor *x = galley_param(f64((double[]){1, 2}, GALLEY_SHAPE(2)));
+    galley_tensor *parts[5];
+    for (int k = 0; k < 5; k++)
+        parts[k] = galley_mul_scalar(x, k + 1);
+    galley_tensor *c = galley_cat(parts, 5, 0);
+    galley_mul_scalar_(c, 2);
+    galley_add_scalar_(c, 1);
+    galley_tensor *l = galley_mul_scalar(galley_sum_all(galley_mul(c, c)), 0.5);
+    galley_backward(l);
+    show("l", l);
+    show("x.grad", galley_grad(x));
+    EXPECT(/*
+      l: float64 645
+      x.grad: float64 250 470
+    */);
+}
+
 /* A result whose backward reads it (exp: d exp(w) = exp(w)), changed in
  * place with grad mode off, through an in-place op, galley_fill_,
  * galley_tensor_set or galley_copy_: backward refuses rather than give a

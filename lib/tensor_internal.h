@@ -313,6 +313,10 @@ int galley__check_arith(const galley_tensor *a, const galley_tensor *b,
  * dtype; t is fresh (no view, no graph sees it). Runs on the host: a
  * device backend would need a kernel. */
 void galley__zero_where(galley_tensor *t, const galley_tensor *mask);
+/* A contiguous copy of g (any strides) with 0 where mask (g's shape and
+ * dtype, contiguous) is 0, even where g is inf or NaN: the backward of a
+ * select (max, min), as torch's, which a product with the mask is not. */
+galley_tensor *galley__masked_grad(galley_tensor *g, const galley_tensor *mask);
 
 /* Writes the shortest %g form of v that reads back as v (graph args), in
  * the C locale. */

@@ -296,6 +296,13 @@ static galley_tensor *S_cmp_zero(galley__binop cmp, const galley_tensor *t,
     return galley__binary_new(cmp, &e, zero, opname);
 }
 
+galley_tensor *galley__masked_grad(galley_tensor *g, const galley_tensor *mask)
+{
+    galley_tensor *d = galley_clone(g);
+    galley__zero_where(d, S_cmp_zero(GALLEY__EQ, mask, mask, "backward"));
+    return d;
+}
+
 /* t itself when of dtype, else a copy in dtype (of the current scope). */
 static galley_tensor *S_as_dtype(galley_tensor *t, galley_dtype dtype)
 {
@@ -717,9 +724,8 @@ static void S_max_all_backward(galley_tensor *out, galley_tensor *g)
     GALLEY__BACKWARD_BEGIN;
     galley_tensor *mask = S_all_max_mask(t, out);
     galley_tensor *share = galley_div(g, galley_sum_all(mask));
-    galley_tensor *d = galley_clone(S_broadcast_back(share, t, -1));
-    galley__zero_where(d, S_cmp_zero(GALLEY__EQ, mask, mask, "max_all"));
-    galley__accum_grad(t, d);
+    galley__accum_grad(t, galley__masked_grad(S_broadcast_back(share, t, -1),
+                                              mask));
     GALLEY__BACKWARD_END;
 }
 
@@ -733,7 +739,7 @@ static void S_max_backward(galley_tensor *out, galley_tensor *g)
         return;
     GALLEY__BACKWARD_BEGIN;
     galley_tensor *gk = S_broadcast_back(g, t, ax);
-    galley__accum_grad(t, galley_mul(S_first_max_mask(t, ax), gk));
+    galley__accum_grad(t, galley__masked_grad(gk, S_first_max_mask(t, ax)));
     GALLEY__BACKWARD_END;
 }
 

@@ -479,7 +479,7 @@ static void S_min_backward(galley_tensor *out, galley_tensor *g)
         g = galley__div_scalar_new(g, galley_item(galley_sum_all(mask)), "min");
     }
     g = galley_contiguous(g);
-    galley__accum_grad(t, galley_mul(mask, S_expand_back(g, t, which)));
+    galley__accum_grad(t, galley__masked_grad(S_expand_back(g, t, which), mask));
     GALLEY__BACKWARD_END;
 }
 

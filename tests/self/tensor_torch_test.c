@@ -223,6 +223,42 @@ TEST(relu_at_nan_and_max_all_ties)
     galley_tensor_free_all();
 }
 
+/* The gradient of a select (max, min, over all or along an axis) is 0 off
+ * the selected elements even when the incoming gradient is inf: torch
+ *   x = torch.tensor([3., 1., 3.], dtype=torch.float64, requires_grad=True)
+ *   x.max().backward(torch.tensor(inf))         -> [inf, 0, inf]
+ *   x.max(0).values.backward(torch.tensor(inf)) -> [inf, 0, 0]
+ * and the same for min of [1, 3, 1]. */
+static galley_tensor *S_select(int which, galley_tensor *x)
+{
+    switch (which) {
+    case 0: return galley_max_all(x);
+    case 1: return galley_max(x, 0, 0);
+    case 2: return galley_min_all(x);
+    default: return galley_min(x, 0, 0);
+    }
+}
+
+TEST(select_gradients_are_zero_off_the_selection)
+{
+    static const char *const names[] = {"max_all", "max(0)", "min_all",
+                                        "min(0)"};
+    for (int k = 0; k < 4; k++) {
+        double v[] = {3, 1, 3};
+        if (k >= 2)
+            v[0] = v[2] = 1, v[1] = 3;
+        galley_tensor *x = galley_param(galley_from_f64(v, GALLEY_SHAPE(3)));
+        galley_backward_with(S_select(k, x), galley_scalar(GALLEY_F64, INFINITY));
+        show(names[k], galley_grad(x));
+    }
+    EXPECT(/*
+      max_all: float64 [3] = inf 0 inf
+      max(0): float64 [3] = inf 0 0
+      min_all: float64 [3] = inf 0 inf
+      min(0): float64 [3] = inf 0 0
+    */);
+}
+
 /* fn of gradcheck: max_all(in[0]). */
 static galley_tensor *S_max_all(galley_tensor *const *in, int n, void *ud)
 {

@@ -281,6 +281,10 @@ galley_tensor *galley__disown(galley_tensor *t);
  * New tensors of the current scope computed by the kernels, with no checks
  * beyond broadcasting and no graph recorded; opname names the op in
  * errors. */
+/* t as a new contiguous tensor of dtype (its own shape, cast as the
+ * backend's copy casts), or NULL after a reported error. */
+galley_tensor *galley__cast_new(const galley_tensor *t, galley_dtype dtype,
+                                const char *opname);
 /* Type promotion, as torch's and numpy's: one dtype gives itself, int64
  * with a float gives that float, float32 with float64 gives float64. */
 galley_dtype galley__promote(galley_dtype a, galley_dtype b);

@@ -20,10 +20,9 @@ galley_dtype galley__promote(galley_dtype a, galley_dtype b)
     return GALLEY_F64; /* float32 with float64 */
 }
 
-/* t as a new contiguous tensor of dtype (its own shape), or NULL after a
- * reported error. */
-static galley_tensor *S_cast_new(const galley_tensor *t, galley_dtype dtype,
-                                 const char *opname)
+/* (declared in tensor_internal.h) */
+galley_tensor *galley__cast_new(const galley_tensor *t, galley_dtype dtype,
+                                const char *opname)
 {
     galley_tensor *out = galley__new(dtype, t->ndim, t->shape, opname);
     if (out)
@@ -41,8 +40,8 @@ galley_tensor *galley__binary_new(galley__binop op, const galley_tensor *a,
 {
     if (a->dtype != b->dtype) {
         galley_dtype dt = galley__promote(a->dtype, b->dtype);
-        galley_tensor *ca = a->dtype == dt ? NULL : S_cast_new(a, dt, opname);
-        galley_tensor *cb = b->dtype == dt ? NULL : S_cast_new(b, dt, opname);
+        galley_tensor *ca = a->dtype == dt ? NULL : galley__cast_new(a, dt, opname);
+        galley_tensor *cb = b->dtype == dt ? NULL : galley__cast_new(b, dt, opname);
         galley_tensor *out = NULL;
         if ((ca || a->dtype == dt) && (cb || b->dtype == dt))
             out = galley__binary_new(op, ca ? ca : a, cb ? cb : b, opname);

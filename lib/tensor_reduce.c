@@ -555,22 +555,12 @@ static S_lines S_lines_of(const galley_tensor *t, int ax)
     return l;
 }
 
-/* A contiguous copy of t (a fresh tensor whatever t's layout). */
-static galley_tensor *S_copy(const galley_tensor *t, galley_dtype dtype,
-                             const char *opname)
-{
-    galley_tensor *c = galley__new(dtype, t->ndim, t->shape, opname);
-    if (c)
-        galley__backend_of(t)->copy(c, t);
-    return c;
-}
-
 /* Running sums along ax (from the end when reverse) into a new tensor,
  * accumulated in double as torch's CPU cumsum does for float32 too. */
 static galley_tensor *S_cumsum_new(const galley_tensor *t, int ax, int reverse,
                                    const char *opname)
 {
-    galley_tensor *c = S_copy(t, GALLEY_F64, opname), *out;
+    galley_tensor *c = galley__cast_new(t, GALLEY_F64, opname), *out;
     if (!c)
         return NULL;
     S_lines l = S_lines_of(t, ax);
@@ -587,7 +577,7 @@ static galley_tensor *S_cumsum_new(const galley_tensor *t, int ax, int reverse,
         }
     if (t->dtype == GALLEY_F64)
         return c;
-    out = S_copy(c, t->dtype, opname);
+    out = galley__cast_new(c, t->dtype, opname);
     galley_tensor_free(c);
     return out;
 }
@@ -670,8 +660,8 @@ static int S_sort_new(galley_tensor *t, int ax, int descending, long k,
     memcpy(shape, t->shape, sizeof shape);
     if (t->ndim)
         shape[ax] = k;
-    galley_tensor *c = S_copy(t, t->dtype, opname);
-    galley_tensor *d = S_copy(t, GALLEY_F64, opname);
+    galley_tensor *c = galley__cast_new(t, t->dtype, opname);
+    galley_tensor *d = galley__cast_new(t, GALLEY_F64, opname);
     *values = galley__new(t->dtype, t->ndim, shape, opname);
     *indices = galley__new(GALLEY_I64, t->ndim, shape, opname);
     if (!c || !d || !*values || !*indices)
@@ -711,7 +701,7 @@ static void S_sort_backward(galley_tensor *out, galley_tensor *g)
     galley_tensor *t = out->in[0], *idx = out->saved;
     int ax = (int)out->larg[0];
     GALLEY__BACKWARD_BEGIN;
-    galley_tensor *gc = S_copy(g, GALLEY_F64, "sort");
+    galley_tensor *gc = galley__cast_new(g, GALLEY_F64, "sort");
     S_lines l = S_lines_of(t, ax), lk = S_lines_of(idx, ax);
     const double *gp = galley__ptr(gc);
     const int64_t *ip = galley__ptr(idx);
@@ -724,7 +714,7 @@ static void S_sort_backward(galley_tensor *out, galley_tensor *g)
                 ap[(o * l.n + ip[at]) * l.inner + j] += gp[at];
             }
     galley__accum_grad(t, g->dtype == GALLEY_F64 ? acc
-                                                 : S_copy(acc, g->dtype, "sort"));
+                                                 : galley__cast_new(acc, g->dtype, "sort"));
     GALLEY__BACKWARD_END;
 }
 

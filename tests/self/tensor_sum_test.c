@@ -1,0 +1,121 @@
+/* tensor_sum_test.c: the accuracy of galley's sums: torch's cascade
+ * summation for every reduction (sum, mean, the sums inside softmax and
+ * the losses), contiguous, strided and over an axis, in every dtype. Sums
+ * print with %.17g, every digit of a double; each comment gives the torch
+ * 1.13 (CPU, AVX2, one thread) and numpy 1.24 expressions and values. */
+#include <galley.h>
+#include <galley/tensor.h>
+#include <stdio.h>
+
+/* Prints what and the element at flat index i of t with all 17 digits. */
+static void show17(const char *what, galley_tensor *t, long i)
+{
+    galley_tensor *flat = galley_reshape(t, GALLEY_SHAPE(-1));
+    printf("%s: %s %.17g\n", what, galley_dtype_name(galley_dtype_of(t)),
+           galley_tensor_get(flat, GALLEY_AT(i)));
+}
+
+/* The exact sum of a million float64 0.1 is 100000.0000000000055 (so the
+ * nearest double is 100000). torch.full((10**6,), 0.1,
+ * dtype=torch.float64).sum() is 100000.00000000007, .mean()
+ * 0.10000000000000007; numpy's pairwise np.full(10**6, 0.1).sum() gives
+ * 99999.999999999796; a plain loop gives 99999.999999666776. galley sums
+ * as torch does, to the bit. */
+TEST(sum_of_a_million_tenths)
+{
+    galley_scope *s = galley_scope_begin();
+    galley_tensor *t = galley_full(GALLEY_F64, GALLEY_SHAPE(1000000), 0.1);
+    show17("sum_all", galley_sum_all(t), 0);
+    show17("sum axis 0", galley_sum(t, 0, 0), 0);
+    show17("mean_all", galley_mean_all(t), 0);
+    /* A transposed [1000, 1000] sums as the contiguous row it is in
+     * memory: torch.full((1000, 1000), 0.1, dtype=torch.float64).t().sum()
+     * is 100000.00000000007 too (numpy's .T.sum() 99999.999999999796). */
+    galley_tensor *m = galley_full(GALLEY_F64, GALLEY_SHAPE(1000, 1000), 0.1);
+    show17("transposed sum_all", galley_sum_all(galley_transpose(m, 0, 1)), 0);
+    galley_scope_end(s);
+    EXPECT(/*
+      sum_all: float64 100000.00000000007
+      sum axis 0: float64 100000.00000000007
+      mean_all: float64 0.10000000000000007
+      transposed sum_all: float64 100000.00000000007
+    */);
+}
+
+/* Long columns: the exact sum of 500000 float64 0.1 is 50000.0000000000028
+ * (nearest double 50000). torch.full((500000, 2), 0.1,
+ * dtype=torch.float64).sum(0) is 50000.000000000036 in both columns, and so
+ * is .t().sum(1) (numpy's .sum(0): 49999.9999995529, numpy adds the rows
+ * one by one). */
+TEST(sum_of_long_columns)
+{
+    galley_scope *s = galley_scope_begin();
+    galley_tensor *t = galley_full(GALLEY_F64, GALLEY_SHAPE(500000, 2), 0.1);
+    galley_tensor *c = galley_sum(t, 0, 0);
+    show17("sum(0) [0]", c, 0);
+    show17("sum(0) [1]", c, 1);
+    galley_tensor *r = galley_sum(galley_transpose(t, 0, 1), 1, 0);
+    show17("t().sum(1) [0]", r, 0);
+    show17("t().sum(1) [1]", r, 1);
+    /* 20 columns: 16 summed together, then 4, as torch's
+     * torch.full((50000, 20), 0.1, dtype=torch.float64).sum(0):
+     * 5000.0000000000036
+     * in each (exactly 5000.00000000000028). */
+    galley_tensor *w = galley_full(GALLEY_F64, GALLEY_SHAPE(50000, 20), 0.1);
+    galley_tensor *cw = galley_sum(w, 0, 1);
+    show17("[50000, 20] sum(0) [0]", cw, 0);
+    show17("[50000, 20] sum(0) [19]", cw, 19);
+    galley_scope_end(s);
+    EXPECT(/*
+      sum(0) [0]: float64 50000.000000000036
+      sum(0) [1]: float64 50000.000000000036
+      t().sum(1) [0]: float64 50000.000000000036
+      t().sum(1) [1]: float64 50000.000000000036
+      [50000, 20] sum(0) [0]: float64 5000.0000000000036
+      [50000, 20] sum(0) [19]: float64 5000.0000000000036
+    */);
+}
+
+/* float32 sums accumulate in double, then round once: a million 0.1f sum
+ * to 100000.00149 exactly, float32 100000. torch.full((10**6,), 0.1).sum()
+ * is 100000.0078125 (it adds in float), numpy's
+ * np.full(10**6, 0.1, dtype=np.float32).sum() 100000.0859375, and
+ * np.float32(that.astype(np.float64).sum()) 100000. Over an axis: torch's
+ * torch.full((500000, 2), 0.1).sum(0) is 49999.98828125; exactly,
+ * 50000.000745 rounds to float32 50000. The mean is the float32 nearest
+ * 0.1, 0.10000000149011612. */
+TEST(float32_sums)
+{
+    galley_scope *s = galley_scope_begin();
+    galley_tensor *t = galley_full(GALLEY_F32, GALLEY_SHAPE(1000000), 0.1);
+    show17("sum_all", galley_sum_all(t), 0);
+    show17("mean_all", galley_mean_all(t), 0);
+    galley_tensor *c = galley_full(GALLEY_F32, GALLEY_SHAPE(500000, 2), 0.1);
+    show17("sum(0)", galley_sum(c, 0, 0), 1);
+    galley_scope_end(s);
+    EXPECT(/*
+      sum_all: float32 100000
+      mean_all: float32 0.10000000149011612
+      sum(0): float32 50000
+    */);
+}
+
+/* Sums that numpy and torch agree on: (np.arange(1, 101) * 0.1).sum() and
+ * (torch.arange(1, 101, dtype=torch.float64) * 0.1).sum() are 505;
+ * (1 / torch.arange(1, 10001, dtype=torch.float64) ** 2).sum() is
+ * 1.6448340718480599 (numpy's pairwise: 1.6448340718480603). */
+TEST(sums_beside_numpy)
+{
+    galley_scope *s = galley_scope_begin();
+    galley_tensor *a = galley_mul_scalar(
+        galley_arange(GALLEY_F64, 1, 101, 1), 0.1);
+    show17("0.1 * arange(1, 101)", galley_sum_all(a), 0);
+    galley_tensor *k = galley_arange(GALLEY_F64, 1, 10001, 1);
+    galley_tensor *b = galley_pow_scalar(k, -2);
+    show17("sum 1/k^2", galley_sum_all(b), 0);
+    galley_scope_end(s);
+    EXPECT(/*
+      0.1 * arange(1, 101): float64 505
+      sum 1/k^2: float64 1.6448340718480599
+    */);
+}

@@ -146,6 +146,12 @@ static void S_fill_row(void *ctx, long n, char *const *p, const long *s)
 
 static void S_fill(galley_tensor *out, double value)
 {
+    /* Zeros of every dtype are zero bytes: zero_grad is a memset. */
+    if (value == 0 && !signbit(value) && galley_is_contiguous(out)) {
+        memset(galley__ptr(out), 0,
+               (size_t)out->numel * galley__elsize(out->dtype));
+        return;
+    }
     S_fill_ctx c = {out->dtype, value};
     S_each(out, 0, NULL, S_fill_row, &c);
 }
@@ -342,6 +348,43 @@ static void S_binary(galley__binop op, galley_tensor *out,
     S_each(out, 2, in, S_binary_row, &c);
 }
 
+/* ---- fused updates ---- */
+
+/* out = a - c b, the product rounded to out's type first: what
+ * MUL_SCALAR into a temporary and then SUB compute, in one pass. */
+#define S_SUB_SCALED(T)                                                    \
+    do {                                                                   \
+        T *o = (T *)p[0], cc = (T)c->arg;                                  \
+        const T *a = (const T *)p[1], *b = (const T *)p[2];                \
+        if (s[0] == 1 && s[1] == 1 && s[2] == 1)                           \
+            for (long i = 0; i < n; i++) {                                 \
+                T t = cc * b[i];                                           \
+                o[i] = a[i] - t;                                           \
+            }                                                              \
+        else                                                               \
+            for (long i = 0; i < n; i++) {                                 \
+                T t = cc * b[i * s[2]];                                    \
+                o[i * s[0]] = a[i * s[1]] - t;                             \
+            }                                                              \
+    } while (0)
+
+static void S_sub_scaled_row(void *ctx, long n, char *const *p, const long *s)
+{
+    const S_op_ctx *c = ctx;
+    if (c->dtype == GALLEY_F32)
+        S_SUB_SCALED(float);
+    else if (c->dtype == GALLEY_F64)
+        S_SUB_SCALED(double);
+}
+
+static void S_sub_scaled(galley_tensor *out, const galley_tensor *a,
+                         double c, const galley_tensor *b)
+{
+    S_op_ctx ctx = {0, out->dtype, c};
+    const galley_tensor *in[2] = {a, b};
+    S_each(out, 2, in, S_sub_scaled_row, &ctx);
+}
+
 /* ---- reductions ----
  *
  * Sums are torch's cascade sums (aten's SumKernel.cpp): 16 lanes, each
@@ -452,9 +495,10 @@ static double S_load(galley_dtype dt, const char *a, long i)
  * added in order. */
 static double S_row_sum(galley_dtype dt, const char *a, long n, long s)
 {
-    double ps[S_LANES];
+    double ps[S_LANES] = {0};
     long nv = n / 4, nr = nv / 4;
-    S_cascade(dt, a, nr, S_LANES * s, s, S_LANES, ps);
+    if (nr > 0)
+        S_cascade(dt, a, nr, S_LANES * s, s, S_LANES, ps);
     for (long i = nr * 4; i < nv; i++)
         for (int l = 0; l < 4; l++)
             ps[l] += S_load(dt, a, (i * 4 + l) * s);
@@ -791,4 +835,5 @@ const galley__backend galley__cpu_backend = {
     .reduce = S_reduce,
     .argmax = S_argmax,
     .gemm = S_gemm,
+    .sub_scaled = S_sub_scaled,
 };

@@ -152,8 +152,10 @@ objs() {
 # cheap" cost model): 14 of the kernels' loops. The "cheap" model adds a
 # runtime alias check and a scalar tail, and vectorizes 106 of them.
 # -fno-math-errno makes sqrt one instruction (galley never reads errno from
-# libm). No -ffast-math: every result stays IEEE's, in the same order.
-kernel_flags="-fvect-cost-model=cheap -fno-math-errno"
+# libm). No -ffast-math: every result stays IEEE's, in the same order, and
+# -ffp-contract=off keeps a * b + c two roundings (no FMA) on every
+# machine, -march=native included.
+kernel_flags="-fvect-cost-model=cheap -fno-math-errno -ffp-contract=off"
 
 # Prints a compile statement for each file of list $3 in build directory
 # $1 whose variant flags are $2, once per object.

@@ -465,84 +465,86 @@ static void S_sub_scaled(galley_tensor *out, const galley_tensor *a,
 
 enum { S_LANES = 16, S_LEVELS = 4 };
 
-/* out[k] (k < LANES) = the sum over i < size of LOAD(i, k), cascaded as
- * torch's multi_row_sum. */
-#define S_CASCADE(LANES, LOAD)                                             \
-    do {                                                                   \
-        double acc[S_LEVELS][S_LANES] = {{0}};                             \
-        int p = 4, lg = 0;                                                 \
-        while (((long)1 << lg) < size)                                     \
-            lg++;                                                          \
-        if (lg / S_LEVELS > p)                                             \
-            p = lg / S_LEVELS;                                             \
-        long step = (long)1 << p, mask = step - 1, i = 0;                  \
-        while (i + step <= size) {                                         \
-            for (long e = i + step; i < e; i++)                            \
-                for (int k = 0; k < (LANES); k++)                          \
-                    acc[0][k] += (LOAD);                                   \
-            for (int j = 1; j < S_LEVELS; j++) {                           \
-                for (int k = 0; k < (LANES); k++) {                        \
-                    acc[j][k] += acc[j - 1][k];                            \
-                    acc[j - 1][k] = 0;                                     \
-                }                                                          \
-                if (i & (mask << (j * p)))                                 \
-                    break;                                                 \
-            }                                                              \
-        }                                                                  \
-        for (; i < size; i++)                                              \
-            for (int k = 0; k < (LANES); k++)                              \
-                acc[0][k] += (LOAD);                                       \
-        for (int j = 1; j < S_LEVELS; j++)                                 \
-            for (int k = 0; k < (LANES); k++)                              \
-                acc[0][k] += acc[j][k];                                    \
-        for (int k = 0; k < (LANES); k++)                                  \
-            out[k] = acc[0][k];                                            \
-    } while (0)
-
-/* The kernels of one dtype: NAME_cols sums lanes columns (elements k * cs,
- * k < lanes) over size rows i * rs; NAME_cont the same for 16 contiguous
- * columns (the loop that vectorizes). */
-#define S_DEFINE_CASCADE(NAME, T)                                          \
-    static void NAME##_cols(const T *a, long size, long rs, long cs,       \
-                            int lanes, double *restrict out)               \
+/* Adds rows [i0, i1) of 16 lanes into acc (lane k of row i at
+ * a[i * rs + k * cs]), in a local copy that the compiler keeps in
+ * registers: the loop that vectorizes. */
+#define S_DEFINE_ADD_ROWS(NAME, T)                                         \
+    static void NAME(const char *p, long i0, long i1, long rs, long cs,    \
+                     double *restrict acc)                                 \
     {                                                                      \
-        S_CASCADE(lanes, (double)a[i * rs + k * cs]);                      \
-    }                                                                      \
-    static void NAME##_cont(const T *restrict a, long size, long rs,       \
-                            double *restrict out)                          \
-    {                                                                      \
-        S_CASCADE(S_LANES, (double)a[i * rs + k]);                         \
+        const T *a = (const T *)p;                                         \
+        double l[S_LANES];                                                 \
+        memcpy(l, acc, sizeof l);                                          \
+        if (cs == 1)                                                       \
+            for (long i = i0; i < i1; i++)                                 \
+                _Pragma("GCC unroll 16")                                   \
+                for (int k = 0; k < S_LANES; k++)                          \
+                    l[k] += (double)a[i * rs + k];                         \
+        else                                                               \
+            for (long i = i0; i < i1; i++)                                 \
+                for (int k = 0; k < S_LANES; k++)                          \
+                    l[k] += (double)a[i * rs + k * cs];                    \
+        memcpy(acc, l, sizeof l);                                          \
     }
 
-S_DEFINE_CASCADE(S_casc_f32, float)
-S_DEFINE_CASCADE(S_casc_f64, double)
-S_DEFINE_CASCADE(S_casc_i64, int64_t)
+S_DEFINE_ADD_ROWS(S_add_rows_f32, float)
+S_DEFINE_ADD_ROWS(S_add_rows_f64, double)
+S_DEFINE_ADD_ROWS(S_add_rows_i64, int64_t)
 
-/* lanes column sums of size rows (see S_DEFINE_CASCADE) of any dtype. */
-static void S_cascade(galley_dtype dt, const char *a, long size, long rs,
-                      long cs, int lanes, double *out)
+typedef void (*S_add_rows_fn)(const char *p, long i0, long i1, long rs,
+                              long cs, double *restrict acc);
+
+/* Passes level j - 1 of the 16 lanes of acc ([S_LEVELS][S_LANES]) up into
+ * level j, for j = 1, 2, ... while row i is a multiple of 2^(j p). */
+static void S_pass_up(double *acc, long i, int p, long mask)
 {
-    int cont = cs == 1 && lanes == S_LANES;
-    switch (dt) {
-    case GALLEY_F32:
-        if (cont)
-            S_casc_f32_cont((const float *)a, size, rs, out);
-        else
-            S_casc_f32_cols((const float *)a, size, rs, cs, lanes, out);
-        break;
-    case GALLEY_F64:
-        if (cont)
-            S_casc_f64_cont((const double *)a, size, rs, out);
-        else
-            S_casc_f64_cols((const double *)a, size, rs, cs, lanes, out);
-        break;
-    case GALLEY_I64:
-        if (cont)
-            S_casc_i64_cont((const int64_t *)a, size, rs, out);
-        else
-            S_casc_i64_cols((const int64_t *)a, size, rs, cs, lanes, out);
-        break;
+    for (int j = 1; j < S_LEVELS; j++) {
+        for (int k = 0; k < S_LANES; k++) {
+            acc[j * S_LANES + k] += acc[(j - 1) * S_LANES + k];
+            acc[(j - 1) * S_LANES + k] = 0;
+        }
+        if (i & (mask << (j * p)))
+            break;
     }
+}
+
+/* out[b * 16 + k] (b < nb, k < 16) = the sum over the size rows i of
+ * a[i * rs + (b * 16 + k) * cs], cascaded as torch's multi_row_sum. The
+ * nb blocks of 16 lanes go through each run of 2^p rows in turn, so that
+ * the run is read from memory once for all of them (the sums are what one
+ * block at a time would give). */
+static void S_cascade(galley_dtype dt, const char *a, long size, long rs,
+                      long cs, long nb, double *out)
+{
+    S_add_rows_fn add = dt == GALLEY_F32   ? S_add_rows_f32
+                        : dt == GALLEY_F64 ? S_add_rows_f64
+                                           : S_add_rows_i64;
+    long bstep = S_LANES * cs * (long)galley__elsize(dt), w = S_LEVELS * S_LANES;
+    double small[S_LEVELS * S_LANES];
+    double *acc = nb == 1 ? small : S_alloc((size_t)(nb * w) * sizeof *acc);
+    memset(acc, 0, (size_t)(nb * w) * sizeof *acc);
+    int p = 4, lg = 0;
+    while (((long)1 << lg) < size)
+        lg++;
+    if (lg / S_LEVELS > p)
+        p = lg / S_LEVELS;
+    long step = (long)1 << p, mask = step - 1, i = 0;
+    for (; i + step <= size; i += step) {
+        for (long b = 0; b < nb; b++)
+            add(a + b * bstep, i, i + step, rs, cs, acc + b * w);
+        for (long b = 0; b < nb; b++)
+            S_pass_up(acc + b * w, i + step, p, mask);
+    }
+    for (long b = 0; b < nb; b++) {
+        double *ab = acc + b * w;
+        add(a + b * bstep, i, size, rs, cs, ab);
+        for (int j = 1; j < S_LEVELS; j++)
+            for (int k = 0; k < S_LANES; k++)
+                ab[k] += ab[j * S_LANES + k];
+        memcpy(out + b * S_LANES, ab, S_LANES * sizeof *out);
+    }
+    if (acc != small)
+        S_free(acc);
 }
 
 static double S_load(galley_dtype dt, const char *a, long i)
@@ -564,7 +566,7 @@ static double S_row_sum(galley_dtype dt, const char *a, long n, long s)
     double ps[S_LANES] = {0};
     long nv = n / 4, nr = nv / 4;
     if (nr > 0)
-        S_cascade(dt, a, nr, S_LANES * s, s, S_LANES, ps);
+        S_cascade(dt, a, nr, S_LANES * s, s, 1, ps);
     for (long i = nr * 4; i < nv; i++)
         for (int l = 0; l < 4; l++)
             ps[l] += S_load(dt, a, (i * 4 + l) * s);
@@ -586,35 +588,46 @@ static double S_row_sum(galley_dtype dt, const char *a, long n, long s)
 typedef struct S_sum_set {
     galley_dtype dt;
     size_t esz;
-    int lanes;
+    long lanes;
     long cs;
 } S_sum_set;
+
+/* The leaf of S_sum_rec for columns: 16 at a time, then the few left each
+ * as a strided row, as torch does. */
+static void S_cols_sum(const S_sum_set *ss, const char *a, long size, long rs,
+                       double *out)
+{
+    long nb = ss->lanes / S_LANES;
+    if (nb > 0)
+        S_cascade(ss->dt, a, size, rs, ss->cs, nb, out);
+    for (long k = nb * S_LANES; k < ss->lanes; k++)
+        out[k] = S_row_sum(ss->dt, a + k * ss->cs * (long)ss->esz, size, rs);
+}
 
 static void S_sum_rec(const S_sum_set *ss, const char *a, int nr,
                       const long *n, const long *s, long n0, double *out)
 {
     if (nr == 1) {
-        if (ss->lanes == S_LANES)
-            S_cascade(ss->dt, a, n0, s[0], ss->cs, ss->lanes, out);
-        else if (ss->lanes == 0)
+        if (ss->lanes == 0)
             out[0] = S_row_sum(ss->dt, a, n0, s[0]);
-        else /* fewer columns: each as a strided row, as torch does */
-            for (int k = 0; k < ss->lanes; k++)
-                out[k] = S_row_sum(ss->dt, a + k * ss->cs * (long)ss->esz,
-                                   n0, s[0]);
+        else
+            S_cols_sum(ss, a, n0, s[0], out);
         return;
     }
     if (n0 == 1) {
         S_sum_rec(ss, a, nr - 1, n + 1, s + 1, n[1], out);
         return;
     }
-    double right[S_LANES];
-    long h = n0 / 2;
-    int lanes = ss->lanes ? ss->lanes : 1;
+    long lanes = ss->lanes ? ss->lanes : 1, h = n0 / 2;
+    double small[S_LANES];
+    double *right = lanes <= S_LANES ? small
+                                     : S_alloc((size_t)lanes * sizeof *right);
     S_sum_rec(ss, a, nr, n, s, h, out);
     S_sum_rec(ss, a + h * s[0] * (long)ss->esz, nr, n, s, n0 - h, right);
-    for (int k = 0; k < lanes; k++)
+    for (long k = 0; k < lanes; k++)
         out[k] += right[k];
+    if (right != small)
+        S_free(right);
 }
 
 /* Orders the nr reduced axes rn/rs by decreasing stride and merges those
@@ -679,9 +692,10 @@ static void S_sum_into(double *acc, const galley_tensor *out,
     }
     S_sum_set ss = {a->dtype, galley__elsize(a->dtype), 0, 0};
     long width = 1;
-    if (cols) { /* the innermost axis is kept: sum it 16 columns at a time */
+    if (cols) { /* the innermost axis is kept: its columns sum together */
         width = kn[--nk];
         ss.cs = ks[nk];
+        ss.lanes = width;
     }
     const char *base = galley__ptr(a);
     long idx[GALLEY_MAX_DIMS] = {0}, j = 0;
@@ -689,14 +703,8 @@ static void S_sum_into(double *acc, const galley_tensor *out,
         const char *p = base;
         for (int d = 0; d < nk; d++)
             p += idx[d] * ks[d] * (long)ss.esz;
-        if (!cols)
-            S_sum_rec(&ss, p, nr, rn, rs, rn[0], &acc[j++]);
-        for (long c = 0; cols && c < width; c += S_LANES) {
-            ss.lanes = width - c < S_LANES ? (int)(width - c) : S_LANES;
-            S_sum_rec(&ss, p + c * ss.cs * (long)ss.esz, nr, rn, rs, rn[0],
-                      &acc[j]);
-            j += ss.lanes;
-        }
+        S_sum_rec(&ss, p, nr, rn, rs, rn[0], &acc[j]);
+        j += cols ? width : 1;
         int d = nk - 1;
         for (; d >= 0 && ++idx[d] == kn[d]; d--)
             idx[d] = 0;

@@ -459,9 +459,11 @@ static void S_sub_scaled(galley_tensor *out, const galley_tensor *a,
  * n^(1/4) instead of n, the lanes vectorize, and a contiguous float64 sum
  * gives torch's value to the bit (torch's AVX2 kernel: 1e6 x 0.1 is
  * 100000.00000000007, a naive loop 99999.999999666776). Every dtype
- * accumulates in double (float32 so more exactly than torch's float). Sums
- * over several reduced axes add the rows pairwise. Maxima keep a double per
- * element of out, walked with a (step 0 on the reduced axes). */
+ * accumulates in double (float32 so more exactly than torch's float).
+ * Columns (the innermost axis kept) sum 16 at a time, a strided row or a
+ * column left over in 4 lanes, as torch does; sums over several reduced
+ * axes add their rows pairwise. Maxima keep a double per element of out,
+ * walked with a (step 0 on the reduced axes). */
 
 enum { S_LANES = 16, S_LEVELS = 4 };
 
@@ -494,18 +496,28 @@ S_DEFINE_ADD_ROWS(S_add_rows_i64, int64_t)
 typedef void (*S_add_rows_fn)(const char *p, long i0, long i1, long rs,
                               long cs, double *restrict acc);
 
-/* Passes level j - 1 of the 16 lanes of acc ([S_LEVELS][S_LANES]) up into
+/* Passes level j - 1 of the lanes of acc ([S_LEVELS][lanes]) up into
  * level j, for j = 1, 2, ... while row i is a multiple of 2^(j p). */
-static void S_pass_up(double *acc, long i, int p, long mask)
+static void S_pass_up(double *acc, int lanes, long i, int p, long mask)
 {
     for (int j = 1; j < S_LEVELS; j++) {
-        for (int k = 0; k < S_LANES; k++) {
-            acc[j * S_LANES + k] += acc[(j - 1) * S_LANES + k];
-            acc[(j - 1) * S_LANES + k] = 0;
+        for (int k = 0; k < lanes; k++) {
+            acc[j * lanes + k] += acc[(j - 1) * lanes + k];
+            acc[(j - 1) * lanes + k] = 0;
         }
         if (i & (mask << (j * p)))
             break;
     }
+}
+
+/* The rows between passes up of a cascade over size rows: 2^p, p =
+ * max(4, ceil(log2(size)) / 4). */
+static int S_cascade_p(long size)
+{
+    int p = 4, lg = 0;
+    while (((long)1 << lg) < size)
+        lg++;
+    return lg / S_LEVELS > p ? lg / S_LEVELS : p;
 }
 
 /* out[b * 16 + k] (b < nb, k < 16) = the sum over the size rows i of
@@ -519,21 +531,18 @@ static void S_cascade(galley_dtype dt, const char *a, long size, long rs,
     S_add_rows_fn add = dt == GALLEY_F32   ? S_add_rows_f32
                         : dt == GALLEY_F64 ? S_add_rows_f64
                                            : S_add_rows_i64;
-    long bstep = S_LANES * cs * (long)galley__elsize(dt), w = S_LEVELS * S_LANES;
+    long bstep = S_LANES * cs * (long)galley__elsize(dt);
+    long w = S_LEVELS * S_LANES;
     double small[S_LEVELS * S_LANES];
     double *acc = nb == 1 ? small : S_alloc((size_t)(nb * w) * sizeof *acc);
     memset(acc, 0, (size_t)(nb * w) * sizeof *acc);
-    int p = 4, lg = 0;
-    while (((long)1 << lg) < size)
-        lg++;
-    if (lg / S_LEVELS > p)
-        p = lg / S_LEVELS;
+    int p = S_cascade_p(size);
     long step = (long)1 << p, mask = step - 1, i = 0;
     for (; i + step <= size; i += step) {
         for (long b = 0; b < nb; b++)
             add(a + b * bstep, i, i + step, rs, cs, acc + b * w);
         for (long b = 0; b < nb; b++)
-            S_pass_up(acc + b * w, i + step, p, mask);
+            S_pass_up(acc + b * w, S_LANES, i + step, p, mask);
     }
     for (long b = 0; b < nb; b++) {
         double *ab = acc + b * w;
@@ -557,12 +566,41 @@ static double S_load(galley_dtype dt, const char *a, long i)
     return 0;
 }
 
+/* The sum of n elements a[i * s] with s != 1, as torch's scalar row_sum:
+ * element 4 i + r into lane r of 4, cascaded, the elements left over into
+ * lane 0, then the lanes added in order. Strided rows and the columns left
+ * over by the blocks of 16 sum so. */
+static double S_strided_sum(galley_dtype dt, const char *a, long n, long s)
+{
+    double acc[S_LEVELS * 4] = {0};
+    long size = n / 4, i = 0;
+    int p = S_cascade_p(size);
+    long step = (long)1 << p, mask = step - 1;
+    for (; i + step <= size; i += step) {
+        for (long e = i; e < i + step; e++)
+            for (int r = 0; r < 4; r++)
+                acc[r] += S_load(dt, a, (e * 4 + r) * s);
+        S_pass_up(acc, 4, i + step, p, mask);
+    }
+    for (; i < size; i++)
+        for (int r = 0; r < 4; r++)
+            acc[r] += S_load(dt, a, (i * 4 + r) * s);
+    for (int j = 1; j < S_LEVELS; j++)
+        for (int r = 0; r < 4; r++)
+            acc[r] += acc[j * 4 + r];
+    for (i = size * 4; i < n; i++)
+        acc[0] += S_load(dt, a, i * s);
+    return ((acc[0] + acc[1]) + acc[2]) + acc[3];
+}
+
 /* The sum of n elements a[i * s], as torch's vectorized_inner_sum with
- * vectors of 4: 16 lanes over the rows of 16, the vectors left over into
- * the first 4 lanes, the lanes folded to 4, then the tail and the 4 lanes
- * added in order. */
+ * vectors of 4 where s is 1: 16 lanes over the rows of 16, the vectors left
+ * over into the first 4 lanes, the lanes folded to 4, then the tail and the
+ * 4 lanes added in order. */
 static double S_row_sum(galley_dtype dt, const char *a, long n, long s)
 {
+    if (s != 1)
+        return S_strided_sum(dt, a, n, s);
     double ps[S_LANES] = {0};
     long nv = n / 4, nr = nv / 4;
     if (nr > 0)

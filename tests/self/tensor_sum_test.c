@@ -57,22 +57,24 @@ TEST(sum_of_long_columns)
     galley_tensor *r = galley_sum(galley_transpose(t, 0, 1), 1, 0);
     show17("t().sum(1) [0]", r, 0);
     show17("t().sum(1) [1]", r, 1);
-    /* 20 columns: 16 summed together, then 4, as torch's
-     * torch.full((50000, 20), 0.1, dtype=torch.float64).sum(0):
-     * 5000.0000000000036
-     * in each (exactly 5000.00000000000028). */
-    galley_tensor *w = galley_full(GALLEY_F64, GALLEY_SHAPE(50000, 20), 0.1);
+    /* 40 columns: two blocks of 16 summed together, then 8 each alone, as
+     * torch's torch.full((40000, 40), 0.1, dtype=torch.float64).sum(0):
+     * 4000.0000000000032 in columns 0 to 31, 4000.0000000000027 in 32 to
+     * 39 (exactly 4000.00000000000022). */
+    galley_tensor *w = galley_full(GALLEY_F64, GALLEY_SHAPE(40000, 40), 0.1);
     galley_tensor *cw = galley_sum(w, 0, 1);
-    show17("[50000, 20] sum(0) [0]", cw, 0);
-    show17("[50000, 20] sum(0) [19]", cw, 19);
+    show17("[40000, 40] sum(0) [0]", cw, 0);
+    show17("[40000, 40] sum(0) [20]", cw, 20);
+    show17("[40000, 40] sum(0) [39]", cw, 39);
     galley_scope_end(s);
     EXPECT(/*
       sum(0) [0]: float64 50000.000000000036
       sum(0) [1]: float64 50000.000000000036
       t().sum(1) [0]: float64 50000.000000000036
       t().sum(1) [1]: float64 50000.000000000036
-      [50000, 20] sum(0) [0]: float64 5000.0000000000036
-      [50000, 20] sum(0) [19]: float64 5000.0000000000036
+      [40000, 40] sum(0) [0]: float64 4000.0000000000032
+      [40000, 40] sum(0) [20]: float64 4000.0000000000032
+      [40000, 40] sum(0) [39]: float64 4000.0000000000027
     */);
 }
 

@@ -19,8 +19,14 @@
  * tensor of the same size then costs a page fault per 4 KiB (a 1024 x 1024
  * float32 product: 1024 faults, 5% of its time). Tensors are not shared
  * between threads (the storage list in tensor.c is not either), so neither
- * is the cache. */
+ * is the cache. AddressSanitizer builds keep none, so that a use after
+ * free of a large tensor is still caught. */
 
+#ifdef __SANITIZE_ADDRESS__
+#define S_CACHE_ON 0
+#else
+#define S_CACHE_ON 1
+#endif
 enum { S_CACHE_SLOTS = 8 };
 #define S_CACHE_MIN ((size_t)256 << 10) /* smaller blocks stay in malloc */
 #define S_CACHE_MAX ((size_t)64 << 20)  /* bytes held at most */
@@ -45,7 +51,7 @@ static void *S_alloc(size_t nbytes)
 
 static void S_free(void *p)
 {
-    size_t n = p ? malloc_usable_size(p) : 0;
+    size_t n = p && S_CACHE_ON ? malloc_usable_size(p) : 0;
     if (n >= S_CACHE_MIN && n <= S_CACHE_MAX) {
         /* The slot of the smallest block (an empty one first) gives way
          * when the new one is bigger. */

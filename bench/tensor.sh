@@ -35,7 +35,12 @@ for t in 1 "$all"; do
     : >"$work/g$t"
     : >"$work/t$t"
     for r in $(seq "$REPS"); do
-        OPENBLAS_NUM_THREADS=$t "$work/bench" 1 >>"$work/g$t" 2>/dev/null
+        if ! OPENBLAS_NUM_THREADS=$t "$work/bench" 1 >>"$work/g$t" \
+            2>"$work/err"; then
+            echo "tensor.sh: the galley benchmark failed:" >&2
+            cat "$work/err" >&2
+            exit 1
+        fi
         if [ -x "$py" ]; then
             "$py" bench/tensor_ref.py 1 "$t" >>"$work/t$t" 2>/dev/null || :
         fi

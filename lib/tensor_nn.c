@@ -174,9 +174,6 @@ static void S_drop_axis(galley_tensor *t, int axis)
     galley__set_contiguous(t, nd, shape);
 }
 
-/* d(AB)/dA = G B^T, d(AB)/dB = A^T G, with the axes that 1-d operands
- * dropped put back in G, and the broadcast batch axes summed away by
- * accum_grad. */
 /* Adds the product x y (2-d, x [m, k], y [k, n]) into t's gradient with
  * one gemm (beta 1; beta 0 into a new gradient) instead of a product and
  * an add: the weight gradients of a layer. Returns 0 when done, -1 when
@@ -203,6 +200,9 @@ static int S_mm_into_grad(galley_tensor *t, const galley_tensor *x,
     return 0;
 }
 
+/* d(AB)/dA = G B^T, d(AB)/dB = A^T G, with the axes that 1-d operands
+ * dropped put back in G, and the broadcast batch axes summed away by
+ * accum_grad. */
 static void S_matmul_backward(galley_tensor *out, galley_tensor *g)
 {
     galley_tensor *a = out->in[0], *b = out->in[1];

@@ -1,6 +1,6 @@
 /* tensor_sum_test.c: the accuracy of galley's sums: torch's cascade
  * summation for every reduction (sum, mean, the sums inside softmax and
- * the losses), contiguous, strided and over an axis, in every dtype. Sums
+ * the losses), contiguous, strided and over an axis, float64 and float32. Sums
  * print with %.17g, every digit of a double; each comment gives the torch
  * 1.13 (CPU, AVX2, one thread) and numpy 1.24 expressions and values. */
 #include <galley.h>
@@ -75,6 +75,38 @@ TEST(sum_of_long_columns)
       [40000, 40] sum(0) [0]: float64 4000.0000000000032
       [40000, 40] sum(0) [20]: float64 4000.0000000000032
       [40000, 40] sum(0) [39]: float64 4000.0000000000027
+    */);
+}
+
+/* Varied values, the same elements in both (0.37 i + 0.1, exact IEEE
+ * operations): with data(r, c) = (torch.arange(r * c, dtype=torch.float64)
+ * * 0.37 + 0.1).reshape(r, c), torch gives data(1, 1000003).sum()
+ * 185001025001.41; b = data(999, 37): b.sum(0)[0] 6824578.5899999999,
+ * b.sum(0)[36] and b.t().sum(1)[36] 6837885.2699999996, b.sum(1)[7]
+ * 3795.8299999999999. galley's sums are torch's to the bit. */
+static galley_tensor *S_data(long r, long c)
+{
+    galley_tensor *i = galley_arange(GALLEY_F64, 0, (double)(r * c), 1);
+    return galley_reshape(galley_add_scalar(galley_mul_scalar(i, 0.37), 0.1),
+                          GALLEY_SHAPE(r, c));
+}
+
+TEST(sums_of_varied_values)
+{
+    galley_scope *s = galley_scope_begin();
+    show17("data(1, 1000003).sum()", galley_sum_all(S_data(1, 1000003)), 0);
+    galley_tensor *b = S_data(999, 37);
+    show17("b.sum(0)[0]", galley_sum(b, 0, 0), 0);
+    show17("b.sum(0)[36]", galley_sum(b, 0, 0), 36);
+    show17("b.t().sum(1)[36]", galley_sum(galley_transpose(b, 0, 1), 1, 0), 36);
+    show17("b.sum(1)[7]", galley_sum(b, 1, 0), 7);
+    galley_scope_end(s);
+    EXPECT(/*
+      data(1, 1000003).sum(): float64 185001025001.41
+      b.sum(0)[0]: float64 6824578.5899999999
+      b.sum(0)[36]: float64 6837885.2699999996
+      b.t().sum(1)[36]: float64 6837885.2699999996
+      b.sum(1)[7]: float64 3795.8299999999999
     */);
 }
 

@@ -1,8 +1,9 @@
 /* tensor_sum_test.c: the accuracy of galley's sums: torch's cascade
  * summation for every reduction (sum, mean, the sums inside softmax and
- * the losses), contiguous, strided and over an axis, float64 and float32. Sums
- * print with %.17g, every digit of a double; each comment gives the torch
- * 1.13 (CPU, AVX2, one thread) and numpy 1.24 expressions and values. */
+ * the losses), contiguous, strided and over an axis, float64 and float32.
+ * Sums print with %.17g, every digit of a double; each comment gives the
+ * torch 1.13 (CPU, AVX2, one thread) and numpy 1.24 expressions and
+ * values. */
 #include <galley.h>
 #include <galley/tensor.h>
 #include <stdio.h>

@@ -150,6 +150,30 @@ galley_tensor *galley__sum_to(galley_tensor *g, int ndim, const long *shape)
     return out;
 }
 
+/* The first gradient of t, from s (t's shape; g's sum, or g itself):
+ * without a copy where it can. A sum that sum_to made is taken over; the
+ * gradient of an intermediate result (freed by backward as soon as its
+ * own backward ran, never seen by the caller) shares g's elements, and
+ * galley__accum_grad copies them before it adds into them. A parameter's
+ * gradient, which the caller sees and zero_grad fills, is its own. */
+static galley_tensor *S_first_grad(galley_tensor *t, galley_tensor *s,
+                                   galley_tensor *g)
+{
+    int fits = s->dtype == t->dtype && galley_is_contiguous(s) &&
+               galley__backend_of(s) == galley__backend_of(t);
+    if (fits && s != g)
+        return galley__disown(s);
+    if (fits && !t->is_param) {
+        galley_tensor c;
+        galley__set_contiguous(&c, t->ndim, t->shape);
+        return galley__disown(
+            galley__view(s, t->ndim, t->shape, c.strides, s->offset));
+    }
+    galley_tensor *grad = galley__new_owned(t->dtype, t->ndim, t->shape);
+    galley__backend_of(t)->copy(grad, s);
+    return grad;
+}
+
 void galley__accum_grad(galley_tensor *t, galley_tensor *g)
 {
     if (!t->requires_grad)
@@ -166,8 +190,15 @@ void galley__accum_grad(galley_tensor *t, galley_tensor *g)
         be->copy(c, s);
     }
     if (!t->grad) {
-        t->grad = galley__new_owned(t->dtype, t->ndim, t->shape);
-        be->copy(t->grad, c ? c : s);
+        t->grad = S_first_grad(t, s, g);
+        if (t->grad == s)
+            return;
+    } else if (t->grad->st->refs > 1) {
+        /* Shared with the gradient it came from: add into a copy. */
+        galley_tensor *sum = galley__new_owned(t->dtype, t->ndim, t->shape);
+        be->binary(GALLEY__ADD, sum, t->grad, c ? c : s);
+        galley__free_owned(t->grad);
+        t->grad = sum;
     } else {
         be->binary(GALLEY__ADD, t->grad, t->grad, c ? c : s);
     }

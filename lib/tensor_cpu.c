@@ -6,20 +6,68 @@
 #include "alloc.h"
 
 #include <cblas.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- memory ---- */
+/* ---- memory ----
+ *
+ * Large blocks go back to a small cache instead of to malloc, which hands
+ * them to the kernel (munmap, or a trim of the heap): the next step's
+ * tensor of the same size then costs a page fault per 4 KiB (a 1024 x 1024
+ * float32 product: 1024 faults, 5% of its time). Tensors are not shared
+ * between threads (the storage list in tensor.c is not either), so neither
+ * is the cache. AddressSanitizer builds keep none, so that a use after
+ * free of a large tensor is still caught. */
+
+#ifdef __SANITIZE_ADDRESS__
+#define S_CACHE_ON 0
+#else
+#define S_CACHE_ON 1
+#endif
+enum { S_CACHE_SLOTS = 8 };
+#define S_CACHE_MIN ((size_t)256 << 10) /* smaller blocks stay in malloc */
+#define S_CACHE_MAX ((size_t)64 << 20)  /* bytes held at most */
+
+static struct {
+    void *p[S_CACHE_SLOTS];
+    size_t n[S_CACHE_SLOTS]; /* usable sizes; 0: an empty slot */
+    size_t held;
+} S_cache;
 
 static void *S_alloc(size_t nbytes)
 {
+    if (nbytes >= S_CACHE_MIN) /* a cached block, not over twice as big */
+        for (int i = 0; i < S_CACHE_SLOTS; i++)
+            if (S_cache.n[i] >= nbytes && S_cache.n[i] / 2 <= nbytes) {
+                S_cache.held -= S_cache.n[i];
+                S_cache.n[i] = 0;
+                return S_cache.p[i];
+            }
     return galley__rt_xrealloc(NULL, nbytes);
 }
 
 static void S_free(void *p)
 {
+    size_t n = p && S_CACHE_ON ? malloc_usable_size(p) : 0;
+    if (n >= S_CACHE_MIN && n <= S_CACHE_MAX) {
+        /* The slot of the smallest block (an empty one first) gives way
+         * when the new one is bigger. */
+        int k = 0;
+        for (int i = 1; i < S_CACHE_SLOTS; i++)
+            if (S_cache.n[i] < S_cache.n[k])
+                k = i;
+        size_t held = S_cache.held - S_cache.n[k] + n;
+        if (S_cache.n[k] < n && held <= S_CACHE_MAX) {
+            free(S_cache.n[k] ? S_cache.p[k] : NULL);
+            S_cache.held = held;
+            S_cache.p[k] = p;
+            S_cache.n[k] = n;
+            return;
+        }
+    }
     free(p);
 }
 
@@ -97,6 +145,25 @@ static void S_iter_run(const S_iter *it, int nops, char *const *p0,
     }
 }
 
+/* Whether out is row-major and every input steps as it does: then all of
+ * them are one row (the common case, which skips the iterator). */
+static int S_one_row(const galley_tensor *out, int nin,
+                     const galley_tensor *const *in)
+{
+    long step = 1;
+    for (int d = out->ndim - 1; d >= 0; d--) {
+        if (out->shape[d] == 1)
+            continue;
+        if (out->strides[d] != step)
+            return 0;
+        for (int k = 0; k < nin; k++)
+            if (in[k]->strides[d] != step)
+                return 0;
+        step *= out->shape[d];
+    }
+    return 1;
+}
+
 /* Runs row over out and the inputs in[0..nin) (all of out's shape). */
 static void S_each(galley_tensor *out, int nin, const galley_tensor *const *in,
                    S_row_fn row, void *ctx)
@@ -110,6 +177,11 @@ static void S_each(galley_tensor *out, int nin, const galley_tensor *const *in,
         strides[k + 1] = in[k]->strides;
         p[k + 1] = galley__ptr(in[k]);
         esz[k + 1] = galley__elsize(in[k]->dtype);
+    }
+    if (S_one_row(out, nin, in)) {
+        static const long ones[3] = {1, 1, 1};
+        row(ctx, out->numel, p, ones);
+        return;
     }
     S_iter it;
     S_iter_init(&it, out->ndim, out->shape, nin + 1, strides);
@@ -146,6 +218,12 @@ static void S_fill_row(void *ctx, long n, char *const *p, const long *s)
 
 static void S_fill(galley_tensor *out, double value)
 {
+    /* Zeros of every dtype are zero bytes: zero_grad is a memset. */
+    if (value == 0 && !signbit(value) && galley_is_contiguous(out)) {
+        memset(galley__ptr(out), 0,
+               (size_t)out->numel * galley__elsize(out->dtype));
+        return;
+    }
     S_fill_ctx c = {out->dtype, value};
     S_each(out, 0, NULL, S_fill_row, &c);
 }
@@ -400,54 +478,372 @@ static void S_binary(galley__binop op, galley_tensor *out,
     S_each(out, 2, in, S_binary_row, &c);
 }
 
-/* ---- reductions ---- */
+/* ---- fused updates ---- */
 
-/* Sums or maxima accumulate in a double per element of out: acc walks
- * with a over a's shape, with step 0 on the reduced axes. */
-
-#define S_RED(T)                                                           \
+/* out = a - c b, the product rounded to out's type first: what
+ * MUL_SCALAR into a temporary and then SUB compute, in one pass. */
+#define S_SUB_SCALED(T)                                                    \
     do {                                                                   \
-        const T *a = (const T *)p[1];                                      \
-        double *acc = (double *)p[0];                                      \
-        if (c->op == GALLEY__RSUM && s[0] == 0 && s[1] == 1) {             \
-            /* Four partial sums keep the adds pipelined. */               \
-            double t0 = 0, t1 = 0, t2 = 0, t3 = 0;                         \
-            long i = 0;                                                    \
-            for (; i + 4 <= n; i += 4) {                                   \
-                t0 += a[i];                                                \
-                t1 += a[i + 1];                                            \
-                t2 += a[i + 2];                                            \
-                t3 += a[i + 3];                                            \
-            }                                                              \
-            for (; i < n; i++)                                             \
-                t0 += a[i];                                                \
-            acc[0] += (t0 + t1) + (t2 + t3);                               \
-        } else if (c->op == GALLEY__RSUM) {                                \
-            for (long i = 0; i < n; i++)                                   \
-                acc[i * s[0]] += a[i * s[1]];                              \
-        } else {                                                           \
+        T *o = (T *)p[0], cc = (T)c->arg;                                  \
+        const T *a = (const T *)p[1], *b = (const T *)p[2];                \
+        if (s[0] == 1 && s[1] == 1 && s[2] == 1)                           \
             for (long i = 0; i < n; i++) {                                 \
-                double x = a[i * s[1]], *m = &acc[i * s[0]];               \
-                if (x > *m || x != x)                                      \
-                    *m = *m != *m ? *m : x;                                \
+                T t = cc * b[i];                                           \
+                o[i] = a[i] - t;                                           \
             }                                                              \
-        }                                                                  \
+        else                                                               \
+            for (long i = 0; i < n; i++) {                                 \
+                T t = cc * b[i * s[2]];                                    \
+                o[i * s[0]] = a[i * s[1]] - t;                             \
+            }                                                              \
     } while (0)
 
-typedef struct S_red_ctx {
-    galley__redop op;
-    galley_dtype dtype;
-} S_red_ctx;
-
-static void S_reduce_row(void *ctx, long n, char *const *p, const long *s)
+static void S_sub_scaled_row(void *ctx, long n, char *const *p, const long *s)
 {
-    const S_red_ctx *c = ctx;
+    const S_op_ctx *c = ctx;
     if (c->dtype == GALLEY_F32)
-        S_RED(float);
+        S_SUB_SCALED(float);
     else if (c->dtype == GALLEY_F64)
-        S_RED(double);
-    else
-        S_RED(int64_t);
+        S_SUB_SCALED(double);
+}
+
+static void S_sub_scaled(galley_tensor *out, const galley_tensor *a,
+                         double c, const galley_tensor *b)
+{
+    S_op_ctx ctx = {0, out->dtype, c};
+    const galley_tensor *in[2] = {a, b};
+    S_each(out, 2, in, S_sub_scaled_row, &ctx);
+}
+
+/* ---- reductions ----
+ *
+ * Sums are torch's cascade sums (aten's SumKernel.cpp): 16 lanes, each
+ * adding into the lowest of four levels, a level's sum passed up into the
+ * next one every 2^p additions (p = max(4, log2(n) / 4)). The error grows as
+ * n^(1/4) instead of n, the lanes vectorize, and a contiguous float64 sum
+ * gives torch's value to the bit (torch's AVX2 kernel: 1e6 x 0.1 is
+ * 100000.00000000007, a naive loop 99999.999999666776). Every dtype
+ * accumulates in double (float32 so more exactly than torch's float).
+ * Columns (the innermost axis kept) sum 16 at a time, a strided row or a
+ * column left over in 4 lanes, as torch does; sums over several reduced
+ * axes add their rows pairwise. Maxima keep a double per element of out,
+ * walked with a (step 0 on the reduced axes). */
+
+enum { S_LANES = 16, S_LEVELS = 4 };
+
+/* Adds rows [i0, i1) of 16 lanes into acc (lane k of row i at
+ * a[i * rs + k * cs]), in a local copy that the compiler keeps in
+ * registers: the loop that vectorizes. */
+#define S_DEFINE_ADD_ROWS(NAME, T)                                         \
+    static void NAME(const char *p, long i0, long i1, long rs, long cs,    \
+                     double *restrict acc)                                 \
+    {                                                                      \
+        const T *a = (const T *)p;                                         \
+        double l[S_LANES];                                                 \
+        memcpy(l, acc, sizeof l);                                          \
+        if (cs == 1)                                                       \
+            for (long i = i0; i < i1; i++)                                 \
+                _Pragma("GCC unroll 16")                                   \
+                for (int k = 0; k < S_LANES; k++)                          \
+                    l[k] += (double)a[i * rs + k];                         \
+        else                                                               \
+            for (long i = i0; i < i1; i++)                                 \
+                for (int k = 0; k < S_LANES; k++)                          \
+                    l[k] += (double)a[i * rs + k * cs];                    \
+        memcpy(acc, l, sizeof l);                                          \
+    }
+
+S_DEFINE_ADD_ROWS(S_add_rows_f32, float)
+S_DEFINE_ADD_ROWS(S_add_rows_f64, double)
+S_DEFINE_ADD_ROWS(S_add_rows_i64, int64_t)
+
+typedef void (*S_add_rows_fn)(const char *p, long i0, long i1, long rs,
+                              long cs, double *restrict acc);
+
+/* Passes level j - 1 of the lanes of acc ([S_LEVELS][lanes]) up into
+ * level j, for j = 1, 2, ... while row i is a multiple of 2^(j p). */
+static void S_pass_up(double *acc, int lanes, long i, int p, long mask)
+{
+    for (int j = 1; j < S_LEVELS; j++) {
+        for (int k = 0; k < lanes; k++) {
+            acc[j * lanes + k] += acc[(j - 1) * lanes + k];
+            acc[(j - 1) * lanes + k] = 0;
+        }
+        if (i & (mask << (j * p)))
+            break;
+    }
+}
+
+/* The rows between passes up of a cascade over size rows: 2^p, p =
+ * max(4, ceil(log2(size)) / 4). */
+static int S_cascade_p(long size)
+{
+    int p = 4, lg = 0;
+    while (((long)1 << lg) < size)
+        lg++;
+    return lg / S_LEVELS > p ? lg / S_LEVELS : p;
+}
+
+/* out[b * 16 + k] (b < nb, k < 16) = the sum over the size rows i of
+ * a[i * rs + (b * 16 + k) * cs], cascaded as torch's multi_row_sum. The
+ * nb blocks of 16 lanes go through each run of 2^p rows in turn, so that
+ * the run is read from memory once for all of them (the sums are what one
+ * block at a time would give). */
+static void S_cascade(galley_dtype dt, const char *a, long size, long rs,
+                      long cs, long nb, double *out)
+{
+    S_add_rows_fn add = dt == GALLEY_F32   ? S_add_rows_f32
+                        : dt == GALLEY_F64 ? S_add_rows_f64
+                                           : S_add_rows_i64;
+    long bstep = S_LANES * cs * (long)galley__elsize(dt);
+    long w = S_LEVELS * S_LANES;
+    double small[S_LEVELS * S_LANES];
+    double *acc = nb == 1 ? small : S_alloc((size_t)(nb * w) * sizeof *acc);
+    memset(acc, 0, (size_t)(nb * w) * sizeof *acc);
+    int p = S_cascade_p(size);
+    long step = (long)1 << p, mask = step - 1, i = 0;
+    for (; i + step <= size; i += step) {
+        for (long b = 0; b < nb; b++)
+            add(a + b * bstep, i, i + step, rs, cs, acc + b * w);
+        for (long b = 0; b < nb; b++)
+            S_pass_up(acc + b * w, S_LANES, i + step, p, mask);
+    }
+    for (long b = 0; b < nb; b++) {
+        double *ab = acc + b * w;
+        add(a + b * bstep, i, size, rs, cs, ab);
+        for (int j = 1; j < S_LEVELS; j++)
+            for (int k = 0; k < S_LANES; k++)
+                ab[k] += ab[j * S_LANES + k];
+        memcpy(out + b * S_LANES, ab, S_LANES * sizeof *out);
+    }
+    if (acc != small)
+        S_free(acc);
+}
+
+static double S_load(galley_dtype dt, const char *a, long i)
+{
+    switch (dt) {
+    case GALLEY_F32: return ((const float *)a)[i];
+    case GALLEY_F64: return ((const double *)a)[i];
+    case GALLEY_I64: return (double)((const int64_t *)a)[i];
+    }
+    return 0;
+}
+
+/* The sum of n elements a[i * s] with s != 1, as torch's scalar row_sum:
+ * element 4 i + r into lane r of 4, cascaded, the elements left over into
+ * lane 0, then the lanes added in order. Strided rows and the columns left
+ * over by the blocks of 16 sum so. */
+static double S_strided_sum(galley_dtype dt, const char *a, long n, long s)
+{
+    double acc[S_LEVELS * 4] = {0};
+    long size = n / 4, i = 0;
+    int p = S_cascade_p(size);
+    long step = (long)1 << p, mask = step - 1;
+    for (; i + step <= size; i += step) {
+        for (long e = i; e < i + step; e++)
+            for (int r = 0; r < 4; r++)
+                acc[r] += S_load(dt, a, (e * 4 + r) * s);
+        S_pass_up(acc, 4, i + step, p, mask);
+    }
+    for (; i < size; i++)
+        for (int r = 0; r < 4; r++)
+            acc[r] += S_load(dt, a, (i * 4 + r) * s);
+    for (int j = 1; j < S_LEVELS; j++)
+        for (int r = 0; r < 4; r++)
+            acc[r] += acc[j * 4 + r];
+    for (i = size * 4; i < n; i++)
+        acc[0] += S_load(dt, a, i * s);
+    return ((acc[0] + acc[1]) + acc[2]) + acc[3];
+}
+
+/* The sum of n elements a[i * s], as torch's vectorized_inner_sum with
+ * vectors of 4 where s is 1: 16 lanes over the rows of 16, the vectors left
+ * over into the first 4 lanes, the lanes folded to 4, then the tail and the
+ * 4 lanes added in order. */
+static double S_row_sum(galley_dtype dt, const char *a, long n, long s)
+{
+    if (s != 1)
+        return S_strided_sum(dt, a, n, s);
+    double ps[S_LANES] = {0};
+    long nv = n / 4, nr = nv / 4;
+    if (nr > 0)
+        S_cascade(dt, a, nr, S_LANES * s, s, 1, ps);
+    for (long i = nr * 4; i < nv; i++)
+        for (int l = 0; l < 4; l++)
+            ps[l] += S_load(dt, a, (i * 4 + l) * s);
+    for (int k = 1; k < 4; k++)
+        for (int l = 0; l < 4; l++)
+            ps[l] += ps[k * 4 + l];
+    double f = 0;
+    for (long i = nv * 4; i < n; i++)
+        f += S_load(dt, a, i * s);
+    for (int l = 0; l < 4; l++)
+        f += ps[l];
+    return f;
+}
+
+/* The reduced part of a sum: axes n[0..nr) with strides s (elements), the
+ * last one summed by the leaf, the others split in halves (pairwise), n0
+ * standing for n[0]. lanes 0: one sum (a row); else lanes columns cs
+ * apart. */
+typedef struct S_sum_set {
+    galley_dtype dt;
+    size_t esz;
+    long lanes;
+    long cs;
+} S_sum_set;
+
+/* The leaf of S_sum_rec for columns: 16 at a time, then the few left each
+ * as a strided row, as torch does. */
+static void S_cols_sum(const S_sum_set *ss, const char *a, long size, long rs,
+                       double *out)
+{
+    long nb = ss->lanes / S_LANES;
+    if (nb > 0)
+        S_cascade(ss->dt, a, size, rs, ss->cs, nb, out);
+    for (long k = nb * S_LANES; k < ss->lanes; k++)
+        out[k] = S_row_sum(ss->dt, a + k * ss->cs * (long)ss->esz, size, rs);
+}
+
+static void S_sum_rec(const S_sum_set *ss, const char *a, int nr,
+                      const long *n, const long *s, long n0, double *out)
+{
+    if (nr == 1) {
+        if (ss->lanes == 0)
+            out[0] = S_row_sum(ss->dt, a, n0, s[0]);
+        else
+            S_cols_sum(ss, a, n0, s[0], out);
+        return;
+    }
+    if (n0 == 1) {
+        S_sum_rec(ss, a, nr - 1, n + 1, s + 1, n[1], out);
+        return;
+    }
+    long lanes = ss->lanes ? ss->lanes : 1, h = n0 / 2;
+    double small[S_LANES];
+    double *right = lanes <= S_LANES ? small
+                                     : S_alloc((size_t)lanes * sizeof *right);
+    S_sum_rec(ss, a, nr, n, s, h, out);
+    S_sum_rec(ss, a + h * s[0] * (long)ss->esz, nr, n, s, n0 - h, right);
+    for (long k = 0; k < lanes; k++)
+        out[k] += right[k];
+    if (right != small)
+        S_free(right);
+}
+
+/* Orders the nr reduced axes rn/rs by decreasing stride and merges those
+ * that then step as one (the order of a sum's terms is free): a transposed
+ * matrix sums as one contiguous row, as in torch. Returns the new count. */
+static int S_sort_reduced(int nr, long *rn, long *rs)
+{
+    for (int i = 1; i < nr; i++)
+        for (int j = i; j > 0 && labs(rs[j - 1]) < labs(rs[j]); j--) {
+            long t = rn[j];
+            rn[j] = rn[j - 1];
+            rn[j - 1] = t;
+            t = rs[j];
+            rs[j] = rs[j - 1];
+            rs[j - 1] = t;
+        }
+    int m = 0;
+    for (int d = 0; d < nr; d++) {
+        if (m > 0 && rs[m - 1] == rs[d] * rn[d]) {
+            rn[m - 1] *= rn[d];
+            rs[m - 1] = rs[d];
+            continue;
+        }
+        rn[m] = rn[d];
+        rs[m++] = rs[d];
+    }
+    return m;
+}
+
+/* acc[j] = the sum of the elements of a that map to element j of out (see
+ * the backend's reduce); acc row-major over out's shape. */
+static void S_sum_into(double *acc, const galley_tensor *out,
+                       const galley_tensor *a)
+{
+    long accst[GALLEY_MAX_DIMS], k = 1;
+    for (int d = out->ndim - 1; d >= 0; d--) {
+        accst[d] = out->shape[d] == 1 ? 0 : k;
+        k *= out->shape[d];
+    }
+    const long *strides[2] = {accst, a->strides};
+    S_iter it;
+    S_iter_init(&it, a->ndim, a->shape, 2, strides);
+    /* Kept axes kn/ks (outer first), reduced axes rn/rs. */
+    long kn[GALLEY_MAX_DIMS], ks[GALLEY_MAX_DIMS], rn[GALLEY_MAX_DIMS + 1],
+        rs[GALLEY_MAX_DIMS + 1];
+    int nk = 0, nr = 0;
+    for (int d = 0; d < it.nd; d++) {
+        if (it.s[0][d] != 0) {
+            kn[nk] = it.n[d];
+            ks[nk++] = it.s[1][d];
+        } else {
+            rn[nr] = it.n[d];
+            rs[nr++] = it.s[1][d];
+        }
+    }
+    int cols = it.nd > 0 && it.s[0][it.nd - 1] != 0;
+    nr = S_sort_reduced(nr, rn, rs);
+    if (nr == 0) { /* nothing summed: each sum is one element */
+        rn[0] = 1;
+        rs[0] = 0;
+        nr = 1;
+    }
+    S_sum_set ss = {a->dtype, galley__elsize(a->dtype), 0, 0};
+    long width = 1;
+    if (cols) { /* the innermost axis is kept: its columns sum together */
+        width = kn[--nk];
+        ss.cs = ks[nk];
+        ss.lanes = width;
+    }
+    const char *base = galley__ptr(a);
+    long idx[GALLEY_MAX_DIMS] = {0}, j = 0;
+    for (;;) {
+        const char *p = base;
+        for (int d = 0; d < nk; d++)
+            p += idx[d] * ks[d] * (long)ss.esz;
+        S_sum_rec(&ss, p, nr, rn, rs, rn[0], &acc[j]);
+        j += cols ? width : 1;
+        int d = nk - 1;
+        for (; d >= 0 && ++idx[d] == kn[d]; d--)
+            idx[d] = 0;
+        if (d < 0)
+            return;
+    }
+}
+
+static void S_max_row(void *ctx, long n, char *const *p, const long *s)
+{
+    galley_dtype dt = *(const galley_dtype *)ctx;
+    double *acc = (double *)p[0];
+    for (long i = 0; i < n; i++) {
+        double x = S_load(dt, p[1], i * s[1]), *m = &acc[i * s[0]];
+        if (x > *m || x != x)
+            *m = *m != *m ? *m : x;
+    }
+}
+
+/* acc[j] = the max of the elements of a that map to element j of out. */
+static void S_max_into(double *acc, const galley_tensor *out,
+                       const galley_tensor *a)
+{
+    for (long j = 0; j < out->numel; j++)
+        acc[j] = -INFINITY;
+    long accst[GALLEY_MAX_DIMS], k = 1;
+    for (int d = out->ndim - 1; d >= 0; d--) {
+        accst[d] = out->shape[d] == 1 ? 0 : k;
+        k *= out->shape[d];
+    }
+    const long *strides[2] = {accst, a->strides};
+    char *p[2] = {(char *)acc, galley__ptr(a)};
+    size_t esz[2] = {sizeof(double), galley__elsize(a->dtype)};
+    S_iter it;
+    galley_dtype dt = a->dtype;
+    S_iter_init(&it, a->ndim, a->shape, 2, strides);
+    S_iter_run(&it, 2, p, esz, S_max_row, &dt);
 }
 
 static void S_reduce(galley__redop op, galley_tensor *out,
@@ -456,24 +852,13 @@ static void S_reduce(galley__redop op, galley_tensor *out,
     double small[64];
     long m = out->numel;
     double *acc = m <= 64 ? small : S_alloc((size_t)m * sizeof *acc);
-    double init = op == GALLEY__RSUM ? 0 : -INFINITY;
-    for (long j = 0; j < m; j++)
-        acc[j] = init;
-    if (a->numel > 0) {
-        /* acc's strides: out's row-major ones, 0 on the reduced axes. */
-        long accst[GALLEY_MAX_DIMS], k = 1;
-        for (int d = out->ndim - 1; d >= 0; d--) {
-            accst[d] = out->shape[d] == 1 ? 0 : k;
-            k *= out->shape[d];
-        }
-        const long *strides[2] = {accst, a->strides};
-        char *p[2] = {(char *)acc, galley__ptr(a)};
-        size_t esz[2] = {sizeof(double), galley__elsize(a->dtype)};
-        S_iter it;
-        S_red_ctx c = {op, a->dtype};
-        S_iter_init(&it, a->ndim, a->shape, 2, strides);
-        S_iter_run(&it, 2, p, esz, S_reduce_row, &c);
-    }
+    if (a->numel == 0)
+        for (long j = 0; j < m; j++)
+            acc[j] = op == GALLEY__RSUM ? 0 : -INFINITY;
+    else if (op == GALLEY__RSUM)
+        S_sum_into(acc, out, a);
+    else
+        S_max_into(acc, out, a);
     galley_tensor accv = *out;
     galley__storage st = {acc, (size_t)m * sizeof *acc, 1, 0,
                           &galley__cpu_backend};
@@ -626,4 +1011,5 @@ const galley__backend galley__cpu_backend = {
     .reduce = S_reduce,
     .argmax = S_argmax,
     .gemm = S_gemm,
+    .sub_scaled = S_sub_scaled,
 };

@@ -267,6 +267,10 @@ struct galley__backend {
     void (*gemm)(galley_dtype dtype, int ta, int tb, long m, long n, long k,
                  const void *a, long lda, const void *b, long ldb,
                  double beta, void *c, long ldc);
+    /* out[i] = a[i] - c * b[i] (the product rounded to the dtype first,
+     * as MUL_SCALAR then SUB): SGD's update in one pass. Floating dtypes. */
+    void (*sub_scaled)(galley_tensor *out, const galley_tensor *a, double c,
+                       const galley_tensor *b);
 };
 
 extern const galley__backend galley__cpu_backend;

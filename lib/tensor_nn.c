@@ -175,6 +175,32 @@ static void S_drop_axis(galley_tensor *t, int axis)
     galley__set_contiguous(t, nd, shape);
 }
 
+/* Adds the product x y (2-d, x [m, k], y [k, n]) into t's gradient with
+ * one gemm (beta 1; beta 0 into a new gradient) instead of a product and
+ * an add: the weight gradients of a layer. Returns 0 when done, -1 when
+ * the shapes or layouts want the general path. */
+static int S_mm_into_grad(galley_tensor *t, const galley_tensor *x,
+                          const galley_tensor *y)
+{
+    int tx, ty;
+    long ldx, ldy, m = x->shape[0], k = x->shape[1], n = y->shape[1];
+    galley_tensor *gr = t->grad;
+    if (t->ndim != 2 || x->ndim != 2 || y->ndim != 2 || y->shape[0] != k ||
+        t->shape[0] != m || t->shape[1] != n || x->dtype != t->dtype ||
+        y->dtype != t->dtype || S_blas_layout(x, &tx, &ldx) < 0 ||
+        S_blas_layout(y, &ty, &ldy) < 0)
+        return -1;
+    if (gr && (gr->st->refs > 1 || !galley_is_contiguous(gr)))
+        return -1;
+    if (!gr)
+        gr = galley__new_owned(t->dtype, 2, t->shape);
+    galley__backend_of(t)->gemm(t->dtype, tx, ty, m, n, k, galley__ptr(x),
+                                ldx, galley__ptr(y), ldy, t->grad ? 1.0 : 0.0,
+                                galley__ptr(gr), n);
+    t->grad = gr;
+    return 0;
+}
+
 /* d(AB)/dA = G B^T, d(AB)/dB = A^T G, with the axes that 1-d operands
  * dropped put back in G, and the broadcast batch axes summed away by
  * accum_grad. */
@@ -195,20 +221,24 @@ static void S_matmul_backward(galley_tensor *out, galley_tensor *g)
     if (a->requires_grad) {
         galley_tensor bt = hb;
         S_swap_last(&bt);
-        galley_tensor *da = S_mm(&hg, &bt, "matmul", &hg, &bt);
-        if (da && a->ndim == 1)
-            S_drop_axis(da, da->ndim - 2);
-        if (da)
-            galley__accum_grad(a, da);
+        if (S_mm_into_grad(a, &hg, &bt) < 0) {
+            galley_tensor *da = S_mm(&hg, &bt, "matmul", &hg, &bt);
+            if (da && a->ndim == 1)
+                S_drop_axis(da, da->ndim - 2);
+            if (da)
+                galley__accum_grad(a, da);
+        }
     }
     if (b->requires_grad) {
         galley_tensor at = ha;
         S_swap_last(&at);
-        galley_tensor *db = S_mm(&at, &hg, "matmul", &at, &hg);
-        if (db && b->ndim == 1)
-            S_drop_axis(db, db->ndim - 1);
-        if (db)
-            galley__accum_grad(b, db);
+        if (S_mm_into_grad(b, &at, &hg) < 0) {
+            galley_tensor *db = S_mm(&at, &hg, "matmul", &at, &hg);
+            if (db && b->ndim == 1)
+                S_drop_axis(db, db->ndim - 1);
+            if (db)
+                galley__accum_grad(b, db);
+        }
     }
     GALLEY__BACKWARD_END;
 }

@@ -240,8 +240,7 @@ static void S_sgd_step(galley_optim *o, S_state *s, galley_tensor *p,
             d = s->buf;
         }
     }
-    be->unary(GALLEY__MUL_SCALAR, s->tmp, d, c->lr);
-    be->binary(GALLEY__SUB, p, p, s->tmp);
+    be->sub_scaled(p, p, c->lr, d);
 }
 
 /* One Adam step of p (contiguous) with gradient g, in torch.optim.Adam's

@@ -195,28 +195,28 @@ TEST(add)
     S_binary_cases(galley_add, 0, 0);
     EXPECT_NEAR(.atol = 1e-6, /*
       same shape [2, 3]:
-      gradcheck: input 0 float64 [2, 3]: max abs err 1.4e-10 at [0, 1] of output [0, 1], max rel err 1.4e-10 at [0, 1] of output [0, 1]: ok
-      gradcheck: input 1 float64 [2, 3]: max abs err 8.2e-11 at [0, 1] of output [0, 1], max rel err 8.2e-11 at [0, 1] of output [0, 1]: ok
+      gradcheck: input 0 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       [2, 3] with [3]:
-      gradcheck: input 0 float64 [2, 3]: max abs err 8.2e-11 at [0, 1] of output [0, 1], max rel err 8.2e-11 at [0, 1] of output [0, 1]: ok
-      gradcheck: input 1 float64 [3]: max abs err 8.2e-11 at [1] of output [0, 1], max rel err 8.2e-11 at [1] of output [0, 1]: ok
+      gradcheck: input 0 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 [3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       [2, 1] with [1, 3]:
-      gradcheck: input 0 float64 [2, 1]: max abs err 8.2e-11 at [1, 0] of output [1, 0], max rel err 8.2e-11 at [1, 0] of output [1, 0]: ok
-      gradcheck: input 1 float64 [1, 3]: max abs err 2.9e-11 at [0, 1] of output [0, 1], max rel err 2.9e-11 at [0, 1] of output [0, 1]: ok
+      gradcheck: input 0 float64 [2, 1]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 [1, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       [2, 3] with []:
-      gradcheck: input 0 float64 [2, 3]: max abs err 8.2e-11 at [0, 2] of output [0, 2], max rel err 8.2e-11 at [0, 2] of output [0, 2]: ok
-      gradcheck: input 1 float64 []: max abs err 8.2e-11 at [] of output [0, 0], max rel err 8.2e-11 at [] of output [0, 0]: ok
+      gradcheck: input 0 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 []: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       [] with [2, 3]:
-      gradcheck: input 0 float64 []: max abs err 8.2e-11 at [] of output [0, 0], max rel err 8.2e-11 at [] of output [0, 0]: ok
-      gradcheck: input 1 float64 [2, 3]: max abs err 1.4e-10 at [0, 0] of output [0, 0], max rel err 1.4e-10 at [0, 0] of output [0, 0]: ok
+      gradcheck: input 0 float64 []: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       [2, 1, 3] with [4, 1]:
-      gradcheck: input 0 float64 [2, 1, 3]: max abs err 8.2e-11 at [1, 0, 0] of output [1, 0, 0], max rel err 8.2e-11 at [1, 0, 0] of output [1, 0, 0]: ok
-      gradcheck: input 1 float64 [4, 1]: max abs err 8.2e-11 at [1, 0] of output [0, 1, 1], max rel err 8.2e-11 at [1, 0] of output [0, 1, 1]: ok
+      gradcheck: input 0 float64 [2, 1, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 [4, 1]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
     */);
 }
@@ -226,28 +226,28 @@ TEST(sub)
     S_binary_cases(galley_sub, 0, 0);
     EXPECT_NEAR(.atol = 1e-6, /*
       same shape [2, 3]:
-      gradcheck: input 0 float64 [2, 3]: max abs err 1.4e-10 at [0, 1] of output [0, 1], max rel err 1.4e-10 at [0, 1] of output [0, 1]: ok
-      gradcheck: input 1 float64 [2, 3]: max abs err 8.2e-11 at [0, 1] of output [0, 1], max rel err 8.2e-11 at [0, 1] of output [0, 1]: ok
+      gradcheck: input 0 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       [2, 3] with [3]:
-      gradcheck: input 0 float64 [2, 3]: max abs err 1.4e-10 at [1, 1] of output [1, 1], max rel err 1.4e-10 at [1, 1] of output [1, 1]: ok
-      gradcheck: input 1 float64 [3]: max abs err 1.4e-10 at [1] of output [1, 1], max rel err 1.4e-10 at [1] of output [1, 1]: ok
+      gradcheck: input 0 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 [3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       [2, 1] with [1, 3]:
-      gradcheck: input 0 float64 [2, 1]: max abs err 1.4e-10 at [0, 0] of output [0, 2], max rel err 1.4e-10 at [0, 0] of output [0, 2]: ok
-      gradcheck: input 1 float64 [1, 3]: max abs err 8.2e-11 at [0, 1] of output [1, 1], max rel err 8.2e-11 at [0, 1] of output [1, 1]: ok
+      gradcheck: input 0 float64 [2, 1]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 [1, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       [2, 3] with []:
-      gradcheck: input 0 float64 [2, 3]: max abs err 1.4e-10 at [0, 0] of output [0, 0], max rel err 1.4e-10 at [0, 0] of output [0, 0]: ok
-      gradcheck: input 1 float64 []: max abs err 8.2e-11 at [] of output [0, 0], max rel err 8.2e-11 at [] of output [0, 0]: ok
+      gradcheck: input 0 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 []: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       [] with [2, 3]:
-      gradcheck: input 0 float64 []: max abs err 1.4e-10 at [] of output [0, 2], max rel err 1.4e-10 at [] of output [0, 2]: ok
-      gradcheck: input 1 float64 [2, 3]: max abs err 1.4e-10 at [0, 0] of output [0, 0], max rel err 1.4e-10 at [0, 0] of output [0, 0]: ok
+      gradcheck: input 0 float64 []: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       [2, 1, 3] with [4, 1]:
-      gradcheck: input 0 float64 [2, 1, 3]: max abs err 8.2e-11 at [1, 0, 0] of output [1, 0, 0], max rel err 8.2e-11 at [1, 0, 0] of output [1, 0, 0]: ok
-      gradcheck: input 1 float64 [4, 1]: max abs err 8.2e-11 at [1, 0] of output [0, 1, 2], max rel err 8.2e-11 at [1, 0] of output [0, 1, 2]: ok
+      gradcheck: input 0 float64 [2, 1, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 [4, 1]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
     */);
 }
@@ -257,28 +257,28 @@ TEST(mul)
     S_binary_cases(galley_mul, 0, 0);
     EXPECT_NEAR(.atol = 1e-6, /*
       same shape [2, 3]:
-      gradcheck: input 0 float64 [2, 3]: max abs err 2.2e-10 at [1, 0] of output [1, 0], max rel err 1.9e-10 at [1, 0] of output [1, 0]: ok
-      gradcheck: input 1 float64 [2, 3]: max abs err 1.4e-10 at [1, 0] of output [1, 0], max rel err 7.7e-11 at [1, 0] of output [1, 0]: ok
+      gradcheck: input 0 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       [2, 3] with [3]:
-      gradcheck: input 0 float64 [2, 3]: max abs err 1.7e-10 at [0, 1] of output [0, 1], max rel err 1.3e-10 at [0, 1] of output [0, 1]: ok
-      gradcheck: input 1 float64 [3]: max abs err 8.8e-11 at [2] of output [0, 2], max rel err 1.3e-10 at [2] of output [0, 2]: ok
+      gradcheck: input 0 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 [3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       [2, 1] with [1, 3]:
-      gradcheck: input 0 float64 [2, 1]: max abs err 6.9e-11 at [1, 0] of output [1, 1], max rel err 9.6e-11 at [1, 0] of output [1, 1]: ok
-      gradcheck: input 1 float64 [1, 3]: max abs err 4.7e-11 at [0, 1] of output [1, 1], max rel err 4.4e-11 at [0, 1] of output [1, 1]: ok
+      gradcheck: input 0 float64 [2, 1]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 [1, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       [2, 3] with []:
-      gradcheck: input 0 float64 [2, 3]: max abs err 3.4e-11 at [0, 2] of output [0, 2], max rel err 3e-11 at [0, 2] of output [0, 2]: ok
-      gradcheck: input 1 float64 []: max abs err 1.2e-10 at [] of output [0, 2], max rel err 1.6e-10 at [] of output [1, 0]: ok
+      gradcheck: input 0 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 []: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       [] with [2, 3]:
-      gradcheck: input 0 float64 []: max abs err 4.2e-11 at [] of output [0, 0], max rel err 4e-11 at [] of output [1, 1]: ok
-      gradcheck: input 1 float64 [2, 3]: max abs err 1e-10 at [0, 0] of output [0, 0], max rel err 1.3e-10 at [0, 0] of output [0, 0]: ok
+      gradcheck: input 0 float64 []: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       [2, 1, 3] with [4, 1]:
-      gradcheck: input 0 float64 [2, 1, 3]: max abs err 3.1e-11 at [1, 0, 0] of output [1, 3, 0], max rel err 9.5e-11 at [1, 0, 0] of output [1, 3, 0]: ok
-      gradcheck: input 1 float64 [4, 1]: max abs err 4.1e-11 at [1, 0] of output [1, 1, 2], max rel err 4.7e-11 at [1, 0] of output [0, 1, 2]: ok
+      gradcheck: input 0 float64 [2, 1, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 [4, 1]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
     */);
 }
@@ -288,28 +288,28 @@ TEST(div)
     S_binary_cases(galley_div, 0, 1);
     EXPECT_NEAR(.atol = 1e-6, /*
       same shape [2, 3]:
-      gradcheck: input 0 float64 [2, 3]: max abs err 2e-10 at [1, 0] of output [1, 0], max rel err 1.3e-10 at [1, 0] of output [1, 0]: ok
-      gradcheck: input 1 float64 [2, 3]: max abs err 1.8e-10 at [0, 2] of output [0, 2], max rel err 1.3e-10 at [0, 2] of output [0, 2]: ok
+      gradcheck: input 0 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       [2, 3] with [3]:
-      gradcheck: input 0 float64 [2, 3]: max abs err 1e-10 at [0, 1] of output [0, 1], max rel err 6.6e-11 at [0, 1] of output [0, 1]: ok
-      gradcheck: input 1 float64 [3]: max abs err 2.8e-10 at [0] of output [1, 0], max rel err 1.4e-10 at [2] of output [1, 2]: ok
+      gradcheck: input 0 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 [3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       [2, 1] with [1, 3]:
-      gradcheck: input 0 float64 [2, 1]: max abs err 1.2e-10 at [0, 0] of output [0, 1], max rel err 7.3e-11 at [0, 0] of output [0, 1]: ok
-      gradcheck: input 1 float64 [1, 3]: max abs err 5.5e-11 at [0, 1] of output [1, 1], max rel err 6e-11 at [0, 0] of output [1, 0]: ok
+      gradcheck: input 0 float64 [2, 1]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 [1, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       [2, 3] with []:
-      gradcheck: input 0 float64 [2, 3]: max abs err 8.4e-11 at [1, 1] of output [1, 1], max rel err 1.3e-10 at [1, 1] of output [1, 1]: ok
-      gradcheck: input 1 float64 []: max abs err 4.3e-11 at [] of output [1, 1], max rel err 1.5e-10 at [] of output [0, 1]: ok
+      gradcheck: input 0 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 []: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       [] with [2, 3]:
-      gradcheck: input 0 float64 []: max abs err 9.7e-12 at [] of output [0, 2], max rel err 1e-11 at [] of output [0, 2]: ok
-      gradcheck: input 1 float64 [2, 3]: max abs err 9.4e-12 at [0, 1] of output [0, 1], max rel err 1.3e-10 at [1, 0] of output [1, 0]: ok
+      gradcheck: input 0 float64 []: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       [2, 1, 3] with [4, 1]:
-      gradcheck: input 0 float64 [2, 1, 3]: max abs err 3.2e-10 at [0, 0, 0] of output [0, 1, 0], max rel err 2e-10 at [0, 0, 0] of output [0, 1, 0]: ok
-      gradcheck: input 1 float64 [4, 1]: max abs err 2.7e-10 at [2, 0] of output [0, 2, 0], max rel err 1.5e-10 at [3, 0] of output [0, 3, 1]: ok
+      gradcheck: input 0 float64 [2, 1, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 [4, 1]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
     */);
 }
@@ -319,28 +319,28 @@ TEST(pow_both_operands)
     S_binary_cases(galley_pow, 1, 0);
     EXPECT_NEAR(.atol = 1e-6, /*
       same shape [2, 3]:
-      gradcheck: input 0 float64 [2, 3]: max abs err 1.5e-10 at [1, 2] of output [1, 2], max rel err 1.6e-09 at [1, 1] of output [1, 1]: ok
-      gradcheck: input 1 float64 [2, 3]: max abs err 5.6e-11 at [0, 2] of output [0, 2], max rel err 1.3e-09 at [0, 0] of output [0, 0]: ok
+      gradcheck: input 0 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       [2, 3] with [3]:
-      gradcheck: input 0 float64 [2, 3]: max abs err 1.2e-10 at [0, 0] of output [0, 0], max rel err 1.8e-09 at [1, 2] of output [1, 2]: ok
-      gradcheck: input 1 float64 [3]: max abs err 7.7e-11 at [2] of output [1, 2], max rel err 1e-09 at [2] of output [0, 2]: ok
+      gradcheck: input 0 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 [3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       [2, 1] with [1, 3]:
-      gradcheck: input 0 float64 [2, 1]: max abs err 7.9e-11 at [1, 0] of output [1, 0], max rel err 1.2e-10 at [0, 0] of output [0, 2]: ok
-      gradcheck: input 1 float64 [1, 3]: max abs err 5.8e-11 at [0, 1] of output [0, 1], max rel err 2.3e-10 at [0, 0] of output [1, 0]: ok
+      gradcheck: input 0 float64 [2, 1]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 [1, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       [2, 3] with []:
-      gradcheck: input 0 float64 [2, 3]: max abs err 3.8e-10 at [0, 2] of output [0, 2], max rel err 1.1e-10 at [1, 1] of output [1, 1]: ok
-      gradcheck: input 1 float64 []: max abs err 1e-10 at [] of output [0, 2], max rel err 1.7e-10 at [] of output [1, 0]: ok
+      gradcheck: input 0 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 []: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       [] with [2, 3]:
-      gradcheck: input 0 float64 []: max abs err 2.2e-10 at [] of output [0, 2], max rel err 9.7e-10 at [] of output [1, 2]: ok
-      gradcheck: input 1 float64 [2, 3]: max abs err 6.6e-11 at [1, 2] of output [1, 2], max rel err 1.6e-10 at [1, 2] of output [1, 2]: ok
+      gradcheck: input 0 float64 []: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       [2, 1, 3] with [4, 1]:
-      gradcheck: input 0 float64 [2, 1, 3]: max abs err 1.5e-10 at [1, 0, 2] of output [1, 0, 2], max rel err 2.5e-10 at [1, 0, 2] of output [1, 0, 2]: ok
-      gradcheck: input 1 float64 [4, 1]: max abs err 1.1e-10 at [1, 0] of output [1, 1, 1], max rel err 5.4e-10 at [3, 0] of output [0, 3, 0]: ok
+      gradcheck: input 0 float64 [2, 1, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 [4, 1]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
     */);
 }
@@ -374,25 +374,25 @@ TEST(unary_ops)
     S_unary_case("sqrt", galley_sqrt, 1);
     EXPECT_NEAR(.atol = 1e-6, /*
       neg:
-      gradcheck: input 0 float64 [2, 3]: max abs err 8.2e-11 at [0, 1] of output [0, 1], max rel err 8.2e-11 at [0, 1] of output [0, 1]: ok
+      gradcheck: input 0 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       exp:
-      gradcheck: input 0 float64 [2, 3]: max abs err 4e-10 at [0, 1] of output [0, 1], max rel err 1.3e-10 at [0, 2] of output [0, 2]: ok
+      gradcheck: input 0 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       log:
-      gradcheck: input 0 float64 [2, 3]: max abs err 8.1e-11 at [1, 0] of output [1, 0], max rel err 9e-11 at [0, 1] of output [0, 1]: ok
+      gradcheck: input 0 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       tanh:
-      gradcheck: input 0 float64 [2, 3]: max abs err 5.3e-11 at [0, 2] of output [0, 2], max rel err 4.3e-10 at [0, 2] of output [0, 2]: ok
+      gradcheck: input 0 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       sigmoid:
-      gradcheck: input 0 float64 [2, 3]: max abs err 5.1e-11 at [1, 0] of output [1, 0], max rel err 2.6e-10 at [0, 1] of output [0, 1]: ok
+      gradcheck: input 0 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       relu (no element near 0):
-      gradcheck: input 0 float64 [2, 3]: max abs err 8.2e-11 at [1, 1] of output [1, 1], max rel err 8.2e-11 at [1, 1] of output [1, 1]: ok
+      gradcheck: input 0 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       sqrt:
-      gradcheck: input 0 float64 [2, 3]: max abs err 4.7e-11 at [1, 0] of output [1, 0], max rel err 9.6e-11 at [1, 0] of output [1, 0]: ok
+      gradcheck: input 0 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
     */);
 }
@@ -415,10 +415,10 @@ TEST(scalar_ops)
     S_scalar_case("mul_scalar", (S_scalar_call){galley_mul_scalar, -1.5}, 0);
     EXPECT_NEAR(.atol = 1e-6, /*
       add_scalar 2.5:
-      gradcheck: input 0 float64 [2, 3]: max abs err 1.4e-10 at [0, 2] of output [0, 2], max rel err 1.4e-10 at [0, 2] of output [0, 2]: ok
+      gradcheck: input 0 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       mul_scalar -1.5:
-      gradcheck: input 0 float64 [2, 3]: max abs err 2.3e-10 at [0, 2] of output [0, 2], max rel err 1.6e-10 at [0, 2] of output [0, 2]: ok
+      gradcheck: input 0 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
     */);
 }
@@ -433,22 +433,22 @@ TEST(pow_scalar)
     S_scalar_case("pow_scalar", (S_scalar_call){galley_pow_scalar, -1.5}, 1);
     EXPECT_NEAR(.atol = 1e-6, /*
       pow_scalar 3:
-      gradcheck: input 0 float64 [2, 3]: max abs err 6.2e-10 at [0, 2] of output [0, 2], max rel err 7.9e-11 at [0, 0] of output [0, 0]: ok
+      gradcheck: input 0 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       pow_scalar 2:
-      gradcheck: input 0 float64 [2, 3]: max abs err 2.2e-10 at [0, 2] of output [0, 2], max rel err 8.2e-11 at [1, 1] of output [1, 1]: ok
+      gradcheck: input 0 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       pow_scalar 1:
-      gradcheck: input 0 float64 [2, 3]: max abs err 8.2e-11 at [0, 0] of output [0, 0], max rel err 8.2e-11 at [0, 0] of output [0, 0]: ok
+      gradcheck: input 0 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       pow_scalar 0:
       gradcheck: input 0 float64 [2, 3]: max abs err 0, max rel err 0: ok
       gradcheck: passed
       pow_scalar 0.5:
-      gradcheck: input 0 float64 [2, 3]: max abs err 1.2e-10 at [0, 2] of output [0, 2], max rel err 2.7e-10 at [0, 2] of output [0, 2]: ok
+      gradcheck: input 0 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       pow_scalar -1.5:
-      gradcheck: input 0 float64 [2, 3]: max abs err 1.2e-10 at [1, 0] of output [1, 0], max rel err 9.4e-11 at [1, 0] of output [1, 0]: ok
+      gradcheck: input 0 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
     */);
 }
@@ -473,13 +473,13 @@ TEST(reductions_over_all_elements)
     S_all_case("max_all", galley_max_all);
     EXPECT_NEAR(.atol = 1e-6, /*
       sum_all:
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 3e-10 at [0, 0, 0], max rel err 3e-10 at [0, 0, 0]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       mean_all:
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 1.3e-11 at [0, 0, 3], max rel err 3.2e-10 at [0, 0, 3]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       max_all:
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 8.2e-11 at [0, 1, 3], max rel err 8.2e-11 at [0, 1, 3]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
     */);
 }
@@ -508,22 +508,22 @@ TEST(sum_over_an_axis)
     S_axis_cases("sum", galley_sum);
     EXPECT_NEAR(.atol = 1e-6, /*
       sum axis 0 keepdim 0:
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 3e-10 at [0, 1, 0] of output [1, 0], max rel err 3e-10 at [0, 1, 0] of output [1, 0]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       sum axis 0 keepdim 1:
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 3e-10 at [0, 1, 0] of output [0, 1, 0], max rel err 3e-10 at [0, 1, 0] of output [0, 1, 0]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       sum axis 1 keepdim 0:
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 8.2e-11 at [0, 0, 0] of output [0, 0], max rel err 8.2e-11 at [0, 0, 0] of output [0, 0]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       sum axis 1 keepdim 1:
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 8.2e-11 at [0, 0, 0] of output [0, 0, 0], max rel err 8.2e-11 at [0, 0, 0] of output [0, 0, 0]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       sum axis -1 keepdim 0:
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 1.4e-10 at [1, 0, 0] of output [1, 0], max rel err 1.4e-10 at [1, 0, 0] of output [1, 0]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       sum axis -1 keepdim 1:
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 1.4e-10 at [1, 0, 0] of output [1, 0, 0], max rel err 1.4e-10 at [1, 0, 0] of output [1, 0, 0]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
     */);
 }
@@ -533,22 +533,22 @@ TEST(mean_over_an_axis)
     S_axis_cases("mean", galley_mean);
     EXPECT_NEAR(.atol = 1e-6, /*
       mean axis 0 keepdim 0:
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 1.5e-10 at [0, 1, 0] of output [1, 0], max rel err 3e-10 at [0, 1, 0] of output [1, 0]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       mean axis 0 keepdim 1:
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 1.5e-10 at [0, 1, 0] of output [0, 1, 0], max rel err 3e-10 at [0, 1, 0] of output [0, 1, 0]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       mean axis 1 keepdim 0:
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 6.4e-11 at [0, 0, 1] of output [0, 1], max rel err 1.9e-10 at [0, 0, 1] of output [0, 1]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       mean axis 1 keepdim 1:
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 6.4e-11 at [0, 0, 1] of output [0, 0, 1], max rel err 1.9e-10 at [0, 0, 1] of output [0, 0, 1]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       mean axis -1 keepdim 0:
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 3.5e-11 at [1, 0, 0] of output [1, 0], max rel err 1.4e-10 at [1, 0, 0] of output [1, 0]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       mean axis -1 keepdim 1:
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 3.5e-11 at [1, 0, 0] of output [1, 0, 0], max rel err 1.4e-10 at [1, 0, 0] of output [1, 0, 0]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
     */);
 }
@@ -558,22 +558,22 @@ TEST(max_over_an_axis)
     S_axis_cases("max", galley_max);
     EXPECT_NEAR(.atol = 1e-6, /*
       max axis 0 keepdim 0:
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 8.2e-11 at [0, 0, 0] of output [0, 0], max rel err 8.2e-11 at [0, 0, 0] of output [0, 0]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       max axis 0 keepdim 1:
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 8.2e-11 at [0, 0, 0] of output [0, 0, 0], max rel err 8.2e-11 at [0, 0, 0] of output [0, 0, 0]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       max axis 1 keepdim 0:
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 8.2e-11 at [0, 0, 0] of output [0, 0], max rel err 8.2e-11 at [0, 0, 0] of output [0, 0]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       max axis 1 keepdim 1:
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 8.2e-11 at [0, 0, 0] of output [0, 0, 0], max rel err 8.2e-11 at [0, 0, 0] of output [0, 0, 0]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       max axis -1 keepdim 0:
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 8.2e-11 at [0, 0, 0] of output [0, 0], max rel err 8.2e-11 at [0, 0, 0] of output [0, 0]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       max axis -1 keepdim 1:
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 8.2e-11 at [0, 0, 0] of output [0, 0, 0], max rel err 8.2e-11 at [0, 0, 0] of output [0, 0, 0]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
     */);
 }
@@ -664,13 +664,13 @@ TEST(reshape_and_transpose)
     S_view_case("transpose 0, -1", S_transpose);
     EXPECT_NEAR(.atol = 1e-6, /*
       reshape [4, -1] (a view):
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 1.4e-10 at [0, 0, 3] of output [0, 3], max rel err 1.4e-10 at [0, 0, 3] of output [0, 3]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       reshape of a transpose (a copy):
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 1.4e-10 at [0, 0, 3] of output [6, 0], max rel err 1.4e-10 at [0, 0, 3] of output [6, 0]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       transpose 0, -1:
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 1.4e-10 at [0, 0, 3] of output [3, 0, 0], max rel err 1.4e-10 at [0, 0, 3] of output [3, 0, 0]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
     */);
 }
@@ -682,13 +682,13 @@ TEST(slice_and_select)
     S_view_case("select axis 1, -1", S_select_axis1);
     EXPECT_NEAR(.atol = 1e-6, /*
       slice axis 1, 0:4:2:
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 1.4e-10 at [0, 0, 3] of output [0, 0, 3], max rel err 1.4e-10 at [0, 0, 3] of output [0, 0, 3]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       slice axis -1, -3::2 then axis 0, 1:2:
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 8.2e-11 at [1, 1, 3] of output [0, 1, 1], max rel err 8.2e-11 at [1, 1, 3] of output [0, 1, 1]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       select axis 1, -1:
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 8.2e-11 at [0, 2, 2] of output [0, 2], max rel err 8.2e-11 at [0, 2, 2] of output [0, 2]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
     */);
 }
@@ -709,16 +709,16 @@ TEST(contiguous_clone_to)
     S_view_case("to float64", S_to_f64);
     EXPECT_NEAR(.atol = 1e-6, /*
       contiguous (a view):
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 1.4e-10 at [0, 0, 3] of output [0, 0, 3], max rel err 1.4e-10 at [0, 0, 3] of output [0, 0, 3]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       clone:
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 1.4e-10 at [0, 0, 3] of output [0, 0, 3], max rel err 1.4e-10 at [0, 0, 3] of output [0, 0, 3]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       contiguous of a transpose (a copy):
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 1.4e-10 at [0, 0, 3] of output [0, 3, 0], max rel err 1.4e-10 at [0, 0, 3] of output [0, 3, 0]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       to float64:
-      gradcheck: input 0 float64 [2, 3, 4]: max abs err 1.4e-10 at [0, 0, 3] of output [0, 0, 3], max rel err 1.4e-10 at [0, 0, 3] of output [0, 0, 3]: ok
+      gradcheck: input 0 float64 [2, 3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
     */);
 }
@@ -733,7 +733,7 @@ TEST(to_float32_and_back)
     int failed = galley_gradcheck(S_to_f32_and_back, &x, 1, NULL, &o);
     printf("returned %d\n", failed);
     EXPECT_NEAR(.atol = 1e-6, /*
-      gradcheck: input 0 float64 [3]: max abs err 0.00012 at [1] of output [1], max rel err 4.7e-05 at [1] of output [1]: ok
+      gradcheck: input 0 float64 [3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       returned 0
     */);
@@ -895,16 +895,16 @@ TEST(softmax_and_log_softmax)
     galley_tensor_free(x);
     EXPECT_NEAR(.atol = 1e-6, /*
       softmax axis 0:
-      gradcheck: input 0 float64 [3, 4]: max abs err 5e-11 at [0, 2] of output [2, 2], max rel err 1e-09 at [0, 1] of output [2, 1]: ok
+      gradcheck: input 0 float64 [3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       log_softmax axis 0:
-      gradcheck: input 0 float64 [3, 4]: max abs err 1.8e-10 at [1, 1] of output [0, 1], max rel err 7.7e-10 at [0, 2] of output [1, 2]: ok
+      gradcheck: input 0 float64 [3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       softmax axis 1:
-      gradcheck: input 0 float64 [3, 4]: max abs err 4.5e-11 at [1, 1] of output [1, 1], max rel err 1.4e-09 at [1, 3] of output [1, 1]: ok
+      gradcheck: input 0 float64 [3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       log_softmax axis 1:
-      gradcheck: input 0 float64 [3, 4]: max abs err 2e-10 at [2, 2] of output [2, 0], max rel err 1.8e-09 at [1, 3] of output [1, 0]: ok
+      gradcheck: input 0 float64 [3, 4]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
     */);
 }
@@ -926,7 +926,7 @@ TEST(cross_entropy_class_indices)
     galley_tensor *target = galley_from_i64(t, GALLEY_SHAPE(4));
     S_check(S_cross_entropy_classes, &logits, 1, target);
     EXPECT_NEAR(.atol = 1e-6, /*
-      gradcheck: input 0 float64 [4, 3]: max abs err 1.7e-10 at [2, 1], max rel err 2.9e-09 at [3, 1]: ok
+      gradcheck: input 0 float64 [4, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
     */);
     galley_tensor_free_all();
@@ -941,8 +941,8 @@ TEST(cross_entropy_probabilities_both_inputs)
                             S_uniform(&rng, 0, 1, GALLEY_SHAPE(4, 3))};
     S_check(S_call2, in, 2, &f);
     EXPECT_NEAR(.atol = 1e-6, /*
-      gradcheck: input 0 float64 [4, 3]: max abs err 1.3e-10 at [1, 0], max rel err 3.3e-08 at [1, 0]: ok
-      gradcheck: input 1 float64 [4, 3]: max abs err 1.2e-10 at [1, 2], max rel err 1.4e-09 at [1, 2]: ok
+      gradcheck: input 0 float64 [4, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 [4, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
     */);
     galley_tensor_free_all();
@@ -957,8 +957,8 @@ TEST(mse_both_operands)
                             S_randn(&rng, GALLEY_SHAPE(2, 3))};
     S_check(S_call2, in, 2, &f);
     EXPECT_NEAR(.atol = 1e-6, /*
-      gradcheck: input 0 float64 [2, 3]: max abs err 2.8e-10 at [0, 1], max rel err 6.7e-10 at [0, 1]: ok
-      gradcheck: input 1 float64 [2, 3]: max abs err 2.8e-10 at [0, 1], max rel err 6.7e-10 at [0, 1]: ok
+      gradcheck: input 0 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 [2, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
     */);
     galley_tensor_free_all();
@@ -986,11 +986,11 @@ TEST(a_whole_network)
     };
     S_check(S_mlp_loss, in, 5, galley_from_i64(t, GALLEY_SHAPE(4)));
     EXPECT_NEAR(.atol = 1e-6, /*
-      gradcheck: input 0 float64 [4, 3]: max abs err 1.9e-10 at [2, 1], max rel err 3.2e-08 at [2, 1]: ok
-      gradcheck: input 1 float64 [3, 5]: max abs err 2.1e-10 at [0, 3], max rel err 6.3e-08 at [0, 0]: ok
-      gradcheck: input 2 float64 [5]: max abs err 3.3e-10 at [2], max rel err 1.2e-08 at [4]: ok
-      gradcheck: input 3 float64 [5, 3]: max abs err 3.3e-10 at [2, 1], max rel err 1.2e-08 at [0, 0]: ok
-      gradcheck: input 4 float64 [3]: max abs err 3.7e-10 at [0], max rel err 9.7e-10 at [0]: ok
+      gradcheck: input 0 float64 [4, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 1 float64 [3, 5]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 2 float64 [5]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 3 float64 [5, 3]: max abs err * at [*], max rel err * at [*]: ok (glob)
+      gradcheck: input 4 float64 [3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
     */);
     galley_tensor_free_all();
@@ -1049,7 +1049,7 @@ TEST(the_verdict_counts_failing_inputs)
     printf("returned %d\n", failed);
     EXPECT_NEAR(.atol = 1e-6, /*
       gradcheck: input 0 float64 [2]: max abs err 1.5 at [1], max rel err 0.75 at [1]: FAILED
-      gradcheck: input 1 float64 [2]: max abs err 2.8e-10 at [1], max rel err 1.4e-10 at [1]: ok
+      gradcheck: input 1 float64 [2]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: input 2 float64 []: max abs err 0.25 at [], max rel err 0.5 at []: FAILED
       gradcheck: FAILED (2 of 3 inputs)
       returned 2
@@ -1146,7 +1146,7 @@ TEST(eps_is_the_step_of_the_differences)
       gradcheck: input 0 float64 [3]: max abs err 2 at [2] of output [2], max rel err 0.5 at [0] of output [0]: FAILED
       gradcheck: FAILED (1 of 1 inputs)
       eps 1e-3:
-      gradcheck: input 0 float64 [3]: max abs err 8e-06 at [2] of output [2], max rel err 4e-06 at [0] of output [0]: ok
+      gradcheck: input 0 float64 [3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
     */);
     galley_tensor_free(x);
@@ -1186,7 +1186,7 @@ TEST(atol_and_rtol_decide)
     S_tolerance_case(x, 1e-5, 1e-12);
     EXPECT_NEAR(.atol = 1e-6, /*
       defaults:
-      gradcheck: input 0 float64 [3]: max abs err 0.00015 at [2], max rel err 0.00015 at [2]: ok
+      gradcheck: input 0 float64 [3]: max abs err * at [*], max rel err * at [*]: ok (glob)
       gradcheck: passed
       atol 1e-06 rtol 1e-06: FAILED
       atol 0.0002 rtol 1e-12: ok

@@ -1,7 +1,10 @@
 /* galley/tensor.h: tensors with reverse-mode autodiff for expect tests of
  * numerical and machine-learning code: float32, float64 and int64 arrays,
- * numpy-style broadcasting, OpenBLAS matrix products, gradcheck, SGD and
- * Adam, and printing made to sit in an EXPECT block. See galley_tensor(3).
+ * numpy-style broadcasting and torch's type promotion, OpenBLAS matrix
+ * products, torch's ops (views and joins, comparisons, activations,
+ * reductions, norms, convolution, einsum, losses, in-place arithmetic),
+ * gradcheck, SGD, Adam and AdamW, .npy files, and printing made to sit in
+ * an EXPECT block. See galley_tensor(3).
  *
  * Conventions, in the manner of numpy and PyTorch:
  * - Tensors are row-major; views (transpose, slice, select, reshape of a
@@ -339,8 +342,9 @@ galley_tensor *galley_sqrt(galley_tensor *a);
 /* ---- comparisons, selection and more elementwise ops (tensor_elem.c) ---- */
 
 /* Comparisons, elementwise with broadcasting: 1 where a OP b holds, else 0,
- * in the operands' dtype (float32, float64 or int64; there is no bool
- * dtype), as torch.eq/ne/lt/le/gt/ge followed by .to(a.dtype). NaN
+ * in the dtype the operands promote to (float32, float64 or int64, as
+ * galley_add's; there is no bool dtype), as torch.eq/ne/lt/le/gt/ge
+ * followed by a cast to that dtype. NaN
  * compares unequal to everything, itself included: only ne holds. int64
  * operands compare exactly up to 2^53 in magnitude. Not differentiable
  * (no graph is recorded). */
@@ -360,9 +364,10 @@ galley_tensor *galley_le_scalar(galley_tensor *a, double s);
 galley_tensor *galley_gt_scalar(galley_tensor *a, double s);
 galley_tensor *galley_ge_scalar(galley_tensor *a, double s);
 /* a where cond is nonzero (NaN counts as nonzero), else b: the three
- * broadcast together (torch.where). cond may have any dtype; a and b have
- * one dtype, which the result has. Differentiable in a and b: the gradient
- * goes to the operand chosen, element by element. */
+ * broadcast together (torch.where). cond may have any dtype; a and b
+ * promote as galley_add's operands, and the result has that dtype.
+ * Differentiable in a and b: the gradient goes to the operand chosen,
+ * element by element, in its own dtype. */
 galley_tensor *galley_where(galley_tensor *cond, galley_tensor *a,
                             galley_tensor *b);
 /* t with value wherever mask is nonzero (t.masked_fill(mask, value)); mask,
@@ -378,7 +383,8 @@ galley_tensor *galley_clamp(galley_tensor *t, double lo, double hi);
 /* |t|; its gradient is sign(t): 0 at 0 (torch.abs). */
 galley_tensor *galley_abs(galley_tensor *t);
 /* The greater (smaller) of a and b elementwise, with broadcasting, NaN
- * where either is NaN (torch.maximum, torch.minimum). On a tie the
+ * where either is NaN (torch.maximum, torch.minimum); mixed dtypes
+ * promote as galley_add's. On a tie the
  * gradient is split evenly between a and b, as torch does; at a NaN both
  * get all of it. */
 galley_tensor *galley_maximum(galley_tensor *a, galley_tensor *b);
@@ -398,7 +404,7 @@ galley_tensor *galley_softplus(galley_tensor *t);
 galley_tensor *galley_sin(galley_tensor *t);
 galley_tensor *galley_cos(galley_tensor *t);
 
-/* ---- reductions (differentiable but argmax) ---- */
+/* ---- reductions (differentiable but argmax and argmin) ---- */
 
 /* Over all elements: a 0-d tensor. The gradient of max_all is split evenly
  * among the greatest elements when several tie (among the NaNs when there

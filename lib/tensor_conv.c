@@ -1026,7 +1026,10 @@ static galley_tensor *S_einsum2(galley_tensor *a, galley_tensor *b, S_subs *s,
                                 const long sizes[128])
 {
     char *la = s->term[0], *lb = s->term[1], *lo = s->out;
-    char keep_a[2 * GALLEY_MAX_DIMS + 1], keep_b[2 * GALLEY_MAX_DIMS + 1];
+    /* Label strings: each part holds at most GALLEY_MAX_DIMS labels, and
+     * so does each joined string; the buffers are sized for the sum of the
+     * parts so that no snprintf can truncate (GCC checks it at -O1). */
+    char keep_a[3 * GALLEY_MAX_DIMS + 2], keep_b[3 * GALLEY_MAX_DIMS + 2];
     /* Labels of one operand only that the output lacks are summed first. */
     snprintf(keep_a, sizeof keep_a, "%s%s", lb, lo);
     snprintf(keep_b, sizeof keep_b, "%s%s", la, lo);
@@ -1038,7 +1041,7 @@ static galley_tensor *S_einsum2(galley_tensor *a, galley_tensor *b, S_subs *s,
     S_pick(k, la, lb, 1, lo, 0);
     S_pick(m, la, lb, 0, lo, 1);
     S_pick(n, lb, la, 0, lo, 1);
-    char wa[GALLEY_MAX_DIMS + 1], wb[GALLEY_MAX_DIMS + 1];
+    char wa[3 * GALLEY_MAX_DIMS + 3], wb[3 * GALLEY_MAX_DIMS + 3];
     snprintf(wa, sizeof wa, "%s%s%s", bat, m, k);
     snprintf(wb, sizeof wb, "%s%s%s", bat, k, n);
     a = S_permute(a, la, wa);
@@ -1049,7 +1052,7 @@ static galley_tensor *S_einsum2(galley_tensor *a, galley_tensor *b, S_subs *s,
     galley_tensor *b3 = galley_reshape(b, GALLEY_SHAPE(nb, nk, nn));
     galley_tensor *r = galley_matmul(a3, b3);
     /* r as [batch..., m..., n...], then in the output's order. */
-    char lr[2 * GALLEY_MAX_DIMS + 1];
+    char lr[3 * GALLEY_MAX_DIMS + 3];
     long shape[GALLEY_MAX_DIMS];
     int nd = 0;
     snprintf(lr, sizeof lr, "%s%s%s", bat, m, n);

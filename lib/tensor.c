@@ -3,6 +3,8 @@
  * The ops, autodiff and printing live in the other tensor_*.c files. */
 #include "tensor_internal.h"
 
+#include <ctype.h>
+
 #include <math.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -56,6 +58,22 @@ int galley__check(const galley_tensor *t, const char *op, const char *what)
         return -1;
     }
     return 0;
+}
+
+int galley__check_version(unsigned version, const char *op,
+                          const char *type)
+{
+    char init[64];
+    size_t i = 0;
+    if (version == GALLEY_OPTIONS_VERSION)
+        return 0;
+    for (; type[i] && i + 6 < sizeof init; i++)
+        init[i] = (char)toupper((unsigned char)type[i]);
+    snprintf(init + i, sizeof init - i, "_INIT");
+    galley__error(op, "options were not started from %s: write `%s o = "
+                  "%s;` and set the fields (each is taken as given, 0 "
+                  "included)", init, type, init);
+    return -1;
 }
 
 int galley__check_float(const galley_tensor *t, const char *op,

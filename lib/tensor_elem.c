@@ -58,24 +58,6 @@ galley_tensor *galley__where_new(const galley_tensor *cond,
     return out;
 }
 
-/* The common part of the unary ops here: checks, the kernel, the record;
- * arg is kept in darg[0] for backward and graph printing. */
-static galley_tensor *S_unary(galley__unop op, const galley__opdef *def,
-                              galley_tensor *a, double arg, const char *opname)
-{
-    galley_tensor *out;
-
-    if (galley__check(a, opname, "t") < 0 ||
-        galley__check_float(a, opname, "t") < 0)
-        return NULL;
-    out = galley__unary_new(op, a, arg, opname);
-    if (!out)
-        return NULL;
-    galley__record(out, def, 1, &a);
-    out->darg[0] = arg;
-    return out;
-}
-
 /* Backward of an op whose derivative is the kernel dop at its input (with
  * the op's darg[0]): g * dop(x). */
 static void S_chain(galley_tensor *out, galley_tensor *g, galley__unop dop,
@@ -86,12 +68,6 @@ static void S_chain(galley_tensor *out, galley_tensor *g, galley__unop dop,
     galley__accum_grad(
         x, galley_mul(g, galley__unary_new(dop, x, out->darg[0], opname)));
     GALLEY__BACKWARD_END;
-}
-
-/* Writes the scalar argument darg[0]. */
-static void S_arg0(const galley_tensor *out, char *buf, size_t n)
-{
-    galley__format_double(out->darg[0], buf, n);
 }
 
 /* ---- comparisons ---- */
@@ -274,7 +250,7 @@ static void S_masked_fill_backward(galley_tensor *out, galley_tensor *g)
 }
 
 static const galley__opdef S_masked_fill_def = {
-    "masked_fill", S_masked_fill_backward, S_arg0};
+    "masked_fill", S_masked_fill_backward, galley__scalar_args};
 
 galley_tensor *galley_masked_fill(galley_tensor *t, galley_tensor *mask,
                                   double value)
@@ -365,7 +341,7 @@ static const galley__opdef S_abs_def = {"abs", S_abs_backward, NULL};
 
 galley_tensor *galley_abs(galley_tensor *t)
 {
-    return S_unary(GALLEY__ABS, &S_abs_def, t, 0, "galley_abs");
+    return galley__unary_op(GALLEY__ABS, &S_abs_def, t, 0, "t", "galley_abs");
 }
 
 /* ---- maximum and minimum ---- */
@@ -465,7 +441,7 @@ static const galley__opdef S_gelu_def = {"gelu", S_gelu_backward, NULL};
 static const galley__opdef S_gelu_tanh_def = {"gelu_tanh", S_gelu_backward,
                                               NULL};
 static const galley__opdef S_leaky_relu_def = {
-    "leaky_relu", S_leaky_relu_backward, S_arg0};
+    "leaky_relu", S_leaky_relu_backward, galley__scalar_args};
 static const galley__opdef S_softplus_def = {"softplus", S_softplus_backward,
                                              NULL};
 static const galley__opdef S_sin_def = {"sin", S_sin_backward, NULL};
@@ -473,31 +449,34 @@ static const galley__opdef S_cos_def = {"cos", S_cos_backward, NULL};
 
 galley_tensor *galley_gelu(galley_tensor *t)
 {
-    return S_unary(GALLEY__GELU, &S_gelu_def, t, 0, "galley_gelu");
+    return galley__unary_op(GALLEY__GELU, &S_gelu_def, t, 0,
+                            "t", "galley_gelu");
 }
 
 galley_tensor *galley_gelu_tanh(galley_tensor *t)
 {
-    return S_unary(GALLEY__GELU, &S_gelu_tanh_def, t, 1, "galley_gelu_tanh");
+    return galley__unary_op(GALLEY__GELU, &S_gelu_tanh_def, t, 1,
+                            "t", "galley_gelu_tanh");
 }
 
 galley_tensor *galley_leaky_relu(galley_tensor *t, double slope)
 {
-    return S_unary(GALLEY__LEAKY_RELU, &S_leaky_relu_def, t, slope,
-                   "galley_leaky_relu");
+    return galley__unary_op(GALLEY__LEAKY_RELU, &S_leaky_relu_def, t, slope,
+                            "t", "galley_leaky_relu");
 }
 
 galley_tensor *galley_softplus(galley_tensor *t)
 {
-    return S_unary(GALLEY__SOFTPLUS, &S_softplus_def, t, 0, "galley_softplus");
+    return galley__unary_op(GALLEY__SOFTPLUS, &S_softplus_def, t, 0,
+                            "t", "galley_softplus");
 }
 
 galley_tensor *galley_sin(galley_tensor *t)
 {
-    return S_unary(GALLEY__SIN, &S_sin_def, t, 0, "galley_sin");
+    return galley__unary_op(GALLEY__SIN, &S_sin_def, t, 0, "t", "galley_sin");
 }
 
 galley_tensor *galley_cos(galley_tensor *t)
 {
-    return S_unary(GALLEY__COS, &S_cos_def, t, 0, "galley_cos");
+    return galley__unary_op(GALLEY__COS, &S_cos_def, t, 0, "t", "galley_cos");
 }

@@ -225,14 +225,8 @@ static int S_options(const galley_gradcheck_options *p,
 {
     const char *op = "galley_gradcheck";
     *o = p ? *p : (galley_gradcheck_options)GALLEY_GRADCHECK_OPTIONS_INIT;
-    if (o->version != GALLEY_OPTIONS_VERSION) {
-        galley__error(op, "options were not started from "
-                      "GALLEY_GRADCHECK_OPTIONS_INIT: write "
-                      "`galley_gradcheck_options o = "
-                      "GALLEY_GRADCHECK_OPTIONS_INIT;` and set the fields "
-                      "(each is taken as given, 0 included)");
+    if (galley__check_version(o->version, op, "galley_gradcheck_options"))
         return -1;
-    }
     /* Written so that NaN fails too. */
     if (!(o->eps > 0 && o->eps < INFINITY)) {
         galley__error(op, "options eps is %g; the step of the central "

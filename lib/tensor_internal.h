@@ -101,6 +101,12 @@ int galley__check(const galley_tensor *t, const char *op, const char *what);
  * float32 or float64" and returns -1. */
 int galley__check_float(const galley_tensor *t, const char *op,
                         const char *what);
+/* 0 when version, the first member of an options struct of type (such as
+ * "galley_adam_options"), is GALLEY_OPTIONS_VERSION; else reports that
+ * the struct was not started from its initializer (the type's name in
+ * capitals, then _INIT) and how to start it, and returns -1. */
+int galley__check_version(unsigned version, const char *op,
+                          const char *type);
 /* Writes "[2, 3]" (or "[]") into buf, returns buf. 16 bytes per axis do. */
 #define GALLEY__SHAPE_STR_MAX (GALLEY_MAX_DIMS * 22 + 4)
 char *galley__shape_str(int ndim, const long *shape,
@@ -299,6 +305,17 @@ galley_tensor *galley__binary_new(galley__binop op, const galley_tensor *a,
                                   const galley_tensor *b, const char *opname);
 galley_tensor *galley__unary_new(galley__unop op, const galley_tensor *a,
                                  double arg, const char *opname);
+/* The common part of a differentiable unary op: checks (what names the
+ * argument in messages: "a", "t"), the kernel, the record; arg is kept in
+ * darg[0] for backward and graph printing. */
+galley_tensor *galley__unary_op(galley__unop op, const galley__opdef *def,
+                                galley_tensor *a, double arg, const char *what,
+                                const char *opname);
+/* The opdef args function of such an op: writes darg[0]. */
+void galley__scalar_args(const galley_tensor *out, char *buf, size_t n);
+/* The backward of an op whose result is its input reshaped (reshape,
+ * unsqueeze, squeeze): the gradient reshaped back (tensor_view.c). */
+void galley__reshape_backward(galley_tensor *out, galley_tensor *g);
 /* Sum or max over axis (all axes when < 0; 0-d unless keepdim). */
 galley_tensor *galley__reduce_new(galley__redop op, const galley_tensor *a,
                                   int axis, int keepdim, const char *opname);

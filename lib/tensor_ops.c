@@ -40,8 +40,10 @@ galley_tensor *galley__binary_new(galley__binop op, const galley_tensor *a,
 {
     if (a->dtype != b->dtype) {
         galley_dtype dt = galley__promote(a->dtype, b->dtype);
-        galley_tensor *ca = a->dtype == dt ? NULL : galley__cast_new(a, dt, opname);
-        galley_tensor *cb = b->dtype == dt ? NULL : galley__cast_new(b, dt, opname);
+        galley_tensor *ca =
+            a->dtype == dt ? NULL : galley__cast_new(a, dt, opname);
+        galley_tensor *cb =
+            b->dtype == dt ? NULL : galley__cast_new(b, dt, opname);
         galley_tensor *out = NULL;
         if ((ca || a->dtype == dt) && (cb || b->dtype == dt))
             out = galley__binary_new(op, ca ? ca : a, cb ? cb : b, opname);
@@ -374,15 +376,15 @@ galley_tensor *galley_pow(galley_tensor *a, galley_tensor *b)
 
 /* ---- unary and scalar ops ---- */
 
-/* The common part of the unary ops: checks, the kernel, the record; the
- * scalar argument is kept in darg[0] for backward and graph printing. */
-static galley_tensor *S_unary(galley__unop op, const galley__opdef *def,
-                              galley_tensor *a, double arg, const char *opname)
+/* (declared in tensor_internal.h) */
+galley_tensor *galley__unary_op(galley__unop op, const galley__opdef *def,
+                                galley_tensor *a, double arg, const char *what,
+                                const char *opname)
 {
     galley_tensor *out;
 
-    if (galley__check(a, opname, "a") < 0 ||
-        galley__check_float(a, opname, "a") < 0)
+    if (galley__check(a, opname, what) < 0 ||
+        galley__check_float(a, opname, what) < 0)
         return NULL;
     out = galley__unary_new(op, a, arg, opname);
     if (!out)
@@ -392,8 +394,8 @@ static galley_tensor *S_unary(galley__unop op, const galley__opdef *def,
     return out;
 }
 
-/* Writes the scalar argument of add_scalar, mul_scalar, pow_scalar. */
-static void S_scalar_args(const galley_tensor *out, char *buf, size_t n)
+/* (declared in tensor_internal.h) */
+void galley__scalar_args(const galley_tensor *out, char *buf, size_t n)
 {
     galley__format_double(out->darg[0], buf, n);
 }
@@ -503,11 +505,11 @@ static void S_sqrt_backward(galley_tensor *out, galley_tensor *g)
 }
 
 static const galley__opdef S_add_scalar_def = {
-    "add_scalar", S_add_scalar_backward, S_scalar_args};
+    "add_scalar", S_add_scalar_backward, galley__scalar_args};
 static const galley__opdef S_mul_scalar_def = {
-    "mul_scalar", S_mul_scalar_backward, S_scalar_args};
+    "mul_scalar", S_mul_scalar_backward, galley__scalar_args};
 static const galley__opdef S_pow_scalar_def = {
-    "pow_scalar", S_pow_scalar_backward, S_scalar_args};
+    "pow_scalar", S_pow_scalar_backward, galley__scalar_args};
 static const galley__opdef S_neg_def = {"neg", S_neg_backward, NULL};
 static const galley__opdef S_exp_def = {"exp", S_exp_backward, NULL};
 static const galley__opdef S_log_def = {"log", S_log_backward, NULL};
@@ -519,55 +521,59 @@ static const galley__opdef S_sqrt_def = {"sqrt", S_sqrt_backward, NULL};
 
 galley_tensor *galley_add_scalar(galley_tensor *a, double s)
 {
-    return S_unary(GALLEY__ADD_SCALAR, &S_add_scalar_def, a, s,
-                   "galley_add_scalar");
+    return galley__unary_op(GALLEY__ADD_SCALAR, &S_add_scalar_def, a, s,
+                            "a", "galley_add_scalar");
 }
 
 galley_tensor *galley_mul_scalar(galley_tensor *a, double s)
 {
-    return S_unary(GALLEY__MUL_SCALAR, &S_mul_scalar_def, a, s,
-                   "galley_mul_scalar");
+    return galley__unary_op(GALLEY__MUL_SCALAR, &S_mul_scalar_def, a, s,
+                            "a", "galley_mul_scalar");
 }
 
 galley_tensor *galley_pow_scalar(galley_tensor *a, double p)
 {
-    return S_unary(GALLEY__POW_SCALAR, &S_pow_scalar_def, a, p,
-                   "galley_pow_scalar");
+    return galley__unary_op(GALLEY__POW_SCALAR, &S_pow_scalar_def, a, p,
+                            "a", "galley_pow_scalar");
 }
 
 galley_tensor *galley_neg(galley_tensor *a)
 {
-    return S_unary(GALLEY__NEG, &S_neg_def, a, 0, "galley_neg");
+    return galley__unary_op(GALLEY__NEG, &S_neg_def, a, 0, "a", "galley_neg");
 }
 
 galley_tensor *galley_exp(galley_tensor *a)
 {
-    return S_unary(GALLEY__EXP, &S_exp_def, a, 0, "galley_exp");
+    return galley__unary_op(GALLEY__EXP, &S_exp_def, a, 0, "a", "galley_exp");
 }
 
 galley_tensor *galley_log(galley_tensor *a)
 {
-    return S_unary(GALLEY__LOG, &S_log_def, a, 0, "galley_log");
+    return galley__unary_op(GALLEY__LOG, &S_log_def, a, 0, "a", "galley_log");
 }
 
 galley_tensor *galley_tanh(galley_tensor *a)
 {
-    return S_unary(GALLEY__TANH, &S_tanh_def, a, 0, "galley_tanh");
+    return galley__unary_op(GALLEY__TANH, &S_tanh_def, a, 0,
+                            "a", "galley_tanh");
 }
 
 galley_tensor *galley_sigmoid(galley_tensor *a)
 {
-    return S_unary(GALLEY__SIGMOID, &S_sigmoid_def, a, 0, "galley_sigmoid");
+    return galley__unary_op(GALLEY__SIGMOID, &S_sigmoid_def, a, 0,
+                            "a", "galley_sigmoid");
 }
 
 galley_tensor *galley_relu(galley_tensor *a)
 {
-    return S_unary(GALLEY__RELU, &S_relu_def, a, 0, "galley_relu");
+    return galley__unary_op(GALLEY__RELU, &S_relu_def, a, 0,
+                            "a", "galley_relu");
 }
 
 galley_tensor *galley_sqrt(galley_tensor *a)
 {
-    return S_unary(GALLEY__SQRT, &S_sqrt_def, a, 0, "galley_sqrt");
+    return galley__unary_op(GALLEY__SQRT, &S_sqrt_def, a, 0,
+                            "a", "galley_sqrt");
 }
 
 /* ---- reductions ---- */
@@ -690,7 +696,8 @@ static galley_tensor *S_argmax_new(galley_tensor *t, int ax, int keepdim,
 static galley_tensor *S_first_max_mask(galley_tensor *t, int ax)
 {
     long shape[GALLEY_MAX_DIMS];
-    galley_tensor *idx = galley_tensor_to(S_argmax_new(t, ax, 1, "max"), GALLEY_F64);
+    galley_tensor *idx =
+        galley_tensor_to(S_argmax_new(t, ax, 1, "max"), GALLEY_F64);
     galley_tensor *pos;
 
     for (int i = 0; i < t->ndim; i++)

@@ -110,17 +110,13 @@ galley_optim *galley_sgd_new(galley_tensor *const *params, int n,
     return o;
 }
 
-/* Checks Adam's or AdamW's options (init names their initializer): the
+/* Checks Adam's or AdamW's options (type names their struct): the
  * version, then torch's ranges, with lr > 0 (torch takes 0). */
 static int S_check_adam(const galley_adam_options *a, const char *fn,
-                        const char *init, const char *type)
+                        const char *type)
 {
-    if (a->version != GALLEY_OPTIONS_VERSION) {
-        galley__error(fn, "options were not started from %s: write `%s o = "
-                      "%s;` and set the fields (each is taken as given, 0 "
-                      "included)", init, type, init);
+    if (galley__check_version(a->version, fn, type))
         return -1;
-    }
     const char *bad = !(a->lr > 0)                        ? "lr must be > 0"
                       : !(a->beta1 >= 0 && a->beta1 < 1) ? "beta1 must be in [0, 1)"
                       : !(a->beta2 >= 0 && a->beta2 < 1) ? "beta2 must be in [0, 1)"
@@ -144,7 +140,7 @@ galley_optim *galley_adam_new(galley_tensor *const *params, int n,
     if (options)
         a = *options;
     if (S_check_params(params, n, fn) ||
-        S_check_adam(&a, fn, "GALLEY_ADAM_OPTIONS_INIT", "galley_adam_options"))
+        S_check_adam(&a, fn, "galley_adam_options"))
         return NULL;
     galley_optim *o = S_new(S_ADAM, params, n);
     o->adam = a;
@@ -162,8 +158,7 @@ galley_optim *galley_adamw_new(galley_tensor *const *params, int n,
                              .beta1 = w.beta1, .beta2 = w.beta2,
                              .eps = w.eps, .weight_decay = w.weight_decay};
     if (S_check_params(params, n, fn) ||
-        S_check_adam(&a, fn, "GALLEY_ADAMW_OPTIONS_INIT",
-                     "galley_adamw_options"))
+        S_check_adam(&a, fn, "galley_adamw_options"))
         return NULL;
     galley_optim *o = S_new(S_ADAMW, params, n);
     o->adam = a;

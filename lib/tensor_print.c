@@ -60,14 +60,8 @@ static const galley_print_options S_defaults = GALLEY_PRINT_OPTIONS_INIT;
 static int S_check_options(const galley_print_options *o)
 {
     const char *op = "galley_set_print_options";
-    if (o->version != GALLEY_OPTIONS_VERSION) {
-        galley__error(op, "options were not started from "
-                          "GALLEY_PRINT_OPTIONS_INIT: write "
-                          "`galley_print_options o = "
-                          "GALLEY_PRINT_OPTIONS_INIT;` and set the fields "
-                          "(each is taken as given, 0 included)");
+    if (galley__check_version(o->version, op, "galley_print_options"))
         return -1;
-    }
     if (o->style != GALLEY_PRINT_NUMPY && o->style != GALLEY_PRINT_COMPACT)
         galley__error(op, "style %d is neither GALLEY_PRINT_NUMPY nor "
                           "GALLEY_PRINT_COMPACT", (int)o->style);

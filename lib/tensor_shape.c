@@ -737,16 +737,6 @@ galley_tensor *galley_embedding(galley_tensor *weight, galley_tensor *ids)
 
 /* ---- axes: unsqueeze, squeeze, permute, expand, flatten ---- */
 
-/* unsqueeze and squeeze: the gradient reshaped back (g is contiguous, so
- * that is a view). */
-static void S_reshape_back_backward(galley_tensor *out, galley_tensor *g)
-{
-    galley_tensor *a = out->in[0];
-    GALLEY__BACKWARD_BEGIN;
-    galley__accum_grad(a, galley_reshape(g, a->ndim, a->shape));
-    GALLEY__BACKWARD_END;
-}
-
 /* squeeze's args: its axis, none for squeeze_all. */
 static void S_squeeze_args(const galley_tensor *out, char *buf, size_t n)
 {
@@ -757,9 +747,9 @@ static void S_squeeze_args(const galley_tensor *out, char *buf, size_t n)
 }
 
 static const galley__opdef S_unsqueeze_def = {
-    "unsqueeze", S_reshape_back_backward, S_axis_args};
+    "unsqueeze", galley__reshape_backward, S_axis_args};
 static const galley__opdef S_squeeze_def = {
-    "squeeze", S_reshape_back_backward, S_squeeze_args};
+    "squeeze", galley__reshape_backward, S_squeeze_args};
 
 galley_tensor *galley_unsqueeze(galley_tensor *t, int axis)
 {

@@ -270,8 +270,8 @@ galley_tensor *galley_detach(galley_tensor *t)
     return S_view(t, t->ndim, t->shape, t->strides, t->offset, NULL);
 }
 
-/* reshape: the gradient reshaped back. */
-static void S_reshape_backward(galley_tensor *out, galley_tensor *g)
+/* (declared in tensor_internal.h) */
+void galley__reshape_backward(galley_tensor *out, galley_tensor *g)
 {
     galley_tensor *a = out->in[0];
     GALLEY__BACKWARD_BEGIN;
@@ -285,7 +285,8 @@ static void S_reshape_args(const galley_tensor *out, char *buf, size_t n)
     snprintf(buf, n, "%s", galley__shape_str(out->ndim, out->shape, s));
 }
 
-static const galley__opdef S_reshape_def = {"reshape", S_reshape_backward,
+static const galley__opdef S_reshape_def = {"reshape",
+                                            galley__reshape_backward,
                                             S_reshape_args};
 
 galley_tensor *galley_reshape(galley_tensor *t, int ndim, const long *shape)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "alloc.h"
@@ -565,6 +566,30 @@ static int S_check_header(const S_npy *h, const char *path)
     return 0;
 }
 
+/* 0 when the rest of f holds the data h's header promises; else reports
+ * the file truncated and returns -1, before anything is allocated (a
+ * header that claims terabytes is a truncated file, not an out of memory).
+ * A file whose size cannot be known (a pipe) passes: the read checks it. */
+static int S_check_size(FILE *f, const S_npy *h, const char *path)
+{
+    struct stat sb;
+    long pos = ftell(f);
+    if (pos < 0 || fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode))
+        return 0;
+    size_t want = galley__elsize(S_dtype_of(h->descr));
+    for (int i = 0; i < h->ndim; i++)
+        want *= (size_t)h->shape[i];
+    size_t have = sb.st_size > pos ? (size_t)(sb.st_size - pos) : 0;
+    if (have >= want)
+        return 0;
+    char shape[GALLEY__SHAPE_STR_MAX];
+    galley__error("galley_load_npy", "'%s' is truncated: its header says %s "
+                  "%s (%zu bytes of data) but %zu follow", path,
+                  galley_dtype_name(S_dtype_of(h->descr)),
+                  galley__shape_str(h->ndim, h->shape, shape), want, have);
+    return -1;
+}
+
 galley_tensor *galley_load_npy(const char *path)
 {
     const char *fn = "galley_load_npy";
@@ -579,7 +604,8 @@ galley_tensor *galley_load_npy(const char *path)
     }
     S_npy h;
     galley_tensor *t = NULL;
-    if (!S_read_header(f, path, &h) && !S_check_header(&h, path))
+    if (!S_read_header(f, path, &h) && !S_check_header(&h, path) &&
+        !S_check_size(f, &h, path))
         t = galley__new(S_dtype_of(h.descr), h.ndim, h.shape, fn);
     if (t) {
         size_t es = galley__elsize(t->dtype), want = (size_t)t->numel * es;

@@ -504,6 +504,11 @@ TEST(npy_errors_name_the_file)
     show("negative", galley_load_npy("neg.npy"));
     write_raw("v9.npy", 9, "{}\n", &one, 8);
     show("version", galley_load_npy("v9.npy"));
+    /* A header that promises 32 GiB with 8 bytes after it: truncated,
+     * said before anything is allocated (it was an out-of-memory abort). */
+    write_raw("huge.npy", 1, "{'descr': '<f8', 'fortran_order': False, "
+              "'shape': (4294967296,), }\n", &one, 8);
+    show("huge", galley_load_npy("huge.npy"));
     /* A failed save leaves nothing behind; a good one replaces the file
      * whole, with no temporary left. */
     printf("save: %d\n", galley_save_npy(galley_ones(GALLEY_F32, GALLEY_SHAPE(1)),
@@ -515,8 +520,9 @@ TEST(npy_errors_name_the_file)
     galley_save_npy(NULL, "x.npy");
     galley_load_npy(NULL);
     const char *names[] = {"good.npy", "text.npy", "short.npy", "be.npy",
-                           "f2.npy", "fo.npy", "neg.npy", "v9.npy"};
-    leave_tmpdir(names, 8);
+                           "f2.npy",   "fo.npy",   "neg.npy",   "v9.npy",
+                           "huge.npy"};
+    leave_tmpdir(names, 9);
     EXPECT(/*
       error: galley_load_npy: cannot open 'missing.npy': No such file or directory
       missing: NULL
@@ -536,11 +542,13 @@ TEST(npy_errors_name_the_file)
       negative: NULL
       error: galley_load_npy: 'v9.npy' has .npy version 9.0; galley reads 1.0, 2.0 and 3.0
       version: NULL
+      error: galley_load_npy: 'huge.npy' is truncated: its header says float64 [4294967296] (34359738368 bytes of data) but 8 follow
+      huge: NULL
       error: galley_save_npy: cannot write 'no/such/dir.npy': No such file or directory
       save: -1
       save: 0
       good: float32 0
-      entries 8
+      entries 9
       error: galley_save_npy: input t is NULL
       error: galley_load_npy: path is NULL
     */);

@@ -500,6 +500,10 @@ void galley_print_graph(FILE *f, galley_tensor *root)
 {
     if (galley__check(root, "galley_print_graph", "root"))
         return;
+    if (!f) {
+        galley__error("galley_print_graph", "file is NULL");
+        return;
+    }
     S_walk w = {0};
     S_walk_graph(&w, root, 0);
     for (size_t k = 0; k < w.n; k++)

@@ -32,6 +32,7 @@ static _Thread_local galley_rng S_default = {
 /* pcg32_srandom_r of the PCG paper. */
 void galley_rng_seed(galley_rng *rng, uint64_t seed, uint64_t stream)
 {
+    rng = galley__rng_default(rng);
     rng->state = 0;
     rng->inc = (stream << 1) | 1u;
     galley_rng_u32(rng);
@@ -45,6 +46,7 @@ void galley_rng_seed(galley_rng *rng, uint64_t seed, uint64_t stream)
  * rotation of the old state (XSH RR). */
 uint32_t galley_rng_u32(galley_rng *rng)
 {
+    rng = galley__rng_default(rng);
     uint64_t old = rng->state;
     rng->state = old * S_MULT + rng->inc;
     uint32_t xorshifted = (uint32_t)(((old >> 18) ^ old) >> 27);
@@ -112,6 +114,7 @@ static double S_log(double x)
  * call. sqrt is exactly rounded by IEEE 754, so it may be libm's. */
 double galley_rng_normal(galley_rng *rng)
 {
+    rng = galley__rng_default(rng);
     if (rng->has_spare) {
         rng->has_spare = 0;
         return rng->spare;

@@ -932,3 +932,15 @@ TEST(backward_through_a_100000_node_add_chain)
         1 1
     */);
 }
+
+/* galley_print_graph with no file reports it, as galley_tensor_fprint does
+ * (it dereferenced NULL). */
+TEST(print_graph_to_a_null_file)
+{
+    galley_tensor_on_error(on_error, NULL);
+    galley_print_graph(NULL, galley_param(galley_zeros(GALLEY_F64,
+                                                       GALLEY_SHAPE(2))));
+    EXPECT(/*
+      error: galley_print_graph: file is NULL
+    */);
+}

@@ -166,7 +166,9 @@ typedef struct galley_rng {
     double spare;
 } galley_rng;
 
-/* Seeds rng with seed and stream (pcg32_srandom_r(rng, seed, stream)). */
+/* Seeds rng with seed and stream (pcg32_srandom_r(rng, seed, stream)).
+ * Here and in the three below, rng NULL is this thread's default
+ * generator, as in galley_rand. */
 void galley_rng_seed(galley_rng *rng, uint64_t seed, uint64_t stream);
 /* The next 32 random bits. */
 uint32_t galley_rng_u32(galley_rng *rng);

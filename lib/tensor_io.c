@@ -72,6 +72,20 @@ static int S_check_inplace(const S_inplace *op, galley_tensor *a)
     if (galley__check(a, op->name, "a") ||
         (op->binary && galley__check(op->b, op->name, "b")))
         return -1;
+    /* galley's arithmetic is floating, and a float result does not go
+     * into int64 (torch: "result type Float can't be cast to Long"). */
+    if (galley__check_float(a, op->name, "a"))
+        return -1;
+    for (int i = 0; i < a->ndim; i++)
+        if (a->strides[i] == 0 && a->shape[i] > 1) {
+            char da[GALLEY__SHAPE_STR_MAX + 8];
+            galley__error(op->name, "a %s has elements that share one "
+                          "place in memory (an expanded axis %d), so an "
+                          "in-place op would write each place several times "
+                          "(as torch, refused); change a copy (galley_clone)",
+                          galley__desc(a, da), i);
+            return -1;
+        }
     if (!op->binary)
         return 0;
     int nd;
@@ -88,18 +102,10 @@ static int S_check_inplace(const S_inplace *op, galley_tensor *a)
     return 0;
 }
 
-/* Writes r (a's shape) into a, and marks the change; refused when r is
- * floating and a int64, as torch's "result type Float can't be cast to
- * the desired output type Long". */
-static int S_write(const S_inplace *op, galley_tensor *a, galley_tensor *r)
+/* Writes r (a's shape; a floating dtype, as a's: S_check_inplace refused
+ * an int64 a) into a, cast to a's dtype, and marks the change. Returns 0. */
+static int S_write(galley_tensor *a, galley_tensor *r)
 {
-    if (a->dtype == GALLEY_I64 && r->dtype != GALLEY_I64) {
-        char da[GALLEY__SHAPE_STR_MAX + 8];
-        galley__error(op->name, "the result is %s and cannot be written "
-                      "into a %s; cast a with galley_tensor_to first",
-                      galley_dtype_name(r->dtype), galley__desc(a, da));
-        return -1;
-    }
     galley__backend_of(a)->copy(a, r);
     galley__bump_version(a);
     return 0;
@@ -139,7 +145,7 @@ static galley_tensor *S_inplace_recorded(const S_inplace *op, galley_tensor *a)
     galley__backend_of(a)->copy(old, a);
     S_move_node(old, a);
     galley_tensor *r = S_apply(op, old, a);
-    if (!r || S_write(op, a, r)) {
+    if (!r || S_write(a, r)) {
         S_move_node(a, old); /* as it was */
         galley_tensor_free(old);
         galley_tensor_free(r);
@@ -165,7 +171,7 @@ static galley_tensor *S_run(const S_inplace *op, galley_tensor *a)
         int was = galley_set_grad_enabled(0);
         galley_tensor *r = S_apply(op, a, NULL);
         galley_set_grad_enabled(was);
-        int bad = !r || S_write(op, a, r);
+        int bad = !r || S_write(a, r);
         galley_tensor_free(r);
         return bad ? NULL : a;
     }

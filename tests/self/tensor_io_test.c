@@ -176,6 +176,12 @@ TEST(inplace_errors)
     show("m", galley_sub_(m, galley_ones(GALLEY_F64, GALLEY_SHAPE(3))));
     show("x", galley_div_(x, NULL));
     show("i", galley_add_scalar_(galley_zeros(GALLEY_I64, GALLEY_SHAPE(2)), 1));
+    /* An expanded tensor: its rows are one row in memory (torch: "more
+     * than one element of the written-to tensor refers to a single memory
+     * location"). */
+    galley_tensor *e = galley_expand(galley_zeros(GALLEY_F64, GALLEY_SHAPE(1, 2)),
+                                     GALLEY_SHAPE(3, 2));
+    show("e", galley_add_(e, galley_ones(GALLEY_F64, GALLEY_SHAPE(3, 2))));
     show("x", x);
     EXPECT(/*
       error: galley_backward: input 1 of mul (float64 [2]) was modified in place after it was used; change a copy (galley_clone) or compute the graph again
@@ -192,8 +198,10 @@ TEST(inplace_errors)
       m: NULL
       error: galley_div_: input b is NULL
       x: NULL
-      error: galley_add_scalar: a is int64 [2]; galley_add_scalar needs float32 or float64 (cast with galley_tensor_to)
+      error: galley_add_scalar_: a is int64 [2]; galley_add_scalar_ needs float32 or float64 (cast with galley_tensor_to)
       i: NULL
+      error: galley_add_: a float64 [3, 2] has elements that share one place in memory (an expanded axis 0), so an in-place op would write each place several times (as torch, refused); change a copy (galley_clone)
+      e: NULL
       x: float64 4 5
     */);
 }

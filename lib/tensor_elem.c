@@ -96,7 +96,7 @@ static galley_tensor *S_compare(S_cmp k, galley_tensor *a, galley_tensor *b,
         y = a;
     }
     /* Floats (and an int64 with a float) promote in galley__binary_new. */
-    if (galley__promote(a->dtype, b->dtype) != GALLEY_I64)
+    if (galley__result_type(a, b) != GALLEY_I64)
         return galley__binary_new(kernel[k], x, y, opname);
     int was = galley_set_grad_enabled(0);
     x = galley_tensor_to(x, GALLEY_F64);
@@ -209,12 +209,12 @@ static void S_where_backward(galley_tensor *out, galley_tensor *g)
     GALLEY__BACKWARD_END;
 }
 
-/* Casts *a and *b to the dtype they promote to (galley__promote), as
+/* Casts *a and *b to the dtype they promote to (galley__result_type), as
  * torch's binary ops do; the casts are in the graph, so each gradient comes
  * back in its operand's dtype. -1 after a reported error. */
 static int S_promote_pair(galley_tensor **a, galley_tensor **b)
 {
-    galley_dtype dt = galley__promote((*a)->dtype, (*b)->dtype);
+    galley_dtype dt = galley__result_type(*a, *b);
     if ((*a)->dtype != dt && !(*a = galley_tensor_to(*a, dt)))
         return -1;
     if ((*b)->dtype != dt && !(*b = galley_tensor_to(*b, dt)))

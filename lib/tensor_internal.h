@@ -298,6 +298,12 @@ galley_tensor *galley__cast_new(const galley_tensor *t, galley_dtype dtype,
 /* Type promotion, as torch's and numpy's: one dtype gives itself, int64
  * with a float gives that float, float32 with float64 gives float64. */
 galley_dtype galley__promote(galley_dtype a, galley_dtype b);
+/* The dtype of an op on a and b, as torch's result_type: galley__promote
+ * of their dtypes, but a 0-d operand does not raise the dtype of one with
+ * dimensions within its category (float32 [n] with a float64 0-d stays
+ * float32); a 0-d float with int64 [n] gives the 0-d's dtype. */
+galley_dtype galley__result_type(const galley_tensor *a,
+                                 const galley_tensor *b);
 /* a OP b, broadcast, in galley__promote(a, b)'s dtype (an operand of
  * another dtype is cast first): binary ops written on it promote as
  * galley_add does. EQ and GT give 1 or 0 in that dtype. */

@@ -21,6 +21,19 @@ galley_dtype galley__promote(galley_dtype a, galley_dtype b)
 }
 
 /* (declared in tensor_internal.h) */
+galley_dtype galley__result_type(const galley_tensor *a,
+                                 const galley_tensor *b)
+{
+    int za = a->ndim == 0, zb = b->ndim == 0;
+    if (za == zb)
+        return galley__promote(a->dtype, b->dtype);
+    const galley_tensor *dims = za ? b : a, *zero = za ? a : b;
+    if (dims->dtype != GALLEY_I64 || zero->dtype == GALLEY_I64)
+        return dims->dtype;
+    return zero->dtype; /* a float 0-d with int64 [n]: the float's */
+}
+
+/* (declared in tensor_internal.h) */
 galley_tensor *galley__cast_new(const galley_tensor *t, galley_dtype dtype,
                                 const char *opname)
 {
@@ -31,7 +44,7 @@ galley_tensor *galley__cast_new(const galley_tensor *t, galley_dtype dtype,
 }
 
 /* a OP b into a new tensor, of a's and b's dtype or, when they differ, of
- * the promoted one (galley__promote; the other operand is cast first, as
+ * the promoted one (galley__result_type; the others are cast first, as
  * the kernels take one dtype). Same-shape operands go to the kernel as
  * they are (it takes any strides): the fast path of small tensors makes no
  * expanded copies of the headers and asks for no broadcast shape. */
@@ -39,7 +52,7 @@ galley_tensor *galley__binary_new(galley__binop op, const galley_tensor *a,
                                   const galley_tensor *b, const char *opname)
 {
     if (a->dtype != b->dtype) {
-        galley_dtype dt = galley__promote(a->dtype, b->dtype);
+        galley_dtype dt = galley__result_type(a, b);
         galley_tensor *ca =
             a->dtype == dt ? NULL : galley__cast_new(a, dt, opname);
         galley_tensor *cb =

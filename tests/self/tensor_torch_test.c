@@ -313,6 +313,43 @@ static void S_promote_case(const char *name, S_op2 f)
     show("  db", galley_grad(b));
 }
 
+/* A 0-d operand does not raise the dtype of one with dimensions within
+ * its category, as torch's result_type (numpy 1.24's value-based casting
+ * agrees): a float64 constant keeps a float32 model float32. torch:
+ *   a = torch.tensor([1., 2.], requires_grad=True)
+ *   s = torch.tensor(0.1, dtype=torch.float64, requires_grad=True)
+ *   y = a * s + a          -> float32 [1.1000, 2.2000] ((a * s).tolist():
+ *                             0.10000000149011612, 0.20000000298023224)
+ *   y.sum().backward()     -> a.grad float32 [1.1, 1.1], s.grad float64 3
+ *   torch.tensor([1, 2]) + torch.tensor(0.5, dtype=torch.float64)
+ *                          -> float64 [1.5, 2.5]
+ *   torch.tensor(1.) + torch.tensor(0.1, dtype=torch.float64) -> float64 */
+TEST(a_0d_operand_keeps_the_dtype_of_one_with_dimensions)
+{
+    galley_tensor *a = galley_param(galley_from_f32((float[]){1, 2},
+                                                    GALLEY_SHAPE(2)));
+    galley_tensor *s = galley_param(galley_scalar(GALLEY_F64, 0.1));
+    show("a * s", galley_mul(a, s));
+    galley_tensor *y = galley_add(galley_mul(a, s), a);
+    show("y", y);
+    galley_backward(galley_sum_all(y));
+    show("a.grad", galley_grad(a));
+    show("s.grad", galley_grad(s));
+    show("i64 [2] + f64 0-d",
+         galley_add(galley_from_i64((int64_t[]){1, 2}, GALLEY_SHAPE(2)),
+                    galley_scalar(GALLEY_F64, 0.5)));
+    show("f32 0-d + f64 0-d", galley_add(galley_scalar(GALLEY_F32, 1),
+                                         galley_scalar(GALLEY_F64, 0.1)));
+    EXPECT(/*
+      a * s: float32 [2] = 0.100000001 0.200000003
+      y: float32 [2] = 1.10000002 2.20000005
+      a.grad: float32 [2] = 1.10000002 1.10000002
+      s.grad: float64 [] = 3
+      i64 [2] + f64 0-d: float64 [2] = 1.5 2.5
+      f32 0-d + f64 0-d: float64 [] = 1.1000000000000001
+    */);
+}
+
 TEST(binary_ops_promote_float32_to_float64)
 {
     S_promote_case("add", galley_add);

@@ -14,7 +14,10 @@
  * - Axes may be negative: -1 is the last.
  * - Binary ops promote their operands' dtypes as torch and numpy do:
  *   float32 with float64 gives float64, int64 with a float gives that
- *   float; the gradient of each operand comes back in its own dtype.
+ *   float, but a 0-d operand does not raise the dtype of one with
+ *   dimensions in its category (float32 [n] times a float64 scalar stays
+ *   float32, as torch's result_type); the gradient of each operand comes
+ *   back in its own dtype.
  *   matmul takes one dtype, as torch's (cast with galley_tensor_to).
  * - Every function that makes a tensor returns a new tensor owned by the
  *   innermost open scope (galley_scope_begin), or by the root scope when

@@ -397,10 +397,18 @@ static int S_axes_args(const char *op, int sd, const long *stride,
     for (int a = 0; a < sd; a++) {
         long s = stride ? stride[a] : 1, p = padding ? padding[a] : 0;
         long d = dilation ? dilation[a] : 1;
-        if (s < 1 || p < 0 || d < 1) {
-            galley__error(op, "stride %ld, padding %ld, dilation %ld on "
-                          "spatial axis %d: needs stride >= 1, padding >= 0, "
-                          "dilation >= 1", s, p, d, a);
+        /* The bound keeps n + 2 p and d (k - 1) far from overflow. */
+        const long big = 1L << 31;
+        if (s < 1 || p < 0 || d < 1 || s > big || p > big || d > big) {
+            if (dilation)
+                galley__error(op, "stride %ld, padding %ld, dilation %ld on "
+                              "spatial axis %d: needs 1 <= stride <= 2^31, "
+                              "0 <= padding <= 2^31, 1 <= dilation <= 2^31",
+                              s, p, d, a);
+            else
+                galley__error(op, "stride %ld, padding %ld on spatial axis "
+                              "%d: needs 1 <= stride <= 2^31, 0 <= padding "
+                              "<= 2^31", s, p, a);
             return -1;
         }
         *gs[a + 2 - sd] = s;

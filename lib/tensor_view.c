@@ -20,6 +20,12 @@ galley_tensor *galley_arange(galley_dtype dtype, double start, double stop,
                       "and a step other than 0", start, stop, step);
         return NULL;
     }
+    if (dtype == GALLEY_I64 && (start != floor(start) || step != floor(step))) {
+        galley__error(op, "start %g, step %g: an int64 range needs whole "
+                      "numbers (numpy truncates the step to 0, torch refuses)",
+                      start, step);
+        return NULL;
+    }
     double len = ceil((stop - start) / step);
     if (len < 0)
         len = 0;

@@ -136,6 +136,8 @@ TEST(conv_against_torch)
     got(galley_conv2d(x, w, NULL, NULL, NULL, (long[]){3, 1}, 1));
     got(galley_conv1d(x1, w1, NULL, 1, 0, 4, 1));
     got(galley_conv1d(x1, w1, NULL, 0, 0, 1, 1));
+    got(galley_conv1d(x1, w1, NULL, 1, 1L << 62, 1, 1)); /* no overflow */
+    got(galley_max_pool1d(x1, 2, 0, 0));
     got(galley_conv2d(galley_tensor_to(x, GALLEY_F32), w, NULL, NULL, NULL,
                       NULL, 1));
     got(galley_conv2d(xg, wg, NULL, NULL, NULL, NULL, 3));
@@ -153,7 +155,9 @@ TEST(conv_against_torch)
       error: galley_conv2d: bias float64 [2, 3, 7] for weight float64 [4, 3, 3, 2]: needs [4], one per output channel
       error: galley_conv2d: x float64 [2, 3, 5, 6] padded to 5 x 6 is smaller than the kernel 3 x 2 (dilated: 7 x 2)
       error: galley_conv1d: x float64 [2, 3, 7] padded to 7 is smaller than the kernel 3 (dilated: 9)
-      error: galley_conv1d: stride 0, padding 0, dilation 1 on spatial axis 0: needs stride >= 1, padding >= 0, dilation >= 1
+      error: galley_conv1d: stride 0, padding 0, dilation 1 on spatial axis 0: needs 1 <= stride <= 2^31, 0 <= padding <= 2^31, 1 <= dilation <= 2^31
+      error: galley_conv1d: stride 1, padding 4611686018427387904, dilation 1 on spatial axis 0: needs 1 <= stride <= 2^31, 0 <= padding <= 2^31, 1 <= dilation <= 2^31
+      error: galley_max_pool1d: stride 0, padding 0 on spatial axis 0: needs 1 <= stride <= 2^31, 0 <= padding <= 2^31
       error: galley_conv2d: float32 [2, 3, 5, 6] and float64 [4, 3, 3, 2]: dtypes differ, and galley_conv2d takes one dtype (as torch); cast one with galley_tensor_to
       error: galley_conv2d: groups 3 for x float64 [2, 4, 3, 3] and weight float64 [6, 2, 2, 2]: needs groups >= 1 dividing both the input and the output channels
       error: galley_conv2d: groups 0 for x float64 [2, 4, 3, 3] and weight float64 [6, 2, 2, 2]: needs groups >= 1 dividing both the input and the output channels

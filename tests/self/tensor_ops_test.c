@@ -889,6 +889,7 @@ TEST(errors_of_axes_and_indices)
     got(galley_argmax(galley_zeros(GALLEY_F64, GALLEY_SHAPE(2, 0)), 1, 0));
     got(galley_tensor_data(galley_transpose(t, 0, 1)));
     got(galley_arange(GALLEY_F64, 0, 1, 0));
+    got(galley_arange(GALLEY_I64, 0, 5, 0.5));
     got(galley_linspace(GALLEY_F64, 0, 1, -1));
     EXPECT(/*
       error: galley_sum: axis 2 out of range for a tensor of 2 dimensions
@@ -913,6 +914,7 @@ TEST(errors_of_axes_and_indices)
       error: galley_argmax: float64 [2, 0]: axis 1 is empty
       error: galley_tensor_data: float64 [3, 2] is not contiguous (a transposed or sliced view); make a contiguous copy with galley_contiguous
       error: galley_arange: start 0, stop 1, step 0: needs finite values and a step other than 0
+      error: galley_arange: start 0, step 0.5: an int64 range needs whole numbers (numpy truncates the step to 0, torch refuses)
       error: galley_linspace: n is -1; it must be at least 0
     */);
 }

@@ -664,9 +664,11 @@ int galley_set_grad_enabled(int enabled);
 /* Names t for graph printing; the name is copied. Returns t. */
 galley_tensor *galley_set_name(galley_tensor *t, const char *name);
 /* Prints the graph that computed root, one node per line in a fixed order
- * (inputs before their users, numbered %0, %1, ...):
- *   %0 = param "w" float32 [2, 3]
- *   %2 = matmul(%1, %0) float32 [4, 3]
+ * (inputs before their users, numbered %0, %1, ...), as for
+ * galley_matmul(x, w):
+ *   %0 = const float32 [4, 2]
+ *   %1 = param "w" float32 [2, 3]
+ *   %2 = matmul(%0, %1) float32 [4, 3]
  * The same computation prints the same text everywhere. */
 void galley_print_graph(FILE *f, galley_tensor *root);
 

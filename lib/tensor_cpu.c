@@ -348,7 +348,6 @@ S_DEFINE_GELU_TANH_GRAD(double, tanh)
             else                                                           \
                 S_UN(T, POW(x, c));                                        \
             break;                                                         \
-        case GALLEY__STEP: S_UN(T, x > 0 ? 1 : 0); break;                  \
         case GALLEY__RECIP: S_UN(T, 1 / x); break;                         \
         case GALLEY__ABS: S_UN(T, S_TG(T, fabs, x)); break;                \
         case GALLEY__SIN: S_UN(T, S_TG(T, sin, x)); break;                 \

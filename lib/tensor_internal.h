@@ -208,7 +208,6 @@ typedef enum galley__unop {
     GALLEY__ADD_SCALAR, /* a + arg */
     GALLEY__MUL_SCALAR, /* a * arg */
     GALLEY__POW_SCALAR, /* a ^ arg */
-    GALLEY__STEP,       /* a > 0 ? 1 : 0 (relu's derivative) */
     GALLEY__RECIP,      /* 1 / a */
     /* tensor_elem.c's: */
     GALLEY__ABS, GALLEY__SIN, GALLEY__COS,

@@ -467,6 +467,24 @@ static unsigned long S_number(const S_walk *w, const galley_tensor *t)
     return (unsigned long)(t->mark - w->epoch - 1);
 }
 
+/* Prints name in double quotes, with C's escapes for a quote, a backslash
+ * and control characters, so that every node stays one line. */
+static void S_print_name(FILE *f, const char *name)
+{
+    fputs(" \"", f);
+    for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            fprintf(f, "\\%c", *c);
+        else if (*c == '\n')
+            fputs("\\n", f);
+        else if (*c < 0x20 || *c == 0x7f)
+            fprintf(f, "\\x%02x", *c);
+        else
+            fputc(*c, f);
+    }
+    fputc('"', f);
+}
+
 /* Prints the line of node t. */
 static void S_print_node(FILE *f, const S_walk *w, const galley_tensor *t)
 {
@@ -492,7 +510,7 @@ static void S_print_node(FILE *f, const S_walk *w, const galley_tensor *t)
         fputc(')', f);
     }
     if (t->name)
-        fprintf(f, " \"%s\"", t->name);
+        S_print_name(f, t->name);
     fprintf(f, " %s\n", galley__desc(t, d));
 }
 

@@ -944,3 +944,16 @@ TEST(print_graph_to_a_null_file)
       error: galley_print_graph: file is NULL
     */);
 }
+
+/* A name with a quote, a backslash, a newline and a tab prints escaped:
+ * each node stays one line of the listing. */
+TEST(graph_names_are_escaped)
+{
+    galley_tensor *w = galley_param(galley_zeros(GALLEY_F64, GALLEY_SHAPE(2)));
+    galley_set_name(w, "a\"b\\c\nd\te");
+    galley_print_graph(stdout, galley_sum_all(w));
+    EXPECT(/*
+      %0 = param "a\"b\\c\nd\x09e" float64 [2]
+      %1 = sum_all(%0) float64 []
+    */);
+}

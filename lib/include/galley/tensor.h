@@ -661,7 +661,9 @@ void galley_zero_grad(galley_tensor *t);
 /* Turns recording of the graph on or off for this thread (as
  * torch.no_grad); returns the previous setting. */
 int galley_set_grad_enabled(int enabled);
-/* Names t for graph printing; the name is copied. Returns t. */
+/* Names t for graph printing; the name is copied (and printed in double
+ * quotes with C escapes for quotes, backslashes and control characters).
+ * Returns t. */
 galley_tensor *galley_set_name(galley_tensor *t, const char *name);
 /* Prints the graph that computed root, one node per line in a fixed order
  * (inputs before their users, numbered %0, %1, ...), as for

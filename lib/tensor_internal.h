@@ -316,6 +316,17 @@ galley_tensor *galley__unary_new(galley__unop op, const galley_tensor *a,
 galley_tensor *galley__unary_op(galley__unop op, const galley__opdef *def,
                                 galley_tensor *a, double arg, const char *what,
                                 const char *opname);
+/* Checks t for a reduction over axis (all axes when all), into *ax the
+ * axis normalized (-1 for all); with nonempty (max, min, their args),
+ * there must be elements to choose from. -1 after a reported error. */
+int galley__reduce_check(galley_tensor *t, int all, int axis, int nonempty,
+                         int *ax, const char *opname);
+/* The opdef args function of an op whose argument is an axis (larg[0]):
+ * "axis=A". */
+void galley__axis_args(const galley_tensor *out, char *buf, size_t n);
+/* The opdef args function of a reduction over one axis: "axis=A,
+ * keepdim=K" from larg[0] and larg[1]. */
+void galley__axis_keepdim_args(const galley_tensor *out, char *buf, size_t n);
 /* The opdef args function of such an op: writes darg[0]. */
 void galley__scalar_args(const galley_tensor *out, char *buf, size_t n);
 /* The backward of an op whose result is its input reshaped (reshape,

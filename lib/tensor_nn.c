@@ -298,11 +298,6 @@ static galley_tensor *S_shifted_exp_sum(const galley_tensor *t, int ax,
     return s;
 }
 
-static void S_axis_arg(const galley_tensor *out, char *buf, size_t n)
-{
-    snprintf(buf, n, "axis=%ld", out->larg[0]);
-}
-
 /* softmax: dx = y * (g - sum(g * y)) along the axis. */
 static void S_softmax_backward(galley_tensor *out, galley_tensor *g)
 {
@@ -325,9 +320,9 @@ static void S_log_softmax_backward(galley_tensor *out, galley_tensor *g)
 }
 
 static const galley__opdef S_softmax_def = {"softmax", S_softmax_backward,
-                                            S_axis_arg};
+                                            galley__axis_args};
 static const galley__opdef S_log_softmax_def = {
-    "log_softmax", S_log_softmax_backward, S_axis_arg};
+    "log_softmax", S_log_softmax_backward, galley__axis_args};
 
 /* softmax (log_ false) or log_softmax (log_ true) of t along axis. */
 static galley_tensor *S_softmax(galley_tensor *t, int axis, int log_,

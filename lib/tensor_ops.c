@@ -594,11 +594,9 @@ galley_tensor *galley_sqrt(galley_tensor *a)
 /* The kinds of differentiable reductions. */
 typedef enum { S_SUM, S_MEAN, S_MAX } S_reduction;
 
-/* Checks t for a reduction over axis (all axes when all), into *ax the
- * axis normalized (-1 for all); max and argmax also need elements to
- * choose from. Returns -1 after reporting an error. */
-static int S_reduce_check(galley_tensor *t, int all, int axis, int nonempty,
-                          int *ax, const char *opname)
+/* (declared in tensor_internal.h) */
+int galley__reduce_check(galley_tensor *t, int all, int axis, int nonempty,
+                         int *ax, const char *opname)
 {
     char d[GALLEY__SHAPE_STR_MAX + 8];
 
@@ -653,7 +651,7 @@ static galley_tensor *S_reduce(S_reduction kind, const galley__opdef *def,
     galley_tensor *out;
     int ax;
 
-    if (S_reduce_check(t, all, axis, kind == S_MAX, &ax, opname) < 0)
+    if (galley__reduce_check(t, all, axis, kind == S_MAX, &ax, opname) < 0)
         return NULL;
     out = S_reduce_forward(kind, t, ax, keepdim && !all, opname);
     if (!out)
@@ -665,7 +663,14 @@ static galley_tensor *S_reduce(S_reduction kind, const galley__opdef *def,
 }
 
 /* Writes "axis=1, keepdim=0" for the reductions over one axis. */
-static void S_axis_args(const galley_tensor *out, char *buf, size_t n)
+/* (declared in tensor_internal.h) */
+void galley__axis_args(const galley_tensor *out, char *buf, size_t n)
+{
+    snprintf(buf, n, "axis=%ld", out->larg[0]);
+}
+
+/* (declared in tensor_internal.h) */
+void galley__axis_keepdim_args(const galley_tensor *out, char *buf, size_t n)
 {
     snprintf(buf, n, "axis=%ld, keepdim=%ld", out->larg[0], out->larg[1]);
 }
@@ -767,9 +772,12 @@ static const galley__opdef S_mean_all_def = {"mean_all", S_sum_backward,
                                              NULL};
 static const galley__opdef S_max_all_def = {"max_all", S_max_all_backward,
                                             NULL};
-static const galley__opdef S_sum_def = {"sum", S_sum_backward, S_axis_args};
-static const galley__opdef S_mean_def = {"mean", S_sum_backward, S_axis_args};
-static const galley__opdef S_max_def = {"max", S_max_backward, S_axis_args};
+static const galley__opdef S_sum_def = {"sum", S_sum_backward,
+                                        galley__axis_keepdim_args};
+static const galley__opdef S_mean_def = {"mean", S_sum_backward,
+                                         galley__axis_keepdim_args};
+static const galley__opdef S_max_def = {"max", S_max_backward,
+                                        galley__axis_keepdim_args};
 
 galley_tensor *galley_sum_all(galley_tensor *t)
 {
@@ -804,7 +812,7 @@ galley_tensor *galley_max(galley_tensor *t, int axis, int keepdim)
 galley_tensor *galley_argmax_all(galley_tensor *t)
 {
     int ax;
-    if (S_reduce_check(t, 1, 0, 1, &ax, "galley_argmax_all") < 0)
+    if (galley__reduce_check(t, 1, 0, 1, &ax, "galley_argmax_all") < 0)
         return NULL;
     return S_argmax_new(t, -1, 0, "galley_argmax_all");
 }
@@ -812,7 +820,7 @@ galley_tensor *galley_argmax_all(galley_tensor *t)
 galley_tensor *galley_argmax(galley_tensor *t, int axis, int keepdim)
 {
     int ax;
-    if (S_reduce_check(t, 0, axis, 1, &ax, "galley_argmax") < 0)
+    if (galley__reduce_check(t, 0, axis, 1, &ax, "galley_argmax") < 0)
         return NULL;
     return S_argmax_new(t, ax, keepdim, "galley_argmax");
 }

@@ -388,29 +388,6 @@ galley_tensor *galley_norm(galley_tensor *t, double p, int naxes,
 
 /* ---- min and argmin ---- */
 
-/* Checks t for min/argmin over axis (all when all), into *ax (-1: all). */
-static int S_min_check(galley_tensor *t, int all, int axis, int *ax,
-                       const char *opname)
-{
-    char d[GALLEY__SHAPE_STR_MAX + 8];
-    if (galley__check(t, opname, "t") < 0 ||
-        galley__check_float(t, opname, "t") < 0)
-        return -1;
-    *ax = all ? -1 : galley__axis(axis, t->ndim, opname);
-    if (*ax < 0 && !all)
-        return -1;
-    if ((all ? t->numel : t->shape[*ax]) == 0) {
-        if (all)
-            galley__error(opname, "%s: no elements to choose from",
-                          galley__desc(t, d));
-        else
-            galley__error(opname, "%s: axis %d is empty", galley__desc(t, d),
-                          axis);
-        return -1;
-    }
-    return 0;
-}
-
 /* The index of the first smallest element of t over ax (-1: flat, 0-d) as
  * int64: the first greatest of -t, which keeps NaN first as torch does
  * (negation is exact and keeps NaN a NaN). */
@@ -483,19 +460,15 @@ static void S_min_backward(galley_tensor *out, galley_tensor *g)
     GALLEY__BACKWARD_END;
 }
 
-static void S_min_args(const galley_tensor *out, char *buf, size_t n)
-{
-    snprintf(buf, n, "axis=%ld, keepdim=%ld", out->larg[0], out->larg[1]);
-}
-
 static const galley__opdef S_min_all_def = {"min_all", S_min_backward, NULL};
-static const galley__opdef S_min_def = {"min", S_min_backward, S_min_args};
+static const galley__opdef S_min_def = {"min", S_min_backward,
+                                        galley__axis_keepdim_args};
 
 galley_tensor *galley_min_all(galley_tensor *t)
 {
     const char *op = "galley_min_all";
     int ax;
-    if (S_min_check(t, 1, 0, &ax, op) < 0)
+    if (galley__reduce_check(t, 1, 0, 1, &ax, op) < 0)
         return NULL;
     galley_tensor *out = S_min_new(t, -1, 0, op);
     if (out) {
@@ -509,7 +482,7 @@ galley_tensor *galley_min(galley_tensor *t, int axis, int keepdim)
 {
     const char *op = "galley_min";
     int ax;
-    if (S_min_check(t, 0, axis, &ax, op) < 0)
+    if (galley__reduce_check(t, 0, axis, 1, &ax, op) < 0)
         return NULL;
     galley_tensor *out = S_min_new(t, ax, keepdim, op);
     if (out) {
@@ -523,7 +496,7 @@ galley_tensor *galley_min(galley_tensor *t, int axis, int keepdim)
 galley_tensor *galley_argmin_all(galley_tensor *t)
 {
     int ax;
-    if (S_min_check(t, 1, 0, &ax, "galley_argmin_all") < 0)
+    if (galley__reduce_check(t, 1, 0, 1, &ax, "galley_argmin_all") < 0)
         return NULL;
     return S_argmin_new(t, -1, 0, "galley_argmin_all");
 }
@@ -531,7 +504,7 @@ galley_tensor *galley_argmin_all(galley_tensor *t)
 galley_tensor *galley_argmin(galley_tensor *t, int axis, int keepdim)
 {
     int ax;
-    if (S_min_check(t, 0, axis, &ax, "galley_argmin") < 0)
+    if (galley__reduce_check(t, 0, axis, 1, &ax, "galley_argmin") < 0)
         return NULL;
     return S_argmin_new(t, ax, keepdim, "galley_argmin");
 }
@@ -591,13 +564,8 @@ static void S_cumsum_backward(galley_tensor *out, galley_tensor *g)
     GALLEY__BACKWARD_END;
 }
 
-static void S_axis_arg(const galley_tensor *out, char *buf, size_t n)
-{
-    snprintf(buf, n, "axis=%ld", out->larg[0]);
-}
-
 static const galley__opdef S_cumsum_def = {"cumsum", S_cumsum_backward,
-                                           S_axis_arg};
+                                           galley__axis_args};
 
 galley_tensor *galley_cumsum(galley_tensor *t, int axis)
 {

@@ -55,12 +55,6 @@ static void S_accum_cast(galley_tensor *t, galley_tensor *g)
     galley__accum_grad(t, g);
 }
 
-/* The args of an op whose only argument is larg[0], an axis. */
-static void S_axis_args(const galley_tensor *out, char *buf, size_t n)
-{
-    snprintf(buf, n, "axis=%ld", out->larg[0]);
-}
-
 /* Normalizes axis for an op that makes a new axis in tensors like t
  * (unsqueeze, stack: -(ndim+1) to ndim); -1 after reporting it, with the
  * range it takes. what names t in the message ("t", "tensors"). */
@@ -140,9 +134,10 @@ static void S_stack_backward(galley_tensor *out, galley_tensor *g)
     GALLEY__BACKWARD_END;
 }
 
-static const galley__opdef S_cat_def = {"cat", S_cat_backward, S_axis_args};
+static const galley__opdef S_cat_def = {"cat", S_cat_backward,
+                                        galley__axis_args};
 static const galley__opdef S_stack_def = {"stack", S_stack_backward,
-                                          S_axis_args};
+                                          galley__axis_args};
 
 /* 0 when ts[i] has ts[0]'s shape on every axis but skip (-1: none); else
  * reports which tensor and axis differ. */
@@ -602,9 +597,9 @@ static void S_embedding_backward(galley_tensor *out, galley_tensor *g)
 }
 
 static const galley__opdef S_gather_def = {"gather", S_gather_backward,
-                                           S_axis_args};
+                                           galley__axis_args};
 static const galley__opdef S_index_select_def = {
-    "index_select", S_index_select_backward, S_axis_args};
+    "index_select", S_index_select_backward, galley__axis_args};
 static const galley__opdef S_embedding_def = {"embedding",
                                               S_embedding_backward, NULL};
 
@@ -741,13 +736,13 @@ galley_tensor *galley_embedding(galley_tensor *weight, galley_tensor *ids)
 static void S_squeeze_args(const galley_tensor *out, char *buf, size_t n)
 {
     if (out->larg[0] >= 0)
-        S_axis_args(out, buf, n);
+        galley__axis_args(out, buf, n);
     else if (n > 0)
         buf[0] = 0;
 }
 
 static const galley__opdef S_unsqueeze_def = {
-    "unsqueeze", galley__reshape_backward, S_axis_args};
+    "unsqueeze", galley__reshape_backward, galley__axis_args};
 static const galley__opdef S_squeeze_def = {
     "squeeze", galley__reshape_backward, S_squeeze_args};
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "progress.h"
+#include "../source/source.h"
 #include "../source/util.h"
 
 #ifndef GALLEY_RUNTIME_FLAGS
@@ -383,21 +384,70 @@ static int S_write_sut(galley__buf *b, const galley__config *c,
     return 1;
 }
 
-/* Writes the build statements of one test program. */
+/* Writes the C program of a source of another kind than C (Markdown) to
+ * _galley/gen/STEM.c, when it changed. Returns that path (heap, absolute),
+ * or NULL for a C source, which is compiled as it is. */
+static char *S_write_generated(const galley__source *src, const char *stem,
+                               const char *root)
+{
+    const galley__source_kind *kind = galley__source_kind_of(src->path);
+    if (!kind->program)
+        return NULL;
+    galley__buf text, prog;
+    galley__buf_init(&text);
+    galley__buf_init(&prog);
+    galley__scan sc;
+    galley__read_file(src->path, &text);
+    kind->scan(&sc, text.ptr ? text.ptr : "", text.len);
+    /* The compiler names the document as it would a C test file: relative
+     * to the root, where ninja runs. */
+    size_t n = strlen(root);
+    const char *rel = src->path;
+    if (strncmp(rel, root, n) == 0 && rel[n] == '/')
+        rel += n + 1;
+    kind->program(&prog, &sc, rel);
+    galley__scan_fini(&sc);
+    char *dir = galley__xasprintf("%s/_galley/gen", root);
+    char *path = galley__xasprintf("%s/%s.c", dir, stem);
+    int rc = galley__mkdirs(dir);
+    if (rc == 0)
+        rc = S_write_if_changed(path, &prog);
+    if (rc != 0)
+        galley__error_at(NULL, 0, "cannot write %s: %s", path,
+                         strerror(rc < 0 ? -rc : errno));
+    galley__buf_fini(&text);
+    galley__buf_fini(&prog);
+    free(dir);
+    return path;
+}
+
+/* Writes the build statements of one test program. A Markdown document is
+ * compiled through the C program it is written as, its own directory
+ * searched first for "..." includes, as a C file's would be. */
 static void S_write_program(galley__buf *b, const galley__source *src,
                             galley__program *p, const galley__buf *syms,
                             const galley__runtime *rt, const char *root)
 {
     char *stem = S_stem(src->path);
     char *obj = galley__xasprintf("_galley/obj/%s.o", stem);
+    char *gen = S_write_generated(src, stem, root);
     p->exe = galley__xasprintf("_galley/bin/%s", stem);
-    S_compile(b, obj, src->path, stem, root);
+    S_compile(b, obj, gen ? gen : src->path, stem, root);
+    if (gen) {
+        char *dir = galley__xstrdup(src->path);
+        *strrchr(dir, '/') = '\0';
+        galley__buf_puts(b, "  cflags = -iquote ");
+        S_shell_word(b, *dir ? dir : "/");
+        galley__buf_puts(b, " $cflags\n");
+        free(dir);
+    }
     galley__buf_printf(b, "build %s: link %s | ", p->exe, obj);
     S_ninja_path(b, rt->library);
     if (syms->len)
         galley__buf_printf(b, " _galley/obj/sut.list%s || _galley/obj/libsut.a",
                            syms->ptr);
     galley__buf_printf(b, "\ndefault %s\n\n", p->exe);
+    free(gen);
     free(obj);
     free(stem);
 }

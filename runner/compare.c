@@ -152,8 +152,9 @@ static int S_expected(galley__verdict *v, galley__srcfile *f,
         return 0;
     int bad_line = 0;
     const char *msg = NULL;
-    if (galley__expected_text_lines(exp, literal, f->text.ptr + m->body_start,
-                                   m->body_end - m->body_start,
+    size_t n;
+    const char *body = galley__marker_body(m, f->text.ptr, &n);
+    if (galley__expected_text_lines(exp, literal, body, n,
                                    m->kind == GALLEY__MARKER_EXACT, &bad_line,
                                    &msg) == 0)
         return 0;

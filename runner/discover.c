@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 
 #include "../source/includes.h"
-#include "../source/scan.h"
+#include "../source/source.h"
 #include "../source/util.h"
 
 char *galley__display_path(const char *p, const char *cwd)
@@ -45,39 +45,39 @@ static void S_add(galley__sources *s, const char *abs, const char *cwd)
     s->n++;
 }
 
-/* Returns 1 if the scan of text finds a TEST with an EXPECT marker in it:
- * galley's, whatever the file includes. */
-static int S_has_galley_tests(const galley__buf *text)
+/* Returns 1 if text, the file at path, opts in as a test file: a C file
+ * with a TEST holding an EXPECT marker (galley's, whatever it includes), a
+ * Markdown document with an output block or a galley comment. */
+static int S_opted_in(const char *path, const galley__buf *text)
 {
     galley__scan sc;
-    galley__scan_text(&sc, text->ptr ? text->ptr : "", text->len);
-    int yes = 0;
-    for (size_t i = 0; i < sc.n_markers && !yes; i++)
-        yes = sc.markers[i].test >= 0;
+    galley__source_kind_of(path)->scan(&sc, text->ptr ? text->ptr : "",
+                                       text->len);
+    int yes = sc.opted_in;
     galley__scan_fini(&sc);
     return yes;
 }
 
-/* Decides whether the *.c file at path, found in a directory, is a test
- * file: it includes galley.h (itself or through a header of the project),
- * or it holds a TEST with an EXPECT marker in it. A file that mentions
+/* Decides whether the file at path, found in a directory, is a test file:
+ * a C file that includes galley.h (itself or through a header of the
+ * project), or any file that opts in (S_opted_in). A C file that mentions
  * TEST( or EXPECT( but is neither is left out with a warning, since its
  * tests would otherwise silently not run. */
 static int S_is_test_file(galley__includes *g, const char *path,
                           const char *cwd)
 {
-    size_t n = strlen(path);
-    if (n < 3 || strcmp(path + n - 2, ".c") != 0)
+    if (!galley__source_is_candidate(path))
         return 0;
-    if (galley__includes_galley(g, path))
+    int c = galley__source_kind_of(path)->program == NULL;
+    if (c && galley__includes_galley(g, path))
         return 1;
     galley__buf text;
     galley__buf_init(&text);
     int yes = 0;
     if (galley__read_file(path, &text) == 0) {
-        yes = S_has_galley_tests(&text);
-        if (!yes && (memmem(text.ptr, text.len, "TEST(", 5) ||
-                     memmem(text.ptr, text.len, "EXPECT(", 7))) {
+        yes = S_opted_in(path, &text);
+        if (!yes && c && (memmem(text.ptr, text.len, "TEST(", 5) ||
+                          memmem(text.ptr, text.len, "EXPECT(", 7))) {
             char *shown = galley__display_path(path, cwd);
             galley__warning_at(shown, 0, "mentions TEST( or EXPECT( but is "
                                "not run: it does not include <galley.h>, "

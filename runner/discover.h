@@ -1,6 +1,7 @@
-/* discover.h: finds the test files of a run: the files named, and the *.c
- * files under the directories named that include galley.h (directly or
- * through the project's headers) or hold galley TESTs. */
+/* discover.h: finds the test files of a run: the files named, and under
+ * the directories named the *.c files that include galley.h (directly or
+ * through the project's headers) or hold galley TESTs, and the Markdown
+ * documents (*.md, *.markdown) that opt in (markdown.h). */
 #ifndef GALLEY_DISCOVER_H
 #define GALLEY_DISCOVER_H
 

@@ -49,7 +49,7 @@
 #include "config.h"
 #include "discover.h"
 #include "exec.h"
-#include "../source/scan.h"
+#include "../source/source.h"
 
 extern char **environ;
 
@@ -206,13 +206,12 @@ static void S_watch_tree(S_watch *w, const char *path, int tests, int all,
             continue;
         char *p = galley__xasprintf("%s/%s", path, e->d_name);
         struct stat st;
-        size_t n = strlen(p);
         if (stat(p, &st) == 0 && S_ISDIR(st.st_mode) && depth < 32)
             S_watch_tree(w, p, tests, all, depth + 1, note);
         else if (all && S_ISREG(st.st_mode))
             galley__words_add(&w->files, p);
         if (note && S_ISREG(st.st_mode) &&
-            (all || (tests && !strcmp(p + n - 2, ".c"))))
+            (all || (tests && galley__source_is_candidate(p))))
             S_changed(w, p, 0);
         free(p);
     }
@@ -395,7 +394,8 @@ static char *S_test_at(const char *path, int *line, const char *name)
     char *found = NULL;
     if (galley__read_file(path, &text) == 0) {
         galley__scan s;
-        galley__scan_text(&s, text.ptr ? text.ptr : "", text.len);
+        galley__source_kind_of(path)->scan(&s, text.ptr ? text.ptr : "",
+                                           text.len);
         for (size_t k = 0; k < s.n_tests && !found; k++) {
             const galley__scanned_test *t = &s.tests[k];
             if (name ? !strcmp(t->name, name)
@@ -830,8 +830,7 @@ static int S_counts(const S_watch *w, const S_dir *d, const char *name,
         return 1;
     if (isdir || d->all)
         return d->tests || d->all;
-    size_t n = strlen(name);
-    if (d->tests && n > 2 && !strcmp(name + n - 2, ".c"))
+    if (d->tests && galley__source_is_candidate(name))
         return 1;
     for (size_t i = 0; i < w->globs.n; i++)
         if (fnmatch(w->globs.v[i], path, FNM_PATHNAME) == 0)

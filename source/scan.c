@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "markdown.h"
 #include "util.h"
 
 /* ---- the lexer ---- */
@@ -855,6 +856,8 @@ void galley__scan_text(galley__scan *s, const char *text, size_t len)
     S_drop_open_test(&sc);
     S_check_line_directive(&sc);
     S_lone_cr(&sc);
+    for (size_t i = 0; i < s->n_markers && !s->opted_in; i++)
+        s->opted_in = s->markers[i].test >= 0;
 }
 
 void galley__scan_fini(galley__scan *s)
@@ -863,6 +866,10 @@ void galley__scan_fini(galley__scan *s)
         free(s->tests[i].name);
     for (size_t i = 0; i < s->n_errors; i++)
         free(s->errors[i].msg);
+    for (size_t i = 0; i < s->n_markers; i++)
+        free(s->markers[i].text);
+    free(s->program);
+    galley__md_doc_free(s->md);
     free(s->markers);
     free(s->tests);
     free(s->errors);

@@ -35,6 +35,11 @@ typedef struct galley__marker {
     size_t indent_start, indent_len; /* leading whitespace of the marker's line */
     int test;           /* index into galley__scan.tests of the enclosing
                            TEST, or -1 when the marker is outside any TEST */
+    char *text;         /* Markdown: the output block's lines without the
+                           prefixes of its containers (owned by the scan),
+                           the expected text in place of text[body_start,
+                           body_end); NULL in C (see galley__marker_body) */
+    size_t text_len;
 } galley__marker;
 
 /* One TEST(name, options...) { ... } definition. */
@@ -69,6 +74,12 @@ typedef struct galley__scan {
     int crlf;           /* 1 if the text's first line ends in CRLF */
     int bom;            /* 1 if the text begins with a UTF-8 byte-order
                            mark (skipped; promote keeps it) */
+    int opted_in;       /* 1 if a file of this text found in a directory is
+                           a test file (Markdown: it opts in; markdown.h) */
+    char *program;      /* a kind that is not C: the C program it compiles
+                           to (heap, owned), else NULL */
+    size_t program_len;
+    struct galley__md_doc *md; /* what the Markdown rewrite needs to know */
 } galley__scan;
 
 /* Scans text[0..len) and fills s (which the caller then releases with
@@ -84,6 +95,20 @@ typedef struct galley__scan {
  * TEST or a marker after it. */
 void galley__scan_text(galley__scan *s, const char *text, size_t len);
 void galley__scan_fini(galley__scan *s);
+
+/* Returns the text of marker m's expectation in src (the text it was
+ * scanned from), setting *n to its length: the bytes between its comment
+ * delimiters, or a Markdown output block's lines (galley__marker.text). */
+static inline const char *galley__marker_body(const galley__marker *m,
+                                              const char *src, size_t *n)
+{
+    if (m->text) {
+        *n = m->text_len;
+        return m->text;
+    }
+    *n = m->body_end - m->body_start;
+    return src + m->body_start;
+}
 
 /* Returns the index of the marker whose line or end_line is line, or -1. */
 int galley__scan_find_marker(const galley__scan *s, int line);

@@ -1,10 +1,30 @@
 /* source.c: the kinds of source (see source.h). */
 #include "source.h"
 
-static const galley__source_kind S_c = {"C", galley__scan_text, galley__rewrite};
+#include <string.h>
+
+#include "markdown.h"
+
+static const galley__source_kind S_c = {"C", galley__scan_text,
+                                        galley__rewrite, NULL};
+static const galley__source_kind S_md = {"Markdown", galley__md_scan,
+                                         galley__md_rewrite,
+                                         galley__md_program};
+
+/* Returns 1 if path ends in suffix. */
+static int S_ends(const char *path, const char *suffix)
+{
+    size_t n = strlen(path), k = strlen(suffix);
+    return n > k && !strcmp(path + n - k, suffix);
+}
 
 const galley__source_kind *galley__source_kind_of(const char *path)
 {
-    (void)path; /* every source is C until a second kind comes */
-    return &S_c;
+    return S_ends(path, ".md") || S_ends(path, ".markdown") ? &S_md : &S_c;
+}
+
+int galley__source_is_candidate(const char *path)
+{
+    return S_ends(path, ".c") || S_ends(path, ".md") ||
+           S_ends(path, ".markdown");
 }

@@ -66,6 +66,7 @@ source/scan.c
 source/normalize.c
 source/escape.c
 source/rewrite.c
+source/markdown.c
 source/includes.c
 "
 
@@ -239,8 +240,8 @@ builddir = build
 cc = cc
 # PCRE2 and libgit2 are found through pkg-config, asked by the shell when a
 # command runs (ninja itself has no way to call it).
-deps_cflags = $$(pkg-config --cflags libgit2 libpcre2-8 openblas)
-deps_libs = $$(pkg-config --libs libgit2 libpcre2-8)
+deps_cflags = $$(pkg-config --cflags libgit2 libpcre2-8 libcmark openblas)
+deps_libs = $$(pkg-config --libs libgit2 libpcre2-8 libcmark)
 # What libgalley's tensors link with.
 blas_libs = -lopenblas -lm
 warnings = -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes

@@ -89,7 +89,7 @@ void galley_tolerance(double rtol, double atol);
 typedef struct galley__use_designated_initializers *galley__by_name_only;
 #define GALLEY__BY_NAME(n) galley__by_name_only galley__p##n, galley__q##n;
 
-typedef struct galley__test_shape {
+typedef struct galley__shape_of_test {
     galley__by_name_only galley__start;
     GALLEY__BY_NAME(0)
     int timeout_ms;
@@ -104,16 +104,16 @@ typedef struct galley__test_shape {
     GALLEY__BY_NAME(5)
     int no_cache;
     GALLEY__BY_NAME(6)
-} galley__test_shape;
+} galley__shape_of_test;
 
-typedef struct galley__near_shape {
+typedef struct galley__shape_of_near {
     galley__by_name_only galley__start;
     GALLEY__BY_NAME(0)
     double rtol;
     GALLEY__BY_NAME(1)
     double atol;
     GALLEY__BY_NAME(2)
-} galley__near_shape;
+} galley__shape_of_near;
 
 #ifdef __cplusplus
 /* C++20 refuses to mix names and positions (clang++ only warns: made an
@@ -161,7 +161,7 @@ typedef struct galley__near_shape {
 #define GALLEY__TEST(name, ...)                                              \
     GALLEY__BY_NAME_BEGIN                                                    \
     typedef char GALLEY_CAT(galley__options_of_, name)                       \
-        [GALLEY__CHECK(galley__test_shape, __VA_ARGS__)];                    \
+        [GALLEY__CHECK(galley__shape_of_test, __VA_ARGS__)];                    \
     static void GALLEY_CAT(galley__fn_, name)(void);                         \
     static galley_test GALLEY_CAT(galley__test_, name) = {                   \
         #name, __FILE__, __LINE__, GALLEY_CAT(galley__fn_, name),           \
@@ -185,7 +185,7 @@ typedef struct galley__near_shape {
 #define GALLEY_EXPECT_NEAR(...)                                              \
     do {                                                                     \
         GALLEY__BY_NAME_BEGIN                                                \
-        (void)GALLEY__CHECK(galley__near_shape, __VA_ARGS__);                \
+        (void)GALLEY__CHECK(galley__shape_of_near, __VA_ARGS__);                \
         galley_expect_near(__FILE__, __LINE__,                               \
                            GALLEY__LITERAL(galley_near_options)              \
                                GALLEY__NAMED(rtol, __VA_ARGS__));            \

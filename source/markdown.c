@@ -1,0 +1,1172 @@
+/* markdown.c: Markdown documents as test files (markdown.h). cmark finds
+ * the blocks, their lines and their info strings; the bytes of fences and
+ * of the prefixes that containers (lists, block quotes) put before each
+ * line are read from the text itself, so that a rewrite changes the lines
+ * of output blocks and nothing else. */
+#define _GNU_SOURCE
+#include "markdown.h"
+
+#include <cmark.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+#include "normalize.h"
+
+/* ---- lines ---- */
+
+/* Where each line of a text begins: start[i] is the offset of line i + 1. */
+typedef struct S_lines {
+    size_t *start;
+    int n;
+    const char *t;
+    size_t len;
+} S_lines;
+
+static void S_lines_init(S_lines *L, const char *t, size_t len)
+{
+    size_t cap = 64;
+    L->start = galley__xmalloc(cap * sizeof *L->start);
+    L->start[0] = 0;
+    L->n = 1;
+    L->t = t;
+    L->len = len;
+    for (const char *p = t, *end = t + len;
+         (p = memchr(p, '\n', (size_t)(end - p))) != NULL;) {
+        if ((size_t)L->n == cap)
+            L->start = galley__xrealloc(L->start, (cap *= 2) * sizeof *L->start);
+        L->start[L->n++] = (size_t)(++p - t);
+    }
+}
+
+/* Returns the offset where 1-based line begins (len past the last). */
+static size_t S_bol(const S_lines *L, int line)
+{
+    return line >= 1 && line <= L->n ? L->start[line - 1] : L->len;
+}
+
+/* Returns the offset of line's end: its "\r\n" or '\n', or len. */
+static size_t S_eol(const S_lines *L, int line)
+{
+    size_t e = line < L->n ? L->start[line] - 1 : L->len;
+    if (e > S_bol(L, line) && e < L->len && L->t[e - 1] == '\r')
+        e--;
+    return e;
+}
+
+/* ---- fences ---- */
+
+/* A fenced code block as its text shows it. */
+typedef struct S_fence {
+    int open_line, close_line; /* lines of its fences (close: when closed) */
+    size_t open_at, open_n;    /* the opening run of fence characters */
+    char ch;                   /* '`' or '~' */
+    size_t close_at, close_n;  /* the closing run */
+    int closed;
+    const char *lit;           /* cmark's content: lines without prefixes */
+    size_t lit_n;
+} S_fence;
+
+/* Fills f from cmark's code block node. Returns 0, or -1 for a block with
+ * no fence (indented code). */
+static int S_fence_of(S_fence *f, cmark_node *node, const S_lines *L)
+{
+    memset(f, 0, sizeof *f);
+    f->open_line = cmark_node_get_start_line(node);
+    f->open_at = S_bol(L, f->open_line) +
+                 (size_t)cmark_node_get_start_column(node) - 1;
+    if (f->open_at >= L->len || (L->t[f->open_at] != '`' &&
+                                 L->t[f->open_at] != '~'))
+        return -1;
+    f->ch = L->t[f->open_at];
+    while (f->open_at + f->open_n < L->len &&
+           L->t[f->open_at + f->open_n] == f->ch)
+        f->open_n++;
+    f->lit = cmark_node_get_literal(node);
+    f->lit = f->lit ? f->lit : "";
+    f->lit_n = strlen(f->lit);
+    size_t lines = 0;
+    for (size_t i = 0; i < f->lit_n; i++)
+        lines += f->lit[i] == '\n';
+    /* Closed, content lines are exactly those between the fences. */
+    int end = cmark_node_get_end_line(node);
+    if (end <= f->open_line || (size_t)(end - f->open_line - 1) != lines)
+        return 0;
+    size_t b = S_bol(L, end), e = S_eol(L, end);
+    for (size_t p = b; p < e; p++) {
+        if (L->t[p] != f->ch || (p > b && L->t[p - 1] == f->ch))
+            continue;
+        size_t q = p;
+        while (q < e && L->t[q] == f->ch)
+            q++;
+        size_t r = q;
+        while (r < e && (L->t[r] == ' ' || L->t[r] == '\t'))
+            r++;
+        if (q - p >= f->open_n && r == e) {
+            f->closed = 1;
+            f->close_line = end;
+            f->close_at = p;
+            f->close_n = q - p;
+            return 0;
+        }
+    }
+    return 0;
+}
+
+/* Returns the offset where content line k (0-based) of f begins. */
+static size_t S_content_line(const S_fence *f, const S_lines *L, int k)
+{
+    return S_bol(L, f->open_line + 1 + k);
+}
+
+/* ---- what the rewrite needs: one per marker ---- */
+
+typedef struct S_out {
+    int implicit;        /* no output block yet: one goes at insert */
+    S_fence f;           /* the output block (explicit) */
+    size_t insert;       /* implicit: the offset after the C block */
+    int insert_eol;      /* implicit: the C block's last line has no eol */
+    char *prefix;        /* what each content line begins with */
+    size_t prefix_n;
+    int prefix_ok;       /* 0: the lines' prefixes do not agree (tabs) */
+    char *lit;           /* explicit: cmark's content, kept */
+    size_t lit_n;
+    int exact;
+} S_out;
+
+struct galley__md_doc {
+    S_out *outs;         /* one per marker of the scan, in order */
+    size_t n;
+    size_t base;         /* 3 when the text begins with a BOM */
+};
+
+void galley__md_doc_free(struct galley__md_doc *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->n; i++) {
+        free(d->outs[i].prefix);
+        free(d->outs[i].lit);
+    }
+    free(d->outs);
+    free(d);
+}
+
+/* Sets o's prefix from the lines of fence f: what the source line holds
+ * before cmark's content of a line that is not blank; for a block with
+ * none, what the closing fence's line holds before the fence. */
+static void S_prefix(S_out *o, const S_fence *f, const S_lines *L)
+{
+    const char *lit = f->lit;
+    int k = 0, found = 0;
+    o->prefix_ok = 1;
+    for (const char *p = lit, *nl; (nl = strchr(p, '\n')) != NULL;
+         p = nl + 1, k++) {
+        size_t n = (size_t)(nl - p);
+        size_t b = S_content_line(f, L, k), e = S_eol(L, f->open_line + 1 + k);
+        if (n == 0)
+            continue;
+        int suffix = e - b >= n && !memcmp(L->t + e - n, p, n);
+        if (!found && suffix) {
+            o->prefix = galley__xstrndup(L->t + b, e - n - b);
+            o->prefix_n = e - n - b;
+            found = 1;
+        } else if (!found || !suffix || e - n - b != o->prefix_n ||
+                   memcmp(L->t + b, o->prefix, o->prefix_n) != 0) {
+            o->prefix_ok = 0;
+        }
+    }
+    if (!found) {
+        size_t b = S_bol(L, f->close_line);
+        o->prefix = galley__xstrndup(L->t + b, f->close_at - b);
+        o->prefix_n = f->close_at - b;
+    }
+}
+
+/* ---- options ---- */
+
+typedef struct S_opts {
+    int top, skip, exact, no_cache;
+    double rtol, atol;
+    int has_rtol, has_atol;
+    long timeout_ms;
+    char *filter, *inputs;
+} S_opts;
+
+static void S_opts_fini(S_opts *o)
+{
+    free(o->filter);
+    free(o->inputs);
+    memset(o, 0, sizeof *o);
+}
+
+/* The scan under way. */
+typedef struct S_md {
+    galley__scan *s;
+    S_lines L;
+    size_t base;
+    size_t cap_markers, cap_tests, cap_errors, cap_outs;
+    struct galley__md_doc *doc;
+    galley__buf top;      /* the C of top blocks */
+    galley__buf tests;    /* the C of the TESTs */
+    galley__buf section;  /* the body of the TEST being written */
+    int sec_line;         /* the heading line of the section (0: none) */
+    char *sec_heading;    /* its heading's text */
+    int sec_test;         /* its TEST's index, or -1 before its first block */
+    S_opts sec_opts;      /* its TEST's options */
+    int sec_opts_line[4]; /* where each was set: timeout, filter, inputs,
+                             no_cache */
+} S_md;
+
+static void S_error(S_md *m, int line, int col, int fatal, char *msg)
+{
+    galley__scan *s = m->s;
+    if (s->n_errors == m->cap_errors) {
+        m->cap_errors = m->cap_errors ? 2 * m->cap_errors : 4;
+        s->errors = galley__xrealloc(s->errors, m->cap_errors * sizeof *s->errors);
+    }
+    s->errors[s->n_errors++] = (galley__scan_error){line, col, msg, fatal};
+}
+
+/* Reads one word of an option list at *p: key or key=value, the value
+ * bare or in double quotes (with \" and \\). Returns 1 with *key and
+ * *value (heap, value NULL when none), 0 at the end, -1 when a quote is
+ * not closed. */
+static int S_word(const char **p, char **key, char **value)
+{
+    const char *q = *p;
+    while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+        q++;
+    if (!*q)
+        return 0;
+    const char *k = q;
+    while (*q && *q != '=' && *q != ' ' && *q != '\t' && *q != '\n' &&
+           *q != '\r')
+        q++;
+    *key = galley__xstrndup(k, (size_t)(q - k));
+    *value = NULL;
+    if (*q == '=') {
+        galley__buf v;
+        galley__buf_init(&v);
+        galley__buf_grow(&v, 0);
+        if (*++q == '"') {
+            for (q++; *q && *q != '"'; q++) {
+                if (*q == '\\' && (q[1] == '"' || q[1] == '\\'))
+                    q++;
+                galley__buf_putc(&v, *q);
+            }
+            if (*q != '"') {
+                galley__buf_fini(&v);
+                free(*key);
+                return -1;
+            }
+            q++;
+        } else
+            while (*q && *q != ' ' && *q != '\t' && *q != '\n' && *q != '\r')
+                galley__buf_putc(&v, *q++);
+        *value = galley__buf_detach(&v, NULL);
+    }
+    *p = q;
+    return 1;
+}
+
+/* Reads a tolerance. Returns 0, or -1 when v is not a finite number >= 0. */
+static int S_tol(const char *v, double *out)
+{
+    char *end;
+    errno = 0;
+    *out = v ? strtod(v, &end) : -1;
+    return v && *v && !*end && !errno && isfinite(*out) && *out >= 0 ? 0 : -1;
+}
+
+/* Applies option key=value to o. Returns NULL, or what is wrong (heap). */
+static char *S_option(S_opts *o, const char *key, const char *value)
+{
+    static const char *const flags[] = {"top", "skip", "exact", "no_cache"};
+    int *fields[] = {&o->top, &o->skip, &o->exact, &o->no_cache};
+    for (size_t i = 0; i < 4; i++)
+        if (!strcmp(key, flags[i])) {
+            if (value)
+                return galley__xasprintf("'%s' takes no value", key);
+            *fields[i] = 1;
+            return NULL;
+        }
+    if (!strcmp(key, "rtol") || !strcmp(key, "atol")) {
+        int r = key[0] == 'r';
+        if (S_tol(value, r ? &o->rtol : &o->atol) != 0)
+            return galley__xasprintf("%s=%s: a tolerance is a number >= 0, "
+                                     "as in %s=1e-6", key, value ? value : "",
+                                     key);
+        *(r ? &o->has_rtol : &o->has_atol) = 1;
+        return NULL;
+    }
+    if (!strcmp(key, "timeout_ms")) {
+        char *end;
+        errno = 0;
+        long t = value ? strtol(value, &end, 10) : 0;
+        if (!value || !*value || *end || errno || t <= 0 || t > 86400000)
+            return galley__xasprintf("timeout_ms=%s: a timeout is a number of "
+                                     "milliseconds, as in timeout_ms=2000",
+                                     value ? value : "");
+        o->timeout_ms = t;
+        return NULL;
+    }
+    if (!strcmp(key, "filter") || !strcmp(key, "inputs")) {
+        char **f = key[0] == 'f' ? &o->filter : &o->inputs;
+        if (!value || !*value)
+            return galley__xasprintf("%s takes a value: %s=\"...\"", key, key);
+        free(*f);
+        *f = galley__xstrdup(value);
+        return NULL;
+    }
+    return galley__xasprintf("unknown option '%s': a block takes top, skip, "
+                             "exact, rtol=R, atol=A, timeout_ms=N, "
+                             "filter=\"s/RE/REPL/g\", inputs=\"GLOBS\" and "
+                             "no_cache",
+                             key);
+}
+
+/* Applies the words of list to o. Returns 0, or -1 after a fatal error at
+ * line. */
+static int S_options(S_md *m, S_opts *o, const char *list, int line)
+{
+    char *key, *value, *why = NULL;
+    int r;
+    while ((r = S_word(&list, &key, &value)) > 0) {
+        why = S_option(o, key, value);
+        free(key);
+        free(value);
+        if (why)
+            break;
+    }
+    if (r < 0)
+        why = galley__xstrdup("a quoted value is not closed: write "
+                              "key=\"value\"");
+    if (!why)
+        return 0;
+    S_error(m, line, 0, 1, why);
+    return -1;
+}
+
+/* If html (an HTML block's text) is a galley comment, "<!-- galley ...
+ * -->", returns its option list (heap); else NULL. */
+static char *S_galley_comment(const char *html)
+{
+    if (strncmp(html, "<!--", 4) != 0)
+        return NULL;
+    const char *p = html + 4;
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        p++;
+    if (strncmp(p, "galley", 6) != 0)
+        return NULL;
+    p += 6;
+    if (*p == ':')
+        p++;
+    else if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r' &&
+             strncmp(p, "-->", 3) != 0)
+        return NULL;
+    const char *end = strstr(p, "-->");
+    return end ? galley__xstrndup(p, (size_t)(end - p)) : NULL;
+}
+
+/* ---- sections and their TESTs ---- */
+
+/* Appends to out the C string literal of s. */
+static void S_c_string(galley__buf *out, const char *s)
+{
+    galley__buf_putc(out, '"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            galley__buf_printf(out, "\\%c", c);
+        else if (c < 0x20 || c == 0x7f)
+            galley__buf_printf(out, "\\%03o", c);
+        else
+            galley__buf_putc(out, (char)c);
+    }
+    galley__buf_putc(out, '"');
+}
+
+/* Returns the TEST name of a heading (heap): its ASCII letters (lower
+ * case) and digits, each run of other characters one '_'. */
+static char *S_slug(const char *heading)
+{
+    galley__buf b;
+    galley__buf_init(&b);
+    galley__buf_grow(&b, 0);
+    for (const unsigned char *p = (const unsigned char *)heading; *p; p++) {
+        int c = *p;
+        if (c >= 'A' && c <= 'Z')
+            c += 'a' - 'A';
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+            c = '_';
+        if (c == '_' && (b.len == 0 || b.ptr[b.len - 1] == '_'))
+            continue;
+        if (b.len < 48)
+            galley__buf_putc(&b, (char)c);
+    }
+    while (b.len && b.ptr[b.len - 1] == '_')
+        b.ptr[--b.len] = '\0';
+    if (b.len == 0)
+        galley__buf_puts(&b, "section");
+    return galley__buf_detach(&b, NULL);
+}
+
+/* Returns name made unique among the TESTs of s (heap; takes name). */
+static char *S_unique(const galley__scan *s, char *name)
+{
+    for (int k = 1;; k++) {
+        char *cand = k == 1 ? galley__xstrdup(name)
+                            : galley__xasprintf("%s_%d", name, k);
+        int used = 0;
+        for (size_t i = 0; i < s->n_tests && !used; i++)
+            used = !strcmp(s->tests[i].name, cand);
+        if (!used) {
+            free(name);
+            return cand;
+        }
+        free(cand);
+    }
+}
+
+/* Ends the section under way: writes its TEST, when it has blocks. */
+static void S_end_section(S_md *m)
+{
+    if (m->sec_test >= 0) {
+        const S_opts *o = &m->sec_opts;
+        galley__buf *t = &m->tests;
+        const galley__scanned_test *test = &m->s->tests[m->sec_test];
+        galley__buf_printf(t, "#line %d\nGALLEY_TEST(%s", test->line,
+                           test->name);
+        if (o->timeout_ms)
+            galley__buf_printf(t, ", .timeout_ms = %ld", o->timeout_ms);
+        if (o->filter) {
+            galley__buf_puts(t, ", .filter = ");
+            S_c_string(t, o->filter);
+        }
+        if (o->inputs) {
+            galley__buf_puts(t, ", .inputs = ");
+            S_c_string(t, o->inputs);
+        }
+        if (o->no_cache)
+            galley__buf_puts(t, ", .no_cache = 1");
+        galley__buf_puts(t, ") {\n");
+        galley__buf_add(t, m->section.ptr, m->section.len);
+        galley__buf_puts(t, "}\n");
+    }
+    m->section.len = 0;
+    m->sec_test = -1;
+    S_opts_fini(&m->sec_opts);
+    memset(m->sec_opts_line, 0, sizeof m->sec_opts_line);
+}
+
+/* Returns the text of a heading node (heap). */
+static char *S_heading_text(cmark_node *h)
+{
+    galley__buf b;
+    galley__buf_init(&b);
+    galley__buf_grow(&b, 0);
+    cmark_iter *it = cmark_iter_new(h);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *n = cmark_iter_get_node(it);
+        const char *lit = ev == CMARK_EVENT_ENTER ? cmark_node_get_literal(n)
+                                                   : NULL;
+        if (lit)
+            galley__buf_puts(&b, lit);
+        else if (cmark_node_get_type(n) == CMARK_NODE_SOFTBREAK)
+            galley__buf_putc(&b, ' ');
+    }
+    cmark_iter_free(it);
+    return galley__buf_detach(&b, NULL);
+}
+
+static void S_start_section(S_md *m, cmark_node *heading)
+{
+    S_end_section(m);
+    free(m->sec_heading);
+    m->sec_heading = S_heading_text(heading);
+    m->sec_line = cmark_node_get_start_line(heading);
+}
+
+/* Merges the TEST options of a block's o into its section's. Returns 0,
+ * or -1 after a fatal error: two blocks of one section disagree. */
+static int S_merge_test_opts(S_md *m, const S_opts *o, int line)
+{
+    S_opts *so = &m->sec_opts;
+    static const char *const names[] = {"timeout_ms", "filter", "inputs",
+                                        "no_cache"};
+    int set[4] = {o->timeout_ms != 0, o->filter != NULL, o->inputs != NULL,
+                  o->no_cache};
+    int same[4] = {so->timeout_ms == o->timeout_ms,
+                   so->filter && o->filter && !strcmp(so->filter, o->filter),
+                   so->inputs && o->inputs && !strcmp(so->inputs, o->inputs),
+                   1};
+    for (int i = 0; i < 4; i++) {
+        if (!set[i])
+            continue;
+        if (m->sec_opts_line[i] && !same[i]) {
+            S_error(m, line, 0, 1, galley__xasprintf(
+                "%s differs from the one given at line %d: it is an option "
+                "of the section's TEST, which one value must hold",
+                names[i], m->sec_opts_line[i]));
+            return -1;
+        }
+        m->sec_opts_line[i] = line;
+    }
+    if (o->timeout_ms)
+        so->timeout_ms = o->timeout_ms;
+    if (o->filter && !so->filter)
+        so->filter = galley__xstrdup(o->filter);
+    if (o->inputs && !so->inputs)
+        so->inputs = galley__xstrdup(o->inputs);
+    so->no_cache |= o->no_cache;
+    return 0;
+}
+
+/* Returns the index of the section's TEST, adding it for a first block at
+ * line. */
+static int S_section_test(S_md *m, int line)
+{
+    if (m->sec_test >= 0)
+        return m->sec_test;
+    galley__scan *s = m->s;
+    if (s->n_tests == m->cap_tests) {
+        m->cap_tests = m->cap_tests ? 2 * m->cap_tests : 4;
+        s->tests = galley__xrealloc(s->tests, m->cap_tests * sizeof *s->tests);
+    }
+    char *name = m->sec_line ? S_slug(m->sec_heading) : galley__xstrdup("intro");
+    galley__scanned_test *t = &s->tests[s->n_tests];
+    memset(t, 0, sizeof *t);
+    t->name = S_unique(s, name);
+    t->line = m->sec_line ? m->sec_line : line;
+    m->sec_test = (int)s->n_tests++;
+    return m->sec_test;
+}
+
+/* ---- blocks ---- */
+
+/* Adds the marker of C block c (its output block out, or NULL). */
+static void S_add_marker(S_md *m, const S_fence *c, const S_fence *out,
+                         const S_opts *o, int test)
+{
+    galley__scan *s = m->s;
+    struct galley__md_doc *d = m->doc;
+    if (s->n_markers == m->cap_markers) {
+        m->cap_markers = m->cap_markers ? 2 * m->cap_markers : 8;
+        s->markers = galley__xrealloc(s->markers,
+                                      m->cap_markers * sizeof *s->markers);
+        d->outs = galley__xrealloc(d->outs, m->cap_markers * sizeof *d->outs);
+    }
+    galley__marker *mk = &s->markers[s->n_markers++];
+    S_out *so = &d->outs[d->n++];
+    memset(mk, 0, sizeof *mk);
+    memset(so, 0, sizeof *so);
+    mk->kind = o->exact ? GALLEY__MARKER_EXACT
+               : o->has_rtol || o->has_atol ? GALLEY__MARKER_NEAR
+                                            : GALLEY__MARKER_EXPECT;
+    mk->sep = "";
+    mk->test = test;
+    so->exact = o->exact;
+    if (!out) {
+        so->implicit = 1;
+        so->insert = S_bol(&m->L, c->close_line + 1);
+        so->insert_eol = c->close_line >= m->L.n;
+        size_t b = S_bol(&m->L, c->close_line);
+        so->prefix = galley__xstrndup(m->L.t + b, c->close_at - b);
+        so->prefix_n = c->close_at - b;
+        so->prefix_ok = 1;
+        mk->line = mk->end_line = c->close_line;
+        mk->start = mk->lparen = mk->rparen = mk->content_start =
+            mk->body_start = mk->body_end = so->insert + m->base;
+        return;
+    }
+    so->f = *out;
+    so->lit = galley__xstrndup(out->lit, out->lit_n);
+    so->lit_n = out->lit_n;
+    so->f.lit = so->lit;
+    S_prefix(so, out, &m->L);
+    mk->line = out->open_line;
+    mk->end_line = out->close_line;
+    mk->has_comment = 1;
+    size_t content = S_content_line(out, &m->L, 0);
+    mk->body_end = S_bol(&m->L, out->close_line) + m->base;
+    /* The line arithmetic of the runner counts the newlines between start
+     * and body_start: see galley__marker_body. An exact text is the
+     * content less its last newline; another reads as a comment whose
+     * first line is the fence's. */
+    if (o->exact) {
+        mk->start = S_bol(&m->L, out->open_line) + m->base;
+        mk->body_start = content + m->base;
+        mk->text_len = out->lit_n ? out->lit_n - 1 : 0;
+        mk->text = galley__xstrndup(out->lit, mk->text_len);
+    } else {
+        mk->start = mk->body_start = S_eol(&m->L, out->open_line) + m->base;
+        mk->text = galley__xasprintf("\n%s", out->lit);
+        mk->text_len = out->lit_n + 1;
+    }
+    mk->lparen = mk->rparen = mk->content_start = mk->start;
+}
+
+/* Returns 1 if code holds a TEST or an EXPECT marker. */
+static int S_has_markers(const char *code, size_t n)
+{
+    galley__scan sc;
+    galley__scan_text(&sc, code, n);
+    int yes = sc.n_markers > 0 || sc.n_tests > 0;
+    galley__scan_fini(&sc);
+    return yes;
+}
+
+/* Appends "#line N" and code (ending in a newline) to b. */
+static void S_put_code(galley__buf *b, int line, const char *code, size_t n)
+{
+    galley__buf_printf(b, "#line %d\n", line);
+    galley__buf_add(b, code, n);
+    if (n && code[n - 1] != '\n')
+        galley__buf_putc(b, '\n');
+}
+
+/* Appends the marker call of a block whose marker is mk. */
+static void S_put_marker(galley__buf *b, const galley__marker *mk,
+                         const S_opts *o)
+{
+    galley__buf_printf(b, "#line %d\n", mk->line);
+    if (mk->kind == GALLEY__MARKER_EXACT)
+        galley__buf_puts(b, "GALLEY_EXPECT_EXACT();\n");
+    else if (mk->kind == GALLEY__MARKER_NEAR)
+        galley__buf_printf(b, "GALLEY_EXPECT_NEAR(.rtol = %.17g, "
+                           ".atol = %.17g);\n", o->rtol, o->atol);
+    else
+        galley__buf_puts(b, "GALLEY_EXPECT();\n");
+}
+
+/* A C block (node) with options o; its output block is out (or NULL). */
+static void S_c_block(S_md *m, const S_fence *c, const S_fence *out,
+                      const S_opts *o)
+{
+    int body = c->open_line + 1;
+    if (S_has_markers(c->lit, c->lit_n)) {
+        S_error(m, c->open_line, 0, 1, galley__xstrdup(
+            "a C block holds TEST or EXPECT: in a Markdown document a "
+            "heading makes the TEST and the output block after a C block is "
+            "its EXPECT; take them out of the block"));
+        return;
+    }
+    if (o->top) {
+        if (out)
+            S_error(m, out->open_line, 0, 1, galley__xstrdup(
+                "an output block after a 'top' C block, which is file-scope "
+                "code and prints nothing: move the output block, or drop "
+                "'top'"));
+        else if (o->has_rtol || o->has_atol || o->exact)
+            S_error(m, c->open_line, 0, 1, galley__xstrdup(
+                "a 'top' C block has no output to compare: exact, rtol and "
+                "atol do not apply to it"));
+        S_put_code(&m->top, body, c->lit, c->lit_n);
+        return;
+    }
+    int test = S_section_test(m, c->open_line);
+    if (S_merge_test_opts(m, o, c->open_line) != 0)
+        return;
+    S_add_marker(m, c, out, o, test);
+    galley__scanned_test *t = &m->s->tests[test];
+    t->close_line = out ? out->close_line : c->close_line;
+    S_put_code(&m->section, body, c->lit, c->lit_n);
+    S_put_marker(&m->section, &m->s->markers[m->s->n_markers - 1], o);
+}
+
+/* Returns the first word of a code block's info string (heap). */
+static char *S_info_word(cmark_node *node, const char **rest)
+{
+    const char *info = cmark_node_get_fence_info(node);
+    info = info ? info : "";
+    while (*info == ' ' || *info == '\t')
+        info++;
+    size_t n = strcspn(info, " \t");
+    *rest = info + n;
+    return galley__xstrndup(info, n);
+}
+
+/* Returns 1 if node is a fenced code block whose info string's first word
+ * is word. */
+static int S_is_block(cmark_node *node, const char *word)
+{
+    if (!node || cmark_node_get_type(node) != CMARK_NODE_CODE_BLOCK)
+        return 0;
+    const char *rest;
+    char *w = S_info_word(node, &rest);
+    int yes = !strcmp(w, word);
+    free(w);
+    return yes;
+}
+
+/* ---- the walk ---- */
+
+typedef struct S_walk {
+    cmark_node *opts_for;  /* the block that a galley comment's options are
+                              for */
+    char *opts;            /* those options */
+    int opts_line;
+} S_walk;
+
+/* A galley comment (html, at line) that comes before next. */
+static void S_comment(S_md *m, S_walk *w, cmark_node *node, const char *list)
+{
+    int line = cmark_node_get_start_line(node);
+    cmark_node *next = cmark_node_next(node);
+    m->s->opted_in = 1;
+    const char *p = list;
+    while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+        p++;
+    if (!*p)
+        return;
+    if (!S_is_block(next, "c")) {
+        S_error(m, line, 0, 1, galley__xstrdup(
+            "galley options with no C block right after them: put the "
+            "comment just before a ```c block"));
+        return;
+    }
+    free(w->opts);
+    w->opts = galley__xstrdup(list);
+    w->opts_for = next;
+    w->opts_line = line;
+}
+
+/* A fenced code block. */
+static void S_code(S_md *m, S_walk *w, cmark_node *node)
+{
+    S_fence f;
+    if (S_fence_of(&f, node, &m->L) != 0)
+        return; /* indented code is prose */
+    if (!f.closed) {
+        S_error(m, f.open_line, 0, 1, galley__xasprintf(
+            "this fence (%.*s) is never closed, so the rest of the document "
+            "is its content: close it with a line of %zu or more '%c'",
+            (int)f.open_n, m->L.t + f.open_at, f.open_n, f.ch));
+        return;
+    }
+    const char *rest;
+    char *word = S_info_word(node, &rest);
+    if (!strcmp(word, "output")) {
+        m->s->opted_in = 1;
+        while (*rest == ' ' || *rest == '\t')
+            rest++;
+        if (*rest)
+            S_error(m, f.open_line, 0, 1, galley__xasprintf(
+                "an output block takes no options ('%s'): put them on the "
+                "C block before it", rest));
+        else if (!S_is_block(cmark_node_previous(node), "c"))
+            S_error(m, f.open_line, 0, 0, galley__xstrdup(
+                "an output block with no C block right before it: it is "
+                "not compared; put it just after the ```c block whose "
+                "output it is"));
+    } else if (!strcmp(word, "c")) {
+        S_opts o = {0};
+        int bad = S_options(m, &o, rest, f.open_line) != 0 ||
+                  (w->opts_for == node &&
+                   S_options(m, &o, w->opts, w->opts_line) != 0);
+        cmark_node *next = cmark_node_next(node);
+        S_fence out;
+        int has_out = S_is_block(next, "output") &&
+                      S_fence_of(&out, next, &m->L) == 0 && out.closed;
+        if (!bad && !o.skip)
+            S_c_block(m, &f, has_out ? &out : NULL, &o);
+        S_opts_fini(&o);
+    }
+    free(word);
+}
+
+static void S_walk_doc(S_md *m, cmark_node *doc)
+{
+    S_walk w = {0};
+    cmark_iter *it = cmark_iter_new(doc);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        if (ev != CMARK_EVENT_ENTER)
+            continue;
+        cmark_node *node = cmark_iter_get_node(it);
+        switch (cmark_node_get_type(node)) {
+        case CMARK_NODE_HEADING:
+            S_start_section(m, node);
+            break;
+        case CMARK_NODE_HTML_BLOCK: {
+            char *list = S_galley_comment(cmark_node_get_literal(node));
+            if (list)
+                S_comment(m, &w, node, list);
+            free(list);
+            break;
+        }
+        case CMARK_NODE_CODE_BLOCK:
+            S_code(m, &w, node);
+            break;
+        default:
+            break;
+        }
+    }
+    cmark_iter_free(it);
+    free(w.opts);
+    S_end_section(m);
+}
+
+/* ---- the text itself ---- */
+
+/* Checks that the text is UTF-8 without NULs, and that every carriage
+ * return ends a line (CRLF): cmark reads a lone CR as a line end, and the
+ * lines galley counts would not be cmark's. Returns 0, or -1 after a fatal
+ * error. */
+static int S_check_text(S_md *m)
+{
+    const S_lines *L = &m->L;
+    const unsigned char *t = (const unsigned char *)L->t;
+    int line = 1;
+    size_t bol = 0;
+    for (size_t i = 0, k; i < L->len; i += k) {
+        k = t[i] ? galley__utf8_len(t + i, L->len - i) : 0;
+        if (t[i] == '\r' && (i + 1 >= L->len || t[i + 1] != '\n'))
+            k = 0;
+        if (k == 0) {
+            const char *what = t[i] == '\r' ? "a carriage return that ends "
+                               "no line (old Mac line ends): use LF or CRLF"
+                               : t[i] == 0 ? "a NUL byte: a Markdown "
+                               "document is text"
+                               : "a byte that is not UTF-8: galley reads "
+                               "Markdown as UTF-8; convert the file (iconv "
+                               "-f latin1 -t utf-8)";
+            S_error(m, line, (int)(i - bol) + 1, 1, galley__xasprintf(
+                "%s (byte 0x%02x)", what, t[i]));
+            return -1;
+        }
+        if (t[i] == '\n') {
+            line++;
+            bol = i + 1;
+        }
+    }
+    return 0;
+}
+
+void galley__md_scan(galley__scan *s, const char *text, size_t len)
+{
+    memset(s, 0, sizeof *s);
+    text = text ? text : "";
+    S_md m = {.s = s, .sec_test = -1};
+    if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
+        s->bom = 1;
+        m.base = 3;
+    }
+    const char *nl = memchr(text, '\n', len);
+    s->crlf = nl && nl > text && nl[-1] == '\r';
+    m.doc = galley__xcalloc(1, sizeof *m.doc);
+    m.doc->base = m.base;
+    s->md = m.doc;
+    S_lines_init(&m.L, text + m.base, len - m.base);
+    galley__buf_init(&m.top);
+    galley__buf_init(&m.tests);
+    galley__buf_init(&m.section);
+    if (S_check_text(&m) == 0) {
+        cmark_node *doc = cmark_parse_document(m.L.t, m.L.len,
+                                               CMARK_OPT_SOURCEPOS);
+        S_walk_doc(&m, doc);
+        cmark_node_free(doc);
+    }
+    galley__buf_add(&m.top, m.tests.ptr ? m.tests.ptr : "", m.tests.len);
+    s->program_len = m.top.len;
+    s->program = galley__buf_detach(&m.top, NULL);
+    galley__buf_fini(&m.tests);
+    galley__buf_fini(&m.section);
+    free(m.sec_heading);
+    S_opts_fini(&m.sec_opts);
+    free(m.L.start);
+}
+
+/* ---- the program ---- */
+
+void galley__md_program(galley__buf *out, const galley__scan *s,
+                        const char *path)
+{
+    galley__buf_puts(out,
+        "/* Written by galley run from a Markdown document: edit the "
+        "document. */\n"
+        "#include <galley.h>\n#include <galley/plot.h>\n"
+        "#include <galley/tensor.h>\n#include <math.h>\n#include <stdio.h>\n"
+        "#include <stdlib.h>\n#include <string.h>\n#line 1 ");
+    S_c_string(out, path);
+    galley__buf_putc(out, '\n');
+    galley__buf_add(out, s->program ? s->program : "", s->program_len);
+}
+
+/* ---- the rewrite ---- */
+
+/* One replacement: text[start, end) gives way to with. */
+typedef struct S_span {
+    size_t start, end;
+    char *with;
+    size_t with_n;
+} S_span;
+
+typedef struct S_edits {
+    S_span *v;
+    size_t n, cap;
+} S_edits;
+
+static void S_replace(S_edits *e, size_t start, size_t end, galley__buf *with)
+{
+    if (e->n == e->cap) {
+        e->cap = e->cap ? 2 * e->cap : 8;
+        e->v = galley__xrealloc(e->v, e->cap * sizeof *e->v);
+    }
+    S_span *sp = &e->v[e->n++];
+    sp->start = start;
+    sp->end = end;
+    sp->with = galley__buf_detach(with, &sp->with_n);
+}
+
+/* Appends to lines the lines that an output block gets for edit e, each
+ * ended by '\n': the normalized output (exact: the raw output, and a last
+ * empty line when it ends in a newline), escaped where a line cannot be
+ * written as it is; verbatim text as it is. */
+static void S_block_lines(galley__buf *lines, const galley__edit *e, int exact)
+{
+    galley__buf norm;
+    galley__buf_init(&norm);
+    const char *t = e->text;
+    size_t n = e->len;
+    if (!exact && !e->verbatim) {
+        galley__normalize(&norm, e->text, e->len);
+        t = norm.ptr ? norm.ptr : "";
+        n = norm.len;
+    }
+    for (const char *p = t, *end = t + n; n;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t ln = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (!e->verbatim && galley__line_needs_escape(p, ln))
+            galley__escape_line(lines, p, ln);
+        else
+            galley__buf_add(lines, p, ln);
+        galley__buf_putc(lines, '\n');
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    galley__buf_fini(&norm);
+}
+
+/* Returns the length of the fence of character ch that lines need: n, or
+ * longer than any run of ch that begins one of them (after blanks). */
+static size_t S_fence_len(const galley__buf *lines, char ch, size_t n)
+{
+    for (const char *p = lines->ptr, *end = p + lines->len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        while (p < nl && *p == ' ')
+            p++;
+        size_t run = 0;
+        while (p + run < nl && p[run] == ch)
+            run++;
+        if (run >= n)
+            n = run + 1;
+        p = nl + 1;
+    }
+    return n;
+}
+
+/* Appends lines (each ended by '\n'), each after prefix (an empty line
+ * after prefix less its trailing blanks), with line ends eol. */
+static void S_put_lines(galley__buf *b, const galley__buf *lines,
+                        const S_out *o, const char *eol)
+{
+    size_t blank = o->prefix_n;
+    while (blank && (o->prefix[blank - 1] == ' ' || o->prefix[blank - 1] == '\t'))
+        blank--;
+    for (const char *p = lines->ptr, *end = p + lines->len; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        galley__buf_add(b, o->prefix, nl > p ? o->prefix_n : blank);
+        galley__buf_add(b, p, (size_t)(nl - p));
+        galley__buf_puts(b, eol);
+        p = nl + 1;
+    }
+}
+
+/* A fence of n characters ch. */
+static void S_put_fence(galley__buf *b, char ch, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        galley__buf_putc(b, ch);
+}
+
+/* The replacements that write lines into existing output block o. */
+static void S_rewrite_block(S_edits *ed, const S_out *o, const S_lines *L,
+                            const galley__buf *lines, const char *eol)
+{
+    const S_fence *f = &o->f;
+    size_t n = S_fence_len(lines, f->ch, f->open_n);
+    galley__buf b;
+    galley__buf_init(&b);
+    if (n != f->open_n) {
+        S_put_fence(&b, f->ch, n);
+        S_replace(ed, f->open_at, f->open_at + f->open_n, &b);
+    }
+    S_put_lines(&b, lines, o, eol);
+    S_replace(ed, S_content_line(f, L, 0), S_bol(L, f->close_line), &b);
+    if (n != f->open_n) {
+        S_put_fence(&b, f->ch, n);
+        S_replace(ed, f->close_at, f->close_at + f->close_n, &b);
+    }
+}
+
+/* The replacement that inserts an output block holding lines after the C
+ * block of implicit marker o. */
+static void S_insert_block(S_edits *ed, const S_out *o,
+                           const galley__buf *lines, const char *eol)
+{
+    size_t n = S_fence_len(lines, '`', 3), blank = o->prefix_n;
+    while (blank && (o->prefix[blank - 1] == ' ' || o->prefix[blank - 1] == '\t'))
+        blank--;
+    galley__buf b;
+    galley__buf_init(&b);
+    if (o->insert_eol)
+        galley__buf_puts(&b, eol);
+    /* A blank line between the blocks, as people write them; not in a
+     * list, where it would make the list loose. */
+    if (blank || !o->prefix_n) {
+        galley__buf_add(&b, o->prefix, blank);
+        galley__buf_puts(&b, eol);
+    }
+    galley__buf_add(&b, o->prefix, o->prefix_n);
+    S_put_fence(&b, '`', n);
+    galley__buf_puts(&b, "output");
+    galley__buf_puts(&b, eol);
+    S_put_lines(&b, lines, o, eol);
+    galley__buf_add(&b, o->prefix, o->prefix_n);
+    S_put_fence(&b, '`', n);
+    if (!o->insert_eol)
+        galley__buf_puts(&b, eol);
+    S_replace(ed, o->insert, o->insert, &b);
+}
+
+static int S_span_cmp(const void *a, const void *b)
+{
+    const S_span *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Checks that t[0..n), the rewritten document, reads back with the
+ * markers of s and, at each marker edited (want[i] not NULL), the lines
+ * want[i]. Returns NULL, or what is wrong (heap). */
+static char *S_verify(const char *t, size_t n, const galley__scan *s,
+                      galley__buf *const *want)
+{
+    galley__scan again;
+    galley__md_scan(&again, t, n);
+    char *why = NULL;
+    if (again.n_markers != s->n_markers)
+        why = galley__xasprintf("the document would read back with %zu "
+                                "markers, not %zu",
+                                again.n_markers, s->n_markers);
+    for (size_t i = 0; !why && i < s->n_markers; i++) {
+        const S_out *o = &again.md->outs[i];
+        if (want[i] && (o->implicit || o->lit_n != want[i]->len ||
+                        memcmp(o->lit, want[i]->ptr, o->lit_n) != 0))
+            why = galley__xasprintf("the output block of line %d would not "
+                                    "read back as written",
+                                    s->markers[i].line);
+    }
+    galley__scan_fini(&again);
+    return why;
+}
+
+/* Fills ed and want for the edits. Returns 0, or -1 with *err set. */
+static int S_plan(S_edits *ed, galley__buf **want, const galley__scan *s,
+                  const S_lines *L, const galley__edit *edits, size_t n_edits,
+                  char **err)
+{
+    const char *eol = s->crlf ? "\r\n" : "\n";
+    for (size_t i = 0; i < n_edits; i++) {
+        const galley__edit *e = &edits[i];
+        int mi = e->kind == GALLEY__EDIT_MARKER
+                     ? galley__scan_find_marker(s, e->line) : -1;
+        if (mi < 0) {
+            *err = e->kind == GALLEY__EDIT_MARKER
+                ? galley__xasprintf("no output block at line %d", e->line)
+                : galley__xasprintf("output after the last block of section "
+                                    "'%s' (line %d), printed once the test "
+                                    "returned: Markdown has no place for it",
+                                    e->test ? e->test : "?", e->line);
+            return -1;
+        }
+        const S_out *o = &s->md->outs[mi];
+        if (want[mi]) {
+            *err = galley__xasprintf("two edits for the output block of line "
+                                     "%d", e->line);
+            return -1;
+        }
+        want[mi] = galley__xcalloc(1, sizeof *want[mi]);
+        S_block_lines(want[mi], e, o->exact);
+        if (!o->implicit && want[mi]->len == o->lit_n &&
+            !memcmp(want[mi]->ptr, o->lit, o->lit_n))
+            continue; /* the block holds it already */
+        if (o->implicit && want[mi]->len == 0) {
+            galley__buf_fini(want[mi]);
+            free(want[mi]);
+            want[mi] = NULL; /* nothing printed: no block to add */
+            continue;
+        }
+        if (!o->prefix_ok) {
+            *err = galley__xasprintf("the output block of line %d is indented "
+                                     "with tabs that galley cannot repeat: "
+                                     "indent its lines with spaces",
+                                     e->line);
+            return -1;
+        }
+        if (o->implicit)
+            S_insert_block(ed, o, want[mi], eol);
+        else
+            S_rewrite_block(ed, o, L, want[mi], eol);
+    }
+    return 0;
+}
+
+int galley__md_rewrite(galley__buf *out, const char *text, size_t len,
+                       const galley__scan *s, const galley__edit *edits,
+                       size_t n_edits, char **err)
+{
+    *err = NULL;
+    text = text ? text : "";
+    size_t base = s->md ? s->md->base : 0;
+    if (!s->md || s->md->n != s->n_markers) {
+        *err = galley__xstrdup("not a Markdown scan");
+        return -1;
+    }
+    S_lines L;
+    S_lines_init(&L, text + base, len - base);
+    S_edits ed = {0};
+    galley__buf **want = galley__xcalloc(s->n_markers + 1, sizeof *want);
+    int rc = S_plan(&ed, want, s, &L, edits, n_edits, err);
+    size_t mark = out->len;
+    if (rc == 0) {
+        if (ed.n > 1)
+            qsort(ed.v, ed.n, sizeof *ed.v, S_span_cmp);
+        galley__buf_add(out, text, base);
+        size_t pos = 0;
+        for (size_t i = 0; i < ed.n; i++) {
+            galley__buf_add(out, L.t + pos, ed.v[i].start - pos);
+            galley__buf_add(out, ed.v[i].with, ed.v[i].with_n);
+            pos = ed.v[i].end;
+        }
+        galley__buf_add(out, L.t + pos, L.len - pos);
+        *err = S_verify(out->ptr + mark, out->len - mark, s, want);
+        rc = *err ? -1 : 0;
+    }
+    for (size_t i = 0; i < ed.n; i++)
+        free(ed.v[i].with);
+    free(ed.v);
+    for (size_t i = 0; i < s->n_markers; i++)
+        if (want[i]) {
+            galley__buf_fini(want[i]);
+            free(want[i]);
+        }
+    free(want);
+    free(L.start);
+    return rc;
+}

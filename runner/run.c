@@ -1401,7 +1401,9 @@ static int S_setup(S_ctx *c, const char *cwd)
         return 2;
     if (c->sources.n == 0)
         galley__warning_at(NULL, 0, "no test files found: a test file is a "
-                           ".c file that #includes <galley.h>");
+                           ".c file that #includes <galley.h>, or a "
+                           "Markdown document with an ```output block or a "
+                           "<!-- galley --> comment");
     if (c->o->changed &&
         galley__changed_select(&c->sources, &c->conf, c->o->changed))
         return 2;

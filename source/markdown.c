@@ -124,6 +124,9 @@ static size_t S_content_line(const S_fence *f, const S_lines *L, int k)
 /* ---- what the rewrite needs: one per marker ---- */
 
 typedef struct S_out {
+    int block;           /* the C block of TESTs that holds this EXPECT
+                            (index into galley__md_doc.blocks), or -1 for
+                            an output block */
     int implicit;        /* no output block yet: one goes at insert */
     S_fence f;           /* the output block (explicit) */
     size_t insert;       /* implicit: the offset after the C block */
@@ -136,9 +139,19 @@ typedef struct S_out {
     int exact;
 } S_out;
 
+/* A C block that holds TESTs: a piece of a C test file, whose markers
+ * are EXPECTs in its own text. Its lines are the text's, with no prefix. */
+typedef struct S_cfile {
+    size_t start, end;   /* its content lines: text[start, end) */
+    int line0;           /* the line before its first (the fence's) */
+} S_cfile;
+
 struct galley__md_doc {
     S_out *outs;         /* one per marker of the scan, in order */
     size_t n;
+    S_cfile *blocks;
+    size_t n_blocks;
+    int *test_block;     /* per TEST of the scan: its S_cfile, or -1 */
     size_t base;         /* 3 when the text begins with a BOM */
 };
 
@@ -151,6 +164,8 @@ void galley__md_doc_free(struct galley__md_doc *d)
         free(d->outs[i].lit);
     }
     free(d->outs);
+    free(d->blocks);
+    free(d->test_block);
     free(d);
 }
 
@@ -526,31 +541,43 @@ static int S_merge_test_opts(S_md *m, const S_opts *o, int line)
     return 0;
 }
 
+/* Adds a TEST (zeroed) of C block block (-1: of a section) to the scan;
+ * returns it. */
+static galley__scanned_test *S_add_test(S_md *m, int block)
+{
+    galley__scan *s = m->s;
+    if (s->n_tests == m->cap_tests) {
+        m->cap_tests = m->cap_tests ? 2 * m->cap_tests : 4;
+        s->tests = galley__xrealloc(s->tests, m->cap_tests * sizeof *s->tests);
+        m->doc->test_block = galley__xrealloc(
+            m->doc->test_block, m->cap_tests * sizeof *m->doc->test_block);
+    }
+    m->doc->test_block[s->n_tests] = block;
+    galley__scanned_test *t = &s->tests[s->n_tests++];
+    memset(t, 0, sizeof *t);
+    return t;
+}
+
 /* Returns the index of the section's TEST, adding it for a first block at
  * line. */
 static int S_section_test(S_md *m, int line)
 {
     if (m->sec_test >= 0)
         return m->sec_test;
-    galley__scan *s = m->s;
-    if (s->n_tests == m->cap_tests) {
-        m->cap_tests = m->cap_tests ? 2 * m->cap_tests : 4;
-        s->tests = galley__xrealloc(s->tests, m->cap_tests * sizeof *s->tests);
-    }
     char *name = m->sec_line ? S_slug(m->sec_heading) : galley__xstrdup("intro");
-    galley__scanned_test *t = &s->tests[s->n_tests];
-    memset(t, 0, sizeof *t);
-    t->name = S_unique(s, name);
+    name = S_unique(m->s, name);
+    galley__scanned_test *t = S_add_test(m, -1);
+    t->name = name;
     t->line = m->sec_line ? m->sec_line : line;
-    m->sec_test = (int)s->n_tests++;
+    m->sec_test = (int)m->s->n_tests - 1;
     return m->sec_test;
 }
 
 /* ---- blocks ---- */
 
 /* Adds the marker of C block c (its output block out, or NULL). */
-static void S_add_marker(S_md *m, const S_fence *c, const S_fence *out,
-                         const S_opts *o, int test)
+/* Adds a marker (zeroed) and its S_out (block: -1) to the scan. */
+static galley__marker *S_new_marker(S_md *m, S_out **out)
 {
     galley__scan *s = m->s;
     struct galley__md_doc *d = m->doc;
@@ -561,9 +588,18 @@ static void S_add_marker(S_md *m, const S_fence *c, const S_fence *out,
         d->outs = galley__xrealloc(d->outs, m->cap_markers * sizeof *d->outs);
     }
     galley__marker *mk = &s->markers[s->n_markers++];
-    S_out *so = &d->outs[d->n++];
+    *out = &d->outs[d->n++];
     memset(mk, 0, sizeof *mk);
-    memset(so, 0, sizeof *so);
+    memset(*out, 0, sizeof **out);
+    (*out)->block = -1;
+    return mk;
+}
+
+static void S_add_marker(S_md *m, const S_fence *c, const S_fence *out,
+                         const S_opts *o, int test)
+{
+    S_out *so;
+    galley__marker *mk = S_new_marker(m, &so);
     mk->kind = o->exact ? GALLEY__MARKER_EXACT
                : o->has_rtol || o->has_atol ? GALLEY__MARKER_NEAR
                                             : GALLEY__MARKER_EXPECT;
@@ -610,14 +646,91 @@ static void S_add_marker(S_md *m, const S_fence *c, const S_fence *out,
     mk->lparen = mk->rparen = mk->content_start = mk->start;
 }
 
-/* Returns 1 if code holds a TEST or an EXPECT marker. */
-static int S_has_markers(const char *code, size_t n)
+/* Adds the TESTs, markers and problems of sc, the scan of C block c's
+ * content lines (text[start, ...)), as those of the document. */
+static void S_add_cfile(S_md *m, const galley__scan *sc, const S_fence *c,
+                        size_t start)
+{
+    struct galley__md_doc *d = m->doc;
+    int block = (int)d->n_blocks, line0 = c->open_line;
+    size_t off = start + m->base;
+    int test0 = (int)m->s->n_tests;
+    d->blocks = galley__xrealloc(d->blocks, (d->n_blocks + 1) * sizeof *d->blocks);
+    d->blocks[d->n_blocks++] = (S_cfile){start, S_bol(&m->L, c->close_line),
+                                         line0};
+    for (size_t i = 0; i < sc->n_tests; i++) {
+        galley__scanned_test *t = S_add_test(m, block);
+        *t = sc->tests[i];
+        t->name = galley__xstrdup(sc->tests[i].name);
+        t->line += line0;
+        t->close_line += line0;
+        t->body_open += off;
+        t->body_close += off;
+    }
+    for (size_t i = 0; i < sc->n_markers; i++) {
+        S_out *so;
+        galley__marker *mk = S_new_marker(m, &so);
+        *mk = sc->markers[i];
+        so->block = block;
+        mk->line += line0;
+        mk->end_line += line0;
+        mk->test += mk->test >= 0 ? test0 : 0;
+        size_t *offs[] = {&mk->start, &mk->lparen, &mk->rparen,
+                          &mk->content_start, &mk->body_start, &mk->body_end,
+                          &mk->indent_start};
+        for (size_t k = 0; k < sizeof offs / sizeof *offs; k++)
+            *offs[k] += off;
+    }
+    for (size_t i = 0; i < sc->n_errors; i++)
+        S_error(m, sc->errors[i].line + line0, sc->errors[i].col,
+                sc->errors[i].fatal, galley__xstrdup(sc->errors[i].msg));
+}
+
+/* A C block that holds TESTs (scanned into sc): file-scope code whose
+ * EXPECT markers are its own, as in a C test file. Returns 0, or -1 after
+ * a fatal error. */
+static int S_file_block(S_md *m, const S_fence *c, const S_fence *out,
+                   const S_opts *o)
+{
+    size_t start = S_content_line(c, &m->L, 0);
+    size_t end = S_bol(&m->L, c->close_line);
+    S_out probe = {0};
+    S_prefix(&probe, c, &m->L);
+    int plain = probe.prefix_ok && probe.prefix_n == 0;
+    free(probe.prefix);
+    const char *why =
+        !plain ? "a C block with TESTs is a piece of a C test file, whose "
+                 "markers galley edits in place: it cannot sit in a list or "
+                 "a block quote, or be indented"
+        : out  ? "an output block after a C block with TESTs: the TESTs' "
+                 "EXPECT markers hold their output; remove the output block"
+        : o->top || o->exact || o->has_rtol || o->has_atol || o->timeout_ms ||
+                o->filter || o->inputs || o->no_cache
+            ? "a C block with TESTs takes no options but skip: give its "
+              "TESTs their options, TEST(name, .rtol = 1e-6)"
+            : NULL;
+    if (why) {
+        S_error(m, out && plain ? out->open_line : c->open_line, 0, 1,
+                galley__xstrdup(why));
+        return -1;
+    }
+    galley__scan sc;
+    galley__scan_text(&sc, m->L.t + start, end - start);
+    S_add_cfile(m, &sc, c, start);
+    galley__scan_fini(&sc);
+    return 0;
+}
+
+/* Returns 1 if code holds a TEST (then *markers is 0), or an EXPECT marker
+ * outside any (*markers 1); else 0. */
+static int S_c_kind(const char *code, size_t n, int *markers)
 {
     galley__scan sc;
     galley__scan_text(&sc, code, n);
-    int yes = sc.n_markers > 0 || sc.n_tests > 0;
+    *markers = sc.n_tests == 0 && sc.n_markers > 0;
+    int tests = sc.n_tests > 0;
     galley__scan_fini(&sc);
-    return yes;
+    return tests;
 }
 
 /* Appends "#line N" and code (ending in a newline) to b. */
@@ -647,12 +760,17 @@ static void S_put_marker(galley__buf *b, const galley__marker *mk,
 static void S_c_block(S_md *m, const S_fence *c, const S_fence *out,
                       const S_opts *o)
 {
-    int body = c->open_line + 1;
-    if (S_has_markers(c->lit, c->lit_n)) {
+    int body = c->open_line + 1, markers;
+    if (S_c_kind(c->lit, c->lit_n, &markers)) {
+        if (S_file_block(m, c, out, o) == 0)
+            S_put_code(&m->top, body, c->lit, c->lit_n);
+        return;
+    }
+    if (markers) {
         S_error(m, c->open_line, 0, 1, galley__xstrdup(
-            "a C block holds TEST or EXPECT: in a Markdown document a "
-            "heading makes the TEST and the output block after a C block is "
-            "its EXPECT; take them out of the block"));
+            "an EXPECT marker outside any TEST: in a Markdown document the "
+            "output block after a C block is its EXPECT; write the TEST "
+            "around it, or take the marker out"));
         return;
     }
     if (o->top) {
@@ -1052,31 +1170,82 @@ static int S_span_cmp(const void *a, const void *b)
 }
 
 /* Checks that t[0..n), the rewritten document, reads back with the
- * markers of s and, at each marker edited (want[i] not NULL), the lines
- * want[i]. Returns NULL, or what is wrong (heap). */
+ * output blocks of s and, at each one edited (want[i] not NULL), the
+ * lines want[i]. (The C rewrite checks its own markers.) Returns NULL, or
+ * what is wrong (heap). */
 static char *S_verify(const char *t, size_t n, const galley__scan *s,
                       galley__buf *const *want)
 {
     galley__scan again;
     galley__md_scan(&again, t, n);
     char *why = NULL;
-    if (again.n_markers != s->n_markers)
-        why = galley__xasprintf("the document would read back with %zu "
-                                "markers, not %zu",
-                                again.n_markers, s->n_markers);
+    size_t k = 0;
     for (size_t i = 0; !why && i < s->n_markers; i++) {
-        const S_out *o = &again.md->outs[i];
-        if (want[i] && (o->implicit || o->lit_n != want[i]->len ||
-                        memcmp(o->lit, want[i]->ptr, o->lit_n) != 0))
+        if (s->md->outs[i].block >= 0)
+            continue;
+        while (k < again.n_markers && again.md->outs[k].block >= 0)
+            k++;
+        const S_out *o = k < again.n_markers ? &again.md->outs[k++] : NULL;
+        if (!o || (want[i] && (o->implicit || o->lit_n != want[i]->len ||
+                               memcmp(o->lit, want[i]->ptr, o->lit_n) != 0)))
             why = galley__xasprintf("the output block of line %d would not "
                                     "read back as written",
                                     s->markers[i].line);
     }
+    while (!why && k < again.n_markers && again.md->outs[k].block >= 0)
+        k++;
+    if (!why && k != again.n_markers)
+        why = galley__xstrdup("the document would read back with more "
+                              "output blocks than it had");
     galley__scan_fini(&again);
     return why;
 }
 
-/* Fills ed and want for the edits. Returns 0, or -1 with *err set. */
+/* Returns the C block (index) that edit e is for, or -1: one of its
+ * markers, or the trailing output of one of its TESTs. */
+static int S_block_of(const galley__scan *s, const galley__edit *e)
+{
+    if (e->kind == GALLEY__EDIT_MARKER) {
+        int mi = galley__scan_find_marker(s, e->line);
+        return mi >= 0 ? s->md->outs[mi].block : -1;
+    }
+    for (size_t i = 0; i < s->n_tests; i++)
+        if (s->tests[i].line == e->line &&
+            (!e->test || !strcmp(s->tests[i].name, e->test)))
+            return s->md->test_block[i];
+    return -1;
+}
+
+/* The replacement of C block b's content by the C rewrite of the edits
+ * that are for it. Returns 0, or -1 with *err set. */
+static int S_rewrite_cfile(S_edits *ed, const galley__scan *s, int b,
+                           const S_lines *L, const galley__edit *edits,
+                           size_t n_edits, char **err)
+{
+    const S_cfile *cf = &s->md->blocks[b];
+    galley__edit *mine = galley__xcalloc(n_edits, sizeof *mine);
+    size_t n = 0;
+    for (size_t i = 0; i < n_edits; i++)
+        if (S_block_of(s, &edits[i]) == b) {
+            mine[n] = edits[i]; /* borrowed: not finished here */
+            mine[n++].line -= cf->line0;
+        }
+    galley__scan sc;
+    galley__buf with;
+    galley__buf_init(&with);
+    galley__scan_text(&sc, L->t + cf->start, cf->end - cf->start);
+    int rc = galley__rewrite(&with, L->t + cf->start, cf->end - cf->start, &sc,
+                             mine, n, err);
+    galley__scan_fini(&sc);
+    if (rc == 0)
+        S_replace(ed, cf->start, cf->end, &with);
+    galley__buf_fini(&with);
+    free(mine);
+    return rc;
+}
+
+/* Fills ed and want for the edits of output blocks. Returns 0, or -1 with
+ * *err set. */
 static int S_plan(S_edits *ed, galley__buf **want, const galley__scan *s,
                   const S_lines *L, const galley__edit *edits, size_t n_edits,
                   char **err)
@@ -1086,6 +1255,8 @@ static int S_plan(S_edits *ed, galley__buf **want, const galley__scan *s,
         const galley__edit *e = &edits[i];
         int mi = e->kind == GALLEY__EDIT_MARKER
                      ? galley__scan_find_marker(s, e->line) : -1;
+        if (S_block_of(s, e) >= 0)
+            continue; /* S_rewrite_cfile's */
         if (mi < 0) {
             *err = e->kind == GALLEY__EDIT_MARKER
                 ? galley__xasprintf("no output block at line %d", e->line)
@@ -1124,6 +1295,13 @@ static int S_plan(S_edits *ed, galley__buf **want, const galley__scan *s,
         else
             S_rewrite_block(ed, o, L, want[mi], eol);
     }
+    for (size_t b = 0; b < s->md->n_blocks; b++)
+        for (size_t i = 0; i < n_edits; i++)
+            if (S_block_of(s, &edits[i]) == (int)b) {
+                if (S_rewrite_cfile(ed, s, (int)b, L, edits, n_edits, err))
+                    return -1;
+                break;
+            }
     return 0;
 }
 

@@ -13,9 +13,11 @@
 #include "../../promote/promote.h"
 #include "../../promote/state.h"
 #include "../../source/escape.h"
+#include "../../source/markdown.h"
 #include "../../source/normalize.h"
 #include "../../source/rewrite.h"
 #include "../../source/scan.h"
+#include "../../source/source.h"
 #include "../../source/util.h"
 
 /* The .edits format, one line at a time (LF line ends):
@@ -202,6 +204,9 @@ static int S_has_opener(const char *s, size_t n)
 static int S_check_readback(const char *name, const char *text,
                             const galley__marker *m, const char *o, size_t on)
 {
+    size_t bn;
+    const char *body = galley__marker_body(m, text, &bn);
+    int md = m->text != NULL || m->lparen == m->rparen;
     galley__buf want, got;
     int bad = -1, rc = -1;
     const char *msg = NULL;
@@ -212,17 +217,13 @@ static int S_check_readback(const char *name, const char *text,
         galley__buf_add(&want, o, on);
     else
         galley__normalize(&want, o, on);
-    if (!m->has_comment && m->rparen != m->lparen + 1) {
+    if (!md && !m->has_comment && m->rparen != m->lparen + 1) {
         S_fail(name, "marker at line %d lost its comment", m->line);
     } else if (m->has_comment &&
-               galley__expected_text(&got, text + m->body_start,
-                                    m->body_end - m->body_start, exact, &bad,
-                                    &msg) != 0) {
+               galley__expected_text(&got, body, bn, exact, &bad, &msg) != 0) {
         S_fail(name, "marker at line %d: bad escape on body line %d: %s",
                m->line, bad, msg);
-    } else if (m->has_comment &&
-               S_has_opener(text + m->body_start,
-                            m->body_end - m->body_start)) {
+    } else if (!md && m->has_comment && S_has_opener(body, bn)) {
         S_fail(name, "marker at line %d holds a comment opener", m->line);
     } else if (want.len != got.len ||
                memcmp(want.ptr ? want.ptr : "", got.ptr ? got.ptr : "",
@@ -287,12 +288,13 @@ static int S_new_marker(const galley__scan *os, const galley__scan *ns,
 /* Checks that the rewritten text[0..len) scans cleanly and that every
  * marker edited (es, given for the old scan os) reads back as its output.
  * Returns 0, or -1 after reporting. */
-static int S_check_result(const char *name, const char *text, size_t len,
+static int S_check_result(const galley__source_kind *kind, const char *name,
+                          const char *text, size_t len,
                           const galley__scan *os, const edits *es)
 {
     galley__scan ns = {0};
     int rc = 0;
-    galley__scan_text(&ns, text, len);
+    kind->scan(&ns, text, len);
     for (size_t i = 0; i < ns.n_errors && rc == 0; i++) {
         S_fail(name, "the result does not scan: line %d: %s",
                ns.errors[i].line, ns.errors[i].msg);
@@ -337,18 +339,19 @@ static int S_check_error(const char *name, const char *err, const char *want,
     return 0;
 }
 
-/* Compares the rewrite of the case with NAME.after.c (or NAME.error). */
-static int S_compare(const char *dir, const char *name, const galley__buf *src,
+/* Compares the rewrite of the case with NAME.after.EXT (or NAME.error). */
+static int S_compare(const galley__source_kind *kind, const char *dir,
+                     const char *name, const char *ext, const galley__buf *src,
                      const galley__scan *s, const edits *es)
 {
     galley__buf out, want;
     char *err = NULL;
-    char *after = S_path(dir, name, ".after.c");
+    char *after = galley__xasprintf("%s/%s.after%s", dir, name, ext);
     char *errp = S_path(dir, name, ".error");
     int rc = -1;
     galley__buf_init(&out);
     galley__buf_init(&want);
-    int bad = galley__rewrite(&out, src->ptr, src->len, s, es->v, es->n, &err);
+    int bad = kind->rewrite(&out, src->ptr, src->len, s, es->v, es->n, &err);
     if (galley__read_file(after, &want) != 0) {
         if (galley__read_file(errp, &want) != 0)
             S_fail(name, "neither %s nor %s can be read", after, errp);
@@ -360,7 +363,7 @@ static int S_compare(const char *dir, const char *name, const galley__buf *src,
         S_fail(name, "the result differs from %s", after);
         S_report_diff(want.ptr, want.len, out.ptr, out.len);
     } else {
-        rc = S_check_result(name, out.ptr, out.len, s, es);
+        rc = S_check_result(kind, name, out.ptr, out.len, s, es);
     }
     free(err);
     free(after);
@@ -370,13 +373,15 @@ static int S_compare(const char *dir, const char *name, const galley__buf *src,
     return rc;
 }
 
-/* Runs the case NAME in dir. */
-static void S_run_case(const char *dir, const char *name)
+/* Runs the case NAME in dir, whose source is NAME.before.EXT (ext: ".c"
+ * or ".md", which says the kind of source). */
+static void S_run_case(const char *dir, const char *name, const char *ext)
 {
     galley__buf src, ed;
     edits es = {0};
     galley__scan s = {0};
-    char *before = S_path(dir, name, ".before.c");
+    char *before = galley__xasprintf("%s/%s.before%s", dir, name, ext);
+    const galley__source_kind *kind = galley__source_kind_of(before);
     char *edp = S_path(dir, name, ".edits");
     int ok = 0, bad;
     galley__buf_init(&src);
@@ -387,8 +392,8 @@ static void S_run_case(const char *dir, const char *name)
     } else if ((bad = S_edits_parse(&es, ed.ptr, ed.len)) != 0) {
         S_fail(name, "%s:%d: bad line", edp, bad);
     } else {
-        galley__scan_text(&s, src.ptr ? src.ptr : "", src.len);
-        ok = S_compare(dir, name, &src, &s, &es) == 0;
+        kind->scan(&s, src.ptr ? src.ptr : "", src.len);
+        ok = S_compare(kind, dir, name, ext, &src, &s, &es) == 0;
         galley__scan_fini(&s);
     }
     ok ? S_passed++ : S_failed++;
@@ -404,8 +409,8 @@ static int S_str_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Runs every NAME.before.c of dir, in name order. Returns -1 if dir
- * cannot be read. */
+/* Runs every NAME.before.c and NAME.before.md of dir, in name order.
+ * Returns -1 if dir cannot be read. */
 static int S_run_cases(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -415,17 +420,19 @@ static int S_run_cases(const char *dir)
     size_t n = 0;
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
-        size_t l = strlen(de->d_name);
-        if (l > 9 && !strcmp(de->d_name + l - 9, ".before.c")) {
+        const char *dot = strstr(de->d_name, ".before.");
+        if (dot && (!strcmp(dot, ".before.c") || !strcmp(dot, ".before.md"))) {
             names = galley__xrealloc(names, (n + 1) * sizeof *names);
-            names[n++] = galley__xstrndup(de->d_name, l - 9);
+            names[n++] = galley__xstrdup(de->d_name);
         }
     }
     closedir(d);
     if (n)
         qsort(names, n, sizeof *names, S_str_cmp);
     for (size_t i = 0; i < n; i++) {
-        S_run_case(dir, names[i]);
+        char *dot = strstr(names[i], ".before.");
+        *dot = '\0';
+        S_run_case(dir, names[i], dot + 7);
         free(names[i]);
     }
     free(names);
@@ -542,8 +549,8 @@ static int S_check_layout(const char *name, const char *text, size_t len,
 
 /* Rewrites src with the one edit e and checks the result; also checks that
  * rewriting the result again gives it back. Returns 0 or -1. */
-static int S_check_one(const char *name, const galley__buf *src,
-                       const galley__edit *e, int crlf)
+static int S_check_one(const galley__source_kind *kind, const char *name,
+                       const galley__buf *src, const galley__edit *e, int crlf)
 {
     galley__scan s = {0}, s2 = {0};
     galley__buf out, again;
@@ -552,21 +559,21 @@ static int S_check_one(const char *name, const galley__buf *src,
     edits es = {(galley__edit *)e, 1};
     galley__buf_init(&out);
     galley__buf_init(&again);
-    galley__scan_text(&s, src->ptr, src->len);
-    if (s.n_errors || galley__rewrite(&out, src->ptr, src->len, &s, e, 1,
-                                     &err) != 0) {
+    kind->scan(&s, src->ptr, src->len);
+    if (s.n_errors || kind->rewrite(&out, src->ptr, src->len, &s, e, 1,
+                                    &err) != 0) {
         S_fail(name, "cannot rewrite: %s", err ? err : s.errors[0].msg);
         goto done;
     }
-    if (S_check_result(name, out.ptr, out.len, &s, &es) != 0)
+    if (S_check_result(kind, name, out.ptr, out.len, &s, &es) != 0)
         goto done;
-    galley__scan_text(&s2, out.ptr, out.len);
+    kind->scan(&s2, out.ptr, out.len);
     const galley__marker *m = &s2.markers[S_new_marker(&s, &s2, &es, e)];
     if (S_check_layout(name, out.ptr, out.len, crlf, m) != 0)
         goto done;
     galley__edit e2 = {.kind = GALLEY__EDIT_MARKER, .line = m->line,
                       .text = e->text, .len = e->len};
-    if (galley__rewrite(&again, out.ptr, out.len, &s2, &e2, 1, &err) != 0 ||
+    if (kind->rewrite(&again, out.ptr, out.len, &s2, &e2, 1, &err) != 0 ||
         again.len != out.len || memcmp(again.ptr, out.ptr, out.len) != 0) {
         S_fail(name, "rewriting the result again changes it");
         S_report_diff(out.ptr, out.len, again.ptr ? again.ptr : "",
@@ -615,7 +622,65 @@ static void S_property(int exact, int trailing, const char *eol,
             e.line = s.n_markers ? s.markers[0].line : 1;
             galley__scan_fini(&s);
         }
-        ok = S_check_one(name, &src, &e, eol[0] == '\r') == 0;
+        ok = S_check_one(galley__source_kind_of("t.c"), name, &src, &e,
+                         eol[0] == '\r') == 0;
+        galley__buf_fini(&src);
+        galley__buf_fini(&o);
+    }
+    ok ? S_passed++ : S_failed++;
+}
+
+/* A generated Markdown document: a C block and its output block (or
+ * none: has_out 0), exact or not, with line end eol, inside container
+ * (a prefix such as "> " or "  " after a list item's first line, or ""),
+ * fenced with fence. */
+static void S_gen_md(galley__buf *b, int exact, int has_out, const char *eol,
+                     const char *container, const char *fence)
+{
+    int list = container[0] == ' ';
+    galley__buf_printf(b, "# T%s%s", eol, eol);
+    galley__buf_printf(b, "%s%sc%s%s", list ? "- " : container, fence,
+                       exact ? " exact" : "", eol);
+    galley__buf_printf(b, "%sputs(\"x\");%s%s%s%s", container, eol, container,
+                       fence, eol);
+    if (has_out) {
+        galley__buf_printf(b, "%s%soutput%s", container, fence, eol);
+        if (S_rand(2))
+            galley__buf_printf(b, "%sold%s", container, eol);
+        galley__buf_printf(b, "%s%s", container, fence);
+    }
+    if (S_rand(4))
+        galley__buf_puts(b, eol);
+    if (S_rand(2))
+        galley__buf_printf(b, "%sprose after%s", eol, eol);
+}
+
+/* The same property as S_property for Markdown documents. */
+static void S_md_property(int exact, int has_out, const char *eol,
+                          const char *container, int rounds)
+{
+    static const char *const fences[] = {"```", "~~~", "````"};
+    char name[96];
+    snprintf(name, sizeof name, "md roundtrip %s %s %s '%s'",
+             exact ? "exact" : "expect", has_out ? "block" : "inserted",
+             eol[0] == '\r' ? "crlf" : "lf", container);
+    int ok = 1;
+    for (int r = 0; r < rounds && ok; r++) {
+        galley__buf src, o;
+        galley__buf_init(&src);
+        galley__buf_init(&o);
+        S_gen_md(&src, exact, has_out, eol, container, fences[S_rand(3)]);
+        S_gen_output(&o);
+        galley__scan s = {0};
+        galley__md_scan(&s, src.ptr, src.len);
+        galley__edit e = {.kind = GALLEY__EDIT_MARKER,
+                          .line = s.n_markers ? s.markers[0].line : 1,
+                          .text = o.ptr ? o.ptr : "", .len = o.len};
+        galley__scan_fini(&s);
+        /* Nothing printed into a block that is not there adds none. */
+        if (has_out || o.len)
+            ok = S_check_one(galley__source_kind_of("t.md"), name, &src, &e,
+                             eol[0] == '\r') == 0;
         galley__buf_fini(&src);
         galley__buf_fini(&o);
     }
@@ -624,6 +689,12 @@ static void S_property(int exact, int trailing, const char *eol,
 
 static void S_run_properties(void)
 {
+    static const char *const containers[] = {"", "> ", "  "};
+    for (int k = 0; k < 2; k++)
+        for (int h = 0; h < 2; h++)
+            for (int c = 0; c < 3; c++)
+                S_md_property(k, h, c == 1 ? "\r\n" : "\n", containers[c],
+                              300);
     static const char *const eols[] = {"\n", "\r\n"};
     static const char *const inds[] = {"    ", "\t"};
     for (int k = 0; k < 3; k++)

@@ -965,6 +965,36 @@ static int S_check_text(S_md *m)
     return 0;
 }
 
+/* Returns 1 if t[0..n) looks like a document that opts in, read as bytes:
+ * a fence with the info string output, or a comment "<!-- galley". What
+ * cmark would find cannot be trusted when the document is broken (a fence
+ * never closed swallows what follows; bytes that are not UTF-8 stop the
+ * scan), and a broken document must be reported, not passed over. */
+static int S_looks_opted_in(const char *t, size_t n)
+{
+    for (size_t i = 0; i + 3 <= n; i++) {
+        if (t[i] == '<' && i + 4 <= n && !memcmp(t + i, "<!--", 4)) {
+            size_t k = i + 4;
+            while (k < n && (t[k] == ' ' || t[k] == '\t'))
+                k++;
+            if (n - k >= 6 && !memcmp(t + k, "galley", 6))
+                return 1;
+        }
+        if ((t[i] != '`' && t[i] != '~') || t[i + 1] != t[i] ||
+            t[i + 2] != t[i] || (i && t[i - 1] == t[i]))
+            continue;
+        size_t k = i;
+        while (k < n && t[k] == t[i])
+            k++;
+        while (k < n && (t[k] == ' ' || t[k] == '\t'))
+            k++;
+        if (n - k >= 6 && !memcmp(t + k, "output", 6) &&
+            (n - k == 6 || strchr(" \t\r\n", t[k + 6])))
+            return 1;
+    }
+    return 0;
+}
+
 void galley__md_scan(galley__scan *s, const char *text, size_t len)
 {
     memset(s, 0, sizeof *s);
@@ -989,6 +1019,8 @@ void galley__md_scan(galley__scan *s, const char *text, size_t len)
         S_walk_doc(&m, doc);
         cmark_node_free(doc);
     }
+    if (!s->opted_in)
+        s->opted_in = S_looks_opted_in(text, len);
     galley__buf_add(&m.top, m.tests.ptr ? m.tests.ptr : "", m.tests.len);
     s->program_len = m.top.len;
     s->program = galley__buf_detach(&m.top, NULL);

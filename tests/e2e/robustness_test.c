@@ -114,7 +114,7 @@ TEST(no_tests_found)
     e2e_write("tests/plain.c", "int main(void) { return 0; }\n");
     e2e_galley("run");
     EXPECT(/*
-      galley: warning: no test files found: a test file is a .c file that #includes <galley.h>
+      galley: warning: no test files found: a test file is a .c file that #includes <galley.h>, or a Markdown document with an ```output block or a <!-- galley --> comment
       0 passed, 0 failed
       [exit 0]
     */);

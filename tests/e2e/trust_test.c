@@ -181,11 +181,11 @@ TEST(a_run_that_runs_no_test_is_no_success)
     EXPECT(/*
       1 passed, 0 failed
       [exit 0]
-      galley: warning: no test files found: a test file is a .c file that #includes <galley.h>
+      galley: warning: no test files found: a test file is a .c file that #includes <galley.h>, or a Markdown document with an ```output block or a <!-- galley --> comment
       galley: warning: no test ran, but the last run ran 1: were the tests deleted, or disabled?
       0 passed, 0 failed
       [exit 0]
-      galley: warning: no test files found: a test file is a .c file that #includes <galley.h>
+      galley: warning: no test files found: a test file is a .c file that #includes <galley.h>, or a Markdown document with an ```output block or a <!-- galley --> comment
       galley: error: CI mode: a run that runs no test fails
       0 passed, 0 failed
       [exit 1]

@@ -2,8 +2,9 @@
 # tests/run.sh: galley's whole test suite for one build variant (default or
 # asan): the plain C unit harness, the promote golden files, and galley's own
 # EXPECT tests (tests/self, tests/e2e) run by galley, the example project,
-# and for the default variant the tensor programs under valgrind. Ends with the line
-# "N passed, N failed", summed over the parts.
+# galley's own documents (README.md, man/*.md), and for the default variant
+# the tensor programs under valgrind. Ends with the line "N passed, N
+# failed", summed over the parts.
 set -u
 variant=${1:-default}
 cd "$(dirname "$0")/.." || exit 2
@@ -79,6 +80,12 @@ fi
 # The example project, as README's first command runs it.
 examples() { (cd examples && "../$bin/galley" run --color=never --no-cache); }
 part examples examples
+# galley's own documents are Markdown tests (galley(3), "Markdown
+# documents"): README's tour and examples, and the man pages' C examples
+# (man/ is searched: a page runs when it opts in), so that they cannot
+# drift from the program. Built with the root galley.conf; a few seconds
+# cold, under a second after the self part has built the sources.
+part docs "$bin/galley" run --color=never --no-cache README.md man
 # memcheck's view of the tensor programs (the asan variant has its own).
 [ "$variant" = default ] && part valgrind tests/valgrind.sh
 echo "$passed passed, $failed failed"

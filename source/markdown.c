@@ -843,8 +843,9 @@ static void S_comment(S_md *m, S_walk *w, cmark_node *node, const char *list)
         return;
     if (!S_is_block(next, "c")) {
         S_error(m, line, 0, 1, galley__xstrdup(
-            "galley options with no C block right after them: put the "
-            "comment just before a ```c block"));
+            "galley options with no C block right after them: a comment "
+            "<!-- galley: OPTIONS --> gives options to the ```c block just "
+            "after it; to opt the document in, write <!-- galley --> alone"));
         return;
     }
     free(w->opts);
@@ -977,7 +978,8 @@ static int S_looks_opted_in(const char *t, size_t n)
             size_t k = i + 4;
             while (k < n && (t[k] == ' ' || t[k] == '\t'))
                 k++;
-            if (n - k >= 6 && !memcmp(t + k, "galley", 6))
+            if (n - k >= 7 && !memcmp(t + k, "galley", 6) &&
+                strchr(": \t\r\n-", t[k + 6]))
                 return 1;
         }
         if ((t[i] != '`' && t[i] != '~') || t[i + 1] != t[i] ||

@@ -3,8 +3,11 @@
  * time, the CI patch, .corrected), which documents a directory search
  * takes, errors at FILE.md:LINE, and the comparison features (tolerances,
  * patterns, filters, exact blocks, tensors, plots) in output blocks. */
+#define _GNU_SOURCE
 #include <galley.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "e2e.h"
 
@@ -372,6 +375,57 @@ TEST(includes_of_the_documents_own_directory_and_c_files_in_blocks)
           printf("%d\n", twice(1));
           EXPECT((* 2 *));
       }
+      ```
+    */);
+}
+
+TEST(a_document_as_a_notebook_under_watch, .timeout_ms = 300000)
+{
+    e2e_project();
+    setenv("GALLEY_WATCH_QUIET_MS", "300", 1);
+    /* A new document opts in with a comment (or an empty output block). */
+    e2e_write("tests/nb.md", "<!-- galley -->\n# Notebook\n\n"
+                             "```c\nputs(\"first\");\n```\n");
+    e2e_watch_start("--promote");
+    e2e_watch_brief(1);
+    e2e_watch_until("run 2 ended");
+    /* A new section, saved: its output appears under it. */
+    e2e_write("tests/nb.md", "<!-- galley -->\n# Notebook\n\n"
+                             "```c\nputs(\"first\");\n```\n\n"
+                             "```output\nfirst\n```\n\n## Next\n\n"
+                             "```c\nputs(\"second\");\n```\n");
+    e2e_watch_until("run 4 ended");
+    e2e_watch_stop(SIGINT);
+    e2e_cat("tests/nb.md");
+    EXPECT(/*
+      galley watch: run 1 started
+      galley watch: run 1 ended: last run T s · 1 failed · promoted
+      galley watch: run 2 started: changed tests/nb.md
+      galley watch: run 2 ended: last run T s · 1 passed
+      galley watch: run 3 started: changed tests/nb.md
+      galley watch: run 3 ended: last run T s · 1 failed · promoted
+      galley watch: run 4 started: changed tests/nb.md
+      galley watch: run 4 ended: last run T s · 2 passed
+      [exit 130, 0 processes left]
+      <!-- galley -->
+      # Notebook
+
+      ```c
+      puts("first");
+      ```
+
+      ```output
+      first
+      ```
+
+      ## Next
+
+      ```c
+      puts("second");
+      ```
+
+      ```output
+      second
       ```
     */);
 }

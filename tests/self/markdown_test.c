@@ -241,7 +241,7 @@ TEST(problems_name_their_line)
       fatal line 5: unknown option 'fast': a block takes top, skip, exact, rtol=R, atol=A, timeout_ms=N, filter="s/RE/REPL/g", inputs="GLOBS" and no_cache
       fatal line 8: rtol=-1: a tolerance is a number >= 0, as in rtol=1e-6
       fatal line 11: a quoted value is not closed: write key="value"
-      fatal line 14: galley options with no C block right after them: put the comment just before a ```c block
+      fatal line 14: galley options with no C block right after them: a comment <!-- galley: OPTIONS --> gives options to the ```c block just after it; to opt the document in, write <!-- galley --> alone
       fatal line 20: an output block after a 'top' C block, which is file-scope code and prints nothing: move the output block, or drop 'top'
       fatal line 22: an EXPECT marker outside any TEST: in a Markdown document the output block after a C block is its EXPECT; write the TEST around it, or take the marker out
       fatal line 28: an output block takes no options ('extra'): put them on the C block before it

@@ -898,6 +898,30 @@ static void S_code(S_md *m, S_walk *w, cmark_node *node)
     free(word);
 }
 
+/* Reports a line of HTML block node (text html) that would open a C block
+ * if a blank line came before it: HTML runs to the next blank line, and
+ * what looks like code in it is not run. */
+static void S_fence_in_html(S_md *m, cmark_node *node, const char *html)
+{
+    int line = cmark_node_get_start_line(node);
+    for (const char *p = html; *p; line++) {
+        const char *q = p + strspn(p, " ");
+        size_t run = strspn(q, "`");
+        if (!run)
+            run = strspn(q, "~");
+        const char *w = q + run + strspn(q + run, " \t");
+        if (run >= 3 && w[0] == 'c' && strchr(" \t\n", w[1] ? w[1] : '\n')) {
+            S_error(m, line, 0, 0, galley__xstrdup(
+                "a ```c fence inside an HTML block is HTML, not code, and "
+                "does not run: put a blank line between the HTML and the "
+                "fence"));
+            return;
+        }
+        const char *nl = strchr(p, '\n');
+        p = nl ? nl + 1 : p + strlen(p);
+    }
+}
+
 static void S_walk_doc(S_md *m, cmark_node *doc)
 {
     S_walk w = {0};
@@ -912,9 +936,12 @@ static void S_walk_doc(S_md *m, cmark_node *doc)
             S_start_section(m, node);
             break;
         case CMARK_NODE_HTML_BLOCK: {
-            char *list = S_galley_comment(cmark_node_get_literal(node));
+            const char *html = cmark_node_get_literal(node);
+            char *list = S_galley_comment(html ? html : "");
             if (list)
                 S_comment(m, &w, node, list);
+            else
+                S_fence_in_html(m, node, html ? html : "");
             free(list);
             break;
         }

@@ -275,3 +275,20 @@ TEST(shape)
     puts("shape");
     EXPECT(/* shape */);
 }
+
+TEST(nested_fences_and_html)
+{
+    /* A longer fence holds a shorter one as text; a fence after an HTML
+     * tag and a blank line is code; one right under the tag is HTML. */
+    scan("# Nested\n"
+         "````markdown\n```c\nputs(\"shown, not run\");\n```\n````\n"
+         "<details>\n\n```c\nputs(\"in details\");\n```\n\n</details>\n"
+         "<div>\n```c\nputs(\"html\");\n```\n</div>\n",
+         0);
+    EXPECT(/*
+      opted in: no
+      test nested line 1 closes line 11
+      EXPECT lines 11-11 test 0
+      error line 15: a ```c fence inside an HTML block is HTML, not code, and does not run: put a blank line between the HTML and the fence
+    */);
+}

@@ -355,7 +355,8 @@ static void S_xml_attr(FILE *out, const char *name, const char *value)
 
 /* Writes the class name of a test file: its path without ".c", with dots
  * for slashes (tests/io_test.c: tests.io_test), as JUnit readers group
- * classes into packages at the dots. */
+ * classes into packages at the dots; a dot of the file's own name is '_'
+ * (docs/guide.md: docs.guide_md). */
 static void S_classname(FILE *out, const char *file)
 {
     size_t n = strlen(file);
@@ -364,6 +365,10 @@ static void S_classname(FILE *out, const char *file)
     while (n && (*file == '.' || *file == '/'))
         file++, n--;
     char *c = galley__xstrndup(file, n);
+    char *base = strrchr(c, '/');
+    for (char *p = base ? base : c; *p; p++)
+        if (*p == '.')
+            *p = '_';
     for (char *p = c; *p; p++)
         if (*p == '/')
             *p = '.';

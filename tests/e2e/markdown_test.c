@@ -197,6 +197,17 @@ TEST(one_block_at_a_time_the_ci_patch_and_corrected_files)
       two
       ```
     */);
+    /* JUnit's class of a document: its name's dot is not a package's. */
+    e2e_galley("run -q --ci --junit=j.xml");
+    e2e_sh("grep -o 'classname=\"[^\"]*\"' j.xml");
+    EXPECT(/*
+      tests/two.md:5: two: mismatch
+      tests/two.md:11: two: mismatch
+      0 passed, 1 failed (1 cached)
+      galley: wrote _galley/promote.patch; accept with: git apply _galley/promote.patch
+      [exit 1]
+      classname="tests.two_md"
+    */);
     e2e_galley("promote tests/two.md:11");
     e2e_sh("grep -n old tests/two.md");
     EXPECT(/*

@@ -423,7 +423,10 @@ static char *S_write_generated(const galley__source *src, const char *stem,
 
 /* Writes the build statements of one test program. A Markdown document is
  * compiled through the C program it is written as, its own directory
- * searched first for "..." includes, as a C file's would be. */
+ * searched first for "..." includes, as a C file's would be; and with
+ * DWARF 4 line tables: binutils 2.40's addr2line names the generated file
+ * rather than the document for a DWARF 5 line that #line moved (file 1 is
+ * taken for file 0), and a crash would be placed in the wrong file. */
 static void S_write_program(galley__buf *b, const galley__source *src,
                             galley__program *p, const galley__buf *syms,
                             const galley__runtime *rt, const char *root)
@@ -438,7 +441,7 @@ static void S_write_program(galley__buf *b, const galley__source *src,
         *strrchr(dir, '/') = '\0';
         galley__buf_puts(b, "  cflags = -iquote ");
         S_shell_word(b, *dir ? dir : "/");
-        galley__buf_puts(b, " $cflags\n");
+        galley__buf_puts(b, " $cflags -gdwarf-4\n");
         free(dir);
     }
     galley__buf_printf(b, "build %s: link %s | ", p->exe, obj);

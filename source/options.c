@@ -118,7 +118,8 @@ int galley__options_parse(const char *cmd, const char *usage,
     args[0] = (char *)cmd;
     memcpy(args + 1, argv, (size_t)argc * sizeof *args);
     /* The first problem is said at the end, unless --help came: help
-     * wins wherever it stands, as in GNU tools. */
+     * wins wherever it stands, as in GNU tools. help: 1 for -h or --help
+     * as a word, 2 for an h in a group of letters. */
     char *problem = NULL;
     int help = 0, c, at;
     optind = 0; /* a fresh scan (glibc) */
@@ -142,7 +143,7 @@ int galley__options_parse(const char *cmd, const char *usage,
                                     "--%s?)", (int)strcspn(args[word], "="),
                                     args[word], lo[i].name);
         else if (i == n)
-            help = 1;
+            help = c >= S_LONG || !strcmp(args[word], "-h") ? 1 : 2;
         else if (i >= 0 && (why = (char *)set(ctx, i, optarg)))
             why = galley__xstrdup(why);
         if (why && !problem)
@@ -153,8 +154,11 @@ int galley__options_parse(const char *cmd, const char *usage,
     /* After "--", the rest are operands. */
     for (int k = optind; k < argc + 1; k++)
         operands[(*n_operands)++] = args[k];
+    /* An h among other letters (-qh) asks for help only if every letter
+     * is an option: -dash.md is a misspelt file, not a request for help
+     * that would end a CI step with success and nothing run. */
     int rc = 0;
-    if (help) {
+    if (help == 1 || (help == 2 && !problem)) {
         fputs(usage, stdout);
         rc = -1;
     } else if (problem) {

@@ -4,7 +4,9 @@
  * options anywhere among the operands (POSIXLY_CORRECT or not), "--"
  * ending the options, long names in full (an abbreviation is refused with
  * the name it may mean), -h and --help printing the command's own usage
- * (exit status 0, even beside a wrong option), and usage
+ * (exit status 0, even beside a wrong option; an h in a group of letters
+ * only when the others are options too: -dash.md is a wrong option), and
+ * usage
  * errors said as "galley: CMD: what is wrong" with the hint "Try 'galley
  * CMD --help'." (exit status 2). */
 #ifndef GALLEY_OPTIONS_H

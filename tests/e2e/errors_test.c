@@ -287,6 +287,9 @@ TEST(one_option_parser_for_every_command)
     e2e_galley("run --list -qx");
     // a long option is spelled whole: --p would otherwise mean --promote
     e2e_galley("run --p");
+    // an h among bad letters is no request for help: a file named
+    // -dash.md must not make a run that runs nothing succeed
+    e2e_galley("run -dash.md");
     // --help wins over a bad value, wherever it stands
     e2e_galley_filter("plot --kind=pie --help", "head -n 1");
     // options may follow operands, whatever POSIXLY_CORRECT says
@@ -296,6 +299,9 @@ TEST(one_option_parser_for_every_command)
       Try 'galley run --help'.
       [exit 2]
       galley: run: unknown option: --p (did you mean --promote?)
+      Try 'galley run --help'.
+      [exit 2]
+      galley: run: unknown option: -d
       Try 'galley run --help'.
       [exit 2]
       usage: galley plot [options] [FILE...]

@@ -2,6 +2,7 @@
 #include "source.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "markdown.h"
 
@@ -11,11 +12,11 @@ static const galley__source_kind S_md = {"Markdown", galley__md_scan,
                                          galley__md_rewrite,
                                          galley__md_program};
 
-/* Returns 1 if path ends in suffix. */
+/* Returns 1 if path ends in suffix, in any case (README.MD). */
 static int S_ends(const char *path, const char *suffix)
 {
     size_t n = strlen(path), k = strlen(suffix);
-    return n > k && !strcmp(path + n - k, suffix);
+    return n > k && !strcasecmp(path + n - k, suffix);
 }
 
 const galley__source_kind *galley__source_kind_of(const char *path)
@@ -25,6 +26,7 @@ const galley__source_kind *galley__source_kind_of(const char *path)
 
 int galley__source_is_candidate(const char *path)
 {
-    return S_ends(path, ".c") || S_ends(path, ".md") ||
+    size_t n = strlen(path);
+    return (n > 2 && !strcmp(path + n - 2, ".c")) || S_ends(path, ".md") ||
            S_ends(path, ".markdown");
 }

@@ -38,7 +38,7 @@ typedef struct galley__source_kind {
 } galley__source_kind;
 
 /* Returns the kind of the source at path (never NULL): Markdown for a name
- * ending in .md or .markdown, else C. */
+ * ending in .md or .markdown (in any case), else C. */
 const galley__source_kind *galley__source_kind_of(const char *path);
 
 /* Returns 1 if a file named path, found in a directory that is searched

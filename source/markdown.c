@@ -1049,6 +1049,9 @@ static void S_block_lines(galley__buf *lines, const galley__edit *e, int exact)
 {
     galley__buf norm;
     galley__buf_init(&norm);
+    /* An empty output still has a buffer: the fence and verify code adds
+     * offsets to lines->ptr and compares it with memcmp. */
+    galley__buf_grow(lines, 0);
     const char *t = e->text;
     size_t n = e->len;
     if (!exact && !e->verbatim) {

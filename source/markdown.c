@@ -144,6 +144,8 @@ typedef struct S_out {
 typedef struct S_cfile {
     size_t start, end;   /* its content lines: text[start, end) */
     int line0;           /* the line before its first (the fence's) */
+    char ch;             /* its fence: n_fence characters ch */
+    size_t n_fence;
 } S_cfile;
 
 struct galley__md_doc {
@@ -657,7 +659,7 @@ static void S_add_cfile(S_md *m, const galley__scan *sc, const S_fence *c,
     int test0 = (int)m->s->n_tests;
     d->blocks = galley__xrealloc(d->blocks, (d->n_blocks + 1) * sizeof *d->blocks);
     d->blocks[d->n_blocks++] = (S_cfile){start, S_bol(&m->L, c->close_line),
-                                         line0};
+                                         line0, c->ch, c->open_n};
     for (size_t i = 0; i < sc->n_tests; i++) {
         galley__scanned_test *t = S_add_test(m, block);
         *t = sc->tests[i];
@@ -1200,6 +1202,14 @@ static char *S_verify(const char *t, size_t n, const galley__scan *s,
     if (!why && k != again.n_markers)
         why = galley__xstrdup("the document would read back with more "
                               "output blocks than it had");
+    /* An output written into a C block with TESTs (by the C rewrite) can
+     * hold a line that closes the block's fence. */
+    if (!why && (again.n_markers != s->n_markers ||
+                 again.md->n_blocks != s->md->n_blocks))
+        why = galley__xstrdup("the document would read back with other "
+                              "markers than it had: does an output hold a "
+                              "line that closes the fence of its C block? "
+                              "Fence the block with more backquotes");
     galley__scan_fini(&again);
     return why;
 }
@@ -1217,6 +1227,29 @@ static int S_block_of(const galley__scan *s, const galley__edit *e)
             (!e->test || !strcmp(s->tests[i].name, e->test)))
             return s->md->test_block[i];
     return -1;
+}
+
+/* Returns 1 if a line of text would close a fence of n characters ch:
+ * up to three spaces, n or more ch, then only blanks. */
+static int S_closes_fence(const galley__buf *text, char ch, size_t n)
+{
+    for (const char *p = text->ptr, *end = p + text->len; p && p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        nl = nl ? nl : end;
+        for (int k = 0; k < 3 && p < nl && *p == ' '; k++)
+            p++;
+        size_t run = 0;
+        while (p < nl && *p == ch) {
+            p++;
+            run++;
+        }
+        while (p < nl && (*p == ' ' || *p == '\t' || *p == '\r'))
+            p++;
+        if (run >= n && p == nl)
+            return 1;
+        p = nl + 1;
+    }
+    return 0;
 }
 
 /* The replacement of C block b's content by the C rewrite of the edits
@@ -1240,6 +1273,13 @@ static int S_rewrite_cfile(S_edits *ed, const galley__scan *s, int b,
     int rc = galley__rewrite(&with, L->t + cf->start, cf->end - cf->start, &sc,
                              mine, n, err);
     galley__scan_fini(&sc);
+    if (rc == 0 && S_closes_fence(&with, cf->ch, cf->n_fence)) {
+        *err = galley__xasprintf("an output written into the C block of line "
+                                 "%d holds a line that would close its fence: "
+                                 "fence the block with more '%c'",
+                                 cf->line0, cf->ch);
+        rc = -1;
+    }
     if (rc == 0)
         S_replace(ed, cf->start, cf->end, &with);
     galley__buf_fini(&with);

@@ -1287,6 +1287,56 @@ static int S_rewrite_cfile(S_edits *ed, const galley__scan *s, int b,
     return rc;
 }
 
+/* Returns 1 if line[0..n) ends in suffix. */
+static int S_ends_with(const char *line, size_t n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+    return n >= k && !memcmp(line + n - k, suffix, k);
+}
+
+/* Returns 1 if output block o (marker mk) already reads, as the runner
+ * reads it, as the output of edit e, and holds no pattern line: then the
+ * same output leaves its bytes as they are, however they are spelled
+ * (blank lines, trailing blanks, indentation, escapes). */
+static int S_reads_as(const galley__marker *mk, const S_out *o,
+                      const galley__edit *e)
+{
+    if (e->verbatim || !mk->text)
+        return 0;
+    galley__buf exp, literal, act;
+    galley__buf_init(&exp);
+    galley__buf_init(&literal);
+    galley__buf_init(&act);
+    galley__buf_grow(&exp, 0);
+    galley__buf_grow(&act, 0);
+    int bad_line, same = 0;
+    const char *msg;
+    if (galley__expected_text_lines(&exp, &literal, mk->text, mk->text_len,
+                                    o->exact, &bad_line, &msg) == 0) {
+        if (o->exact)
+            galley__buf_add(&act, e->text, e->len);
+        else
+            galley__normalize(&act, e->text, e->len);
+        same = exp.len == act.len && !memcmp(exp.ptr, act.ptr, exp.len);
+        size_t k = 0;
+        for (const char *p = exp.ptr, *end = p + exp.len; same && p <= end;
+             k++) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+            if ((k >= literal.len || !literal.ptr[k]) &&
+                (S_ends_with(p, n, " (re)") || S_ends_with(p, n, " (glob)")))
+                same = 0;
+            if (!nl)
+                break;
+            p = nl + 1;
+        }
+    }
+    galley__buf_fini(&exp);
+    galley__buf_fini(&literal);
+    galley__buf_fini(&act);
+    return same;
+}
+
 /* Fills ed and want for the edits of output blocks. Returns 0, or -1 with
  * *err set. */
 static int S_plan(S_edits *ed, galley__buf **want, const galley__scan *s,
@@ -1316,6 +1366,10 @@ static int S_plan(S_edits *ed, galley__buf **want, const galley__scan *s,
             return -1;
         }
         want[mi] = galley__xcalloc(1, sizeof *want[mi]);
+        if (!o->implicit && S_reads_as(&s->markers[mi], o, e)) {
+            galley__buf_add(want[mi], o->lit, o->lit_n);
+            continue; /* the block holds it already, as it spells it */
+        }
         S_block_lines(want[mi], e, o->exact);
         if (!o->implicit && want[mi]->len == o->lit_n &&
             !memcmp(want[mi]->ptr, o->lit, o->lit_n))

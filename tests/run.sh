@@ -2,7 +2,8 @@
 # tests/run.sh: galley's whole test suite for one build variant (default or
 # asan): the plain C unit harness, the promote golden files, and galley's own
 # EXPECT tests (tests/self, tests/e2e) run by galley, the example project,
-# and for the default variant the tensor programs under valgrind. Ends with the line
+# and for the default variant the tensor programs under valgrind and the fuzz
+# targets (tests/fuzz/run.sh). Ends with the line
 # "N passed, N failed", summed over the parts.
 set -u
 variant=${1:-default}
@@ -81,5 +82,8 @@ examples() { (cd examples && "../$bin/galley" run --color=never --no-cache); }
 part examples examples
 # memcheck's view of the tensor programs (the asan variant has its own).
 [ "$variant" = default ] && part valgrind tests/valgrind.sh
+# The parsers of user sources under libFuzzer, briefly and deterministically
+# (skipped, and counted nowhere, without clang).
+[ "$variant" = default ] && part fuzz tests/fuzz/run.sh
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

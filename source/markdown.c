@@ -1381,9 +1381,11 @@ static int S_plan(S_edits *ed, galley__buf **want, const galley__scan *s,
             continue;
         }
         if (!o->prefix_ok) {
-            *err = galley__xasprintf("the output block of line %d is indented "
-                                     "with tabs that galley cannot repeat: "
-                                     "indent its lines with spaces",
+            *err = galley__xasprintf("the lines of the output block of line "
+                                     "%d are not indented alike (tabs, or a "
+                                     "line indented less than its fence), so "
+                                     "galley cannot repeat their indentation: "
+                                     "indent them as the fence, with spaces",
                                      e->line);
             return -1;
         }

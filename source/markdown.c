@@ -144,6 +144,8 @@ typedef struct S_out {
 typedef struct S_cfile {
     size_t start, end;   /* its content lines: text[start, end) */
     int line0;           /* the line before its first (the fence's) */
+    char ch;             /* its fence: n_fence characters ch */
+    size_t n_fence;
 } S_cfile;
 
 struct galley__md_doc {
@@ -657,7 +659,7 @@ static void S_add_cfile(S_md *m, const galley__scan *sc, const S_fence *c,
     int test0 = (int)m->s->n_tests;
     d->blocks = galley__xrealloc(d->blocks, (d->n_blocks + 1) * sizeof *d->blocks);
     d->blocks[d->n_blocks++] = (S_cfile){start, S_bol(&m->L, c->close_line),
-                                         line0};
+                                         line0, c->ch, c->open_n};
     for (size_t i = 0; i < sc->n_tests; i++) {
         galley__scanned_test *t = S_add_test(m, block);
         *t = sc->tests[i];
@@ -1110,6 +1112,9 @@ static void S_block_lines(galley__buf *lines, const galley__edit *e, int exact)
 {
     galley__buf norm;
     galley__buf_init(&norm);
+    /* An empty output still has a buffer: the fence and verify code adds
+     * offsets to lines->ptr and compares it with memcmp. */
+    galley__buf_grow(lines, 0);
     const char *t = e->text;
     size_t n = e->len;
     if (!exact && !e->verbatim) {
@@ -1258,6 +1263,14 @@ static char *S_verify(const char *t, size_t n, const galley__scan *s,
     if (!why && k != again.n_markers)
         why = galley__xstrdup("the document would read back with more "
                               "output blocks than it had");
+    /* An output written into a C block with TESTs (by the C rewrite) can
+     * hold a line that closes the block's fence. */
+    if (!why && (again.n_markers != s->n_markers ||
+                 again.md->n_blocks != s->md->n_blocks))
+        why = galley__xstrdup("the document would read back with other "
+                              "markers than it had: does an output hold a "
+                              "line that closes the fence of its C block? "
+                              "Fence the block with more backquotes");
     galley__scan_fini(&again);
     return why;
 }
@@ -1275,6 +1288,29 @@ static int S_block_of(const galley__scan *s, const galley__edit *e)
             (!e->test || !strcmp(s->tests[i].name, e->test)))
             return s->md->test_block[i];
     return -1;
+}
+
+/* Returns 1 if a line of text would close a fence of n characters ch:
+ * up to three spaces, n or more ch, then only blanks. */
+static int S_closes_fence(const galley__buf *text, char ch, size_t n)
+{
+    for (const char *p = text->ptr, *end = p + text->len; p && p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        nl = nl ? nl : end;
+        for (int k = 0; k < 3 && p < nl && *p == ' '; k++)
+            p++;
+        size_t run = 0;
+        while (p < nl && *p == ch) {
+            p++;
+            run++;
+        }
+        while (p < nl && (*p == ' ' || *p == '\t' || *p == '\r'))
+            p++;
+        if (run >= n && p == nl)
+            return 1;
+        p = nl + 1;
+    }
+    return 0;
 }
 
 /* The replacement of C block b's content by the C rewrite of the edits
@@ -1298,11 +1334,68 @@ static int S_rewrite_cfile(S_edits *ed, const galley__scan *s, int b,
     int rc = galley__rewrite(&with, L->t + cf->start, cf->end - cf->start, &sc,
                              mine, n, err);
     galley__scan_fini(&sc);
+    if (rc == 0 && S_closes_fence(&with, cf->ch, cf->n_fence)) {
+        *err = galley__xasprintf("an output written into the C block of line "
+                                 "%d holds a line that would close its fence: "
+                                 "fence the block with more '%c'",
+                                 cf->line0, cf->ch);
+        rc = -1;
+    }
     if (rc == 0)
         S_replace(ed, cf->start, cf->end, &with);
     galley__buf_fini(&with);
     free(mine);
     return rc;
+}
+
+/* Returns 1 if line[0..n) ends in suffix. */
+static int S_ends_with(const char *line, size_t n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+    return n >= k && !memcmp(line + n - k, suffix, k);
+}
+
+/* Returns 1 if output block o (marker mk) already reads, as the runner
+ * reads it, as the output of edit e, and holds no pattern line: then the
+ * same output leaves its bytes as they are, however they are spelled
+ * (blank lines, trailing blanks, indentation, escapes). */
+static int S_reads_as(const galley__marker *mk, const S_out *o,
+                      const galley__edit *e)
+{
+    if (e->verbatim || !mk->text)
+        return 0;
+    galley__buf exp, literal, act;
+    galley__buf_init(&exp);
+    galley__buf_init(&literal);
+    galley__buf_init(&act);
+    galley__buf_grow(&exp, 0);
+    galley__buf_grow(&act, 0);
+    int bad_line, same = 0;
+    const char *msg;
+    if (galley__expected_text_lines(&exp, &literal, mk->text, mk->text_len,
+                                    o->exact, &bad_line, &msg) == 0) {
+        if (o->exact)
+            galley__buf_add(&act, e->text, e->len);
+        else
+            galley__normalize(&act, e->text, e->len);
+        same = exp.len == act.len && !memcmp(exp.ptr, act.ptr, exp.len);
+        size_t k = 0;
+        for (const char *p = exp.ptr, *end = p + exp.len; same && p <= end;
+             k++) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+            if ((k >= literal.len || !literal.ptr[k]) &&
+                (S_ends_with(p, n, " (re)") || S_ends_with(p, n, " (glob)")))
+                same = 0;
+            if (!nl)
+                break;
+            p = nl + 1;
+        }
+    }
+    galley__buf_fini(&exp);
+    galley__buf_fini(&literal);
+    galley__buf_fini(&act);
+    return same;
 }
 
 /* Fills ed and want for the edits of output blocks. Returns 0, or -1 with
@@ -1334,6 +1427,10 @@ static int S_plan(S_edits *ed, galley__buf **want, const galley__scan *s,
             return -1;
         }
         want[mi] = galley__xcalloc(1, sizeof *want[mi]);
+        if (!o->implicit && S_reads_as(&s->markers[mi], o, e)) {
+            galley__buf_add(want[mi], o->lit, o->lit_n);
+            continue; /* the block holds it already, as it spells it */
+        }
         S_block_lines(want[mi], e, o->exact);
         if (!o->implicit && want[mi]->len == o->lit_n &&
             !memcmp(want[mi]->ptr, o->lit, o->lit_n))
@@ -1345,9 +1442,11 @@ static int S_plan(S_edits *ed, galley__buf **want, const galley__scan *s,
             continue;
         }
         if (!o->prefix_ok) {
-            *err = galley__xasprintf("the output block of line %d is indented "
-                                     "with tabs that galley cannot repeat: "
-                                     "indent its lines with spaces",
+            *err = galley__xasprintf("the lines of the output block of line "
+                                     "%d are not indented alike (tabs, or a "
+                                     "line indented less than its fence), so "
+                                     "galley cannot repeat their indentation: "
+                                     "indent them as the fence, with spaces",
                                      e->line);
             return -1;
         }

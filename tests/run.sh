@@ -3,8 +3,8 @@
 # asan): the plain C unit harness, the promote golden files, and galley's own
 # EXPECT tests (tests/self, tests/e2e) run by galley, the example project,
 # galley's own documents (README.md, man/*.md), and for the default variant
-# the tensor programs under valgrind. Ends with the line "N passed, N
-# failed", summed over the parts.
+# the tensor programs under valgrind and the fuzz targets (tests/fuzz/run.sh).
+# Ends with the line "N passed, N failed", summed over the parts.
 set -u
 variant=${1:-default}
 cd "$(dirname "$0")/.." || exit 2
@@ -88,5 +88,8 @@ part examples examples
 part docs "$bin/galley" run --color=never --no-cache README.md man
 # memcheck's view of the tensor programs (the asan variant has its own).
 [ "$variant" = default ] && part valgrind tests/valgrind.sh
+# The parsers of user sources under libFuzzer, briefly and deterministically
+# (skipped, and counted nowhere, without clang).
+[ "$variant" = default ] && part fuzz tests/fuzz/run.sh
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

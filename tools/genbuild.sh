@@ -126,6 +126,23 @@ golden="
 tests/promote/golden.c
 "
 
+# The fuzz targets (tests/fuzz/run.sh), each one file linked with the
+# parsers of user sources and what they use; built by clang (libFuzzer) with
+# ASan and UBSan, by `ninja fuzz` only, so a machine without clang builds the
+# rest.
+fuzz_targets="
+scan_fuzz
+markdown_fuzz
+"
+fuzz_sources="
+source/util.c
+source/scan.c
+source/normalize.c
+source/escape.c
+source/rewrite.c
+source/markdown.c
+"
+
 # The man pages, written in Markdown.
 man="
 galley.1
@@ -281,6 +298,17 @@ rule genbuild
   generator = 1
   description = GEN build.ninja
 
+# The fuzz targets: one clang command each (a few files; no depfile, the
+# headers they read are listed).
+fuzz_cc = clang
+fuzz_flags = -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined $
+    -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+rule fuzz
+  command = $fuzz_cc $fuzz_flags $warnings -Ilib/include $
+    $$(pkg-config --cflags libcmark libgit2) -o $out $in $
+    $$(pkg-config --libs libcmark libgit2)
+  description = FUZZ $out
+
 # Man pages are kept as Markdown in man/ and rendered with cmark's man
 # renderer (tools/mdman.sh); the lint (mandoc, groff) must be clean.
 rule mdman
@@ -297,6 +325,22 @@ EOF
 
 variant build ""
 variant build/asan '$san'
+
+echo "# ---- fuzz targets: build/fuzz/, by clang, \`ninja fuzz\` only ----"
+echo
+fuzz_all=""
+for t in $fuzz_targets; do
+    printf 'build build/fuzz/%s: fuzz tests/fuzz/%s.c' "$t" "$t"
+    for f in $fuzz_sources; do
+        printf ' $\n    %s' "$f"
+    done
+    printf ' $\n'
+    printf '    | tests/fuzz/fuzz.h source/escape.h source/markdown.h $\n'
+    printf '    source/normalize.h source/rewrite.h source/scan.h source/util.h\n'
+    fuzz_all="$fuzz_all build/fuzz/$t"
+done
+echo "build fuzz: phony$fuzz_all"
+echo
 
 echo "# ---- man pages: Markdown in man/, roff in build/man/ ----"
 echo

@@ -1,0 +1,6 @@
+#include <galley.h>
+
+TEST(empty) {
+}
+
+TEST(braces) {}

@@ -1,0 +1,5 @@
+#include <galley.h>
+
+TEST(t) {
+    EXPECT();
+}

@@ -1,0 +1,7 @@
+#include <galley.h>
+#include <stdio.h>
+
+TEST(fits) {
+    EXPECT(/* old */);
+    EXPECT(/* old */);
+}

@@ -1,0 +1,8 @@
+#include <galley.h>
+#include <stdio.h>
+
+TEST(last) {
+    puts("x");
+    EXPECT(/* y */);
+    puts("z");
+}

@@ -1,0 +1,10 @@
+#include <galley.h>
+#include <stdio.h>
+
+TEST(both)
+{
+    puts("first");
+    EXPECT(/* frist */);
+    puts("second");
+    // a comment before the end
+}

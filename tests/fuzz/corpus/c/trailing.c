@@ -1,0 +1,13 @@
+#include <galley.h>
+#include <stdio.h>
+
+TEST(first) {
+    puts("one");
+    EXPECT(/* one */);
+    puts("two");
+    puts("three");
+}
+
+TEST(second) {
+    puts("only");
+}

@@ -213,12 +213,16 @@ static char *S_source_of_state(const char *root, const char *sp)
     return shown;
 }
 
-/* Returns the index of the marker whose lines hold line, or -1. */
+/* Returns the index of the marker whose lines hold line (for a Markdown
+ * output block, those of its C block too), or -1. */
 static int S_marker_at(const galley__scan *s, int line)
 {
-    for (size_t i = 0; i < s->n_markers; i++)
-        if (s->markers[i].line <= line && line <= s->markers[i].end_line)
+    for (size_t i = 0; i < s->n_markers; i++) {
+        const galley__marker *m = &s->markers[i];
+        int first = m->first_line ? m->first_line : m->line;
+        if (first <= line && line <= m->end_line)
             return (int)i;
+    }
     return -1;
 }
 

@@ -11,6 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "escape.h"
 #include "normalize.h"
@@ -146,6 +147,7 @@ typedef struct S_cfile {
     int line0;           /* the line before its first (the fence's) */
     char ch;             /* its fence: n_fence characters ch */
     size_t n_fence;
+    size_t open_at, close_at; /* where its opening and closing runs are */
 } S_cfile;
 
 struct galley__md_doc {
@@ -371,6 +373,7 @@ static int S_options(S_md *m, S_opts *o, const char *list, int line)
  * -->", returns its option list (heap); else NULL. */
 static char *S_galley_comment(const char *html)
 {
+    html += strspn(html, " "); /* a comment may be indented 3 spaces */
     if (strncmp(html, "<!--", 4) != 0)
         return NULL;
     const char *p = html + 4;
@@ -607,6 +610,7 @@ static void S_add_marker(S_md *m, const S_fence *c, const S_fence *out,
                                             : GALLEY__MARKER_EXPECT;
     mk->sep = "";
     mk->test = test;
+    mk->first_line = c->open_line;
     so->exact = o->exact;
     if (!out) {
         so->implicit = 1;
@@ -659,7 +663,8 @@ static void S_add_cfile(S_md *m, const galley__scan *sc, const S_fence *c,
     int test0 = (int)m->s->n_tests;
     d->blocks = galley__xrealloc(d->blocks, (d->n_blocks + 1) * sizeof *d->blocks);
     d->blocks[d->n_blocks++] = (S_cfile){start, S_bol(&m->L, c->close_line),
-                                         line0, c->ch, c->open_n};
+                                         line0, c->ch, c->open_n, c->open_at,
+                                         c->close_at};
     for (size_t i = 0; i < sc->n_tests; i++) {
         galley__scanned_test *t = S_add_test(m, block);
         *t = sc->tests[i];
@@ -744,6 +749,30 @@ static void S_put_code(galley__buf *b, int line, const char *code, size_t n)
         galley__buf_putc(b, '\n');
 }
 
+/* Appends C block c's code as S_put_code does, each line after as many
+ * spaces as its container's prefix has bytes (when the lines agree on
+ * one), so that the compiler's columns are the document's. */
+static void S_put_block(S_md *m, galley__buf *b, const S_fence *c)
+{
+    S_out probe = {0};
+    S_prefix(&probe, c, &m->L);
+    free(probe.prefix);
+    if (!probe.prefix_ok || probe.prefix_n == 0 || probe.prefix_n > 64) {
+        S_put_code(b, c->open_line + 1, c->lit, c->lit_n);
+        return;
+    }
+    galley__buf_printf(b, "#line %d\n", c->open_line + 1);
+    for (const char *p = c->lit, *end = p + c->lit_n; p < end;) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        nl = nl ? nl : end;
+        if (nl > p)
+            galley__buf_printf(b, "%*s", (int)probe.prefix_n, "");
+        galley__buf_add(b, p, (size_t)(nl - p));
+        galley__buf_putc(b, '\n');
+        p = nl + 1;
+    }
+}
+
 /* Appends the marker call of a block whose marker is mk. */
 static void S_put_marker(galley__buf *b, const galley__marker *mk,
                          const S_opts *o)
@@ -785,7 +814,7 @@ static void S_c_block(S_md *m, const S_fence *c, const S_fence *out,
             S_error(m, c->open_line, 0, 1, galley__xstrdup(
                 "a 'top' C block has no output to compare: exact, rtol and "
                 "atol do not apply to it"));
-        S_put_code(&m->top, body, c->lit, c->lit_n);
+        S_put_block(m, &m->top, c);
         return;
     }
     int test = S_section_test(m, c->open_line);
@@ -794,7 +823,7 @@ static void S_c_block(S_md *m, const S_fence *c, const S_fence *out,
     S_add_marker(m, c, out, o, test);
     galley__scanned_test *t = &m->s->tests[test];
     t->close_line = out ? out->close_line : c->close_line;
-    S_put_code(&m->section, body, c->lit, c->lit_n);
+    S_put_block(m, &m->section, c);
     S_put_marker(&m->section, &m->s->markers[m->s->n_markers - 1], o);
 }
 
@@ -818,7 +847,7 @@ static int S_is_block(cmark_node *node, const char *word)
         return 0;
     const char *rest;
     char *w = S_info_word(node, &rest);
-    int yes = !strcmp(w, word);
+    int yes = !strcasecmp(w, word);
     free(w);
     return yes;
 }
@@ -871,7 +900,7 @@ static void S_code(S_md *m, S_walk *w, cmark_node *node)
     }
     const char *rest;
     char *word = S_info_word(node, &rest);
-    if (!strcmp(word, "output")) {
+    if (!strcasecmp(word, "output")) {
         m->s->opted_in = 1;
         while (*rest == ' ' || *rest == '\t')
             rest++;
@@ -884,7 +913,7 @@ static void S_code(S_md *m, S_walk *w, cmark_node *node)
                 "an output block with no C block right before it: it is "
                 "not compared; put it just after the ```c block whose "
                 "output it is"));
-    } else if (!strcmp(word, "c")) {
+    } else if (!strcasecmp(word, "c")) {
         S_opts o = {0};
         int bad = S_options(m, &o, rest, f.open_line) != 0 ||
                   (w->opts_for == node &&
@@ -1050,7 +1079,10 @@ void galley__md_scan(galley__scan *s, const char *text, size_t len)
         S_walk_doc(&m, doc);
         cmark_node_free(doc);
     }
-    if (!s->opted_in)
+    int broken = 0;
+    for (size_t i = 0; i < s->n_errors && !broken; i++)
+        broken = s->errors[i].fatal;
+    if (!s->opted_in && broken)
         s->opted_in = S_looks_opted_in(text, len);
     galley__buf_add(&m.top, m.tests.ptr ? m.tests.ptr : "", m.tests.len);
     s->program_len = m.top.len;
@@ -1263,14 +1295,12 @@ static char *S_verify(const char *t, size_t n, const galley__scan *s,
     if (!why && k != again.n_markers)
         why = galley__xstrdup("the document would read back with more "
                               "output blocks than it had");
-    /* An output written into a C block with TESTs (by the C rewrite) can
-     * hold a line that closes the block's fence. */
-    if (!why && (again.n_markers != s->n_markers ||
+    /* C blocks with TESTs keep their count (a marker added for trailing
+     * output adds to the markers, never to the blocks). */
+    if (!why && (again.n_markers < s->n_markers ||
                  again.md->n_blocks != s->md->n_blocks))
         why = galley__xstrdup("the document would read back with other "
-                              "markers than it had: does an output hold a "
-                              "line that closes the fence of its C block? "
-                              "Fence the block with more backquotes");
+                              "C blocks than it had");
     galley__scan_fini(&again);
     return why;
 }
@@ -1290,10 +1320,12 @@ static int S_block_of(const galley__scan *s, const galley__edit *e)
     return -1;
 }
 
-/* Returns 1 if a line of text would close a fence of n characters ch:
- * up to three spaces, n or more ch, then only blanks. */
-static int S_closes_fence(const galley__buf *text, char ch, size_t n)
+/* Returns the length of the fence of characters ch that text needs: n, or
+ * longer than the run of ch on any line that would close a fence of n
+ * (up to three spaces, n or more ch, then only blanks). */
+static size_t S_closing_len(const galley__buf *text, char ch, size_t n)
 {
+    size_t need = n;
     for (const char *p = text->ptr, *end = p + text->len; p && p < end;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         nl = nl ? nl : end;
@@ -1306,11 +1338,11 @@ static int S_closes_fence(const galley__buf *text, char ch, size_t n)
         }
         while (p < nl && (*p == ' ' || *p == '\t' || *p == '\r'))
             p++;
-        if (run >= n && p == nl)
-            return 1;
+        if (run >= need && p == nl)
+            need = run + 1;
         p = nl + 1;
     }
-    return 0;
+    return need;
 }
 
 /* The replacement of C block b's content by the C rewrite of the edits
@@ -1334,13 +1366,18 @@ static int S_rewrite_cfile(S_edits *ed, const galley__scan *s, int b,
     int rc = galley__rewrite(&with, L->t + cf->start, cf->end - cf->start, &sc,
                              mine, n, err);
     galley__scan_fini(&sc);
-    if (rc == 0 && S_closes_fence(&with, cf->ch, cf->n_fence)) {
-        *err = galley__xasprintf("an output written into the C block of line "
-                                 "%d holds a line that would close its fence: "
-                                 "fence the block with more '%c'",
-                                 cf->line0, cf->ch);
-        rc = -1;
+    /* A line of output in a marker (EXPECT_EXACT keeps a line of ``` as
+     * it is) must not close the block: its fences grow instead. */
+    size_t fence = rc == 0 ? S_closing_len(&with, cf->ch, cf->n_fence) : 0;
+    galley__buf run;
+    galley__buf_init(&run);
+    if (rc == 0 && fence != cf->n_fence) {
+        S_put_fence(&run, cf->ch, fence);
+        S_replace(ed, cf->open_at, cf->open_at + cf->n_fence, &run);
+        S_put_fence(&run, cf->ch, fence);
+        S_replace(ed, cf->close_at, cf->close_at + cf->n_fence, &run);
     }
+    galley__buf_fini(&run);
     if (rc == 0)
         S_replace(ed, cf->start, cf->end, &with);
     galley__buf_fini(&with);

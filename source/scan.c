@@ -890,5 +890,7 @@ int galley__scan_find_marker(const galley__scan *s, int line)
     if (lo == s->n_markers)
         return -1;
     const galley__marker *m = &s->markers[lo];
-    return m->line == line || m->end_line == line ? (int)lo : -1;
+    if (m->line == line || m->end_line == line)
+        return (int)lo;
+    return m->first_line && m->first_line <= line ? (int)lo : -1;
 }

@@ -19,6 +19,9 @@ typedef struct galley__marker {
     galley__marker_kind kind;
     int line;           /* 1-based line of the EXPECT identifier */
     int end_line;       /* line of the closing parenthesis */
+    int first_line;     /* Markdown: the line of its C block's fence; any
+                           line from it to end_line names the marker (see
+                           galley__scan_find_marker); 0 in C */
     size_t start;       /* offset of the EXPECT identifier */
     size_t lparen;      /* offset of '(' */
     size_t rparen;      /* offset of ')' */
@@ -110,7 +113,8 @@ static inline const char *galley__marker_body(const galley__marker *m,
     return src + m->body_start;
 }
 
-/* Returns the index of the marker whose line or end_line is line, or -1. */
+/* Returns the index of the marker whose line or end_line is line (a
+ * Markdown marker's: any line from first_line to end_line), or -1. */
 int galley__scan_find_marker(const galley__scan *s, int line);
 
 #endif

@@ -440,3 +440,64 @@ TEST(a_document_as_a_notebook_under_watch, .timeout_ms = 300000)
       ```
     */);
 }
+
+/* What a first trial of the feature found. */
+TEST(found_by_a_new_user)
+{
+    e2e_project();
+    /* A comment indented up to three spaces still gives its options; an
+     * uppercase info string is C; <!-- galley --> shown inside a fence
+     * does not opt a document in. */
+    e2e_write("tests/opts.md",
+              "# Indented\n\n  <!-- galley: skip -->\n```c\nthis is not C\n```\n"
+              "\n## Upper\n\n```C\nputs(\"upper\");\n```\n\n```Output\nupper\n```\n");
+    e2e_write("tests/README.md",
+              "# Usage\n```html\n<!-- galley -->\n```\n```c\nnot C!\n```\n");
+    e2e_galley("run -q");
+    /* A crash in a helper is placed in the document; a compile error in a
+     * list item names the document's column. */
+    e2e_write("tests/crash.md",
+              "# T\n\n```c top\nstatic void boom(int *p) {\n    *p = 42;\n}\n```\n"
+              "\n## X\n\n- item\n\n  ```c\n  boom(NULL);\n  int b = ;\n  ```\n");
+    e2e_galley_filter("run --color=never tests/crash.md",
+                      "sed -nE 's/^(tests[^ ]*): error: .*/\\1: error/p'");
+    e2e_write("tests/crash.md",
+              "# T\n\n```c top\nstatic void boom(int *p) {\n    *p = 42;\n}\n```\n"
+              "\n## X\n\n- item\n\n  ```c\n  boom(NULL);\n  ```\n");
+    e2e_galley_filter("run --color=never tests/crash.md", "head -n 1");
+    EXPECT(/*
+      1 passed, 0 failed
+      [exit 0]
+      tests/crash.md:15:11: error
+      [exit 1]
+      tests/crash.md:9: x: crashed (SIGSEGV) at tests/crash.md:5
+      [exit 1]
+    */);
+    /* Any line of a C block and its output block names the block. */
+    e2e_write("tests/two.md", "# Two\n```c\nputs(\"a\");\n```\n"
+                              "```c\nputs(\"b\");\n```\n```output\n```\n");
+    e2e_galley("run -q tests/two.md");
+    e2e_galley("promote tests/two.md:3");
+    e2e_cat("tests/two.md");
+    EXPECT(/*
+      tests/two.md:4: two: mismatch
+      tests/two.md:8: two: mismatch
+      0 passed, 1 failed
+      [exit 1]
+      promoted tests/two.md (1 marker, 1 still pending)
+      [exit 0]
+      # Two
+      ```c
+      puts("a");
+      ```
+
+      ```output
+      a
+      ```
+      ```c
+      puts("b");
+      ```
+      ```output
+      ```
+    */);
+}

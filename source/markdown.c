@@ -777,14 +777,17 @@ static void S_put_block(S_md *m, galley__buf *b, const S_fence *c)
 static void S_put_marker(galley__buf *b, const galley__marker *mk,
                          const S_opts *o)
 {
+    /* The functions behind the macros: a block whose last statement lacks
+     * its ';' then gets the compiler's plain message, without notes about
+     * galley.h's macros. */
     galley__buf_printf(b, "#line %d\n", mk->line);
-    if (mk->kind == GALLEY__MARKER_EXACT)
-        galley__buf_puts(b, "GALLEY_EXPECT_EXACT();\n");
-    else if (mk->kind == GALLEY__MARKER_NEAR)
-        galley__buf_printf(b, "GALLEY_EXPECT_NEAR(.rtol = %.17g, "
-                           ".atol = %.17g);\n", o->rtol, o->atol);
+    if (mk->kind == GALLEY__MARKER_NEAR)
+        galley__buf_printf(b, "galley_expect_near(__FILE__, __LINE__, "
+                           "(galley_near_options){.rtol = %.17g, "
+                           ".atol = %.17g});\n", o->rtol, o->atol);
     else
-        galley__buf_puts(b, "GALLEY_EXPECT();\n");
+        galley__buf_printf(b, "galley_expect(__FILE__, __LINE__, %d, \"\");\n",
+                           mk->kind == GALLEY__MARKER_EXACT);
 }
 
 /* A C block (node) with options o; its output block is out (or NULL). */

@@ -87,18 +87,18 @@ TEST(sections_are_tests_and_output_blocks_are_markers)
       int y = sq(3);
       printf("%d\n", y);
       #line 14
-      GALLEY_EXPECT();
+      galley_expect(__FILE__, __LINE__, 0, "");
       #line 19
       printf("%d\n", y * 3);
       #line 20
-      GALLEY_EXPECT();
+      galley_expect(__FILE__, __LINE__, 0, "");
       }
       #line 21
       GALLEY_TEST(squares_cubes_2) {
       #line 23
       puts("again");
       #line 24
-      GALLEY_EXPECT();
+      galley_expect(__FILE__, __LINE__, 0, "");
       }
     */);
 }
@@ -155,11 +155,11 @@ TEST(options_in_the_info_string_and_in_a_comment)
       #line 4
       printf("%p\n", (void *)&errno);
       #line 6
-      GALLEY_EXPECT_NEAR(.rtol = 0.001, .atol = 0.5);
+      galley_expect_near(__FILE__, __LINE__, (galley_near_options){.rtol = 0.001, .atol = 0.5});
       #line 10
       puts("e");
       #line 12
-      GALLEY_EXPECT_EXACT();
+      galley_expect(__FILE__, __LINE__, 1, "");
       }
     */);
 }
@@ -194,7 +194,7 @@ TEST(a_c_block_with_tests_is_a_piece_of_a_c_test_file)
       #line 11
       puts("s");
       #line 12
-      GALLEY_EXPECT();
+      galley_expect(__FILE__, __LINE__, 0, "");
       }
     */);
 }

@@ -24,6 +24,8 @@ typedef struct S_lines {
     int n;
     const char *t;
     size_t len;
+    unsigned char *opens; /* per line (1-based): a code block begins there
+                             (set by the scan; NULL otherwise) */
 } S_lines;
 
 static void S_lines_init(S_lines *L, const char *t, size_t len)
@@ -34,6 +36,7 @@ static void S_lines_init(S_lines *L, const char *t, size_t len)
     L->n = 1;
     L->t = t;
     L->len = len;
+    L->opens = NULL;
     for (const char *p = t, *end = t + len;
          (p = memchr(p, '\n', (size_t)(end - p))) != NULL;) {
         if ((size_t)L->n == cap)
@@ -66,6 +69,10 @@ typedef struct S_fence {
     char ch;                   /* '`' or '~' */
     size_t close_at, close_n;  /* the closing run */
     int closed;
+    int toplevel;              /* not in a list item or a block quote */
+    int stray_close;           /* not closed: the line cmark ends it at
+                                  begins another block (a fence outside
+                                  the block's list item or quote) */
     const char *lit;           /* cmark's content: lines without prefixes */
     size_t lit_n;
 } S_fence;
@@ -82,6 +89,8 @@ static int S_fence_of(S_fence *f, cmark_node *node, const S_lines *L)
                                  L->t[f->open_at] != '~'))
         return -1;
     f->ch = L->t[f->open_at];
+    cmark_node *parent = cmark_node_parent(node);
+    f->toplevel = !parent || cmark_node_get_type(parent) == CMARK_NODE_DOCUMENT;
     while (f->open_at + f->open_n < L->len &&
            L->t[f->open_at + f->open_n] == f->ch)
         f->open_n++;
@@ -95,6 +104,12 @@ static int S_fence_of(S_fence *f, cmark_node *node, const S_lines *L)
     int end = cmark_node_get_end_line(node);
     if (end <= f->open_line || (size_t)(end - f->open_line - 1) != lines)
         return 0;
+    /* cmark ends a block that its container's end closed at the fence
+     * that, outside the container, opens the next block. */
+    if (L->opens && end <= L->n && L->opens[end]) {
+        f->stray_close = end;
+        return 0;
+    }
     size_t b = S_bol(L, end), e = S_eol(L, end);
     for (size_t p = b; p < e; p++) {
         if (L->t[p] != f->ch || (p > b && L->t[p - 1] == f->ch))
@@ -135,6 +150,8 @@ typedef struct S_out {
     char *prefix;        /* what each content line begins with */
     size_t prefix_n;
     int prefix_ok;       /* 0: the lines' prefixes do not agree (tabs) */
+    int tabs;            /* a tab indents a line of the block (or, for an
+                            implicit marker, of its C block) */
     char *lit;           /* explicit: cmark's content, kept */
     size_t lit_n;
     int exact;
@@ -176,11 +193,68 @@ void galley__md_doc_free(struct galley__md_doc *d)
 /* Sets o's prefix from the lines of fence f: what the source line holds
  * before cmark's content of a line that is not blank; for a block with
  * none, what the closing fence's line holds before the fence. */
+/* Returns 1 if a tab is among the blanks and '>' that begin a line of
+ * fence f, its fence lines included. */
+static int S_tabbed(const S_fence *f, const S_lines *L)
+{
+    int last = f->closed ? f->close_line : f->open_line;
+    for (int line = f->open_line; line <= last; line++)
+        for (size_t p = S_bol(L, line), e = S_eol(L, line);
+             p < e && strchr(" \t>", L->t[p]); p++)
+            if (L->t[p] == '\t')
+                return 1;
+    return 0;
+}
+
+/* A block quote's '>' takes one space after it as its own: a prefix that
+ * ends in '>' gets that space, or a line written after it that begins
+ * with a space would lose it. */
+static void S_quote_space(S_out *o)
+{
+    /* What containers put before a line is blanks and '>': anything else
+     * is a line that cmark took in some other way (lazily), whose
+     * indentation galley cannot repeat. */
+    if (strspn(o->prefix, " \t>") != o->prefix_n)
+        o->prefix_ok = 0;
+    if (o->prefix_n && o->prefix[o->prefix_n - 1] == '>') {
+        o->prefix = galley__xrealloc(o->prefix, o->prefix_n + 2);
+        o->prefix[o->prefix_n++] = ' ';
+        o->prefix[o->prefix_n] = '\0';
+    }
+}
+
+/* Returns 1 if prefixes a[0..an) and b[0..bn) are the same, a '>' at the
+ * end of either standing for "> " (S_quote_space). */
+static int S_same_prefix(const char *a, size_t an, const char *b, size_t bn)
+{
+    int qa = an && a[an - 1] == '>', qb = bn && b[bn - 1] == '>';
+    if (an + (size_t)qa != bn + (size_t)qb)
+        return 0;
+    for (size_t i = 0; i < an + (size_t)qa; i++)
+        if ((i < an ? a[i] : ' ') != (i < bn ? b[i] : ' '))
+            return 0;
+    return 1;
+}
+
+/* Sets o's prefix: what each content line of fence f is to begin with. At
+ * the top level, the spaces that indent the opening fence (cmark takes as
+ * many off each line). In a container (a list item, a block quote), what
+ * the source lines hold before cmark's content, which must agree from line
+ * to line and with what the closing fence's line holds before the fence
+ * (for a block with no content, that). */
 static void S_prefix(S_out *o, const S_fence *f, const S_lines *L)
 {
+    o->tabs = S_tabbed(f, L);
+    o->prefix_ok = 1;
+    if (f->toplevel) {
+        size_t b = S_bol(L, f->open_line);
+        o->prefix_n = f->open_at - b;
+        o->prefix = galley__xstrndup("   ", o->prefix_n <= 3 ? o->prefix_n : 3);
+        o->prefix_ok = strspn(L->t + b, " ") >= o->prefix_n;
+        return;
+    }
     const char *lit = f->lit;
     int k = 0, found = 0;
-    o->prefix_ok = 1;
     for (const char *p = lit, *nl; (nl = strchr(p, '\n')) != NULL;
          p = nl + 1, k++) {
         size_t n = (size_t)(nl - p);
@@ -197,11 +271,15 @@ static void S_prefix(S_out *o, const S_fence *f, const S_lines *L)
             o->prefix_ok = 0;
         }
     }
+    size_t cb = S_bol(L, f->close_line);
     if (!found) {
-        size_t b = S_bol(L, f->close_line);
-        o->prefix = galley__xstrndup(L->t + b, f->close_at - b);
-        o->prefix_n = f->close_at - b;
+        o->prefix = galley__xstrndup(L->t + cb, f->close_at - cb);
+        o->prefix_n = f->close_at - cb;
+    } else if (!S_same_prefix(o->prefix, o->prefix_n, L->t + cb,
+                              f->close_at - cb)) {
+        o->prefix_ok = 0;
     }
+    S_quote_space(o);
 }
 
 /* ---- options ---- */
@@ -620,6 +698,8 @@ static void S_add_marker(S_md *m, const S_fence *c, const S_fence *out,
         so->prefix = galley__xstrndup(m->L.t + b, c->close_at - b);
         so->prefix_n = c->close_at - b;
         so->prefix_ok = 1;
+        S_quote_space(so);
+        so->tabs = S_tabbed(c, &m->L);
         mk->line = mk->end_line = c->close_line;
         mk->start = mk->lparen = mk->rparen = mk->content_start =
             mk->body_start = mk->body_end = so->insert + m->base;
@@ -703,7 +783,10 @@ static int S_file_block(S_md *m, const S_fence *c, const S_fence *out,
     size_t end = S_bol(&m->L, c->close_line);
     S_out probe = {0};
     S_prefix(&probe, c, &m->L);
-    int plain = probe.prefix_ok && probe.prefix_n == 0;
+    /* An indented fence takes as many spaces off each line: the bytes
+     * would not be the code. */
+    int plain = probe.prefix_ok && probe.prefix_n == 0 &&
+                c->open_at == S_bol(&m->L, c->open_line);
     free(probe.prefix);
     const char *why =
         !plain ? "a C block with TESTs is a piece of a C test file, whose "
@@ -894,6 +977,14 @@ static void S_code(S_md *m, S_walk *w, cmark_node *node)
     S_fence f;
     if (S_fence_of(&f, node, &m->L) != 0)
         return; /* indented code is prose */
+    if (!f.closed && f.stray_close) {
+        S_error(m, f.open_line, 0, 1, galley__xasprintf(
+            "this fence (%.*s) is never closed: the fence of line %d is "
+            "outside its list item or block quote, and opens another block; "
+            "indent the closing fence as the opening one",
+            (int)f.open_n, m->L.t + f.open_at, f.stray_close));
+        return;
+    }
     if (!f.closed) {
         S_error(m, f.open_line, 0, 1, galley__xasprintf(
             "this fence (%.*s) is never closed, so the rest of the document "
@@ -956,8 +1047,26 @@ static void S_fence_in_html(S_md *m, cmark_node *node, const char *html)
     }
 }
 
+/* Marks in m->L.opens the lines where code blocks of doc begin. */
+static void S_mark_openings(S_md *m, cmark_node *doc)
+{
+    m->L.opens = galley__xcalloc((size_t)m->L.n + 2, 1);
+    cmark_iter *it = cmark_iter_new(doc);
+    cmark_event_type ev;
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *node = cmark_iter_get_node(it);
+        int line = cmark_node_get_start_line(node);
+        if (ev == CMARK_EVENT_ENTER &&
+            cmark_node_get_type(node) == CMARK_NODE_CODE_BLOCK &&
+            line >= 1 && line <= m->L.n)
+            m->L.opens[line] = 1;
+    }
+    cmark_iter_free(it);
+}
+
 static void S_walk_doc(S_md *m, cmark_node *doc)
 {
+    S_mark_openings(m, doc);
     S_walk w = {0};
     cmark_iter *it = cmark_iter_new(doc);
     cmark_event_type ev;
@@ -1094,6 +1203,7 @@ void galley__md_scan(galley__scan *s, const char *text, size_t len)
     galley__buf_fini(&m.section);
     free(m.sec_heading);
     S_opts_fini(&m.sec_opts);
+    free(m.L.opens);
     free(m.L.start);
 }
 
@@ -1287,8 +1397,20 @@ static char *S_verify(const char *t, size_t n, const galley__scan *s,
         while (k < again.n_markers && again.md->outs[k].block >= 0)
             k++;
         const S_out *o = k < again.n_markers ? &again.md->outs[k++] : NULL;
-        if (!o || (want[i] && (o->implicit || o->lit_n != want[i]->len ||
-                               memcmp(o->lit, want[i]->ptr, o->lit_n) != 0)))
+        int bad = !o || (want[i] && (o->implicit ||
+                                     o->lit_n != want[i]->len ||
+                                     memcmp(o->lit, want[i]->ptr, o->lit_n)));
+        const S_out *was = &s->md->outs[i];
+        /* cmark reads a tab of a container's indentation as the spaces
+         * up to the next tab stop, which a line written after it may
+         * not keep: the one case a rewrite cannot be sure of. */
+        if (bad && was->tabs)
+            why = galley__xasprintf("the output block of line %d sits in a "
+                                    "list or quote indented with tabs, which "
+                                    "galley cannot write so that it reads "
+                                    "back the same: indent it with spaces",
+                                    s->markers[i].line);
+        else if (bad)
             why = galley__xasprintf("the output block of line %d would not "
                                     "read back as written",
                                     s->markers[i].line);

@@ -2,8 +2,9 @@
 # tests/run.sh: galley's whole test suite for one build variant (default or
 # asan): the plain C unit harness, the promote golden files, and galley's own
 # EXPECT tests (tests/self, tests/e2e) run by galley, the example project,
-# galley's own documents (README.md, man/*.md), and for the default variant
-# the tensor programs under valgrind and the fuzz targets (tests/fuzz/run.sh).
+# galley's own documents (README.md, man/*.md), the fuzz targets' corpora
+# (tests/fuzz/run.sh), and for the default variant the tensor programs
+# under valgrind.
 # Ends with the line "N passed, N failed", summed over the parts.
 set -u
 variant=${1:-default}
@@ -86,10 +87,11 @@ part examples examples
 # drift from the program. Built with the root galley.conf; a few seconds
 # cold, under a second after the self part has built the sources.
 part docs "$bin/galley" run --color=never --no-cache README.md man
+# The fuzz targets' corpora, replayed through their properties (the
+# fuzzing itself is `ninja fuzz`: tests/fuzz/run.sh says how).
+part fuzz tests/fuzz/run.sh "$bin"
 # memcheck's view of the tensor programs (the asan variant has its own).
 [ "$variant" = default ] && part valgrind tests/valgrind.sh
-# The parsers of user sources under libFuzzer, briefly and deterministically
-# (skipped, and counted nowhere, without clang).
-[ "$variant" = default ] && part fuzz tests/fuzz/run.sh
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -129,7 +129,7 @@ tests/promote/golden.c
 # The fuzz targets (tests/fuzz/run.sh), each one file linked with the
 # parsers of user sources and what they use; built by clang (libFuzzer) with
 # ASan and UBSan, by `ninja fuzz` only, so a machine without clang builds the
-# rest.
+# rest; and in each variant, by gcc, as replayers of their corpora.
 fuzz_targets="
 scan_fuzz
 markdown_fuzz
@@ -231,6 +231,15 @@ variant() {
     echo "build $d/promote-golden: link$(objs "$d" "$golden $promote $core")"
     [ -n "$2" ] && echo "  extra = $2"
     echo '  libs = $deps_libs'
+    # The fuzz targets' replayers (tests/fuzz/replay.c): the suite runs
+    # their corpora with these, gcc-built, in both variants.
+    compile "$d" "$2" "tests/fuzz/replay.c"
+    for t in $fuzz_targets; do
+        compile "$d" "$2" "tests/fuzz/$t.c"
+        echo "build $d/${t%_fuzz}-replay: link$(objs "$d" "tests/fuzz/replay.c tests/fuzz/$t.c $core")"
+        [ -n "$2" ] && echo "  extra = $2"
+        echo '  libs = $deps_libs'
+    done
     echo
 }
 
@@ -354,14 +363,16 @@ cat <<'EOF'
 build man: phony build/man/lint.stamp
 
 build all: phony build/galley build/libgalley.a build/libgalley.so $
-    build/unit-tests build/promote-golden man
+    build/unit-tests build/promote-golden build/scan-replay $
+    build/markdown-replay man
 default all
 
 build test: run_tests | all
   variant = default
 
 build asan: phony build/asan/galley build/asan/libgalley.a $
-    build/asan/unit-tests build/asan/promote-golden man
+    build/asan/unit-tests build/asan/promote-golden build/asan/scan-replay $
+    build/asan/markdown-replay man
 
 build test-asan: run_tests | asan
   variant = asan

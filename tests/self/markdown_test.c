@@ -254,6 +254,7 @@ TEST(text_that_markdown_cannot_hold)
     scan("# A\n```c\nx\n", 0);
     scan("# B\n\n```c\nx\n```\ncaf\xe9\n", 0);
     scan("# C\r\n```c\rx\r\n```\r\n", 0);
+    scan("# E\n- item\n  ```c\n  puts(\"x\");\n```\n", 0);
     static const char nul[] = "# D\n```c\nputs(\"\0\");\n```\n";
     scan_n(nul, sizeof nul - 1, 0);
     EXPECT(/*
@@ -263,6 +264,9 @@ TEST(text_that_markdown_cannot_hold)
       fatal line 6: a byte that is not UTF-8: galley reads Markdown as UTF-8; convert the file (iconv -f latin1 -t utf-8) (byte 0xe9)
       opted in: no
       fatal line 2: a carriage return that ends no line (old Mac line ends): use LF or CRLF (byte 0x0d)
+      opted in: no
+      fatal line 3: this fence (```) is never closed: the fence of line 5 is outside its list item or block quote, and opens another block; indent the closing fence as the opening one
+      fatal line 5: this fence (```) is never closed, so the rest of the document is its content: close it with a line of 3 or more '`'
       opted in: no
       fatal line 3: a NUL byte: a Markdown document is text (byte 0x00)
     */);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/fuzz/run.sh: the suite's fuzz part (tests/run.sh, both variants):
-# replays every input of the seed corpora (tests/fuzz/corpus/c, .../md),
+# replays every input of the seed corpora (the promote golden cases for C,
+# tests/fuzz/corpus/md for Markdown),
 # the reproducers of the bugs found so far among them, through the fuzz
 # targets' properties, with the replayers that ninja builds in each variant
 # by gcc (build/scan-replay, build/markdown-replay; tests/fuzz/replay.c):
@@ -19,7 +20,7 @@
 #   mkdir -p /tmp/md && build/fuzz/markdown_fuzz -max_total_time=600 \
 #       -dict=tests/fuzz/markdown.dict /tmp/md tests/fuzz/corpus/md
 #   mkdir -p /tmp/c && build/fuzz/scan_fuzz -max_total_time=600 \
-#       -dict=tests/fuzz/c.dict /tmp/c tests/fuzz/corpus/c
+#       -dict=tests/fuzz/c.dict /tmp/c tests/promote/cases
 #
 # An input is a source, then (after a byte 0xff) the outputs to write into
 # its markers, separated by 0xff (tests/fuzz/fuzz.h).
@@ -27,8 +28,8 @@ set -u
 cd "$(dirname "$0")/../.." || exit 2
 bin=${1:-build}
 passed=0 failed=0
-for t in scan:c markdown:md; do
-    replayer=$bin/${t%%:*}-replay corpus=tests/fuzz/corpus/${t##*:}
+for t in scan:tests/promote/cases markdown:tests/fuzz/corpus/md; do
+    replayer=$bin/${t%%:*}-replay corpus=${t#*:}
     if out=$("$replayer" "$corpus" 2>&1); then
         echo "ok $replayer: $out"
         passed=$((passed + 1))

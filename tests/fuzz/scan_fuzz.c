@@ -7,7 +7,7 @@
  * - rewriting with other outputs succeeds and reads back those outputs
  *   (normalized, raw for EXPECT_EXACT) at the same markers.
  *
- *   ninja fuzz && build/fuzz/scan_fuzz tests/fuzz/corpus/c */
+ *   ninja fuzz && build/fuzz/scan_fuzz /tmp/c tests/promote/cases */
 #include "fuzz.h"
 
 /* Rewrites t[0..n) (scanned into s) with edits ed and checks that the

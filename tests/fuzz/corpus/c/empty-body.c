@@ -1,6 +1,0 @@
-#include <galley.h>
-
-TEST(empty) {
-}
-
-TEST(braces) {}

@@ -1,7 +1,0 @@
-#include <galley.h>
-#include <stdio.h>
-
-TEST(greeting) {
-    puts("hello");
-    EXPECT();
-}

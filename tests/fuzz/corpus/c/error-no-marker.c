@@ -1,5 +1,0 @@
-#include <galley.h>
-
-TEST(t) {
-    EXPECT();
-}

@@ -1,7 +1,0 @@
-#include <galley.h>
-#include <stdio.h>
-
-TEST(awkward) {
-    dump_bytes();
-    EXPECT(/* old */);
-}

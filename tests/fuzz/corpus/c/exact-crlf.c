@@ -1,7 +1,0 @@
-#include <galley.h>
-#include <stdio.h>
-
-TEST(exact) {
-	printf("a\nb\n");
-	EXPECT_EXACT();
-}

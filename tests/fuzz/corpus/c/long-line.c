@@ -1,7 +1,0 @@
-#include <galley.h>
-#include <stdio.h>
-
-TEST(fits) {
-    EXPECT(/* old */);
-    EXPECT(/* old */);
-}

@@ -1,7 +1,0 @@
-#include <galley.h>
-#include <stdio.h>
-
-TEST(tree) {
-    print_tree(root);
-    EXPECT();
-}

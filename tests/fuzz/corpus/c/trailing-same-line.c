@@ -1,7 +1,0 @@
-#include <galley.h>
-#include <stdio.h>
-
-TEST(compact) {
-    puts("left over"); }
-
-TEST(one_liner) { puts("hi"); }

@@ -248,4 +248,26 @@ static void F_actual(galley__buf *act, const galley__marker *m, const char *t,
         galley__normalize(act, t, n);
 }
 
+/* Returns a heap copy of the source of a fuzz input (what comes before
+ * its first 0xff byte), of exactly its size so that ASan sees a read past
+ * it; *n gets its length. */
+static char *F_source(const uint8_t *data, size_t size, size_t *n)
+{
+    const uint8_t *ff = memchr(data, 0xff, size);
+    *n = ff ? (size_t)(ff - data) : size;
+    char *t = galley__xmalloc(*n ? *n : 1);
+    memcpy(t, data, *n);
+    return t;
+}
+
+/* Returns 1 if scan s found a problem that makes the runner refuse the
+ * source (then nothing is rewritten). */
+static int F_fatal(const galley__scan *s)
+{
+    int fatal = 0;
+    for (size_t i = 0; i < s->n_errors; i++)
+        fatal |= s->errors[i].fatal;
+    return fatal;
+}
+
 #endif

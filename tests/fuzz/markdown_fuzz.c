@@ -260,18 +260,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const uint8_t *ff = memchr(data, 0xff, size);
-    size_t doc_n = ff ? (size_t)(ff - data) : size;
-    /* A copy of the document's own size, so that ASan sees a read past it. */
-    char *t = galley__xmalloc(doc_n ? doc_n : 1);
-    memcpy(t, data, doc_n);
+    size_t doc_n;
+    char *t = F_source(data, size, &doc_n);
     galley__scan s;
     galley__md_scan(&s, t, doc_n);
     F_check_scan(&s, t, doc_n, 0);
     S_check_program(&s, t, doc_n);
-    int fatal = 0;
-    for (size_t i = 0; i < s.n_errors; i++)
-        fatal |= s.errors[i].fatal;
+    int fatal = F_fatal(&s);
     /* The runner rewrites no document with a fatal error. */
     if (!fatal) {
         S_same_round(t, doc_n, &s);

@@ -69,16 +69,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const uint8_t *ff = memchr(data, 0xff, size);
-    size_t n = ff ? (size_t)(ff - data) : size;
-    char *t = galley__xmalloc(n ? n : 1);
-    memcpy(t, data, n);
+    size_t n;
+    char *t = F_source(data, size, &n);
     galley__scan s;
     galley__scan_text(&s, t, n);
     F_check_scan(&s, t, n, 1);
-    int fatal = 0;
-    for (size_t i = 0; i < s.n_errors; i++)
-        fatal |= s.errors[i].fatal;
+    int fatal = F_fatal(&s);
     if (!fatal) {
         galley__edit *ed = galley__xcalloc(s.n_markers + 1, sizeof *ed);
         galley__buf exp;

@@ -251,15 +251,6 @@ static const char *S_set_smooth(S_args *a, const char *v)
     return NULL;
 }
 
-/* Whether color suits standard output: a terminal, NO_COLOR unset or
- * empty and TERM not dumb, as for `galley run`. */
-static int S_color_auto(void)
-{
-    const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
-    if ((nc && *nc) || (term && !strcmp(term, "dumb")))
-        return 0;
-    return isatty(1);
-}
 
 static const char *S_set_color(S_args *a, const char *v)
 {
@@ -268,7 +259,7 @@ static const char *S_set_color(S_args *a, const char *v)
     else if (!strcmp(v, "never"))
         a->plot.color = 0;
     else if (!strcmp(v, "auto"))
-        a->plot.color = S_color_auto();
+        a->plot.color = galley__color_auto(1);
     else
         return "auto, always or never";
     return NULL;
@@ -391,7 +382,7 @@ static int S_parse(S_args *a, int argc, char **argv)
                                    S_options[i].takes_value ? GALLEY__VALUE
                                                             : GALLEY__FLAG};
     a->files = galley__xcalloc((size_t)argc + 1, sizeof *a->files);
-    a->plot.color = S_color_auto();
+    a->plot.color = galley__color_auto(1);
     int n = 0;
     int rc = galley__options_parse("plot", S_help, opts, S_N_OPTIONS, argc,
                                    argv, S_set, a, (char **)a->files, &n);

@@ -46,7 +46,8 @@ static const char S_run_usage[] =
     "  --changed[=REV]     only test files changed since REV (git; HEAD)\n"
     "  --ci, --no-ci       CI mode (default: on when CI is set): never write\n"
     "                      sources; write _galley/promote.patch on failure\n"
-    "  --color=WHEN        auto, always or never (NO_COLOR is honoured)\n"
+    "  --color=WHEN        auto, always or never (NO_COLOR and FORCE_COLOR\n"
+    "                      are honoured)\n"
     "  -q, --quiet         failure headers and the summary only\n"
     "  -v, --verbose       also a line for each passing test\n"
     "  --format=FORMAT     report as pretty (default), tap, junit or json\n"
@@ -94,10 +95,7 @@ static int S_color(const char *when)
         return 0;
     if (strcmp(when, "auto"))
         return -1;
-    const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
-    if ((nc && *nc) || (term && !strcmp(term, "dumb")))
-        return 0;
-    return isatty(1);
+    return galley__color_auto(1);
 }
 
 /* Parses a -j value; returns -1 if it is not a positive number. */
@@ -323,7 +321,8 @@ static const char S_watch_usage[] =
     "                      each run (refused in CI mode)\n"
     "  -j N, --jobs=N      build and run N at a time (default: cores)\n"
     "  --filter=REGEX      only tests whose FILE:TEST matches (PCRE2)\n"
-    "  --color=WHEN        auto, always or never (NO_COLOR is honoured)\n"
+    "  --color=WHEN        auto, always or never (NO_COLOR and FORCE_COLOR\n"
+    "                      are honoured)\n"
     "  -q, --quiet         failure headers and the summary only\n"
     "  -v, --verbose       also a line for each passing test\n"
     "  --no-cache          run every test; take no result from the cache\n"

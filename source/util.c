@@ -485,3 +485,20 @@ char *galley__include_name(const char *line, size_t n, int *angle)
     return close && close > p + 1
                ? galley__xstrndup(p + 1, (size_t)(close - p - 1)) : NULL;
 }
+
+/* Returns 1 if the environment variable name is set and not empty. */
+static int S_env_set(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v;
+}
+
+int galley__color_auto(int fd)
+{
+    const char *term = getenv("TERM");
+    if (S_env_set("NO_COLOR"))
+        return 0;
+    if (S_env_set("FORCE_COLOR") || S_env_set("CLICOLOR_FORCE"))
+        return 1;
+    return isatty(fd) && !(term && !strcmp(term, "dumb"));
+}

@@ -144,4 +144,10 @@ int galley__lock_project(const char *root);
 /* Hex SHA-1 of data (40 characters and a NUL in out), through libgit2. */
 void galley__hash(const void *data, size_t len, char out[41]);
 
+/* Returns 1 if colour suits what goes to descriptor fd when the user
+ * asked for neither (--color=auto): NO_COLOR (set, not empty) says no;
+ * then FORCE_COLOR or CLICOLOR_FORCE (set, not empty) says yes, for a
+ * pipe too; then a terminal whose TERM is not dumb. */
+int galley__color_auto(int fd);
+
 #endif

@@ -903,11 +903,18 @@ TEST(color)
     e2e_sh(cmd);
     snprintf(cmd, sizeof cmd, "TERM=dumb %s", tty);
     e2e_sh(cmd);
+    /* FORCE_COLOR: color into a pipe too, but never against NO_COLOR. */
+    e2e_sh("FORCE_COLOR=1 \"$GALLEY_BIN\" plot --width=10 --height=3 "
+           "data.txt | cat -v | grep -c '\\^\\[\\[' || true");
+    e2e_sh("FORCE_COLOR=1 NO_COLOR=1 \"$GALLEY_BIN\" plot --width=10 "
+           "--height=3 data.txt | cat -v | grep -c '\\^\\[\\[' || true");
     EXPECT(/*
       same, exit 0
       same, exit 0
       3
       0
+      0
+      3
       0
     */);
     e2e_done();

@@ -635,6 +635,16 @@ TEST(color_marks_numbers_in_reverse_video)
       ^[[31m0 passed, 1 failed^[[0m
       [exit 1]
     */);
+    /* --color=auto into a pipe: none, unless FORCE_COLOR asks (and
+     * NO_COLOR does not forbid): the lines with an escape, counted. */
+    e2e_sh("\"$GALLEY_BIN\" run | grep -c '\033' ; "
+           "FORCE_COLOR=1 \"$GALLEY_BIN\" run | grep -c '\033' ; "
+           "FORCE_COLOR=1 NO_COLOR=1 \"$GALLEY_BIN\" run | grep -c '\033'; true");
+    EXPECT(/*
+      0
+      7
+      0
+    */);
     e2e_done();
 }
 

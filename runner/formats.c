@@ -490,9 +490,14 @@ static void S_json_failures(FILE *out, const galley__verdict *v)
     fputc(']', out);
 }
 
+/* The version of the JSON lines' schema, in every record: it changes
+ * when a field changes meaning or goes (a field added does not). */
+#define S_JSON_SCHEMA 1
+
 static void S_json_item(FILE *out, const S_item *x)
 {
-    fputs("{\"file\":", out);
+    fprintf(out, "{\"schema\":%d,\"type\":\"test\",\"file\":",
+            S_JSON_SCHEMA);
     S_JSTR(out, x->file);
     fprintf(out, ",\"line\":%d,\"test\":", x->line);
     S_JSTR(out, x->name);
@@ -517,6 +522,21 @@ static void S_json_item(FILE *out, const S_item *x)
     fputs("}\n", out);
 }
 
+/* The last record: the totals, as the summary line counts them (failed
+ * holds the tests that did not compile too, which errors counts apart). */
+static void S_json_summary(FILE *out, const S_items *it)
+{
+    size_t cached = 0;
+    for (size_t i = 0; i < it->n; i++)
+        cached += it->v[i].v && it->v[i].v->cached;
+    fprintf(out, "{\"schema\":%d,\"type\":\"summary\",\"tests\":%zu,"
+                 "\"passed\":%zu,\"failed\":%zu,\"errors\":%zu,"
+                 "\"skipped\":%zu,\"cached\":%zu,\"duration_ms\":%ld}\n",
+            S_JSON_SCHEMA, it->n, it->count[S_PASSED],
+            it->count[S_FAILED] + it->count[S_ERROR], it->count[S_ERROR],
+            it->count[S_SKIPPED], cached, it->ms);
+}
+
 /* ---- entry points ---- */
 
 void galley__format_write(FILE *out, galley__format f, const galley__verdict *v,
@@ -528,9 +548,11 @@ void galley__format_write(FILE *out, galley__format f, const galley__verdict *v,
         S_tap(out, &it);
     else if (f == GALLEY__FORMAT_JUNIT)
         S_junit(out, &it);
-    else if (f == GALLEY__FORMAT_JSON)
+    else if (f == GALLEY__FORMAT_JSON) {
         for (size_t i = 0; i < it.n; i++)
             S_json_item(out, &it.v[i]);
+        S_json_summary(out, &it);
+    }
     free(it.v);
     fflush(out);
 }

@@ -77,8 +77,9 @@ TEST(a_rerun_with_nothing_changed_runs_nothing)
     /* Reports for machines say it too. */
     e2e_galley("run --format=json | sed 's/\"duration_ms\":[0-9]*/N/'");
     EXPECT(/*
-      {"file":"tests/c_test.c","line":12,"test":"hello","status":"passed",N,"cached":true}
-      {"file":"tests/c_test.c","line":18,"test":"number","status":"passed",N,"cached":true}
+      {"schema":1,"type":"test","file":"tests/c_test.c","line":12,"test":"hello","status":"passed",N,"cached":true}
+      {"schema":1,"type":"test","file":"tests/c_test.c","line":18,"test":"number","status":"passed",N,"cached":true}
+      {"schema":1,"type":"summary","tests":2,"passed":2,"failed":0,"errors":0,"skipped":0,"cached":2,N}
       [exit 0]
     */);
     e2e_done();

@@ -190,15 +190,17 @@ TEST(json_lines)
     EXPECT(/*
       exit 1
       valid
-      {"file":"tests/a_test.c","line":4,"test":"passes","status":"passed","duration_ms":N}
-      {"file":"tests/a_test.c","line":6,"test":"mismatch","status":"failed","duration_ms":N,"failures":[{"file":"tests/a_test.c","line":9,"what":"mismatch","expected":"want","actual":"got <&> \"q\" 100%"}],"stderr":"a note\n"}
-      {"file":"tests/a_test.c","line":12,"test":"crash","status":"failed","duration_ms":N,"failures":[{"file":"tests/a_test.c","line":12,"what":"crashed (SIGSEGV) at tests/a_test.c:14","expected":null,"actual":null}],"stderr":"about to crash\n"}
-      {"file":"tests/a_test.c","line":18,"test":"skipped","status":"skipped","duration_ms":N,"reason":"not compiled into the program (inside #if?)"}
-      {"file":"tests/b_test.c","line":3,"test":"never","status":"error","duration_ms":N,"failures":[{"file":"tests/b_test.c","line":3,"what":"did not compile","expected":null,"actual":null}],"log":"..."}
+      {"schema":1,"type":"test","file":"tests/a_test.c","line":4,"test":"passes","status":"passed","duration_ms":N}
+      {"schema":1,"type":"test","file":"tests/a_test.c","line":6,"test":"mismatch","status":"failed","duration_ms":N,"failures":[{"file":"tests/a_test.c","line":9,"what":"mismatch","expected":"want","actual":"got <&> \"q\" 100%"}],"stderr":"a note\n"}
+      {"schema":1,"type":"test","file":"tests/a_test.c","line":12,"test":"crash","status":"failed","duration_ms":N,"failures":[{"file":"tests/a_test.c","line":12,"what":"crashed (SIGSEGV) at tests/a_test.c:14","expected":null,"actual":null}],"stderr":"about to crash\n"}
+      {"schema":1,"type":"test","file":"tests/a_test.c","line":18,"test":"skipped","status":"skipped","duration_ms":N,"reason":"not compiled into the program (inside #if?)"}
+      {"schema":1,"type":"test","file":"tests/b_test.c","line":3,"test":"never","status":"error","duration_ms":N,"failures":[{"file":"tests/b_test.c","line":3,"what":"did not compile","expected":null,"actual":null}],"log":"..."}
+      {"schema":1,"type":"summary","tests":5,"passed":1,"failed":3,"errors":1,"skipped":1,"cached":0,"duration_ms":N}
     */);
     /* One record a line, each read on its own as JSON lines are. */
     e2e_sh("while read -r l; do printf '%s\\n' \"$l\" | jq -r "
-           "'[.test, .status, (.failures // [] | length)] | @tsv'; "
+           "'select(.type == \"test\") | "
+           "[.test, .status, (.failures // [] | length)] | @tsv'; "
            "done < out.json; jq -r 'select(.log) | .log' out.json | "
            "grep -c 'broken on purpose'");
     EXPECT(/*
@@ -232,7 +234,8 @@ TEST(hostile_output)
            "xmllint --noout out.xml && echo 'JUnit well-formed'; "
            "\"$GALLEY_BIN\" run --format=json >out.json; "
            "jq -e . out.json >/dev/null && echo 'JSON valid'; "
-           "jq -a '.failures[0].actual, .stderr' out.json");
+           "jq -a 'select(.type == \"test\") | .failures[0].actual, .stderr' "
+           "out.json");
     EXPECT(/*
       JUnit well-formed
       JSON valid
@@ -407,13 +410,15 @@ TEST(promote_beside_a_machine_report)
               "#include <stdio.h>\n"
               "TEST(p) { printf(\"new\\n\"); EXPECT(/* old */); }\n");
     e2e_sh("\"$GALLEY_BIN\" run --format=json --promote >out.json 2>err; "
-           "echo \"exit $?\"; jq -c '[.test, .status]' out.json; cat err; "
+           "echo \"exit $?\"; jq -c 'select(.type == \"test\") | [.test, .status]' "
+           "out.json; cat err; "
            "\"$GALLEY_BIN\" run --format=json | " S_STEADY);
     EXPECT(/*
       exit 1
       ["p","failed"]
       promoted tests/p_test.c (1 marker)
-      {"file":"tests/p_test.c","line":3,"test":"p","status":"passed","duration_ms":N,"cached":true}
+      {"schema":1,"type":"test","file":"tests/p_test.c","line":3,"test":"p","status":"passed","duration_ms":N,"cached":true}
+      {"schema":1,"type":"summary","tests":1,"passed":1,"failed":0,"errors":0,"skipped":0,"cached":1,"duration_ms":N}
     */);
     e2e_done();
 }

@@ -9,7 +9,7 @@
 set -u
 cd "$(dirname "$0")/.." || exit 2
 if ! command -v valgrind >/dev/null; then
-    echo "valgrind: not installed (tools/install-deps.sh installs it)"
+    echo "valgrind: not installed (tools/install-deps.sh --dev installs it)"
     echo "0 passed, 1 failed"
     exit 1
 fi

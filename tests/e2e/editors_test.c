@@ -1,5 +1,5 @@
 /* editors_test.c: the editor integrations of examples/editors/ against the
- * real editors (tools/install-deps.sh installs emacs-nox, vim and neovim):
+ * real editors (tools/install-deps.sh --dev installs emacs-nox, vim and neovim):
  * Emacs's compilation-mode and the quickfix lists of Vim and Neovim land on
  * the lines galley's report names, promote-at-point promotes the marker at
  * the cursor, and VS Code's problem matchers (JavaScript regexps, checked

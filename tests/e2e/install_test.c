@@ -50,3 +50,44 @@ TEST(installed_galley_runs_tests)
     */);
     e2e_done();
 }
+
+/* tools/install-deps.sh's decisions, with apt, dpkg, id and sudo played by
+ * scripts that say what they were asked: nothing is installed. */
+TEST(install_deps_lean_by_default_and_clear_without_root)
+{
+    e2e_project();
+    e2e_sh("mkdir bin && for t in bash grep; do ln -s \"$(command -v $t)\" bin/; "
+           "done && printf '#!/bin/sh\\necho 1000\\n' >bin/id && "
+           "printf '#!/bin/sh\\nexit 1\\n' >bin/dpkg-query && "
+           "printf '#!/bin/sh\\necho apt-get \"$@\"\\n' >bin/apt-get && "
+           "chmod +x bin/id bin/dpkg-query bin/apt-get");
+    static const char run[] =
+        "root=$(cd \"$(dirname \"$GALLEY_BIN\")\" && pwd | sed 's|/build.*||'); "
+        "PATH=$PWD/bin \"$root/tools/install-deps.sh\" ";
+    char cmd[512];
+    /* Not root, no sudo: what to do, and nothing run. */
+    snprintf(cmd, sizeof cmd, "%s 2>&1", run);
+    e2e_sh(cmd);
+    /* With sudo: apt-get through it, waiting for the lock, progress shown;
+     * the default set, then --dev's. */
+    e2e_sh("printf '#!/bin/sh\\necho sudo; exec \"$@\"\\n' >bin/sudo && "
+           "chmod +x bin/sudo");
+    e2e_sh(run);
+    snprintf(cmd, sizeof cmd, "%s --dev | tail -n 1", run);
+    e2e_sh(cmd);
+    snprintf(cmd, sizeof cmd, "%s --all", run);
+    e2e_sh(cmd);
+    EXPECT(/*
+      tools/install-deps.sh: these packages are missing: gcc libc6-dev ninja-build pkg-config libpcre2-dev libgit2-dev libcmark-dev cmark libopenblas-dev groff-base mandoc
+      tools/install-deps.sh: installing them needs root, and sudo is not installed: run this as root (su -c 'tools/install-deps.sh'), or apt-get install them
+      [exit 1]
+      installing: gcc libc6-dev ninja-build pkg-config libpcre2-dev libgit2-dev libcmark-dev cmark libopenblas-dev groff-base mandoc
+      sudo
+      apt-get -o DPkg::Lock::Timeout=600 update
+      sudo
+      apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends gcc libc6-dev ninja-build pkg-config libpcre2-dev libgit2-dev libcmark-dev cmark libopenblas-dev groff-base mandoc
+      apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends gcc libc6-dev ninja-build pkg-config libpcre2-dev libgit2-dev libcmark-dev cmark libopenblas-dev groff-base mandoc man-db valgrind git libxml2-utils jq cmake make g++ perl emacs-nox vim neovim
+      usage: tools/install-deps.sh [--dev]
+      [exit 2]
+    */);
+}

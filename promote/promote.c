@@ -244,7 +244,7 @@ static int S_select_line(file *f, int line)
     int t = m < 0 ? S_test_at(s, line) : -1;
     for (size_t i = 0; i < f->st.n_edits; i++) {
         const galley__edit *e = &f->st.edits[i];
-        if ((m >= 0 && e->kind == GALLEY__EDIT_MARKER &&
+        if ((m >= 0 && e->kind != GALLEY__EDIT_TRAILING &&
              galley__scan_find_marker(s, e->line) == m) ||
             (t >= 0 && e->kind == GALLEY__EDIT_TRAILING &&
              e->line == s->tests[t].line)) {
@@ -280,6 +280,8 @@ static char *S_pending_lines(const file *f)
         if (e->kind == GALLEY__EDIT_TRAILING)
             galley__buf_printf(&b, " (trailing output of %s)",
                               e->test ? e->test : "its TEST");
+        else if (e->kind == GALLEY__EDIT_UNREACHABLE)
+            galley__buf_puts(&b, " (not reached: EXPECT_UNREACHABLE)");
     }
     free(by_line);
     return galley__buf_detach(&b, NULL);
@@ -375,7 +377,7 @@ static long S_count_lines(const char *p, size_t n)
 static size_t S_edit_offset(const galley__scan *s, const galley__edit *e,
                             int applied)
 {
-    if (e->kind == GALLEY__EDIT_MARKER) {
+    if (e->kind != GALLEY__EDIT_TRAILING) {
         int m = galley__scan_find_marker(s, e->line);
         return m >= 0 ? s->markers[m].start : 0;
     }

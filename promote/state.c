@@ -67,8 +67,10 @@ static void S_serialize(galley__buf *b, const char *root,
         const galley__edit *e = &st->edits[i];
         galley__buf_printf(b, "%s %d %zu",
                           e->kind == GALLEY__EDIT_TRAILING ? "trailing"
-                          : e->verbatim                  ? "verbatim"
-                                                         : "marker",
+                          : e->kind == GALLEY__EDIT_UNREACHABLE
+                              ? "unreachable"
+                          : e->verbatim ? "verbatim"
+                                        : "marker",
                           e->line, e->len);
         if (e->kind == GALLEY__EDIT_TRAILING && e->test)
             galley__buf_printf(b, " %s", e->test);
@@ -206,6 +208,9 @@ static int S_edit(reader *r, galley__edit *e)
         e->kind = GALLEY__EDIT_MARKER;
         e->verbatim = 1;
         S_word(r, "verbatim ");
+    } else if (r->p < r->end && r->p[0] == 'u') {
+        e->kind = GALLEY__EDIT_UNREACHABLE;
+        S_word(r, "unreachable ");
     } else {
         e->kind = GALLEY__EDIT_TRAILING;
         S_word(r, "trailing ");

@@ -67,7 +67,7 @@ void galley__srcfile_drop_conflicts(galley__srcfile *f)
 {
     size_t k = 0;
     for (size_t i = 0; i < f->n_edits; i++) {
-        int mi = f->edits[i].kind == GALLEY__EDIT_MARKER
+        int mi = f->edits[i].kind != GALLEY__EDIT_TRAILING
                      ? galley__scan_find_marker(&f->scan, f->edits[i].line)
                      : -1;
         if (f->shared && mi >= 0 && f->shared[mi].conflict)
@@ -437,6 +437,31 @@ typedef struct S_who {
 } S_who;
 
 /* Judges one marker hit; marks it reached in reached[] of its file. */
+/* An EXPECT_UNREACHABLE that hit h reached: a failure that shows the
+ * output since the previous marker, and the edit that makes it an EXPECT
+ * of that output. */
+static void S_reached_unreachable(galley__srcfiles *fs, galley__verdict *v,
+                                  galley__srcfile *f, const galley__marker *m,
+                                  const galley__hit *h,
+                                  const galley__filters *tf)
+{
+    galley__buf exp, act, raw;
+    galley__buf_init(&exp);
+    galley__buf_init(&act);
+    galley__buf_init(&raw);
+    size_t n;
+    const char *out = S_filter(fs, v, tf, h->out, h->out_len, &raw, &n);
+    S_actual(&act, out, n, 0);
+    S_sides(S_fail(v, GALLEY__FAIL_MISMATCH, f->display, m->line,
+                   galley__xstrdup("reached EXPECT_UNREACHABLE")), &exp,
+            &act);
+    if (!h->varies)
+        S_add_edit(f, GALLEY__EDIT_MARKER, m->line, NULL, out, n);
+    galley__buf_fini(&exp);
+    galley__buf_fini(&act);
+    galley__buf_fini(&raw);
+}
+
 static void S_hit(galley__srcfiles *fs, galley__verdict *v, const galley__hit *h,
                   const galley__filters *tf, const S_who *who,
                   galley__srcfile **hit_files, int *hit_marks)
@@ -458,6 +483,10 @@ static void S_hit(galley__srcfiles *fs, galley__verdict *v, const galley__hit *h
         return;
     }
     const galley__marker *m = &f->scan.markers[mi];
+    if (m->kind == GALLEY__MARKER_UNREACHABLE) {
+        S_reached_unreachable(fs, v, f, m, h, tf);
+        return;
+    }
     int exact = m->kind == GALLEY__MARKER_EXACT;
     galley__buf exp, act, raw, raw2;
     galley__buf_init(&exp);
@@ -511,20 +540,27 @@ static int S_scanned_test(const galley__srcfile *src, const char *name,
     return -1;
 }
 
-/* Fails the markers of test ti in src that no hit reached. */
+/* Fails the markers of test ti in src that no hit reached, but for an
+ * EXPECT_UNREACHABLE. When the test returned (returned 1), promote makes
+ * such a marker an EXPECT_UNREACHABLE; after a crash or an exit it is not
+ * known to be unreachable, and stays. */
 static void S_not_reached(galley__verdict *v, galley__srcfile *src, int ti,
                           galley__srcfile **hit_files, int *hit_marks,
-                          size_t n_hits)
+                          size_t n_hits, int returned)
 {
     for (size_t k = 0; ti >= 0 && k < src->scan.n_markers; k++) {
-        if (src->scan.markers[k].test != ti)
+        const galley__marker *m = &src->scan.markers[k];
+        if (m->test != ti || m->kind == GALLEY__MARKER_UNREACHABLE)
             continue;
         int reached = 0;
         for (size_t i = 0; i < n_hits && !reached; i++)
             reached = hit_files[i] == src && hit_marks[i] == (int)k;
-        if (!reached)
-            S_fail(v, GALLEY__FAIL_NOT_REACHED, src->display,
-                   src->scan.markers[k].line, galley__xstrdup("not reached"));
+        if (reached)
+            continue;
+        S_fail(v, GALLEY__FAIL_NOT_REACHED, src->display, m->line,
+               galley__xstrdup("not reached"));
+        if (returned)
+            S_add_edit(src, GALLEY__EDIT_UNREACHABLE, m->line, NULL, "", 0);
     }
 }
 
@@ -746,7 +782,7 @@ static void S_test(galley__srcfiles *fs, galley__srcfile *src,
     /* The failures array may have moved. */
     S_trailing(fs, v, src, ti, t, &tf, ended ? &v->fails[ended_at] : NULL);
     free(qualified);
-    S_not_reached(v, src, ti, hit_files, hit_marks, n);
+    S_not_reached(v, src, ti, hit_files, hit_marks, n, ended == NULL);
     if (t->truncated)
         S_drop_edits(fs, edits_before, n_files);
     free(edits_before);

@@ -1434,7 +1434,7 @@ static char *S_verify(const char *t, size_t n, const galley__scan *s,
  * markers, or the trailing output of one of its TESTs. */
 static int S_block_of(const galley__scan *s, const galley__edit *e)
 {
-    if (e->kind == GALLEY__EDIT_MARKER) {
+    if (e->kind != GALLEY__EDIT_TRAILING) {
         int mi = galley__scan_find_marker(s, e->line);
         return mi >= 0 ? s->md->outs[mi].block : -1;
     }
@@ -1573,6 +1573,10 @@ static int S_plan(S_edits *ed, galley__buf **want, const galley__scan *s,
                      ? galley__scan_find_marker(s, e->line) : -1;
         if (S_block_of(s, e) >= 0)
             continue; /* S_rewrite_cfile's */
+        /* An output block has no unreachable form: the block that was not
+         * reached keeps failing until the document changes. */
+        if (e->kind == GALLEY__EDIT_UNREACHABLE)
+            continue;
         if (mi < 0) {
             *err = e->kind == GALLEY__EDIT_MARKER
                 ? galley__xasprintf("no output block at line %d", e->line)

@@ -203,6 +203,36 @@ static void S_emit_marker(galley__buf *out, const char *src, size_t len,
     galley__buf_fini(&body);
 }
 
+/* Appends what marker m (its name to its ')') becomes for edit e, when the
+ * marker itself changes: EXPECT_UNREACHABLE() for a marker never reached,
+ * EXPECT(output) for an EXPECT_UNREACHABLE that was reached. The name
+ * keeps the marker's spelling (GALLEY_ or not). */
+static void S_emit_swap(galley__buf *out, const char *src, size_t len,
+                        const galley__marker *m, const galley__edit *e,
+                        const char *eol)
+{
+    const char *prefix = strncmp(src + m->start, "GALLEY_", 7) ? "" : "GALLEY_";
+    if (e->kind == GALLEY__EDIT_UNREACHABLE) {
+        galley__buf_printf(out, "%sEXPECT_UNREACHABLE()", prefix);
+        return;
+    }
+    size_t ls = S_line_start(src, m->start);
+    size_t col = galley__cols(0, src + ls, m->start - ls) + strlen(prefix) + 7;
+    size_t le = S_line_end(src, len, m->rparen);
+    galley__buf_printf(out, "%sEXPECT(", prefix);
+    S_format_body(out, e->text, e->len, 0, src + m->indent_start,
+                  m->indent_len, eol, col, src + m->rparen + 1,
+                  le - m->rparen - 1, e->verbatim);
+    galley__buf_putc(out, ')');
+}
+
+/* Returns 1 if edit e changes marker m's name, not only its text. */
+static int S_swaps(const galley__marker *m, const galley__edit *e)
+{
+    return e->kind == GALLEY__EDIT_UNREACHABLE ||
+           m->kind == GALLEY__MARKER_UNREACHABLE;
+}
+
 /* Returns "GALLEY_EXPECT" when the file spells its markers (or its TEST)
  * with the long names, as with GALLEY_NO_SHORT_NAMES, else "EXPECT". */
 static const char *S_expect_name(const char *src, size_t len,
@@ -322,14 +352,16 @@ static int S_make_span(const char *src, const galley__scan *s,
                        const galley__edit *e, span *sp, char **err)
 {
     sp->edit = e;
-    if (e->kind == GALLEY__EDIT_MARKER) {
+    if (e->kind == GALLEY__EDIT_MARKER || e->kind == GALLEY__EDIT_UNREACHABLE) {
         sp->target = galley__scan_find_marker(s, e->line);
         if (sp->target < 0) {
             *err = galley__xasprintf("no EXPECT marker at line %d", e->line);
             return -1;
         }
-        sp->start = s->markers[sp->target].content_start;
-        sp->end = s->markers[sp->target].rparen;
+        const galley__marker *m = &s->markers[sp->target];
+        int swap = S_swaps(m, e);
+        sp->start = swap ? m->start : m->content_start;
+        sp->end = swap ? m->rparen + 1 : m->rparen;
         return 0;
     }
     sp->target = S_find_test(s, e);
@@ -382,9 +414,12 @@ int galley__rewrite(galley__buf *out, const char *src, size_t len,
     size_t pos = 0;
     for (size_t i = 0; i < n_edits; i++) {
         galley__buf_add(out, src + pos, sp[i].start - pos);
-        if (sp[i].edit->kind == GALLEY__EDIT_MARKER)
-            S_emit_marker(out, src, len, &s->markers[sp[i].target],
-                          sp[i].edit, eol);
+        const galley__edit *e = sp[i].edit;
+        if (e->kind != GALLEY__EDIT_TRAILING &&
+            S_swaps(&s->markers[sp[i].target], e))
+            S_emit_swap(out, src, len, &s->markers[sp[i].target], e, eol);
+        else if (e->kind == GALLEY__EDIT_MARKER)
+            S_emit_marker(out, src, len, &s->markers[sp[i].target], e, eol);
         else
             S_emit_trailing(out, src, len, s, &s->tests[sp[i].target], &sp[i],
                             eol);

@@ -12,6 +12,9 @@ typedef enum galley__edit_kind {
     GALLEY__EDIT_MARKER,   /* replace the text of the marker at line */
     GALLEY__EDIT_TRAILING, /* add a marker before the closing brace of the
                              TEST whose TEST line is line */
+    GALLEY__EDIT_UNREACHABLE, /* the marker at line, which a test that
+                             returned never reached, becomes
+                             EXPECT_UNREACHABLE() (text: empty) */
 } galley__edit_kind;
 
 /* One change to a source: the actual output the run saw. */

@@ -38,7 +38,9 @@ typedef struct S_tok {
     size_t start;       /* offset of its first byte */
     size_t line_start;  /* offset where the token's line begins */
     size_t body_start, body_end;  /* T_COMMENT: its interior */
-    char word[24];      /* T_IDENT: its first logical characters */
+    char word[32];      /* T_IDENT: its first logical characters (the
+                           longest name of ours, GALLEY_EXPECT_UNREACHABLE,
+                           fits) */
     int word_full;      /* T_IDENT: word holds the whole identifier */
 } S_tok;
 
@@ -755,6 +757,9 @@ static void S_code_token(S_scan *sc, const S_tok *t)
         S_marker(sc, t, GALLEY__MARKER_EXACT);
     else if (!strcmp(w, "EXPECT_NEAR") || !strcmp(w, "GALLEY_EXPECT_NEAR"))
         S_marker(sc, t, GALLEY__MARKER_NEAR);
+    else if (!strcmp(w, "EXPECT_UNREACHABLE") ||
+             !strcmp(w, "GALLEY_EXPECT_UNREACHABLE"))
+        S_marker(sc, t, GALLEY__MARKER_UNREACHABLE);
     else if ((!strcmp(w, "TEST") || !strcmp(w, "GALLEY_TEST")) &&
              sc->depth == 0)
         S_test(sc, t);

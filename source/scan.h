@@ -12,6 +12,9 @@ typedef enum galley__marker_kind {
     GALLEY__MARKER_NEAR,         /* EXPECT_NEAR(.rtol = R, ...) or
                                    GALLEY_EXPECT_NEAR: compared as EXPECT,
                                    with its own tolerances */
+    GALLEY__MARKER_UNREACHABLE,  /* EXPECT_UNREACHABLE() or
+                                   GALLEY_EXPECT_UNREACHABLE(): passes when
+                                   never reached */
 } galley__marker_kind;
 
 /* One EXPECT marker. Offsets are byte offsets into the scanned text. */

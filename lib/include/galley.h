@@ -192,11 +192,20 @@ typedef struct galley__shape_of_near {
         GALLEY__BY_NAME_END                                                  \
     } while (0)
 
+/* EXPECT_UNREACHABLE(): a place the test must not reach, as ppx_expect's
+ * [%expect.unreachable]. It passes when never reached; reached, it fails
+ * with the output since the previous marker, and promote turns it into an
+ * EXPECT of that output. promote turns an EXPECT that a test which
+ * returned never reached into this. */
+#define GALLEY_EXPECT_UNREACHABLE(...) \
+    galley_expect(__FILE__, __LINE__, 0, #__VA_ARGS__)
+
 #ifndef GALLEY_NO_SHORT_NAMES
 #define TEST GALLEY_TEST
 #define EXPECT GALLEY_EXPECT
 #define EXPECT_EXACT GALLEY_EXPECT_EXACT
 #define EXPECT_NEAR GALLEY_EXPECT_NEAR
+#define EXPECT_UNREACHABLE GALLEY_EXPECT_UNREACHABLE
 #endif
 
 #ifdef __cplusplus

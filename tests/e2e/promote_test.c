@@ -312,3 +312,76 @@ TEST(stale_state)
     */);
     e2e_done();
 }
+
+/* A branch not taken: its marker fails "not reached" until promote makes
+ * it EXPECT_UNREACHABLE(), which passes; taken after all, it fails with
+ * the output, and promote makes it an EXPECT again. A marker after a crash
+ * is not known to be unreachable, and stays. */
+TEST(markers_never_reached_become_unreachable)
+{
+    e2e_project();
+    e2e_write("tests/u_test.c",
+              "#include <galley.h>\n"
+              "#include <stdio.h>\n"
+              "#include <stdlib.h>\n"
+              "\n"
+              "static int mode = 1;\n"
+              "\n"
+              "TEST(branch) {\n"
+              "    if (mode == 2) {\n"
+              "        puts(\"two\");\n"
+              "        EXPECT(/* two */);\n"
+              "    }\n"
+              "}\n"
+              "\n"
+              "TEST(crash) {\n"
+              "    if (mode == 1)\n"
+              "        abort();\n"
+              "    EXPECT(/* after */);\n"
+              "}\n");
+    e2e_galley("run -q");
+    e2e_galley("promote");
+    e2e_cat_lines("tests/u_test.c", 7, 12);
+    e2e_galley("run -q");
+    EXPECT(/*
+      tests/u_test.c:10: branch: not reached
+      tests/u_test.c:14: crash: crashed (SIGABRT) at tests/u_test.c:16
+      tests/u_test.c:17: crash: not reached
+      0 passed, 2 failed
+      [exit 1]
+      promoted tests/u_test.c (1 marker)
+      [exit 0]
+      TEST(branch) {
+          if (mode == 2) {
+              puts("two");
+              EXPECT_UNREACHABLE();
+          }
+      }
+      tests/u_test.c:14: crash: crashed (SIGABRT) at tests/u_test.c:16
+      tests/u_test.c:17: crash: not reached
+      1 passed (1 cached), 1 failed (1 cached)
+      [exit 1]
+    */);
+    e2e_sh("sed -i 's/mode = 1/mode = 2/' tests/u_test.c");
+    e2e_galley("run --color=never --filter=branch");
+    e2e_galley("promote");
+    e2e_cat_lines("tests/u_test.c", 7, 12);
+    EXPECT(/*
+      tests/u_test.c:10: branch: reached EXPECT_UNREACHABLE
+      --- expected
+      +++ actual
+      @@ -0,0 +1,1 @@
+      +two
+
+      0 passed, 1 failed
+      [exit 1]
+      promoted tests/u_test.c (1 marker)
+      [exit 0]
+      TEST(branch) {
+          if (mode == 2) {
+              puts("two");
+              EXPECT((* two *));
+          }
+      }
+    */);
+}

@@ -24,6 +24,8 @@
  *
  *   # a comment; blank lines are ignored too
  *   marker LINE        an edit for the marker at LINE...
+ *   unreachable LINE   ...the marker at LINE, never reached, becomes
+ *                      EXPECT_UNREACHABLE()...
  *   trailing LINE [NAME] ...or for the trailing output of the TEST at LINE
  *                      (named NAME, when two TESTs share the line)
  *   |TEXT              a line of that edit's output: TEXT and a newline;
@@ -161,6 +163,8 @@ static int S_edits_line(edits *es, const char *l, size_t n)
     char *s = galley__xstrndup(l, n);
     char test[128] = "";
     int kind = sscanf(s, "marker %d", &line) == 1     ? GALLEY__EDIT_MARKER
+               : sscanf(s, "unreachable %d", &line) == 1
+                   ? GALLEY__EDIT_UNREACHABLE
                : sscanf(s, "trailing %d %127s", &line, test) >= 1
                    ? GALLEY__EDIT_TRAILING
                    : -1;

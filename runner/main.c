@@ -41,6 +41,7 @@ static const char S_run_usage[] =
     "\n"
     "  -j N, --jobs=N      build and run N at a time (default: cores)\n"
     "  --filter=REGEX      only tests whose FILE:TEST matches (PCRE2)\n"
+    "  --failed            only the tests that failed when they last ran\n"
     "  --list              list the tests, run nothing\n"
     "  --promote           promote the actual output after the run\n"
     "  --changed[=REV]     only test files changed since REV (git; HEAD)\n"
@@ -127,7 +128,7 @@ static int S_run_env(galley__run_opts *o)
 /* The options of `galley run`, in the order S_run_set knows them. */
 enum {
     S_JOBS, S_FILTER, S_LIST, S_PROMOTE, S_CHANGED, S_CI, S_NO_CI, S_COLOR,
-    S_QUIET, S_VERBOSE, S_FORMAT, S_JUNIT, S_SHARD, S_NO_CACHE
+    S_QUIET, S_VERBOSE, S_FORMAT, S_JUNIT, S_SHARD, S_NO_CACHE, S_FAILED
 };
 static const galley__option S_run_options[] = {
     [S_JOBS] = {"jobs", 'j', GALLEY__VALUE},
@@ -144,6 +145,7 @@ static const galley__option S_run_options[] = {
     [S_JUNIT] = {"junit", 0, GALLEY__VALUE},
     [S_SHARD] = {"shard", 0, GALLEY__VALUE},
     [S_NO_CACHE] = {"no-cache", 0, GALLEY__FLAG},
+    [S_FAILED] = {"failed", 0, GALLEY__FLAG},
 };
 
 /* What `galley run`'s options fill. */
@@ -178,6 +180,7 @@ static const char *S_run_set(void *ctx, int i, const char *v)
         break;
     case S_CI: o->ci = 1; break;
     case S_NO_CACHE: o->no_cache = 1; break;
+    case S_FAILED: o->failed = 1; break;
     case S_NO_CI: o->ci = 0; break;
     case S_COLOR:
         a->color = v;

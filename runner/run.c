@@ -25,6 +25,7 @@
 #include "crash.h"
 #include "discover.h"
 #include "exec.h"
+#include "failed.h"
 #include "formats.h"
 #include "progress.h"
 #include "report.h"
@@ -99,6 +100,8 @@ typedef struct S_ctx {
                                  a FILE:LINE focus, or NULL */
     size_t *focus_hits;       /* per path: the tests its focus selected */
     int focused;              /* some path is a FILE:LINE focus */
+    galley__words last_failed; /* --failed: the tests to run, "PATH\tNAME"
+                                 (failed.h); empty: every test */
 } S_ctx;
 
 /* Returns where notes for people go (compiler output, skipped tests):
@@ -191,6 +194,18 @@ static int S_in_focus(S_ctx *c, const S_planned *p)
     return in;
 }
 
+/* Returns 1 if test p is to run as --failed asks: the option is off, or
+ * no test failed, or p did. */
+static int S_failed_last(const S_ctx *c, const S_planned *p)
+{
+    if (c->last_failed.n == 0)
+        return 1;
+    char *key = galley__xasprintf("%s\t%s", p->file->path, p->name);
+    int yes = galley__words_has(&c->last_failed, key);
+    free(key);
+    return yes;
+}
+
 /* Selects the planned tests of source i that the filter matches, a
  * FILE:LINE focuses on and the shard holds. A file left with none is
  * skipped (neither built nor run). */
@@ -203,12 +218,13 @@ static void S_select(S_ctx *c, size_t i, pcre2_code *re)
         const char *name = pl->v[k].name;
         char *key = galley__xasprintf("%s:%s", pl->v[k].file->display, name);
         if ((!re || S_matches(re, key)) && S_in_focus(c, &pl->v[k]) &&
-            S_in_shard(c, f, name))
+            S_in_shard(c, f, name) && S_failed_last(c, &pl->v[k]))
             c->selected[i][c->n_selected[i]++] = galley__xstrdup(name);
         free(key);
     }
     int mine = pl->n ? c->n_selected[i] > 0 : S_in_shard(c, f, NULL);
-    c->skip[i] = c->n_selected[i] == 0 && (re || c->focused || !mine);
+    c->skip[i] = c->n_selected[i] == 0 &&
+                 (re || c->focused || c->last_failed.n || !mine);
 }
 
 /* Reads the FILE:LINE paths of the command: their files' real paths. */
@@ -771,7 +787,8 @@ static void S_order_jobs(S_ctx *c, const S_todo *todo)
 static void S_plan_jobs(S_ctx *c)
 {
     size_t n = c->sources.n, total = 0;
-    int all = !c->o->filter && c->o->shard_total <= 1 && !c->focused;
+    int all = !c->o->filter && c->o->shard_total <= 1 && !c->focused &&
+              c->last_failed.n == 0;
     S_todo *todo = galley__xcalloc(n + 1, sizeof *todo);
     c->packs = galley__xcalloc(n + 1, sizeof *c->packs);
     c->whole_ok = galley__xcalloc(n + 1, sizeof *c->whole_ok);
@@ -1206,7 +1223,7 @@ static int S_machine_reports(S_ctx *c)
 static int S_whole_run(const S_ctx *c)
 {
     return !c->o->n_paths && !c->o->filter && c->o->shard_total <= 1 &&
-           !c->o->changed;
+           !c->o->changed && c->last_failed.n == 0;
 }
 
 /* Returns the number of tests the last whole run ran (0 if unknown), and
@@ -1251,6 +1268,30 @@ static int S_ran_nothing(S_ctx *c, size_t ran)
     return c->o->ci;
 }
 
+/* Records which tests of the run failed, for a later --failed (failed.h):
+ * each verdict's file by its real path. */
+static void S_record_failed(const S_ctx *c)
+{
+    galley__words ran = {0}, failed = {0};
+    for (size_t i = 0; i < c->n_verdicts; i++) {
+        const galley__verdict *v = &c->verdicts[i];
+        for (size_t k = 0; k < c->files.n; k++) {
+            if (strcmp(c->files.v[k]->display, v->file) != 0)
+                continue;
+            char *key = galley__xasprintf("%s\t%s", c->files.v[k]->path,
+                                          v->name);
+            galley__words_add(&ran, key);
+            if (v->n_fails)
+                galley__words_add(&failed, key);
+            free(key);
+            break;
+        }
+    }
+    galley__failed_save(c->conf.root, &ran, &failed);
+    galley__words_fini(&ran);
+    galley__words_fini(&failed);
+}
+
 static int S_report(S_ctx *c)
 {
     galley__counts n = {.skipped = c->skipped};
@@ -1270,6 +1311,8 @@ static int S_report(S_ctx *c)
         }
     }
     n.failed += c->config_errors;
+    if (!c->o->list)
+        S_record_failed(c);
     int empty = S_ran_nothing(c, n.passed + n.failed);
     /* Before the summary, which stays the last line. */
     int bad_file = S_machine_reports(c) != 0;
@@ -1282,6 +1325,7 @@ static int S_report(S_ctx *c)
 
 static void S_ctx_fini(S_ctx *c)
 {
+    galley__words_fini(&c->last_failed);
     for (size_t j = 0; c->focus && j < c->o->n_paths; j++)
         free(c->focus[j]);
     free(c->focus);
@@ -1412,6 +1456,12 @@ static int S_setup(S_ctx *c, const char *cwd)
     c->files.root = galley__xstrdup(c->conf.root);
     c->files.cwd = galley__xstrdup(cwd);
     S_compile_filters(c, cwd);
+    if (c->o->failed) {
+        galley__failed_load(c->conf.root, &c->last_failed);
+        if (c->last_failed.n == 0)
+            galley__note("--failed: no test failed when it last ran: "
+                         "running every test");
+    }
     if (S_scan_and_select(c) != 0)
         return 2;
     if (!c->o->list && galley__runtime_find(&c->rt) != 0)

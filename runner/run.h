@@ -36,6 +36,8 @@ typedef struct galley__run_opts {
     int shard_total;      /* shard_index out of shard_total (0: no shards) */
     int no_cache;         /* --no-cache, GALLEY_NO_CACHE: take no result
                              from the cache (new ones are still kept) */
+    int failed;           /* --failed: only the tests that failed when they
+                             last ran (failed.h); all when none did */
 } galley__run_opts;
 
 /* Checks --filter's pattern re: returns NULL, or what is wrong with it

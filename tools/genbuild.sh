@@ -101,6 +101,7 @@ runner/progress.c
 runner/changed.c
 runner/watch.c
 runner/cache.c
+runner/failed.c
 plot/cli.c
 "
 

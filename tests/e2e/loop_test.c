@@ -510,3 +510,48 @@ TEST(test_program_run_by_hand)
     */);
     e2e_done();
 }
+
+/* --failed reruns what failed last, as pytest's --last-failed: a test that
+ * passes leaves the record, one not run keeps its place in it; none left,
+ * every test runs. */
+TEST(failed_reruns_what_failed)
+{
+    e2e_project();
+    e2e_write("tests/f_test.c",
+              "#include <galley.h>\n"
+              "#include <stdio.h>\n"
+              "TEST(good) { puts(\"ok\"); EXPECT(/* ok */); }\n"
+              "TEST(bad) { puts(\"1\"); EXPECT(/* 2 */); }\n"
+              "TEST(worse) { puts(\"3\"); EXPECT(/* 4 */); }\n");
+    e2e_galley("run -q");
+    e2e_galley("run -q --failed");
+    e2e_galley("run -q --failed --filter=bad --promote");
+    e2e_galley("run -q --failed");
+    e2e_galley("promote");
+    e2e_galley("run -q --failed");
+    e2e_galley("run -q --failed");
+    EXPECT(/*
+      tests/f_test.c:4: bad: mismatch
+      tests/f_test.c:5: worse: mismatch
+      1 passed, 2 failed
+      [exit 1]
+      tests/f_test.c:4: bad: mismatch
+      tests/f_test.c:5: worse: mismatch
+      0 passed, 2 failed (2 cached)
+      [exit 1]
+      tests/f_test.c:4: bad: mismatch
+      0 passed, 1 failed (1 cached)
+      promoted tests/f_test.c (1 marker)
+      [exit 1]
+      tests/f_test.c:5: worse: mismatch
+      1 passed (1 cached), 1 failed (1 cached)
+      [exit 1]
+      promoted tests/f_test.c (1 marker)
+      [exit 0]
+      1 passed (1 cached), 0 failed
+      [exit 0]
+      galley: --failed: no test failed when it last ran: running every test
+      3 passed (3 cached), 0 failed
+      [exit 0]
+    */);
+}

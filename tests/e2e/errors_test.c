@@ -242,7 +242,8 @@ TEST(one_option_parser_for_every_command)
     e2e_galley("run --color=never -j1 --list -- -dash");
     e2e_galley("run -vq");
     EXPECT(/*
-      {"file":"tests/a_test.c","line":3,"test":"a","status":"passed",N}
+      {"schema":1,"type":"test","file":"tests/a_test.c","line":3,"test":"a","status":"passed",N}
+      {"schema":1,"type":"summary","tests":1,"passed":1,"failed":0,"errors":0,"skipped":0,"cached":0,N}
       [exit 0]
       -dash/b_test.c:2: b
       [exit 0]

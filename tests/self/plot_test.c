@@ -609,6 +609,45 @@ TEST(automatic_limits_reach_the_next_ticks)
     */);
 }
 
+TEST(a_sine_and_a_log_axis_are_labelled_at_both_ends)
+{
+    /* Issue 17: a sine sampled off its peaks (0.1 .. 6.3, |y| < 1) labels
+     * -1 and 1 and an x axis from 0 to 7, as gnuplot's autoscale; a log
+     * axis over 1 .. 10^7.9 labels 1 (never 1e0) and 1e8 at its ends. */
+    double x[32], y[32], e[32];
+    for (int i = 0; i < 32; i++) {
+        x[i] = 0.1 + i * 0.2;
+        y[i] = sin(x[i]);
+        e[i] = pow(10, i * 7.9 / 31);
+    }
+    galley_plot *p = galley_plot_new(&(galley_plot_options){
+        .width = 60, .height = 5});
+    galley_plot_line(p, x, y, 32, NULL);
+    show(p);
+    p = galley_plot_new(&(galley_plot_options){
+        .width = 60, .height = 5, .ylog = 1});
+    galley_plot_line(p, NULL, e, 32, NULL);
+    show(p);
+    EXPECT(/*
+           +------------------------------------------------------------+
+         1 +       ************                                         |
+       0.5 +  *****            *****                                    |
+         0 + *                      *****                      ***      |
+      -0.5 +                             *****            *****         |
+        -1 +                                  ************              |
+           ++-------+--------+-------+--------+-------+--------+-------++
+            0       1        2       3        4       5        6       7
+            +------------------------------------------------------------+
+        1e8 +                                               ******       |
+        1e6 +                                 **************             |
+      10000 +                    *************                           |
+        100 +      **************                                        |
+          1 +******                                                      |
+            ++-------+--------+-------+--------+-------+--------+-------++
+             0       5        10      15       20      25       30      35
+    */);
+}
+
 TEST(xlim_fits_y_to_the_points_inside)
 {
     /* y = x^2 for x in -10..10; xlim {0, 3}: the automatic y range is that

@@ -1,7 +1,9 @@
 /* plot/axis.c: axes: the mapping of values onto pixels (linear or log10),
  * the widening of empty ranges, round tick values (1-2-5 steps, powers of
- * ten on log axes) chosen so that their labels never overlap, and numbers
- * formatted without printf's locale, the same bytes everywhere. */
+ * ten on log axes) chosen so that their labels never overlap, automatic
+ * ranges carried out to the next tick at both ends (gnuplot's autoscale),
+ * and numbers formatted without printf's locale, the same bytes
+ * everywhere. */
 #include "plot_internal.h"
 
 #include <math.h>

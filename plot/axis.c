@@ -1,7 +1,9 @@
 /* plot/axis.c: axes: the mapping of values onto pixels (linear or log10),
  * the widening of empty ranges, round tick values (1-2-5 steps, powers of
- * ten on log axes) chosen so that their labels never overlap, and numbers
- * formatted without printf's locale, the same bytes everywhere. */
+ * ten on log axes) chosen so that their labels never overlap, automatic
+ * ranges carried out to the next tick at both ends (gnuplot's autoscale),
+ * and numbers formatted without printf's locale, the same bytes
+ * everywhere. */
 #include "plot_internal.h"
 
 #include <math.h>
@@ -266,23 +268,23 @@ static int S_gen_log(S_cand *c, const galley__plot_axis *a, const int *ms,
     return 1;
 }
 
-/* Whether labels of t would go in scientific form: a value >= 1e6 or a
- * nonzero one < 1e-3. */
-static int S_sci(const S_cand *c)
+/* Whether the label of n * 10^e goes in scientific form: where %g would
+ * put it, its leading digit at 10^6 or beyond or below 10^-4, so that a
+ * log axis reads 0.001, 1, 10, 100000, 1e6 as gnuplot's does, one label
+ * at a time (never "1e0"), and a linear axis the same way. */
+static int S_sci(long long n, int e)
 {
-    for (int i = 0; i < c->n; i++) {
-        double v = fabs(S_value(c->mant[i], c->exp[i]));
-        if (v >= 1e6 || (v > 0 && v < 1e-3))
-            return 1;
-    }
-    return 0;
+    if (n == 0)
+        return 0;
+    for (long long u = n < 0 ? -n : n; u >= 10; u /= 10)
+        e++;
+    return e < -4 || e >= 6;
 }
 
 /* Fills t from the candidate: cells and labels. */
 static void S_fill(galley__plot_ticks *t, const S_cand *c,
                    const galley__plot_axis *a)
 {
-    int sci = S_sci(c);
     t->n = c->n;
     for (int i = 0; i < c->n; i++) {
         galley__plot_tick *k = &t->t[i];
@@ -291,7 +293,8 @@ static void S_fill(galley__plot_ticks *t, const S_cand *c,
             k->cell = galley__plot_axis_cell(a, k->value);
         else
             k->cell = S_cell_of_pix(a, galley__plot_axis_pix(a, c->pos[i]));
-        galley__plot_fmt_exact(k->label, c->mant[i], c->exp[i], sci);
+        galley__plot_fmt_exact(k->label, c->mant[i], c->exp[i],
+                               S_sci(c->mant[i], c->exp[i]));
     }
 }
 
@@ -350,23 +353,107 @@ static int S_fits_y(const galley__plot_ticks *t, const galley__plot_tickrule *r)
     return 1;
 }
 
+/* ---- carrying a range out to its ticks ---- */
+
+/* A sequence of tick values: the multiples of m * 10^e (log 0), or the
+ * values m * 10^k with m in ms (of nm) and k a multiple of stride. */
+typedef struct S_seq {
+    int log, m, e;
+    const int *ms;
+    int nm, stride;
+} S_seq;
+
+/* The ends below snap to the value of a sequence at or beyond them, or
+ * stay where a value is within the tolerance that S_gen_linear and
+ * S_gen_log give a tick (0.19999999999999998 takes the tick 0.2): the
+ * range never shrinks, so no point falls outside it. */
+
+/* The value of the log sequence q nearest v (> 0) on the side dir (-1: at
+ * or below v, 1: at or above); the decades around log10(v) are all
+ * looked at, so that its rounding does not matter. */
+static double S_snap_log(const S_seq *q, double v, int dir)
+{
+    double best = dir < 0 ? -INFINITY : INFINITY, lv = log10(v);
+    double k0 = floor(lv / q->stride) * q->stride;
+    for (double k = k0 - 2 * q->stride; k <= k0 + 2 * q->stride;
+         k += q->stride) {
+        for (int i = 0; i < q->nm && fabs(k) <= 300; i++) {
+            double w = S_value(q->ms[i], (int)k), lw = log10(w);
+            if (dir < 0 ? lw <= lv + 1e-9 && w > best
+                        : lw >= lv - 1e-9 && w < best)
+                best = w;
+        }
+    }
+    return dir < 0 ? (best > v ? v : best) : (best < v ? v : best);
+}
+
+/* The multiple of m * 10^e nearest v on the side dir. */
+static double S_snap_linear(const S_seq *q, double v, int dir)
+{
+    double d = v / S_value(q->m, q->e);
+    if (fabs(d) > 1e15)
+        return v;
+    long long k = (long long)(dir < 0 ? floor(d + 1e-9) : ceil(d - 1e-9));
+    double w = S_value(k * q->m, q->e);
+    return dir < 0 ? (w > v ? v : w) : (w < v ? v : w);
+}
+
+/* The end v of a range carried out to q on the side dir; NaN when that
+ * would leave the drawable range, or reach 0 on a log axis. */
+static double S_snap(const S_seq *q, int log, double v, int dir)
+{
+    double w = q->log ? S_snap_log(q, v, dir) : S_snap_linear(q, v, dir);
+    if (!galley__plot_in_range(w) || (log && w <= 0))
+        return NAN;
+    return w;
+}
+
+/* ---- the search ---- */
+
 /* The state of a search over candidates: the first that fits with two
  * ticks or more wins; else the first that fits with one (one: 2), else
- * the middle tick of the coarsest candidate that did not fit (one: 1). */
+ * the middle tick of the coarsest candidate that did not fit (one: 1).
+ * a is the axis of the candidate being tried: base, or base carried out
+ * to the candidate's next ticks (rule extend); single_axis that of
+ * single. extend: whether candidates are tried on carried-out ranges
+ * (the rule's extend, until a search of those found nothing). */
 typedef struct S_search {
-    const galley__plot_axis *a;
+    const galley__plot_axis *base;
+    galley__plot_axis a, single_axis;
     const galley__plot_tickrule *r;
     galley__plot_ticks *out, *single;
-    int done, one;
+    int done, one, extend;
 } S_search;
+
+/* Sets s->a for candidates of the sequence q: the base axis, carried out
+ * to q at each end when the search extends. Returns 0 when the range
+ * cannot be carried out to q (a log axis would reach 0): the candidate
+ * is skipped. */
+static int S_aim(S_search *s, S_seq q)
+{
+    const galley__plot_axis *b = s->base;
+    s->a = *b;
+    if (!s->extend)
+        return 1;
+    double lo = S_snap(&q, b->log, b->rlo, -1);
+    double hi = S_snap(&q, b->log, b->rhi, 1);
+    if (isnan(lo) || isnan(hi))
+        return 0;
+    if (lo == b->rlo && hi == b->rhi)
+        return 1;
+    galley__plot_axis_set(&s->a, lo, hi, b->log, b->flip, b->cells, b->shift);
+    s->a.integer = b->integer;
+    s->a.index = b->index;
+    return 1;
+}
 
 /* Whether t fits the search's rule. */
 static int S_fits(const S_search *s, const galley__plot_ticks *t)
 {
-    return s->r->x ? S_fits_x(t, s->a, s->r) : S_fits_y(t, s->r);
+    return s->r->x ? S_fits_x(t, &s->a, s->r) : S_fits_y(t, s->r);
 }
 
-/* Tries candidate c; sets s->done when it wins. */
+/* Tries candidate c (on s->a); sets s->done when it wins. */
 static void S_try(S_search *s, const S_cand *c)
 {
     if (s->done || c->n == 0 || s->one == 2)
@@ -374,7 +461,7 @@ static void S_try(S_search *s, const S_cand *c)
     galley__plot_ticks t;
     S_cand one = {.n = 1};
     if (c->n >= 2) {
-        S_fill(s->out, c, s->a);
+        S_fill(s->out, c, &s->a);
         if (S_fits(s, s->out)) {
             s->done = 1;
             return;
@@ -386,9 +473,10 @@ static void S_try(S_search *s, const S_cand *c)
         one.pos[0] = c->pos[m];
         c = &one;
     }
-    S_fill(&t, c, s->a);
+    S_fill(&t, c, &s->a);
     if (S_fits(s, &t)) {
         *s->single = t;
+        s->single_axis = s->a;
         s->one = c == &one ? 1 : 2;
     }
 }
@@ -397,38 +485,55 @@ static void S_try(S_search *s, const S_cand *c)
 static void S_search_linear(S_search *s, S_cand *c)
 {
     static const int ms[] = {1, 2, 5};
-    double range = s->a->rhi - s->a->rlo;
+    double range = s->base->rhi - s->base->rlo;
     int e0 = (int)floor(log10(range)) - 1;
-    if (s->a->integer && e0 < 0)
+    if (s->base->integer && e0 < 0)
         e0 = 0;
-    for (int e = e0; e <= e0 + 3 && !s->done; e++)
-        for (int i = 0; i < 3 && !s->done; i++)
-            if (S_gen_linear(c, s->a, ms[i], e))
+    for (int e = e0; e <= e0 + 3 && !s->done; e++) {
+        for (int i = 0; i < 3 && !s->done; i++) {
+            if (S_aim(s, (S_seq){.m = ms[i], .e = e}) &&
+                S_gen_linear(c, &s->a, ms[i], e))
                 S_try(s, c);
+        }
+    }
 }
 
 /* Powers of ten with 2 and 5 between, then powers of ten every 1, 2, 3,
- * 5, 10, ... decades; linear steps first when the range holds less than
- * two of the former. */
+ * 5, 10, ... decades; linear steps first when the range (as given) holds
+ * less than two of the former. */
 static void S_search_log(S_search *s, S_cand *c)
 {
     static const int m125[] = {1, 2, 5}, m1[] = {1};
     static const int strides[] = {1, 2, 3, 5, 10, 20, 30, 50, 100, 200};
-    if (S_gen_log(c, s->a, m125, 3, 1) && c->n < 2)
+    if (S_gen_log(c, s->base, m125, 3, 1) && c->n < 2)
         S_search_linear(s, c);
-    if (S_gen_log(c, s->a, m125, 3, 1))
+    if (!s->done &&
+        S_aim(s, (S_seq){.log = 1, .ms = m125, .nm = 3, .stride = 1}) &&
+        S_gen_log(c, &s->a, m125, 3, 1))
         S_try(s, c);
-    for (int i = 0; i < 10 && !s->done; i++)
-        if (S_gen_log(c, s->a, m1, 1, strides[i]))
+    for (int i = 0; i < 10 && !s->done; i++) {
+        S_seq q = {.log = 1, .ms = m1, .nm = 1, .stride = strides[i]};
+        if (S_aim(s, q) && S_gen_log(c, &s->a, m1, 1, strides[i]))
             S_try(s, c);
+    }
 }
 
-void galley__plot_ticks_make(galley__plot_ticks *t, const galley__plot_axis *a,
+/* Runs the search of the axis' scale. */
+static void S_search_any(S_search *s, S_cand *c)
+{
+    if (s->base->log)
+        S_search_log(s, c);
+    else
+        S_search_linear(s, c);
+}
+
+void galley__plot_ticks_make(galley__plot_ticks *t, galley__plot_axis *a,
                              const galley__plot_tickrule *r)
 {
     S_cand c;
     galley__plot_ticks single;
-    S_search s = {.a = a, .r = r, .out = t, .single = &single};
+    S_search s = {.base = a, .a = *a, .r = r, .out = t, .single = &single,
+                  .extend = r->extend};
     t->n = 0;
     if (a->index && a->rhi == a->rlo) { /* one row or column: "0" */
         c.n = 0;
@@ -438,15 +543,17 @@ void galley__plot_ticks_make(galley__plot_ticks *t, const galley__plot_axis *a,
     }
     if (!(a->rhi > a->rlo))
         return;
-    if (a->log)
-        S_search_log(&s, &c);
-    else
-        S_search_linear(&s, &c);
-    if (!s.done && s.one) {
+    S_search_any(&s, &c);
+    if (!s.done && s.extend) { /* nothing fits carried out: as given */
+        s.extend = 0;
+        S_search_any(&s, &c);
+    }
+    if (s.done) {
+        *a = s.a;
+    } else if (s.one) {
         t->n = 1;
         t->t[0] = single.t[0];
-    } else if (!s.done) {
-        t->n = 0;
+        *a = s.single_axis;
     }
 }
 

@@ -372,10 +372,11 @@ void galley__plot_render_xy(const galley_plot *p, galley__plot_buf *b)
     d.ax.integer = S_index_x(p);
     galley__plot_ticks xt, yt;
     /* y labels a row apart at least; two on plots of 6 rows or more. */
-    galley__plot_tickrule ry = {.x = 0, .min_rows = o->height >= 6 ? 2 : 1};
+    galley__plot_tickrule ry = {.x = 0, .min_rows = o->height >= 6 ? 2 : 1,
+                                .extend = !S_has(o->ylim)};
     galley__plot_ticks_make(&yt, &d.ay, &ry);
     galley__plot_tickrule rx = {.x = 1, .prefix = galley__plot_gutter(&yt),
-                                .dense = 1};
+                                .dense = 1, .extend = !S_has(o->xlim)};
     galley__plot_ticks_make(&xt, &d.ax, &rx);
     S_draw_all(&d);
     galley__plot_frame f = {p, o->width, o->height, &xt, &yt, S_canvas_row,

@@ -172,14 +172,20 @@ void galley__plot_widen(double *lo, double *hi, int log);
 
 /* How ticks must be spaced: x labels in a line starting at column prefix
  * + 1 (the plot area) and ending at the right border; y labels on rows at
- * least min_rows apart. dense 0 relaxes the x spacing to one blank. */
+ * least min_rows apart. dense 0 relaxes the x spacing to one blank.
+ * extend: the range is the data's, and may be carried out to the next
+ * ticks (see galley__plot_ticks_make). */
 typedef struct galley__plot_tickrule {
-    int x, prefix, min_rows, dense;
+    int x, prefix, min_rows, dense, extend;
 } galley__plot_tickrule;
 
 /* Round ticks for a: 1-2-5 steps (powers of ten, with 2 and 5 between
- * when there is room, on a log axis), as many as fit the rule. */
-void galley__plot_ticks_make(galley__plot_ticks *t, const galley__plot_axis *a,
+ * when there is room, on a log axis), as many as fit the rule. With
+ * r->extend, each step is tried on the range carried out to its next
+ * ticks at both ends (as gnuplot's autoscale extends an axis to the next
+ * tick mark), and a is set to the range of the step that wins, so that
+ * both ends of the axis are labelled: the finest step whose ticks fit. */
+void galley__plot_ticks_make(galley__plot_ticks *t, galley__plot_axis *a,
                              const galley__plot_tickrule *r);
 /* The columns where the x labels of t start in a line whose plot area
  * begins at column prefix + 1 and has w columns (labels centered under

@@ -42,8 +42,10 @@ typedef struct galley_plot_options {
     const char *title;  /* centered above the frame: none */
     const char *xlabel; /* centered below the x tick labels: none */
     const char *ylabel; /* above the y tick labels: none */
-    double xlim[2]; /* the x range shown; {0, 0}: the data's */
-    double ylim[2]; /* the y range shown; {0, 0}: the data's */
+    double xlim[2]; /* the x range shown; {0, 0}: the data's, carried
+                       out to the next tick at each end (gnuplot's way),
+                       so both ends are labelled */
+    double ylim[2]; /* the y range shown; {0, 0}: the same */
     int xlog;       /* 1: log10 scale on x (values <= 0 are not shown) */
     int ylog;       /* 1: log10 scale on y */
     int color;      /* 1: ANSI colors per series; 0: none */

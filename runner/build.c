@@ -51,10 +51,23 @@ static int S_try(galley__runtime *rt, char *inc, char *lib)
     return -1;
 }
 
+/* The library directories of an install prefix that galley looks in, as
+ * tools/install.sh's LIBDIR may place them: lib, Debian's multiarch
+ * lib/TRIPLET (the compiler's -print-multiarch, passed in by build.ninja;
+ * empty where it has none) and lib64. */
+#ifndef GALLEY_MULTIARCH
+#define GALLEY_MULTIARCH ""
+#endif
+static const char *const S_libdirs[] = {
+    "lib",
+    "lib/" GALLEY_MULTIARCH,
+    "lib64",
+};
+
 /* Tries the places next to the executable in dir: the build tree
  * (build/libgalley.a with lib/include above it, one or two levels up for
- * build/ and build/asan/), then an install prefix (bin/../include and
- * bin/../lib). Returns 0 or -1. */
+ * build/ and build/asan/), then an install prefix (bin/../include, and
+ * bin/../LIBDIR for each of S_libdirs). Returns 0 or -1. */
 static int S_try_near(galley__runtime *rt, const char *dir)
 {
     const char *ups[] = {"..", "../.."};
@@ -62,8 +75,12 @@ static int S_try_near(galley__runtime *rt, const char *dir)
         if (S_try(rt, galley__xasprintf("%s/%s/lib/include", dir, ups[i]),
                   galley__xasprintf("%s/libgalley.a", dir)) == 0)
             return 0;
-    return S_try(rt, galley__xasprintf("%s/../include", dir),
-                 galley__xasprintf("%s/../lib/libgalley.a", dir));
+    for (size_t i = 0; i < sizeof S_libdirs / sizeof *S_libdirs; i++)
+        if (S_try(rt, galley__xasprintf("%s/../include", dir),
+                  galley__xasprintf("%s/../%s/libgalley.a", dir,
+                                    S_libdirs[i])) == 0)
+            return 0;
+    return -1;
 }
 
 int galley__runtime_find(galley__runtime *rt)
@@ -80,8 +97,9 @@ int galley__runtime_find(galley__runtime *rt)
     if (S_try_near(rt, exe) != 0) {
         galley__error_at(NULL, 0,
                          "cannot find galley.h and libgalley.a near %s "
-                         "(looked in the build tree and ../include, ../lib)",
-                         exe);
+                         "(looked in the build tree and ../include, ../lib,"
+                         " ../lib/%s, ../lib64)",
+                         exe, GALLEY_MULTIARCH);
         return -1;
     }
     rt->flags = galley__xstrdup(GALLEY_RUNTIME_FLAGS);

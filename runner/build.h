@@ -18,8 +18,9 @@ typedef struct galley__runtime {
 
 /* Finds the runtime next to the running executable: in the build tree
  * (build/galley beside build/libgalley.a and lib/include/) or in an install
- * prefix (bin/galley, include/galley.h, lib/libgalley.a). Returns 0, or -1
- * after printing what was looked for. */
+ * prefix (bin/galley, include/galley.h, and libgalley.a in lib, Debian's
+ * multiarch lib/TRIPLET or lib64). Returns 0, or -1 after printing what
+ * was looked for. */
 int galley__runtime_find(galley__runtime *rt);
 void galley__runtime_fini(galley__runtime *rt);
 

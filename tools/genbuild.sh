@@ -188,7 +188,9 @@ compile() {
         extra=$2
         case $f in
         plot/*) extra="$extra -Iplot" ;;
-        runner/build.c) [ -n "$2" ] && extra="$extra -DGALLEY_RUNTIME_FLAGS='\"$2\"'" ;;
+        runner/build.c)
+            extra="$extra -DGALLEY_MULTIARCH=\$multiarch"
+            [ -n "$2" ] && extra="$extra -DGALLEY_RUNTIME_FLAGS='\"$2\"'" ;;
         lib/tensor_cpu.c) extra="$extra $kernel_flags" ;;
         esac
         # The sanitizer variant's own objects at -O1 (ASan's advice): they
@@ -253,7 +255,9 @@ cat <<'EOF'
 #   ninja test         run the whole test suite (tests/run.sh)
 #   ninja asan         build the sanitizer variant
 #   ninja test-asan    run the whole suite under ASan + UBSan
-#   ninja install      install under $PREFIX (default /usr/local), $DESTDIR
+#   ninja install      install under $PREFIX (default /usr/local), $DESTDIR,
+#                      libraries in $LIBDIR (default lib; see tools/install.sh)
+#   ninja uninstall    remove what ninja install put there
 #
 # Written by tools/genbuild.sh, which lists the source files: edit that
 # script (a new file is one line there), not this file; ninja runs it again
@@ -271,6 +275,10 @@ deps_cflags = $$(pkg-config --cflags libgit2 libpcre2-8 libcmark openblas)
 deps_libs = $$(pkg-config --libs libgit2 libpcre2-8 libcmark)
 # What libgalley's tensors link with.
 blas_libs = -lopenblas -lm
+# The compiler's multiarch triplet (Debian's x86_64-linux-gnu) as a C
+# string, or "": where galley looks for its runtime in an install whose
+# LIBDIR is lib/TRIPLET (runner/build.c).
+multiarch = '"'$$($cc -print-multiarch 2>/dev/null)'"'
 warnings = -Wall -Wextra -Wshadow -Wmissing-prototypes -Wstrict-prototypes
 cflags = -std=gnu11 -O2 -g -fPIC $warnings -Ilib/include $deps_cflags
 san = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -302,6 +310,11 @@ rule install
   command = tools/install.sh
   pool = console
   description = INSTALL
+
+rule uninstall
+  command = tools/install.sh --uninstall
+  pool = console
+  description = UNINSTALL
 
 rule genbuild
   command = tools/genbuild.sh > build.ninja.tmp && mv build.ninja.tmp build.ninja
@@ -379,4 +392,5 @@ build test-asan: run_tests | asan
   variant = asan
 
 build install: install | all
+build uninstall: uninstall
 EOF

@@ -1,47 +1,145 @@
 #!/usr/bin/env bash
-# tools/install.sh: installs galley under $DESTDIR$PREFIX (PREFIX defaults to
-# /usr/local): the command, the header, the static and shared runtime
-# library, a pkg-config file and the man pages. `ninja install` runs it.
-# BUILD names the build directory to install from (default: build).
+# tools/install.sh: installs galley under $DESTDIR$PREFIX: the command, the
+# header, the static and shared runtime library, a pkg-config file (from
+# tools/galley.pc.in) and the man pages. `ninja install` runs it;
+# `tools/install.sh --uninstall` (`ninja uninstall`) takes it away again.
+#
+#   PREFIX   where galley will live (default /usr/local)
+#   LIBDIR   where its libraries and galley.pc go: relative to PREFIX
+#            (default lib; Debian's multiarch layout is
+#            LIBDIR=lib/x86_64-linux-gnu) or absolute
+#   DESTDIR  a staging directory put before every path (for packages); the
+#            files still name PREFIX alone
+#   BUILD    the build directory to install from (default build)
+#
+# Each file and link put there, and each directory made for them, is listed
+# in PREFIX/share/galley/install-manifest (paths without DESTDIR).
+# --uninstall removes what that list names and the directories it made once
+# they are empty, never anything else: run it with the same PREFIX and
+# DESTDIR. `galley run` finds its runtime beside its executable in
+# PREFIX/lib, PREFIX/lib/<multiarch> or PREFIX/lib64; a LIBDIR elsewhere
+# serves pkg-config users only.
 set -eu
 cd "$(dirname "$0")/.."
 PREFIX=${PREFIX:-/usr/local}
+PREFIX=${PREFIX%/}
 DESTDIR=${DESTDIR:-}
 BUILD=${BUILD:-build}
-VERSION=$(sed -n 's/^#define GALLEY_VERSION "\(.*\)"$/\1/p' lib/include/galley.h)
+LIBDIR=${LIBDIR:-lib}
+LIBDIR=${LIBDIR%/}
+case $LIBDIR in /*) ;; *) LIBDIR=$PREFIX/$LIBDIR ;; esac
 root=$DESTDIR$PREFIX
+manifest=$PREFIX/share/galley/install-manifest
 
-install -d "$root/bin" "$root/include" "$root/lib/pkgconfig" \
-    "$root/share/man/man1" "$root/share/man/man3"
-install -m 0755 "$BUILD/galley" "$root/bin/galley"
-install -m 0644 lib/include/galley.h "$root/include/galley.h"
-if compgen -G 'lib/include/galley/*.h' >/dev/null; then
-    install -d "$root/include/galley"
-    install -m 0644 lib/include/galley/*.h "$root/include/galley/"
-fi
-install -m 0644 "$BUILD/libgalley.a" "$root/lib/libgalley.a"
-if [ -f "$BUILD/libgalley.so" ]; then
-    install -m 0755 "$BUILD/libgalley.so" "$root/lib/libgalley.so.0"
-    ln -sf libgalley.so.0 "$root/lib/libgalley.so"
-fi
-# The man pages, rendered from man/*.md by `ninja` into build/man/ (one
-# rendering serves every build variant).
-if [ ! -f build/man/galley.1 ]; then
-    echo "install.sh: build/man/galley.1 is missing: run ninja first" >&2
+S_die() {
+    echo "install.sh: $*" >&2
     exit 1
-fi
-install -m 0644 build/man/*.1 "$root/share/man/man1/"
-install -m 0644 build/man/*.3 "$root/share/man/man3/"
-cat >"$root/lib/pkgconfig/galley.pc" <<PC
-prefix=$PREFIX
-includedir=\${prefix}/include
-libdir=\${prefix}/lib
+}
 
-Name: galley
-Description: expect tests for C: the test runtime that TEST and EXPECT use, and tensors
-Version: $VERSION
-Cflags: -I\${includedir}
-Libs: -L\${libdir} -lgalley
-Libs.private: -lopenblas -lm
-PC
+# ---- uninstall ----
+
+# Removes what the manifest names under DESTDIR: the files and links, then
+# the directories, deepest first, when they are empty.
+S_uninstall() {
+    [ -f "$DESTDIR$manifest" ] ||
+        S_die "no $DESTDIR$manifest: nothing installed there" \
+            "(uninstall with the PREFIX and DESTDIR of the install)"
+    local paths=() p
+    mapfile -t paths <"$DESTDIR$manifest"
+    for p in "${paths[@]}"; do
+        # A line that could reach outside what install made is refused,
+        # whatever wrote it.
+        case $p in /*/ | /*[!/]) ;; *) S_die "$manifest: not a path: $p" ;; esac
+        case /$p/ in */../* | */./*) S_die "$manifest: not a plain path: $p" ;; esac
+    done
+    for p in "${paths[@]}"; do
+        case $p in */) ;; *) rm -f "$DESTDIR$p" ;; esac
+    done
+    printf '%s\n' "${paths[@]}" | grep '/$' | LC_ALL=C sort -r |
+        while IFS= read -r p; do rmdir "$DESTDIR$p" 2>/dev/null || true; done
+    echo "uninstalled galley from $root"
+}
+
+if [ "${1-}" = --uninstall ]; then
+    S_uninstall
+    exit 0
+fi
+[ $# -eq 0 ] || S_die "usage: tools/install.sh [--uninstall]"
+
+# ---- install ----
+
+VERSION=$(sed -n 's/^#define GALLEY_VERSION "\(.*\)"$/\1/p' lib/include/galley.h)
+S_made=()  # what this install put, for the manifest
+
+# Makes directory $1 (a path without DESTDIR) and its missing parents,
+# noting each one made ("/a/b/", with the slash that marks a directory).
+S_dir() {
+    local d=$1 new=()
+    while [ "$d" != / ] && [ ! -d "$DESTDIR$d" ]; do
+        new+=("$d/")
+        d=$(dirname "$d")
+    done
+    install -d "$DESTDIR$1"
+    S_made+=("${new[@]}")
+}
+
+# Installs file $2 as $3 (a path without DESTDIR) with mode $1.
+S_file() {
+    S_dir "$(dirname "$3")"
+    install -m "$1" "$2" "$DESTDIR$3"
+    S_made+=("$3")
+}
+
+# Escapes $1 for the replacement side of a sed s|...|...| command.
+S_sed_escape() {
+    printf '%s' "$1" | sed 's/[\\|&]/\\&/g'
+}
+
+# Writes galley.pc into $1 from tools/galley.pc.in. libdir is written
+# through ${prefix} when it lies under it, so that pkg-config's
+# --define-prefix and sysroot handling see one prefix.
+S_pc() {
+    local libdir=$LIBDIR
+    case $libdir in "$PREFIX"/*) libdir="\${prefix}${libdir#"$PREFIX"}" ;; esac
+    sed -e "s|@PREFIX@|$(S_sed_escape "$PREFIX")|g" \
+        -e "s|@LIBDIR@|$(S_sed_escape "$libdir")|g" \
+        -e "s|@VERSION@|$(S_sed_escape "$VERSION")|g" \
+        tools/galley.pc.in >"$1"
+    ! grep -q '@[A-Z_]*@' "$1" || S_die "tools/galley.pc.in: a word left unreplaced"
+}
+
+# The man pages are rendered from man/*.md by `ninja` into build/man/ (one
+# rendering serves every build variant).
+[ -f build/man/galley.1 ] || S_die "build/man/galley.1 is missing: run ninja first"
+
+S_file 0755 "$BUILD/galley" "$PREFIX/bin/galley"
+S_file 0644 lib/include/galley.h "$PREFIX/include/galley.h"
+for h in lib/include/galley/*.h; do
+    if [ -f "$h" ]; then
+        S_file 0644 "$h" "$PREFIX/include/galley/${h##*/}"
+    fi
+done
+S_file 0644 "$BUILD/libgalley.a" "$LIBDIR/libgalley.a"
+if [ -f "$BUILD/libgalley.so" ]; then
+    S_file 0755 "$BUILD/libgalley.so" "$LIBDIR/libgalley.so.0"
+    ln -sf libgalley.so.0 "$DESTDIR$LIBDIR/libgalley.so"
+    S_made+=("$LIBDIR/libgalley.so")
+fi
+for m in build/man/*.1 build/man/*.3; do
+    S_file 0644 "$m" "$PREFIX/share/man/man${m##*.}/${m##*/}"
+done
+S_dir "$LIBDIR/pkgconfig"
+S_pc "$DESTDIR$LIBDIR/pkgconfig/galley.pc"
+S_made+=("$LIBDIR/pkgconfig/galley.pc")
+
+# The manifest: what this install put, and what an earlier install into
+# the same PREFIX had listed (the directories it made above all, which this
+# one found there), so that one uninstall takes away every install.
+S_dir "${manifest%/*}"
+S_made+=("$manifest")
+{
+    [ ! -f "$DESTDIR$manifest" ] || cat "$DESTDIR$manifest"
+    printf '%s\n' "${S_made[@]}"
+} | LC_ALL=C sort -u >"$DESTDIR$manifest.tmp"
+mv "$DESTDIR$manifest.tmp" "$DESTDIR$manifest"
 echo "installed galley $VERSION in $root"

@@ -1,6 +1,6 @@
 /* install_test.c: galley installed under a prefix (tools/install.sh, which
- * `ninja install` runs) finds its header and runtime there, and the
- * pkg-config file describes them. */
+ * `ninja install` runs) finds its header and runtime there, the pkg-config
+ * file describes them, and uninstalling takes them away. */
 #include <galley.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,11 +8,26 @@
 
 #include "e2e.h"
 
+/* In Debian's multiarch layout (LIBDIR=lib/TRIPLET, the triplet of the
+ * compiler that built galley; the default lib is toolchain_test.c's):
+ * the installed galley finds its runtime there, galley.pc names that
+ * libdir, and OpenBLAS and libm for a static link; --uninstall removes
+ * what the install put and the directories it made, and leaves what was
+ * there before. */
 TEST(installed_galley_runs_tests)
 {
     e2e_project();
-    e2e_install_here();
-    e2e_sh("cd prefix && LC_ALL=C find . -name '*.so*' -prune -o -type f -print | LC_ALL=C sort");
+    e2e_sh("mkdir -p prefix/lib && touch prefix/lib/theirs.a");
+    static const char install[] =
+        "repo=$(realpath \"$GALLEY_BIN\"); build=${repo%/galley};"
+        " repo=${repo%%/build/*}; export PREFIX=$PWD/prefix BUILD=$build;";
+    char cmd[512];
+    snprintf(cmd, sizeof cmd,
+             "%s LIBDIR=lib/$(cc -print-multiarch) \"$repo/tools/install.sh\""
+             " >/dev/null && cd prefix && LC_ALL=C find . -name '*.so*' -prune"
+             " -o -type f -print | LC_ALL=C sort",
+             install);
+    e2e_sh(cmd);
     e2e_write("tests/a_test.c",
               "#include <galley.h>\n"
               "#include <stdio.h>\n"
@@ -23,15 +38,28 @@ TEST(installed_galley_runs_tests)
               "}\n");
     e2e_sh("prefix/bin/galley run; echo \"[exit $?]\"");
     e2e_sh("prefix/bin/galley promote && prefix/bin/galley run");
-    e2e_sh("PKG_CONFIG_PATH=prefix/lib/pkgconfig pkg-config --cflags --libs galley"
-           " | sed \"s|$PWD|PWD|g\"");
+    /* OpenBLAS's own flags differ with the Debian alternative chosen. */
+    e2e_sh("export PKG_CONFIG_PATH=$PWD/prefix/lib/$(cc -print-multiarch)"
+           "/pkgconfig;"
+           " blas=$(pkg-config --cflags openblas); blas_libs=$(pkg-config"
+           " --static --libs openblas);"
+           " for a in '--cflags --libs' '--static --libs'; do"
+           " pkg-config $a galley | sed \"s|$PWD|PWD|g; s|$blas|<openblas's>"
+           " |; s|$blas_libs|<openblas's>|\"; done");
+    snprintf(cmd, sizeof cmd,
+             "%s \"$repo/tools/install.sh\" --uninstall | sed \"s|$PWD|PWD|\";"
+             " LC_ALL=C find prefix | LC_ALL=C sort",
+             install);
+    e2e_sh(cmd);
     EXPECT(/*
       ./bin/galley
       ./include/galley.h
       ./include/galley/plot.h
       ./include/galley/tensor.h
-      ./lib/libgalley.a
-      ./lib/pkgconfig/galley.pc
+      ./lib/theirs.a
+      ./lib/x86_64-linux-gnu/libgalley.a
+      ./lib/x86_64-linux-gnu/pkgconfig/galley.pc
+      ./share/galley/install-manifest
       ./share/man/man1/galley.1
       ./share/man/man3/galley.3
       ./share/man/man3/galley_plot.3
@@ -46,7 +74,12 @@ TEST(installed_galley_runs_tests)
       [exit 1]
       promoted tests/a_test.c (1 marker)
       1 passed (1 cached), 0 failed
-      -IPWD/prefix/include -LPWD/prefix/lib -lgalley
+      -IPWD/prefix/include <openblas's> -LPWD/prefix/lib/x86_64-linux-gnu -lgalley
+      -LPWD/prefix/lib/x86_64-linux-gnu -lgalley -lm <openblas's>
+      uninstalled galley from PWD/prefix
+      prefix
+      prefix/lib
+      prefix/lib/theirs.a
     */);
     e2e_done();
 }

@@ -2,7 +2,7 @@
  * examples/cmake and examples/make, copied into a throwaway directory,
  * build and run their expect tests against galley installed in a
  * temporary prefix, as CI does; and a staged install (DESTDIR) lands under
- * DESTDIR/PREFIX while naming PREFIX alone. */
+ * DESTDIR/PREFIX while naming PREFIX alone, and uninstalls from there. */
 #include <galley.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,10 +112,13 @@ TEST(a_staged_install_lands_under_destdir_and_names_the_prefix)
     e2e_sh("cd stage && LC_ALL=C find . -name '*.so*' -prune -o -type f"
            " -print | LC_ALL=C sort");
     e2e_sh("grep -n 'prefix=' stage/opt/galley/lib/pkgconfig/galley.pc");
-    e2e_sh("grep -c stage stage/opt/galley/lib/pkgconfig/galley.pc");
+    e2e_sh("cd stage/opt/galley && grep -c stage lib/pkgconfig/galley.pc"
+           " share/galley/install-manifest");
+    /* --libs: OpenBLAS's own --cflags (galley.pc requires it) would come
+     * from the system, put under the sysroot too. */
     e2e_sh("PKG_CONFIG_SYSROOT_DIR=$PWD/stage"
-           " PKG_CONFIG_LIBDIR=$PWD/stage/opt/galley/lib/pkgconfig"
-           " pkg-config --cflags --libs galley | sed \"s|$PWD|PWD|g\"");
+           " PKG_CONFIG_PATH=$PWD/stage/opt/galley/lib/pkgconfig"
+           " pkg-config --libs galley | sed \"s|$PWD|PWD|g\"");
     e2e_sh("MANWIDTH=200 man -l stage/opt/galley/share/man/man1/galley.1 2>&1"
            " | grep -A1 '^NAME'");
     e2e_sh("v=$(cat version);"
@@ -124,6 +127,11 @@ TEST(a_staged_install_lands_under_destdir_and_names_the_prefix)
            " for m in man1/galley.1 man3/galley.3 man3/galley_tensor.3;"
            " do MANWIDTH=80 man -l stage/opt/galley/share/man/$m 2>&1"
            " | tail -n 1 | grep -o \"galley $v\" | sed \"s|$v|VERSION|\"; done");
+    /* Uninstalling from the stage empties it. */
+    e2e_sh("repo=$(realpath \"$GALLEY_BIN\"); repo=${repo%%/build/*};"
+           " DESTDIR=$PWD/stage PREFIX=/opt/galley"
+           " \"$repo/tools/install.sh\" --uninstall | sed \"s|$PWD|PWD|\";"
+           " find stage");
     EXPECT(/*
       installed galley VERSION in PWD/stage/opt/galley
       ./opt/galley/bin/galley
@@ -132,20 +140,24 @@ TEST(a_staged_install_lands_under_destdir_and_names_the_prefix)
       ./opt/galley/include/galley/tensor.h
       ./opt/galley/lib/libgalley.a
       ./opt/galley/lib/pkgconfig/galley.pc
+      ./opt/galley/share/galley/install-manifest
       ./opt/galley/share/man/man1/galley.1
       ./opt/galley/share/man/man3/galley.3
       ./opt/galley/share/man/man3/galley_plot.3
       ./opt/galley/share/man/man3/galley_tensor.3
-      1:prefix=/opt/galley
-      0
+      5:prefix=/opt/galley
+      lib/pkgconfig/galley.pc:0
+      share/galley/install-manifest:0
       [exit 1]
-      -IPWD/stage/opt/galley/include -LPWD/stage/opt/galley/lib -lgalley
+      -LPWD/stage/opt/galley/lib -lgalley
       NAME
              galley - expect tests for C: run them, review the diffs, promote the output
       VERSION
       galley VERSION
       galley VERSION
       galley VERSION
+      uninstalled galley from PWD/stage/opt/galley
+      stage
     */);
     e2e_done();
 }

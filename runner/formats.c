@@ -215,8 +215,8 @@ static int S_yaml_fits_block(const char *text, size_t n)
         long c;
         size_t len = S_utf8(p + i, n - i, &c);
         int bol = i == 0 || p[i - 1] == '\n';
-        if ((bol && c == '\t') || (c >= 0 && c < 0x20 && c != '\t' &&
-                                    c != '\n') || c == 0x7f || S_yaml_unsafe(c))
+        int control = c >= 0 && c < 0x20 && c != '\t' && c != '\n';
+        if ((bol && c == '\t') || control || c == 0x7f || S_yaml_unsafe(c))
             return 0;
         i += len;
     }

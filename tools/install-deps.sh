@@ -4,7 +4,8 @@
 set -eu
 pkgs="gcc libc6-dev make ninja-build pkg-config libpcre2-dev libgit2-dev
       libcmark-dev cmark libopenblas-dev groff-base man-db valgrind git
-      libxml2-utils jq mandoc cmake emacs-nox vim neovim g++"
+      libxml2-utils jq mandoc cmake emacs-nox vim neovim g++ perl
+      python3-yaml"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

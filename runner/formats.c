@@ -349,7 +349,7 @@ static char *S_details(const S_item *x, size_t *len)
     return text;
 }
 
-/* ---- TAP, version 13 as TAP 14 writes it ----
+/* ---- TAP: version 13, written by the rules of TAP 14 ----
  *
  * The version line says 13: TAP::Harness (prove) refuses a stream that
  * says 14, and TAP 14 harnesses may read 13 as 14. Nothing here is TAP 14
@@ -369,8 +369,9 @@ static void S_tap_text(FILE *out, const char *s, int hash)
     for (; *s; s++) {
         if (*s == '\n' || *s == '\r')
             continue;
+        const char *next = s + 1 + strspn(s + 1, "\n\r"); /* as written */
         if ((*s == '#' && hash) ||
-            (*s == '\\' && (s[1] == '\\' || s[1] == '#')))
+            (*s == '\\' && (*next == '\\' || *next == '#')))
             fputc('\\', out);
         fputc(*s, out);
     }

@@ -1,4 +1,4 @@
-/* formats.c: the machine reports of a run (TAP 14, JUnit XML, JSON lines)
+/* formats.c: the machine reports of a run (TAP 13, JUnit XML, JSON lines)
  * and GitHub Actions annotations. Test output is arbitrary bytes, so every
  * writer decodes UTF-8 and escapes or drops what its format cannot hold:
  * a report that a CI server rejects is worse than a lossy one. */
@@ -87,21 +87,35 @@ static size_t S_utf8(const unsigned char *s, size_t n, long *cp)
 }
 
 typedef enum S_esc {
-    S_ESC_JSON,      /* inside a JSON (or YAML double-quoted) string */
+    S_ESC_JSON,      /* inside a JSON string */
+    S_ESC_YAML,      /* inside a YAML double-quoted string (see S_yaml_str) */
     S_ESC_XML_TEXT,  /* XML character data */
     S_ESC_XML_ATTR,  /* an XML attribute value in double quotes */
-    S_ESC_PLAIN,     /* text lines (YAML block scalars): controls dropped */
+    S_ESC_PLAIN,     /* the lines of a YAML block scalar: controls dropped */
 } S_esc;
 
-/* Writes control character c (below 0x20, or DEL) escaped for mode e, or
- * nothing where the format cannot hold it. */
+/* Returns whether YAML cannot hold c raw: a C1 control (YAML counts them
+ * unprintable, and PyYAML rejects a stream that holds one), or NEL, U+2028
+ * and U+2029, which YAML 1.1 readers (PyYAML) take for line breaks. */
+static int S_yaml_unsafe(long c)
+{
+    return (c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029;
+}
+
+/* Writes control character c (below 0x20, DEL, or for YAML one that
+ * S_yaml_unsafe names) escaped for mode e, or nothing where the format
+ * cannot hold it. */
 static void S_put_control(FILE *out, long c, S_esc e)
 {
-    if (e == S_ESC_JSON) {
+    if (e == S_ESC_JSON || e == S_ESC_YAML) {
         const char *named = c == '\n' ? "\\n" : c == '\t' ? "\\t"
                           : c == '\r' ? "\\r" : NULL;
         if (named)
             fputs(named, out);
+        else if (e == S_ESC_YAML && c > 0xff)
+            fprintf(out, "\\u%04lx", (unsigned long)c); /* not in YAMLish */
+        else if (e == S_ESC_YAML)
+            fprintf(out, "\\x%02lx", (unsigned long)c);
         else
             fprintf(out, "\\u%04lx", (unsigned long)c);
     } else if (e == S_ESC_XML_ATTR && (c == '\n' || c == '\t' || c == '\r')) {
@@ -122,10 +136,10 @@ static void S_put_char(FILE *out, const char *s, size_t len, long c, S_esc e)
     const char *x = NULL;
     if (c < 0)
         x = e == S_ESC_JSON ? "\\ufffd" : "\xef\xbf\xbd"; /* U+FFFD */
-    else if (c < 0x20 || c == 0x7f) {
+    else if (c < 0x20 || c == 0x7f || (e == S_ESC_YAML && S_yaml_unsafe(c))) {
         S_put_control(out, c, e);
         return;
-    } else if (e == S_ESC_JSON)
+    } else if (e == S_ESC_JSON || e == S_ESC_YAML)
         x = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : NULL;
     else if (e == S_ESC_XML_TEXT || e == S_ESC_XML_ATTR)
         x = c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;"
@@ -164,22 +178,72 @@ static void S_json_str(FILE *out, const char *s, size_t n)
 
 #define S_JSTR(out, s) S_json_str(out, s, (s) ? strlen(s) : 0)
 
-/* Writes a YAML block scalar "KEY: |2" with text's lines under it, each
- * indented by indent + 2 spaces (TAP indents the whole YAML block). The
- * explicit indentation lets a first line start with a space. */
-static void S_yaml_block(FILE *out, int indent, const char *key,
-                         const char *text, size_t n)
+/* ---- YAML that TAP 13 and TAP 14 readers both take ----
+ *
+ * TAP 14 reads its YAML blocks as YAML 1.2; TAP 13 harnesses such as
+ * Perl's TAP::Parser (prove) read "YAMLish", a subset: a block scalar's
+ * header is a bare "|" (not "|2", "|-" or "|+"), its first line sets the
+ * indentation (leading spaces there are lost), a line that starts with a
+ * tab counts the tab as indentation, an empty line ends the whole YAML
+ * block, and a double-quoted string knows the escapes \n \t \r \\ \"
+ * and \xNN but not \uNNNN. So a text is a "|" block only when both read
+ * it back exactly; otherwise it is a double-quoted string on one line. */
+
+/* Writes text as a YAML double-quoted string. */
+static void S_yaml_str(FILE *out, const char *text, size_t n)
 {
-    fprintf(out, "%*s%s: |2\n", indent, "", key);
-    const char *p = text, *end = text + n;
-    while (p < end) {
+    fputc('"', out);
+    S_put(out, text, n, S_ESC_YAML);
+    fputc('"', out);
+}
+
+#define S_YSTR(out, s) S_yaml_str(out, s, strlen(s))
+
+/* Returns whether text[0..n) reads back exactly as a "|" block scalar in
+ * YAML and in TAP::Parser: it ends with one newline (the clipping that "|"
+ * does), its first line does not start with a space or a newline, no line
+ * starts with a tab, and it holds no character that YAML cannot hold raw
+ * (controls other than tab and newline, S_yaml_unsafe's). Malformed UTF-8
+ * and U+FFFE are written the same way in either form. */
+static int S_yaml_fits_block(const char *text, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    if (n == 0 || p[n - 1] != '\n' || (n > 1 && p[n - 2] == '\n') ||
+        p[0] == ' ' || p[0] == '\n')
+        return 0;
+    for (size_t i = 0; i < n;) {
+        long c;
+        size_t len = S_utf8(p + i, n - i, &c);
+        int bol = i == 0 || p[i - 1] == '\n';
+        int control = c >= 0 && c < 0x20 && c != '\t' && c != '\n';
+        if ((bol && c == '\t') || control || c == 0x7f || S_yaml_unsafe(c))
+            return 0;
+        i += len;
+    }
+    return 1;
+}
+
+/* Writes "KEY: VALUE" at indent spaces: text[0..n) as a "|" block scalar
+ * with its lines indented by indent + 2 spaces when it fits one, else as a
+ * double-quoted string. An empty line of the block keeps its indentation
+ * (as trailing spaces): TAP::Parser ends the YAML at a line without it. */
+static void S_yaml_text(FILE *out, int indent, const char *key,
+                        const char *text, size_t n)
+{
+    fprintf(out, "%*s%s: ", indent, "", key);
+    if (!S_yaml_fits_block(text, n)) {
+        S_yaml_str(out, text, n);
+        fputc('\n', out);
+        return;
+    }
+    fputs("|\n", out);
+    for (const char *p = text, *end = text + n; p < end;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        if (len)
-            fprintf(out, "%*s", indent + 2, "");
+        size_t len = (size_t)(nl - p); /* there is one: the text ends so */
+        fprintf(out, "%*s", indent + 2, "");
         S_put(out, p, len, S_ESC_PLAIN);
         fputc('\n', out);
-        p += len + 1;
+        p = nl + 1;
     }
 }
 
@@ -285,16 +349,31 @@ static char *S_details(const S_item *x, size_t *len)
     return text;
 }
 
-/* ---- TAP version 14 ---- */
+/* ---- TAP: version 13, written by the rules of TAP 14 ----
+ *
+ * The version line says 13: TAP::Harness (prove) refuses a stream that
+ * says 14, and TAP 14 harnesses may read 13 as 14. Nothing here is TAP 14
+ * only: no subtests, no pragmas, YAML that both read (above), and the
+ * escapes below, which Test::Harness honoured long before TAP 14 wrote
+ * them down. */
 
-/* Writes a TAP description: '#' and '\' are escaped, newlines dropped. */
-static void S_tap_desc(FILE *out, const char *s)
+/* Writes s as a TAP description (hash 1) or directive reason (hash 0),
+ * newlines dropped. TAP 14 reads "\#" as '#' and "\\" as '\', and any other
+ * backslash as itself; TAP::Parser honours "\#" (no directive there) but
+ * shows both escapes as written. So a '\' is doubled only before a '#' or
+ * another '\', where TAP 14 needs it; a description's '#' is "\#", so that
+ * it starts no directive, while a reason's is left alone: after "# SKIP"
+ * it is text to both readers, and prove shows "#if", not "\#if". */
+static void S_tap_text(FILE *out, const char *s, int hash)
 {
     for (; *s; s++) {
-        if (*s == '#' || *s == '\\')
+        if (*s == '\n' || *s == '\r')
+            continue;
+        const char *next = s + 1 + strspn(s + 1, "\n\r"); /* as written */
+        if ((*s == '#' && hash) ||
+            (*s == '\\' && (*next == '\\' || *next == '#')))
             fputc('\\', out);
-        if (*s != '\n' && *s != '\r')
-            fputc(*s, out);
+        fputc(*s, out);
     }
 }
 
@@ -304,39 +383,39 @@ static void S_tap_yaml(FILE *out, const S_item *x)
     char *msg = S_message(x);
     const galley__failure *f = x->v && x->v->n_fails ? &x->v->fails[0] : NULL;
     fputs("  ---\n  message: ", out);
-    S_JSTR(out, msg);
+    S_YSTR(out, msg);
     fprintf(out, "\n  severity: %s\n  file: ",
             x->status == S_ERROR ? "error" : "fail");
-    S_JSTR(out, f ? f->file : x->file);
+    S_YSTR(out, f ? f->file : x->file);
     fprintf(out, "\n  line: %d\n", f ? f->line : x->line);
     fprintf(out, "  duration_ms: %ld\n", x->ms);
     if (x->v && !x->log) {
         size_t n;
         char *d = S_details(x, &n);
-        S_yaml_block(out, 2, "diff", d, n);
+        S_yaml_text(out, 2, "diff", d, n);
         free(d);
     }
     if (x->log && *x->log)
-        S_yaml_block(out, 2, "log", x->log, strlen(x->log));
+        S_yaml_text(out, 2, "log", x->log, strlen(x->log));
     if (x->v && x->v->err_len)
-        S_yaml_block(out, 2, "stderr", x->v->err, x->v->err_len);
+        S_yaml_text(out, 2, "stderr", x->v->err, x->v->err_len);
     fputs("  ...\n", out);
     free(msg);
 }
 
 static void S_tap(FILE *out, const S_items *it)
 {
-    fprintf(out, "TAP version 14\n1..%zu\n", it->n);
+    fprintf(out, "TAP version 13\n1..%zu\n", it->n);
     for (size_t i = 0; i < it->n; i++) {
         const S_item *x = &it->v[i];
         int bad = x->status == S_FAILED || x->status == S_ERROR;
         fprintf(out, "%sok %zu - ", bad ? "not " : "", i + 1);
-        S_tap_desc(out, x->file);
+        S_tap_text(out, x->file, 1);
         fputc(':', out);
-        S_tap_desc(out, x->name);
+        S_tap_text(out, x->name, 1);
         if (x->status == S_SKIPPED) {
             fputs(" # SKIP ", out);
-            S_tap_desc(out, x->message ? x->message : "");
+            S_tap_text(out, x->message ? x->message : "", 0);
         }
         fputc('\n', out);
         if (bad)

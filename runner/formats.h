@@ -1,4 +1,4 @@
-/* formats.h: reports of a run for machines: TAP version 14, JUnit XML,
+/* formats.h: reports of a run for machines: TAP version 13, JUnit XML,
  * JSON lines and GitHub Actions annotations, beside the human report of
  * report.c. Each lists every test of the run once, in file and line order. */
 #ifndef GALLEY_FORMATS_H

@@ -63,7 +63,7 @@ static void S_every_outcome(void)
 
 /* JUnit's timestamp (checked for xs:dateTime's form) and host vary too. */
 #define S_JUNIT_STEADY                                                        \
-    S_STEADY " | sed -E 's/timestamp=\"[0-9]{4}(-[0-9]{2}){2}T[0-9]{2}"      \
+    S_STEADY " | sed -E 's/timestamp=\"[0-9]{4}(-[0-9]{2}){2}T[0-9]{2}"       \
     "(:[0-9]{2}){2}Z\"/timestamp=\"DATE\"/; "                                 \
     "s/value=\"'\"$(uname -n)\"'\"/value=\"HOST\"/'"
 
@@ -72,13 +72,13 @@ static void S_every_outcome(void)
  * (Surefire writes one per file) against Surefire's schema; xmllint says
  * "validates", or where and why not. */
 #define S_VALID                                                               \
-    "valid() { x=$(cd \"$(dirname \"$GALLEY_BIN\")\" && pwd | "             \
+    "valid() { x=$(cd \"$(dirname \"$GALLEY_BIN\")\" && pwd | "               \
     "sed 's|/build.*||')/tests/support/junit; "                               \
-    "xmllint --noout --schema \"$x/junit-10.xsd\" \"$1\"; "                  \
-    "n=$(xmllint --xpath 'count(/testsuites/testsuite)' \"$1\"); i=1; "      \
-    "while [ \"$i\" -le \"$n\" ]; do "                                       \
-    "xmllint --xpath \"/testsuites/testsuite[$i]\" \"$1\" >suite$i.xml; "    \
-    "xmllint --noout --schema \"$x/surefire-test-report.xsd\" suite$i.xml; " \
+    "xmllint --noout --schema \"$x/junit-10.xsd\" \"$1\"; "                   \
+    "n=$(xmllint --xpath 'count(/testsuites/testsuite)' \"$1\"); i=1; "       \
+    "while [ \"$i\" -le \"$n\" ]; do "                                        \
+    "xmllint --xpath \"/testsuites/testsuite[$i]\" \"$1\" >suite$i.xml; "     \
+    "xmllint --noout --schema \"$x/surefire-test-report.xsd\" suite$i.xml; "  \
     "i=$((i + 1)); done; }; "
 
 TEST(tap)

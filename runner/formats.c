@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "report.h"
 
@@ -488,7 +490,10 @@ static void S_junit_outcome(FILE *out, const S_item *x)
     free(msg);
 }
 
-static void S_junit_case(FILE *out, const S_item *x)
+/* Writes one <testcase>; with locations, the file and line attributes
+ * of the TEST that GitLab and pytest's xunit1 family write (the schemas
+ * of Jenkins's xUnit and Surefire reject them). */
+static void S_junit_case(FILE *out, const S_item *x, int locations)
 {
     char line[24], time[32];
     snprintf(line, sizeof line, "%d", x->line);
@@ -496,8 +501,10 @@ static void S_junit_case(FILE *out, const S_item *x)
     fputs("    <testcase", out);
     S_classname(out, x->file);
     S_xml_attr(out, "name", x->name);
-    S_xml_attr(out, "file", x->file);
-    S_xml_attr(out, "line", line);
+    if (locations) {
+        S_xml_attr(out, "file", x->file);
+        S_xml_attr(out, "line", line);
+    }
     S_xml_attr(out, "time", time);
     if (x->status == S_PASSED) {
         fputs("/>\n", out);
@@ -513,37 +520,85 @@ static void S_junit_case(FILE *out, const S_item *x)
     fputs("    </testcase>\n", out);
 }
 
-/* Writes the counts and time attributes of a suite of items. */
-static void S_junit_counts(FILE *out, const S_items *it)
+/* Writes the counts and time attributes of a suite of items (skipped
+ * only for a <testsuite>: junit-10.xsd has no such total on
+ * <testsuites>). */
+static void S_junit_counts(FILE *out, const S_items *it, int skipped)
 {
-    fprintf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" "
-                 "skipped=\"%zu\" time=\"%.3f\"", it->n, it->count[S_FAILED],
-            it->count[S_ERROR], it->count[S_SKIPPED], (double)it->ms / 1000);
+    fprintf(out, " tests=\"%zu\" failures=\"%zu\" errors=\"%zu\"", it->n,
+            it->count[S_FAILED], it->count[S_ERROR]);
+    if (skipped)
+        fprintf(out, " skipped=\"%zu\"", it->count[S_SKIPPED]);
+    fprintf(out, " time=\"%.3f\"", (double)it->ms / 1000);
 }
 
-/* Writes one <testsuite> per test file, in order. */
+/* Returns when the run's first JUnit report was written, in UTC as
+ * xs:dateTime spells it (2026-01-31T12:00:00Z): every report of a run
+ * (--junit, XML_OUTPUT_FILE) holds the same bytes. */
+static const char *S_junit_timestamp(void)
+{
+    static char stamp[32];
+    if (!*stamp) {
+        time_t now = time(NULL);
+        struct tm tm;
+        if (!gmtime_r(&now, &tm) ||
+            !strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm))
+            snprintf(stamp, sizeof stamp, "1970-01-01T00:00:00Z");
+    }
+    return stamp;
+}
+
+/* Writes a suite's <properties>: the host that ran it. Surefire's schema
+ * has no hostname attribute on <testsuite> (junit-10.xsd has), so it is
+ * a property, which both schemas allow. */
+static void S_junit_properties(FILE *out)
+{
+    char host[256] = "";
+    if (gethostname(host, sizeof host) != 0 || !*host)
+        snprintf(host, sizeof host, "localhost");
+    host[sizeof host - 1] = '\0'; /* gethostname may truncate unended */
+    fputs("    <properties>\n      <property", out);
+    S_xml_attr(out, "name", "hostname");
+    S_xml_attr(out, "value", host);
+    fputs("/>\n    </properties>\n", out);
+}
+
+/* Writes the <testsuite> of the items it[i..j), one test file's. */
+static void S_junit_suite(FILE *out, const S_items *it, size_t i, size_t j,
+                          int locations)
+{
+    S_items suite = {.v = it->v + i, .n = j - i};
+    for (size_t k = i; k < j; k++) {
+        suite.count[it->v[k].status]++;
+        suite.ms += it->v[k].ms;
+    }
+    fputs("  <testsuite", out);
+    S_xml_attr(out, "name", it->v[i].file);
+    S_junit_counts(out, &suite, 1);
+    S_xml_attr(out, "timestamp", S_junit_timestamp());
+    fputs(">\n", out);
+    S_junit_properties(out);
+    for (size_t k = i; k < j; k++)
+        S_junit_case(out, &it->v[k], locations);
+    fputs("  </testsuite>\n", out);
+}
+
+/* Writes one <testsuite> per test file, in order. Each is valid against
+ * Jenkins xUnit's junit-10.xsd and, on its own, Maven Surefire's
+ * surefire-test-report.xsd (tests/support/junit/). */
 static void S_junit(FILE *out, const S_items *it)
 {
+    const char *loc = getenv("GALLEY_JUNIT_LOCATIONS");
+    int locations = loc && *loc && strcmp(loc, "0") != 0;
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", out);
     S_xml_attr(out, "name", "galley");
-    S_junit_counts(out, it);
+    S_junit_counts(out, it, 0);
     fputs(">\n", out);
     for (size_t i = 0; i < it->n;) {
         size_t j = i;
         while (j < it->n && !strcmp(it->v[j].file, it->v[i].file))
             j++;
-        S_items suite = {.v = it->v + i, .n = j - i};
-        for (size_t k = i; k < j; k++) {
-            suite.count[it->v[k].status]++;
-            suite.ms += it->v[k].ms;
-        }
-        fputs("  <testsuite", out);
-        S_xml_attr(out, "name", it->v[i].file);
-        S_junit_counts(out, &suite);
-        fputs(">\n", out);
-        for (size_t k = i; k < j; k++)
-            S_junit_case(out, &it->v[k]);
-        fputs("  </testsuite>\n", out);
+        S_junit_suite(out, it, i, j, locations);
         i = j;
     }
     fputs("</testsuites>\n", out);

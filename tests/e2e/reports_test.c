@@ -62,6 +62,26 @@ static void S_every_outcome(void)
     "sed -E 's/(duration_ms\"?: ?)[0-9]+/\\1N/; "                            \
     "s/time=\"[0-9.]+\"/time=\"T\"/g'"
 
+/* JUnit's timestamp (checked for xs:dateTime's form) and host vary too. */
+#define S_JUNIT_STEADY                                                        \
+    S_STEADY " | sed -E 's/timestamp=\"[0-9]{4}(-[0-9]{2}){2}T[0-9]{2}"       \
+    "(:[0-9]{2}){2}Z\"/timestamp=\"DATE\"/; "                                 \
+    "s/value=\"'\"$(uname -n)\"'\"/value=\"HOST\"/'"
+
+/* A shell function: `valid F` validates the JUnit report F against
+ * Jenkins xUnit's junit-10.xsd, then each of its <testsuite>s on its own
+ * (Surefire writes one per file) against Surefire's schema; xmllint says
+ * "validates", or where and why not. */
+#define S_VALID                                                               \
+    "valid() { x=$(cd \"$(dirname \"$GALLEY_BIN\")\" && pwd | "               \
+    "sed 's|/build.*||')/tests/support/junit; "                               \
+    "xmllint --noout --schema \"$x/junit-10.xsd\" \"$1\"; "                   \
+    "n=$(xmllint --xpath 'count(/testsuites/testsuite)' \"$1\"); i=1; "       \
+    "while [ \"$i\" -le \"$n\" ]; do "                                        \
+    "xmllint --xpath \"/testsuites/testsuite[$i]\" \"$1\" >suite$i.xml; "     \
+    "xmllint --noout --schema \"$x/surefire-test-report.xsd\" suite$i.xml; "  \
+    "i=$((i + 1)); done; }; "
+
 TEST(tap)
 {
     S_every_outcome();
@@ -199,15 +219,18 @@ TEST(junit)
     e2e_sh("\"$GALLEY_BIN\" run --format=junit >out.xml 2>/dev/null; "
            "echo \"exit $?\"; xmllint --noout out.xml && echo 'well-formed'; "
            "perl -0pe 's/(<error [^>]*>).*?(<\\/error>)/$1...$2/sg' out.xml"
-           " | " S_STEADY);
+           " | " S_JUNIT_STEADY);
     EXPECT(/*
       exit 1
       well-formed
       <?xml version="1.0" encoding="UTF-8"?>
-      <testsuites name="galley" tests="5" failures="2" errors="1" skipped="1" time="T">
-        <testsuite name="tests/a_test.c" tests="4" failures="2" errors="0" skipped="1" time="T">
-          <testcase classname="tests.a_test" name="passes" file="tests/a_test.c" line="4" time="T"/>
-          <testcase classname="tests.a_test" name="mismatch" file="tests/a_test.c" line="6" time="T">
+      <testsuites name="galley" tests="5" failures="2" errors="1" time="T">
+        <testsuite name="tests/a_test.c" tests="4" failures="2" errors="0" skipped="1" time="T" timestamp="DATE">
+          <properties>
+            <property name="hostname" value="HOST"/>
+          </properties>
+          <testcase classname="tests.a_test" name="passes" time="T"/>
+          <testcase classname="tests.a_test" name="mismatch" time="T">
             <failure message="mismatch" type="mismatch">tests/a_test.c:9: mismatch: mismatch
       --- expected
       +++ actual
@@ -218,19 +241,22 @@ TEST(junit)
             <system-err>a note
       </system-err>
           </testcase>
-          <testcase classname="tests.a_test" name="crash" file="tests/a_test.c" line="12" time="T">
+          <testcase classname="tests.a_test" name="crash" time="T">
             <failure message="crashed (SIGSEGV) at tests/a_test.c:14" type="ended">tests/a_test.c:12: crash: crashed (SIGSEGV) at tests/a_test.c:14
       debug it with: gdb --args _galley/bin/tests/a_test --galley-only=crash --galley-no-fork
       </failure>
             <system-err>about to crash
       </system-err>
           </testcase>
-          <testcase classname="tests.a_test" name="skipped" file="tests/a_test.c" line="18" time="T">
+          <testcase classname="tests.a_test" name="skipped" time="T">
             <skipped message="not compiled into the program (inside #if?)"/>
           </testcase>
         </testsuite>
-        <testsuite name="tests/b_test.c" tests="1" failures="0" errors="1" skipped="0" time="T">
-          <testcase classname="tests.b_test" name="never" file="tests/b_test.c" line="3" time="T">
+        <testsuite name="tests/b_test.c" tests="1" failures="0" errors="1" skipped="0" time="T" timestamp="DATE">
+          <properties>
+            <property name="hostname" value="HOST"/>
+          </properties>
+          <testcase classname="tests.b_test" name="never" time="T">
             <error message="did not compile" type="compile">...</error>
           </testcase>
         </testsuite>
@@ -246,6 +272,25 @@ TEST(junit)
     EXPECT(/*
       2
       5 cases, 2 failures, 1 error, 1 skipped
+    */);
+    /* The schemas of Jenkins's xUnit plugin and of Maven Surefire take the
+     * report. GALLEY_JUNIT_LOCATIONS adds each TEST's file and line, which
+     * GitLab reads and both schemas reject. */
+    e2e_sh(S_VALID "valid out.xml; GALLEY_JUNIT_LOCATIONS=1 \"$GALLEY_BIN\" "
+           "run --format=junit >loc.xml 2>/dev/null; grep -o '<testcase "
+           "[^>]*name=\"passes\"[^>]*>' loc.xml | " S_STEADY "; valid loc.xml "
+           ">v 2>&1; grep validate v; sed -n 's/.*validity error : //p' v |"
+           " sort -u");
+    EXPECT(/*
+      out.xml validates
+      suite1.xml validates
+      suite2.xml validates
+      <testcase classname="tests.a_test" name="passes" file="tests/a_test.c" line="4" time="T"/>
+      loc.xml fails to validate
+      suite1.xml fails to validate
+      suite2.xml fails to validate
+      Element 'testcase', attribute 'file': The attribute 'file' is not allowed.
+      Element 'testcase', attribute 'line': The attribute 'line' is not allowed.
     */);
     e2e_done();
 }
@@ -301,13 +346,14 @@ TEST(hostile_output)
               "    EXPECT(/* x */);\n"
               "}\n");
     e2e_sh("\"$GALLEY_BIN\" run --format=junit >out.xml; "
-           "xmllint --noout out.xml && echo 'JUnit well-formed'; "
+           S_VALID "valid out.xml; "
            "\"$GALLEY_BIN\" run --format=json >out.json; "
            "jq -e . out.json >/dev/null && echo 'JSON valid'; "
            "jq -a 'select(.type == \"test\") | .failures[0].actual, .stderr' "
            "out.json");
     EXPECT(/*
-      JUnit well-formed
+      out.xml validates
+      suite1.xml validates
       JSON valid
       "\u0001\u001b[31m\r]]> \ufffe \ufffd\ufffd caf\u00e9"
       "\u0002err\ufffd\n"
@@ -463,7 +509,7 @@ TEST(exit_status_and_usage)
       TAP version 13
       1..0
       <?xml version="1.0" encoding="UTF-8"?>
-      <testsuites name="galley" tests="0" failures="0" errors="0" skipped="0" time="0.000">
+      <testsuites name="galley" tests="0" failures="0" errors="0" time="0.000">
       </testsuites>
     */);
     e2e_done();

@@ -8,9 +8,8 @@
 #                                  OpenBLAS, and what lints the man pages
 #   tools/install-deps.sh --dev    also what galley's own test suite
 #                                  drives (valgrind, git, xmllint, jq, prove,
-#                                  PyYAML,
-#                                  CMake, make, g++, Emacs, Vim, Neovim):
-#                                  .ci/run uses it
+#                                  PyYAML, CMake, make, g++, Emacs, Vim,
+#                                  Neovim): .ci/run uses it
 #
 # It installs as root, or through sudo; without either it says what to run.
 # apt's own progress is shown, and it waits for another apt or dpkg that

@@ -119,7 +119,7 @@ TEST(install_deps_lean_by_default_and_clear_without_root)
       apt-get -o DPkg::Lock::Timeout=600 update
       sudo
       apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends gcc libc6-dev ninja-build pkg-config libpcre2-dev libgit2-dev libcmark-dev cmark libopenblas-dev groff-base mandoc
-      apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends gcc libc6-dev ninja-build pkg-config libpcre2-dev libgit2-dev libcmark-dev cmark libopenblas-dev groff-base mandoc man-db valgrind git libxml2-utils jq cmake make g++ perl emacs-nox vim neovim
+      apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends gcc libc6-dev ninja-build pkg-config libpcre2-dev libgit2-dev libcmark-dev cmark libopenblas-dev groff-base mandoc man-db valgrind git libxml2-utils jq cmake make g++ perl python3-yaml emacs-nox vim neovim
       usage: tools/install-deps.sh [--dev]
       [exit 2]
     */);

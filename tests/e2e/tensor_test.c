@@ -135,9 +135,13 @@ TEST(an_installed_galley_builds_a_tensor_program)
            " cc $(cat san) -o prog prog.c"
            " $(pkg-config --cflags --libs $static galley)"
            " -Wl,-rpath,$PWD/prefix/lib && ./prog");
-    /* And against the static one, with the libraries it needs. */
+    /* And against the static one, with the libraries it needs (OpenBLAS's
+     * own come through its .pc, Requires.private: which depend on the
+     * machine, so only the names of ours are shown). */
     e2e_sh("export PKG_CONFIG_PATH=prefix/lib/pkgconfig;"
-           " pkg-config --libs --static galley | sed \"s|$PWD|PWD|g\";"
+           " pkg-config --libs --static galley | tr ' ' '\\n' |"
+           " grep -xE -- '-l(galley|openblas|m)' | sort -u | tr '\\n' ' ';"
+           " echo;"
            " cc $(cat san) -o prog-static prog.c $(pkg-config --cflags galley)"
            " prefix/lib/libgalley.a"
            " $(pkg-config --libs-only-l --static galley | sed 's/-lgalley//')"
@@ -146,7 +150,7 @@ TEST(an_installed_galley_builds_a_tensor_program)
       float64 [2, 2]
       [[1. 2.]
        [1. 2.]]
-      -LPWD/prefix/lib -lgalley -lopenblas -lm
+      -lgalley -lm -lopenblas
       float64 [2, 2]
       [[1. 2.]
        [1. 2.]]

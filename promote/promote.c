@@ -39,6 +39,7 @@ typedef struct file {
     galley__scan scan;
     char *sel;          /* sel[i]: edit i is promoted now */
     size_t n_sel;
+    galley__promote_mode mode;
 } file;
 
 /* ---- targets ---- */
@@ -287,6 +288,26 @@ static char *S_pending_lines(const file *f)
     return galley__buf_detach(&b, NULL);
 }
 
+/* Returns 1 if edit i of f fills a marker still empty or adds one (what
+ * --promote=new writes): trailing output, EXPECT() with no comment or a
+ * blank one, an empty output block or none yet. */
+static int S_fills_new(const file *f, size_t i)
+{
+    const galley__edit *e = &f->st.edits[i];
+    if (e->kind == GALLEY__EDIT_TRAILING)
+        return 1;
+    int mi = galley__scan_find_marker(&f->scan, e->line);
+    if (mi < 0 || e->kind != GALLEY__EDIT_MARKER ||
+        f->scan.markers[mi].kind == GALLEY__MARKER_UNREACHABLE)
+        return 0;
+    size_t n;
+    const char *body = galley__marker_body(&f->scan.markers[mi],
+                                           f->src.ptr ? f->src.ptr : "", &n);
+    if (!f->scan.markers[mi].has_comment)
+        return 1;
+    return strspn(body, " \t\r\n") >= n;
+}
+
 /* Marks the edits job j asks for. Returns 0, or -1 after printing why. */
 static int S_select(file *f, const job *j)
 {
@@ -304,8 +325,11 @@ static int S_select(file *f, const job *j)
         }
     }
     f->n_sel = 0;
-    for (size_t i = 0; i < f->st.n_edits; i++)
+    for (size_t i = 0; i < f->st.n_edits; i++) {
+        if (f->mode == GALLEY__PROMOTE_NEW && !S_fills_new(f, i))
+            f->sel[i] = 0;
         f->n_sel += (size_t)f->sel[i];
+    }
     return rc;
 }
 
@@ -560,10 +584,12 @@ static void S_clean_temps(const char *source)
  * gone: its state is dropped); -1 when the file is refused (changed, bad
  * state), or 2 when a line asked for has nothing pending, after printing
  * why. */
-static int S_prepare(file *f, const char *root, const job *j, FILE *out)
+static int S_prepare(file *f, const char *root, const job *j, FILE *out,
+                     galley__promote_mode mode)
 {
     f->root = root;
     f->out = out;
+    f->mode = mode;
     f->state_path = j->state_path;
     galley__buf_init(&f->src);
     int loaded = S_load(f);
@@ -575,10 +601,62 @@ static int S_prepare(file *f, const char *root, const job *j, FILE *out)
     return S_select(f, j) != 0 ? 2 : 0;
 }
 
-/* Writes a prepared file. Returns 0, or -1 after printing why (then the
- * source is unchanged). */
+/* Prints a line for each selected edit of f: FILE:LINE: TEST: what. */
+static void S_list(const file *f)
+{
+    for (size_t i = 0; i < f->st.n_edits; i++) {
+        const galley__edit *e = &f->st.edits[i];
+        if (!f->sel[i])
+            continue;
+        int mi = e->kind == GALLEY__EDIT_TRAILING
+                     ? -1 : galley__scan_find_marker(&f->scan, e->line);
+        int ti = mi >= 0 ? f->scan.markers[mi].test : -1;
+        const char *test = e->test ? e->test
+                           : ti >= 0 ? f->scan.tests[ti].name : "(no TEST)";
+        const char *what = e->kind == GALLEY__EDIT_TRAILING
+                               ? "trailing output, for a new marker"
+                           : e->kind == GALLEY__EDIT_UNREACHABLE
+                               ? "not reached: becomes EXPECT_UNREACHABLE()"
+                               : "new output";
+        fprintf(f->out, "%s:%d: %s: %s\n", f->display, e->line, test, what);
+    }
+}
+
+/* Drops the selected edits of f from its state, leaving the source as it
+ * is; the rest stays pending (their lines have not moved). Returns 0, or
+ * -1 after printing why. */
+static int S_reject(file *f)
+{
+    galley__edit *kept = galley__xcalloc(f->st.n_edits + 1, sizeof *kept);
+    size_t n = 0;
+    for (size_t i = 0; i < f->st.n_edits; i++)
+        if (!f->sel[i])
+            kept[n++] = f->st.edits[i]; /* borrowed */
+    galley__promote_source s = {f->st.source, f->display, f->src.ptr,
+                                f->src.len, &f->scan, kept, n};
+    galley__promote_record(f->root, &s);
+    free(kept);
+    fprintf(f->out, "rejected %s (%zu marker%s", f->display, f->n_sel,
+            f->n_sel == 1 ? "" : "s");
+    if (n)
+        fprintf(f->out, ", %zu still pending", n);
+    fprintf(f->out, ")\n");
+    return 0;
+}
+
+/* Writes a prepared file (or lists or rejects its edits, as its mode
+ * says). Returns 0, or -1 after printing why (then the source is
+ * unchanged). */
 static int S_promote_file(file *f)
 {
+    if (f->mode == GALLEY__PROMOTE_LIST) {
+        S_list(f);
+        return 0;
+    }
+    if (f->mode == GALLEY__PROMOTE_REJECT)
+        return f->n_sel ? S_reject(f) : 0;
+    if (f->n_sel == 0)
+        return 0; /* --promote=new: nothing new in this file */
     S_clean_temps(f->st.source);
     if (S_write(f) != 0)
         return -1;
@@ -600,6 +678,12 @@ static void S_file_fini(file *f)
 int galley__promote_cmd(const char *root, char *const *targets, size_t n,
                        FILE *out)
 {
+    return galley__promote_with(root, targets, n, out, GALLEY__PROMOTE_ALL);
+}
+
+int galley__promote_with(const char *root, char *const *targets, size_t n,
+                         FILE *out, galley__promote_mode mode)
+{
     jobs js = {0};
     int rc = 0;
     if (n > 0)
@@ -607,13 +691,17 @@ int galley__promote_cmd(const char *root, char *const *targets, size_t n,
     else
         S_jobs_all(root, &js);
     if (rc == 0 && js.n == 0)
-        fprintf(out, "nothing to promote\n");
+        fprintf(out, "nothing %s\n", mode == GALLEY__PROMOTE_REJECT
+                                          ? "to reject"
+                                      : mode == GALLEY__PROMOTE_LIST
+                                          ? "pending"
+                                          : "to promote");
     /* Every target is checked before any file is written: a wrong one
      * (exit status 2) changes nothing. */
     file *fs = galley__xcalloc(js.n + 1, sizeof *fs);
     int *state = galley__xcalloc(js.n + 1, sizeof *state);
     for (size_t i = 0; rc != 2 && i < js.n; i++) {
-        state[i] = S_prepare(&fs[i], root, &js.v[i], out);
+        state[i] = S_prepare(&fs[i], root, &js.v[i], out, mode);
         if (state[i] == 2)
             rc = 2;
         else if (state[i] < 0)

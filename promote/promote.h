@@ -26,6 +26,24 @@
 int galley__promote_cmd(const char *root, char *const *targets, size_t n,
                        FILE *out);
 
+/* What galley__promote_with does with the pending output it selects. */
+typedef enum galley__promote_mode {
+    GALLEY__PROMOTE_ALL,    /* write it into the sources */
+    GALLEY__PROMOTE_NEW,    /* write only what fills a marker still empty
+                              (EXPECT(), an empty output block) or adds
+                              one (trailing output), as insta's
+                              INSTA_UPDATE=new; the rest stays pending */
+    GALLEY__PROMOTE_LIST,   /* print a line for each, write nothing */
+    GALLEY__PROMOTE_REJECT, /* forget it: the sources are left as they are */
+} galley__promote_mode;
+
+/* galley__promote_cmd with a mode: LIST prints "FILE:LINE: TEST: what"
+ * for each pending output selected; REJECT drops it from the run state
+ * (and its .corrected copy), printing "rejected FILE (N markers)". The
+ * exit statuses are galley__promote_cmd's. */
+int galley__promote_with(const char *root, char *const *targets, size_t n,
+                         FILE *out, galley__promote_mode mode);
+
 /* What a run saw of one source, for galley__promote_record. */
 typedef struct galley__promote_source {
     const char *path;     /* absolute */

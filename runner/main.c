@@ -27,7 +27,8 @@
 static const char S_usage[] =
     "usage: galley run [options] [PATH[:LINE]...]\n"
     "       galley watch [options] [PATH[:LINE]...]  (run on every save)\n"
-    "       galley promote [--ci|--no-ci] [FILE[:LINE]...]\n"
+    "       galley promote [--list] [--ci|--no-ci] [FILE[:LINE]...]\n"
+    "       galley reject [FILE[:LINE]...]    (forget pending output)\n"
     "       galley init [DIR]                 (a galley.conf, a first test)\n"
     "       galley plot [options] [FILE...]   (draw columns of numbers)\n"
     "       galley --version | --help\n"
@@ -43,7 +44,8 @@ static const char S_run_usage[] =
     "  --filter=REGEX      only tests whose FILE:TEST matches (PCRE2)\n"
     "  --failed            only the tests that failed when they last ran\n"
     "  --list              list the tests, run nothing\n"
-    "  --promote           promote the actual output after the run\n"
+    "  --promote[=new]     promote the actual output after the run (new:\n"
+    "                      only into markers still empty)\n"
     "  --changed[=REV]     only test files changed since REV (git; HEAD)\n"
     "  --ci, --no-ci       CI mode (default: on when CI is set): never write\n"
     "                      sources; write _galley/promote.patch on failure\n"
@@ -60,11 +62,21 @@ static const char S_run_usage[] =
     "Exit status: 0 all passed, 1 a test failed or did not compile,\n"
     "2 the command was wrong. See galley(1).\n";
 
+static const char S_reject_usage[] =
+    "usage: galley reject [FILE[:LINE]...]\n"
+    "Forgets the actual output of the last run that galley promote would\n"
+    "write: every file's, the FILEs', or the marker's at FILE:LINE. The\n"
+    "sources are left as they are.\n"
+    "\n"
+    "  -h, --help          print this and exit\n";
+
 static const char S_promote_usage[] =
-    "usage: galley promote [--ci|--no-ci] [FILE[:LINE]...]\n"
+    "usage: galley promote [--list] [--ci|--no-ci] [FILE[:LINE]...]\n"
     "Writes the actual output of the last run into the sources: every file\n"
     "with pending output, the FILEs given, or the marker at FILE:LINE.\n"
     "\n"
+    "  --list              print what is pending, a line per marker\n"
+    "                      (FILE:LINE: TEST: what); write nothing\n"
     "  --ci, --no-ci       CI mode (default: on when CI is set) refuses\n"
     "  -h, --help          print this and exit\n"
     "\n"
@@ -134,7 +146,7 @@ static const galley__option S_run_options[] = {
     [S_JOBS] = {"jobs", 'j', GALLEY__VALUE},
     [S_FILTER] = {"filter", 0, GALLEY__VALUE},
     [S_LIST] = {"list", 0, GALLEY__FLAG},
-    [S_PROMOTE] = {"promote", 0, GALLEY__FLAG},
+    [S_PROMOTE] = {"promote", 0, GALLEY__OPTIONAL},
     [S_CHANGED] = {"changed", 0, GALLEY__OPTIONAL},
     [S_CI] = {"ci", 0, GALLEY__FLAG},
     [S_NO_CI] = {"no-ci", 0, GALLEY__FLAG},
@@ -172,7 +184,15 @@ static const char *S_run_set(void *ctx, int i, const char *v)
         o->filter = v;
         return galley__filter_check(v, a->why, sizeof a->why);
     case S_LIST: o->list = 1; break;
-    case S_PROMOTE: o->promote = 1; break;
+    case S_PROMOTE:
+        if (!v || !strcmp(v, "all"))
+            o->promote = 1;
+        else if (!strcmp(v, "new"))
+            o->promote = 2;
+        else
+            return "--promote takes all (the default) or new (only markers "
+                   "still empty)";
+        break;
     case S_CHANGED:
         if (v && !*v)
             return "--changed= needs a revision, such as HEAD~1";
@@ -359,6 +379,8 @@ static const char *S_watch_set(void *ctx, int i, const char *v)
                  "watch's", S_run_options[i].name);
         return a->why;
     }
+    if (i == S_PROMOTE && v && strcmp(v, "all") != 0)
+        return "--promote=new is galley run's; the watcher promotes all";
     const char *why = S_run_set(&a->run, i, v);
     if (why || i == S_PROMOTE || i == S_COLOR || i == S_CI || i == S_NO_CI)
         return why;
@@ -407,29 +429,61 @@ static char *S_target_file(const char *word)
                  : galley__xstrdup(word);
 }
 
-/* The options of `galley promote`. */
+/* The options of `galley promote` and `galley reject`. */
 static const galley__option S_promote_options[] = {
     {"ci", 0, GALLEY__FLAG},
     {"no-ci", 0, GALLEY__FLAG},
+    {"list", 0, GALLEY__FLAG},
 };
+
+/* What the options of promote and reject fill. */
+typedef struct S_promote_args {
+    int ci;                    /* -1: the environment's */
+    galley__promote_mode mode;
+} S_promote_args;
 
 static const char *S_promote_set(void *ctx, int i, const char *v)
 {
+    S_promote_args *a = ctx;
     (void)v;
-    *(int *)ctx = i == 0;
+    if (i == 2)
+        a->mode = GALLEY__PROMOTE_LIST;
+    else
+        a->ci = i == 0;
     return NULL;
 }
+
+static int S_promote_or(int argc, char **argv, const char *cmd,
+                        galley__promote_mode mode);
 
 /* `galley promote`: targets are FILE or FILE:LINE. */
 static int S_promote(int argc, char **argv)
 {
+    return S_promote_or(argc, argv, "promote", GALLEY__PROMOTE_ALL);
+}
+
+/* `galley reject`: forgets pending output, all or FILE or FILE:LINE's. */
+static int S_reject(int argc, char **argv)
+{
+    return S_promote_or(argc, argv, "reject", GALLEY__PROMOTE_REJECT);
+}
+
+/* Runs promote (mode ALL, or LIST with --list) or reject (mode REJECT). */
+static int S_promote_or(int argc, char **argv, const char *cmd,
+                        galley__promote_mode mode)
+{
     char cwd[4096];
-    int ci = -1, n = 0;
+    int n = 0;
+    S_promote_args a = {-1, mode};
     char **targets = galley__xcalloc((size_t)argc + 1, sizeof *targets);
-    int rc = galley__options_parse("promote", S_promote_usage,
-                                   S_promote_options, 2, argc, argv,
-                                   S_promote_set, &ci, targets, &n);
-    if (rc != 0 || S_ci_refuse(S_ci_mode(ci))) {
+    int rc = galley__options_parse(
+        cmd, mode == GALLEY__PROMOTE_REJECT ? S_reject_usage : S_promote_usage,
+        S_promote_options, mode == GALLEY__PROMOTE_REJECT ? 0 : 3, argc, argv,
+        S_promote_set, &a, targets, &n);
+    /* Only writing sources is refused in CI mode: a list or a reject
+     * writes none. */
+    if (rc != 0 ||
+        (a.mode == GALLEY__PROMOTE_ALL && S_ci_refuse(S_ci_mode(a.ci)))) {
         free(targets);
         return rc < 0 ? 0 : 2;
     }
@@ -455,7 +509,7 @@ static int S_promote(int argc, char **argv)
     char *dir = galley__xasprintf("%s/_galley", conf.root);
     int lock = access(dir, F_OK) == 0 ? galley__lock_project(conf.root) : -1;
     free(dir);
-    rc = galley__promote_cmd(conf.root, argv, (size_t)argc, stdout);
+    rc = galley__promote_with(conf.root, argv, (size_t)argc, stdout, a.mode);
     if (lock >= 0)
         close(lock);
     galley__config_fini(&conf);
@@ -472,6 +526,7 @@ static const struct {
 } S_commands[] = {
     {"run", S_run, 1},
     {"promote", S_promote, 1},
+    {"reject", S_reject, 1},
     /* The watcher's runs are processes of their own. */
     {"watch", S_watch, 0},
     {"init", galley__init_cmd, 0},

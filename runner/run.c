@@ -1173,7 +1173,9 @@ static void S_promote(S_ctx *c)
     /* Its messages are for people: off stdout when that carries a report
      * for machines. */
     if (n)
-        galley__promote_cmd(c->conf.root, targets, n, S_human(c));
+        galley__promote_with(c->conf.root, targets, n, S_human(c),
+                             c->o->promote == 2 ? GALLEY__PROMOTE_NEW
+                                                : GALLEY__PROMOTE_ALL);
     free(targets);
 }
 

@@ -261,7 +261,7 @@ TEST(one_option_parser_for_every_command)
       [exit 0]
       usage: galley run [options] [PATH[:LINE]...]
       [exit 0]
-      usage: galley promote [--ci|--no-ci] [FILE[:LINE]...]
+      usage: galley promote [--list] [--ci|--no-ci] [FILE[:LINE]...]
       [exit 0]
       usage: galley watch [options] [PATH[:LINE]...]
       [exit 0]

@@ -385,3 +385,80 @@ TEST(markers_never_reached_become_unreachable)
       }
     */);
 }
+
+/* What is pending, listed; some of it rejected (the source untouched);
+ * --promote=new fills only markers still empty (and adds the marker for
+ * trailing output), as insta's INSTA_UPDATE=new; reject forgets the rest. */
+TEST(list_reject_and_promote_new)
+{
+    e2e_project();
+    e2e_write("tests/p_test.c",
+              "#include <galley.h>\n"
+              "#include <stdio.h>\n"
+              "TEST(a) {\n"
+              "    puts(\"new\");\n"
+              "    EXPECT();\n"
+              "    puts(\"changed\");\n"
+              "    EXPECT(/* old */);\n"
+              "    if (0) {\n"
+              "        EXPECT(/* never */);\n"
+              "    }\n"
+              "}\n"
+              "TEST(b) { puts(\"late\"); }\n");
+    e2e_galley("run -q");
+    e2e_galley("promote --list");
+    e2e_sh("cp tests/p_test.c before.c");
+    e2e_galley("reject tests/p_test.c:9");
+    e2e_galley("promote --list tests/p_test.c");
+    e2e_sh("cmp before.c tests/p_test.c && echo untouched");
+    e2e_galley("run -q --promote=new");
+    e2e_cat_lines("tests/p_test.c", 4, 0);
+    e2e_galley("reject");
+    e2e_galley("promote --list");
+    e2e_galley("run -q --promote=newest");
+    EXPECT(/*
+      tests/p_test.c:5: a: mismatch
+      tests/p_test.c:7: a: mismatch
+      tests/p_test.c:9: a: not reached
+      tests/p_test.c:12: b: trailing output
+      0 passed, 2 failed
+      [exit 1]
+      tests/p_test.c:5: a: new output
+      tests/p_test.c:7: a: new output
+      tests/p_test.c:9: a: not reached: becomes EXPECT_UNREACHABLE()
+      tests/p_test.c:12: b: trailing output, for a new marker
+      [exit 0]
+      rejected tests/p_test.c (1 marker, 3 still pending)
+      [exit 0]
+      tests/p_test.c:5: a: new output
+      tests/p_test.c:7: a: new output
+      tests/p_test.c:12: b: trailing output, for a new marker
+      [exit 0]
+      untouched
+      tests/p_test.c:5: a: mismatch
+      tests/p_test.c:7: a: mismatch
+      tests/p_test.c:9: a: not reached
+      tests/p_test.c:12: b: trailing output
+      0 passed, 2 failed (2 cached)
+      promoted tests/p_test.c (2 markers, 2 still pending)
+      [exit 1]
+          puts("new");
+          EXPECT((* new *));
+          puts("changed");
+          EXPECT((* old *));
+          if (0) {
+              EXPECT((* never *));
+          }
+      }
+      TEST(b) { puts("late");
+          EXPECT((* late *));
+      }
+      rejected tests/p_test.c (2 markers)
+      [exit 0]
+      nothing pending
+      [exit 0]
+      galley: run: --promote takes all (the default) or new (only markers still empty)
+      Try 'galley run --help'.
+      [exit 2]
+    */);
+}

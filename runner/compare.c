@@ -453,8 +453,12 @@ static void S_reached_unreachable(galley__srcfiles *fs, galley__verdict *v,
     const char *out = S_filter(fs, v, tf, h->out, h->out_len, &raw, &n);
     S_actual(&act, out, n, 0);
     S_sides(S_fail(v, GALLEY__FAIL_MISMATCH, f->display, m->line,
-                   galley__xstrdup("reached EXPECT_UNREACHABLE")), &exp,
-            &act);
+                   galley__xstrdup(h->varies
+                                       ? "reached EXPECT_UNREACHABLE, with "
+                                         "output that varies in a loop (not "
+                                         "promoted)"
+                                       : "reached EXPECT_UNREACHABLE")),
+            &exp, &act);
     if (!h->varies)
         S_add_edit(f, GALLEY__EDIT_MARKER, m->line, NULL, out, n);
     galley__buf_fini(&exp);
@@ -559,7 +563,10 @@ static void S_not_reached(galley__verdict *v, galley__srcfile *src, int ti,
             continue;
         S_fail(v, GALLEY__FAIL_NOT_REACHED, src->display, m->line,
                galley__xstrdup("not reached"));
-        if (returned)
+        /* Only a plain EXPECT: EXPECT_EXACT's kind and EXPECT_NEAR's
+         * tolerances would be lost on the way back, and a Markdown output
+         * block has no unreachable form. */
+        if (returned && m->kind == GALLEY__MARKER_EXPECT && !m->first_line)
             S_add_edit(src, GALLEY__EDIT_UNREACHABLE, m->line, NULL, "", 0);
     }
 }
@@ -573,6 +580,10 @@ static void S_trailing_edit(galley__srcfile *src, int ti, galley__verdict *v,
 {
     const galley__scanned_test *test = &src->scan.tests[ti];
     galley__edit *e = NULL;
+    /* A Markdown section (no braces of its own) has no place for output
+     * after its last block: it is reported, never promoted. */
+    if (test->body_close == 0)
+        return;
     for (size_t i = 0; i < src->n_edits && !e; i++)
         if (src->edits[i].kind == GALLEY__EDIT_TRAILING &&
             src->edits[i].line == test->line &&

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static char *S_path(const char *root)
 {
@@ -36,9 +37,13 @@ int galley__failed_save(const char *root, const galley__words *ran,
     galley__buf out;
     galley__buf_init(&out);
     galley__buf_grow(&out, 0);
-    for (size_t i = 0; i < old.n; i++)
-        if (!galley__words_has(ran, old.v[i]))
+    /* A file gone takes its tests with it. */
+    for (size_t i = 0; i < old.n; i++) {
+        char *path = galley__xstrndup(old.v[i], strcspn(old.v[i], "\t"));
+        if (!galley__words_has(ran, old.v[i]) && access(path, F_OK) == 0)
             galley__buf_printf(&out, "%s\n", old.v[i]);
+        free(path);
+    }
     for (size_t i = 0; i < failed->n; i++)
         galley__buf_printf(&out, "%s\n", failed->v[i]);
     char *p = S_path(root);

@@ -201,9 +201,28 @@ static int S_failed_last(const S_ctx *c, const S_planned *p)
     if (c->last_failed.n == 0)
         return 1;
     char *key = galley__xasprintf("%s\t%s", p->file->path, p->name);
-    int yes = galley__words_has(&c->last_failed, key);
+    char *file = galley__xasprintf("%s\t*", p->file->path);
+    int yes = galley__words_has(&c->last_failed, key) ||
+              galley__words_has(&c->last_failed, file);
     free(key);
+    free(file);
     return yes;
+}
+
+/* For --failed: when none of the tests that failed last time is among
+ * the planned ones (renamed, deleted), says so and runs every test rather
+ * than none. */
+static void S_failed_check(S_ctx *c)
+{
+    for (size_t i = 0; i < c->sources.n; i++)
+        for (size_t k = 0; k < c->plans[i].n; k++)
+            if (S_failed_last(c, &c->plans[i].v[k]))
+                return;
+    if (c->last_failed.n == 0)
+        return;
+    galley__note("--failed: none of the tests that failed when they last "
+                 "ran is here now: running every test");
+    galley__words_fini(&c->last_failed);
 }
 
 /* Selects the planned tests of source i that the filter matches, a
@@ -376,6 +395,9 @@ static int S_scan_and_select(S_ctx *c)
     for (size_t i = 0; i < n; i++) {
         c->tests[i] = galley__srcfile_get(&c->files, c->sources.v[i].path);
         S_plan_source(c, i);
+    }
+    S_failed_check(c);
+    for (size_t i = 0; i < n; i++) {
         S_select(c, i, re);
         if (!c->skip[i] && !c->o->list)
             S_refuse(c, i, &c->refused[i]);
@@ -1275,6 +1297,16 @@ static int S_ran_nothing(S_ctx *c, size_t ran)
 static void S_record_failed(const S_ctx *c)
 {
     galley__words ran = {0}, failed = {0};
+    /* A file refused whole (what the scanner could not read, a Markdown
+     * document cut short) fails as a file: its tests, known or not. */
+    for (size_t i = 0; i < c->sources.n; i++) {
+        char *key = galley__xasprintf("%s\t*", c->sources.v[i].path);
+        if (!c->skip || !c->skip[i])
+            galley__words_add(&ran, key);
+        if (c->refused && c->refused[i].msg)
+            galley__words_add(&failed, key);
+        free(key);
+    }
     for (size_t i = 0; i < c->n_verdicts; i++) {
         const galley__verdict *v = &c->verdicts[i];
         for (size_t k = 0; k < c->files.n; k++) {

@@ -100,8 +100,18 @@ static int S_fence_of(S_fence *f, cmark_node *node, const S_lines *L)
     size_t lines = 0;
     for (size_t i = 0; i < f->lit_n; i++)
         lines += f->lit[i] == '\n';
-    /* Closed, content lines are exactly those between the fences. */
     int end = cmark_node_get_end_line(node);
+    /* Indented code (cmark starts it past its four spaces) whose first
+     * line looks like a fence: its content begins at that very line, and
+     * every line from there to its end is content. */
+    size_t first = (size_t)(strchrnul(f->lit, '\n') - f->lit);
+    size_t rest = S_eol(L, f->open_line) - f->open_at;
+    size_t bol = S_bol(L, f->open_line);
+    if (end >= f->open_line && lines >= (size_t)(end - f->open_line) &&
+        first == rest && !memcmp(f->lit, L->t + f->open_at, first) &&
+        f->open_at > bol && strchr(" \t", L->t[f->open_at - 1]))
+        return -1;
+    /* Closed, content lines are exactly those between the fences. */
     if (end <= f->open_line || (size_t)(end - f->open_line - 1) != lines)
         return 0;
     /* cmark ends a block that its container's end closed at the fence
@@ -311,6 +321,8 @@ typedef struct S_md {
     galley__buf section;  /* the body of the TEST being written */
     int sec_line;         /* the heading line of the section (0: none) */
     char *sec_heading;    /* its heading's text */
+    galley__words written; /* the names of the TESTs that C blocks hold,
+                             which no section's name may take */
     int sec_test;         /* its TEST's index, or -1 before its first block */
     S_opts sec_opts;      /* its TEST's options */
     int sec_opts_line[4]; /* where each was set: timeout, filter, inputs,
@@ -512,13 +524,15 @@ static char *S_slug(const char *heading)
     return galley__buf_detach(&b, NULL);
 }
 
-/* Returns name made unique among the TESTs of s (heap; takes name). */
-static char *S_unique(const galley__scan *s, char *name)
+/* Returns name made unique among the TESTs of s and the names in taken
+ * (heap; takes name). */
+static char *S_unique(const galley__scan *s, const galley__words *taken,
+                      char *name)
 {
     for (int k = 1;; k++) {
         char *cand = k == 1 ? galley__xstrdup(name)
                             : galley__xasprintf("%s_%d", name, k);
-        int used = 0;
+        int used = galley__words_has(taken, cand);
         for (size_t i = 0; i < s->n_tests && !used; i++)
             used = !strcmp(s->tests[i].name, cand);
         if (!used) {
@@ -648,7 +662,7 @@ static int S_section_test(S_md *m, int line)
     if (m->sec_test >= 0)
         return m->sec_test;
     char *name = m->sec_line ? S_slug(m->sec_heading) : galley__xstrdup("intro");
-    name = S_unique(m->s, name);
+    name = S_unique(m->s, &m->written, name);
     galley__scanned_test *t = S_add_test(m, -1);
     t->name = name;
     t->line = m->sec_line ? m->sec_line : line;
@@ -890,6 +904,12 @@ static void S_c_block(S_md *m, const S_fence *c, const S_fence *out,
             "around it, or take the marker out"));
         return;
     }
+    if (o->exact && (o->has_rtol || o->has_atol)) {
+        S_error(m, c->open_line, 0, 1, galley__xstrdup(
+            "exact and a tolerance together: an exact block is compared byte "
+            "for byte, where tolerances do not apply; drop one of them"));
+        return;
+    }
     if (o->top) {
         if (out)
             S_error(m, out->open_line, 0, 1, galley__xstrdup(
@@ -1047,7 +1067,21 @@ static void S_fence_in_html(S_md *m, cmark_node *node, const char *html)
     }
 }
 
-/* Marks in m->L.opens the lines where code blocks of doc begin. */
+/* Adds to m->written the names of the TESTs that C block node holds. */
+static void S_written_tests(S_md *m, cmark_node *node)
+{
+    if (!S_is_block(node, "c"))
+        return;
+    const char *lit = cmark_node_get_literal(node);
+    galley__scan sc;
+    galley__scan_text(&sc, lit ? lit : "", lit ? strlen(lit) : 0);
+    for (size_t i = 0; i < sc.n_tests; i++)
+        galley__words_add(&m->written, sc.tests[i].name);
+    galley__scan_fini(&sc);
+}
+
+/* Marks in m->L.opens the lines where code blocks of doc begin, and
+ * gathers the names of the TESTs that its C blocks hold. */
 static void S_mark_openings(S_md *m, cmark_node *doc)
 {
     m->L.opens = galley__xcalloc((size_t)m->L.n + 2, 1);
@@ -1058,8 +1092,10 @@ static void S_mark_openings(S_md *m, cmark_node *doc)
         int line = cmark_node_get_start_line(node);
         if (ev == CMARK_EVENT_ENTER &&
             cmark_node_get_type(node) == CMARK_NODE_CODE_BLOCK &&
-            line >= 1 && line <= m->L.n)
+            line >= 1 && line <= m->L.n) {
             m->L.opens[line] = 1;
+            S_written_tests(m, node);
+        }
     }
     cmark_iter_free(it);
 }
@@ -1204,6 +1240,7 @@ void galley__md_scan(galley__scan *s, const char *text, size_t len)
     free(m.sec_heading);
     S_opts_fini(&m.sec_opts);
     free(m.L.opens);
+    galley__words_fini(&m.written);
     free(m.L.start);
 }
 
@@ -1577,13 +1614,13 @@ static int S_plan(S_edits *ed, galley__buf **want, const galley__scan *s,
          * reached keeps failing until the document changes. */
         if (e->kind == GALLEY__EDIT_UNREACHABLE)
             continue;
+        /* Output after the last marker of a section (a block returned
+         * early) has no block to go to: the run reports it, and the
+         * document's other outputs are still promoted. */
+        if (e->kind == GALLEY__EDIT_TRAILING)
+            continue;
         if (mi < 0) {
-            *err = e->kind == GALLEY__EDIT_MARKER
-                ? galley__xasprintf("no output block at line %d", e->line)
-                : galley__xasprintf("output after the last block of section "
-                                    "'%s' (line %d), printed once the test "
-                                    "returned: Markdown has no place for it",
-                                    e->test ? e->test : "?", e->line);
+            *err = galley__xasprintf("no output block at line %d", e->line);
             return -1;
         }
         const S_out *o = &s->md->outs[mi];

@@ -530,6 +530,12 @@ TEST(failed_reruns_what_failed)
     e2e_galley("promote");
     e2e_galley("run -q --failed");
     e2e_galley("run -q --failed");
+    /* A test that failed, then renamed: --failed runs every test rather
+     * than none (which would pass). */
+    e2e_sh("sed -i 's/EXPECT(\\/\\* 3 \\*\\/)/EXPECT()/' tests/f_test.c");
+    e2e_galley("run -q");
+    e2e_sh("sed -i 's/TEST(worse)/TEST(worst)/' tests/f_test.c");
+    e2e_galley("run -q --failed");
     EXPECT(/*
       tests/f_test.c:4: bad: mismatch
       tests/f_test.c:5: worse: mismatch
@@ -553,5 +559,12 @@ TEST(failed_reruns_what_failed)
       galley: --failed: no test failed when it last ran: running every test
       3 passed (3 cached), 0 failed
       [exit 0]
+      tests/f_test.c:5: worse: mismatch
+      2 passed, 1 failed
+      [exit 1]
+      galley: --failed: none of the tests that failed when they last ran is here now: running every test
+      tests/f_test.c:5: worst: mismatch
+      2 passed, 1 failed
+      [exit 1]
     */);
 }

@@ -501,3 +501,43 @@ TEST(found_by_a_new_user)
       ```
     */);
 }
+
+/* What a second trial found: a block that returns early leaves output with
+ * no block to go to (reported), and the document's other outputs still
+ * promote; indented code that shows a fence is prose; a heading's name
+ * keeps clear of the document's own TEST names, whichever comes first. */
+TEST(found_by_a_second_trial)
+{
+    e2e_project();
+    e2e_write("tests/ur.md",
+              "# Early\n\n```c\nprintf(\"first\\n\");\nif (1) return;\n```\n\n"
+              "```output\nfirst\n```\n\n# Branch\n\n"
+              "```c\nTEST(br) { printf(\"yes\\n\"); EXPECT(/* no */); }\n```\n");
+    e2e_galley("run -q tests/ur.md");
+    e2e_galley("promote tests/ur.md");
+    e2e_sh("grep -n 'EXPECT' tests/ur.md");
+    e2e_write("tests/ind.md", "# I\n\n    ```c\n    x\n    ```\n\n"
+                              "```c\nputs(\"r\");\n```\n\n```output\nr\n```\n");
+    e2e_write("tests/col.md",
+              "# Fences\n\n```c\nputs(\"h\");\n```\n\n```output\nh\n```\n\n"
+              "## Other\n\n```c\nTEST(fences) { puts(\"t\"); EXPECT(/* t */); }\n"
+              "```\n");
+    e2e_galley("run --list tests/ind.md tests/col.md");
+    e2e_galley("run -q tests/ind.md tests/col.md");
+    EXPECT(/*
+      tests/ur.md:10: early: trailing output
+      tests/ur.md:8: early: not reached
+      tests/ur.md:15: br: mismatch
+      0 passed, 2 failed
+      [exit 1]
+      promoted tests/ur.md (1 marker)
+      [exit 0]
+      15:TEST(br) { printf("yes\\n"); EXPECT(/\x2a yes *\x2f); } (esc)
+      tests/col.md:1: fences_2
+      tests/col.md:14: fences
+      tests/ind.md:1: i
+      [exit 0]
+      3 passed, 0 failed
+      [exit 0]
+    */);
+}

@@ -1007,9 +1007,11 @@ static void S_code(S_md *m, S_walk *w, cmark_node *node)
     }
     if (!f.closed) {
         S_error(m, f.open_line, 0, 1, galley__xasprintf(
-            "this fence (%.*s) is never closed, so the rest of the document "
+            "this fence (%.*s) is never closed, so all that follows it%s "
             "is its content: close it with a line of %zu or more '%c'",
-            (int)f.open_n, m->L.t + f.open_at, f.open_n, f.ch));
+            (int)f.open_n, m->L.t + f.open_at,
+            f.toplevel ? "" : " in its list item or block quote", f.open_n,
+            f.ch));
         return;
     }
     const char *rest;

@@ -272,7 +272,7 @@ TEST(errors_name_the_line_of_the_document)
     e2e_write("tests/orphan.md", "# Orphan\nText.\n\n```output\nalone\n```\n");
     e2e_galley("run --color=never");
     EXPECT(/*
-      tests/cc.md:3: (file): this fence (```) is never closed, so the rest of the document is its content: close it with a line of 3 or more '`'
+      tests/cc.md:3: (file): this fence (```) is never closed, so all that follows it is its content: close it with a line of 3 or more '`'
 
       tests/latin1.md:1: (file): a byte that is not UTF-8: galley reads Markdown as UTF-8; convert the file (iconv -f latin1 -t utf-8) (byte 0xe9)
 

@@ -259,14 +259,14 @@ TEST(text_that_markdown_cannot_hold)
     scan_n(nul, sizeof nul - 1, 0);
     EXPECT(/*
       opted in: no
-      fatal line 2: this fence (```) is never closed, so the rest of the document is its content: close it with a line of 3 or more '`'
+      fatal line 2: this fence (```) is never closed, so all that follows it is its content: close it with a line of 3 or more '`'
       opted in: no
       fatal line 6: a byte that is not UTF-8: galley reads Markdown as UTF-8; convert the file (iconv -f latin1 -t utf-8) (byte 0xe9)
       opted in: no
       fatal line 2: a carriage return that ends no line (old Mac line ends): use LF or CRLF (byte 0x0d)
       opted in: no
       fatal line 3: this fence (```) is never closed: the fence of line 5 is outside its list item or block quote, and opens another block; indent the closing fence as the opening one
-      fatal line 5: this fence (```) is never closed, so the rest of the document is its content: close it with a line of 3 or more '`'
+      fatal line 5: this fence (```) is never closed, so all that follows it is its content: close it with a line of 3 or more '`'
       opted in: no
       fatal line 3: a NUL byte: a Markdown document is text (byte 0x00)
     */);

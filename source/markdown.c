@@ -1413,10 +1413,15 @@ static void S_insert_block(S_edits *ed, const S_out *o,
     S_replace(ed, o->insert, o->insert, &b);
 }
 
+/* Orders replacements by where they start; of two that start at one
+ * place, the empty one (an empty block's lines, before its closing
+ * fence) first, whatever order they were made in. */
 static int S_span_cmp(const void *a, const void *b)
 {
     const S_span *x = a, *y = b;
-    return x->start < y->start ? -1 : x->start > y->start;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return (x->end > y->end) - (x->end < y->end);
 }
 
 /* Checks that t[0..n), the rewritten document, reads back with the

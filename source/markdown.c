@@ -329,6 +329,17 @@ typedef struct S_md {
                              no_cache */
 } S_md;
 
+/* Returns the length of the prefix that the content lines of fence f
+ * have (S_prefix), setting *agree to whether the lines agree on it. */
+static size_t S_prefix_len(const S_md *m, const S_fence *f, int *agree)
+{
+    S_out probe = {0};
+    S_prefix(&probe, f, &m->L);
+    free(probe.prefix);
+    *agree = probe.prefix_ok;
+    return probe.prefix_n;
+}
+
 static void S_error(S_md *m, int line, int col, int fatal, char *msg)
 {
     galley__scan *s = m->s;
@@ -795,13 +806,11 @@ static int S_file_block(S_md *m, const S_fence *c, const S_fence *out,
 {
     size_t start = S_content_line(c, &m->L, 0);
     size_t end = S_bol(&m->L, c->close_line);
-    S_out probe = {0};
-    S_prefix(&probe, c, &m->L);
+    int agree;
     /* An indented fence takes as many spaces off each line: the bytes
      * would not be the code. */
-    int plain = probe.prefix_ok && probe.prefix_n == 0 &&
+    int plain = S_prefix_len(m, c, &agree) == 0 && agree &&
                 c->open_at == S_bol(&m->L, c->open_line);
-    free(probe.prefix);
     const char *why =
         !plain ? "a C block with TESTs is a piece of a C test file, whose "
                  "markers galley edits in place: it cannot sit in a list or "
@@ -851,10 +860,9 @@ static void S_put_code(galley__buf *b, int line, const char *code, size_t n)
  * one), so that the compiler's columns are the document's. */
 static void S_put_block(S_md *m, galley__buf *b, const S_fence *c)
 {
-    S_out probe = {0};
-    S_prefix(&probe, c, &m->L);
-    free(probe.prefix);
-    if (!probe.prefix_ok || probe.prefix_n == 0 || probe.prefix_n > 64) {
+    int agree;
+    size_t prefix = S_prefix_len(m, c, &agree);
+    if (!agree || prefix == 0 || prefix > 64) {
         S_put_code(b, c->open_line + 1, c->lit, c->lit_n);
         return;
     }
@@ -863,7 +871,7 @@ static void S_put_block(S_md *m, galley__buf *b, const S_fence *c)
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         nl = nl ? nl : end;
         if (nl > p)
-            galley__buf_printf(b, "%*s", (int)probe.prefix_n, "");
+            galley__buf_printf(b, "%*s", (int)prefix, "");
         galley__buf_add(b, p, (size_t)(nl - p));
         galley__buf_putc(b, '\n');
         p = nl + 1;
@@ -1339,14 +1347,22 @@ static size_t S_fence_len(const galley__buf *lines, char ch, size_t n)
     return n;
 }
 
+/* Returns the length of o's prefix less its trailing blanks: what an
+ * empty line gets ("> " gives ">", an indentation nothing). */
+static size_t S_blank_prefix(const S_out *o)
+{
+    size_t n = o->prefix_n;
+    while (n && (o->prefix[n - 1] == ' ' || o->prefix[n - 1] == '\t'))
+        n--;
+    return n;
+}
+
 /* Appends lines (each ended by '\n'), each after prefix (an empty line
  * after prefix less its trailing blanks), with line ends eol. */
 static void S_put_lines(galley__buf *b, const galley__buf *lines,
                         const S_out *o, const char *eol)
 {
-    size_t blank = o->prefix_n;
-    while (blank && (o->prefix[blank - 1] == ' ' || o->prefix[blank - 1] == '\t'))
-        blank--;
+    size_t blank = S_blank_prefix(o);
     for (const char *p = lines->ptr, *end = p + lines->len; p < end;) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         galley__buf_add(b, o->prefix, nl > p ? o->prefix_n : blank);
@@ -1363,24 +1379,33 @@ static void S_put_fence(galley__buf *b, char ch, size_t n)
         galley__buf_putc(b, ch);
 }
 
+/* The replacements that make a block's fences n characters ch long: the
+ * opening run at open_at (open_n long) and the closing one at close_at
+ * (close_n), when n is not open_n. */
+static void S_grow_fences(S_edits *ed, char ch, size_t n, size_t open_at,
+                          size_t open_n, size_t close_at, size_t close_n)
+{
+    if (n == open_n)
+        return;
+    galley__buf b;
+    galley__buf_init(&b);
+    S_put_fence(&b, ch, n);
+    S_replace(ed, open_at, open_at + open_n, &b);
+    S_put_fence(&b, ch, n);
+    S_replace(ed, close_at, close_at + close_n, &b);
+}
+
 /* The replacements that write lines into existing output block o. */
 static void S_rewrite_block(S_edits *ed, const S_out *o, const S_lines *L,
                             const galley__buf *lines, const char *eol)
 {
     const S_fence *f = &o->f;
-    size_t n = S_fence_len(lines, f->ch, f->open_n);
+    S_grow_fences(ed, f->ch, S_fence_len(lines, f->ch, f->open_n), f->open_at,
+                  f->open_n, f->close_at, f->close_n);
     galley__buf b;
     galley__buf_init(&b);
-    if (n != f->open_n) {
-        S_put_fence(&b, f->ch, n);
-        S_replace(ed, f->open_at, f->open_at + f->open_n, &b);
-    }
     S_put_lines(&b, lines, o, eol);
     S_replace(ed, S_content_line(f, L, 0), S_bol(L, f->close_line), &b);
-    if (n != f->open_n) {
-        S_put_fence(&b, f->ch, n);
-        S_replace(ed, f->close_at, f->close_at + f->close_n, &b);
-    }
 }
 
 /* The replacement that inserts an output block holding lines after the C
@@ -1388,9 +1413,7 @@ static void S_rewrite_block(S_edits *ed, const S_out *o, const S_lines *L,
 static void S_insert_block(S_edits *ed, const S_out *o,
                            const galley__buf *lines, const char *eol)
 {
-    size_t n = S_fence_len(lines, '`', 3), blank = o->prefix_n;
-    while (blank && (o->prefix[blank - 1] == ' ' || o->prefix[blank - 1] == '\t'))
-        blank--;
+    size_t n = S_fence_len(lines, '`', 3), blank = S_blank_prefix(o);
     galley__buf b;
     galley__buf_init(&b);
     if (o->insert_eol)
@@ -1537,18 +1560,11 @@ static int S_rewrite_cfile(S_edits *ed, const galley__scan *s, int b,
     galley__scan_fini(&sc);
     /* A line of output in a marker (EXPECT_EXACT keeps a line of ``` as
      * it is) must not close the block: its fences grow instead. */
-    size_t fence = rc == 0 ? S_closing_len(&with, cf->ch, cf->n_fence) : 0;
-    galley__buf run;
-    galley__buf_init(&run);
-    if (rc == 0 && fence != cf->n_fence) {
-        S_put_fence(&run, cf->ch, fence);
-        S_replace(ed, cf->open_at, cf->open_at + cf->n_fence, &run);
-        S_put_fence(&run, cf->ch, fence);
-        S_replace(ed, cf->close_at, cf->close_at + cf->n_fence, &run);
-    }
-    galley__buf_fini(&run);
-    if (rc == 0)
+    if (rc == 0) {
+        S_grow_fences(ed, cf->ch, S_closing_len(&with, cf->ch, cf->n_fence),
+                      cf->open_at, cf->n_fence, cf->close_at, cf->n_fence);
         S_replace(ed, cf->start, cf->end, &with);
+    }
     galley__buf_fini(&with);
     free(mine);
     return rc;

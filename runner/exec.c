@@ -193,17 +193,32 @@ static void S_close_programs(S_slot *slots, size_t n)
     }
 }
 
+/* Stops the run: marks the jobs not started stopped, and kills those
+ * still running (slots[0..next) that hold their files), which the wait
+ * loop then collects as stopped. */
+static void S_stop(galley__job *jobs, size_t n, S_slot *slots, size_t next)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i >= next)
+            jobs[i].stopped = 1;
+        else if (slots[i].log >= 0 && slots[i].pid > 0) {
+            jobs[i].stopped = 1;
+            kill(slots[i].pid, SIGKILL);
+        }
+    }
+}
+
 int galley__exec(galley__job *jobs, size_t n, int parallel, const char *root,
-                int progress)
+                int progress, const galley__exec_hook *hook)
 {
     S_slot *slots = galley__xcalloc(n ? n : 1, sizeof *slots);
     size_t next = 0, running = 0, done = 0;
-    int rc = 0;
+    int rc = 0, stop = 0;
     galley__progress line = {progress, 0};
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     S_open_programs(jobs, n, slots, root);
-    while (next < n || running > 0) {
-        while (next < n && running < (size_t)parallel) {
+    while ((next < n && !stop) || running > 0) {
+        while (next < n && !stop && running < (size_t)parallel) {
             galley__job *j = &jobs[next];
             galley__progress_show(&line, done, n, "running", S_name(j));
             int e = S_start(j, &slots[next], root);
@@ -238,6 +253,11 @@ int galley__exec(galley__job *jobs, size_t n, int parallel, const char *root,
                 running--;
                 galley__progress_show(&line, ++done, n, "running",
                                      S_name(&jobs[i]));
+                if (!stop && !jobs[i].stopped && hook &&
+                    hook->ended(hook->arg, i)) {
+                    stop = 1;
+                    S_stop(jobs, n, slots, next);
+                }
             }
     }
     galley__progress_clear(&line);

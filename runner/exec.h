@@ -22,6 +22,8 @@ typedef struct galley__job {
     long output_limit;
     int cached;           /* its results came from the cache: it is not
                              run (galley__exec is not given such a job) */
+    int stopped;          /* the run stopped before it ended (the hook
+                             said so): never started, or killed */
     /* After the run: */
     int status;           /* the program's wait status, -1 if it could not
                              be started (why: in log) */
@@ -29,7 +31,17 @@ typedef struct galley__job {
     galley__buf log;       /* its own stdout and stderr */
 } galley__job;
 
-/* Runs the jobs, at most parallel at a time, from directory root; with
+/* What galley__exec calls as each job ends (its status and files taken),
+ * in the order they end: a nonzero return stops the run there (--fail-fast:
+ * a test failed). No further job starts; those still running are killed.
+ * Such jobs are marked stopped, and their results are not to be judged. */
+typedef struct galley__exec_hook {
+    int (*ended)(void *arg, size_t job);
+    void *arg;
+} galley__exec_hook;
+
+/* Runs the jobs, at most parallel at a time, from directory root, calling
+ * hook (may be NULL) as each ends; with
  * progress 1, shows "[done/n] running FILE" as the status line (see
  * progress.h), erased before it returns. Every program is opened before
  * the first starts, so a test that deletes _galley/ stops none of them.
@@ -37,7 +49,7 @@ typedef struct galley__job {
  * Returns 0, or -1 when a program could not be started (that job's status
  * is then -1 and its log says why; the others still run). */
 int galley__exec(galley__job *jobs, size_t n, int parallel, const char *root,
-                int progress);
+                int progress, const galley__exec_hook *hook);
 void galley__job_fini(galley__job *j);
 
 /* Kills (SIGKILL) and reaps every child of this process and every process

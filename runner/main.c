@@ -43,6 +43,8 @@ static const char S_run_usage[] =
     "  -j N, --jobs=N      build and run N at a time (default: cores)\n"
     "  --filter=REGEX      only tests whose FILE:TEST matches (PCRE2)\n"
     "  --failed            only the tests that failed when they last ran\n"
+    "  -x, --fail-fast     stop at the first failure; what did not run is\n"
+    "                      reported as not run\n"
     "  --list              list the tests, run nothing\n"
     "  --promote[=new]     promote the actual output after the run (new:\n"
     "                      only into markers still empty)\n"
@@ -140,7 +142,8 @@ static int S_run_env(galley__run_opts *o)
 /* The options of `galley run`, in the order S_run_set knows them. */
 enum {
     S_JOBS, S_FILTER, S_LIST, S_PROMOTE, S_CHANGED, S_CI, S_NO_CI, S_COLOR,
-    S_QUIET, S_VERBOSE, S_FORMAT, S_JUNIT, S_SHARD, S_NO_CACHE, S_FAILED
+    S_QUIET, S_VERBOSE, S_FORMAT, S_JUNIT, S_SHARD, S_NO_CACHE, S_FAILED,
+    S_FAIL_FAST
 };
 static const galley__option S_run_options[] = {
     [S_JOBS] = {"jobs", 'j', GALLEY__VALUE},
@@ -158,6 +161,7 @@ static const galley__option S_run_options[] = {
     [S_SHARD] = {"shard", 0, GALLEY__VALUE},
     [S_NO_CACHE] = {"no-cache", 0, GALLEY__FLAG},
     [S_FAILED] = {"failed", 0, GALLEY__FLAG},
+    [S_FAIL_FAST] = {"fail-fast", 'x', GALLEY__FLAG},
 };
 
 /* What `galley run`'s options fill. */
@@ -201,6 +205,7 @@ static const char *S_run_set(void *ctx, int i, const char *v)
     case S_CI: o->ci = 1; break;
     case S_NO_CACHE: o->no_cache = 1; break;
     case S_FAILED: o->failed = 1; break;
+    case S_FAIL_FAST: o->fail_fast = 1; break;
     case S_NO_CI: o->ci = 0; break;
     case S_COLOR:
         a->color = v;

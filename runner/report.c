@@ -118,5 +118,7 @@ void galley__report_summary(FILE *out, const galley__counts *n,
     S_cached(out, n->failed_cached);
     if (n->skipped)
         fprintf(out, ", %zu skipped", n->skipped);
+    if (n->not_run)
+        fprintf(out, ", %zu not run", n->not_run);
     fprintf(out, "%s\n", o->color ? S_RESET : "");
 }

@@ -27,12 +27,13 @@ void galley__report_compile_error(FILE *out, const char *file, const char *log,
 /* The counts of a run's summary. */
 typedef struct galley__counts {
     size_t passed, failed, skipped;
+    size_t not_run;     /* left unrun by --fail-fast */
     size_t passed_cached, failed_cached; /* of those, from the cache */
 } galley__counts;
 
 /* Prints "N passed, N failed" on a line of its own, each with "(N
- * cached)" when results came from the cache, and ", N skipped" when some
- * were. */
+ * cached)" when results came from the cache, ", N skipped" when some
+ * were, and ", N not run" when --fail-fast stopped the run. */
 void galley__report_summary(FILE *out, const galley__counts *n,
                            const galley__report_opts *o);
 

@@ -84,6 +84,9 @@ typedef struct S_ctx {
     int *died;                /* per source: a job did not run to its end */
     char **died_why;          /* per source: how the first such job died */
     galley__buf *died_log;     /* per source: that job's own output */
+    int *stopped;             /* per source: --fail-fast stopped a job of
+                                 it before it ended */
+    size_t not_run;           /* selected tests --fail-fast left unrun */
     galley__verdict *verdicts;
     size_t n_verdicts;
     size_t compile_failed;
@@ -892,6 +895,13 @@ static void S_missing_tests(S_ctx *c, size_t i)
             v->err_len = c->died_log[i].len;
             continue;
         }
+        if (c->stopped[i]) {
+            c->not_run++;
+            galley__tally_add(&c->tally, p->file->display, p->line, name, 0,
+                             "not run: --fail-fast stopped the run at the "
+                             "first failure");
+            continue;
+        }
         if (c->o->verbosity > 0)
             fprintf(S_human(c), "%s: %s: skipped (not compiled into the "
                     "program: inside #if?)\n", p->file->display, name);
@@ -979,8 +989,9 @@ static void S_cache_results(S_ctx *c, size_t j, const galley__results *r,
 }
 
 /* Reads job j's results and judges its tests. A program that wrote no
- * usable results fails all the tests it was given. */
-static void S_judge_job(S_ctx *c, size_t j)
+ * usable results fails all the tests it was given. Returns 1 when a test
+ * failed or the program died (its tests then fail), else 0. */
+static int S_judge_job(S_ctx *c, size_t j)
 {
     galley__job *job = &c->jobs[j];
     int ran = job->status >= 0;
@@ -988,6 +999,7 @@ static void S_judge_job(S_ctx *c, size_t j)
                   WEXITSTATUS(job->status) <= 1;
     galley__results r;
     char *err = NULL;
+    size_t before_all = c->n_verdicts;
     memset(&r, 0, sizeof r);
     size_t len = job->results.len;
     /* The parse writes into the data: the cache keeps a copy. */
@@ -1035,6 +1047,10 @@ static void S_judge_job(S_ctx *c, size_t j)
         c->died[c->job_src[j]] = 1;
     galley__results_fini(&r);
     free(err);
+    int failed = c->died[c->job_src[j]];
+    for (size_t v = before_all; v < c->n_verdicts && !failed; v++)
+        failed = c->verdicts[v].n_fails > 0;
+    return failed;
 }
 
 /* Writes the programs' packs back to the cache: a pack whose whole
@@ -1051,18 +1067,74 @@ static void S_save_packs(S_ctx *c)
     }
 }
 
+/* What --fail-fast's hook holds: the run, and whether each job was
+ * judged as it ended. */
+typedef struct S_ff {
+    S_ctx *c;
+    char *judged;
+} S_ff;
+
+/* galley__exec's hook: judges job j as it ends; a failure stops the run
+ * under --fail-fast. */
+static int S_job_ended(void *arg, size_t j)
+{
+    S_ff *ff = arg;
+    ff->judged[j] = 1;
+    return S_judge_job(ff->c, j) && ff->c->o->fail_fast;
+}
+
+/* Whether the run has failed before any test ran: a file that did not
+ * compile or was refused, a bad line of galley.conf. */
+static int S_failed_before_running(const S_ctx *c)
+{
+    if (c->compile_failed || c->config_errors)
+        return 1;
+    for (size_t i = 0; i < c->sources.n; i++)
+        if (!c->skip[i] && c->refused[i].msg)
+            return 1;
+    return 0;
+}
+
+/* Marks job j stopped by --fail-fast: its tests did not run. */
+static void S_stop_job(S_ctx *c, size_t j)
+{
+    c->jobs[j].stopped = 1;
+    c->stopped[c->job_src[j]] = 1;
+    if (c->job_whole[j])
+        c->whole_ok[c->job_src[j]] = -1;
+}
+
+/* Runs the jobs and judges them. Cached results are judged first, so that
+ * under --fail-fast a failure among them stops the run before anything
+ * starts, as does a failure of the build. */
 static int S_execute(S_ctx *c)
 {
     int on = !c->conf.cache_off;
     galley__cache_init(&c->cache, &c->conf, on && !c->o->no_cache, on);
     S_plan_jobs(c);
-    galley__exec(c->jobs, c->n_run, c->o->jobs, c->conf.root, c->progress);
-    c->reported = galley__xcalloc(c->sources.n + 1, sizeof *c->reported);
-    c->died = galley__xcalloc(c->sources.n + 1, sizeof *c->died);
-    c->died_why = galley__xcalloc(c->sources.n + 1, sizeof *c->died_why);
-    c->died_log = galley__xcalloc(c->sources.n + 1, sizeof *c->died_log);
-    for (size_t j = 0; j < c->n_jobs; j++)
-        S_judge_job(c, j);
+    size_t n = c->sources.n + 1;
+    c->reported = galley__xcalloc(n, sizeof *c->reported);
+    c->died = galley__xcalloc(n, sizeof *c->died);
+    c->died_why = galley__xcalloc(n, sizeof *c->died_why);
+    c->died_log = galley__xcalloc(n, sizeof *c->died_log);
+    c->stopped = galley__xcalloc(n, sizeof *c->stopped);
+    int failed = c->o->fail_fast && S_failed_before_running(c);
+    for (size_t j = c->n_run; j < c->n_jobs; j++)
+        failed |= S_judge_job(c, j);
+    S_ff ff = {c, galley__xcalloc(c->n_run + 1, 1)};
+    galley__exec_hook hook = {S_job_ended, &ff};
+    if (c->o->fail_fast && failed)
+        for (size_t j = 0; j < c->n_run; j++)
+            c->jobs[j].stopped = 1;
+    else
+        galley__exec(c->jobs, c->n_run, c->o->jobs, c->conf.root,
+                     c->progress, &hook);
+    for (size_t j = 0; j < c->n_run; j++)
+        if (c->jobs[j].stopped)
+            S_stop_job(c, j);
+        else if (!ff.judged[j])
+            S_judge_job(c, j);
+    free(ff.judged);
     for (size_t i = 0; i < c->sources.n; i++)
         if (!c->skip[i] && !c->refused[i].msg && c->build.progs[i].ok)
             S_missing_tests(c, i);
@@ -1247,7 +1319,7 @@ static int S_machine_reports(S_ctx *c)
 static int S_whole_run(const S_ctx *c)
 {
     return !c->o->n_paths && !c->o->filter && c->o->shard_total <= 1 &&
-           !c->o->changed && c->last_failed.n == 0;
+           !c->o->changed && c->last_failed.n == 0 && !c->not_run;
 }
 
 /* Returns the number of tests the last whole run ran (0 if unknown), and
@@ -1328,7 +1400,7 @@ static void S_record_failed(const S_ctx *c)
 
 static int S_report(S_ctx *c)
 {
-    galley__counts n = {.skipped = c->skipped};
+    galley__counts n = {.skipped = c->skipped, .not_run = c->not_run};
     int pretty = c->o->format == GALLEY__FORMAT_PRETTY;
     if (c->n_verdicts > 1)
         qsort(c->verdicts, c->n_verdicts, sizeof *c->verdicts, S_verdict_cmp);
@@ -1385,6 +1457,7 @@ static void S_ctx_fini(S_ctx *c)
     free(c->died);
     free(c->died_why);
     free(c->died_log);
+    free(c->stopped);
     galley__tally_fini(&c->tally);
     for (size_t i = 0; i < c->n_jobs; i++)
         galley__job_fini(&c->jobs[i]);

@@ -38,6 +38,8 @@ typedef struct galley__run_opts {
                              from the cache (new ones are still kept) */
     int failed;           /* --failed: only the tests that failed when they
                              last ran (failed.h); all when none did */
+    int fail_fast;        /* --fail-fast: stop at the first failure, the
+                             tests not yet run reported as not run */
 } galley__run_opts;
 
 /* Checks --filter's pattern re: returns NULL, or what is wrong with it

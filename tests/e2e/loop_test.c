@@ -568,3 +568,38 @@ TEST(failed_reruns_what_failed)
       [exit 1]
     */);
 }
+
+/* --fail-fast (-x) stops at the first failure, as pytest -x: no test
+ * program starts after it, and the tests that did not run are reported as
+ * not run (skipped, with the reason, in the reports for machines), never
+ * as passed. A failure the cache already knows stops the run before
+ * anything starts. With -j1, small files run in path order. */
+TEST(fail_fast_stops_at_the_first_failure)
+{
+    e2e_project();
+    e2e_write("tests/a_test.c",
+              "#include <galley.h>\n"
+              "#include <stdio.h>\n"
+              "TEST(good) { puts(\"ok\"); EXPECT(/* ok */); }\n"
+              "TEST(bad) { puts(\"1\"); EXPECT(/* 2 */); }\n");
+    e2e_write("tests/b_test.c",
+              "#include <galley.h>\n"
+              "#include <stdio.h>\n"
+              "TEST(later) { puts(\"b\"); EXPECT(/* b */); }\n");
+    e2e_galley("run -q -x -j1");
+    e2e_sh("\"$GALLEY_BIN\" run --fail-fast --format=tap | grep ok");
+    e2e_galley("promote");
+    e2e_galley("run -q -x");
+    EXPECT(/*
+      tests/a_test.c:4: bad: mismatch
+      1 passed, 1 failed, 1 not run
+      [exit 1]
+      ok 1 - tests/a_test.c:good
+      not ok 2 - tests/a_test.c:bad
+      ok 3 - tests/b_test.c:later # SKIP not run: --fail-fast stopped the run at the first failure
+      promoted tests/a_test.c (1 marker)
+      [exit 0]
+      3 passed (2 cached), 0 failed
+      [exit 0]
+    */);
+}

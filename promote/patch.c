@@ -22,18 +22,9 @@
  * relative to: the work tree of the repository holding root, else root. */
 static char *S_base_dir(const char *root)
 {
-    git_repository *repo = NULL;
     char real[PATH_MAX];
-    const char *dir = root;
-    if (git_repository_open_ext(&repo, root, 0, NULL) == 0 &&
-        git_repository_workdir(repo))
-        dir = git_repository_workdir(repo);
-    char *base = galley__xstrdup(realpath(dir, real) ? real : dir);
-    git_repository_free(repo);
-    size_t n = strlen(base);
-    if (n > 1 && base[n - 1] == '/')
-        base[n - 1] = '\0';
-    return base;
+    char *top = galley__repo_top(root);
+    return top ? top : galley__xstrdup(realpath(root, real) ? real : root);
 }
 
 /* Returns path below base, relative to it (a pointer into path), or NULL
@@ -182,6 +173,48 @@ void galley__promote_patch_remove(const char *root)
     free(path);
 }
 
+/* Returns heap word w quoted for the shell when it must be. */
+static char *S_shell_word(const char *w)
+{
+    if (*w && strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                        "0123456789_./-+,:@%=") == strlen(w))
+        return galley__xstrdup(w);
+    galley__buf b;
+    galley__buf_init(&b);
+    galley__buf_putc(&b, '\'');
+    for (; *w; w++)
+        if (*w == '\'')
+            galley__buf_puts(&b, "'\\''");
+        else
+            galley__buf_putc(&b, *w);
+    galley__buf_putc(&b, '\'');
+    return galley__buf_detach(&b, NULL);
+}
+
+/* Returns the heap line that says where the patch is and how to apply
+ * it, both from the directory galley was started in: from another than
+ * the root, through a cd to the root, since git apply run in a directory
+ * leaves out what the patch changes outside it. */
+static char *S_accept_hint(const char *root)
+{
+    char cwd[PATH_MAX];
+    if (!getcwd(cwd, sizeof cwd) || !strcmp(cwd, root))
+        return galley__xstrdup("wrote _galley/promote.patch; accept with: "
+                               "git apply _galley/promote.patch");
+    char *patch = galley__xasprintf("%s/_galley/promote.patch", root);
+    char *shown = galley__relative_path(patch, cwd);
+    char *rel = galley__relative_path(root, cwd);
+    char *to_root = S_shell_word(rel);
+    free(rel);
+    char *hint = galley__xasprintf("wrote %s; accept with: cd %s && git "
+                                   "apply _galley/promote.patch", shown,
+                                   to_root);
+    free(to_root);
+    free(shown);
+    free(patch);
+    return hint;
+}
+
 void galley__promote_patch_ci(const char *root, int failed)
 {
     if (!failed) {
@@ -189,7 +222,9 @@ void galley__promote_patch_ci(const char *root, int failed)
         return;
     }
     fflush(stdout); /* the line comes after the report */
-    if (galley__promote_patch_write(root) > 0)
-        galley__note("wrote _galley/promote.patch; accept with: git apply "
-                     "_galley/promote.patch");
+    if (galley__promote_patch_write(root) > 0) {
+        char *hint = S_accept_hint(root);
+        galley__note("%s", hint);
+        free(hint);
+    }
 }

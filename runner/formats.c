@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "paths.h"
 #include "report.h"
 
 /* ---- the tally ---- */
@@ -36,6 +37,14 @@ void galley__tally_broken(galley__tally *t, const char *file, const char *log)
     t->logs[t->n_broken++] = galley__xstrdup(log ? log : "");
 }
 
+void galley__tally_paths(galley__tally *t, const char *cwd, const char *repo)
+{
+    free(t->cwd);
+    free(t->repo);
+    t->cwd = galley__xstrdup(cwd);
+    t->repo = repo ? galley__xstrdup(repo) : NULL;
+}
+
 void galley__tally_fini(galley__tally *t)
 {
     for (size_t i = 0; i < t->n_items; i++) {
@@ -50,6 +59,8 @@ void galley__tally_fini(galley__tally *t)
     free(t->items);
     free(t->broken);
     free(t->logs);
+    free(t->cwd);
+    free(t->repo);
     memset(t, 0, sizeof *t);
 }
 
@@ -265,11 +276,13 @@ typedef struct S_item {
     const char *message;       /* skipped or error: why */
     const char *log;           /* compiler diagnostics, or NULL */
     long ms;
+    const galley__tally *repo; /* non-NULL: paths from the repository */
 } S_item;
 
 typedef struct S_items {
     S_item *v;
     size_t n;
+    char **files;              /* the items' paths from the repository */
     size_t count[4];           /* by status */
     long ms;                   /* the sum */
 } S_items;
@@ -290,11 +303,31 @@ static int S_item_cmp(const void *pa, const void *pb)
                             b->name);
 }
 
-/* Gathers the verdicts and the tally's items in file, line, name order.
+/* Returns the heap form of display path file for a report whose paths
+ * start at the top of the repository (t->repo; else at the cwd). */
+static char *S_repo_path(const galley__tally *t, const char *file)
+{
+    return t->cwd ? galley__path_from(file, t->cwd, t->repo)
+                  : galley__xstrdup(file);
+}
+
+/* Makes the paths of the items start at the top of the repository. */
+static void S_items_from_repo(S_items *it, const galley__tally *t)
+{
+    it->files = galley__xcalloc(it->n + 1, sizeof *it->files);
+    for (size_t i = 0; i < it->n; i++) {
+        it->files[i] = S_repo_path(t, it->v[i].file);
+        it->v[i].file = it->files[i];
+        it->v[i].repo = t;
+    }
+}
+
+/* Gathers the verdicts and the tally's items in file, line, name order,
+ * their paths as shown or, with repo 1, from the top of the repository.
  * The verdicts of a file that did not compile are errors: none of its
  * tests ran. */
 static void S_items_init(S_items *it, const galley__verdict *v, size_t n,
-                         const galley__tally *t)
+                         const galley__tally *t, int repo)
 {
     memset(it, 0, sizeof *it);
     it->v = galley__xcalloc(n + t->n_items + 1, sizeof *it->v);
@@ -312,6 +345,8 @@ static void S_items_init(S_items *it, const galley__verdict *v, size_t n,
         x->message = ti->message;
         x->status = ti->error ? S_ERROR : S_SKIPPED;
     }
+    if (repo)
+        S_items_from_repo(it, t);
     qsort(it->v, it->n, sizeof *it->v, S_item_cmp);
     for (size_t i = 0; i < it->n; i++) {
         it->count[it->v[i].status]++;
@@ -344,7 +379,10 @@ static char *S_details(const S_item *x, size_t *len)
         galley__xmalloc((size_t)-1); /* aborts: out of memory */
     for (size_t i = 0; x->v && i < x->v->n_fails; i++) {
         const galley__failure *f = &x->v->fails[i];
-        fprintf(m, "%s:%d: %s: %s\n", f->file, f->line, x->name, f->what);
+        char *file = x->repo ? S_repo_path(x->repo, f->file)
+                             : galley__xstrdup(f->file);
+        fprintf(m, "%s:%d: %s: %s\n", file, f->line, x->name, f->what);
+        free(file);
         galley__report_diff(m, f, 0);
     }
     fclose(m);
@@ -677,7 +715,7 @@ void galley__format_write(FILE *out, galley__format f, const galley__verdict *v,
                          size_t n, const galley__tally *t)
 {
     S_items it;
-    S_items_init(&it, v, n, t);
+    S_items_init(&it, v, n, t, f == GALLEY__FORMAT_JUNIT);
     if (f == GALLEY__FORMAT_TAP)
         S_tap(out, &it);
     else if (f == GALLEY__FORMAT_JUNIT)
@@ -687,6 +725,9 @@ void galley__format_write(FILE *out, galley__format f, const galley__verdict *v,
             S_json_item(out, &it.v[i]);
         S_json_summary(out, &it);
     }
+    for (size_t i = 0; it.files && i < it.n; i++)
+        free(it.files[i]);
+    free(it.files);
     free(it.v);
     fflush(out);
 }
@@ -733,15 +774,18 @@ static void S_gh_put(FILE *out, const char *s, size_t n, int prop)
     }
 }
 
-/* Writes one ::error line; line 0 leaves the line out. The message is
- * head, then at most max_lines lines of body. */
-static void S_gh_error(FILE *out, const char *file, int line,
-                       const char *title, const char *head, const char *body,
-                       size_t body_len)
+/* Writes one ::error line about display path file, named from the top of
+ * the repository (t); line 0 leaves the line out. The message is head,
+ * then at most max_lines lines of body. */
+static void S_gh_error(FILE *out, const galley__tally *t, const char *file,
+                       int line, const char *title, const char *head,
+                       const char *body, size_t body_len)
 {
     enum { max_lines = 12 };
+    char *path = S_repo_path(t, file);
     fputs("::error file=", out);
-    S_gh_put(out, file, strlen(file), 1);
+    S_gh_put(out, path, strlen(path), 1);
+    free(path);
     if (line > 0)
         fprintf(out, ",line=%d", line);
     fputs(",title=", out);
@@ -762,19 +806,25 @@ static void S_gh_error(FILE *out, const char *file, int line,
 }
 
 /* Returns the line of the first diagnostic about file in a compiler log
- * ("FILE:LINE:"), or 1. */
+ * ("FILE:LINE:", or the "In file included from FILE:LINE" of an error in
+ * a header it includes), or 1. */
 static int S_log_line(const char *log, const char *file)
 {
-    size_t n = strlen(file);
-    for (const char *p = log; (p = strstr(p, file)); p += n)
-        if ((p == log || p[-1] == '\n') && p[n] == ':' &&
-            p[n + 1] >= '1' && p[n + 1] <= '9')
+    static const char inc[] = "In file included from ";
+    size_t n = strlen(file), k = strlen(inc);
+    for (const char *p = log; (p = strstr(p, file)); p += n) {
+        int starts = p == log || p[-1] == '\n' ||
+                     ((size_t)(p - log) >= k && !memcmp(p - k, inc, k) &&
+                      (p - k == log || p[-k - 1] == '\n'));
+        if (starts && p[n] == ':' && p[n + 1] >= '1' && p[n + 1] <= '9')
             return atoi(p + n + 1);
+    }
     return 1;
 }
 
 /* Annotates each failure of a failed verdict at its own line. */
-static void S_gh_verdict(FILE *out, const galley__verdict *v)
+static void S_gh_verdict(FILE *out, const galley__verdict *v,
+                         const galley__tally *t)
 {
     for (size_t i = 0; i < v->n_fails; i++) {
         const galley__failure *f = &v->fails[i];
@@ -787,7 +837,7 @@ static void S_gh_verdict(FILE *out, const galley__verdict *v)
         fclose(m);
         /* A crash has no diff: its stderr says more. */
         int err = !f->expected && !f->actual && v->err_len;
-        S_gh_error(out, f->file, f->line, v->name, f->what,
+        S_gh_error(out, t, f->file, f->line, v->name, f->what,
                    err ? v->err : diff, err ? v->err_len : n);
         free(diff);
     }
@@ -798,14 +848,14 @@ void galley__format_github(FILE *out, const galley__verdict *v, size_t n,
 {
     for (size_t i = 0; i < n; i++)
         if (v[i].n_fails && !S_broken_log(t, v[i].file))
-            S_gh_verdict(out, &v[i]);
+            S_gh_verdict(out, &v[i], t);
     for (size_t i = 0; i < t->n_broken; i++)
-        S_gh_error(out, t->broken[i], S_log_line(t->logs[i], t->broken[i]),
+        S_gh_error(out, t, t->broken[i], S_log_line(t->logs[i], t->broken[i]),
                    "compile error", "did not compile", t->logs[i],
                    strlen(t->logs[i]));
     for (size_t i = 0; i < t->n_items; i++)
         if (t->items[i].error)
-            S_gh_error(out, t->items[i].file, t->items[i].line,
+            S_gh_error(out, t, t->items[i].file, t->items[i].line,
                        t->items[i].name, t->items[i].message, NULL, 0);
     fflush(out);
 }

@@ -38,6 +38,8 @@ typedef struct galley__tally {
     char **broken;       /* display paths of files that did not compile */
     char **logs;         /* the compiler's diagnostics for each */
     size_t n_broken;
+    char *cwd;           /* what the display paths are relative to */
+    char *repo;          /* the top of the git work tree, or NULL */
 } galley__tally;
 
 /* Records a test that did not run: skipped (error 0) or an error. */
@@ -46,6 +48,11 @@ void galley__tally_add(galley__tally *t, const char *file, int line,
 /* Records that file did not compile, with the compiler's log (may be
  * NULL): its verdicts become errors that carry the log. */
 void galley__tally_broken(galley__tally *t, const char *file, const char *log);
+/* Says where the run's display paths start (cwd, absolute) and where
+ * the paths of JUnit reports and GitHub annotations start: repo, the top
+ * of the git work tree that holds the project (NULL: none, they start
+ * at cwd too). Without it every report keeps the display paths. */
+void galley__tally_paths(galley__tally *t, const char *cwd, const char *repo);
 void galley__tally_fini(galley__tally *t);
 
 /* Writes the report of a run in format f (not PRETTY) to out: the verdicts

@@ -27,6 +27,7 @@
 #include "exec.h"
 #include "failed.h"
 #include "formats.h"
+#include "paths.h"
 #include "progress.h"
 #include "report.h"
 #include "results.h"
@@ -599,6 +600,23 @@ static void S_check_conf_paths(S_ctx *c)
     free(shown);
 }
 
+/* Replaces *log by its rebased copy (paths.h). */
+static void S_rebase(char **log, const S_ctx *c)
+{
+    char *rebased = galley__rebase_log(*log, c->conf.root, c->files.cwd);
+    free(*log);
+    *log = rebased;
+}
+
+/* Names the files of the compiler's diagnostics from the directory galley
+ * was started in, as its own lines do: the compiler ran in the root. */
+static void S_rebase_logs(S_ctx *c)
+{
+    S_rebase(&c->build.sut_log, c);
+    for (size_t i = 0; i < c->build.n; i++)
+        S_rebase(&c->build.progs[i].log, c);
+}
+
 /* Builds the programs of the files that have a selected test, so that a
  * shard or a --filter builds only what it runs; the programs then sit at
  * the index of their source, the others empty (not ok). Returns what
@@ -627,6 +645,7 @@ static int S_build(S_ctx *c)
     c->build.n = n;
     free(some.v);
     free(at);
+    S_rebase_logs(c);
     return rc;
 }
 
@@ -1299,6 +1318,14 @@ static int S_machine_reports(S_ctx *c)
         galley__tally_add(&c->tally, shown, 0, "(galley.conf)", 1, msg);
         free(msg);
         free(shown);
+    }
+    if (o->github || o->junit || o->xml_output ||
+        o->format == GALLEY__FORMAT_JUNIT) {
+        /* GitHub reads annotation paths from the top of the repository,
+         * as the CI patch names them; JUnit's readers are CI servers. */
+        char *top = galley__repo_top(c->conf.root);
+        galley__tally_paths(&c->tally, c->files.cwd, top);
+        free(top);
     }
     if (o->format != GALLEY__FORMAT_PRETTY)
         galley__format_write(stdout, o->format, c->verdicts, c->n_verdicts,

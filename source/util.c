@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -367,6 +368,23 @@ void galley__hash(const void *data, size_t len, char out[41])
     if (git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB) != 0)
         memset(&oid, 0, sizeof oid);
     git_oid_tostr(out, 41, &oid);
+}
+
+char *galley__repo_top(const char *dir)
+{
+    git_repository *repo = NULL;
+    char real[PATH_MAX];
+    char *top = NULL;
+    if (git_repository_open_ext(&repo, dir, 0, NULL) == 0 &&
+        git_repository_workdir(repo)) {
+        const char *w = git_repository_workdir(repo);
+        top = galley__xstrdup(realpath(w, real) ? real : w);
+        size_t n = strlen(top);
+        if (n > 1 && top[n - 1] == '/')
+            top[n - 1] = '\0';
+    }
+    git_repository_free(repo);
+    return top;
 }
 
 /* Returns a heap copy of absolute path p with "." and ".." steps and

@@ -144,6 +144,11 @@ int galley__lock_project(const char *root);
 /* Hex SHA-1 of data (40 characters and a NUL in out), through libgit2. */
 void galley__hash(const void *data, size_t len, char out[41]);
 
+/* Returns the heap real path of the top of the git work tree that holds
+ * directory dir (no '/' at its end unless it is "/"), or NULL when dir is
+ * in none (or in a bare repository). Needs libgit2 started. */
+char *galley__repo_top(const char *dir);
+
 /* Returns 1 if colour suits what goes to descriptor fd when the user
  * asked for neither (--color=auto): NO_COLOR (set, not empty) says no;
  * then FORCE_COLOR or CLICOLOR_FORCE (set, not empty) says yes, for a

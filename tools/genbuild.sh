@@ -102,6 +102,7 @@ runner/changed.c
 runner/watch.c
 runner/cache.c
 runner/failed.c
+runner/paths.c
 plot/cli.c
 "
 
@@ -120,6 +121,7 @@ runner/results.c
 runner/numbers.c
 runner/match.c
 runner/filter.c
+runner/paths.c
 "
 
 # The golden tests of promote.

@@ -1,8 +1,10 @@
 /* ci_test.c: end-to-end tests of CI mode: sources are never written, the
  * pending promotions go to _galley/promote.patch, and that patch applies
  * with git apply (in a repository, nested in one, or in none) and makes the
- * run pass. */
+ * run pass; and every path of a run's outputs resolves from where its
+ * reader starts, galley run from a subdirectory of a nested project. */
 #include <galley.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -219,6 +221,79 @@ TEST(nested_project)
       ?? _galley/
       1 passed, 0 failed
       [exit 0]
+    */);
+    e2e_done();
+}
+
+/* A shell function: `where DIR` runs galley in DIR (CI mode, GitHub's
+ * annotations, a JUnit report with locations) and lists the paths that
+ * each reader meets with whether the file is there when resolved from
+ * where that reader starts: the compiler's and galley's lines and the
+ * patch's note from DIR (as an editor's :make would), the annotations,
+ * the JUnit file attributes and the patch's paths from the top of the
+ * repository (as GitHub and git apply do). Then checks the note's
+ * command to apply the patch, run from DIR. */
+#define S_WHERE                                                               \
+    "where() { ( cd \"$1\" && top=$(git rev-parse --show-toplevel) && "      \
+    "CI=true GITHUB_ACTIONS=true GALLEY_JUNIT_LOCATIONS=1 \"$GALLEY_BIN\" "  \
+    "run -q --junit=\"$top/j.xml\" >\"$top/out\" 2>&1; "                    \
+    "is() { while read -r p; do [ -f \"$2$p\" ] && s=ok || s=MISSING; "     \
+    "echo \"$1 $p: $s\"; done; }; "                                         \
+    "grep -v '^galley: ' \"$top/out\" | sed -nE 's/^(In file included "   \
+    "from )?([^ :]+):([0-9]| ).*/\\2/p' | sort -u | is line; "              \
+    "sed -n 's/^galley: wrote \\([^;]*\\);.*/\\1/p' \"$top/out\" | is note; "\
+    "sed -n 's/^::error file=\\([^,]*\\),.*/\\1/p' \"$top/out\" | sort -u "   \
+    "| is annotation \"$top/\"; grep -o ' file=\"[^\"]*\"' \"$top/j.xml\" | "\
+    "cut -d'\"' -f2 | sort -u | is junit \"$top/\"; sed -n 's|^+++ b/||p' "   \
+    "\"$top/sub/proj/_galley/promote.patch\" | is patch \"$top/\"; "         \
+    "eval \"$(sed -n 's/.*accept with: //p' \"$top/out\" | "               \
+    "sed 's/git apply/git apply --check/')\" && "                          \
+    "echo 'the note applies the patch' ); }; "
+
+TEST(paths_resolve_where_read)
+{
+    char bin[PATH_MAX];
+    const char *env = getenv("GALLEY_BIN");
+    if (env && realpath(env, bin))
+        setenv("GALLEY_BIN", bin, 1);
+    unsetenv("GITHUB_ACTIONS");
+    e2e_project();
+    S_failing_project("sub/proj");
+    /* A file that does not compile, its error in a header of the code
+     * under test: "In file included from" and a path outside tests/. */
+    e2e_write("sub/proj/lib/broken.h", "#error broken on purpose\n");
+    e2e_write("sub/proj/tests/broken_test.c",
+              "#include <galley.h>\n"
+              "#include \"../lib/broken.h\"\n"
+              "TEST(never) { }\n");
+    S_git("init -q");
+    S_git("add -A");
+    S_git("commit -qm init");
+    e2e_sh(S_WHERE "where sub/proj");
+    EXPECT(/*
+      line tests/../lib/broken.h: ok
+      line tests/broken_test.c: ok
+      line tests/ci_test.c: ok
+      note _galley/promote.patch: ok
+      annotation sub/proj/tests/broken_test.c: ok
+      annotation sub/proj/tests/ci_test.c: ok
+      junit sub/proj/tests/broken_test.c: ok
+      junit sub/proj/tests/ci_test.c: ok
+      patch sub/proj/tests/ci_test.c: ok
+      the note applies the patch
+    */);
+    e2e_sh(S_WHERE "where sub/proj/tests");
+    EXPECT(/*
+      line ../lib/broken.h: ok
+      line broken_test.c: ok
+      line ci_test.c: ok
+      note ../_galley/promote.patch: ok
+      annotation sub/proj/tests/broken_test.c: ok
+      annotation sub/proj/tests/ci_test.c: ok
+      junit sub/proj/tests/broken_test.c: ok
+      junit sub/proj/tests/ci_test.c: ok
+      patch sub/proj/tests/ci_test.c: ok
+      the note applies the patch
     */);
     e2e_done();
 }

@@ -1,10 +1,15 @@
 /* test_paths.c: unit tests of the path, word and #include helpers of
  * util.c: words split as a shell would,
  * the name an #include line names, paths shown relative to a directory,
- * and paths made canonical without the file system. */
+ * and paths made canonical without the file system; and of paths.c:
+ * compiler diagnostics named from another directory, report paths moved
+ * onto another base. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "../../runner/paths.h"
 #include "../../source/util.h"
 #include "harness.h"
 
@@ -132,8 +137,105 @@ static void S_split_words(void)
     }
 }
 
+/* Diagnostics of a compiler run in ROOT, read from ROOT/tests: only a
+ * leading name of a file that exists below the root changes. */
+typedef struct rebase_case {
+    const char *in, *want;
+} rebase_case;
+
+static const rebase_case rebase_cases[] = {
+    {"tests/a.c:3:5: error: x\n", "a.c:3:5: error: x\n"},
+    {"tests/a.c:3: note\n", "a.c:3: note\n"},
+    {"tests/a.c: In function 'f':\n", "a.c: In function 'f':\n"},
+    {"In file included from tests/a.c:1,\n                 from lib/b.h:2:\n",
+     "In file included from a.c:1,\n                 from ../lib/b.h:2:\n"},
+    {"\033[01m\033[Ktests/a.c:\033[m\033[K In function",
+     "\033[01m\033[Ka.c:\033[m\033[K In function"},
+    {"In file included from \033[01m\033[Klib/b.h:2\033[m\033[K,",
+     "In file included from \033[01m\033[K../lib/b.h:2\033[m\033[K,"},
+    {"lib/b.h:9:1: warning: w", "../lib/b.h:9:1: warning: w"},
+    /* Left alone: no such file, a directory, absolute, not leading, no
+     * digit or space after the colon, a source excerpt. */
+    {"tests/gone.c:3:5: error\n", "tests/gone.c:3:5: error\n"},
+    {"lib:3: x\n", "lib:3: x\n"},
+    {"/abs/tests/a.c:1: x\n", "/abs/tests/a.c:1: x\n"},
+    {"/usr/bin/ld: tests/a.c:1: x", "/usr/bin/ld: tests/a.c:1: x"},
+    {"tests/a.c:x\n", "tests/a.c:x\n"},
+    {"    3 | tests/a.c:1: x\n", "    3 | tests/a.c:1: x\n"},
+    {"cc1: all warnings being treated as errors\n",
+     "cc1: all warnings being treated as errors\n"},
+    {"a\n\ntests/a.c:1:2: e", "a\n\na.c:1:2: e"},
+    {"", ""},
+};
+
+/* Makes an empty file at path, and its directory. */
+static void S_touch(const char *path)
+{
+    char *dir = galley__xstrdup(path);
+    *strrchr(dir, '/') = '\0';
+    CHECK_INT(galley__mkdirs(dir), 0);
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f)
+        fclose(f);
+    free(dir);
+}
+
+static void S_rebase_logs(void)
+{
+    char root[] = "/tmp/galley-unit-XXXXXX";
+    if (!mkdtemp(root)) {
+        CHECK(!"mkdtemp");
+        return;
+    }
+    char *tests = galley__xasprintf("%s/tests", root);
+    char *a = galley__xasprintf("%s/tests/a.c", root);
+    char *b = galley__xasprintf("%s/lib/b.h", root);
+    S_touch(a);
+    S_touch(b);
+    for (size_t i = 0; i < N(rebase_cases); i++) {
+        unit_context(rebase_cases[i].in);
+        char *got = galley__rebase_log(rebase_cases[i].in, root, tests);
+        CHECK_STR(got, rebase_cases[i].want);
+        free(got);
+        got = galley__rebase_log(rebase_cases[i].in, root, root);
+        CHECK_STR(got, rebase_cases[i].in);
+        free(got);
+    }
+    unit_context(NULL);
+    char *rm = galley__xasprintf("rm -rf '%s'", root);
+    CHECK_INT(system(rm), 0);
+    free(rm);
+    free(b);
+    free(a);
+    free(tests);
+}
+
+static void S_paths_from(void)
+{
+    static const char *const cases[][4] = {
+        /* shown, cwd, base, want */
+        {"a.c", "/r/sub/tests", "/r", "sub/tests/a.c"},
+        {"../lib/b.h", "/r/sub/tests", "/r", "sub/lib/b.h"},
+        {"/r/x.c", "/r/sub", "/r", "x.c"},
+        {"../../../o.c", "/r/sub/tests", "/r", "/o.c"},
+        {"/ro/x.c", "/r", "/r", "/ro/x.c"},
+        {"a.c", "/r", "/", "r/a.c"},
+        {"a.c", "/r", NULL, "a.c"},
+    };
+    for (size_t i = 0; i < N(cases); i++) {
+        unit_context(cases[i][0]);
+        char *got = galley__path_from(cases[i][0], cases[i][1], cases[i][2]);
+        CHECK_STR(got, cases[i][3]);
+        free(got);
+    }
+    unit_context(NULL);
+}
+
 void test_paths(void)
 {
+    S_rebase_logs();
+    S_paths_from();
     S_split_words();
     S_include_names();
     S_relative_paths();

@@ -83,9 +83,10 @@ static void S_end(galley__transcript *tr, const galley__event *ev)
 {
     FILE *fp = tr->fp;
     const char *sig = S_signame((int)ev->value);
-    if (ev->end == GALLEY__END_OK) {
-        fprintf(fp, "%s--- ok%s (%ld ms)\n\n", S_c(tr, S_GREEN),
-                S_c(tr, S_OFF), ev->ms);
+    if (ev->end == GALLEY__END_OK || ev->end == GALLEY__END_SKIP) {
+        fprintf(fp, "%s--- %s%s (%ld ms)\n\n", S_c(tr, S_GREEN),
+                ev->end == GALLEY__END_OK ? "ok" : "skipped", S_c(tr, S_OFF),
+                ev->ms);
         tr->n_ok++;
         return;
     }
@@ -143,6 +144,11 @@ void galley__transcript_emit_cb(void *ctx, const galley__event *ev)
     case GALLEY__EV_LAST:
         fprintf(fp, "stopped after the marker at %s:%d\n", ev->file,
                 ev->line);
+        break;
+    case GALLEY__EV_SKIP:
+        fprintf(fp, "%s:%d: skipped: ", ev->file, ev->line);
+        fwrite(ev->data ? ev->data : "", 1, ev->len, fp);
+        fputc('\n', fp);
         break;
     case GALLEY__EV_CRASH: /* addresses mean nothing to a reader */
         break;

@@ -36,7 +36,8 @@
  *   trailing RTOL ATOL LEN    output after the last marker, with the
  *   <LEN bytes>               tolerances in effect at the end
  *   stderr LEN                what the test wrote to descriptor 2, at most
- *   <LEN bytes>               GALLEY__STDERR_MAX bytes and a note
+ *   <LEN bytes>               GALLEY__STDERR_MAX bytes and a note (with
+ *                             .merge_stderr it is in the output instead)
  *   truncated LIMIT           its output passed LIMIT bytes and was cut
  *   crash OFF...              where a test that a signal killed was: up to
  *                             GALLEY__CRASH_FRAMES hex offsets into the

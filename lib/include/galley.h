@@ -84,8 +84,9 @@ void galley_tolerance(double rtol, double atol);
 
 /* The function behind GALLEY_SKIP: stops the running test at once (its
  * process ends; run with --galley-no-fork, the test function is left) and
- * reports it skipped for reason (NULL: no reason), at file:line. Markers
- * after it are not reached, and that is no failure. Never returns. */
+ * reports it skipped for reason (NULL: no reason; its first 4096 bytes are
+ * kept), at file:line. Markers after it are not reached, and that is no
+ * failure. Never returns. */
 __attribute__((noreturn)) void galley_skip(const char *file, int line,
                                            const char *reason);
 

@@ -22,6 +22,7 @@ void galley__transcript_init(galley__transcript *tr, FILE *fp)
     tr->fp = fp;
     tr->color = isatty(fileno(fp)) && !(no_color && *no_color);
     tr->n_ok = 0;
+    tr->n_skipped = 0;
     tr->failed = NULL;
     tr->n_failed = 0;
 }
@@ -87,7 +88,10 @@ static void S_end(galley__transcript *tr, const galley__event *ev)
         fprintf(fp, "%s--- %s%s (%ld ms)\n\n", S_c(tr, S_GREEN),
                 ev->end == GALLEY__END_OK ? "ok" : "skipped", S_c(tr, S_OFF),
                 ev->ms);
-        tr->n_ok++;
+        if (ev->end == GALLEY__END_OK)
+            tr->n_ok++;
+        else
+            tr->n_skipped++;
         return;
     }
     fprintf(fp, "%s--- FAILED: ", S_c(tr, S_RED));
@@ -161,8 +165,11 @@ void galley__transcript_emit_cb(void *ctx, const galley__event *ev)
 int galley__transcript_finish(galley__transcript *tr)
 {
     FILE *fp = tr->fp;
-    fprintf(fp, "%zu test%s: %zu ok, %zu failed", tr->n_ok + tr->n_failed,
-            tr->n_ok + tr->n_failed == 1 ? "" : "s", tr->n_ok, tr->n_failed);
+    size_t n = tr->n_ok + tr->n_failed + tr->n_skipped;
+    fprintf(fp, "%zu test%s: %zu ok, %zu failed", n, n == 1 ? "" : "s",
+            tr->n_ok, tr->n_failed);
+    if (tr->n_skipped)
+        fprintf(fp, ", %zu skipped", tr->n_skipped);
     for (size_t i = 0; i < tr->n_failed; i++)
         fprintf(fp, "%s%s", i ? ", " : " (", tr->failed[i]->name);
     fputs(tr->n_failed ? ")\n" : "\n", fp);

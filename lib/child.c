@@ -8,9 +8,11 @@
 #include <errno.h>
 #include <link.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <ucontext.h>
@@ -74,13 +76,14 @@ static void S_write_all(int fd, const char *buf, size_t len)
     }
 }
 
-/* Appends a mark in one write, after a FILE record when file is not the
- * one last named (file NULL: no file). Written at once, so a later crash
- * cannot lose it. */
-static void S_mark(int kind, const char *file, int line, int exact,
-                   int64_t offset)
+/* Appends a mark and then extra[0..extra_len) (at most
+ * GALLEY__MARK_NAME_MAX bytes) in one write, after a FILE record when file
+ * is not the one last named (file NULL: no file). Written at once, so a
+ * later crash cannot lose it. */
+static void S_mark_with(int kind, const char *file, int line, int exact,
+                        int64_t offset, const char *extra, size_t extra_len)
 {
-    char buf[2 * sizeof(galley__mark) + GALLEY__MARK_NAME_MAX];
+    char buf[2 * sizeof(galley__mark) + 2 * GALLEY__MARK_NAME_MAX];
     size_t n = 0;
     if (file && file != S_test.last_file) {
         size_t len = strnlen(file, GALLEY__MARK_NAME_MAX);
@@ -93,7 +96,19 @@ static void S_mark(int kind, const char *file, int line, int exact,
     galley__mark m = {.offset = offset, .line = line, .kind = (uint8_t)kind,
                       .exact = exact != 0};
     memcpy(buf + n, &m, sizeof m);
-    S_write_all(S_test.marks, buf, n + sizeof m);
+    n += sizeof m;
+    if (extra_len > GALLEY__MARK_NAME_MAX)
+        extra_len = GALLEY__MARK_NAME_MAX;
+    if (extra_len)
+        memcpy(buf + n, extra, extra_len);
+    S_write_all(S_test.marks, buf, n + extra_len);
+}
+
+/* Appends a mark with nothing after it (see S_mark_with). */
+static void S_mark(int kind, const char *file, int line, int exact,
+                   int64_t offset)
+{
+    S_mark_with(kind, file, line, exact, offset, NULL, 0);
 }
 
 /* Says in a TOL record the tolerances of the next hit, when they differ
@@ -176,6 +191,41 @@ void galley_tolerance(double rtol, double atol)
      * crashes is still compared with these tolerances. */
     if (S_test.active)
         S_tol(&S_test.tol);
+}
+
+/* Where galley_skip jumps in a --galley-no-fork run, or NULL. */
+static jmp_buf *S_no_fork_skip;
+
+void galley__child_no_fork(jmp_buf *env)
+{
+    S_no_fork_skip = env;
+}
+
+void galley_skip(const char *file, int line, const char *reason)
+{
+    fflush(NULL);
+    if (!reason)
+        reason = "";
+    if (!file)
+        file = "?";
+    if (S_test.active) {
+        size_t n = strnlen(reason, GALLEY__MARK_NAME_MAX);
+        S_mark_with(GALLEY__MARK_SKIP, file, line, 0, (int64_t)n, reason, n);
+        /* _exit: as at the end of a test, nothing of the supervisor's runs
+         * (its atexit handlers); stdio was flushed above. */
+        _exit(0);
+    }
+    if (S_no_fork_skip) {
+        printf("== skipped at %s:%d: %s\n", file, line, reason);
+        longjmp(*S_no_fork_skip, 1);
+    }
+    /* A process the test forked ends here: the skip is not its to report.
+     * Outside any test (a constructor) it is a mistake, said aloud. */
+    if (S_test.supervisor && getpid() != S_test.supervisor)
+        _exit(0);
+    fprintf(stderr, "galley: GALLEY_SKIP at %s:%d outside a test\n", file,
+            line);
+    abort();
 }
 
 /* dl_iterate_phdr's callback: the first object is the program itself. */
@@ -346,13 +396,15 @@ void galley__child_setup(void)
     S_install_handlers();
 }
 
-/* Points stdin at /dev/null, stdout and stderr at the capture files. */
-static void S_redirect(const galley__capture *c)
+/* Points stdin at /dev/null, stdout and stderr at the capture files;
+ * with merge, stderr at stdout's, as 2>&1 does: one file opened for
+ * appending, so both land in the order they were written. */
+static void S_redirect(const galley__capture *c, int merge)
 {
     if (c->null >= 0)
         dup2(c->null, 0);
     dup2(c->out, 1);
-    dup2(c->err, 2);
+    dup2(merge ? c->out : c->err, 2);
 }
 
 void galley__child_close_fd(int fd)
@@ -371,7 +423,7 @@ _Noreturn void galley__child_main(const galley_test *t,
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 ||
         getppid() != S_test.supervisor)
         _exit(127);
-    S_redirect(c);
+    S_redirect(c, t->options.merge_stderr);
     S_test.marks = c->marks;
     S_test.out = c->out;
     S_test.last_file = NULL;

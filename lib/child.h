@@ -3,6 +3,8 @@
 #ifndef GALLEY_CHILD_H
 #define GALLEY_CHILD_H
 
+#include <setjmp.h>
+
 #include "capture.h"
 #include "galley.h"
 
@@ -16,6 +18,10 @@ void galley__child_setup(void);
 /* Makes test processes close fd (the runner's results) first thing: a test
  * must not write into it, nor see it. */
 void galley__child_close_fd(int fd);
+
+/* Makes galley_skip jump to env (NULL: no more) rather than end the
+ * process: for --galley-no-fork, where tests run in the program itself. */
+void galley__child_no_fork(jmp_buf *env);
 
 /* Runs test t in the freshly forked process: becomes a process group of
  * its own, sends stdout and stderr to c's files, runs t and exits 0 after

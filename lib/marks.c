@@ -45,6 +45,9 @@ typedef struct S_state {
     long latest;     /* the marker hit last (index), or -1 */
     int64_t crash[GALLEY__CRASH_FRAMES]; /* from a CRASH record */
     size_t n_crash;
+    char *skip;      /* a SKIP record's reason (heap), or NULL */
+    size_t skip_len, skip_file;
+    int skip_line;
 } S_state;
 
 /* Copies the next n bytes of marks into dst (n at most the buffer size).
@@ -187,6 +190,18 @@ static void S_on_misuse(S_state *s, const galley__mark *mk)
         .file = s->files[m->file], .line = m->line});
 }
 
+/* A SKIP record: its reason, of mk->offset bytes, follows. */
+static int S_on_skip(S_state *s, S_reader *r, const galley__mark *mk)
+{
+    if (mk->offset < 0 || mk->offset > GALLEY__MARK_NAME_MAX || s->skip)
+        return -1;
+    s->skip_len = (size_t)mk->offset;
+    s->skip = galley__rt_xrealloc(NULL, s->skip_len + 1);
+    s->skip_file = s->file;
+    s->skip_line = mk->line;
+    return S_take(r, s->skip, s->skip_len);
+}
+
 /* Handles one record. Returns 0, or -1 when the marks make no sense (a
  * test that wrote over them), which ends the reading. */
 static int S_record(S_state *s, S_reader *r, const galley__mark *mk)
@@ -213,6 +228,8 @@ static int S_record(S_state *s, S_reader *r, const galley__mark *mk)
             return -1;
         s->n_crash = (size_t)mk->line;
         return S_take(r, s->crash, s->n_crash * sizeof *s->crash);
+    case GALLEY__MARK_SKIP:
+        return have_file ? S_on_skip(s, r, mk) : -1;
     }
     return -1;
 }
@@ -223,6 +240,13 @@ static void S_emit_stop(S_state *s)
 {
     if (s->done)
         return;
+    if (s->skip) {
+        galley__emit(s->sink, (galley__event){
+            .kind = GALLEY__EV_SKIP, .test = s->test,
+            .file = s->files[s->skip_file], .line = s->skip_line,
+            .data = s->skip_len ? s->skip : NULL, .len = s->skip_len});
+        return;
+    }
     if (s->n_crash)
         galley__emit(s->sink, (galley__event){
             .kind = GALLEY__EV_CRASH, .test = s->test,
@@ -243,6 +267,7 @@ static void S_fini(S_state *s)
     free(s->files);
     free(s->markers);
     free(s->out);
+    free(s->skip);
 }
 
 int galley__marks_emit(const galley__capture *c, long cap,
@@ -264,7 +289,9 @@ int galley__marks_emit(const galley__capture *c, long cap,
         galley__emit(sink, (galley__event){
             .kind = GALLEY__EV_TRAILING, .test = t, .tol = s.tol,
             .data = s.out + s.prev, .len = s.out_len - s.prev});
-    int done = s.done;
+    int done = s.done ? GALLEY__MARKS_RETURNED
+               : s.skip ? GALLEY__MARKS_SKIPPED
+                        : 0;
     free(r);
     S_fini(&s);
     return done;

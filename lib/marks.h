@@ -25,9 +25,10 @@ enum {
     GALLEY__MARK_CRASH,    /* the test died of a signal: line holds how
                               many int64 offsets into the program's file
                               follow (the stack, innermost first) */
+    GALLEY__MARK_SKIP,     /* GALLEY_SKIP was called at line (of the file
+                              named last); offset holds the length of its
+                              reason, whose bytes follow */
 };
-
-
 
 /* The longest file name a FILE record carries; longer ones are cut. */
 #define GALLEY__MARK_NAME_MAX 4096
@@ -49,7 +50,10 @@ typedef struct galley__mark {
  * reached last when the test did not return (last), and the output after
  * the last hit (trailing, only when not empty). Reads at most cap bytes of stdout; that
  * and 64 KiB is all the memory it takes, however many hits there were.
- * Returns whether the test reported that its function returned. */
+ * Returns GALLEY__MARKS_RETURNED when the test reported that its function
+ * returned, GALLEY__MARKS_SKIPPED when it called GALLEY_SKIP (then a skip
+ * event was sent), else 0. */
+enum { GALLEY__MARKS_RETURNED = 1, GALLEY__MARKS_SKIPPED = 2 };
 int galley__marks_emit(const galley__capture *c, long cap,
                        const galley_test *t, const galley__sink *s);
 

@@ -73,6 +73,8 @@ static const char *S_end_word(galley__end_kind end)
         return "signal";
     case GALLEY__END_TIMEOUT:
         return "timeout";
+    case GALLEY__END_SKIP:
+        return "skip";
     case GALLEY__END_MISSING: /* the reader's alone: never written */
         break;
     }
@@ -143,6 +145,11 @@ void galley__proto_emit_cb(void *ctx, const galley__event *ev)
     case GALLEY__EV_LAST:
         fprintf(fp, "last %d ", ev->line);
         S_name(fp, ev->file);
+        break;
+    case GALLEY__EV_SKIP:
+        fprintf(fp, "skip %d %zu ", ev->line, ev->len);
+        S_name(fp, ev->file);
+        S_payload(fp, ev);
         break;
     case GALLEY__EV_CRASH:
         fputs("crash", fp);

@@ -36,7 +36,8 @@
  *   trailing RTOL ATOL LEN    output after the last marker, with the
  *   <LEN bytes>               tolerances in effect at the end
  *   stderr LEN                what the test wrote to descriptor 2, at most
- *   <LEN bytes>               GALLEY__STDERR_MAX bytes and a note
+ *   <LEN bytes>               GALLEY__STDERR_MAX bytes and a note (with
+ *                             .merge_stderr it is in the output instead)
  *   truncated LIMIT           its output passed LIMIT bytes and was cut
  *   crash OFF...              where a test that a signal killed was: up to
  *                             GALLEY__CRASH_FRAMES hex offsets into the
@@ -44,9 +45,13 @@
  *                             first
  *   last LINE FILE            the marker a test that did not return
  *                             reached last
+ *   skip LINE LEN FILE        the test called GALLEY_SKIP at FILE:LINE
+ *   <LEN bytes>               with this reason (empty: none); its end
+ *                             is then "skip"
  *   end STATUS VALUE MS       how it ended: STATUS ok, exit (VALUE: the
- *                             status), signal (VALUE: its number) or
- *                             timeout (VALUE: the limit in ms); MS: its
+ *                             status), signal (VALUE: its number),
+ *                             timeout (VALUE: the limit in ms) or skip
+ *                             (VALUE 0: it called GALLEY_SKIP); MS: its
  *                             run time
  *
  * FILE is the rest of its line (it may hold spaces, never a newline).
@@ -57,7 +62,7 @@
 #define GALLEY_PROTOCOL_H
 
 /* The version this galley writes and reads. */
-#define GALLEY__RESULTS_VERSION 4
+#define GALLEY__RESULTS_VERSION 5
 
 /* The first word of a results file, before the version. */
 #define GALLEY__RESULTS_MAGIC "galley-results"
@@ -70,6 +75,8 @@ typedef enum galley__end_kind {
     GALLEY__END_EXIT,    /* exit: VALUE is the status it passed to exit */
     GALLEY__END_SIGNAL,  /* signal: VALUE is the signal that killed it */
     GALLEY__END_TIMEOUT, /* timeout: VALUE is the time limit in ms */
+    GALLEY__END_SKIP,    /* skip: the test called GALLEY_SKIP (a "skip"
+                            record says where and why); VALUE is 0 */
 } galley__end_kind;
 
 /* The most stack frames a crash record holds. */

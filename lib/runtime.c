@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,8 +170,9 @@ static int S_check_only(const S_opts *o, const char *prog)
 
 /* ---- running ---- */
 
-/* Turns how the test process ended into an end event. exit(0) from the
- * test itself is not ok: the test did not reach its end. */
+/* Turns how the test process ended into an end event; done is what
+ * galley__marks_emit said. exit(0) from the test itself is not ok: the
+ * test did not reach its end. */
 static galley__event S_ending(const galley_test *t, const galley__outcome *o,
                               int done, int timeout_ms)
 {
@@ -181,8 +183,12 @@ static galley__event S_ending(const galley_test *t, const galley__outcome *o,
     } else if (WIFSIGNALED(o->wstatus)) {
         ev.end = GALLEY__END_SIGNAL;
         ev.value = WTERMSIG(o->wstatus);
-    } else if (WEXITSTATUS(o->wstatus) == 0 && done) {
+    } else if (WEXITSTATUS(o->wstatus) == 0 &&
+               done == GALLEY__MARKS_RETURNED) {
         ev.end = GALLEY__END_OK;
+    } else if (WEXITSTATUS(o->wstatus) == 0 &&
+               done == GALLEY__MARKS_SKIPPED) {
+        ev.end = GALLEY__END_SKIP;
     } else {
         ev.end = GALLEY__END_EXIT;
         ev.value = WEXITSTATUS(o->wstatus);
@@ -214,8 +220,9 @@ static void S_capture_error(void)
             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", strerror(errno));
 }
 
-/* Runs test t and sends its events to s. Returns 1 if it ended ok, 0 if
- * not, -1 if it could not be run at all (after saying why). */
+/* Runs test t and sends its events to s. Returns 1 if it ended ok (or
+ * skipped itself), 0 if not, -1 if it could not be run at all (after
+ * saying why). */
 static int S_run_test(const galley_test *t, const S_opts *o,
                       galley__capture *c, const galley__sink *s)
 {
@@ -240,7 +247,7 @@ static int S_run_test(const galley_test *t, const S_opts *o,
                                         .test = t, .value = o->cap});
     galley__event end = S_ending(t, &out, done, timeout);
     galley__emit(s, end);
-    return end.end == GALLEY__END_OK;
+    return end.end == GALLEY__END_OK || end.end == GALLEY__END_SKIP;
 }
 
 /* Whether the i-th of n selected tests is in the part o asks for: parts
@@ -309,6 +316,19 @@ static int S_list(const S_opts *o)
     return fflush(stdout) == 0 ? 0 : 1;
 }
 
+/* Runs test t in this process: a GALLEY_SKIP in it jumps back here. */
+static void S_call(const galley_test *t)
+{
+    static jmp_buf env;
+    galley__child_no_fork(&env);
+    if (setjmp(env) == 0) {
+        t->fn();
+        fflush(stdout);
+        printf("== %s returned\n", t->name);
+    }
+    galley__child_no_fork(NULL);
+}
+
 /* Runs the selected tests one after the other in this process, with no
  * capture: markers only flush. A crash is the debugger's to catch. */
 static int S_no_fork(const S_opts *o)
@@ -319,9 +339,7 @@ static int S_no_fork(const S_opts *o)
             continue;
         printf("== %s (%s:%d)\n", t->name, t->file, t->line);
         fflush(stdout);
-        t->fn();
-        fflush(stdout);
-        printf("== %s returned\n", t->name);
+        S_call(t);
     }
     return fflush(stdout) == 0 ? 0 : 1;
 }

@@ -29,6 +29,8 @@ typedef enum galley__ev_kind {
     GALLEY__EV_CRASH,     /* data: where a crash happened, as len / 8
                              offsets (int64) into the program's file, the
                              innermost first */
+    GALLEY__EV_SKIP,      /* file, line, data: the test called
+                             GALLEY_SKIP there, with this reason */
     GALLEY__EV_END,       /* end, value, ms: how the test ended */
 } galley__ev_kind;
 

@@ -22,6 +22,7 @@ void galley__transcript_init(galley__transcript *tr, FILE *fp)
     tr->fp = fp;
     tr->color = isatty(fileno(fp)) && !(no_color && *no_color);
     tr->n_ok = 0;
+    tr->n_skipped = 0;
     tr->failed = NULL;
     tr->n_failed = 0;
 }
@@ -83,10 +84,14 @@ static void S_end(galley__transcript *tr, const galley__event *ev)
 {
     FILE *fp = tr->fp;
     const char *sig = S_signame((int)ev->value);
-    if (ev->end == GALLEY__END_OK) {
-        fprintf(fp, "%s--- ok%s (%ld ms)\n\n", S_c(tr, S_GREEN),
-                S_c(tr, S_OFF), ev->ms);
-        tr->n_ok++;
+    if (ev->end == GALLEY__END_OK || ev->end == GALLEY__END_SKIP) {
+        fprintf(fp, "%s--- %s%s (%ld ms)\n\n", S_c(tr, S_GREEN),
+                ev->end == GALLEY__END_OK ? "ok" : "skipped", S_c(tr, S_OFF),
+                ev->ms);
+        if (ev->end == GALLEY__END_OK)
+            tr->n_ok++;
+        else
+            tr->n_skipped++;
         return;
     }
     fprintf(fp, "%s--- FAILED: ", S_c(tr, S_RED));
@@ -144,6 +149,11 @@ void galley__transcript_emit_cb(void *ctx, const galley__event *ev)
         fprintf(fp, "stopped after the marker at %s:%d\n", ev->file,
                 ev->line);
         break;
+    case GALLEY__EV_SKIP:
+        fprintf(fp, "%s:%d: skipped: ", ev->file, ev->line);
+        fwrite(ev->data ? ev->data : "", 1, ev->len, fp);
+        fputc('\n', fp);
+        break;
     case GALLEY__EV_CRASH: /* addresses mean nothing to a reader */
         break;
     case GALLEY__EV_END:
@@ -155,8 +165,11 @@ void galley__transcript_emit_cb(void *ctx, const galley__event *ev)
 int galley__transcript_finish(galley__transcript *tr)
 {
     FILE *fp = tr->fp;
-    fprintf(fp, "%zu test%s: %zu ok, %zu failed", tr->n_ok + tr->n_failed,
-            tr->n_ok + tr->n_failed == 1 ? "" : "s", tr->n_ok, tr->n_failed);
+    size_t n = tr->n_ok + tr->n_failed + tr->n_skipped;
+    fprintf(fp, "%zu test%s: %zu ok, %zu failed", n, n == 1 ? "" : "s",
+            tr->n_ok, tr->n_failed);
+    if (tr->n_skipped)
+        fprintf(fp, ", %zu skipped", tr->n_skipped);
     for (size_t i = 0; i < tr->n_failed; i++)
         fprintf(fp, "%s%s", i ? ", " : " (", tr->failed[i]->name);
     fputs(tr->n_failed ? ")\n" : "\n", fp);

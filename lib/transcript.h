@@ -12,6 +12,7 @@ typedef struct galley__transcript {
     FILE *fp;
     int color;                  /* ANSI colors: fp is a terminal */
     size_t n_ok;
+    size_t n_skipped;   /* tests that called GALLEY_SKIP */
     const galley_test **failed; /* tests that did not end ok */
     size_t n_failed;
 } galley__transcript;

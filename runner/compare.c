@@ -550,11 +550,12 @@ static int S_scanned_test(const galley__srcfile *src, const char *name,
  * known to be unreachable, and stays. */
 static void S_not_reached(galley__verdict *v, galley__srcfile *src, int ti,
                           galley__srcfile **hit_files, int *hit_marks,
-                          size_t n_hits, int returned)
+                          size_t n_hits, int returned, int end_marker)
 {
     for (size_t k = 0; ti >= 0 && k < src->scan.n_markers; k++) {
         const galley__marker *m = &src->scan.markers[k];
-        if (m->test != ti || m->kind == GALLEY__MARKER_UNREACHABLE)
+        if (m->test != ti || m->kind == GALLEY__MARKER_UNREACHABLE ||
+            (int)k == end_marker)
             continue;
         int reached = 0;
         for (size_t i = 0; i < n_hits && !reached; i++)
@@ -643,6 +644,88 @@ static void S_trailing(galley__srcfiles *fs, galley__verdict *v,
     galley__buf_fini(&scratch);
 }
 
+/* ---- the end of a test: EXPECT_END ---- */
+
+/* Returns the index in src's scan of the EXPECT_END of test ti that
+ * stands for how test t ended, or -1: the test exited or died of a signal
+ * (not a timeout, not the output limit's kill) before its last EXPECT_END,
+ * which no hit reached. */
+static int S_end_marker(galley__srcfiles *fs, galley__srcfile *src, int ti,
+                        const galley__result *t)
+{
+    if (ti < 0 || t->truncated ||
+        (t->end != GALLEY__END_EXIT && t->end != GALLEY__END_SIGNAL))
+        return -1;
+    int em = -1;
+    for (size_t k = 0; k < src->scan.n_markers; k++)
+        if (src->scan.markers[k].test == ti &&
+            src->scan.markers[k].kind == GALLEY__MARKER_END)
+            em = (int)k;
+    for (size_t i = 0; em >= 0 && i < t->n_hits; i++)
+        if (galley__srcfile_get(fs, t->hits[i].file) == src &&
+            galley__scan_find_marker(&src->scan, t->hits[i].line) == em)
+            return -1;
+    return em;
+}
+
+/* Appends to b the line that says how t ended, as EXPECT_END spells it:
+ * "[exit 3]", "[signal SIGABRT]"; after a newline when b's text lacks
+ * its last one. */
+static void S_end_line(galley__buf *b, const galley__result *t)
+{
+    if (b->len && b->ptr[b->len - 1] != '\n')
+        galley__buf_putc(b, '\n');
+    if (t->end == GALLEY__END_EXIT) {
+        galley__buf_printf(b, "[exit %d]\n", t->end_value);
+        return;
+    }
+    char *sig = galley__signal_name(t->end_value);
+    galley__buf_printf(b, "[signal %s]\n", sig);
+    free(sig);
+}
+
+/* Judges the end of test t at its EXPECT_END em in src, which it did not
+ * reach: the output after the last marker it reached, then its end line,
+ * are compared with the marker's text as at an EXPECT (the two normalized
+ * together), and promoted the same way. Numbers compare with the tolerances in effect at the end;
+ * filters apply to the output, never to the end line. */
+static void S_end_compare(galley__srcfiles *fs, galley__verdict *v,
+                          galley__srcfile *src, int em,
+                          const galley__result *t, const galley__filters *tf,
+                          const S_who *who)
+{
+    const galley__marker *m = &src->scan.markers[em];
+    galley__buf exp, act, scratch, raw;
+    galley__buf_init(&exp);
+    galley__buf_init(&act);
+    galley__buf_init(&scratch);
+    galley__buf_init(&raw);
+    S_judging j = {.what = "mismatch"};
+    galley__buf_init(&j.literal);
+    size_t len;
+    const char *out = S_filter(fs, v, tf, t->trailing ? t->trailing : "",
+                               t->trailing_len, &scratch, &len);
+    galley__buf_add(&raw, out, len);
+    S_end_line(&raw, t);
+    j.raw = raw.ptr;
+    j.raw_len = raw.len;
+    j.rtol = t->trailing_tol_set ? t->trailing_rtol : fs->rtol;
+    j.atol = t->trailing_tol_set ? t->trailing_atol : fs->atol;
+    if (S_expected(v, src, m, &exp, &j.literal) == 0) {
+        /* Normalized whole, as promote's text will be read back: output
+         * keeps its indent against the end line. */
+        galley__normalize(&act, raw.ptr, raw.len);
+        if (src != who->prog)
+            S_shared_marker(src, em, v, who->name, &act);
+        S_judge(fs, v, src, m, &exp, &act, &j);
+    }
+    galley__buf_fini(&exp);
+    galley__buf_fini(&act);
+    galley__buf_fini(&scratch);
+    galley__buf_fini(&raw);
+    galley__buf_fini(&j.literal);
+}
+
 /* Returns the heap text of how test t ended, or NULL when it returned:
  * "crashed (SIGSEGV)", "timed out after N ms"... with where it crashed
  * when the program could tell. */
@@ -674,18 +757,21 @@ static char *S_end_what(const galley__result *t)
         what = galley__xstrdup("the test program died while running this "
                                "test");
         break;
+    case GALLEY__END_SKIP: /* not a failure: counted apart */
+        break;
     }
     return what;
 }
 
 /* Fails a test that did not end normally, at the marker it reached last
  * (in whatever file: a helper's marker too), else at its TEST line; the
- * failure says so. Returns that failure (or the cut, for a test stopped at
+ * failure says so. An end that an EXPECT_END stands for (expected 1) is
+ * compared there instead. Returns that failure (or the cut, for a test stopped at
  * the output limit), or NULL when the test returned whole. */
 static galley__failure *S_ending(galley__srcfiles *fs, galley__verdict *v,
-                                const galley__result *t)
+                                const galley__result *t, int expected)
 {
-    char *what = S_end_what(t);
+    char *what = expected ? NULL : S_end_what(t);
     galley__failure *fl = NULL;
     if (what && t->last_file) {
         galley__srcfile *lf = galley__srcfile_get(fs, t->last_file);
@@ -765,13 +851,29 @@ static void S_test_filter(galley__verdict *v, const galley__result *t,
     }
 }
 
+/* Notes in v that test t skipped itself, where and why. */
+static void S_skipped(galley__srcfiles *fs, galley__verdict *v,
+                      const galley__result *t)
+{
+    v->skipped = 1;
+    v->skip_file = galley__xstrdup(
+        galley__srcfile_get(fs, t->skip_file)->display);
+    v->skip_line = t->skip_line;
+    v->skip_reason = galley__xstrndup(t->skip_reason ? t->skip_reason : "",
+                                      t->skip_len);
+}
+
 /* Judges one test of the results, whose TEST is in src, run by the
- * program of test file prog. */
+ * program of test file prog. A test that skipped itself is judged at the
+ * markers it reached; the output after them and the markers it never
+ * reached are not its to answer for. */
 static void S_test(galley__srcfiles *fs, galley__srcfile *src,
                    galley__srcfile *prog, const galley__result *t,
                    galley__verdict *v)
 {
     int ti = S_scanned_test(src, t->name, t->line);
+    int em = S_end_marker(fs, src, ti, t);
+    int skipped = t->end == GALLEY__END_SKIP;
     size_t n = t->n_hits;
     galley__srcfile **hit_files = galley__xcalloc(n ? n : 1, sizeof *hit_files);
     int *hit_marks = galley__xcalloc(n ? n : 1, sizeof *hit_marks);
@@ -780,7 +882,7 @@ static void S_test(galley__srcfiles *fs, galley__srcfile *src,
     size_t *edits_before = galley__xcalloc(n_files + 1, sizeof *edits_before);
     for (size_t k = 0; k < n_files; k++)
         edits_before[k] = fs->v[k]->n_edits;
-    galley__failure *ended = S_ending(fs, v, t);
+    galley__failure *ended = S_ending(fs, v, t, em >= 0);
     size_t ended_at = ended ? (size_t)(ended - v->fails) : 0;
     S_misuses(fs, v, t);
     S_test_filter(v, t, &tf);
@@ -791,9 +893,17 @@ static void S_test(galley__srcfiles *fs, galley__srcfile *src,
     for (size_t i = 0; i < n; i++)
         S_hit(fs, v, &t->hits[i], &tf, &who, &hit_files[i], &hit_marks[i]);
     /* The failures array may have moved. */
-    S_trailing(fs, v, src, ti, t, &tf, ended ? &v->fails[ended_at] : NULL);
+    if (em >= 0)
+        S_end_compare(fs, v, src, em, t, &tf, &who);
+    else if (!skipped)
+        S_trailing(fs, v, src, ti, t, &tf,
+                   ended ? &v->fails[ended_at] : NULL);
     free(qualified);
-    S_not_reached(v, src, ti, hit_files, hit_marks, n, ended == NULL);
+    if (!skipped)
+        S_not_reached(v, src, ti, hit_files, hit_marks, n, ended == NULL,
+                      em);
+    else
+        S_skipped(fs, v, t);
     if (t->truncated)
         S_drop_edits(fs, edits_before, n_files);
     free(edits_before);
@@ -844,6 +954,8 @@ void galley__verdict_fini(galley__verdict *v)
     free(v->name);
     free(v->file);
     free(v->err);
+    free(v->skip_file);
+    free(v->skip_reason);
 }
 
 int galley__place_cmp(const char *file_a, int line_a, const char *name_a,

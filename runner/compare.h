@@ -59,7 +59,7 @@ void galley__srcfiles_fini(galley__srcfiles *fs);
 void galley__srcfile_drop_conflicts(galley__srcfile *f);
 
 typedef enum galley__failure_kind {
-    GALLEY__FAIL_MISMATCH,
+    GALLEY__FAIL_MISMATCH,   /* also an EXPECT_END that says another end */
     GALLEY__FAIL_TRAILING,
     GALLEY__FAIL_VARYING,
     GALLEY__FAIL_NOT_REACHED,
@@ -96,6 +96,11 @@ typedef struct galley__verdict {
     size_t err_len;
     long ms;
     int cached;          /* its results came from the cache */
+    int skipped;         /* it called GALLEY_SKIP: counted as skipped when
+                            nothing failed before */
+    char *skip_file;     /* where (display path, heap), or NULL */
+    int skip_line;
+    char *skip_reason;   /* why (heap, "" for no reason), or NULL */
     int grouped;         /* not run for a reason its whole file shares: the
                             human report shows one line for the file. That
                             reason is the last failure; any before it (a

@@ -336,7 +336,11 @@ static void S_items_init(S_items *it, const galley__verdict *v, size_t n,
         x->file = v[i].file, x->line = v[i].line, x->name = v[i].name;
         x->v = &v[i], x->ms = v[i].ms;
         x->log = v[i].n_fails ? S_broken_log(t, v[i].file) : NULL;
-        x->status = !v[i].n_fails ? S_PASSED : x->log ? S_ERROR : S_FAILED;
+        x->status = v[i].n_fails ? (x->log ? S_ERROR : S_FAILED)
+                    : v[i].skipped ? S_SKIPPED
+                                   : S_PASSED;
+        if (x->status == S_SKIPPED)
+            x->message = v[i].skip_reason;
     }
     for (size_t i = 0; i < t->n_items; i++) {
         const galley__tally_item *ti = &t->items[i];
@@ -355,10 +359,10 @@ static void S_items_init(S_items *it, const galley__verdict *v, size_t n,
 }
 
 /* Returns the heap message of an item: its failures' headers joined by
- * "; ", or the tally's message. */
+ * "; ", or the tally's message (or a skip's reason). */
 static char *S_message(const S_item *x)
 {
-    if (!x->v)
+    if (!x->v || x->status == S_SKIPPED)
         return galley__xstrdup(x->message ? x->message : "");
     galley__buf b;
     galley__buf_init(&b);

@@ -62,6 +62,13 @@ void galley__report_verdict(FILE *out, const galley__verdict *v,
     size_t n = v->grouped && v->n_fails ? v->n_fails - 1 : v->n_fails;
     if (v->grouped && n == 0)
         return;
+    if (v->n_fails == 0 && v->skipped) {
+        if (o->verbosity >= 0)
+            fprintf(out, "%s:%d: %s: skipped%s%s\n", v->skip_file,
+                    v->skip_line, v->name, *v->skip_reason ? ": " : "",
+                    v->skip_reason);
+        return;
+    }
     if (v->n_fails == 0) {
         if (o->verbosity > 0 && v->cached)
             fprintf(out, "%s:%d: %s: %sok%s (cached)\n", v->file, v->line,

@@ -12,7 +12,8 @@ typedef struct galley__report_opts {
     int verbosity;  /* -1 quiet (headers only), 0 normal, 1 verbose */
 } galley__report_opts;
 
-/* Prints the failures of v (and, when verbose, a line for a pass); of a
+/* Prints the failures of v (a line for a test that skipped itself, and
+ * when verbose, a line for a pass); of a
  * grouped verdict only those before the reason its file's line stands for
  * (see galley__verdict.grouped). */
 void galley__report_verdict(FILE *out, const galley__verdict *v,

@@ -88,6 +88,19 @@ static int S_last(galley__result *t, const char *line)
     return 0;
 }
 
+/* Reads "skip LINE LEN FILE" and its reason. */
+static int S_skip(galley__result *t, S_reader *r, const char *line)
+{
+    long len;
+    const char *file = S_after_fields(line, 3);
+    if (!t || !file || t->skip_file ||
+        sscanf(line, "skip %d %ld", &t->skip_line, &len) != 2 ||
+        S_payload(r, len, &t->skip_reason, &t->skip_len) != 0)
+        return -1;
+    t->skip_file = galley__xstrdup(file);
+    return 0;
+}
+
 /* Reads "crash OFF...": hex offsets into the program, innermost first. */
 static int S_crash(galley__result *t, const char *line)
 {
@@ -196,6 +209,8 @@ static int S_end(galley__result *t, const char *line)
         t->end = GALLEY__END_SIGNAL;
     else if (!strcmp(status, "timeout"))
         t->end = GALLEY__END_TIMEOUT;
+    else if (!strcmp(status, "skip") && t->skip_file)
+        t->end = GALLEY__END_SKIP;
     else
         return -1;
     return 0;
@@ -248,6 +263,8 @@ static int S_record(galley__results *rs, S_reader *r, const char *line)
         return 0;
     if (!strncmp(line, "last ", 5))
         return S_last(t, line);
+    if (!strncmp(line, "skip ", 5))
+        return S_skip(t, r, line);
     if (!strncmp(line, "crash", 5) && (line[5] == ' ' || !line[5]))
         return S_crash(t, line);
     return -1;
@@ -320,6 +337,7 @@ static void S_result_fini(galley__result *t)
     free(t->name);
     free(t->file);
     free(t->last_file);
+    free(t->skip_file);
     free(t->crash_site);
     free(t->debug);
 }

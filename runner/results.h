@@ -47,6 +47,11 @@ typedef struct galley__result {
     char *last_file;     /* the marker reached last by a test that did
                             not return, or NULL */
     int last_line;
+    char *skip_file;     /* where a test that skipped itself called
+                            GALLEY_SKIP (heap), or NULL */
+    int skip_line;
+    char *skip_reason;   /* its reason (in data), "" for none */
+    size_t skip_len;
     unsigned long long crash[GALLEY__CRASH_FRAMES]; /* where it crashed:
                             offsets into the program, innermost first */
     size_t n_crash;

@@ -989,7 +989,8 @@ static void S_locate_crashes(S_ctx *c, size_t j, galley__results *r)
 
 /* Keeps in the cache the results of the tests of job j (raw: the
  * results file as written) that may be reused: those that ended, neither
- * out of time nor cut at the output limit, nor with .no_cache; the others
+ * out of time, skipped nor cut at the output limit, nor with .no_cache;
+ * the others
  * that ended are noted as tests of the program that must run. */
 static void S_cache_results(S_ctx *c, size_t j, const galley__results *r,
                             const char *raw)
@@ -999,7 +1000,10 @@ static void S_cache_results(S_ctx *c, size_t j, const galley__results *r,
         const galley__result *t = &r->tests[k];
         if (!galley__result_ended(t))
             continue;
-        int keep = t->end != GALLEY__END_TIMEOUT && !t->truncated &&
+        /* A skip is not kept either: what made a test skip itself (no
+         * device, no network) is seldom a file the cache can watch. */
+        int keep = t->end != GALLEY__END_TIMEOUT &&
+                   t->end != GALLEY__END_SKIP && !t->truncated &&
                    !t->no_cache;
         galley__cache_put(&c->cache, p, t->name, raw + t->rec_at,
                           keep ? t->rec_end - t->rec_at : 0, t->inputs,
@@ -1374,7 +1378,8 @@ static long S_last_count(const S_ctx *c, size_t ran)
 static int S_ran_nothing(S_ctx *c, size_t ran)
 {
     long last = S_last_count(c, ran);
-    int expected = c->o->shard_total > 1 || c->o->changed;
+    /* --fail-fast's stop says itself why tests did not run. */
+    int expected = c->o->shard_total > 1 || c->o->changed || c->not_run;
     if (ran > 0 || expected)
         return 0;
     if (last > 0 && S_whole_run(c))
@@ -1428,6 +1433,7 @@ static void S_record_failed(const S_ctx *c)
 static int S_report(S_ctx *c)
 {
     galley__counts n = {.skipped = c->skipped, .not_run = c->not_run};
+    size_t ran_skipped = 0; /* tests that ran and skipped themselves */
     int pretty = c->o->format == GALLEY__FORMAT_PRETTY;
     if (c->n_verdicts > 1)
         qsort(c->verdicts, c->n_verdicts, sizeof *c->verdicts, S_verdict_cmp);
@@ -1438,6 +1444,9 @@ static int S_report(S_ctx *c)
         if (v->n_fails) {
             n.failed++;
             n.failed_cached += v->cached;
+        } else if (v->skipped) {
+            n.skipped++;
+            ran_skipped++;
         } else {
             n.passed++;
             n.passed_cached += v->cached;
@@ -1446,7 +1455,7 @@ static int S_report(S_ctx *c)
     n.failed += c->config_errors;
     if (!c->o->list)
         S_record_failed(c);
-    int empty = S_ran_nothing(c, n.passed + n.failed);
+    int empty = S_ran_nothing(c, n.passed + n.failed + ran_skipped);
     /* Before the summary, which stays the last line. */
     int bad_file = S_machine_reports(c) != 0;
     if (pretty)

@@ -760,6 +760,8 @@ static void S_code_token(S_scan *sc, const S_tok *t)
     else if (!strcmp(w, "EXPECT_UNREACHABLE") ||
              !strcmp(w, "GALLEY_EXPECT_UNREACHABLE"))
         S_marker(sc, t, GALLEY__MARKER_UNREACHABLE);
+    else if (!strcmp(w, "EXPECT_END") || !strcmp(w, "GALLEY_EXPECT_END"))
+        S_marker(sc, t, GALLEY__MARKER_END);
     else if ((!strcmp(w, "TEST") || !strcmp(w, "GALLEY_TEST")) &&
              sc->depth == 0)
         S_test(sc, t);

@@ -15,6 +15,10 @@ typedef enum galley__marker_kind {
     GALLEY__MARKER_UNREACHABLE,  /* EXPECT_UNREACHABLE() or
                                    GALLEY_EXPECT_UNREACHABLE(): passes when
                                    never reached */
+    GALLEY__MARKER_END,          /* EXPECT_END(...) or GALLEY_EXPECT_END:
+                                   an EXPECT that also holds how a test
+                                   that exits or crashes before it ends
+                                   ([exit 3], [signal SIGABRT]) */
 } galley__marker_kind;
 
 /* One EXPECT marker. Offsets are byte offsets into the scanned text. */

@@ -33,6 +33,13 @@ typedef struct galley_test_options {
     int no_cache;           /* 1: always run, never taken from the cache
                                (a test that reads the clock, the network,
                                or files it does not declare) */
+    int merge_stderr;       /* 1: what the test writes to stderr goes into
+                               its compared output, in order, as a shell's
+                               2>&1 (stdout is line-buffered, stderr not:
+                               a line not yet ended waits for its newline);
+                               0: stderr apart, shown when the test fails.
+                               Not named .stderr: stdio may define stderr
+                               as a macro */
 } galley_test_options;
 
 /* The tolerances of one EXPECT_NEAR marker, given by name before its
@@ -75,6 +82,14 @@ void galley_expect_near(const char *file, int line,
  * lasts until the test ends or the next call. */
 void galley_tolerance(double rtol, double atol);
 
+/* The function behind GALLEY_SKIP: stops the running test at once (its
+ * process ends; run with --galley-no-fork, the test function is left) and
+ * reports it skipped for reason (NULL: no reason; its first 4096 bytes are
+ * kept), at file:line. Markers after it are not reached, and that is no
+ * failure. Never returns. */
+__attribute__((noreturn)) void galley_skip(const char *file, int line,
+                                           const char *reason);
+
 /* ---- behind the macros; nothing here is for tests to use ----
  *
  * Options by name only. C lets an initializer mix names and positions, and
@@ -104,6 +119,8 @@ typedef struct galley__shape_of_test {
     GALLEY__BY_NAME(5)
     int no_cache;
     GALLEY__BY_NAME(6)
+    int merge_stderr;
+    GALLEY__BY_NAME(7)
 } galley__shape_of_test;
 
 typedef struct galley__shape_of_near {
@@ -200,12 +217,28 @@ typedef struct galley__shape_of_near {
 #define GALLEY_EXPECT_UNREACHABLE(...) \
     galley_expect(__FILE__, __LINE__, 0, #__VA_ARGS__)
 
+/* EXPECT_END(/ * text * /): the end of a test that may not return. Written
+ * after the test's last statement, it holds the output since the previous
+ * marker and, when the test exits or dies of a signal before reaching it,
+ * a last line that says how: [exit 3], [signal SIGABRT]. A test that
+ * returns reaches it as an EXPECT; one that ends otherwise is compared
+ * with it instead of failing, and promote writes its end there. A timeout
+ * never matches. */
+#define GALLEY_EXPECT_END(...) \
+    galley_expect(__FILE__, __LINE__, 0, #__VA_ARGS__)
+
+/* GALLEY_SKIP("reason"): stops the test here and counts it as skipped,
+ * with its reason, in every report (no short name: SKIP is a common
+ * word in C code, and greatest's). */
+#define GALLEY_SKIP(reason) galley_skip(__FILE__, __LINE__, (reason))
+
 #ifndef GALLEY_NO_SHORT_NAMES
 #define TEST GALLEY_TEST
 #define EXPECT GALLEY_EXPECT
 #define EXPECT_EXACT GALLEY_EXPECT_EXACT
 #define EXPECT_NEAR GALLEY_EXPECT_NEAR
 #define EXPECT_UNREACHABLE GALLEY_EXPECT_UNREACHABLE
+#define EXPECT_END GALLEY_EXPECT_END
 #endif
 
 #ifdef __cplusplus

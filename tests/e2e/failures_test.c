@@ -185,6 +185,172 @@ TEST(abort_and_exit)
       nothing to promote
       [exit 0]
     */);
+    /* Each end expected by an EXPECT_END, empty at first; one test that
+     * expects an exit but returns; one with stderr merged, in order; one
+     * that skips itself. */
+    e2e_write("tests/a_test.c",
+              "#include <galley.h>\n"
+              "#include <stdio.h>\n"
+              "#include <stdlib.h>\n"
+              "\n"
+              "TEST(aborts) {\n"
+              "    printf(\"about to abort\\n\");\n"
+              "    abort();\n"
+              "    EXPECT_END();\n"
+              "}\n"
+              "\n"
+              "TEST(exits) {\n"
+              "    printf(\"about to exit\\n\");\n"
+              "    EXPECT(/* about to exit */);\n"
+              "    fprintf(stderr, \"not compared\\n\");\n"
+              "    exit(3);\n"
+              "    EXPECT(/* between */);\n"
+              "    EXPECT_END();\n"
+              "}\n"
+              "\n"
+              "TEST(exit_zero) {\n"
+              "    exit(0);\n"
+              "    EXPECT_END();\n"
+              "}\n"
+              "\n"
+              "TEST(returns) {\n"
+              "    printf(\"it returned\\n\");\n"
+              "    EXPECT_END(/*\n"
+              "      it returned\n"
+              "      [exit 1]\n"
+              "    */);\n"
+              "}\n"
+              "\n"
+              "TEST(merged, .merge_stderr = 1) {\n"
+              "    printf(\"out 1\\n\");\n"
+              "    fprintf(stderr, \"err 1\\n\");\n"
+              "    printf(\"out 2\\n\");\n"
+              "    fprintf(stderr, \"assertion failed\\n\");\n"
+              "    abort();\n"
+              "    EXPECT_END();\n"
+              "}\n"
+              "\n"
+              "TEST(skips) {\n"
+              "    printf(\"checked\\n\");\n"
+              "    EXPECT(/* checked */);\n"
+              "    printf(\"not checked\\n\");\n"
+              "    GALLEY_SKIP(\"no device\");\n"
+              "    EXPECT(/* never reached: no failure */);\n"
+              "}\n");
+    e2e_galley("run");
+    EXPECT(/*
+      tests/a_test.c:8: aborts: mismatch
+      --- expected
+      +++ actual
+      @@ -0,0 +1,2 @@
+      +about to abort
+      +[signal SIGABRT]
+
+      tests/a_test.c:17: exits: mismatch
+      --- expected
+      +++ actual
+      @@ -0,0 +1,1 @@
+      +[exit 3]
+      tests/a_test.c:16: exits: not reached
+      stderr of exits:
+        not compared
+
+      tests/a_test.c:22: exit_zero: mismatch
+      --- expected
+      +++ actual
+      @@ -0,0 +1,1 @@
+      +[exit 0]
+
+      tests/a_test.c:27: returns: mismatch
+      --- expected
+      +++ actual
+      @@ -1,2 +1,1 @@
+       it returned
+      -[exit 1]
+
+      tests/a_test.c:39: merged: mismatch
+      --- expected
+      +++ actual
+      @@ -0,0 +1,5 @@
+      +out 1
+      +err 1
+      +out 2
+      +assertion failed
+      +[signal SIGABRT]
+
+      tests/a_test.c:46: skips: skipped: no device
+      0 passed, 5 failed, 1 skipped
+      [exit 1]
+    */);
+    e2e_galley("promote");
+    e2e_cat_lines("tests/a_test.c", 5, 0);
+    EXPECT(/*
+      promoted tests/a_test.c (6 markers)
+      [exit 0]
+      TEST(aborts) {
+          printf("about to abort\n");
+          abort();
+          EXPECT_END((*
+            about to abort
+            [signal SIGABRT]
+          *));
+      }
+
+      TEST(exits) {
+          printf("about to exit\n");
+          EXPECT((* about to exit *));
+          fprintf(stderr, "not compared\n");
+          exit(3);
+          EXPECT_UNREACHABLE();
+          EXPECT_END((* [exit 3] *));
+      }
+
+      TEST(exit_zero) {
+          exit(0);
+          EXPECT_END((* [exit 0] *));
+      }
+
+      TEST(returns) {
+          printf("it returned\n");
+          EXPECT_END((* it returned *));
+      }
+
+      TEST(merged, .merge_stderr = 1) {
+          printf("out 1\n");
+          fprintf(stderr, "err 1\n");
+          printf("out 2\n");
+          fprintf(stderr, "assertion failed\n");
+          abort();
+          EXPECT_END((*
+            out 1
+            err 1
+            out 2
+            assertion failed
+            [signal SIGABRT]
+          *));
+      }
+
+      TEST(skips) {
+          printf("checked\n");
+          EXPECT((* checked *));
+          printf("not checked\n");
+          GALLEY_SKIP("no device");
+          EXPECT((* never reached: no failure *));
+      }
+    */);
+    e2e_galley("run");
+    EXPECT(/*
+      tests/a_test.c:52: skips: skipped: no device
+      5 passed, 0 failed, 1 skipped
+      [exit 0]
+    */);
+    /* The ends come from the cache now; a skip never does: it runs. */
+    e2e_galley_filter("run --format=json",
+                      "grep -v '\"cached\":' | sed 's/_ms\":[0-9]*/_ms\":N/'");
+    EXPECT(/*
+      {"schema":1,"type":"test","file":"tests/a_test.c","line":48,"test":"skips","status":"skipped","duration_ms":N,"reason":"no device"}
+      [exit 0]
+    */);
     e2e_done();
 }
 

@@ -25,8 +25,8 @@ static void S_project(void)
 
 /* A project with a test that passes, one whose output differs (with
  * characters each format must escape, and a note on stderr), one that
- * crashes, one the compiler never sees, and a file that does not
- * compile. */
+ * crashes, one the compiler never sees, one that skips itself (its reason
+ * with a '#' and a '\\'), and a file that does not compile. */
 static void S_every_outcome(void)
 {
     S_project();
@@ -49,7 +49,12 @@ static void S_every_outcome(void)
               "\n"
               "#if 0\n"
               "TEST(skipped) { }\n"
-              "#endif\n");
+              "#endif\n"
+              "\n"
+              "TEST(skips_itself) {\n"
+              "    GALLEY_SKIP(\"no device #2 \\\\ here\");\n"
+              "    EXPECT(/* not reached: no failure */);\n"
+              "}\n");
     e2e_write("tests/b_test.c",
               "#include <galley.h>\n"
               "#error broken on purpose\n"
@@ -90,7 +95,7 @@ TEST(tap)
     EXPECT(/*
       exit 1
       TAP version 13
-      1..5
+      1..6
       ok 1 - tests/a_test.c:passes
       not ok 2 - tests/a_test.c:mismatch
         ---
@@ -123,7 +128,8 @@ TEST(tap)
           about to crash
         ...
       ok 4 - tests/a_test.c:skipped # SKIP not compiled into the program (inside #if?)
-      not ok 5 - tests/b_test.c:never
+      ok 5 - tests/a_test.c:skips_itself # SKIP no device #2 \ here
+      not ok 6 - tests/b_test.c:never
         ---
         message: "did not compile"
         severity: error
@@ -164,21 +170,22 @@ TEST(tap)
            " . \"]\" : \"\"), \"\\n\" if $r->is_test }'");
     EXPECT(/*
       out.tap ..
-      Failed 4/7 subtests
-      	(less 1 skipped subtest: 2 okay)
+      Failed 4/8 subtests
+      	(less 2 skipped subtests: 2 okay)
 
       Test Summary Report
       -------------------
-      out.tap (Wstat: 0 Tests: 7 Failed: 4)
-        Failed tests:  2-3, 5-6
+      out.tap (Wstat: 0 Tests: 8 Failed: 4)
+        Failed tests:  2-3, 6-7
       Result: FAIL
       1: - tests/a_test.c:passes
       2: - tests/a_test.c:mismatch
       3: - tests/a_test.c:crash
       4: - tests/a_test.c:skipped [skip: not compiled into the program (inside #if?)]
-      5: - tests/b_test.c:never
-      6: - tests/odd\#1\x_test.c:odd
-      7: - tests/odd\#1\x_test.c:fine
+      5: - tests/a_test.c:skips_itself [skip: no device #2 \ here]
+      6: - tests/b_test.c:never
+      7: - tests/odd\#1\x_test.c:odd
+      8: - tests/odd\#1\x_test.c:fine
     */);
     /* PyYAML reads every YAML block, as TAP 14 readers (YAML 1.2) do,
      * each stderr back to the bytes the test wrote. Where python3-yaml is
@@ -224,8 +231,8 @@ TEST(junit)
       exit 1
       well-formed
       <?xml version="1.0" encoding="UTF-8"?>
-      <testsuites name="galley" tests="5" failures="2" errors="1" time="T">
-        <testsuite name="tests/a_test.c" tests="4" failures="2" errors="0" skipped="1" time="T" timestamp="DATE">
+      <testsuites name="galley" tests="6" failures="2" errors="1" time="T">
+        <testsuite name="tests/a_test.c" tests="5" failures="2" errors="0" skipped="2" time="T" timestamp="DATE">
           <properties>
             <property name="hostname" value="HOST"/>
           </properties>
@@ -251,6 +258,9 @@ TEST(junit)
           <testcase classname="tests.a_test" name="skipped" time="T">
             <skipped message="not compiled into the program (inside #if?)"/>
           </testcase>
+          <testcase classname="tests.a_test" name="skips_itself" time="T">
+            <skipped message="no device #2 \ here"/>
+          </testcase>
         </testsuite>
         <testsuite name="tests/b_test.c" tests="1" failures="0" errors="1" skipped="0" time="T" timestamp="DATE">
           <properties>
@@ -271,7 +281,7 @@ TEST(junit)
            " \" skipped\")' out.xml | tr -d '\\n'; echo");
     EXPECT(/*
       2
-      5 cases, 2 failures, 1 error, 1 skipped
+      6 cases, 2 failures, 1 error, 2 skipped
     */);
     /* The schemas of Jenkins's xUnit plugin and of Maven Surefire take the
      * report. GALLEY_JUNIT_LOCATIONS adds each TEST's file and line, which
@@ -309,8 +319,9 @@ TEST(json_lines)
       {"schema":1,"type":"test","file":"tests/a_test.c","line":6,"test":"mismatch","status":"failed","duration_ms":N,"failures":[{"file":"tests/a_test.c","line":9,"what":"mismatch","expected":"want","actual":"got <&> \"q\" 100%"}],"stderr":"a note\n"}
       {"schema":1,"type":"test","file":"tests/a_test.c","line":12,"test":"crash","status":"failed","duration_ms":N,"failures":[{"file":"tests/a_test.c","line":12,"what":"crashed (SIGSEGV) at tests/a_test.c:14","expected":null,"actual":null}],"stderr":"about to crash\n"}
       {"schema":1,"type":"test","file":"tests/a_test.c","line":18,"test":"skipped","status":"skipped","duration_ms":N,"reason":"not compiled into the program (inside #if?)"}
+      {"schema":1,"type":"test","file":"tests/a_test.c","line":21,"test":"skips_itself","status":"skipped","duration_ms":N,"reason":"no device #2 \\ here"}
       {"schema":1,"type":"test","file":"tests/b_test.c","line":3,"test":"never","status":"error","duration_ms":N,"failures":[{"file":"tests/b_test.c","line":3,"what":"did not compile","expected":null,"actual":null}],"log":"..."}
-      {"schema":1,"type":"summary","tests":5,"passed":1,"failed":3,"errors":1,"skipped":1,"cached":0,"duration_ms":N}
+      {"schema":1,"type":"summary","tests":6,"passed":1,"failed":3,"errors":1,"skipped":2,"cached":0,"duration_ms":N}
     */);
     /* One record a line, each read on its own as JSON lines are. */
     e2e_sh("while read -r l; do printf '%s\\n' \"$l\" | jq -r "
@@ -323,6 +334,7 @@ TEST(json_lines)
       mismatch	failed	1
       crash	failed	1
       skipped	skipped	0
+      skips_itself	skipped	0
       never	error	1
       2
     */);
@@ -386,13 +398,13 @@ TEST(github_annotations)
     EXPECT(/*
       tests/a_test.c:9: mismatch: mismatch
       tests/a_test.c:12: crash: crashed (SIGSEGV) at tests/a_test.c:14
-      1 passed, 2 failed, 1 skipped
+      1 passed, 2 failed, 2 skipped
       [exit 1]
       tests/a_test.c:9: mismatch: mismatch
       tests/a_test.c:12: crash: crashed (SIGSEGV) at tests/a_test.c:14
       ::error file=tests/a_test.c,line=9,title=mismatch::mismatch%0A--- expected%0A+++ actual%0A@@ -1,1 +1,1 @@%0A-want%0A+got <&> "q" 100%25
       ::error file=tests/a_test.c,line=12,title=crash::crashed (SIGSEGV) at tests/a_test.c:14%0Aabout to crash
-      1 passed (1 cached), 2 failed (2 cached), 1 skipped
+      1 passed (1 cached), 2 failed (2 cached), 2 skipped
       [exit 1]
     */);
     /* A file that did not compile: one annotation at the compiler's first
@@ -451,7 +463,7 @@ TEST(junit_file_beside_the_report)
       exit 1
       tests/a_test.c:9: mismatch: mismatch
       tests/a_test.c:12: crash: crashed (SIGSEGV) at tests/a_test.c:14
-      1 passed, 3 failed, 1 skipped
+      1 passed, 3 failed, 2 skipped
       both written, the same
     */);
     /* A file that cannot be written is the command's fault: status 2. */
@@ -460,7 +472,7 @@ TEST(junit_file_beside_the_report)
       tests/a_test.c:9: mismatch: mismatch
       tests/a_test.c:12: crash: crashed (SIGSEGV) at tests/a_test.c:14
       galley: error: cannot write the JUnit report /dev/null/junit.xml: Not a directory
-      1 passed (1 cached), 2 failed (2 cached), 1 skipped
+      1 passed (1 cached), 2 failed (2 cached), 2 skipped
       [exit 2]
     */);
     e2e_done();

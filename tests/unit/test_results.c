@@ -27,12 +27,16 @@ void test_results(void)
     static const char t2[] = "test u 9 tests/a_test.c\n"
                              "nocache\n"
                              "end exit 3 0\n";
-    size_t head = strlen("galley-results 4\n");
-    char *text = galley__xasprintf("galley-results 4\n%s%s", t1, t2);
+    static const char t3[] = "test s 12 tests/a_test.c\n"
+                             "skip 14 6 tests/b.h\n"
+                             "no GPU\n"
+                             "end skip 0 1\n";
+    size_t head = strlen("galley-results 5\n");
+    char *text = galley__xasprintf("galley-results 5\n%s%s%s", t1, t2, t3);
     char *err = S_parse(&r, text);
     CHECK(err == NULL);
-    CHECK_INT(r.n_tests, 2);
-    if (r.n_tests == 2) {
+    CHECK_INT(r.n_tests, 3);
+    if (r.n_tests == 3) {
         CHECK_STR(r.tests[0].name, "t");
         CHECK_STR(r.tests[0].file, "tests/a_test.c");
         CHECK_INT(r.tests[0].n_hits, 1);
@@ -50,19 +54,24 @@ void test_results(void)
         CHECK_INT(r.tests[1].no_cache, 1);
         CHECK_INT(r.tests[1].end, GALLEY__END_EXIT);
         CHECK(galley__result_ended(&r.tests[1]));
+        /* GALLEY_SKIP: where, why, and the end it gives. */
+        CHECK_INT(r.tests[2].end, GALLEY__END_SKIP);
+        CHECK_STR(r.tests[2].skip_file, "tests/b.h");
+        CHECK_INT(r.tests[2].skip_line, 14);
+        CHECK_MEM(r.tests[2].skip_reason, r.tests[2].skip_len, "no GPU", 6);
     }
     galley__results_fini(&r);
     free(text);
 
     /* A test without its "end" did not finish. */
-    err = S_parse(&r, "galley-results 4\ntest t 4 tests/a_test.c\n");
+    err = S_parse(&r, "galley-results 5\ntest t 4 tests/a_test.c\n");
     CHECK(err == NULL);
     CHECK(r.n_tests == 1 && !galley__result_ended(&r.tests[0]));
     galley__results_fini(&r);
 
-    err = S_parse(&r, "galley-results 3\ntest t 4 tests/a_test.c\n");
-    CHECK_STR(err, "results of protocol version 3, but this galley reads "
-                   "version 4: the program was built by another galley "
+    err = S_parse(&r, "galley-results 4\ntest t 4 tests/a_test.c\n");
+    CHECK_STR(err, "results of protocol version 4, but this galley reads "
+                   "version 5: the program was built by another galley "
                    "(delete _galley/ to rebuild it)");
     CHECK_INT(r.n_tests, 0);
     free(err);

@@ -59,9 +59,11 @@ static void S_render_marker(galley__buf *b, const char *src,
                             const galley__marker *m)
 {
     galley__buf_printf(b, "M %d-%d %s t%d ind", m->line, m->end_line,
-                      m->kind == GALLEY__MARKER_EXACT  ? "X"
-                      : m->kind == GALLEY__MARKER_NEAR ? "N"
-                                                       : "E",
+                      m->kind == GALLEY__MARKER_EXACT         ? "X"
+                      : m->kind == GALLEY__MARKER_NEAR        ? "N"
+                      : m->kind == GALLEY__MARKER_UNREACHABLE ? "U"
+                      : m->kind == GALLEY__MARKER_END         ? "D"
+                                                              : "E",
                       m->test);
     S_quote(b, src + m->indent_start, m->indent_len);
     galley__buf_puts(b, " id");
@@ -188,6 +190,19 @@ static const scan_case scan_cases[] = {
      "M 3-3 X t0 ind'  ' id'GALLEY_EXPECT_EXACT' body' b '\n"
      "M 4-4 X t0 ind'  ' id'EXPECT_EXACT' body' c '\n"
      "T long_names 1 {1:42 }5:1\n"},
+    {"the end and unreachable markers, both spellings",
+     "TEST(ends) {\n"
+     "  EXPECT_UNREACHABLE();\n"
+     "  GALLEY_EXPECT_UNREACHABLE(/* why */);\n"
+     "  exit(3);\n"
+     "  EXPECT_END(/* [exit 3] */);\n"
+     "  GALLEY_EXPECT_END();\n"
+     "}\n",
+     "M 2-2 U t0 ind'  ' id'EXPECT_UNREACHABLE' body-\n"
+     "M 3-3 U t0 ind'  ' id'GALLEY_EXPECT_UNREACHABLE' body' why '\n"
+     "M 5-5 D t0 ind'  ' id'EXPECT_END' body' [exit 3] '\n"
+     "M 6-6 D t0 ind'  ' id'GALLEY_EXPECT_END' body-\n"
+     "T ends 1 {1:12 }7:1\n"},
     {"markers outside tests, and two tests",
      "EXPECT(/* top */);\n"
      "TEST(one) { EXPECT(); }\n"

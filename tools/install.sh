@@ -20,7 +20,7 @@
 # they are empty, never anything else: run it with the same PREFIX and
 # DESTDIR. `galley run` finds its runtime beside its executable in
 # PREFIX/lib, PREFIX/lib/<multiarch> or PREFIX/lib64; a LIBDIR elsewhere
-# serves pkg-config users only.
+# serves pkg-config and CMake users only.
 set -eu
 cd "$(dirname "$0")/.."
 PREFIX=${PREFIX:-/usr/local}

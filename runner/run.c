@@ -1158,14 +1158,32 @@ static void S_scan_errors(S_ctx *c)
 
 /* ---- state for promote ---- */
 
-/* Writes (or removes) the state and .corrected copy of one file. */
+/* Returns the heap array (caller frees) of the names of f's tests that
+ * this run left out, borrowed from its scan; their number in *n. */
+static const char **S_unrun(const S_ctx *c, const galley__srcfile *f,
+                            size_t *n)
+{
+    const char **unrun = galley__xcalloc(f->scan.n_tests + 1, sizeof *unrun);
+    *n = 0;
+    for (size_t t = 0; t < f->scan.n_tests; t++)
+        if (!S_selected_in(c, f, f->scan.tests[t].name))
+            unrun[(*n)++] = f->scan.tests[t].name;
+    return unrun;
+}
+
+/* Writes (or removes) the state and .corrected copy of one file; the
+ * pending output of its tests that this run left out stays. */
 static void S_save_state(S_ctx *c, galley__srcfile *f)
 {
     galley__srcfile_drop_conflicts(f);
+    size_t n_unrun;
+    const char **unrun = S_unrun(c, f, &n_unrun);
     galley__promote_record(c->conf.root, &(galley__promote_source){
         .path = f->path, .display = f->display, .text = f->text.ptr,
         .len = f->text.len, .scan = &f->scan, .edits = f->edits,
-        .n_edits = f->readable ? f->n_edits : 0});
+        .n_edits = f->readable ? f->n_edits : 0, .unrun = unrun,
+        .n_unrun = f->readable ? n_unrun : 0});
+    free(unrun);
 }
 
 /* Saves state for the files this run judged: its test files, and the
@@ -1184,20 +1202,43 @@ static void S_save_states(S_ctx *c)
     }
 }
 
-/* Promotes the files of this run that have edits. */
+/* Adds to targets (at *n) what S_promote promotes of file f: the file,
+ * or, when this run left some of its tests out, FILE:LINE for each of its
+ * own edits, since the state also holds the pending output that earlier
+ * runs left for those tests, which --promote after --filter must not
+ * write. The strings are heap copies. */
+static void S_promote_targets(const S_ctx *c, const galley__srcfile *f,
+                              char **targets, size_t *n)
+{
+    size_t n_unrun;
+    free(S_unrun(c, f, &n_unrun));
+    if (n_unrun == 0) {
+        targets[(*n)++] = galley__xstrdup(f->path);
+        return;
+    }
+    for (size_t e = 0; e < f->n_edits; e++)
+        targets[(*n)++] = galley__xasprintf("%s:%d", f->path,
+                                            f->edits[e].line);
+}
+
+/* Promotes what this run found in the files where it found edits. */
 static void S_promote(S_ctx *c)
 {
-    char **targets = galley__xcalloc(c->files.n + 1, sizeof *targets);
-    size_t n = 0;
+    size_t cap = 0, n = 0;
+    for (size_t i = 0; i < c->files.n; i++)
+        cap += c->files.v[i]->n_edits;
+    char **targets = galley__xcalloc(cap + 1, sizeof *targets);
     for (size_t i = 0; i < c->files.n; i++)
         if (c->files.v[i]->n_edits)
-            targets[n++] = c->files.v[i]->path;
+            S_promote_targets(c, c->files.v[i], targets, &n);
     /* Its messages are for people: off stdout when that carries a report
      * for machines. */
     if (n)
         galley__promote_with(c->conf.root, targets, n, S_human(c),
                              c->o->promote == 2 ? GALLEY__PROMOTE_NEW
                                                 : GALLEY__PROMOTE_ALL);
+    for (size_t i = 0; i < n; i++)
+        free(targets[i]);
     free(targets);
 }
 

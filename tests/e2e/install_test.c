@@ -71,7 +71,8 @@ TEST(installed_galley_runs_tests)
               "get_target_property(a galley::static IMPORTED_LOCATION)\n"
               "message(STATUS \"${GALLEY_EXECUTABLE} ${a}\")\n"
               "enable_testing()\n"
-              "galley_discover_tests(TEST_PREFIX \"installed \" FILTER hello)\n");
+              "galley_discover_tests(TEST_PREFIX \"installed \""
+              " FILTER hello)\n");
     e2e_sh("CMAKE_PREFIX_PATH=$PWD/prefix cmake -S . -B build 2>&1 |"
            " grep -E '^-- (asking|/)' | sed \"s|$PWD|PWD|g\";"
            " ctest --test-dir build -N | grep 'Test *#'");

@@ -67,9 +67,9 @@ typedef struct galley__promote_source {
  * pending. Problems are printed; the run goes on. */
 void galley__promote_record(const char *root, const galley__promote_source *s);
 
-/* Ends a run in CI mode: after failures, writes _galley/promote.patch (the
- * pending promotions as one diff for git apply) and says on stderr how to
- * accept it; after none, removes a stale patch. */
+/* Ends a run in CI mode: writes _galley/promote.patch (the pending
+ * promotions as one diff for git apply), after failures saying on stderr
+ * how to accept it, or removes it when nothing is pending. */
 void galley__promote_patch_ci(const char *root, int failed);
 
 #endif

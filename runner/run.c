@@ -1158,16 +1158,40 @@ static void S_scan_errors(S_ctx *c)
 
 /* ---- state for promote ---- */
 
+/* Whether the program of source i holds a test written in f. */
+static int S_plans_file(const S_ctx *c, size_t i, const galley__srcfile *f)
+{
+    for (size_t k = 0; k < c->plans[i].n; k++)
+        if (c->plans[i].v[k].file == f)
+            return 1;
+    return 0;
+}
+
 /* Returns the heap array (caller frees) of the names of f's tests that
- * this run left out, borrowed from its scan; their number in *n. */
+ * this run left out, borrowed from its scan; their number in *n. One pass
+ * over the selection of the programs that hold f's tests: S_selected_in
+ * for each test of every file cost a no-op rerun of 1000 tests 20%. */
 static const char **S_unrun(const S_ctx *c, const galley__srcfile *f,
                             size_t *n)
 {
-    const char **unrun = galley__xcalloc(f->scan.n_tests + 1, sizeof *unrun);
+    size_t nt = f->scan.n_tests;
+    char *ran = galley__xcalloc(nt + 1, 1);
+    for (size_t i = 0; i < c->sources.n; i++) {
+        if (c->skip[i] || !S_plans_file(c, i, f))
+            continue;
+        for (size_t s = 0; s < c->n_selected[i]; s++) {
+            const S_planned *p = S_planned_test(c, i, c->selected[i][s]);
+            for (size_t t = 0; p && p->file == f && t < nt; t++)
+                if (!strcmp(f->scan.tests[t].name, p->name))
+                    ran[t] = 1;
+        }
+    }
+    const char **unrun = galley__xcalloc(nt + 1, sizeof *unrun);
     *n = 0;
-    for (size_t t = 0; t < f->scan.n_tests; t++)
-        if (!S_selected_in(c, f, f->scan.tests[t].name))
+    for (size_t t = 0; t < nt; t++)
+        if (!ran[t])
             unrun[(*n)++] = f->scan.tests[t].name;
+    free(ran);
     return unrun;
 }
 

@@ -166,13 +166,6 @@ int galley__promote_patch_write(const char *root)
     return rc;
 }
 
-void galley__promote_patch_remove(const char *root)
-{
-    char *path = galley__xasprintf("%s/_galley/promote.patch", root);
-    unlink(path);
-    free(path);
-}
-
 /* Returns heap word w quoted for the shell when it must be. */
 static char *S_shell_word(const char *w)
 {
@@ -217,12 +210,11 @@ static char *S_accept_hint(const char *root)
 
 void galley__promote_patch_ci(const char *root, int failed)
 {
-    if (!failed) {
-        galley__promote_patch_remove(root);
-        return;
-    }
     fflush(stdout); /* the line comes after the report */
-    if (galley__promote_patch_write(root) > 0) {
+    /* A run that passed may have left out tests whose output is still
+     * pending (ctest runs one test at a time): the patch holds what is
+     * pending, said by the run that failed. */
+    if (galley__promote_patch_write(root) > 0 && failed) {
         char *hint = S_accept_hint(root);
         galley__note("%s", hint);
         free(hint);

@@ -19,8 +19,5 @@ size_t galley__promote_patch(const char *root, galley__buf *out);
  * printing why it could not be written. */
 int galley__promote_patch_write(const char *root);
 
-/* Removes ROOT/_galley/promote.patch, a stale one from an earlier run. */
-void galley__promote_patch_remove(const char *root);
-
 
 #endif

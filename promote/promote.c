@@ -632,8 +632,13 @@ static int S_reject(file *f)
     for (size_t i = 0; i < f->st.n_edits; i++)
         if (!f->sel[i])
             kept[n++] = f->st.edits[i]; /* borrowed */
-    galley__promote_source s = {f->st.source, f->display, f->src.ptr,
-                                f->src.len, &f->scan, kept, n};
+    galley__promote_source s = {.path = f->st.source,
+                                .display = f->display,
+                                .text = f->src.ptr,
+                                .len = f->src.len,
+                                .scan = &f->scan,
+                                .edits = kept,
+                                .n_edits = n};
     galley__promote_record(f->root, &s);
     free(kept);
     fprintf(f->out, "rejected %s (%zu marker%s", f->display, f->n_sel,

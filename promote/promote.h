@@ -53,17 +53,23 @@ typedef struct galley__promote_source {
     const galley__scan *scan;
     const galley__edit *edits; /* the pending promotions */
     size_t n_edits;
+    const char *const *unrun; /* names of its TESTs that the run left out */
+    size_t n_unrun;
 } galley__promote_source;
 
 /* Records what a run leaves for galley promote about source s of the
  * project at root: its state under ROOT/_galley/state/ and the .corrected
  * copy (the source as promote would write it), or, with no edits, removes
- * both. Problems are printed; the run goes on. */
+ * both. The pending promotions that the state held for the tests in
+ * s->unrun stay, beside s's own, while the source is still the text that
+ * state was written for: a run of some of a file's tests (ctest runs them
+ * one at a time, an editor the test at the cursor) leaves the others'
+ * pending. Problems are printed; the run goes on. */
 void galley__promote_record(const char *root, const galley__promote_source *s);
 
-/* Ends a run in CI mode: after failures, writes _galley/promote.patch (the
- * pending promotions as one diff for git apply) and says on stderr how to
- * accept it; after none, removes a stale patch. */
+/* Ends a run in CI mode: writes _galley/promote.patch (the pending
+ * promotions as one diff for git apply), after failures saying on stderr
+ * how to accept it, or removes it when nothing is pending. */
 void galley__promote_patch_ci(const char *root, int failed);
 
 #endif

@@ -315,7 +315,97 @@ void galley__state_fini(galley__state *st)
 
 /* ---- what a run records ---- */
 
-void galley__promote_record(const char *root, const galley__promote_source *s)
+/* Returns the name of the TEST of scan sc that edit e is for, or NULL (a
+ * marker outside every TEST, which any test may reach). */
+static const char *S_edit_test(const galley__scan *sc, const galley__edit *e)
+{
+    if (e->kind == GALLEY__EDIT_TRAILING) {
+        for (size_t t = 0; !e->test && t < sc->n_tests; t++)
+            if (sc->tests[t].line == e->line)
+                return sc->tests[t].name;
+        return e->test;
+    }
+    int mi = galley__scan_find_marker(sc, e->line);
+    int ti = mi >= 0 ? sc->markers[mi].test : -1;
+    return ti >= 0 ? sc->tests[ti].name : NULL;
+}
+
+/* Whether edits a and b are for one place: the same marker (whatever
+ * their kinds), or the trailing output of the same TEST. */
+static int S_same_place(const galley__edit *a, const galley__edit *b)
+{
+    int ta = a->kind == GALLEY__EDIT_TRAILING;
+    if (ta != (b->kind == GALLEY__EDIT_TRAILING) || a->line != b->line)
+        return 0;
+    if (!ta || (!a->test && !b->test))
+        return 1;
+    return a->test && b->test && !strcmp(a->test, b->test);
+}
+
+/* Whether v[0..n) holds an edit for the place of e. */
+static int S_has_edit(const galley__edit *v, size_t n, const galley__edit *e)
+{
+    for (size_t i = 0; i < n; i++)
+        if (S_same_place(&v[i], e))
+            return 1;
+    return 0;
+}
+
+/* Whether name is one of the tests that s's run left out. */
+static int S_unrun(const galley__promote_source *s, const char *name)
+{
+    for (size_t i = 0; name && i < s->n_unrun; i++)
+        if (!strcmp(s->unrun[i], name))
+            return 1;
+    return 0;
+}
+
+/* Orders edits by line, then kind: the order of a run's own. */
+static int S_edit_cmp(const void *pa, const void *pb)
+{
+    const galley__edit *a = pa, *b = pb;
+    if (a->line != b->line)
+        return (a->line > b->line) - (a->line < b->line);
+    return ((int)a->kind > (int)b->kind) - ((int)a->kind < (int)b->kind);
+}
+
+/* Reads the state at sp into old when it was written for the text s holds,
+ * and returns s's edits followed by old's for the tests s's run left out
+ * (a heap array of borrowed edits, their number in *n; the caller frees
+ * the array, then finishes old). NULL, with old empty, when there is no
+ * such state. */
+static galley__edit *S_with_unrun(const char *root, const char *sp,
+                                  const galley__promote_source *s,
+                                  galley__state *old, size_t *n)
+{
+    char *err = NULL, hash[41];
+    if (!s->n_unrun || galley__state_read(sp, root, old, &err) != 0) {
+        free(err);
+        return NULL;
+    }
+    galley__hash(s->text ? s->text : "", s->len, hash);
+    if (strcmp(old->hash, hash) != 0) {
+        galley__state_fini(old);
+        return NULL;
+    }
+    galley__edit *v = galley__xcalloc(s->n_edits + old->n_edits + 1,
+                                      sizeof *v);
+    if (s->n_edits)
+        memcpy(v, s->edits, s->n_edits * sizeof *v);
+    *n = s->n_edits;
+    for (size_t i = 0; i < old->n_edits; i++) {
+        const galley__edit *e = &old->edits[i];
+        if (S_unrun(s, S_edit_test(s->scan, e)) && !S_has_edit(v, *n, e))
+            v[(*n)++] = *e;
+    }
+    if (*n > s->n_edits)
+        qsort(v, *n, sizeof *v, S_edit_cmp);
+    return v;
+}
+
+/* Writes (or, with no edits, removes) the state and .corrected copy of s,
+ * as galley__promote_record says. */
+static void S_record(const char *root, const galley__promote_source *s)
 {
     char *sp = galley__state_path(root, s->path, "state", ".state");
     char *cp = galley__state_path(root, s->path, "", ".corrected");
@@ -356,6 +446,20 @@ void galley__promote_record(const char *root, const galley__promote_source *s)
     galley__buf_fini(&out);
     free(sp);
     free(cp);
+}
+
+void galley__promote_record(const char *root, const galley__promote_source *s0)
+{
+    char *sp0 = galley__state_path(root, s0->path, "state", ".state");
+    galley__state old = {0};
+    galley__promote_source merged = *s0;
+    galley__edit *v = S_with_unrun(root, sp0, s0, &old, &merged.n_edits);
+    if (v)
+        merged.edits = v;
+    free(sp0);
+    S_record(root, &merged);
+    free(v);
+    galley__state_fini(&old);
 }
 
 /* ---- paths ---- */

@@ -1253,14 +1253,56 @@ static void S_scan_errors(S_ctx *c)
 
 /* ---- state for promote ---- */
 
-/* Writes (or removes) the state and .corrected copy of one file. */
+/* Whether the program of source i holds a test written in f. */
+static int S_plans_file(const S_ctx *c, size_t i, const galley__srcfile *f)
+{
+    for (size_t k = 0; k < c->plans[i].n; k++)
+        if (c->plans[i].v[k].file == f)
+            return 1;
+    return 0;
+}
+
+/* Returns the heap array (caller frees) of the names of f's tests that
+ * this run left out, borrowed from its scan; their number in *n. One pass
+ * over the selection of the programs that hold f's tests: S_selected_in
+ * for each test of every file cost a no-op rerun of 1000 tests 20%. */
+static const char **S_unrun(const S_ctx *c, const galley__srcfile *f,
+                            size_t *n)
+{
+    size_t nt = f->scan.n_tests;
+    char *ran = galley__xcalloc(nt + 1, 1);
+    for (size_t i = 0; i < c->sources.n; i++) {
+        if (c->skip[i] || !S_plans_file(c, i, f))
+            continue;
+        for (size_t s = 0; s < c->n_selected[i]; s++) {
+            const S_planned *p = S_planned_test(c, i, c->selected[i][s]);
+            for (size_t t = 0; p && p->file == f && t < nt; t++)
+                if (!strcmp(f->scan.tests[t].name, p->name))
+                    ran[t] = 1;
+        }
+    }
+    const char **unrun = galley__xcalloc(nt + 1, sizeof *unrun);
+    *n = 0;
+    for (size_t t = 0; t < nt; t++)
+        if (!ran[t])
+            unrun[(*n)++] = f->scan.tests[t].name;
+    free(ran);
+    return unrun;
+}
+
+/* Writes (or removes) the state and .corrected copy of one file; the
+ * pending output of its tests that this run left out stays. */
 static void S_save_state(S_ctx *c, galley__srcfile *f)
 {
     galley__srcfile_drop_conflicts(f);
+    size_t n_unrun;
+    const char **unrun = S_unrun(c, f, &n_unrun);
     galley__promote_record(c->conf.root, &(galley__promote_source){
         .path = f->path, .display = f->display, .text = f->text.ptr,
         .len = f->text.len, .scan = &f->scan, .edits = f->edits,
-        .n_edits = f->readable ? f->n_edits : 0});
+        .n_edits = f->readable ? f->n_edits : 0, .unrun = unrun,
+        .n_unrun = f->readable ? n_unrun : 0});
+    free(unrun);
 }
 
 /* Saves state for the files this run judged: its test files, and the
@@ -1279,20 +1321,43 @@ static void S_save_states(S_ctx *c)
     }
 }
 
-/* Promotes the files of this run that have edits. */
+/* Adds to targets (at *n) what S_promote promotes of file f: the file,
+ * or, when this run left some of its tests out, FILE:LINE for each of its
+ * own edits, since the state also holds the pending output that earlier
+ * runs left for those tests, which --promote after --filter must not
+ * write. The strings are heap copies. */
+static void S_promote_targets(const S_ctx *c, const galley__srcfile *f,
+                              char **targets, size_t *n)
+{
+    size_t n_unrun;
+    free(S_unrun(c, f, &n_unrun));
+    if (n_unrun == 0) {
+        targets[(*n)++] = galley__xstrdup(f->path);
+        return;
+    }
+    for (size_t e = 0; e < f->n_edits; e++)
+        targets[(*n)++] = galley__xasprintf("%s:%d", f->path,
+                                            f->edits[e].line);
+}
+
+/* Promotes what this run found in the files where it found edits. */
 static void S_promote(S_ctx *c)
 {
-    char **targets = galley__xcalloc(c->files.n + 1, sizeof *targets);
-    size_t n = 0;
+    size_t cap = 0, n = 0;
+    for (size_t i = 0; i < c->files.n; i++)
+        cap += c->files.v[i]->n_edits;
+    char **targets = galley__xcalloc(cap + 1, sizeof *targets);
     for (size_t i = 0; i < c->files.n; i++)
         if (c->files.v[i]->n_edits)
-            targets[n++] = c->files.v[i]->path;
+            S_promote_targets(c, c->files.v[i], targets, &n);
     /* Its messages are for people: off stdout when that carries a report
      * for machines. */
     if (n)
         galley__promote_with(c->conf.root, targets, n, S_human(c),
                              c->o->promote == 2 ? GALLEY__PROMOTE_NEW
                                                 : GALLEY__PROMOTE_ALL);
+    for (size_t i = 0; i < n; i++)
+        free(targets[i]);
     free(targets);
 }
 

@@ -8,8 +8,8 @@
 #                                  OpenBLAS, and what lints the man pages
 #   tools/install-deps.sh --dev    also what galley's own test suite
 #                                  drives (valgrind, git, xmllint, jq, prove,
-#                                  PyYAML, CMake, make, g++, Emacs, Vim,
-#                                  Neovim): .ci/run uses it
+#                                  PyYAML, CMake, make, Meson, g++,
+#                                  Emacs, Vim, Neovim): .ci/run uses it
 #
 # It installs as root, or through sudo; without either it says what to run.
 # apt's own progress is shown, and it waits for another apt or dpkg that
@@ -17,8 +17,8 @@
 set -eu
 pkgs="gcc libc6-dev ninja-build pkg-config libpcre2-dev libgit2-dev
       libcmark-dev cmark libopenblas-dev groff-base mandoc"
-dev="man-db valgrind git libxml2-utils jq cmake make g++ perl python3-yaml
-     emacs-nox vim neovim"
+dev="man-db valgrind git libxml2-utils jq cmake make meson g++ perl
+     python3-yaml emacs-nox vim neovim"
 case "${1-}" in
     "") ;;
     --dev) pkgs="$pkgs $dev" ;;

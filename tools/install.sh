@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # tools/install.sh: installs galley under $DESTDIR$PREFIX: the command, the
 # header, the static and shared runtime library, a pkg-config file (from
-# tools/galley.pc.in) and the man pages. `ninja install` runs it;
+# tools/galley.pc.in), a CMake package (LIBDIR/cmake/galley, from
+# tools/galleyConfig*.cmake.in and tools/galleyAddTests.cmake) and the man
+# pages. `ninja install` runs it;
 # `tools/install.sh --uninstall` (`ninja uninstall`) takes it away again.
 #
 #   PREFIX   where galley will live (default /usr/local)
-#   LIBDIR   where its libraries and galley.pc go: relative to PREFIX
-#            (default lib; Debian's multiarch layout is
-#            LIBDIR=lib/x86_64-linux-gnu) or absolute
+#   LIBDIR   where its libraries, galley.pc and cmake/galley/ go:
+#            relative to PREFIX (default lib; Debian's multiarch layout
+#            is LIBDIR=lib/x86_64-linux-gnu) or absolute
 #   DESTDIR  a staging directory put before every path (for packages); the
 #            files still name PREFIX alone
 #   BUILD    the build directory to install from (default build)
@@ -18,7 +20,7 @@
 # they are empty, never anything else: run it with the same PREFIX and
 # DESTDIR. `galley run` finds its runtime beside its executable in
 # PREFIX/lib, PREFIX/lib/<multiarch> or PREFIX/lib64; a LIBDIR elsewhere
-# serves pkg-config users only.
+# serves pkg-config and CMake users only.
 set -eu
 cd "$(dirname "$0")/.."
 PREFIX=${PREFIX:-/usr/local}
@@ -95,17 +97,56 @@ S_sed_escape() {
     printf '%s' "$1" | sed 's/[\\|&]/\\&/g'
 }
 
+# Writes $2 from the template $1, its @PREFIX@, @LIBDIR@ and @VERSION@
+# replaced by $3, $4 and VERSION.
+S_fill() {
+    sed -e "s|@PREFIX@|$(S_sed_escape "$3")|g" \
+        -e "s|@LIBDIR@|$(S_sed_escape "$4")|g" \
+        -e "s|@VERSION@|$(S_sed_escape "$VERSION")|g" \
+        "$1" >"$2"
+    ! grep -q '@[A-Z_]*@' "$2" || S_die "$1: a word left unreplaced"
+}
+
 # Writes galley.pc into $1 from tools/galley.pc.in. libdir is written
 # through ${prefix} when it lies under it, so that pkg-config's
 # --define-prefix and sysroot handling see one prefix.
 S_pc() {
     local libdir=$LIBDIR
     case $libdir in "$PREFIX"/*) libdir="\${prefix}${libdir#"$PREFIX"}" ;; esac
-    sed -e "s|@PREFIX@|$(S_sed_escape "$PREFIX")|g" \
-        -e "s|@LIBDIR@|$(S_sed_escape "$libdir")|g" \
-        -e "s|@VERSION@|$(S_sed_escape "$VERSION")|g" \
-        tools/galley.pc.in >"$1"
-    ! grep -q '@[A-Z_]*@' "$1" || S_die "tools/galley.pc.in: a word left unreplaced"
+    S_fill tools/galley.pc.in "$1" "$PREFIX" "$libdir"
+}
+
+# Quotes $1 for the inside of a CMake "quoted argument".
+S_cmake_escape() {
+    printf '%s' "$1" | sed 's/[\\"$]/\\&/g'
+}
+
+# Writes CMake's package (galleyConfig.cmake, its version file and the
+# script that ctest runs to list the tests) into directory $1, which is
+# $LIBDIR/cmake/galley under DESTDIR. Where LIBDIR lies under PREFIX the
+# prefix is found from the file's own place (../../.. up from
+# lib/cmake/galley), so that the package describes a staged or moved
+# install as it finds it; elsewhere both are written out whole.
+S_cmake() {
+    local prefix libdir rel up=""
+    prefix=$(S_cmake_escape "$PREFIX")
+    libdir=$(S_cmake_escape "$LIBDIR")
+    case $LIBDIR in
+        "$PREFIX"/*)
+            rel=${LIBDIR#"$PREFIX"/}/cmake/galley
+            while [ -n "$rel" ]; do
+                up=$up/..
+                case $rel in */*) rel=${rel#*/} ;; *) rel="" ;; esac
+            done
+            prefix="\${_galley_here}$up"
+            libdir="\${GALLEY_PREFIX}/$(S_cmake_escape "${LIBDIR#"$PREFIX"/}")"
+            ;;
+    esac
+    S_fill tools/galleyConfig.cmake.in "$1/galleyConfig.cmake" \
+        "$prefix" "$libdir"
+    S_fill tools/galleyConfigVersion.cmake.in \
+        "$1/galleyConfigVersion.cmake" "" ""
+    install -m 0644 tools/galleyAddTests.cmake "$1/galleyAddTests.cmake"
 }
 
 # The man pages are rendered from man/*.md by `ninja` into build/man/ (one
@@ -131,6 +172,11 @@ done
 S_dir "$LIBDIR/pkgconfig"
 S_pc "$DESTDIR$LIBDIR/pkgconfig/galley.pc"
 S_made+=("$LIBDIR/pkgconfig/galley.pc")
+S_dir "$LIBDIR/cmake/galley"
+S_cmake "$DESTDIR$LIBDIR/cmake/galley"
+for f in galleyConfig galleyConfigVersion galleyAddTests; do
+    S_made+=("$LIBDIR/cmake/galley/$f.cmake")
+done
 
 # The manifest: what this install put, and what an earlier install into
 # the same PREFIX had listed (the directories it made above all, which this

@@ -46,6 +46,36 @@ TEST(installed_galley_runs_tests)
            " for a in '--cflags --libs' '--static --libs'; do"
            " pkg-config $a galley | sed \"s|$PWD|PWD|g; s|$blas|<openblas's>"
            " |; s|$blas_libs|<openblas's>|\"; done");
+    /* CMake finds the package in the multiarch libdir (its prefix found
+     * from there); the version file takes the same minor version or a
+     * range holding it, not the next minor (0.x) or major;
+     * galley_discover_tests lists what FILTER keeps, named with TEST_PREFIX.
+     * The project itself is configured, not built: ctest -N runs nothing. */
+    e2e_write("tests/b_test.c", "#include <galley.h>\nTEST(other) { }\n");
+    e2e_write("CMakeLists.txt",
+              "cmake_minimum_required(VERSION 3.16)\n"
+              "project(p C)\n"
+              "find_package(galley REQUIRED)\n"
+              "set(v ${galley_VERSION_MAJOR}.${galley_VERSION_MINOR})\n"
+              "math(EXPR minor \"${galley_VERSION_MINOR} + 1\")\n"
+              "math(EXPR major \"${galley_VERSION_MAJOR} + 1\")\n"
+              "foreach(w ${v} ${galley_VERSION_MAJOR}.${minor} ${major}.0"
+              " ${v}...${major}.0)\n"
+              "  find_package(galley ${w} QUIET)\n"
+              "  string(REPLACE ${v} V w ${w})\n"
+              "  string(REPLACE ${major}.0 NEXT w ${w})\n"
+              "  string(REPLACE ${galley_VERSION_MAJOR}.${minor} MINOR w"
+              " ${w})\n"
+              "  message(STATUS \"asking ${w}: ${galley_FOUND}\")\n"
+              "endforeach()\n"
+              "get_target_property(a galley::static IMPORTED_LOCATION)\n"
+              "message(STATUS \"${GALLEY_EXECUTABLE} ${a}\")\n"
+              "enable_testing()\n"
+              "galley_discover_tests(TEST_PREFIX \"installed \""
+              " FILTER hello)\n");
+    e2e_sh("CMAKE_PREFIX_PATH=$PWD/prefix cmake -S . -B build 2>&1 |"
+           " grep -E '^-- (asking|/)' | sed \"s|$PWD|PWD|g\";"
+           " ctest --test-dir build -N | grep 'Test *#'");
     snprintf(cmd, sizeof cmd,
              "%s \"$repo/tools/install.sh\" --uninstall | sed \"s|$PWD|PWD|\";"
              " LC_ALL=C find prefix | LC_ALL=C sort",
@@ -57,6 +87,9 @@ TEST(installed_galley_runs_tests)
       ./include/galley/plot.h
       ./include/galley/tensor.h
       ./lib/theirs.a
+      ./lib/x86_64-linux-gnu/cmake/galley/galleyAddTests.cmake
+      ./lib/x86_64-linux-gnu/cmake/galley/galleyConfig.cmake
+      ./lib/x86_64-linux-gnu/cmake/galley/galleyConfigVersion.cmake
       ./lib/x86_64-linux-gnu/libgalley.a
       ./lib/x86_64-linux-gnu/pkgconfig/galley.pc
       ./share/galley/install-manifest
@@ -76,6 +109,12 @@ TEST(installed_galley_runs_tests)
       1 passed (1 cached), 0 failed
       -IPWD/prefix/include <openblas's> -LPWD/prefix/lib/x86_64-linux-gnu -lgalley
       -LPWD/prefix/lib/x86_64-linux-gnu -lgalley -lm <openblas's>
+      -- asking V: 1
+      -- asking MINOR: 0
+      -- asking NEXT: 0
+      -- asking V...NEXT: 1
+      -- PWD/prefix/bin/galley PWD/prefix/lib/x86_64-linux-gnu/libgalley.a
+        Test #1: installed tests/a_test.c:hello
       uninstalled galley from PWD/prefix
       prefix
       prefix/lib
@@ -119,7 +158,7 @@ TEST(install_deps_lean_by_default_and_clear_without_root)
       apt-get -o DPkg::Lock::Timeout=600 update
       sudo
       apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends gcc libc6-dev ninja-build pkg-config libpcre2-dev libgit2-dev libcmark-dev cmark libopenblas-dev groff-base mandoc
-      apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends gcc libc6-dev ninja-build pkg-config libpcre2-dev libgit2-dev libcmark-dev cmark libopenblas-dev groff-base mandoc man-db valgrind git libxml2-utils jq cmake make g++ perl python3-yaml emacs-nox vim neovim
+      apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends gcc libc6-dev ninja-build pkg-config libpcre2-dev libgit2-dev libcmark-dev cmark libopenblas-dev groff-base mandoc man-db valgrind git libxml2-utils jq cmake make meson g++ perl python3-yaml emacs-nox vim neovim
       usage: tools/install-deps.sh [--dev]
       [exit 2]
     */);

@@ -547,7 +547,7 @@ TEST(failed_reruns_what_failed)
       [exit 1]
       tests/f_test.c:4: bad: mismatch
       0 passed, 1 failed (1 cached)
-      promoted tests/f_test.c (1 marker)
+      promoted tests/f_test.c (1 marker, 1 still pending)
       [exit 1]
       tests/f_test.c:5: worse: mismatch
       1 passed (1 cached), 1 failed (1 cached)

@@ -313,6 +313,51 @@ TEST(stale_state)
     e2e_done();
 }
 
+/* A run of some of a file's tests (one CTest test, the test at the cursor)
+ * leaves the others' output pending while the file is unchanged;
+ * --promote writes only what its own run found. */
+TEST(a_run_of_one_test_keeps_the_others_pending)
+{
+    e2e_project();
+    e2e_write("tests/k_test.c",
+              "#include <galley.h>\n"
+              "#include <stdio.h>\n"
+              "TEST(a) { puts(\"a\"); EXPECT(); }\n"
+              "TEST(b) { puts(\"b\"); EXPECT(); }\n");
+    e2e_galley("run -q");
+    e2e_galley("run -q tests/k_test.c:4");
+    e2e_galley("promote --list");
+    e2e_galley("run -q --filter=:b --promote");
+    e2e_galley("promote --list");
+    /* Changed since, the file's old pending output is dropped. */
+    e2e_sh("echo '// edited' >> tests/k_test.c");
+    e2e_galley("run -q --filter=:b");
+    e2e_galley("promote --list");
+    EXPECT(/*
+      tests/k_test.c:3: a: mismatch
+      tests/k_test.c:4: b: mismatch
+      0 passed, 2 failed
+      [exit 1]
+      tests/k_test.c:4: b: mismatch
+      0 passed, 1 failed (1 cached)
+      [exit 1]
+      tests/k_test.c:3: a: new output
+      tests/k_test.c:4: b: new output
+      [exit 0]
+      tests/k_test.c:4: b: mismatch
+      0 passed, 1 failed (1 cached)
+      promoted tests/k_test.c (1 marker, 1 still pending)
+      [exit 1]
+      tests/k_test.c:3: a: new output
+      [exit 0]
+      1 passed, 0 failed
+      [exit 0]
+      nothing pending
+      [exit 0]
+    */);
+    e2e_done();
+}
+
 /* A branch not taken: its marker fails "not reached" until promote makes
  * it EXPECT_UNREACHABLE(), which passes; taken after all, it fails with
  * the output, and promote makes it an EXPECT again. A marker after a crash

@@ -103,6 +103,8 @@ typedef struct S_ctx {
     char **focus;             /* per path of the command: the real path of
                                  a FILE:LINE focus, or NULL */
     size_t *focus_hits;       /* per path: the tests its focus selected */
+    char **plain;             /* per path: the real path of one named
+                                 without a line, or NULL */
     int focused;              /* some path is a FILE:LINE focus */
     galley__words last_failed; /* --failed: the tests to run, "PATH\tNAME"
                                  (failed.h); empty: every test */
@@ -232,22 +234,42 @@ static void S_failed_check(S_ctx *c)
 /* Selects the planned tests of source i that the filter matches, a
  * FILE:LINE focuses on and the shard holds. A file left with none is
  * skipped (neither built nor run). */
+/* Whether source i lies in a path of the command named without a line
+ * (a file, or a directory above it): beside FILE:LINE focuses, such a path
+ * still runs all its tests (`galley run a_test.c b_test.c:16`). */
+static int S_in_plain_path(const S_ctx *c, size_t i)
+{
+    const char *src = c->sources.v[i].path;
+    for (size_t j = 0; j < c->o->n_paths; j++) {
+        if (!c->plain[j])
+            continue;
+        size_t n = strlen(c->plain[j]);
+        if (!strncmp(src, c->plain[j], n) &&
+            (src[n] == '\0' || src[n] == '/' || !strcmp(c->plain[j], "/")))
+            return 1;
+    }
+    return 0;
+}
+
 static void S_select(S_ctx *c, size_t i, pcre2_code *re)
 {
     galley__srcfile *f = c->tests[i];
     const S_plan *pl = &c->plans[i];
     c->selected[i] = galley__xcalloc(pl->n + 1, sizeof(char *));
+    int plain = c->focused && S_in_plain_path(c, i);
     for (size_t k = 0; k < pl->n; k++) {
         const char *name = pl->v[k].name;
         char *key = galley__xasprintf("%s:%s", pl->v[k].file->display, name);
-        if ((!re || S_matches(re, key)) && S_in_focus(c, &pl->v[k]) &&
+        /* S_in_focus first: it counts what each focus selects. */
+        if ((!re || S_matches(re, key)) &&
+            (S_in_focus(c, &pl->v[k]) || plain) &&
             S_in_shard(c, f, name) && S_failed_last(c, &pl->v[k]))
             c->selected[i][c->n_selected[i]++] = galley__xstrdup(name);
         free(key);
     }
     int mine = pl->n ? c->n_selected[i] > 0 : S_in_shard(c, f, NULL);
     c->skip[i] = c->n_selected[i] == 0 &&
-                 (re || c->focused || c->last_failed.n || !mine);
+                 (re || (c->focused && !plain) || c->last_failed.n || !mine);
 }
 
 /* Reads the FILE:LINE paths of the command: their files' real paths. */
@@ -255,11 +277,16 @@ static void S_focus_init(S_ctx *c)
 {
     c->focus = galley__xcalloc(c->o->n_paths + 1, sizeof *c->focus);
     c->focus_hits = galley__xcalloc(c->o->n_paths + 1, sizeof *c->focus_hits);
+    c->plain = galley__xcalloc(c->o->n_paths + 1, sizeof *c->plain);
     for (size_t j = 0; c->o->lines && j < c->o->n_paths; j++) {
         char real[PATH_MAX];
-        if (c->o->lines[j] > 0 && realpath(c->o->paths[j], real)) {
+        if (!realpath(c->o->paths[j], real))
+            continue;
+        if (c->o->lines[j] > 0) {
             c->focus[j] = galley__xstrdup(real);
             c->focused = 1;
+        } else {
+            c->plain[j] = galley__xstrdup(real);
         }
     }
 }
@@ -1533,9 +1560,12 @@ static int S_report(S_ctx *c)
 static void S_ctx_fini(S_ctx *c)
 {
     galley__words_fini(&c->last_failed);
-    for (size_t j = 0; c->focus && j < c->o->n_paths; j++)
+    for (size_t j = 0; c->focus && j < c->o->n_paths; j++) {
         free(c->focus[j]);
+        free(c->plain[j]);
+    }
     free(c->focus);
+    free(c->plain);
     free(c->focus_hits);
     for (size_t i = 0; i < c->sources.n; i++) {
         if (c->plans)

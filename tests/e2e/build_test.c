@@ -471,6 +471,20 @@ TEST(selection)
       #include <stdio.h>
       TEST(one) { printf("b1\n"); EXPECT((* b1 *)); }
     */);
+    /* A path named whole beside a FILE:LINE focus runs all its tests:
+     * the focus narrows its own file only (b's test was left out). */
+    e2e_galley("run -v tests/a_test.c:4 tests/b_test.c");
+    e2e_galley("run -v tests/a_test.c:4 tests/a_test.c");
+    EXPECT(/*
+      tests/a_test.c:4: two: ok (cached)
+      tests/b_test.c:3: one: ok (cached)
+      2 passed (2 cached), 0 failed
+      [exit 0]
+      tests/a_test.c:3: one: ok (cached)
+      tests/a_test.c:4: two: ok (cached)
+      2 passed (2 cached), 0 failed
+      [exit 0]
+    */);
     e2e_done();
 }
 

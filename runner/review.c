@@ -48,12 +48,13 @@ static const char S_help[] =
 /* ---- the terminal ---- */
 
 /* The terminal's settings while a key is read in raw mode, for the signal
- * handler to put back. */
-static struct termios S_saved;
+ * handlers to put back (S_saved) and to take up again (S_raw_mode). */
+static struct termios S_saved, S_raw_mode;
 static volatile sig_atomic_t S_raw;
 
-/* The signals after which the terminal must not be left raw. */
-static const int S_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+/* The signals after which the terminal must not be left raw: those that
+ * end galley, and Ctrl-Z's, which stops it (the last one). */
+static const int S_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGTSTP};
 #define S_N_SIGNALS (sizeof S_signals / sizeof *S_signals)
 
 /* Puts the terminal back, then lets the signal do what it would have
@@ -67,28 +68,59 @@ static void S_signal_cb(int sig)
     raise(sig);
 }
 
+/* Ctrl-Z: puts the terminal back and stops, here in the handler (the
+ * signal unblocked for that); once continued (fg), takes raw mode and
+ * this handler up again, and the read goes on. */
+static void S_stop_cb(int sig)
+{
+    int saved_errno = errno;
+    struct sigaction again = {.sa_handler = S_stop_cb};
+    sigset_t set;
+    tcsetattr(STDIN_FILENO, TCSANOW, &S_saved);
+    signal(sig, SIG_DFL);
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    raise(sig);
+    sigemptyset(&again.sa_mask);
+    sigaction(sig, &again, NULL);
+    tcsetattr(STDIN_FILENO, TCSANOW, &S_raw_mode);
+    errno = saved_errno;
+}
+
 /* Reads one byte from the terminal without waiting for Enter and without
  * echo. ISIG stays on, so Ctrl-C still interrupts; output processing too,
- * so lines printed meanwhile still start at the left. Returns the byte,
- * or EOF. */
-static int S_read_raw(void)
+ * so lines printed meanwhile still start at the left. out, holding the
+ * prompt, is flushed once the terminal is raw: whoever sees the prompt
+ * may answer. Returns the byte, or EOF. */
+static int S_read_raw(FILE *out)
 {
     struct termios raw;
     struct sigaction sa = {.sa_handler = S_signal_cb}, old[S_N_SIGNALS];
+    struct sigaction stop = {.sa_handler = S_stop_cb};
     unsigned char c;
-    if (tcgetattr(STDIN_FILENO, &S_saved) != 0)
+    if (tcgetattr(STDIN_FILENO, &S_saved) != 0) {
+        fflush(out);
         return EOF;
+    }
     raw = S_saved;
     raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
     raw.c_cc[VMIN] = 1;
     raw.c_cc[VTIME] = 0;
+    S_raw_mode = raw;
     sigemptyset(&sa.sa_mask);
-    for (size_t i = 0; i < S_N_SIGNALS; i++)
-        sigaction(S_signals[i], &sa, &old[i]);
+    sigemptyset(&stop.sa_mask);
+    for (size_t i = 0; i < S_N_SIGNALS; i++) {
+        sigaction(S_signals[i], S_signals[i] == SIGTSTP ? &stop : &sa,
+                  &old[i]);
+        /* A signal ignored by whoever started galley (nohup) stays so. */
+        if (old[i].sa_handler == SIG_IGN)
+            sigaction(S_signals[i], &old[i], NULL);
+    }
     S_raw = 1;
     /* TCSANOW, not TCSAFLUSH: keys typed ahead are answers too. */
     ssize_t n = -1;
-    if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0)
+    if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0 && fflush(out) != EOF)
         do
             n = read(STDIN_FILENO, &c, 1);
         while (n < 0 && errno == EINTR);
@@ -115,8 +147,13 @@ static int S_read_line(S_ui *ui)
  * nor a pipe shows it otherwise). Returns it, or EOF. */
 static int S_read_answer(S_ui *ui)
 {
-    fflush(ui->out);
-    int c = ui->tty ? S_read_raw() : S_read_line(ui);
+    int c;
+    if (ui->tty) {
+        c = S_read_raw(ui->out);
+    } else {
+        fflush(ui->out);
+        c = S_read_line(ui);
+    }
     if (c == EOF)
         fputs("q (end of input)\n", ui->out);
     else if (c >= ' ' && c < 127)

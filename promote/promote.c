@@ -836,7 +836,8 @@ static int S_ask(const S_review *r, const file *f, const size_t *order,
             left += (size_t)w->todo[k];
         galley__review_item it = {
             .display = f->display, .line = e->line,
-            .test = S_edit_test(f, e), .what = S_edit_what(e),
+            .test = S_edit_test(f, e), .kind = e->kind,
+            .what = S_edit_what(e),
             .source = f->src.ptr ? f->src.ptr : "", .source_len = f->src.len,
             .promoted = promoted.ptr ? promoted.ptr : "",
             .promoted_len = promoted.len,

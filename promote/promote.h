@@ -52,6 +52,7 @@ typedef struct galley__review_item {
     const char *display;  /* FILE, as reports show it */
     int line;             /* the marker's line; trailing output: its TEST's */
     const char *test;     /* the name of its TEST */
+    galley__edit_kind kind;
     const char *what;     /* as promote --list says it: "new output", ... */
     const char *source;   /* the source as it is now */
     size_t source_len;

@@ -184,7 +184,7 @@ static void S_show_output(const S_ui *ui, const galley__review_item *it)
 {
     if (it->output_len == 0) {
         fprintf(ui->out, "(no output%s)\n",
-                !strncmp(it->what, "not reached", 11)
+                it->kind == GALLEY__EDIT_UNREACHABLE
                     ? ": the marker was not reached" : "");
         return;
     }

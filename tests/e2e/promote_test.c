@@ -596,7 +596,9 @@ TEST(review_one_at_a_time)
 
 /* galley review on a terminal (script(1) gives it one): single keys, no
  * Enter, colored as galley run colors; the terminal is as it was after
- * it, also after a Ctrl-C at the prompt. */
+ * it, also after a Ctrl-C at the prompt. script is bsdutils' (essential
+ * in Debian; -E needs util-linux 2.35), python3 comes with
+ * tools/install-deps.sh --dev (python3-yaml). */
 TEST(review_on_a_terminal)
 {
     e2e_project();

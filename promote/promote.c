@@ -755,7 +755,52 @@ typedef struct S_review {
     void *ctx;
     galley__review_counts *counts;
     int quit;
+    int lock;           /* the project's lock, or -1 while a question waits */
 } S_review;
+
+/* The project's lock is held while the review reads or writes the run
+ * state and the sources, not while a question waits for its answer: a
+ * galley run (a watcher's) in another terminal goes on meanwhile, and the
+ * review sees what it changed (S_ask). */
+static void S_review_lock(S_review *r)
+{
+    if (r->lock < 0)
+        r->lock = galley__lock_project(r->root);
+}
+
+static void S_review_unlock(S_review *r)
+{
+    if (r->lock >= 0)
+        close(r->lock);
+    r->lock = -1;
+}
+
+/* Asks the reviewer about item it of f, without the lock. Returns the
+ * answer, or -1 after printing why it cannot be acted on: the run state
+ * of f changed while the question waited (a galley run since). */
+static int S_ask_unlocked(S_review *r, const file *f,
+                          const galley__review_item *it)
+{
+    galley__buf before, after;
+    galley__buf_init(&before);
+    galley__buf_init(&after);
+    galley__read_file(f->state_path, &before);
+    S_review_unlock(r);
+    int a = (int)r->cb(r->ctx, it);
+    S_review_lock(r);
+    if (a != GALLEY__REVIEW_SKIP && a != GALLEY__REVIEW_QUIT &&
+        (galley__read_file(f->state_path, &after) != 0 ||
+         after.len != before.len ||
+         memcmp(after.ptr, before.ptr, before.len) != 0)) {
+        galley__error_at(f->display, 0, "its pending output changed while "
+                         "galley review asked (a galley run since?); left "
+                         "as it is: run galley review again");
+        a = -1;
+    }
+    galley__buf_fini(&after);
+    galley__buf_fini(&before);
+    return a;
+}
 
 /* An edit and where its change lands in the source, to sort by. */
 typedef struct S_at {
@@ -822,7 +867,7 @@ static void S_walk_remove(S_walk *w, size_t p)
 
 /* Shows the edit at place p of f to the reviewer. Returns the answer, or
  * -1 after printing why it cannot be shown. */
-static int S_ask(const S_review *r, const file *f, const size_t *order,
+static int S_ask(S_review *r, const file *f, const size_t *order,
                  const S_walk *w, size_t p)
 {
     const galley__edit *e = &f->st.edits[order[p]];
@@ -843,7 +888,7 @@ static int S_ask(const S_review *r, const file *f, const size_t *order,
             .promoted_len = promoted.len,
             .output = e->text ? e->text : "", .output_len = e->len,
             .left = left};
-        a = (int)r->cb(r->ctx, &it);
+        a = S_ask_unlocked(r, f, &it);
     }
     galley__buf_fini(&promoted);
     return a;
@@ -923,9 +968,15 @@ int galley__promote_review(const char *root, char *const *targets, size_t n,
                            FILE *out, galley__review_cb cb, void *ctx,
                            galley__review_counts *counts)
 {
+    S_review r = {root, out, cb, ctx, counts, 0, -1};
     jobs js = {0};
     int rc = 0;
     memset(counts, 0, sizeof *counts);
+    /* Without _galley/, nothing is pending: no lock file is made. */
+    char *dir = galley__xasprintf("%s/_galley", root);
+    if (access(dir, F_OK) == 0)
+        S_review_lock(&r);
+    free(dir);
     if (n > 0)
         rc = S_jobs_from_targets(root, targets, n, &js);
     else
@@ -939,7 +990,6 @@ int galley__promote_review(const char *root, char *const *targets, size_t n,
         rc = s == 2 ? 2 : s < 0 ? 1 : rc;
         counts->refused += s < 0;
     }
-    S_review r = {root, out, cb, ctx, counts, 0};
     if (rc != 2)
         counts->files = js.n;
     for (size_t i = 0; rc != 2 && !r.quit && i < js.n; i++)
@@ -947,6 +997,7 @@ int galley__promote_review(const char *root, char *const *targets, size_t n,
             counts->refused++;
             rc = 1;
         }
+    S_review_unlock(&r);
     for (size_t i = 0; i < js.n; i++)
         free(ws[i].todo);
     free(ws);

@@ -89,8 +89,11 @@ typedef struct galley__review_counts {
  * accepted output is promoted at once, atomically and with the stale
  * check of galley__promote_cmd (a file changed since the run is refused
  * and its review ends); a rejected one is dropped from the run state.
- * Prints "nothing pending" to out when there is nothing, and problems to
- * stderr; fills *counts. Returns galley__promote_cmd's exit status. */
+ * It holds the project's lock (galley__lock_project) except while cb
+ * runs; a file whose run state changed meanwhile (a galley run in another
+ * terminal) is refused at its answer. Prints "nothing pending" to out
+ * when there is nothing, and problems to stderr; fills *counts. Returns
+ * galley__promote_cmd's exit status. */
 int galley__promote_review(const char *root, char *const *targets, size_t n,
                            FILE *out, galley__review_cb cb, void *ctx,
                            galley__review_counts *counts);

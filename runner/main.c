@@ -435,9 +435,9 @@ static char *S_target_file(const char *word)
 /* Loads the configuration of the project that the targets[0..n) are in
  * (its root found as a run finds it: above the cwd, else above the first
  * target; bad lines are reported, the commands need only the root) and
- * takes the project's lock when _galley/ exists (without it nothing is
- * pending, and no lock file is made). Returns 0, or 2 after printing why
- * (then there is nothing to close). */
+ * takes the project's lock into *lock (unless lock is NULL) when _galley/
+ * exists (without it nothing is pending, and no lock file is made).
+ * Returns 0, or 2 after printing why (then there is nothing to close). */
 static int S_project_open(galley__config *conf, char *const *targets, int n,
                           int *lock)
 {
@@ -455,6 +455,8 @@ static int S_project_open(galley__config *conf, char *const *targets, int n,
         galley__config_fini(conf);
         return 2;
     }
+    if (!lock)
+        return 0;
     char *dir = galley__xasprintf("%s/_galley", conf->root);
     *lock = access(dir, F_OK) == 0 ? galley__lock_project(conf->root) : -1;
     free(dir);
@@ -605,13 +607,14 @@ static int S_review(int argc, char **argv)
         rc = 2;
     }
     galley__config conf;
-    int lock;
-    if (rc == 0 && S_project_open(&conf, targets, n, &lock) != 0)
+    /* The review takes the project's lock itself, and lets it go while
+     * it waits for an answer. */
+    if (rc == 0 && S_project_open(&conf, targets, n, NULL) != 0)
         rc = 2;
     else if (rc == 0) {
         rc = galley__review_cmd(conf.root, targets, (size_t)n,
                                 S_color(a.color));
-        S_project_close(&conf, lock);
+        S_project_close(&conf, -1);
     }
     free(targets);
     return rc < 0 ? 0 : rc;

@@ -601,31 +601,40 @@ static int S_prepare(file *f, const char *root, const job *j, FILE *out,
     return S_select(f, j) != 0 ? 2 : 0;
 }
 
+/* Returns the name of the TEST of edit e of f. */
+static const char *S_edit_test(const file *f, const galley__edit *e)
+{
+    int mi = e->kind == GALLEY__EDIT_TRAILING
+                 ? -1 : galley__scan_find_marker(&f->scan, e->line);
+    int ti = mi >= 0 ? f->scan.markers[mi].test : -1;
+    return e->test ? e->test : ti >= 0 ? f->scan.tests[ti].name : "(no TEST)";
+}
+
+/* Returns what edit e does, in words. */
+static const char *S_edit_what(const galley__edit *e)
+{
+    return e->kind == GALLEY__EDIT_TRAILING
+               ? "trailing output, for a new marker"
+           : e->kind == GALLEY__EDIT_UNREACHABLE
+               ? "not reached: becomes EXPECT_UNREACHABLE()"
+               : "new output";
+}
+
 /* Prints a line for each selected edit of f: FILE:LINE: TEST: what. */
 static void S_list(const file *f)
 {
     for (size_t i = 0; i < f->st.n_edits; i++) {
         const galley__edit *e = &f->st.edits[i];
-        if (!f->sel[i])
-            continue;
-        int mi = e->kind == GALLEY__EDIT_TRAILING
-                     ? -1 : galley__scan_find_marker(&f->scan, e->line);
-        int ti = mi >= 0 ? f->scan.markers[mi].test : -1;
-        const char *test = e->test ? e->test
-                           : ti >= 0 ? f->scan.tests[ti].name : "(no TEST)";
-        const char *what = e->kind == GALLEY__EDIT_TRAILING
-                               ? "trailing output, for a new marker"
-                           : e->kind == GALLEY__EDIT_UNREACHABLE
-                               ? "not reached: becomes EXPECT_UNREACHABLE()"
-                               : "new output";
-        fprintf(f->out, "%s:%d: %s: %s\n", f->display, e->line, test, what);
+        if (f->sel[i])
+            fprintf(f->out, "%s:%d: %s: %s\n", f->display, e->line,
+                    S_edit_test(f, e), S_edit_what(e));
     }
 }
 
 /* Drops the selected edits of f from its state, leaving the source as it
- * is; the rest stays pending (their lines have not moved). Returns 0, or
- * -1 after printing why. */
-static int S_reject(file *f)
+ * is; the rest stays pending (their lines have not moved). Returns how
+ * many are left. */
+static size_t S_drop(file *f)
 {
     galley__edit *kept = galley__xcalloc(f->st.n_edits + 1, sizeof *kept);
     size_t n = 0;
@@ -641,6 +650,13 @@ static int S_reject(file *f)
                                 .n_edits = n};
     galley__promote_record(f->root, &s);
     free(kept);
+    return n;
+}
+
+/* S_drop, reported. Returns 0. */
+static int S_reject(file *f)
+{
+    size_t n = S_drop(f);
     fprintf(f->out, "rejected %s (%zu marker%s", f->display, f->n_sel,
             f->n_sel == 1 ? "" : "s");
     if (n)
@@ -719,6 +735,277 @@ int galley__promote_with(const char *root, char *const *targets, size_t n,
         S_file_fini(&fs[i]);
     free(fs);
     free(state);
+    fflush(out);
+    S_jobs_fini(&js);
+    return rc;
+}
+
+/* ---- galley review ---- */
+
+/* Where the review of one file stands: its pending edits in source order,
+ * and for each whether it is still to be shown (todo[p]). Accepting or
+ * rejecting one removes its place; promoting keeps the order of the rest
+ * (the lines after a rewritten marker move together), so the places stay
+ * right when the file is read again after each answer. */
+typedef struct S_walk {
+    char *todo;
+    size_t n;
+} S_walk;
+
+/* What one review shares across its files. */
+typedef struct S_review {
+    const char *root;
+    FILE *out;
+    galley__review_cb cb;
+    void *ctx;
+    galley__review_counts *counts;
+    int quit;
+    int lock;           /* the project's lock, or -1 while a question waits */
+} S_review;
+
+/* The project's lock is held while the review reads or writes the run
+ * state and the sources, not while a question waits for its answer: a
+ * galley run (a watcher's) in another terminal goes on meanwhile, and the
+ * review sees what it changed (S_ask). */
+static void S_review_lock(S_review *r)
+{
+    if (r->lock < 0)
+        r->lock = galley__lock_project(r->root);
+}
+
+static void S_review_unlock(S_review *r)
+{
+    if (r->lock >= 0)
+        close(r->lock);
+    r->lock = -1;
+}
+
+/* Asks the reviewer about item it of f, without the lock. Returns the
+ * answer, or -1 after printing why it cannot be acted on: the run state
+ * of f changed while the question waited (a galley run since). */
+static int S_ask_unlocked(S_review *r, const file *f,
+                          const galley__review_item *it)
+{
+    galley__buf before, after;
+    galley__buf_init(&before);
+    galley__buf_init(&after);
+    galley__read_file(f->state_path, &before);
+    S_review_unlock(r);
+    int a = (int)r->cb(r->ctx, it);
+    S_review_lock(r);
+    if (a != GALLEY__REVIEW_SKIP && a != GALLEY__REVIEW_QUIT &&
+        (galley__read_file(f->state_path, &after) != 0 ||
+         after.len != before.len ||
+         memcmp(after.ptr, before.ptr, before.len) != 0)) {
+        galley__error_at(f->display, 0, "its pending output changed while "
+                         "galley review asked (a galley run since?); left "
+                         "as it is: run galley review again");
+        a = -1;
+    }
+    galley__buf_fini(&after);
+    galley__buf_fini(&before);
+    return a;
+}
+
+/* An edit and where its change lands in the source, to sort by. */
+typedef struct S_at {
+    size_t off, i;
+} S_at;
+
+static int S_at_cmp(const void *a, const void *b)
+{
+    const S_at *x = a, *y = b;
+    if (x->off != y->off)
+        return (x->off > y->off) - (x->off < y->off);
+    return (x->i > y->i) - (x->i < y->i);
+}
+
+/* Returns the heap list of f's edit indices in source order (trailing
+ * output at its TEST's closing brace, after the TEST's markers). */
+static size_t *S_source_order(const file *f)
+{
+    size_t n = f->st.n_edits;
+    S_at *at = galley__xcalloc(n + 1, sizeof *at);
+    size_t *order = galley__xcalloc(n + 1, sizeof *order);
+    for (size_t i = 0; i < n; i++)
+        at[i] = (S_at){S_edit_offset(&f->scan, &f->st.edits[i], 1), i};
+    if (n > 1)
+        qsort(at, n, sizeof *at, S_at_cmp);
+    for (size_t i = 0; i < n; i++)
+        order[i] = at[i].i;
+    free(at);
+    return order;
+}
+
+/* Fills w with what job j selects. Returns S_prepare's status. */
+static int S_walk_init(S_walk *w, const char *root, const job *j, FILE *out)
+{
+    file f = {0};
+    int rc = S_prepare(&f, root, j, out, GALLEY__PROMOTE_ALL);
+    if (rc == 0) {
+        size_t *order = S_source_order(&f);
+        w->n = f.st.n_edits;
+        w->todo = galley__xcalloc(w->n + 1, 1);
+        for (size_t p = 0; p < w->n; p++)
+            w->todo[p] = f.sel[order[p]];
+        free(order);
+    }
+    S_file_fini(&f);
+    return rc;
+}
+
+/* Returns the first place still to be shown, or w->n. */
+static size_t S_walk_next(const S_walk *w)
+{
+    size_t p = 0;
+    while (p < w->n && !w->todo[p])
+        p++;
+    return p;
+}
+
+/* Forgets place p, whose edit is no longer pending. */
+static void S_walk_remove(S_walk *w, size_t p)
+{
+    memmove(w->todo + p, w->todo + p + 1, w->n - p - 1);
+    w->n--;
+}
+
+/* Shows the edit at place p of f to the reviewer. Returns the answer, or
+ * -1 after printing why it cannot be shown. */
+static int S_ask(S_review *r, const file *f, const size_t *order,
+                 const S_walk *w, size_t p)
+{
+    const galley__edit *e = &f->st.edits[order[p]];
+    galley__buf promoted;
+    galley__buf_init(&promoted);
+    int a = -1;
+    if (S_apply(f, &promoted, f->src.ptr ? f->src.ptr : "", f->src.len,
+                &f->scan, e, 1) == 0) {
+        size_t left = 0;
+        for (size_t k = p + 1; k < w->n; k++)
+            left += (size_t)w->todo[k];
+        galley__review_item it = {
+            .display = f->display, .line = e->line,
+            .test = S_edit_test(f, e), .kind = e->kind,
+            .what = S_edit_what(e),
+            .source = f->src.ptr ? f->src.ptr : "", .source_len = f->src.len,
+            .promoted = promoted.ptr ? promoted.ptr : "",
+            .promoted_len = promoted.len,
+            .output = e->text ? e->text : "", .output_len = e->len,
+            .left = left};
+        a = S_ask_unlocked(r, f, &it);
+    }
+    galley__buf_fini(&promoted);
+    return a;
+}
+
+/* Does answer a for place p of f: accepted edits are written at once.
+ * Returns 0 to go on with the file, 1 when it is done, -1 when it was
+ * refused (after printing why). */
+static int S_act(S_review *r, file *f, const size_t *order, S_walk *w,
+                 size_t p, galley__review_answer a)
+{
+    memset(f->sel, 0, f->st.n_edits);
+    f->sel[order[p]] = 1;
+    switch (a) {
+    case GALLEY__REVIEW_SKIP:
+        w->todo[p] = 0;
+        r->counts->skipped++;
+        return 0;
+    case GALLEY__REVIEW_QUIT:
+        r->quit = 1;
+        return 1;
+    case GALLEY__REVIEW_REJECT:
+        S_drop(f);
+        S_walk_remove(w, p);
+        r->counts->rejected++;
+        return 0;
+    case GALLEY__REVIEW_ACCEPT_FILE:
+        for (size_t k = p + 1; k < w->n; k++)
+            f->sel[order[k]] = w->todo[k];
+        break;
+    case GALLEY__REVIEW_ACCEPT:
+        break;
+    }
+    f->n_sel = 0;
+    for (size_t i = 0; i < f->st.n_edits; i++)
+        f->n_sel += (size_t)f->sel[i];
+    S_clean_temps(f->st.source);
+    if (S_write(f) != 0)
+        return -1;
+    r->counts->accepted += f->n_sel;
+    if (a == GALLEY__REVIEW_ACCEPT_FILE)
+        return 1;
+    S_walk_remove(w, p);
+    return 0;
+}
+
+/* Reviews the file whose state is at sp, reading it again before each
+ * question: an answer may have rewritten it. Returns 0, or -1 when the
+ * file was refused. */
+static int S_review_file(S_review *r, char *sp, S_walk *w)
+{
+    int rc = 0;
+    while (rc == 0 && !r->quit && S_walk_next(w) < w->n) {
+        file f = {0};
+        job all = {.state_path = sp, .all = 1};
+        size_t p = S_walk_next(w);
+        rc = S_prepare(&f, r->root, &all, r->out, GALLEY__PROMOTE_ALL);
+        if (rc == 0 && f.st.n_edits != w->n) {
+            /* Under the project's lock only this review changes it. */
+            galley__error_at(f.display, 0, "its pending output changed "
+                             "during the review; run galley run again");
+            rc = -1;
+        }
+        if (rc == 0) {
+            size_t *order = S_source_order(&f);
+            int a = S_ask(r, &f, order, w, p);
+            rc = a < 0 ? -1
+                       : S_act(r, &f, order, w, p, (galley__review_answer)a);
+            free(order);
+        }
+        S_file_fini(&f);
+    }
+    return rc < 0 ? -1 : 0;
+}
+
+int galley__promote_review(const char *root, char *const *targets, size_t n,
+                           FILE *out, galley__review_cb cb, void *ctx,
+                           galley__review_counts *counts)
+{
+    S_review r = {root, out, cb, ctx, counts, 0, -1};
+    jobs js = {0};
+    int rc = 0;
+    memset(counts, 0, sizeof *counts);
+    /* Without _galley/, nothing is pending: no lock file is made. */
+    char *dir = galley__xasprintf("%s/_galley", root);
+    if (access(dir, F_OK) == 0)
+        S_review_lock(&r);
+    free(dir);
+    if (n > 0)
+        rc = S_jobs_from_targets(root, targets, n, &js);
+    else
+        S_jobs_all(root, &js);
+    if (rc == 0 && js.n == 0)
+        fprintf(out, "nothing pending\n");
+    /* Every target is checked before the first question. */
+    S_walk *ws = galley__xcalloc(js.n + 1, sizeof *ws);
+    for (size_t i = 0; rc != 2 && i < js.n; i++) {
+        int s = S_walk_init(&ws[i], root, &js.v[i], out);
+        rc = s == 2 ? 2 : s < 0 ? 1 : rc;
+        counts->refused += s < 0;
+    }
+    if (rc != 2)
+        counts->files = js.n;
+    for (size_t i = 0; rc != 2 && !r.quit && i < js.n; i++)
+        if (S_review_file(&r, js.v[i].state_path, &ws[i]) != 0) {
+            counts->refused++;
+            rc = 1;
+        }
+    S_review_unlock(&r);
+    for (size_t i = 0; i < js.n; i++)
+        free(ws[i].todo);
+    free(ws);
     fflush(out);
     S_jobs_fini(&js);
     return rc;

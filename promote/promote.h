@@ -44,6 +44,60 @@ typedef enum galley__promote_mode {
 int galley__promote_with(const char *root, char *const *targets, size_t n,
                          FILE *out, galley__promote_mode mode);
 
+/* ---- galley review: one pending output at a time ---- */
+
+/* One pending output as galley review shows it; everything is borrowed
+ * for the duration of the callback. */
+typedef struct galley__review_item {
+    const char *display;  /* FILE, as reports show it */
+    int line;             /* the marker's line; trailing output: its TEST's */
+    const char *test;     /* the name of its TEST */
+    galley__edit_kind kind;
+    const char *what;     /* as promote --list says it: "new output", ... */
+    const char *source;   /* the source as it is now */
+    size_t source_len;
+    const char *promoted; /* the source with this one output promoted */
+    size_t promoted_len;
+    const char *output;   /* the new output in full, raw (empty for a
+                             marker not reached) */
+    size_t output_len;
+    size_t left;          /* outputs still to review in this file after it */
+} galley__review_item;
+
+/* What the reviewer answers for an item. */
+typedef enum galley__review_answer {
+    GALLEY__REVIEW_ACCEPT,      /* promote it now */
+    GALLEY__REVIEW_REJECT,      /* forget it; the source is left alone */
+    GALLEY__REVIEW_SKIP,        /* leave it pending */
+    GALLEY__REVIEW_ACCEPT_FILE, /* promote it and the rest of its file */
+    GALLEY__REVIEW_QUIT,        /* stop; the rest stays pending */
+} galley__review_answer;
+
+typedef galley__review_answer (*galley__review_cb)(
+    void *ctx, const galley__review_item *item);
+
+/* What a review did, counted by marker. */
+typedef struct galley__review_counts {
+    size_t files;    /* files with pending output it looked at */
+    size_t refused;  /* files refused (changed since the run, ...) */
+    size_t accepted, rejected, skipped;
+} galley__review_counts;
+
+/* Walks the pending output under root (every file's, or the targets',
+ * FILE or FILE:LINE as for galley__promote_cmd), file by file in path
+ * order and in source order within a file, asking cb about each. An
+ * accepted output is promoted at once, atomically and with the stale
+ * check of galley__promote_cmd (a file changed since the run is refused
+ * and its review ends); a rejected one is dropped from the run state.
+ * It holds the project's lock (galley__lock_project) except while cb
+ * runs; a file whose run state changed meanwhile (a galley run in another
+ * terminal) is refused at its answer. Prints "nothing pending" to out
+ * when there is nothing, and problems to stderr; fills *counts. Returns
+ * galley__promote_cmd's exit status. */
+int galley__promote_review(const char *root, char *const *targets, size_t n,
+                           FILE *out, galley__review_cb cb, void *ctx,
+                           galley__review_counts *counts);
+
 /* What a run saw of one source, for galley__promote_record. */
 typedef struct galley__promote_source {
     const char *path;     /* absolute */

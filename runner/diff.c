@@ -5,6 +5,7 @@
 #include "diff.h"
 
 #include <git2.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../source/escape.h"
@@ -23,6 +24,7 @@ typedef struct S_marks {
     size_t n;
     size_t printed;   /* diff lines printed so far */
     size_t left_out;  /* lines not printed past S_MAX_LINES */
+    int source;       /* the lines are a source's: see S_source_line */
 } S_marks;
 
 /* The most lines one diff prints: a test that prints megabytes must not
@@ -98,16 +100,42 @@ static int S_pattern_line(char prefix, const char *s, size_t n)
     return suffix && !galley__line_needs_escape(s, n - suffix);
 }
 
+/* Appends a line of source s[0..n) as it is but for what a terminal
+ * would misshow: control bytes other than tab, C1 controls and bytes that
+ * are not UTF-8 become \xNN. Unlike the (esc) escape of output, comment
+ * delimiters stay: they are the source's own. */
+static void S_source_line(galley__buf *b, const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        size_t k = galley__utf8_len(u + i, n - i);
+        if (k == 0 || (u[i] < 0x20 && u[i] != '\t') || u[i] == 0x7f ||
+            (k == 2 && u[i] == 0xc2 && u[i + 1] < 0xa0)) {
+            galley__buf_printf(b, "\\x%02x", u[i]);
+            i++;
+        } else {
+            galley__buf_add(b, s + i, k);
+            i += k;
+        }
+    }
+}
+
 /* Prints one diff line with its prefix, escaping what a terminal would
- * misshow. */
+ * misshow (as promote would write it, or for a source line as
+ * S_source_line shows it). */
 static void S_line(FILE *out, char prefix, const char *s, size_t n,
-                   const char *color)
+                   const char *color, int source)
 {
     while (n && (s[n - 1] == '\n'))
         n--;
+    /* A CRLF source's CRs are its line ends, not content. */
+    if (source && n && s[n - 1] == '\r')
+        n--;
     galley__buf shown;
     galley__buf_init(&shown);
-    if (galley__line_needs_escape(s, n) && !S_pattern_line(prefix, s, n))
+    if (source)
+        S_source_line(&shown, s, n);
+    else if (galley__line_needs_escape(s, n) && !S_pattern_line(prefix, s, n))
         galley__escape_line(&shown, s, n);
     else
         galley__buf_add(&shown, s, n);
@@ -176,13 +204,14 @@ static void S_hunk(FILE *out, git_patch *patch, size_t h, int color,
                               (size_t)l->new_lineno - 1);
             } else
                 S_line(out, '+', l->content, l->content_len,
-                       color ? S_GREEN : 0);
+                       color ? S_GREEN : 0, mk->source);
             break;
         case GIT_DIFF_LINE_DELETION:
-            S_line(out, '-', l->content, l->content_len, color ? S_RED : 0);
+            S_line(out, '-', l->content, l->content_len, color ? S_RED : 0,
+                   mk->source);
             break;
         case GIT_DIFF_LINE_CONTEXT:
-            S_line(out, ' ', l->content, l->content_len, 0);
+            S_line(out, ' ', l->content, l->content_len, 0, mk->source);
             break;
         default: /* end-of-file newline markers */
             fputs("\\ No newline at end of text\n", out);
@@ -191,31 +220,53 @@ static void S_hunk(FILE *out, git_patch *patch, size_t h, int color,
     }
 }
 
-int galley__diff_print(FILE *out, const char *expected, size_t expected_len,
-                      const char *actual, size_t actual_len, int color,
-                      const galley__num_span *spans, size_t n_spans)
+/* Prints the diff of a -> b, headed "--- A_NAME" / "+++ B_NAME", with the
+ * marks and kind of lines that mk says. */
+static int S_print(FILE *out, const char *a, size_t a_len, const char *a_name,
+                   const char *b, size_t b_len, const char *b_name, int color,
+                   S_marks *mk)
 {
-    S_marks mk = {spans, n_spans, 0, 0};
     git_diff_options opts;
     git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
     opts.flags = GIT_DIFF_PATIENCE | GIT_DIFF_FORCE_TEXT;
     opts.context_lines = 3;
     git_patch *patch = NULL;
-    if (git_patch_from_buffers(&patch, expected, expected_len, "expected",
-                               actual, actual_len, "actual", &opts) != 0) {
+    if (git_patch_from_buffers(&patch, a, a_len, a_name, b, b_len, b_name,
+                               &opts) != 0) {
         const git_error *e = git_error_last();
         fprintf(out, "(diff failed: %s)\n", e ? e->message : "unknown error");
         return -1;
     }
-    fprintf(out, "%s--- expected\n+++ actual%s\n", color ? S_BOLD : "",
+    fprintf(out, "%s--- %s\n+++ %s%s\n", color ? S_BOLD : "", a_name, b_name,
             color ? S_RESET : "");
     size_t n = git_patch_num_hunks(patch);
     for (size_t h = 0; h < n; h++)
-        S_hunk(out, patch, h, color, &mk);
-    if (mk.left_out)
+        S_hunk(out, patch, h, color, mk);
+    if (mk->left_out)
         fprintf(out, "... %zu more diff lines not shown (the whole output is "
                 "in _galley/, in the .corrected copy of the file)\n",
-                mk.left_out);
+                mk->left_out);
     git_patch_free(patch);
     return 0;
+}
+
+int galley__diff_print(FILE *out, const char *expected, size_t expected_len,
+                      const char *actual, size_t actual_len, int color,
+                      const galley__num_span *spans, size_t n_spans)
+{
+    S_marks mk = {spans, n_spans, 0, 0, 0};
+    return S_print(out, expected, expected_len, "expected", actual,
+                   actual_len, "actual", color, &mk);
+}
+
+int galley__diff_print_source(FILE *out, const char *name, const char *before,
+                             size_t before_len, const char *after,
+                             size_t after_len, int color)
+{
+    S_marks mk = {NULL, 0, 0, 0, 1};
+    char *promoted = galley__xasprintf("%s (promoted)", name);
+    int rc = S_print(out, before, before_len, name, after, after_len,
+                     promoted, color, &mk);
+    free(promoted);
+    return rc;
 }

@@ -1,7 +1,8 @@
 /* main.c: the galley command. It only parses arguments and hands over to
  * the commands' modules through one table (S_commands): run.c for `galley
- * run`, promote/ for `galley promote`, init.c, and plot/cli.c for `galley
- * plot`. It is the one file of runner/ that knows every command. */
+ * run`, promote/ for `galley promote`, review.c, init.c, and plot/cli.c
+ * for `galley plot`. It is the one file of runner/ that knows every
+ * command. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +17,7 @@
 #include "config.h"
 #include "formats.h"
 #include "init.h"
+#include "review.h"
 #include "run.h"
 #include "shard.h"
 #include "watch.h"
@@ -29,6 +31,7 @@ static const char S_usage[] =
     "       galley watch [options] [PATH[:LINE]...]  (run on every save)\n"
     "       galley promote [--list] [--ci|--no-ci] [FILE[:LINE]...]\n"
     "       galley reject [FILE[:LINE]...]    (forget pending output)\n"
+    "       galley review [FILE[:LINE]...]    (accept or reject one by one)\n"
     "       galley init [DIR]                 (a galley.conf, a first test)\n"
     "       galley plot [options] [FILE...]   (draw columns of numbers)\n"
     "       galley --version | --help\n"
@@ -434,6 +437,45 @@ static char *S_target_file(const char *word)
                  : galley__xstrdup(word);
 }
 
+/* Loads the configuration of the project that the targets[0..n) are in
+ * (its root found as a run finds it: above the cwd, else above the first
+ * target; bad lines are reported, the commands need only the root) and
+ * takes the project's lock into *lock (unless lock is NULL) when _galley/
+ * exists (without it nothing is pending, and no lock file is made).
+ * Returns 0, or 2 after printing why (then there is nothing to close). */
+static int S_project_open(galley__config *conf, char *const *targets, int n,
+                          int *lock)
+{
+    char cwd[4096];
+    if (!getcwd(cwd, sizeof cwd)) {
+        galley__error_at(NULL, 0, "cannot tell the current directory: %s",
+                         strerror(errno));
+        return 2;
+    }
+    char *near = n ? S_target_file(targets[0]) : NULL;
+    int bad = galley__config_load_near(conf, cwd, near) != 0 &&
+              conf->n_errors == 0;
+    free(near);
+    if (bad) {
+        galley__config_fini(conf);
+        return 2;
+    }
+    if (!lock)
+        return 0;
+    char *dir = galley__xasprintf("%s/_galley", conf->root);
+    *lock = access(dir, F_OK) == 0 ? galley__lock_project(conf->root) : -1;
+    free(dir);
+    return 0;
+}
+
+/* Ends what S_project_open began. */
+static void S_project_close(galley__config *conf, int lock)
+{
+    if (lock >= 0)
+        close(lock);
+    galley__config_fini(conf);
+}
+
 /* The options of `galley promote` and `galley reject`. */
 static const galley__option S_promote_options[] = {
     {"ci", 0, GALLEY__FLAG},
@@ -477,7 +519,6 @@ static int S_reject(int argc, char **argv)
 static int S_promote_or(int argc, char **argv, const char *cmd,
                         galley__promote_mode mode)
 {
-    char cwd[4096];
     int n = 0;
     S_promote_args a = {-1, mode};
     char **targets = galley__xcalloc((size_t)argc + 1, sizeof *targets);
@@ -492,34 +533,96 @@ static int S_promote_or(int argc, char **argv, const char *cmd,
         free(targets);
         return rc < 0 ? 0 : 2;
     }
-    argv = targets;
-    argc = n;
-    if (!getcwd(cwd, sizeof cwd)) {
-        free(targets);
-        return 2;
-    }
     galley__config conf;
-    /* Bad lines are reported; promote needs only the root, found as a run
-     * finds it (above the first target when not above the cwd). */
-    char *near = argc ? S_target_file(argv[0]) : NULL;
-    int bad = galley__config_load_near(&conf, cwd, near) != 0 &&
-              conf.n_errors == 0;
-    free(near);
-    if (bad) {
-        galley__config_fini(&conf);
+    int lock;
+    if (S_project_open(&conf, targets, n, &lock) != 0) {
         free(targets);
         return 2;
     }
-    /* Without _galley/, nothing is pending: no lock file is made. */
-    char *dir = galley__xasprintf("%s/_galley", conf.root);
-    int lock = access(dir, F_OK) == 0 ? galley__lock_project(conf.root) : -1;
-    free(dir);
-    rc = galley__promote_with(conf.root, argv, (size_t)argc, stdout, a.mode);
-    if (lock >= 0)
-        close(lock);
-    galley__config_fini(&conf);
+    rc = galley__promote_with(conf.root, targets, (size_t)n, stdout, a.mode);
+    S_project_close(&conf, lock);
     free(targets);
     return rc;
+}
+
+static const char S_review_usage[] =
+    "usage: galley review [--color=WHEN] [--ci|--no-ci] [FILE[:LINE]...]\n"
+    "Shows each output of the last run that galley promote would write\n"
+    "(every file's, the FILEs', or the marker's at FILE:LINE) as the diff\n"
+    "it makes to its source, and asks for one key:\n"
+    "  a  accept: promote it now        r  reject: forget it\n"
+    "  s  skip: leave it pending        A  accept the rest of this file\n"
+    "  f  show the whole new output     q  quit: the rest stays pending\n"
+    "  ?  help\n"
+    "On a terminal a key needs no Enter; otherwise one answer a line, and\n"
+    "the end of the input quits.\n"
+    "\n"
+    "  --color=WHEN        auto, always or never (NO_COLOR and FORCE_COLOR\n"
+    "                      are honoured)\n"
+    "  --ci, --no-ci       CI mode (default: on when CI is set) refuses\n"
+    "  -h, --help          print this and exit\n"
+    "\n"
+    "Exit status: 0 done (or nothing pending), 1 a file was refused (changed\n"
+    "since the run), 2 the command or a target was wrong.\n";
+
+/* The options of `galley review`. */
+static const galley__option S_review_options[] = {
+    {"ci", 0, GALLEY__FLAG},
+    {"no-ci", 0, GALLEY__FLAG},
+    {"color", 0, GALLEY__VALUE},
+};
+
+/* What the options of review fill. */
+typedef struct S_review_args {
+    int ci;              /* -1: the environment's */
+    const char *color;
+    char why[512];
+} S_review_args;
+
+static const char *S_review_set(void *ctx, int i, const char *v)
+{
+    S_review_args *a = ctx;
+    if (i < 2) {
+        a->ci = i == 0;
+        return NULL;
+    }
+    a->color = v;
+    if (S_color(v) >= 0)
+        return NULL;
+    snprintf(a->why, sizeof a->why, "--color takes auto, always or never, "
+             "not %.300s", v);
+    return a->why;
+}
+
+/* `galley review`: one pending output at a time, as insta's review. */
+static int S_review(int argc, char **argv)
+{
+    S_review_args a = {.ci = -1, .color = "auto"};
+    char **targets = galley__xcalloc((size_t)argc + 1, sizeof *targets);
+    int n = 0;
+    int rc = galley__options_parse(
+        "review", S_review_usage, S_review_options,
+        (int)(sizeof S_review_options / sizeof *S_review_options), argc,
+        argv, S_review_set, &a, targets, &n);
+    if (rc == 0 && S_ci_mode(a.ci)) {
+        galley__error_at(NULL, 0, "CI mode: galley review would write "
+                         "sources; review where writing them is meant "
+                         "(--no-ci), or apply _galley/promote.patch with "
+                         "git apply");
+        rc = 2;
+    }
+    galley__config conf;
+    /* The review takes the project's lock itself, and lets it go while
+     * it waits for an answer. */
+    if (rc == 0 && S_project_open(&conf, targets, n, NULL) != 0)
+        rc = 2;
+    else if (rc == 0) {
+        rc = galley__review_cmd(conf.root, targets, (size_t)n,
+                                S_color(a.color));
+        S_project_close(&conf, -1);
+    }
+    free(targets);
+    return rc < 0 ? 0 : rc;
 }
 
 /* Every command of galley, and the function that runs it with the words
@@ -532,6 +635,7 @@ static const struct {
     {"run", S_run, 1},
     {"promote", S_promote, 1},
     {"reject", S_reject, 1},
+    {"review", S_review, 1},
     /* The watcher's runs are processes of their own. */
     {"watch", S_watch, 0},
     {"init", galley__init_cmd, 0},

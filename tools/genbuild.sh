@@ -92,6 +92,7 @@ runner/results.c
 runner/compare.c
 runner/reconcile.c
 runner/diff.c
+runner/review.c
 runner/report.c
 runner/numbers.c
 runner/formats.c

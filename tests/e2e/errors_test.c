@@ -253,6 +253,7 @@ TEST(one_option_parser_for_every_command)
     e2e_galley_filter("run --help", "head -n 1");
     e2e_galley_filter("run -h", "head -n 1");
     e2e_galley_filter("promote --help", "head -n 1");
+    e2e_galley_filter("review --help", "head -n 1");
     e2e_galley_filter("watch --help", "head -n 1");
     e2e_galley_filter("init -h", "head -n 1");
     e2e_galley_filter("plot --help", "head -n 1");
@@ -262,6 +263,8 @@ TEST(one_option_parser_for_every_command)
       usage: galley run [options] [PATH[:LINE]...]
       [exit 0]
       usage: galley promote [--list] [--ci|--no-ci] [FILE[:LINE]...]
+      [exit 0]
+      usage: galley review [--color=WHEN] [--ci|--no-ci] [FILE[:LINE]...]
       [exit 0]
       usage: galley watch [options] [PATH[:LINE]...]
       [exit 0]

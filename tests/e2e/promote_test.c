@@ -507,3 +507,249 @@ TEST(list_reject_and_promote_new)
       [exit 2]
     */);
 }
+
+/* galley review in line mode (answers from a pipe, a line each): every
+ * pending output shown as the diff it makes to its source, one answer
+ * each; a Markdown output block is one too. Then CI mode, and a file
+ * changed since the run. */
+TEST(review_one_at_a_time)
+{
+    e2e_project();
+    e2e_galley("review");
+    EXPECT(/*
+      nothing pending
+      [exit 0]
+    */);
+    e2e_write("tests/p_test.c",
+              "#include <galley.h>\n"
+              "#include <stdio.h>\n"
+              "TEST(a) {\n"
+              "    puts(\"new\");\n"
+              "    EXPECT();\n"
+              "    puts(\"changed\");\n"
+              "    EXPECT(/* old */);\n"
+              "    if (0) {\n"
+              "        EXPECT(/* never */);\n"
+              "    }\n"
+              "}\n"
+              "TEST(b) { puts(\"late\"); }\n");
+    e2e_write("tests/doc.md", "# Doc\n\n```c\nputs(\"three\");\n```\n\n"
+                              "```output\ntwo\n```\n");
+    e2e_galley("run -q >/dev/null");
+    /* doc.md: skip; p_test.c:5: an unknown key, the full output, reject;
+     * :7 accept; :9 accept it and the rest of the file (:12). */
+    e2e_sh("printf 's\\nx\\nf\\nr\\na\\nA\\n' >answers");
+    e2e_galley_filter("review <answers", "sed 's|/\\*|(*|g; s|\\*/|*)|g'");
+    EXPECT(/*
+      [exit 1]
+
+      tests/doc.md:7: doc: new output
+      --- tests/doc.md
+      +++ tests/doc.md (promoted)
+      @@ -5,5 +5,5 @@
+       ```
+
+       ```output
+      -two
+      +three
+       ```
+      accept? [a,r,s,A,f,q,?] s
+
+      tests/p_test.c:5: a: new output (3 more in this file)
+      --- tests/p_test.c
+      +++ tests/p_test.c (promoted)
+      @@ -2,7 +2,7 @@
+       #include <stdio.h>
+       TEST(a) {
+           puts("new");
+      -    EXPECT();
+      +    EXPECT((* new *));
+           puts("changed");
+           EXPECT((* old *));
+           if (0) {
+      accept? [a,r,s,A,f,q,?] x
+      a accept, r reject, s skip, A accept the rest of this file, f full output, q quit, ? help
+      accept? [a,r,s,A,f,q,?] f
+      the new output of a:
+        new
+      accept? [a,r,s,A,f,q,?] r
+
+      tests/p_test.c:7: a: new output (2 more in this file)
+      --- tests/p_test.c
+      +++ tests/p_test.c (promoted)
+      @@ -4,7 +4,7 @@
+           puts("new");
+           EXPECT();
+           puts("changed");
+      -    EXPECT((* old *));
+      +    EXPECT((* changed *));
+           if (0) {
+               EXPECT((* never *));
+           }
+      accept? [a,r,s,A,f,q,?] a
+
+      tests/p_test.c:9: a: not reached: becomes EXPECT_UNREACHABLE() (1 more in this file)
+      --- tests/p_test.c
+      +++ tests/p_test.c (promoted)
+      @@ -6,7 +6,7 @@
+           puts("changed");
+           EXPECT((* changed *));
+           if (0) {
+      -        EXPECT((* never *));
+      +        EXPECT_UNREACHABLE();
+           }
+       }
+       TEST(b) { puts("late"); }
+      accept? [a,r,s,A,f,q,?] A
+      accepted 3, rejected 1, skipped 1
+      [exit 0]
+    */);
+    e2e_cat_lines("tests/p_test.c", 3, 0);
+    e2e_galley("promote --list");
+    EXPECT(/*
+      TEST(a) {
+          puts("new");
+          EXPECT();
+          puts("changed");
+          EXPECT((* changed *));
+          if (0) {
+              EXPECT_UNREACHABLE();
+          }
+      }
+      TEST(b) { puts("late");
+          EXPECT((* late *));
+      }
+      tests/doc.md:7: doc: new output
+      [exit 0]
+    */);
+    e2e_galley("review --ci");
+    e2e_sh("CI=true \"$GALLEY_BIN\" review; echo \"[exit $?]\"");
+    /* Changed since the run: refused as galley promote refuses it. */
+    e2e_sh("echo >>tests/doc.md");
+    e2e_galley("review </dev/null");
+    EXPECT(/*
+      galley: error: CI mode: galley review would write sources; review where writing them is meant (--no-ci), or apply _galley/promote.patch with git apply
+      [exit 2]
+      galley: error: CI mode: galley review would write sources; review where writing them is meant (--no-ci), or apply _galley/promote.patch with git apply
+      [exit 2]
+      tests/doc.md: error: changed since the last galley run; run it again before promoting
+      accepted 0, rejected 0, skipped 0; 1 file refused (see above)
+      [exit 1]
+    */);
+    e2e_done();
+}
+
+/* galley review on a terminal (script(1) gives it one): single keys, no
+ * Enter, colored as galley run colors; the terminal is as it was after
+ * it, also after a Ctrl-C at the prompt. script is bsdutils' (essential
+ * in Debian; -E needs util-linux 2.35), python3 comes with
+ * tools/install-deps.sh --dev (python3-yaml). */
+TEST(review_on_a_terminal)
+{
+    e2e_project();
+    e2e_write("tests/t_test.c",
+              "#include <galley.h>\n"
+              "#include <stdio.h>\n"
+              "TEST(t) {\n"
+              "    puts(\"one\");\n"
+              "    EXPECT(/* 1 */);\n"
+              "    puts(\"two\");\n"
+              "    EXPECT(/* 2 */);\n"
+              "    puts(\"three\");\n"
+              "    EXPECT(/* 3 */);\n"
+              "}\n");
+    e2e_galley("run -q >/dev/null");
+    /* -E never: keys that arrive before galley reads them are not echoed
+     * by the terminal (script would echo its piped input). */
+    e2e_write("tty.sh", "\"$GALLEY_BIN\" review --color=always\n"
+                        "echo \"[exit $?]\"\n"
+                        "stty -a | grep -ow -e -icanon -e icanon\n");
+    e2e_sh("printf 'saq' | script -E never -qec 'sh tty.sh' /dev/null | "
+           "tr -d '\\r' | sed 's|/\\*|(*|g; s|\\*/|*)|g' | cat -v");
+    e2e_cat_lines("tests/t_test.c", 4, 9);
+    e2e_galley("promote --list");
+    EXPECT(/*
+      [exit 1]
+
+      ^[[1mtests/t_test.c:5: t:^[[0m new output (2 more in this file)
+      ^[[1m--- tests/t_test.c
+      +++ tests/t_test.c (promoted)^[[0m
+      ^[[36m@@ -2,7 +2,7 @@^[[0m
+       #include <stdio.h>
+       TEST(t) {
+           puts("one");
+      ^[[31m-    EXPECT((* 1 *));^[[0m
+      ^[[32m+    EXPECT((* one *));^[[0m
+           puts("two");
+           EXPECT((* 2 *));
+           puts("three");
+      accept? [a,r,s,A,f,q,?] s
+
+      ^[[1mtests/t_test.c:7: t:^[[0m new output (1 more in this file)
+      ^[[1m--- tests/t_test.c
+      +++ tests/t_test.c (promoted)^[[0m
+      ^[[36m@@ -4,7 +4,7 @@^[[0m
+           puts("one");
+           EXPECT((* 1 *));
+           puts("two");
+      ^[[31m-    EXPECT((* 2 *));^[[0m
+      ^[[32m+    EXPECT((* two *));^[[0m
+           puts("three");
+           EXPECT((* 3 *));
+       }
+      accept? [a,r,s,A,f,q,?] a
+
+      ^[[1mtests/t_test.c:9: t:^[[0m new output
+      ^[[1m--- tests/t_test.c
+      +++ tests/t_test.c (promoted)^[[0m
+      ^[[36m@@ -6,5 +6,5 @@^[[0m
+           puts("two");
+           EXPECT((* two *));
+           puts("three");
+      ^[[31m-    EXPECT((* 3 *));^[[0m
+      ^[[32m+    EXPECT((* three *));^[[0m
+       }
+      accept? [a,r,s,A,f,q,?] q
+      accepted 1, rejected 0, skipped 1
+      [exit 0]
+      icanon
+          puts("one");
+          EXPECT((* 1 *));
+          puts("two");
+          EXPECT((* two *));
+          puts("three");
+          EXPECT((* 3 *));
+      tests/t_test.c:5: t: new output
+      tests/t_test.c:9: t: new output
+      [exit 0]
+    */);
+    /* Ctrl-C at the prompt, through a pseudo-terminal that Python drives:
+     * it answers once the prompt shows, when the terminal is raw. */
+    e2e_write("ctrl_c.py",
+              "import os, pty, termios\n"
+              "pid, fd = pty.fork()\n"
+              "if pid == 0:\n"
+              "    os.execlp(os.environ['GALLEY_BIN'], 'galley', 'review')\n"
+              "out = b''\n"
+              "while b'accept?' not in out:\n"
+              "    out += os.read(fd, 4096)\n"
+              "raw = not termios.tcgetattr(fd)[3] & termios.ICANON\n"
+              "os.write(fd, b'\\x03')\n"
+              "_, st = os.waitpid(pid, 0)\n"
+              "lflag = termios.tcgetattr(fd)[3]\n"
+              "print('raw at the prompt:', raw)\n"
+              "print('ended by SIGINT:', os.WTERMSIG(st) == 2)\n"
+              "print('icanon and echo after:',\n"
+              "      bool(lflag & termios.ICANON), bool(lflag & termios.ECHO))\n");
+    e2e_sh("python3 ctrl_c.py");
+    e2e_galley("promote --list");
+    EXPECT(/*
+      raw at the prompt: True
+      ended by SIGINT: True
+      icanon and echo after: True True
+      tests/t_test.c:5: t: new output
+      tests/t_test.c:9: t: new output
+      [exit 0]
+    */);
+    e2e_done();
+}

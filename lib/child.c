@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "child.h"
 
+#include <alloca.h>
 #include <ctype.h>
 #include <errno.h>
 #include <link.h>
@@ -170,9 +171,20 @@ static void S_expect(const char *file, int line, int exact, const char *args,
     errno = saved;
 }
 
+/* Zeroes the stack below the frame of the entry point it is used in,
+ * where the calls a marker made (S_mark_with's buffer, write) left return
+ * addresses into this file. S_crash_record scans the stack word by word:
+ * a test that crashes soon after a marker (abort() from the test, whose
+ * libc frames leave slots unwritten) would otherwise find them there and
+ * be said to crash at a line of child.c. explicit_bzero is never left
+ * out by the compiler; its own return address lies below the region. */
+#define S_SCRUB_BYTES (12 << 10)
+#define S_SCRUB_STACK() explicit_bzero(alloca(S_SCRUB_BYTES), S_SCRUB_BYTES)
+
 void galley_expect(const char *file, int line, int exact, const char *args)
 {
     S_expect(file, line, exact, args, &S_test.tol);
+    S_SCRUB_STACK();
 }
 
 void galley_expect_near(const char *file, int line,
@@ -182,6 +194,7 @@ void galley_expect_near(const char *file, int line,
      * were checked by the compiler, and its comment by the runner. */
     galley__tol tol = {2, options.rtol, options.atol};
     S_expect(file, line, 0, NULL, &tol);
+    S_SCRUB_STACK();
 }
 
 void galley_tolerance(double rtol, double atol)
@@ -191,6 +204,7 @@ void galley_tolerance(double rtol, double atol)
      * crashes is still compared with these tolerances. */
     if (S_test.active)
         S_tol(&S_test.tol);
+    S_SCRUB_STACK();
 }
 
 /* Where galley_skip jumps in a --galley-no-fork run, or NULL. */

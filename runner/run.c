@@ -1117,20 +1117,26 @@ static void S_save_packs(S_ctx *c)
     }
 }
 
-/* What --fail-fast's hook holds: the run, and whether each job was
- * judged as it ended. */
+/* What galley__exec's hook holds: the run, which jobs have ended, and
+ * the first not yet judged. */
 typedef struct S_ff {
     S_ctx *c;
-    char *judged;
+    char *ended;
+    size_t next;
 } S_ff;
 
-/* galley__exec's hook: judges job j as it ends; a failure stops the run
- * under --fail-fast. */
+/* galley__exec's hook under --fail-fast: judges the jobs in their order
+ * as far as they have ended (in order, so that what is judged first, as
+ * the output of a header's test that two programs share, does not depend
+ * on which program ended first); a failure stops the run. */
 static int S_job_ended(void *arg, size_t j)
 {
     S_ff *ff = arg;
-    ff->judged[j] = 1;
-    return S_judge_job(ff->c, j) && ff->c->o->fail_fast;
+    int failed = 0;
+    ff->ended[j] = 1;
+    while (ff->next < ff->c->n_run && ff->ended[ff->next])
+        failed |= S_judge_job(ff->c, ff->next++);
+    return failed;
 }
 
 /* Whether the run has failed before any test ran: a file that did not
@@ -1154,9 +1160,10 @@ static void S_stop_job(S_ctx *c, size_t j)
         c->whole_ok[c->job_src[j]] = -1;
 }
 
-/* Runs the jobs and judges them. Cached results are judged first, so that
- * under --fail-fast a failure among them stops the run before anything
- * starts, as does a failure of the build. */
+/* Runs the jobs and judges them, in their order, then the cached results.
+ * Under --fail-fast the cached results are judged first, so that a
+ * failure among them stops the run before anything starts, as does a
+ * failure of the build; the jobs that run are judged as they end. */
 static int S_execute(S_ctx *c)
 {
     int on = !c->conf.cache_off;
@@ -1168,23 +1175,28 @@ static int S_execute(S_ctx *c)
     c->died_why = galley__xcalloc(n, sizeof *c->died_why);
     c->died_log = galley__xcalloc(n, sizeof *c->died_log);
     c->stopped = galley__xcalloc(n, sizeof *c->stopped);
-    int failed = c->o->fail_fast && S_failed_before_running(c);
-    for (size_t j = c->n_run; j < c->n_jobs; j++)
-        failed |= S_judge_job(c, j);
-    S_ff ff = {c, galley__xcalloc(c->n_run + 1, 1)};
+    int failed = 0;
+    if (c->o->fail_fast) {
+        failed = S_failed_before_running(c);
+        for (size_t j = c->n_run; j < c->n_jobs; j++)
+            failed |= S_judge_job(c, j);
+    }
+    S_ff ff = {c, galley__xcalloc(c->n_run + 1, 1), 0};
     galley__exec_hook hook = {S_job_ended, &ff};
     if (c->o->fail_fast && failed)
         for (size_t j = 0; j < c->n_run; j++)
             c->jobs[j].stopped = 1;
     else
         galley__exec(c->jobs, c->n_run, c->o->jobs, c->conf.root,
-                     c->progress, &hook);
-    for (size_t j = 0; j < c->n_run; j++)
+                     c->progress, c->o->fail_fast ? &hook : NULL);
+    for (size_t j = ff.next; j < c->n_run; j++)
         if (c->jobs[j].stopped)
             S_stop_job(c, j);
-        else if (!ff.judged[j])
+        else
             S_judge_job(c, j);
-    free(ff.judged);
+    free(ff.ended);
+    for (size_t j = c->n_run; j < c->n_jobs && !c->o->fail_fast; j++)
+        S_judge_job(c, j);
     for (size_t i = 0; i < c->sources.n; i++)
         if (!c->skip[i] && !c->refused[i].msg && c->build.progs[i].ok)
             S_missing_tests(c, i);

@@ -181,7 +181,10 @@ static void S_sample(const model *m, const vocab *v, galley_rng *rng,
     galley_set_grad_enabled(was);
 }
 
-TEST(a_character_model_learns_the_text, .rtol = 1e-6, .atol = 1e-9)
+/* Training takes a few seconds, many more under a sanitizer on a loaded
+ * machine: a time limit of its own, above galley.conf's 10 s. */
+TEST(a_character_model_learns_the_text, .rtol = 1e-6, .atol = 1e-9,
+     .timeout_ms = 120000)
 {
     vocab v = S_vocab();
     galley_manual_seed(15);

@@ -999,8 +999,25 @@ static void S_gemm(galley_dtype dtype, int ta, int tb, long m, long n, long k,
                     (int)lda, b, (int)ldb, beta, c, (int)ldc);
 }
 
+/* The host is the CPU backend's device: its copies are memcpy. */
+static int S_usable(const char **why)
+{
+    (void)why;
+    return 1;
+}
+
+static void S_memcpy(void *dst, const void *src, size_t n)
+{
+    if (n)
+        memcpy(dst, src, n);
+}
+
 const galley__backend galley__cpu_backend = {
     .name = "cpu",
+    .device = GALLEY_CPU,
+    .usable = S_usable,
+    .upload = S_memcpy,
+    .download = S_memcpy,
     .alloc = S_alloc,
     .free = S_free,
     .fill = S_fill,

@@ -244,6 +244,14 @@ typedef enum galley__redop {
  * float32 sums accumulate in double. */
 struct galley__backend {
     const char *name;
+    galley_device device;
+    /* 1 when the backend can be used, else 0 with *why set (a static
+     * string). Called once, when its device is first asked for. */
+    int (*usable)(const char **why);
+    /* n bytes from host memory src to dst on this backend, and from src
+     * on it to host memory dst; both synchronous. */
+    void (*upload)(void *dst, const void *src, size_t n);
+    void (*download)(void *dst, const void *src, size_t n);
     void *(*alloc)(size_t nbytes);  /* aborts when out of memory */
     void (*free)(void *p);
     /* Every element of out (any strides) set to value. */
@@ -279,6 +287,16 @@ struct galley__backend {
 };
 
 extern const galley__backend galley__cpu_backend;
+
+/* ---- devices (tensor_device.c) ---- */
+
+/* Registers the backend of a device other than the CPU: a device library
+ * (libgalley-cuda) calls it from a constructor, so that libgalley itself
+ * never links a device runtime. The first registered for a device wins. */
+void galley__backend_register(const galley__backend *be);
+/* The backend of device d, or NULL when none is registered (the CPU's is
+ * always). */
+const galley__backend *galley__backend_for(galley_device d);
 
 /* ---- added by CORE ---- */
 /* Takes t out of its scope so that another object owns it (an op's saved

@@ -23,6 +23,7 @@ lib/transcript.c
 lib/tensor.c
 lib/tensor_shape.c
 lib/tensor_cpu.c
+lib/tensor_device.c
 lib/tensor_ops.c
 lib/tensor_elem.c
 lib/tensor_reduce.c

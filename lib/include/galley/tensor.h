@@ -112,6 +112,32 @@ void galley_tensor_free_all(void);
 size_t galley_live_tensors(void);
 size_t galley_live_bytes(void);
 
+/* ---- devices ---- */
+
+/* Where a tensor's elements live. The values are bit flags, so that a
+ * TEST's .devices option can name several (GALLEY_CPU | GALLEY_CUDA). See
+ * galley_tensor(3), "Devices". */
+typedef enum galley_device { GALLEY_CPU = 1, GALLEY_CUDA = 2 } galley_device;
+
+/* The device t's elements live on. */
+galley_device galley_device_of(const galley_tensor *t);
+/* A copy of t on device (t itself when it is there already), recorded for
+ * autodiff: the gradient goes back to t's device. An op on tensors of two
+ * devices is an error that names both. */
+galley_tensor *galley_to_device(galley_tensor *t, galley_device device);
+/* The device new tensors are made on (galley_zeros, galley_from_f32,
+ * galley_randn, ...): GALLEY_CPU unless set. A test run with .devices has
+ * it set to the run's device. */
+galley_device galley_default_device(void);
+void galley_set_default_device(galley_device device);
+/* 1 when tensors can live on device; else 0, and *why (when why is not
+ * NULL) says why: "built without CUDA" (no CUDA backend linked in), "no
+ * CUDA device" and the driver's reason. GALLEY_CPU is always available. */
+int galley_device_available(galley_device device, const char **why);
+/* The bytes of device memory that galley's tensors hold now: 0 after the
+ * scope that owned them ended. */
+size_t galley_cuda_memory_in_use(void);
+
 /* ---- errors ---- */
 
 /* An error handler gets the whole message ("OP: what is wrong"); when one

@@ -39,9 +39,9 @@ galley_tensor *galley__where_new(const galley_tensor *cond,
     galley__expand(a, nd, shape, &ea);
     galley__expand(b, nd, shape, &eb);
     galley__expand(cond, nd, shape, &ec);
-    out = galley__new(a->dtype, nd, shape, opname);
-    ac = galley__new(a->dtype, nd, shape, opname);
-    cc = galley__new(GALLEY_F64, nd, shape, opname);
+    out = galley__new_like(a, a->dtype, nd, shape, opname);
+    ac = galley__new_like(a, a->dtype, nd, shape, opname);
+    cc = galley__new_like(a, GALLEY_F64, nd, shape, opname);
     if (!out || !ac || !cc)
         return NULL;
     be->copy(out, &eb);

@@ -47,7 +47,7 @@ static galley_tensor *S_eval(galley_gradcheck_cb fn,
     galley_scope *s = galley_scope_begin();
     galley_tensor *y = fn(inputs, n, ud), *out = NULL;
     if (S_check_result(y, like) == 0) {
-        out = galley__new_owned(GALLEY_F64, y->ndim, y->shape);
+        out = galley__new_owned(y, GALLEY_F64, y->ndim, y->shape);
         galley__backend_of(y)->copy(out, y);
     }
     galley_scope_end(s);

@@ -378,8 +378,12 @@ static void S_run_backward(const S_walk *w)
     for (size_t k = w->n; k-- > 0;) {
         galley_tensor *node = w->order[k];
         if (node->op && node->grad) {
+            /* What the backward makes with creation functions lives on
+             * the node's device, beside its gradient. */
             galley_scope *s = galley_scope_begin();
+            galley__device_begin(node->st->be->device);
             node->op->backward(node, node->grad);
+            galley__device_end();
             galley_scope_end(s);
         }
         if (!node->is_param && node->grad) {
@@ -440,6 +444,7 @@ void galley_backward_with(galley_tensor *out, galley_tensor *grad)
 {
     const char *fn = "galley_backward_with";
     if (galley__check(out, fn, "out") || galley__check(grad, fn, "grad") ||
+        galley__check_devices(out, grad, fn, "out", "grad") ||
         galley__check_float(out, fn, "out") ||
         galley__check_float(grad, fn, "grad"))
         return;

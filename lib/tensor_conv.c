@@ -549,7 +549,8 @@ static galley_tensor *S_convnd(galley_tensor *x, const galley_tensor *shown,
                                const char *op)
 {
     S_geom g;
-    if (galley__check(x, op, "x"))
+    /* Refused on a device: im2col and the pooling loops read the host. */
+    if (galley__check(x, op, "x") || galley__check_host(x, op, "x"))
         return NULL;
     galley_tensor *xb = S_batch_of_one(x, sd);
     if (xb)
@@ -784,7 +785,8 @@ static galley_tensor *S_poolnd(galley_tensor *x, const galley_tensor *shown,
                                const long *padding, int is_max, const char *op)
 {
     S_geom g;
-    if (galley__check(x, op, "x"))
+    /* Refused on a device: im2col and the pooling loops read the host. */
+    if (galley__check(x, op, "x") || galley__check_host(x, op, "x"))
         return NULL;
     galley_tensor *xb = S_batch_of_one(x, sd);
     if (xb)

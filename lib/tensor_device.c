@@ -104,23 +104,40 @@ galley_device galley_device_of(const galley_tensor *t)
 
 /* ---- where new tensors go; names; checks ---- */
 
-/* Depth of galley__host_begin in this thread: above 0, new tensors are
- * made on the CPU. */
-static _Thread_local int S_host_depth;
+/* The devices pushed by galley__device_begin in this thread, innermost
+ * last; new tensors are made on the innermost. Deeper nesting than the
+ * array (not seen: backward passes do not nest) keeps the last device. */
+enum { S_PUSH_MAX = 32 };
+static _Thread_local galley_device S_pushed[S_PUSH_MAX];
+static _Thread_local int S_npushed;
 
 galley_device galley__make_device(void)
 {
-    return S_host_depth > 0 ? GALLEY_CPU : S_default;
+    if (S_npushed == 0)
+        return S_default;
+    return S_pushed[S_npushed <= S_PUSH_MAX ? S_npushed - 1 : S_PUSH_MAX - 1];
+}
+
+void galley__device_begin(galley_device d)
+{
+    if (S_npushed < S_PUSH_MAX)
+        S_pushed[S_npushed] = d;
+    S_npushed++;
+}
+
+void galley__device_end(void)
+{
+    S_npushed--;
 }
 
 void galley__host_begin(void)
 {
-    S_host_depth++;
+    galley__device_begin(GALLEY_CPU);
 }
 
 void galley__host_end(void)
 {
-    S_host_depth--;
+    galley__device_end();
 }
 
 const char *galley__device_name(galley_device d)

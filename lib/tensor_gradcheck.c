@@ -109,7 +109,10 @@ static int S_check_inputs(galley_tensor *const *inputs, int n)
     for (int i = 0; i < n; i++) {
         char what[32];
         snprintf(what, sizeof what, "inputs[%d]", i);
-        if (galley__check(inputs[i], op, what))
+        /* Refused on a device: the finite differences poke elements on
+         * the host. */
+        if (galley__check(inputs[i], op, what) ||
+            galley__check_host(inputs[i], op, what))
             return -1;
         if (inputs[i]->dtype != GALLEY_F64) {
             galley__error(op, "%s is %s; finite differences need float64 "

@@ -313,9 +313,15 @@ void galley__backend_register(const galley__backend *be);
  * always). */
 const galley__backend *galley__backend_for(galley_device d);
 
-/* The device new tensors are made on: the default device, or the CPU
- * between galley__host_begin and galley__host_end (this thread). */
+/* The device new tensors are made on: the default device, or the one of
+ * the innermost galley__device_begin (this thread). */
 galley_device galley__make_device(void);
+/* Between these, new tensors (galley_zeros and the other creation
+ * functions, galley__new) are made on d: a backward pass runs inside them
+ * with its node's device, so that the tensors it makes with creation
+ * functions live beside the gradients. They nest. */
+void galley__device_begin(galley_device d);
+void galley__device_end(void);
 /* "cpu" or "cuda": a device's name in messages. */
 const char *galley__device_name(galley_device d);
 /* 0 when a and b are on one device; else reports "op: A is on cuda, B is
@@ -340,8 +346,8 @@ galley_tensor *galley__follow(galley_tensor *t, const galley_tensor *like);
  * element), moved to the device new tensors are made on: t itself when
  * that is the CPU, else a copy (t is freed). */
 galley_tensor *galley__made(galley_tensor *t, const char *op);
-/* Between these, new tensors are made on the CPU whatever the default
- * device: the CPU code of a staged op runs unchanged. They nest. */
+/* galley__device_begin(GALLEY_CPU) and its end: the CPU code of a staged
+ * op runs unchanged between them. */
 void galley__host_begin(void);
 void galley__host_end(void);
 /* The device bytes still held (galley_cuda_memory_in_use) and, in

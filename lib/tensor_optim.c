@@ -394,7 +394,7 @@ static double S_sum_squares(const galley_tensor *g)
                                            "galley_clip_grad_norm");
     galley_tensor *sum = galley__reduce_new(GALLEY__RSUM, sq, -1, 0,
                                             "galley_clip_grad_norm");
-    double v = *(const double *)galley__ptr(sum);
+    double v = galley_item(sum); /* a download on a device */
     galley_scope_end(s);
     return v;
 }

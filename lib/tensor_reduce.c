@@ -572,7 +572,9 @@ galley_tensor *galley_cumsum(galley_tensor *t, int axis)
     const char *op = "galley_cumsum";
     galley_tensor *out;
     int ax;
-    if (galley__check(t, op, "t") < 0 || galley__check_float(t, op, "t") < 0)
+    /* Refused on a device: the running sums are a host loop. */
+    if (galley__check(t, op, "t") < 0 || galley__check_host(t, op, "t") ||
+        galley__check_float(t, op, "t") < 0)
         return NULL;
     ax = galley__axis(axis, t->ndim, op);
     if (ax < 0)
@@ -711,7 +713,9 @@ static galley_tensor *S_order(const galley__opdef *def, galley_tensor *t,
 
     if (indices)
         *indices = NULL;
-    if (galley__check(t, opname, "t") < 0)
+    /* Refused on a device: the sort is qsort on the host. */
+    if (galley__check(t, opname, "t") < 0 ||
+        galley__check_host(t, opname, "t"))
         return NULL;
     ax = galley__axis(axis, t->ndim, opname);
     if (ax < 0)

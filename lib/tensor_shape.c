@@ -102,6 +102,12 @@ static galley_dtype S_check_list(galley_tensor *const *ts, int n,
             galley__check(ts[i], op, what);
             return (galley_dtype)0;
         }
+        if (i > 0 && ts[i]->st->be != ts[0]->st->be) {
+            char what[32];
+            snprintf(what, sizeof what, "tensors[%d]", i);
+            galley__check_devices(ts[0], ts[i], op, "tensors[0]", what);
+            return (galley_dtype)0;
+        }
         /* int64 < float32 < float64, torch's order for these three. */
         if (ts[i]->dtype == GALLEY_F64 ||
             (ts[i]->dtype == GALLEY_F32 && dt == GALLEY_I64))
@@ -376,7 +382,7 @@ int galley_split_sizes(galley_tensor *t, int n, const long *sizes, int axis,
 static int S_check_index(const galley_tensor *index, const char *op,
                          const char *what)
 {
-    if (galley__check(index, op, what))
+    if (galley__check(index, op, what) || galley__check_host(index, op, what))
         return -1;
     if (index->dtype == GALLEY_I64)
         return 0;
@@ -639,7 +645,10 @@ static char *S_range_msg(const galley_tensor *t, int ax, char *buf,
 galley_tensor *galley_gather(galley_tensor *t, int axis, galley_tensor *index)
 {
     const char *op = "galley_gather";
-    if (galley__check(t, op, "t") || S_check_index(index, op, "index"))
+    /* Refused on a device (gather, index_select, embedding): the indices
+     * and elements are read on the host. */
+    if (galley__check(t, op, "t") || galley__check_host(t, op, "t") ||
+        S_check_index(index, op, "index"))
         return NULL;
     int ax = galley__axis(axis, t->ndim, op);
     if (ax < 0 || S_check_gather(t, ax, index, op))
@@ -666,7 +675,8 @@ galley_tensor *galley_index_select(galley_tensor *t, int axis,
                                    galley_tensor *index)
 {
     const char *op = "galley_index_select";
-    if (galley__check(t, op, "t") || S_check_index(index, op, "index"))
+    if (galley__check(t, op, "t") || galley__check_host(t, op, "t") ||
+        S_check_index(index, op, "index"))
         return NULL;
     int ax = galley__axis(axis, t->ndim, op);
     if (ax < 0)
@@ -698,7 +708,9 @@ galley_tensor *galley_embedding(galley_tensor *weight, galley_tensor *ids)
 {
     const char *op = "galley_embedding";
     char d[GALLEY__SHAPE_STR_MAX + 8], e[GALLEY__SHAPE_STR_MAX + 8];
-    if (galley__check(weight, op, "weight") || S_check_index(ids, op, "ids"))
+    if (galley__check(weight, op, "weight") ||
+        galley__check_host(weight, op, "weight") ||
+        S_check_index(ids, op, "ids"))
         return NULL;
     if (weight->ndim != 2) {
         galley__error(op, "weight %s must be [V, D]: a row of D numbers for "

@@ -163,9 +163,9 @@ int galley__check_host(const galley_tensor *t, const char *op,
     galley_device d = t->st->be->device;
     if (d == GALLEY_CPU)
         return 0;
-    galley__error(op, "not available on %s (%s has no device route); move "
-                  "%s to the CPU with galley_to_device(%s, GALLEY_CPU)",
-                  galley__device_name(d), op, what, what);
+    galley__error(op, "not available on %s; move %s to the CPU with "
+                  "galley_to_device(%s, GALLEY_CPU)", galley__device_name(d),
+                  what, what);
     return -1;
 }
 

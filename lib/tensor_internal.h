@@ -330,8 +330,8 @@ const char *galley__device_name(galley_device d);
  * galley__check_arith, galley__check_same_dtype or directly. */
 int galley__check_devices(const galley_tensor *a, const galley_tensor *b,
                           const char *op, const char *an, const char *bn);
-/* 0 when t is on the CPU; else reports "op: not available on cuda (...);
- * move WHAT with galley_to_device(WHAT, GALLEY_CPU)" and returns -1. For
+/* 0 when t is on the CPU; else reports "op: not available on cuda; move
+ * WHAT to the CPU with galley_to_device(WHAT, GALLEY_CPU)", returns -1. For
  * the ops that refuse devices (see galley_tensor(3), "Devices"). */
 int galley__check_host(const galley_tensor *t, const char *op,
                        const char *what);

@@ -458,8 +458,8 @@ galley_tensor *galley__new_owned(const galley_tensor *like,
                                  galley_dtype dtype, int ndim,
                                  const long *shape)
 {
-    return S_new(S_be_like(like), dtype, ndim, shape, "galley__new_owned",
-                 NULL);
+    return S_new(S_be_like(like), dtype, ndim, shape,
+                 "a gradient or optimizer state", NULL);
 }
 
 void galley__free_owned(galley_tensor *t)

@@ -219,7 +219,9 @@ galley_tensor *galley__follow(galley_tensor *t, const galley_tensor *like)
 {
     if (!t || t->st->be == like->st->be)
         return t;
-    galley_tensor *out = S_move(t, like->st->be, "galley__follow");
+    /* Named after the op that made t (a staged op's result), for
+     * galley__device_leak. */
+    galley_tensor *out = S_move(t, like->st->be, t->st->op);
     galley_tensor_free(t);
     return out;
 }
@@ -239,7 +241,7 @@ static void S_to_device_backward(galley_tensor *out, galley_tensor *g)
 {
     galley_tensor *a = out->in[0];
     GALLEY__BACKWARD_BEGIN;
-    galley__accum_grad(a, S_move(g, a->st->be, "to_device"));
+    galley__accum_grad(a, S_move(g, a->st->be, "to_device (backward)"));
     GALLEY__BACKWARD_END;
 }
 

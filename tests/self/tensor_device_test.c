@@ -251,3 +251,26 @@ TEST(to_device_errors_memory_and_printing)
       after the scope: 0 bytes, (none)
     */);
 }
+
+/* ---- without a device ---- */
+
+TEST(no_cuda_backend)
+{
+    unsetenv("GALLEY_CUDA_SIM"); /* no simulated device: tests/self links
+                                    no CUDA backend */
+    galley_tensor_on_error(on_error, NULL);
+    const char *why = NULL;
+    int ok = galley_device_available(GALLEY_CUDA, &why);
+    printf("cuda: %d (%s); cpu: %d\n", ok, why ? why : "-",
+           galley_device_available(GALLEY_CPU, NULL));
+    galley_set_default_device(GALLEY_CUDA);
+    got(galley_to_device(galley_zeros(GALLEY_F32, GALLEY_SHAPE(2)), GALLEY_CUDA));
+    printf("default: %s\n",
+           galley_default_device() == GALLEY_CPU ? "cpu" : "cuda");
+    EXPECT(/*
+      cuda: 0 (built without CUDA); cpu: 1
+      error: galley_set_default_device: cuda: built without CUDA
+      error: galley_to_device: cuda: built without CUDA
+      default: cpu
+    */);
+}

@@ -132,7 +132,8 @@ galley_tensor *galley__sum_to(galley_tensor *g, int ndim, const long *shape)
     if (lead < 0) {
         /* Not a broadcast of shape, but the same elements with 1s added
          * (say [3] for [1, 3]): a contiguous copy reshaped. */
-        out = galley__new_like(g, g->dtype, g->ndim, g->shape, "galley__sum_to");
+        out =
+            galley__new_like(g, g->dtype, g->ndim, g->shape, "galley__sum_to");
         if (!out)
             return NULL;
         be->copy(out, g);
@@ -186,7 +187,8 @@ void galley__accum_grad(galley_tensor *t, galley_tensor *g)
     if (s->dtype != t->dtype) {
         /* g of a promoted op (float32 with float64 gives float64): the
          * gradient keeps t's dtype, as torch's. */
-        c = galley__new_like(t, t->dtype, t->ndim, t->shape, "galley__accum_grad");
+        c = galley__new_like(t, t->dtype, t->ndim, t->shape,
+                             "galley__accum_grad");
         be->copy(c, s);
     }
     if (!t->grad) {
@@ -433,8 +435,8 @@ void galley_backward(galley_tensor *loss)
     if (galley__check_float(loss, "galley_backward", "loss"))
         return;
     galley_scope *s = galley_scope_begin();
-    galley_tensor *one = galley__new_like(loss, loss->dtype, loss->ndim, loss->shape,
-                                     "galley_backward");
+    galley_tensor *one = galley__new_like(loss, loss->dtype, loss->ndim,
+                                          loss->shape, "galley_backward");
     galley__backend_of(one)->fill(one, 1.0);
     S_backward(loss, one, "galley_backward");
     galley_scope_end(s);

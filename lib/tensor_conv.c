@@ -299,8 +299,8 @@ static void S_conv_backward(galley_tensor *out, galley_tensor *gout)
     galley_tensor *dx = galley_zeros(x->dtype, 4, x->shape);
     galley_tensor *dw = galley_zeros(x->dtype, 4, w->shape);
     galley_tensor *xd = S_dense(x, &ownx), *wd = S_dense(w, &ownw);
-    galley_tensor *col = galley__new_like(x, x->dtype, GALLEY_SHAPE(g.groups * k, p),
-                                     "backward");
+    galley_tensor *col = galley__new_like(
+        x, x->dtype, GALLEY_SHAPE(g.groups * k, p), "backward");
     for (long i = 0; i < g.n; i++) {
         if (w->requires_grad) {
             S_cols(xd, i, col, &g, 0);
@@ -359,8 +359,8 @@ static galley_tensor *S_conv(galley_tensor *x, galley_tensor *w,
 {
     long og = g->o / g->groups, k = g->c / g->groups * g->kh * g->kw;
     long p = g->oh * g->ow;
-    galley_tensor *out = galley__new_like(x, x->dtype, GALLEY_SHAPE(g->n, g->o, g->oh,
-                                                            g->ow), op);
+    galley_tensor *out = galley__new_like(
+        x, x->dtype, GALLEY_SHAPE(g->n, g->o, g->oh, g->ow), op);
     galley_tensor *ownx, *ownw;
     galley_tensor *xd = S_dense(x, &ownx), *wd = S_dense(w, &ownw);
     galley_tensor *col = galley__new_owned(x, x->dtype,
@@ -743,7 +743,8 @@ static galley_tensor *S_pool2d(galley_tensor *x, const S_geom *g, int is_max,
 {
     long shape[4] = {g->n, g->c, g->oh, g->ow};
     galley_tensor *own, *xd = S_dense(x, &own);
-    galley_tensor *idx = is_max ? galley__new_like(x, GALLEY_I64, 4, shape, op) : NULL;
+    galley_tensor *idx =
+        is_max ? galley__new_like(x, GALLEY_I64, 4, shape, op) : NULL;
     galley_tensor *out = galley__new_like(x, x->dtype, 4, shape, op);
     S_pool_loops(xd, out, idx, g);
     galley__free_owned(own);

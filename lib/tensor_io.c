@@ -139,7 +139,8 @@ static int S_check_graph(const S_inplace *op, galley_tensor *a)
  * values), a becomes the node OP(old, b) and owns old. */
 static galley_tensor *S_inplace_recorded(const S_inplace *op, galley_tensor *a)
 {
-    galley_tensor *old = galley__new_like(a, a->dtype, a->ndim, a->shape, op->name);
+    galley_tensor *old =
+        galley__new_like(a, a->dtype, a->ndim, a->shape, op->name);
     if (!old)
         return NULL;
     galley__backend_of(a)->copy(old, a);

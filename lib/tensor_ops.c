@@ -93,7 +93,8 @@ galley_tensor *galley__binary_new(galley__binop op, const galley_tensor *a,
 galley_tensor *galley__unary_new(galley__unop op, const galley_tensor *a,
                                  double arg, const char *opname)
 {
-    galley_tensor *out = galley__new_like(a, a->dtype, a->ndim, a->shape, opname);
+    galley_tensor *out =
+        galley__new_like(a, a->dtype, a->ndim, a->shape, opname);
     if (out)
         galley__backend_of(a)->unary(op, out, a, arg);
     return out;
@@ -134,7 +135,8 @@ galley_tensor *galley__reduce_new(galley__redop op, const galley_tensor *a,
 {
     long shape[GALLEY_MAX_DIMS];
     int nd = S_reduced_shape(a, axis, keepdim, shape);
-    galley_tensor *out = galley__new_like(a, a->dtype, nd, shape, opname), view;
+    galley_tensor view;
+    galley_tensor *out = galley__new_like(a, a->dtype, nd, shape, opname);
 
     if (!out)
         return NULL;
@@ -529,7 +531,8 @@ static galley_tensor *S_threshold_backward(galley_tensor *g,
 {
     if (g->st->be->device != GALLEY_CPU)
         return S_threshold_staged(g, out);
-    galley_tensor *d = galley__new_like(g, g->dtype, g->ndim, g->shape, "relu");
+    galley_tensor *d =
+        galley__new_like(g, g->dtype, g->ndim, g->shape, "relu");
     long n = d->numel;
     if (d->dtype == GALLEY_F32) {
         const float *pg = galley__ptr(g), *po = galley__ptr(out);
@@ -739,7 +742,8 @@ static galley_tensor *S_argmax_new(galley_tensor *t, int ax, int keepdim,
 {
     long shape[GALLEY_MAX_DIMS];
     int nd = S_reduced_shape(t, ax, keepdim && ax >= 0, shape);
-    galley_tensor *out = galley__new_like(t, GALLEY_I64, nd, shape, opname), view;
+    galley_tensor *out =
+        galley__new_like(t, GALLEY_I64, nd, shape, opname), view;
 
     if (!out)
         return NULL;

@@ -107,7 +107,8 @@ static galley_tensor *S_sum_new(const galley_tensor *t, const int *which,
 {
     long shape[GALLEY_MAX_DIMS];
     int nd = S_reduced_shape(t, which, keepdim, shape);
-    galley_tensor *out = galley__new_like(t, t->dtype, nd, shape, opname), view;
+    galley_tensor view;
+    galley_tensor *out = galley__new_like(t, t->dtype, nd, shape, opname);
 
     if (!out)
         return NULL;
@@ -399,7 +400,8 @@ static galley_tensor *S_argmin_new(galley_tensor *t, int ax, int keepdim,
     for (int i = 0; i < t->ndim; i++)
         which[i] = ax < 0 || i == ax;
     int nd = S_reduced_shape(t, which, keepdim && ax >= 0, shape);
-    galley_tensor *out = galley__new_like(t, GALLEY_I64, nd, shape, opname), view;
+    galley_tensor *out =
+        galley__new_like(t, GALLEY_I64, nd, shape, opname), view;
     galley_tensor *neg = galley__unary_new(GALLEY__NEG, t, 0, opname);
 
     if (!out || !neg)

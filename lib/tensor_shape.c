@@ -48,7 +48,8 @@ static void S_accum_cast(galley_tensor *t, galley_tensor *g)
     if (!t->requires_grad)
         return;
     if (g->dtype != t->dtype) {
-        galley_tensor *c = galley__new_like(t, t->dtype, g->ndim, g->shape, "cast");
+        galley_tensor *c =
+            galley__new_like(t, t->dtype, g->ndim, g->shape, "cast");
         galley__backend_of(c)->copy(c, g);
         g = c;
     }
@@ -199,7 +200,8 @@ galley_tensor *galley_cat(galley_tensor *const *tensors, int n, int axis)
             return NULL;
         shape[ax] += tensors[i]->shape[ax];
     }
-    galley_tensor *out = galley__new_like(tensors[0], dt, tensors[0]->ndim, shape, op);
+    galley_tensor *out =
+        galley__new_like(tensors[0], dt, tensors[0]->ndim, shape, op);
     if (!out)
         return NULL;
     long at = 0;
@@ -658,7 +660,8 @@ galley_tensor *galley_gather(galley_tensor *t, int axis, galley_tensor *index)
                                  S_range_msg(t, ax, range, sizeof range));
     if (!vals)
         return NULL;
-    galley_tensor *out = galley__new_like(t, t->dtype, index->ndim, index->shape, op);
+    galley_tensor *out =
+        galley__new_like(t, t->dtype, index->ndim, index->shape, op);
     long *off = S_gather_offsets(t, ax, index, vals);
     size_t es = galley__elsize(t->dtype);
     for (long k = 0; k < out->numel; k++)
@@ -733,7 +736,8 @@ galley_tensor *galley_embedding(galley_tensor *weight, galley_tensor *ids)
     long shape[GALLEY_MAX_DIMS];
     memcpy(shape, ids->shape, sizeof shape);
     shape[ids->ndim] = weight->shape[1];
-    galley_tensor *out = galley__new_like(weight, weight->dtype, ids->ndim + 1, shape, op);
+    galley_tensor *out =
+        galley__new_like(weight, weight->dtype, ids->ndim + 1, shape, op);
     galley_tensor flat = *out; /* out as [N, D] */
     galley__set_contiguous(&flat, 2, (long[]){ids->numel, weight->shape[1]});
     S_take(&flat, weight, 0, vals, ids->numel);

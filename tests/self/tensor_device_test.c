@@ -36,7 +36,8 @@ static galley_tensor *f64(const double *v, int ndim, const long *shape)
  * tensor. */
 static galley_tensor *c_elementwise(void)
 {
-    galley_tensor *a = f64(A6, GALLEY_SHAPE(2, 3)), *b = f64(B3, GALLEY_SHAPE(3));
+    galley_tensor *a = f64(A6, GALLEY_SHAPE(2, 3));
+    galley_tensor *b = f64(B3, GALLEY_SHAPE(3));
     galley_tensor *y = galley_div(galley_mul(galley_add(a, b), galley_exp(a)),
                                   galley_add_scalar(galley_abs(b), 1));
     return galley_sub(galley_tanh(y), galley_pow_scalar(galley_relu(a), 1.5));
@@ -89,9 +90,12 @@ static galley_tensor *c_mlp_backward(void)
     galley_rng rng;
     galley_rng_seed(&rng, 7, 0);
     galley_tensor *x = galley_randn(&rng, GALLEY_F32, GALLEY_SHAPE(4, 3));
-    galley_tensor *w1 = galley_param(galley_randn(&rng, GALLEY_F32, GALLEY_SHAPE(3, 5)));
-    galley_tensor *w2 = galley_param(galley_randn(&rng, GALLEY_F32, GALLEY_SHAPE(5, 2)));
-    galley_tensor *b1 = galley_param(galley_zeros(GALLEY_F32, GALLEY_SHAPE(5)));
+    galley_tensor *w1 =
+        galley_param(galley_randn(&rng, GALLEY_F32, GALLEY_SHAPE(3, 5)));
+    galley_tensor *w2 =
+        galley_param(galley_randn(&rng, GALLEY_F32, GALLEY_SHAPE(5, 2)));
+    galley_tensor *b1 =
+        galley_param(galley_zeros(GALLEY_F32, GALLEY_SHAPE(5)));
     galley_tensor *h = galley_tanh(galley_add(galley_matmul(x, w1), b1));
     galley_tensor *y = galley_matmul(galley_relu(h), w2);
     galley_tensor *target = galley_from_i64((const int64_t[]){1, 0, 1, 1},
@@ -108,7 +112,8 @@ static galley_tensor *c_mlp_backward(void)
 /* Two steps of SGD with momentum and of Adam on mse(x @ w, y). */
 static galley_tensor *c_optim(void)
 {
-    galley_tensor *x = f64(A6, GALLEY_SHAPE(2, 3)), *y = f64(B3, GALLEY_SHAPE(1, 3));
+    galley_tensor *x = f64(A6, GALLEY_SHAPE(2, 3));
+    galley_tensor *y = f64(B3, GALLEY_SHAPE(1, 3));
     galley_tensor *w[2];
     galley_sgd_options so = {.lr = 0.1, .momentum = 0.9};
     galley_adam_options ao = GALLEY_ADAM_OPTIONS_INIT;
@@ -190,7 +195,8 @@ TEST(to_device_errors_memory_and_printing)
     printf("on %s, %zu bytes\n",
            galley_device_of(d) == GALLEY_CUDA ? "cuda" : "cpu",
            galley_cuda_memory_in_use());
-    printf("same device gives itself: %d\n", galley_to_device(d, GALLEY_CUDA) == d);
+    printf("same device gives itself: %d\n",
+           galley_to_device(d, GALLEY_CUDA) == d);
 
     /* Two devices in one op. */
     got(galley_add(d, a));
@@ -199,7 +205,8 @@ TEST(to_device_errors_memory_and_printing)
     /* The gradient comes back to the CPU. */
     galley_backward(galley_sum_all(galley_mul(d, d)));
     galley_tensor *g = galley_grad(a);
-    printf("grad on %s\n", galley_device_of(g) == GALLEY_CUDA ? "cuda" : "cpu");
+    printf("grad on %s\n",
+           galley_device_of(g) == GALLEY_CUDA ? "cuda" : "cpu");
     galley_tensor_print(g);
 
     /* Printing, element reads and writes go through the backend. */
@@ -265,7 +272,8 @@ TEST(no_cuda_backend)
            galley_device_available(GALLEY_CPU, NULL));
     galley_scope *s = galley_scope_begin();
     galley_set_default_device(GALLEY_CUDA);
-    got(galley_to_device(galley_zeros(GALLEY_F32, GALLEY_SHAPE(2)), GALLEY_CUDA));
+    got(galley_to_device(galley_zeros(GALLEY_F32, GALLEY_SHAPE(2)),
+                         GALLEY_CUDA));
     printf("default: %s\n",
            galley_default_device() == GALLEY_CPU ? "cpu" : "cuda");
     /* Device memory alive at exit is reported by valgrind as lost (the

@@ -256,8 +256,41 @@ static void S_tensor_release_header(galley_tensor *t)
     atomic_fetch_sub_explicit(&S_live_tensors, 1, memory_order_relaxed);
 }
 
-/* Storage of nbytes from the CPU backend, one reference. */
-static galley__storage *S_storage_new(size_t nbytes)
+/* Device storage that is still live, newest first, for
+ * galley__device_leak (per thread, as the pools). */
+static _Thread_local galley__storage *S_dev_head;
+static atomic_size_t S_device_bytes;
+
+static void S_dev_link(galley__storage *st)
+{
+    st->dev_prev = NULL;
+    st->dev_next = S_dev_head;
+    if (S_dev_head)
+        S_dev_head->dev_prev = st;
+    S_dev_head = st;
+    atomic_fetch_add_explicit(&S_device_bytes, st->nbytes,
+                              memory_order_relaxed);
+}
+
+static void S_dev_unlink(galley__storage *st)
+{
+    if (st->dev_prev)
+        st->dev_prev->dev_next = st->dev_next;
+    else
+        S_dev_head = st->dev_next;
+    if (st->dev_next)
+        st->dev_next->dev_prev = st->dev_prev;
+    atomic_fetch_sub_explicit(&S_device_bytes, st->nbytes,
+                              memory_order_relaxed);
+}
+
+/* Storage of nbytes from backend be, one reference; op names the op that
+ * made it (for galley__device_leak). Device storage is counted in
+ * galley_cuda_memory_in_use and given back to its backend with the last
+ * reference: nothing is cached here, so the count is what the device
+ * holds for galley's tensors. */
+static galley__storage *S_storage_new(const galley__backend *be,
+                                      size_t nbytes, const char *op)
 {
     if (!S_sfree) {
         S_storage_chunk *c = galley__rt_xrealloc(NULL, sizeof *c);
@@ -270,11 +303,14 @@ static galley__storage *S_storage_new(size_t nbytes)
     }
     galley__storage *st = S_sfree;
     S_sfree = st->data;
-    st->be = &galley__cpu_backend;
+    st->be = be;
     st->data = st->be->alloc(nbytes);
     st->nbytes = nbytes;
     st->refs = 1;
     st->version = 0;
+    st->op = op;
+    if (be->device != GALLEY_CPU)
+        S_dev_link(st);
     atomic_fetch_add_explicit(&S_live_bytes, nbytes, memory_order_relaxed);
     return st;
 }
@@ -284,10 +320,27 @@ static void S_storage_unref(galley__storage *st)
 {
     if (--st->refs > 0)
         return;
+    if (st->be->device != GALLEY_CPU)
+        S_dev_unlink(st);
     st->be->free(st->data);
     atomic_fetch_sub_explicit(&S_live_bytes, st->nbytes, memory_order_relaxed);
     st->data = S_sfree;
     S_sfree = st;
+}
+
+size_t galley_cuda_memory_in_use(void)
+{
+    return atomic_load_explicit(&S_device_bytes, memory_order_relaxed);
+}
+
+size_t galley__device_leak(const char **first_op)
+{
+    const galley__storage *oldest = S_dev_head;
+    while (oldest && oldest->dev_next)
+        oldest = oldest->dev_next;
+    if (first_op)
+        *first_op = oldest ? oldest->op : NULL;
+    return galley_cuda_memory_in_use();
 }
 
 /* The scope new tensors go to. */
@@ -360,31 +413,53 @@ int galley__same_shape(const galley_tensor *t, int ndim, const long *shape)
             memcmp(t->shape, shape, (size_t)ndim * sizeof(long)) == 0);
 }
 
-/* A new contiguous tensor, owned by scope s (NULL: by nobody). */
-static galley_tensor *S_new(galley_dtype dtype, int ndim, const long *shape,
-                            const char *op, galley_scope *s)
+/* A new contiguous tensor on backend be, owned by scope s (NULL: by
+ * nobody). */
+static galley_tensor *S_new(const galley__backend *be, galley_dtype dtype,
+                            int ndim, const long *shape, const char *op,
+                            galley_scope *s)
 {
     if (S_check_dtype(dtype, op) || galley__check_shape(ndim, shape, op))
         return NULL;
     galley_tensor *t = S_tensor_alloc();
     t->dtype = dtype;
     galley__set_contiguous(t, ndim, shape);
-    t->st = S_storage_new((size_t)t->numel * galley__elsize(dtype));
+    t->st = S_storage_new(be, (size_t)t->numel * galley__elsize(dtype), op);
     if (s)
         S_link(t, s);
     return t;
 }
 
+/* The backend of like, or of the device new tensors are made on. */
+static const galley__backend *S_be_like(const galley_tensor *like)
+{
+    return like ? like->st->be : galley__backend_for(galley__make_device());
+}
+
 galley_tensor *galley__new(galley_dtype dtype, int ndim, const long *shape,
                            const char *op)
 {
-    return S_new(dtype, ndim, shape, op, S_top());
+    return S_new(S_be_like(NULL), dtype, ndim, shape, op, S_top());
 }
 
-galley_tensor *galley__new_owned(galley_dtype dtype, int ndim,
+galley_tensor *galley__new_on(const galley__backend *be, galley_dtype dtype,
+                              int ndim, const long *shape, const char *op)
+{
+    return S_new(be, dtype, ndim, shape, op, S_top());
+}
+
+galley_tensor *galley__new_like(const galley_tensor *like, galley_dtype dtype,
+                                int ndim, const long *shape, const char *op)
+{
+    return S_new(S_be_like(like), dtype, ndim, shape, op, S_top());
+}
+
+galley_tensor *galley__new_owned(const galley_tensor *like,
+                                 galley_dtype dtype, int ndim,
                                  const long *shape)
 {
-    return S_new(dtype, ndim, shape, "galley__new_owned", NULL);
+    return S_new(S_be_like(like), dtype, ndim, shape,
+                 "a gradient or optimizer state", NULL);
 }
 
 void galley__free_owned(galley_tensor *t)
@@ -600,8 +675,10 @@ galley_tensor *galley_full(galley_dtype dtype, int ndim, const long *shape,
 galley_tensor *galley_zeros(galley_dtype dtype, int ndim, const long *shape)
 {
     galley_tensor *t = galley__new(dtype, ndim, shape, "galley_zeros");
-    if (t)
+    if (t && t->st->be->device == GALLEY_CPU)
         memset(t->st->data, 0, t->st->nbytes);
+    else if (t)
+        t->st->be->fill(t, 0.0);
     return t;
 }
 
@@ -680,6 +757,29 @@ static void S_store(galley_dtype dtype, void *p, double v)
     }
 }
 
+/* The element at p (an address in t's storage, maybe on a device), as a
+ * double: a device's element comes through its download. */
+static double S_load_of(const galley_tensor *t, const void *p)
+{
+    int64_t buf;
+    if (t->st->be->device == GALLEY_CPU)
+        return S_load(t->dtype, p);
+    t->st->be->download(&buf, p, galley__elsize(t->dtype));
+    return S_load(t->dtype, &buf);
+}
+
+/* Stores v at p in t's storage, through the upload of t's device. */
+static void S_store_of(galley_tensor *t, void *p, double v)
+{
+    int64_t buf;
+    if (t->st->be->device == GALLEY_CPU) {
+        S_store(t->dtype, p, v);
+        return;
+    }
+    S_store(t->dtype, &buf, v);
+    t->st->be->upload(p, &buf, galley__elsize(t->dtype));
+}
+
 /* The address of the element at index, or NULL after a reported error. */
 static void *S_elem(const galley_tensor *t, int ndim, const long *index,
                     const char *op)
@@ -713,7 +813,7 @@ double galley_item(const galley_tensor *t)
                       "exactly one", galley__desc(t, d), t->numel);
         return NAN;
     }
-    return S_load(t->dtype, galley__ptr(t));
+    return S_load_of(t, galley__ptr(t));
 }
 
 double galley_tensor_get(const galley_tensor *t, int ndim, const long *index)
@@ -721,7 +821,7 @@ double galley_tensor_get(const galley_tensor *t, int ndim, const long *index)
     if (galley__check(t, "galley_tensor_get", "t"))
         return NAN;
     void *p = S_elem(t, ndim, index, "galley_tensor_get");
-    return p ? S_load(t->dtype, p) : NAN;
+    return p ? S_load_of(t, p) : NAN;
 }
 
 void galley_tensor_set(galley_tensor *t, int ndim, const long *index, double value)
@@ -731,7 +831,7 @@ void galley_tensor_set(galley_tensor *t, int ndim, const long *index, double val
     void *p = S_elem(t, ndim, index, "galley_tensor_set");
     if (!p)
         return;
-    S_store(t->dtype, p, value);
+    S_store_of(t, p, value);
     galley__bump_version(t);
 }
 
@@ -752,7 +852,8 @@ int galley_is_contiguous(const galley_tensor *t)
 
 void *galley_tensor_data(galley_tensor *t)
 {
-    if (galley__check(t, "galley_tensor_data", "t"))
+    if (galley__check(t, "galley_tensor_data", "t") ||
+        galley__check_host(t, "galley_tensor_data", "t"))
         return NULL;
     if (!galley_is_contiguous(t)) {
         char d[GALLEY__SHAPE_STR_MAX + 8];

@@ -132,14 +132,15 @@ galley_tensor *galley__sum_to(galley_tensor *g, int ndim, const long *shape)
     if (lead < 0) {
         /* Not a broadcast of shape, but the same elements with 1s added
          * (say [3] for [1, 3]): a contiguous copy reshaped. */
-        out = galley__new(g->dtype, g->ndim, g->shape, "galley__sum_to");
+        out =
+            galley__new_like(g, g->dtype, g->ndim, g->shape, "galley__sum_to");
         if (!out)
             return NULL;
         be->copy(out, g);
     } else {
         for (int i = 0; i < g->ndim; i++)
             kept[i] = i < lead || shape[i - lead] == 1 ? 1 : g->shape[i];
-        out = galley__new(g->dtype, g->ndim, kept, "galley__sum_to");
+        out = galley__new_like(g, g->dtype, g->ndim, kept, "galley__sum_to");
         if (!out)
             return NULL;
         be->reduce(GALLEY__RSUM, out, g);
@@ -169,7 +170,7 @@ static galley_tensor *S_first_grad(galley_tensor *t, galley_tensor *s,
         return galley__disown(
             galley__view(s, t->ndim, t->shape, c.strides, s->offset));
     }
-    galley_tensor *grad = galley__new_owned(t->dtype, t->ndim, t->shape);
+    galley_tensor *grad = galley__new_owned(t, t->dtype, t->ndim, t->shape);
     galley__backend_of(t)->copy(grad, s);
     return grad;
 }
@@ -186,7 +187,8 @@ void galley__accum_grad(galley_tensor *t, galley_tensor *g)
     if (s->dtype != t->dtype) {
         /* g of a promoted op (float32 with float64 gives float64): the
          * gradient keeps t's dtype, as torch's. */
-        c = galley__new(t->dtype, t->ndim, t->shape, "galley__accum_grad");
+        c = galley__new_like(t, t->dtype, t->ndim, t->shape,
+                             "galley__accum_grad");
         be->copy(c, s);
     }
     if (!t->grad) {
@@ -195,7 +197,7 @@ void galley__accum_grad(galley_tensor *t, galley_tensor *g)
             return;
     } else if (t->grad->st->refs > 1) {
         /* Shared with the gradient it came from: add into a copy. */
-        galley_tensor *sum = galley__new_owned(t->dtype, t->ndim, t->shape);
+        galley_tensor *sum = galley__new_owned(t, t->dtype, t->ndim, t->shape);
         be->binary(GALLEY__ADD, sum, t->grad, c ? c : s);
         galley__free_owned(t->grad);
         t->grad = sum;
@@ -378,8 +380,12 @@ static void S_run_backward(const S_walk *w)
     for (size_t k = w->n; k-- > 0;) {
         galley_tensor *node = w->order[k];
         if (node->op && node->grad) {
+            /* What the backward makes with creation functions lives on
+             * the node's device, beside its gradient. */
             galley_scope *s = galley_scope_begin();
+            galley__device_begin(node->st->be->device);
             node->op->backward(node, node->grad);
+            galley__device_end();
             galley_scope_end(s);
         }
         if (!node->is_param && node->grad) {
@@ -429,8 +435,8 @@ void galley_backward(galley_tensor *loss)
     if (galley__check_float(loss, "galley_backward", "loss"))
         return;
     galley_scope *s = galley_scope_begin();
-    galley_tensor *one = galley__new(loss->dtype, loss->ndim, loss->shape,
-                                     "galley_backward");
+    galley_tensor *one = galley__new_like(loss, loss->dtype, loss->ndim,
+                                          loss->shape, "galley_backward");
     galley__backend_of(one)->fill(one, 1.0);
     S_backward(loss, one, "galley_backward");
     galley_scope_end(s);
@@ -440,6 +446,7 @@ void galley_backward_with(galley_tensor *out, galley_tensor *grad)
 {
     const char *fn = "galley_backward_with";
     if (galley__check(out, fn, "out") || galley__check(grad, fn, "grad") ||
+        galley__check_devices(out, grad, fn, "out", "grad") ||
         galley__check_float(out, fn, "out") ||
         galley__check_float(grad, fn, "grad"))
         return;
@@ -452,7 +459,7 @@ void galley_backward_with(galley_tensor *out, galley_tensor *grad)
     galley_scope *s = galley_scope_begin();
     galley_tensor *seed = grad;
     if (grad->dtype != out->dtype) {
-        seed = galley__new(out->dtype, out->ndim, out->shape, fn);
+        seed = galley__new_like(out, out->dtype, out->ndim, out->shape, fn);
         galley__backend_of(seed)->copy(seed, grad);
     }
     S_backward(out, seed, fn);

@@ -247,7 +247,7 @@ static galley_tensor *S_dense(const galley_tensor *t, galley_tensor **own)
     *own = NULL;
     if (galley_is_contiguous(t))
         return (galley_tensor *)t;
-    *own = galley__new_owned(t->dtype, t->ndim, t->shape);
+    *own = galley__new_owned(t, t->dtype, t->ndim, t->shape);
     galley__backend_of(t)->copy(*own, t);
     return *own;
 }
@@ -299,8 +299,8 @@ static void S_conv_backward(galley_tensor *out, galley_tensor *gout)
     galley_tensor *dx = galley_zeros(x->dtype, 4, x->shape);
     galley_tensor *dw = galley_zeros(x->dtype, 4, w->shape);
     galley_tensor *xd = S_dense(x, &ownx), *wd = S_dense(w, &ownw);
-    galley_tensor *col = galley__new(x->dtype, GALLEY_SHAPE(g.groups * k, p),
-                                     "backward");
+    galley_tensor *col = galley__new_like(
+        x, x->dtype, GALLEY_SHAPE(g.groups * k, p), "backward");
     for (long i = 0; i < g.n; i++) {
         if (w->requires_grad) {
             S_cols(xd, i, col, &g, 0);
@@ -359,11 +359,11 @@ static galley_tensor *S_conv(galley_tensor *x, galley_tensor *w,
 {
     long og = g->o / g->groups, k = g->c / g->groups * g->kh * g->kw;
     long p = g->oh * g->ow;
-    galley_tensor *out = galley__new(x->dtype, GALLEY_SHAPE(g->n, g->o, g->oh,
-                                                            g->ow), op);
+    galley_tensor *out = galley__new_like(
+        x, x->dtype, GALLEY_SHAPE(g->n, g->o, g->oh, g->ow), op);
     galley_tensor *ownx, *ownw;
     galley_tensor *xd = S_dense(x, &ownx), *wd = S_dense(w, &ownw);
-    galley_tensor *col = galley__new_owned(x->dtype,
+    galley_tensor *col = galley__new_owned(x, x->dtype,
                                            GALLEY_SHAPE(g->groups * k, p));
     const galley__backend *be = galley__backend_of(out);
     for (long i = 0; i < g->n; i++) {
@@ -549,7 +549,8 @@ static galley_tensor *S_convnd(galley_tensor *x, const galley_tensor *shown,
                                const char *op)
 {
     S_geom g;
-    if (galley__check(x, op, "x"))
+    /* Refused on a device: im2col and the pooling loops read the host. */
+    if (galley__check(x, op, "x") || galley__check_host(x, op, "x"))
         return NULL;
     galley_tensor *xb = S_batch_of_one(x, sd);
     if (xb)
@@ -742,8 +743,9 @@ static galley_tensor *S_pool2d(galley_tensor *x, const S_geom *g, int is_max,
 {
     long shape[4] = {g->n, g->c, g->oh, g->ow};
     galley_tensor *own, *xd = S_dense(x, &own);
-    galley_tensor *idx = is_max ? galley__new(GALLEY_I64, 4, shape, op) : NULL;
-    galley_tensor *out = galley__new(x->dtype, 4, shape, op);
+    galley_tensor *idx =
+        is_max ? galley__new_like(x, GALLEY_I64, 4, shape, op) : NULL;
+    galley_tensor *out = galley__new_like(x, x->dtype, 4, shape, op);
     S_pool_loops(xd, out, idx, g);
     galley__free_owned(own);
     galley__record(out, is_max ? &S_max_pool_def : &S_avg_pool_def, 1, &x);
@@ -784,7 +786,8 @@ static galley_tensor *S_poolnd(galley_tensor *x, const galley_tensor *shown,
                                const long *padding, int is_max, const char *op)
 {
     S_geom g;
-    if (galley__check(x, op, "x"))
+    /* Refused on a device: im2col and the pooling loops read the host. */
+    if (galley__check(x, op, "x") || galley__check_host(x, op, "x"))
         return NULL;
     galley_tensor *xb = S_batch_of_one(x, sd);
     if (xb)

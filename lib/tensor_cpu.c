@@ -859,8 +859,8 @@ static void S_reduce(galley__redop op, galley_tensor *out,
     else
         S_max_into(acc, out, a);
     galley_tensor accv = *out;
-    galley__storage st = {acc, (size_t)m * sizeof *acc, 1, 0,
-                          &galley__cpu_backend};
+    galley__storage st = {.data = acc, .nbytes = (size_t)m * sizeof *acc,
+                          .refs = 1, .be = &galley__cpu_backend};
     accv.dtype = GALLEY_F64;
     accv.st = &st;
     accv.offset = 0;
@@ -916,8 +916,8 @@ static void S_argmax(galley_tensor *out, const galley_tensor *a, int axis)
         }
         /* A strided tensor: compare in row-major order via a copy. */
         galley_tensor c = *a;
-        galley__storage st = {NULL, (size_t)a->numel * esz, 1, 0,
-                              &galley__cpu_backend};
+        galley__storage st = {.nbytes = (size_t)a->numel * esz, .refs = 1,
+                              .be = &galley__cpu_backend};
         st.data = S_alloc(st.nbytes);
         c.st = &st;
         c.offset = 0;

@@ -14,7 +14,10 @@
 /* A 0-d tensor of t's dtype holding v: the scalar side of an op. */
 static galley_tensor *S_scalar_like(const galley_tensor *t, double v)
 {
-    return galley_scalar(t->dtype, v);
+    galley_tensor *s = galley__new_like(t, t->dtype, 0, NULL, "galley_scalar");
+    if (s)
+        s->st->be->fill(s, v);
+    return s;
 }
 
 /* cond ? a : b elementwise, the three broadcast together, into a new
@@ -22,9 +25,41 @@ static galley_tensor *S_scalar_like(const galley_tensor *t, double v)
  * true where nonzero (NaN included), as torch's bool(). The selection
  * copies elements bit for bit, so -0, NaN payloads and infinities in the
  * chosen operand come through, which a blend c*a + (1-c)*b would lose. */
+static galley_tensor *S_where_host(const galley_tensor *cond,
+                                   const galley_tensor *a,
+                                   const galley_tensor *b, const char *opname);
+
+/* On a device, staged: the three downloaded, the selection made on the
+ * host, the result uploaded. */
+static galley_tensor *S_where_staged(const galley_tensor *cond,
+                                     const galley_tensor *a,
+                                     const galley_tensor *b,
+                                     const char *opname)
+{
+    galley_tensor *h[3] = {galley__on_host(cond), galley__on_host(a),
+                           galley__on_host(b)};
+    galley_tensor *out = S_where_host(h[0], h[1], h[2], opname);
+    for (int i = 0; i < 3; i++)
+        if (h[i] != (i == 0 ? cond : i == 1 ? a : b))
+            galley_tensor_free(h[i]);
+    return galley__follow(out, a);
+}
+
 galley_tensor *galley__where_new(const galley_tensor *cond,
                                  const galley_tensor *a,
                                  const galley_tensor *b, const char *opname)
+{
+    if (galley__check_devices(a, b, opname, "a", "b") ||
+        galley__check_devices(cond, a, opname, "cond", "a"))
+        return NULL;
+    if (a->st->be->device != GALLEY_CPU)
+        return S_where_staged(cond, a, b, opname);
+    return S_where_host(cond, a, b, opname);
+}
+
+static galley_tensor *S_where_host(const galley_tensor *cond,
+                                   const galley_tensor *a,
+                                   const galley_tensor *b, const char *opname)
 {
     const galley__backend *be = galley__backend_of(a);
     long shape[GALLEY_MAX_DIMS];
@@ -39,9 +74,9 @@ galley_tensor *galley__where_new(const galley_tensor *cond,
     galley__expand(a, nd, shape, &ea);
     galley__expand(b, nd, shape, &eb);
     galley__expand(cond, nd, shape, &ec);
-    out = galley__new(a->dtype, nd, shape, opname);
-    ac = galley__new(a->dtype, nd, shape, opname);
-    cc = galley__new(GALLEY_F64, nd, shape, opname);
+    out = galley__new_like(a, a->dtype, nd, shape, opname);
+    ac = galley__new_like(a, a->dtype, nd, shape, opname);
+    cc = galley__new_like(a, GALLEY_F64, nd, shape, opname);
     if (!out || !ac || !cc)
         return NULL;
     be->copy(out, &eb);

@@ -47,7 +47,7 @@ static galley_tensor *S_eval(galley_gradcheck_cb fn,
     galley_scope *s = galley_scope_begin();
     galley_tensor *y = fn(inputs, n, ud), *out = NULL;
     if (S_check_result(y, like) == 0) {
-        out = galley__new_owned(GALLEY_F64, y->ndim, y->shape);
+        out = galley__new_owned(y, GALLEY_F64, y->ndim, y->shape);
         galley__backend_of(y)->copy(out, y);
     }
     galley_scope_end(s);
@@ -109,7 +109,10 @@ static int S_check_inputs(galley_tensor *const *inputs, int n)
     for (int i = 0; i < n; i++) {
         char what[32];
         snprintf(what, sizeof what, "inputs[%d]", i);
-        if (galley__check(inputs[i], op, what))
+        /* Refused on a device: the finite differences poke elements on
+         * the host. */
+        if (galley__check(inputs[i], op, what) ||
+            galley__check_host(inputs[i], op, what))
             return -1;
         if (inputs[i]->dtype != GALLEY_F64) {
             galley__error(op, "%s is %s; finite differences need float64 "

@@ -28,6 +28,10 @@ typedef struct galley__storage {
     long refs;
     unsigned long version;
     const galley__backend *be;
+    /* The op that made it (galley__new's op), and its place in the list
+     * of live device storage (tensor.c); unused on the CPU. */
+    const char *op;
+    struct galley__storage *dev_prev, *dev_next;
 } galley__storage;
 
 /* An op that autodiff knows: its name for graph printing, its backward, and
@@ -131,12 +135,23 @@ int galley__same_shape(const galley_tensor *t, int ndim, const long *shape);
  * an error of op and returns -1 when bad. */
 int galley__check_shape(int ndim, const long *shape, const char *op);
 /* A new contiguous tensor with uninitialized elements, owned by the
- * innermost scope. NULL only after a reported error (a bad shape). */
+ * innermost scope, on the device new tensors are made on
+ * (galley__make_device: the default device). NULL only after a reported
+ * error (a bad shape). For creation functions; an op makes its results
+ * with galley__new_like. */
 galley_tensor *galley__new(galley_dtype dtype, int ndim, const long *shape,
                            const char *op);
+/* The same on like's device (like NULL: as galley__new): an op's results
+ * and temporaries live where its inputs do. */
+galley_tensor *galley__new_like(const galley_tensor *like, galley_dtype dtype,
+                                int ndim, const long *shape, const char *op);
+/* The same on backend be. */
+galley_tensor *galley__new_on(const galley__backend *be, galley_dtype dtype,
+                              int ndim, const long *shape, const char *op);
 /* The same, owned by nobody's scope: for gradients (owned by their tensor)
  * and optimizer state. Freed with galley__free_owned. */
-galley_tensor *galley__new_owned(galley_dtype dtype, int ndim,
+galley_tensor *galley__new_owned(const galley_tensor *like,
+                                 galley_dtype dtype, int ndim,
                                  const long *shape);
 void galley__free_owned(galley_tensor *t);
 /* A new tensor sharing base's storage with the shape, strides (elements)
@@ -297,6 +312,53 @@ void galley__backend_register(const galley__backend *be);
 /* The backend of device d, or NULL when none is registered (the CPU's is
  * always). */
 const galley__backend *galley__backend_for(galley_device d);
+
+/* The device new tensors are made on: the default device, or the one of
+ * the innermost galley__device_begin (this thread). */
+galley_device galley__make_device(void);
+/* Between these, new tensors (galley_zeros and the other creation
+ * functions, galley__new) are made on d: a backward pass runs inside them
+ * with its node's device, so that the tensors it makes with creation
+ * functions live beside the gradients. They nest. */
+void galley__device_begin(galley_device d);
+void galley__device_end(void);
+/* "cpu" or "cuda": a device's name in messages. */
+const char *galley__device_name(galley_device d);
+/* 0 when a and b are on one device; else reports "op: A is on cuda, B is
+ * on cpu; move one with galley_to_device" (an and bn name them) and
+ * returns -1. Every op of several tensor inputs calls it, through
+ * galley__check_arith, galley__check_same_dtype or directly. */
+int galley__check_devices(const galley_tensor *a, const galley_tensor *b,
+                          const char *op, const char *an, const char *bn);
+/* 0 when t is on the CPU; else reports "op: not available on cuda; move
+ * WHAT to the CPU with galley_to_device(WHAT, GALLEY_CPU)", returns -1. For
+ * the ops that refuse devices (see galley_tensor(3), "Devices"). */
+int galley__check_host(const galley_tensor *t, const char *op,
+                       const char *what);
+/* Staging an op through the host: t itself when it is on the CPU, else a
+ * new contiguous CPU copy of it in the current scope (free it when it is
+ * not t). */
+galley_tensor *galley__on_host(const galley_tensor *t);
+/* t moved, unrecorded, to like's device: t itself when it is there,
+ * else a copy in the current scope (t is freed, as it is a temporary). */
+galley_tensor *galley__follow(galley_tensor *t, const galley_tensor *like);
+/* t, made on the host by creation function op (filled element by
+ * element), moved to the device new tensors are made on: t itself when
+ * that is the CPU, else a copy (t is freed). */
+galley_tensor *galley__made(galley_tensor *t, const char *op);
+/* galley__device_begin(GALLEY_CPU) and its end: the CPU code of a staged
+ * op runs unchanged between them. */
+void galley__host_begin(void);
+void galley__host_end(void);
+/* The device bytes still held (galley_cuda_memory_in_use) and, in
+ * *first_op (when not NULL), the op that made the oldest live device
+ * storage of this thread (NULL when none): for the end-of-test leak
+ * check. */
+size_t galley__device_leak(const char **first_op);
+/* The simulated device (tensor_sim.c): its backend, registered by
+ * galley__backend_for when GALLEY_CUDA_SIM=1 and no real CUDA backend
+ * registered. */
+extern const galley__backend galley__sim_backend;
 
 /* ---- added by CORE ---- */
 /* Takes t out of its scope so that another object owns it (an op's saved

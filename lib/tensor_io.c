@@ -139,7 +139,8 @@ static int S_check_graph(const S_inplace *op, galley_tensor *a)
  * values), a becomes the node OP(old, b) and owns old. */
 static galley_tensor *S_inplace_recorded(const S_inplace *op, galley_tensor *a)
 {
-    galley_tensor *old = galley__new(a->dtype, a->ndim, a->shape, op->name);
+    galley_tensor *old =
+        galley__new_like(a, a->dtype, a->ndim, a->shape, op->name);
     if (!old)
         return NULL;
     galley__backend_of(a)->copy(old, a);
@@ -361,16 +362,16 @@ int galley_save_npy(galley_tensor *t, const char *path)
     }
     char hdr[64 + 32 * GALLEY_MAX_DIMS + S_ALIGN];
     size_t hlen = S_header(t, hdr, sizeof hdr);
-    /* A contiguous copy outside any graph when t is a view. */
+    /* A contiguous copy outside any graph when t is a view, on the host
+     * when t is on a device (a download). */
+    galley_scope *s = galley_scope_begin();
     galley_tensor *c = t;
-    if (!galley_is_contiguous(t)) {
-        c = galley__new_owned(t->dtype, t->ndim, t->shape);
-        galley__backend_of(c)->copy(c, t);
-    }
+    if (!galley_is_contiguous(t))
+        c = galley__cast_new(t, t->dtype, fn);
+    c = galley__on_host(c);
     int rc = S_save_atomic(c, path, hdr, hlen);
     int err = errno;
-    if (c != t)
-        galley__free_owned(c);
+    galley_scope_end(s);
     if (rc)
         galley__error(fn, "cannot write '%s': %s", path, strerror(err));
     return rc;
@@ -612,7 +613,8 @@ galley_tensor *galley_load_npy(const char *path)
     galley_tensor *t = NULL;
     if (!S_read_header(f, path, &h) && !S_check_header(&h, path) &&
         !S_check_size(f, &h, path))
-        t = galley__new(S_dtype_of(h.descr), h.ndim, h.shape, fn);
+        t = galley__new_on(&galley__cpu_backend, S_dtype_of(h.descr),
+                           h.ndim, h.shape, fn); /* moved below */
     if (t) {
         size_t es = galley__elsize(t->dtype), want = (size_t)t->numel * es;
         size_t got = S_read(f, galley__ptr(t), want);
@@ -628,7 +630,7 @@ galley_tensor *galley_load_npy(const char *path)
         }
     }
     fclose(f);
-    return t;
+    return galley__made(t, fn);
 }
 
 /* ---- random integers ---- */
@@ -676,7 +678,8 @@ galley_tensor *galley_randint(galley_rng *rng, int64_t low, int64_t high,
                       (long long)low);
         return NULL;
     }
-    galley_tensor *t = galley__new(dtype, ndim, shape, fn);
+    galley_tensor *t = galley__new_on(&galley__cpu_backend, dtype, ndim,
+                                      shape, fn); /* moved at the end */
     if (!t)
         return NULL;
     rng = galley__rng_default(rng);
@@ -691,7 +694,7 @@ galley_tensor *galley_randint(galley_rng *rng, int64_t low, int64_t high,
         else
             ((float *)galley__ptr(t))[i] = (float)v;
     }
-    return t;
+    return galley__made(t, fn);
 }
 
 galley_tensor *galley_randperm(galley_rng *rng, long n)
@@ -701,7 +704,8 @@ galley_tensor *galley_randperm(galley_rng *rng, long n)
         galley__error(fn, "n is %ld; it must be >= 0", n);
         return NULL;
     }
-    galley_tensor *t = galley__new(GALLEY_I64, 1, &n, fn);
+    galley_tensor *t = galley__new_on(&galley__cpu_backend, GALLEY_I64, 1,
+                                      &n, fn); /* moved at the end */
     if (!t)
         return NULL;
     rng = galley__rng_default(rng);
@@ -714,5 +718,5 @@ galley_tensor *galley_randperm(galley_rng *rng, long n)
         p[i] = p[j];
         p[j] = c;
     }
-    return t;
+    return galley__made(t, fn);
 }

@@ -108,7 +108,7 @@ static galley_tensor *S_mm(const galley_tensor *a, const galley_tensor *b,
     }
     shape[nd] = m;
     shape[nd + 1] = n;
-    galley_tensor *out = galley__new(a->dtype, nd + 2, shape, op);
+    galley_tensor *out = galley__new_like(a, a->dtype, nd + 2, shape, op);
     if (!out)
         return NULL;
     const galley__backend *be = galley__backend_of(out);
@@ -118,7 +118,7 @@ static galley_tensor *S_mm(const galley_tensor *a, const galley_tensor *b,
     int ta, tb;
     long lda, ldb;
     if (S_blas_layout(a, &ta, &lda) < 0) {
-        ca = galley__new_owned(a->dtype, a->ndim, a->shape);
+        ca = galley__new_owned(a, a->dtype, a->ndim, a->shape);
         be->copy(ca, a);
         a = ca;
         S_blas_layout(a, &ta, &lda);
@@ -128,7 +128,7 @@ static galley_tensor *S_mm(const galley_tensor *a, const galley_tensor *b,
         }
     }
     if (S_blas_layout(b, &tb, &ldb) < 0) {
-        cb = galley__new_owned(b->dtype, b->ndim, b->shape);
+        cb = galley__new_owned(b, b->dtype, b->ndim, b->shape);
         be->copy(cb, b);
         b = cb;
         S_blas_layout(b, &tb, &ldb);
@@ -193,7 +193,7 @@ static int S_mm_into_grad(galley_tensor *t, const galley_tensor *x,
     if (gr && (gr->st->refs > 1 || !galley_is_contiguous(gr)))
         return -1;
     if (!gr)
-        gr = galley__new_owned(t->dtype, 2, t->shape);
+        gr = galley__new_owned(t, t->dtype, 2, t->shape);
     galley__backend_of(t)->gemm(t->dtype, tx, ty, m, n, k, galley__ptr(x),
                                 ldx, galley__ptr(y), ldy, t->grad ? 1.0 : 0.0,
                                 galley__ptr(gr), n);
@@ -335,7 +335,7 @@ static galley_tensor *S_softmax(galley_tensor *t, int axis, int log_,
         return NULL;
     galley_tensor *out;
     if (t->numel == 0) {
-        out = galley__new(t->dtype, t->ndim, t->shape, op);
+        out = galley__new_like(t, t->dtype, t->ndim, t->shape, op);
     } else {
         galley_tensor *sh, *e;
         galley_tensor *s = S_shifted_exp_sum(t, ax, &sh, &e, op);
@@ -372,29 +372,36 @@ galley_tensor *galley_log_softmax(galley_tensor *t, int axis)
 /* ---- losses ---- */
 
 /* The one-hot rows [n, c] (in dtype) of the class indices target [n], or
- * NULL after reporting an index out of [0, c). The indices are read on the
- * host: a device backend would copy them over first. */
+ * NULL after reporting an index out of [0, c). The indices are checked on
+ * the host (a device's are downloaded first: staged); the rows are made
+ * by the kernels on target's device. */
 static galley_tensor *S_one_hot(const galley_tensor *target, long c,
                                 galley_dtype dtype, const char *op)
 {
     long n = target->shape[0];
-    const int64_t *p = galley__ptr(target);
+    galley_tensor *ht = galley__on_host(target);
+    const int64_t *p = galley__ptr(ht);
     for (long i = 0; i < n; i++) {
-        int64_t v = p[i * target->strides[0]];
+        int64_t v = p[i * ht->strides[0]];
         if (v < 0 || v >= c) {
             galley__error(op, "target[%ld] is %lld, not a class index in "
                           "[0, %ld)", i, (long long)v, c);
+            if (ht != target)
+                galley_tensor_free(ht);
             return NULL;
         }
     }
+    if (ht != target)
+        galley_tensor_free(ht);
     /* (target as a float column) == (0, 1, ..., c-1), broadcast. */
     galley_tensor col = *target;
     col.ndim = 2;
     col.shape[1] = 1;
     col.strides[1] = 0;
-    galley_tensor *idx = galley__new(dtype, 2, col.shape, op);
+    galley_tensor *idx = galley__new_like(target, dtype, 2, col.shape, op);
     galley__backend_of(idx)->copy(idx, &col);
-    galley_tensor *pos = galley_arange(dtype, 0, (double)c, 1);
+    galley_tensor *pos =
+        galley__follow(galley_arange(dtype, 0, (double)c, 1), target);
     galley_tensor *hot = galley__binary_new(GALLEY__EQ, idx, pos, op);
     galley_tensor_free(idx);
     galley_tensor_free(pos);
@@ -406,22 +413,28 @@ static galley_tensor *S_one_hot(const galley_tensor *target, long c,
  * S_one_hot). Picking them, rather than summing one-hot * lsm, keeps the
  * -inf of a masked class that is not the target out of the loss, where 0 *
  * -inf would make it NaN (torch's nll_loss picks too). Read on the host, as
- * S_one_hot reads the indices. */
+ * S_one_hot reads the indices: on a device, staged (lsm and target
+ * downloaded, the picks uploaded). */
 static galley_tensor *S_pick(const galley_tensor *lsm,
                              const galley_tensor *target, const char *op)
 {
     long n = lsm->shape[0], c = lsm->shape[1];
-    galley_tensor *out = galley__new(lsm->dtype, 1, &n, op);
-    if (!out)
-        return NULL;
-    size_t es = galley__elsize(lsm->dtype);
-    const int64_t *k = galley__ptr(target);
-    const char *from = galley__ptr(lsm);
-    char *to = galley__ptr(out);
-    for (long i = 0; i < n; i++)
-        memcpy(to + (size_t)i * es,
-               from + (size_t)(i * c + k[i * target->strides[0]]) * es, es);
-    return out;
+    galley_tensor *hl = galley__on_host(lsm), *ht = galley__on_host(target);
+    galley_tensor *out = galley__new_like(hl, lsm->dtype, 1, &n, op);
+    if (out) {
+        size_t es = galley__elsize(lsm->dtype);
+        const int64_t *k = galley__ptr(ht);
+        const char *from = galley__ptr(hl);
+        char *to = galley__ptr(out);
+        for (long i = 0; i < n; i++)
+            memcpy(to + (size_t)i * es,
+                   from + (size_t)(i * c + k[i * ht->strides[0]]) * es, es);
+    }
+    if (hl != lsm)
+        galley_tensor_free(hl);
+    if (ht != target)
+        galley_tensor_free(ht);
+    return galley__follow(out, lsm);
 }
 
 /* The class distribution of cross_entropy's target: in[1] itself when it
@@ -460,6 +473,7 @@ galley_tensor *galley_cross_entropy(galley_tensor *logits,
     char x[GALLEY__SHAPE_STR_MAX + 8], y[GALLEY__SHAPE_STR_MAX + 8];
     if (galley__check(logits, op, "logits") ||
         galley__check(target, op, "target") ||
+        galley__check_devices(logits, target, op, "logits", "target") ||
         galley__check_float(logits, op, "logits"))
         return NULL;
     if (logits->ndim != 2) {
@@ -569,6 +583,7 @@ galley_tensor *galley_nll_loss(galley_tensor *logp, galley_tensor *target)
     char x[GALLEY__SHAPE_STR_MAX + 8], y[GALLEY__SHAPE_STR_MAX + 8];
     if (galley__check(logp, op, "logp") ||
         galley__check(target, op, "target") ||
+        galley__check_devices(logp, target, op, "logp", "target") ||
         galley__check_float(logp, op, "logp"))
         return NULL;
     if (logp->ndim != 2 || target->dtype != GALLEY_I64 || target->ndim != 1 ||
@@ -630,18 +645,26 @@ static double S_loss1(int kind, double a, double b, double delta, double *da,
 }
 
 /* a and b expanded to their broadcast shape nd/shape, as contiguous
- * float64 copies owned by the caller (galley__free_owned). */
+ * float64 copies on the host owned by the caller (galley__free_owned).
+ * The elementwise losses compute on the host: on a device they are staged
+ * (the operands downloaded here, the results moved back by the caller with
+ * galley__follow). */
 static void S_f64_pair(const galley_tensor *a, const galley_tensor *b, int nd,
                        const long *shape, galley_tensor **ca,
                        galley_tensor **cb)
 {
     galley_tensor ea, eb;
-    galley__expand(a, nd, shape, &ea);
-    galley__expand(b, nd, shape, &eb);
-    *ca = galley__new_owned(GALLEY_F64, nd, shape);
-    *cb = galley__new_owned(GALLEY_F64, nd, shape);
-    galley__backend_of(a)->copy(*ca, &ea);
-    galley__backend_of(b)->copy(*cb, &eb);
+    galley_tensor *ha = galley__on_host(a), *hb = galley__on_host(b);
+    galley__expand(ha, nd, shape, &ea);
+    galley__expand(hb, nd, shape, &eb);
+    *ca = galley__new_owned(ha, GALLEY_F64, nd, shape);
+    *cb = galley__new_owned(ha, GALLEY_F64, nd, shape);
+    galley__cpu_backend.copy(*ca, &ea);
+    galley__cpu_backend.copy(*cb, &eb);
+    if (ha != a)
+        galley_tensor_free(ha);
+    if (hb != b)
+        galley_tensor_free(hb);
 }
 
 /* da (which 0: input, 1: target) of the mean loss times g, in the
@@ -660,9 +683,9 @@ static void S_loss_grad(galley_tensor *out, galley_tensor *g, int which)
         pa[i] = (which ? db : da) * s;
     }
     galley_tensor *t = out->in[which];
-    galley_tensor *d = galley__new(t->dtype, nd, shape, "backward");
+    galley_tensor *d = galley__new_like(ca, t->dtype, nd, shape, "backward");
     galley__backend_of(d)->copy(d, ca);
-    galley__accum_grad(t, d);
+    galley__accum_grad(t, galley__follow(d, t));
     galley__free_owned(ca);
     galley__free_owned(cb);
 }
@@ -724,6 +747,8 @@ static galley_tensor *S_mean_loss(int kind, galley_tensor *a, galley_tensor *b,
         galley__check(b, op, kind >= S_BCE ? "target" : "b") ||
         galley__check_float(a, op, kind == S_BCE ? "p" : "a") ||
         galley__check_float(b, op, kind >= S_BCE ? "target" : "b") ||
+        galley__check_devices(a, b, op, kind == S_BCE ? "p" : "a",
+                              kind >= S_BCE ? "target" : "b") ||
         galley__broadcast(a, b, &nd, shape, op) < 0)
         return NULL;
     galley_tensor *ca, *cb;
@@ -735,8 +760,10 @@ static galley_tensor *S_mean_loss(int kind, galley_tensor *a, galley_tensor *b,
             pa[i] = S_loss1(kind, pa[i], pb[i], delta, &da, &db);
         /* The losses in the result's dtype, then their mean, as torch
          * rounds them. */
-        galley_tensor *l = galley__new(S_loss_dtype(a, b), nd, shape, op);
+        galley_tensor *l = galley__new_like(ca, S_loss_dtype(a, b), nd, shape,
+                                            op);
         galley__backend_of(l)->copy(l, ca);
+        l = galley__follow(l, a);
         galley_tensor *s = galley__reduce_new(GALLEY__RSUM, l, -1, 0, op);
         out = galley__div_scalar_new(s, (double)l->numel, op);
         galley_tensor_free(l);
@@ -805,14 +832,18 @@ static const galley__opdef S_dropout_def = {"dropout", S_dropout_backward,
 static galley_tensor *S_dropout_mask(const galley_tensor *t, double p,
                                      galley_rng *rng, const char *op)
 {
+    /* Drawn and thresholded on the host, then moved to t's device
+     * (staged). */
+    galley__host_begin();
     galley_tensor *u = galley_rand(rng, GALLEY_F64, t->ndim, t->shape);
+    galley__host_end();
     double *pu = galley__ptr(u), scale = 1.0 / (1.0 - p);
     for (long i = 0; i < u->numel; i++)
         pu[i] = pu[i] < p ? 0.0 : scale;
-    galley_tensor *mask = galley__new(t->dtype, t->ndim, t->shape, op);
+    galley_tensor *mask = galley__new_like(u, t->dtype, t->ndim, t->shape, op);
     galley__backend_of(mask)->copy(mask, u);
     galley_tensor_free(u);
-    return mask;
+    return galley__follow(mask, t);
 }
 
 galley_tensor *galley_dropout(galley_tensor *t, double p, int training,

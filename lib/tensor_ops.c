@@ -37,7 +37,7 @@ galley_dtype galley__result_type(const galley_tensor *a,
 galley_tensor *galley__cast_new(const galley_tensor *t, galley_dtype dtype,
                                 const char *opname)
 {
-    galley_tensor *out = galley__new(dtype, t->ndim, t->shape, opname);
+    galley_tensor *out = galley__new_like(t, dtype, t->ndim, t->shape, opname);
     if (out)
         galley__backend_of(t)->copy(out, t);
     return out;
@@ -51,6 +51,9 @@ galley_tensor *galley__cast_new(const galley_tensor *t, galley_dtype dtype,
 galley_tensor *galley__binary_new(galley__binop op, const galley_tensor *a,
                                   const galley_tensor *b, const char *opname)
 {
+    /* A net under every binary op: the kernels take one device. */
+    if (galley__check_devices(a, b, opname, "a", "b"))
+        return NULL;
     if (a->dtype != b->dtype) {
         galley_dtype dt = galley__result_type(a, b);
         galley_tensor *ca =
@@ -70,14 +73,14 @@ galley_tensor *galley__binary_new(galley__binop op, const galley_tensor *a,
     int nd;
 
     if (galley__same_shape(a, b->ndim, b->shape)) {
-        out = galley__new(a->dtype, a->ndim, a->shape, opname);
+        out = galley__new_like(a, a->dtype, a->ndim, a->shape, opname);
         if (out)
             be->binary(op, out, a, b);
         return out;
     }
     if (galley__broadcast(a, b, &nd, shape, opname) < 0)
         return NULL;
-    out = galley__new(a->dtype, nd, shape, opname);
+    out = galley__new_like(a, a->dtype, nd, shape, opname);
     if (!out)
         return NULL;
     galley__expand(a, nd, shape, &ea);
@@ -90,7 +93,8 @@ galley_tensor *galley__binary_new(galley__binop op, const galley_tensor *a,
 galley_tensor *galley__unary_new(galley__unop op, const galley_tensor *a,
                                  double arg, const char *opname)
 {
-    galley_tensor *out = galley__new(a->dtype, a->ndim, a->shape, opname);
+    galley_tensor *out =
+        galley__new_like(a, a->dtype, a->ndim, a->shape, opname);
     if (out)
         galley__backend_of(a)->unary(op, out, a, arg);
     return out;
@@ -131,7 +135,8 @@ galley_tensor *galley__reduce_new(galley__redop op, const galley_tensor *a,
 {
     long shape[GALLEY_MAX_DIMS];
     int nd = S_reduced_shape(a, axis, keepdim, shape);
-    galley_tensor *out = galley__new(a->dtype, nd, shape, opname), view;
+    galley_tensor view;
+    galley_tensor *out = galley__new_like(a, a->dtype, nd, shape, opname);
 
     if (!out)
         return NULL;
@@ -146,7 +151,7 @@ galley_tensor *galley__div_scalar_new(const galley_tensor *t, double d,
                                       const char *opname)
 {
     long none[1] = {0};
-    galley_tensor *s = galley__new(t->dtype, 0, none, opname), *out;
+    galley_tensor *s = galley__new_like(t, t->dtype, 0, none, opname), *out;
 
     if (!s)
         return NULL;
@@ -161,6 +166,8 @@ int galley__check_same_dtype(const galley_tensor *a, const galley_tensor *b,
 {
     char da[GALLEY__SHAPE_STR_MAX + 8], db[GALLEY__SHAPE_STR_MAX + 8];
 
+    if (galley__check_devices(a, b, opname, "a", "b"))
+        return -1;
     if (a->dtype == b->dtype)
         return 0;
     galley__error(opname, "%s and %s: dtypes differ, and %s takes one dtype "
@@ -176,6 +183,8 @@ int galley__check_arith(const galley_tensor *a, const galley_tensor *b,
 
     if (galley__check(a, opname, "a") < 0 || galley__check(b, opname, "b") < 0)
         return -1;
+    if (galley__check_devices(a, b, opname, "a", "b"))
+        return -1;
     if (galley__promote(a->dtype, b->dtype) != GALLEY_I64)
         return 0;
     galley__error(opname, "%s and %s: %s needs a float32 or float64 operand "
@@ -184,8 +193,26 @@ int galley__check_arith(const galley_tensor *a, const galley_tensor *b,
     return -1;
 }
 
+/* On a device, staged: t and mask downloaded, t changed on the host and
+ * uploaded back into its storage (t is contiguous and fresh). */
+static void S_zero_where_staged(galley_tensor *t, const galley_tensor *mask)
+{
+    galley_tensor *ht = galley__on_host(t), *hm = galley__on_host(mask);
+    galley__zero_where(ht, hm);
+    t->st->be->upload(galley__ptr(t), galley__ptr(ht),
+                      (size_t)t->numel * galley__elsize(t->dtype));
+    if (ht != t)
+        galley_tensor_free(ht);
+    if (hm != mask)
+        galley_tensor_free(hm);
+}
+
 void galley__zero_where(galley_tensor *t, const galley_tensor *mask)
 {
+    if (t->st->be->device != GALLEY_CPU) {
+        S_zero_where_staged(t, mask);
+        return;
+    }
     long n = t->numel;
     if (t->dtype == GALLEY_F32) {
         float *p = galley__ptr(t);
@@ -482,11 +509,30 @@ static void S_sigmoid_backward(galley_tensor *out, galley_tensor *g)
  * into a new tensor; out and g are contiguous, of one shape and dtype. A
  * select, not a product with a 0/1 step: a NaN out (relu keeps NaN) passes
  * g as in torch, and a g of inf or NaN where out <= 0 still gives 0. One
- * loop on the host, since relu's backward is on every MLP's path. */
+ * loop on the host, since relu's backward is on every MLP's path; on a
+ * device, staged (g and out downloaded, the result uploaded). */
+static galley_tensor *S_threshold_backward(galley_tensor *g,
+                                           const galley_tensor *out);
+
+static galley_tensor *S_threshold_staged(galley_tensor *g,
+                                         const galley_tensor *out)
+{
+    galley_tensor *hg = galley__on_host(g), *ho = galley__on_host(out);
+    galley_tensor *d = S_threshold_backward(hg, ho);
+    if (hg != g)
+        galley_tensor_free(hg);
+    if (ho != out)
+        galley_tensor_free(ho);
+    return galley__follow(d, g);
+}
+
 static galley_tensor *S_threshold_backward(galley_tensor *g,
                                            const galley_tensor *out)
 {
-    galley_tensor *d = galley__new(g->dtype, g->ndim, g->shape, "relu");
+    if (g->st->be->device != GALLEY_CPU)
+        return S_threshold_staged(g, out);
+    galley_tensor *d =
+        galley__new_like(g, g->dtype, g->ndim, g->shape, "relu");
     long n = d->numel;
     if (d->dtype == GALLEY_F32) {
         const float *pg = galley__ptr(g), *po = galley__ptr(out);
@@ -696,7 +742,8 @@ static galley_tensor *S_argmax_new(galley_tensor *t, int ax, int keepdim,
 {
     long shape[GALLEY_MAX_DIMS];
     int nd = S_reduced_shape(t, ax, keepdim && ax >= 0, shape);
-    galley_tensor *out = galley__new(GALLEY_I64, nd, shape, opname), view;
+    galley_tensor *out =
+        galley__new_like(t, GALLEY_I64, nd, shape, opname), view;
 
     if (!out)
         return NULL;

@@ -168,7 +168,7 @@ galley_optim *galley_adamw_new(galley_tensor *const *params, int n,
 /* A zeroed tensor of p's dtype and shape, owned by the optimizer. */
 static galley_tensor *S_like(const galley_tensor *p)
 {
-    galley_tensor *t = galley__new_owned(p->dtype, p->ndim, p->shape);
+    galley_tensor *t = galley__new_owned(p, p->dtype, p->ndim, p->shape);
     galley__backend_of(t)->fill(t, 0.0);
     return t;
 }
@@ -387,14 +387,14 @@ double galley_lr_cosine(double base, long epoch, long t_max, double eta_min)
 static double S_sum_squares(const galley_tensor *g)
 {
     galley_scope *s = galley_scope_begin();
-    galley_tensor *g64 = galley__new(GALLEY_F64, g->ndim, g->shape,
+    galley_tensor *g64 = galley__new_like(g, GALLEY_F64, g->ndim, g->shape,
                                      "galley_clip_grad_norm");
     galley__backend_of(g64)->copy(g64, g);
     galley_tensor *sq = galley__binary_new(GALLEY__MUL, g64, g64,
                                            "galley_clip_grad_norm");
     galley_tensor *sum = galley__reduce_new(GALLEY__RSUM, sq, -1, 0,
                                             "galley_clip_grad_norm");
-    double v = *(const double *)galley__ptr(sum);
+    double v = galley_item(sum); /* a download on a device */
     galley_scope_end(s);
     return v;
 }

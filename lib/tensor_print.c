@@ -617,7 +617,11 @@ static char *S_text(const galley_tensor *t, const char *op, size_t *len)
     if (galley__check(t, op, "t"))
         return NULL;
     S_printer pr = {0};
-    S_print(&pr, t);
+    /* A device tensor prints from a host copy (a download), with the same
+     * text as on the CPU, so that one expectation holds on both. */
+    galley_scope *s = galley_scope_begin();
+    S_print(&pr, galley__on_host(t));
+    galley_scope_end(s);
     *len = pr.out.len;
     return galley__rt_buf_detach(&pr.out);
 }

@@ -107,7 +107,8 @@ static galley_tensor *S_sum_new(const galley_tensor *t, const int *which,
 {
     long shape[GALLEY_MAX_DIMS];
     int nd = S_reduced_shape(t, which, keepdim, shape);
-    galley_tensor *out = galley__new(t->dtype, nd, shape, opname), view;
+    galley_tensor view;
+    galley_tensor *out = galley__new_like(t, t->dtype, nd, shape, opname);
 
     if (!out)
         return NULL;
@@ -399,7 +400,8 @@ static galley_tensor *S_argmin_new(galley_tensor *t, int ax, int keepdim,
     for (int i = 0; i < t->ndim; i++)
         which[i] = ax < 0 || i == ax;
     int nd = S_reduced_shape(t, which, keepdim && ax >= 0, shape);
-    galley_tensor *out = galley__new(GALLEY_I64, nd, shape, opname), view;
+    galley_tensor *out =
+        galley__new_like(t, GALLEY_I64, nd, shape, opname), view;
     galley_tensor *neg = galley__unary_new(GALLEY__NEG, t, 0, opname);
 
     if (!out || !neg)
@@ -572,7 +574,9 @@ galley_tensor *galley_cumsum(galley_tensor *t, int axis)
     const char *op = "galley_cumsum";
     galley_tensor *out;
     int ax;
-    if (galley__check(t, op, "t") < 0 || galley__check_float(t, op, "t") < 0)
+    /* Refused on a device: the running sums are a host loop. */
+    if (galley__check(t, op, "t") < 0 || galley__check_host(t, op, "t") ||
+        galley__check_float(t, op, "t") < 0)
         return NULL;
     ax = galley__axis(axis, t->ndim, op);
     if (ax < 0)
@@ -630,8 +634,8 @@ static int S_sort_new(galley_tensor *t, int ax, int descending, long k,
         shape[ax] = k;
     galley_tensor *c = galley__cast_new(t, t->dtype, opname);
     galley_tensor *d = galley__cast_new(t, GALLEY_F64, opname);
-    *values = galley__new(t->dtype, t->ndim, shape, opname);
-    *indices = galley__new(GALLEY_I64, t->ndim, shape, opname);
+    *values = galley__new_like(t, t->dtype, t->ndim, shape, opname);
+    *indices = galley__new_like(t, GALLEY_I64, t->ndim, shape, opname);
     if (!c || !d || !*values || !*indices)
         return -1;
     S_lines l = S_lines_of(t, ax);
@@ -711,7 +715,9 @@ static galley_tensor *S_order(const galley__opdef *def, galley_tensor *t,
 
     if (indices)
         *indices = NULL;
-    if (galley__check(t, opname, "t") < 0)
+    /* Refused on a device: the sort is qsort on the host. */
+    if (galley__check(t, opname, "t") < 0 ||
+        galley__check_host(t, opname, "t"))
         return NULL;
     ax = galley__axis(axis, t->ndim, opname);
     if (ax < 0)

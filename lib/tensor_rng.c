@@ -152,7 +152,8 @@ static galley_tensor *S_new_float(galley_dtype dtype, int ndim,
         galley__error(op, "unknown dtype %d", (int)dtype);
         return NULL;
     }
-    return galley__new(dtype, ndim, shape, op);
+    /* Drawn on the host, then moved by S_random (galley__made). */
+    return galley__new_on(&galley__cpu_backend, dtype, ndim, shape, op);
 }
 
 /* float32 draws: 24 random bits, exact in a double. */
@@ -183,7 +184,7 @@ static galley_tensor *S_random(galley_rng *rng, galley_dtype dtype, int ndim,
         for (long i = 0; i < t->numel; i++)
             p[i] = draw_f64(rng);
     }
-    return t;
+    return galley__made(t, op);
 }
 
 galley_tensor *galley_rand(galley_rng *rng, galley_dtype dtype, int ndim,

@@ -48,7 +48,8 @@ static void S_accum_cast(galley_tensor *t, galley_tensor *g)
     if (!t->requires_grad)
         return;
     if (g->dtype != t->dtype) {
-        galley_tensor *c = galley__new(t->dtype, g->ndim, g->shape, "cast");
+        galley_tensor *c =
+            galley__new_like(t, t->dtype, g->ndim, g->shape, "cast");
         galley__backend_of(c)->copy(c, g);
         g = c;
     }
@@ -100,6 +101,12 @@ static galley_dtype S_check_list(galley_tensor *const *ts, int n,
             char what[32]; /* named only when it is reported */
             snprintf(what, sizeof what, "tensors[%d]", i);
             galley__check(ts[i], op, what);
+            return (galley_dtype)0;
+        }
+        if (i > 0 && ts[i]->st->be != ts[0]->st->be) {
+            char what[32];
+            snprintf(what, sizeof what, "tensors[%d]", i);
+            galley__check_devices(ts[0], ts[i], op, "tensors[0]", what);
             return (galley_dtype)0;
         }
         /* int64 < float32 < float64, torch's order for these three. */
@@ -193,7 +200,8 @@ galley_tensor *galley_cat(galley_tensor *const *tensors, int n, int axis)
             return NULL;
         shape[ax] += tensors[i]->shape[ax];
     }
-    galley_tensor *out = galley__new(dt, tensors[0]->ndim, shape, op);
+    galley_tensor *out =
+        galley__new_like(tensors[0], dt, tensors[0]->ndim, shape, op);
     if (!out)
         return NULL;
     long at = 0;
@@ -225,7 +233,7 @@ galley_tensor *galley_stack(galley_tensor *const *tensors, int n, int axis)
     long shape[GALLEY_MAX_DIMS + 1];
     for (int i = 0, j = 0; i <= t0->ndim; i++)
         shape[i] = i == ax ? n : t0->shape[j++];
-    galley_tensor *out = galley__new(dt, t0->ndim + 1, shape, op);
+    galley_tensor *out = galley__new_like(t0, dt, t0->ndim + 1, shape, op);
     if (!out)
         return NULL;
     for (int i = 0; i < n && out->numel > 0; i++) {
@@ -376,7 +384,7 @@ int galley_split_sizes(galley_tensor *t, int n, const long *sizes, int axis,
 static int S_check_index(const galley_tensor *index, const char *op,
                          const char *what)
 {
-    if (galley__check(index, op, what))
+    if (galley__check(index, op, what) || galley__check_host(index, op, what))
         return -1;
     if (index->dtype == GALLEY_I64)
         return 0;
@@ -639,7 +647,10 @@ static char *S_range_msg(const galley_tensor *t, int ax, char *buf,
 galley_tensor *galley_gather(galley_tensor *t, int axis, galley_tensor *index)
 {
     const char *op = "galley_gather";
-    if (galley__check(t, op, "t") || S_check_index(index, op, "index"))
+    /* Refused on a device (gather, index_select, embedding): the indices
+     * and elements are read on the host. */
+    if (galley__check(t, op, "t") || galley__check_host(t, op, "t") ||
+        S_check_index(index, op, "index"))
         return NULL;
     int ax = galley__axis(axis, t->ndim, op);
     if (ax < 0 || S_check_gather(t, ax, index, op))
@@ -649,7 +660,8 @@ galley_tensor *galley_gather(galley_tensor *t, int axis, galley_tensor *index)
                                  S_range_msg(t, ax, range, sizeof range));
     if (!vals)
         return NULL;
-    galley_tensor *out = galley__new(t->dtype, index->ndim, index->shape, op);
+    galley_tensor *out =
+        galley__new_like(t, t->dtype, index->ndim, index->shape, op);
     long *off = S_gather_offsets(t, ax, index, vals);
     size_t es = galley__elsize(t->dtype);
     for (long k = 0; k < out->numel; k++)
@@ -666,7 +678,8 @@ galley_tensor *galley_index_select(galley_tensor *t, int axis,
                                    galley_tensor *index)
 {
     const char *op = "galley_index_select";
-    if (galley__check(t, op, "t") || S_check_index(index, op, "index"))
+    if (galley__check(t, op, "t") || galley__check_host(t, op, "t") ||
+        S_check_index(index, op, "index"))
         return NULL;
     int ax = galley__axis(axis, t->ndim, op);
     if (ax < 0)
@@ -685,7 +698,7 @@ galley_tensor *galley_index_select(galley_tensor *t, int axis,
     long shape[GALLEY_MAX_DIMS];
     memcpy(shape, t->shape, sizeof shape);
     shape[ax] = index->numel;
-    galley_tensor *out = galley__new(t->dtype, t->ndim, shape, op);
+    galley_tensor *out = galley__new_like(t, t->dtype, t->ndim, shape, op);
     S_take(out, t, ax, vals, index->numel);
     free(vals);
     galley__record(out, &S_index_select_def, 2,
@@ -698,7 +711,9 @@ galley_tensor *galley_embedding(galley_tensor *weight, galley_tensor *ids)
 {
     const char *op = "galley_embedding";
     char d[GALLEY__SHAPE_STR_MAX + 8], e[GALLEY__SHAPE_STR_MAX + 8];
-    if (galley__check(weight, op, "weight") || S_check_index(ids, op, "ids"))
+    if (galley__check(weight, op, "weight") ||
+        galley__check_host(weight, op, "weight") ||
+        S_check_index(ids, op, "ids"))
         return NULL;
     if (weight->ndim != 2) {
         galley__error(op, "weight %s must be [V, D]: a row of D numbers for "
@@ -721,7 +736,8 @@ galley_tensor *galley_embedding(galley_tensor *weight, galley_tensor *ids)
     long shape[GALLEY_MAX_DIMS];
     memcpy(shape, ids->shape, sizeof shape);
     shape[ids->ndim] = weight->shape[1];
-    galley_tensor *out = galley__new(weight->dtype, ids->ndim + 1, shape, op);
+    galley_tensor *out =
+        galley__new_like(weight, weight->dtype, ids->ndim + 1, shape, op);
     galley_tensor flat = *out; /* out as [N, D] */
     galley__set_contiguous(&flat, 2, (long[]){ids->numel, weight->shape[1]});
     S_take(&flat, weight, 0, vals, ids->numel);

@@ -35,7 +35,8 @@ galley_tensor *galley_arange(galley_dtype dtype, double start, double stop,
         return NULL;
     }
     long n = (long)len;
-    galley_tensor *t = galley__new(dtype, 1, &n, op);
+    galley_tensor *t = galley__new_on(&galley__cpu_backend, dtype, 1, &n,
+                                     op); /* moved by galley__made */
     if (!t)
         return NULL;
     /* start + i * step for each element, as torch computes them (no
@@ -48,7 +49,7 @@ galley_tensor *galley_arange(galley_dtype dtype, double start, double stop,
         case GALLEY_I64: ((int64_t *)t->st->data)[i] = (int64_t)v; break;
         }
     }
-    return t;
+    return galley__made(t, op);
 }
 
 galley_tensor *galley_linspace(galley_dtype dtype, double start, double stop,
@@ -59,7 +60,8 @@ galley_tensor *galley_linspace(galley_dtype dtype, double start, double stop,
         galley__error(op, "n is %ld; it must be at least 0", n);
         return NULL;
     }
-    galley_tensor *t = galley__new(dtype, 1, &n, op);
+    galley_tensor *t = galley__new_on(&galley__cpu_backend, dtype, 1, &n,
+                                     op); /* moved by galley__made */
     if (!t)
         return NULL;
     /* numpy's formula: start + i * (stop - start) / (n - 1), the last
@@ -74,7 +76,7 @@ galley_tensor *galley_linspace(galley_dtype dtype, double start, double stop,
         case GALLEY_I64: ((int64_t *)t->st->data)[i] = (int64_t)floor(v); break;
         }
     }
-    return t;
+    return galley__made(t, op);
 }
 
 galley_tensor *galley_eye(galley_dtype dtype, long n)
@@ -109,7 +111,7 @@ static galley_tensor *S_from(galley_dtype dtype, const void *data, int ndim,
             galley_tensor_free(t);
             return NULL;
         }
-        memcpy(t->st->data, data, t->st->nbytes);
+        t->st->be->upload(t->st->data, data, t->st->nbytes);
     }
     return t;
 }
@@ -135,14 +137,22 @@ galley_tensor *galley_zeros_like(const galley_tensor *t)
 {
     if (galley__check(t, "galley_zeros_like", "t"))
         return NULL;
-    return galley_zeros(t->dtype, t->ndim, t->shape);
+    galley_tensor *z = galley__new_like(t, t->dtype, t->ndim, t->shape,
+                                        "galley_zeros_like");
+    if (z)
+        z->st->be->fill(z, 0.0);
+    return z;
 }
 
 galley_tensor *galley_ones_like(const galley_tensor *t)
 {
     if (galley__check(t, "galley_ones_like", "t"))
         return NULL;
-    return galley_ones(t->dtype, t->ndim, t->shape);
+    galley_tensor *o = galley__new_like(t, t->dtype, t->ndim, t->shape,
+                                        "galley_ones_like");
+    if (o)
+        o->st->be->fill(o, 1.0);
+    return o;
 }
 
 /* ---- in place ---- */
@@ -158,7 +168,8 @@ void galley_fill_(galley_tensor *t, double value)
 void galley_copy_(galley_tensor *dst, const galley_tensor *src)
 {
     const char *op = "galley_copy_";
-    if (galley__check(dst, op, "dst") || galley__check(src, op, "src"))
+    if (galley__check(dst, op, "dst") || galley__check(src, op, "src") ||
+        galley__check_devices(dst, src, op, "dst", "src"))
         return;
     int nd;
     long shape[GALLEY_MAX_DIMS];
@@ -174,7 +185,7 @@ void galley_copy_(galley_tensor *dst, const galley_tensor *src)
     galley__expand(src, dst->ndim, dst->shape, &e);
     if (src->st == dst->st) {
         /* Overlapping storage: go through a copy. */
-        galley_tensor *tmp = galley__new_owned(src->dtype, dst->ndim,
+        galley_tensor *tmp = galley__new_owned(dst, src->dtype, dst->ndim,
                                                dst->shape);
         galley__backend_of(tmp)->copy(tmp, &e);
         galley__backend_of(dst)->copy(dst, tmp);
@@ -197,7 +208,7 @@ static void S_to_backward(galley_tensor *out, galley_tensor *g)
 {
     galley_tensor *a = out->in[0];
     GALLEY__BACKWARD_BEGIN;
-    galley_tensor *c = galley__new(a->dtype, g->ndim, g->shape, "to");
+    galley_tensor *c = galley__new_like(g, a->dtype, g->ndim, g->shape, "to");
     galley__backend_of(c)->copy(c, g);
     galley__accum_grad(a, c);
     GALLEY__BACKWARD_END;
@@ -217,7 +228,7 @@ static const galley__opdef S_to_def = {"to", S_to_backward, S_to_args};
 static galley_tensor *S_copy_as(galley_tensor *t, galley_dtype dtype,
                                 const galley__opdef *def, const char *op)
 {
-    galley_tensor *out = galley__new(dtype, t->ndim, t->shape, op);
+    galley_tensor *out = galley__new_like(t, dtype, t->ndim, t->shape, op);
     if (!out)
         return NULL;
     galley__backend_of(t)->copy(out, t);
@@ -350,7 +361,7 @@ galley_tensor *galley_reshape(galley_tensor *t, int ndim, const long *shape)
         return S_view(t, ndim, sh, h.strides, t->offset, def);
     }
     /* A copy, then a view of it with the new shape: one node. */
-    galley_tensor *c = galley__new(t->dtype, t->ndim, t->shape, op);
+    galley_tensor *c = galley__new_like(t, t->dtype, t->ndim, t->shape, op);
     if (!c)
         return NULL;
     galley__backend_of(t)->copy(c, t);

@@ -24,6 +24,7 @@ lib/tensor.c
 lib/tensor_shape.c
 lib/tensor_cpu.c
 lib/tensor_device.c
+lib/tensor_sim.c
 lib/tensor_ops.c
 lib/tensor_elem.c
 lib/tensor_reduce.c

@@ -37,8 +37,8 @@ size_t galley__device_held(const char **first_op);
 /* Runs test t in the freshly forked process: becomes a process group of
  * its own, sends stdout and stderr to c's files, runs t (on device, a
  * galley_device bit, when not 0: see galley__device_begin) and exits 0
- * after a DONE mark when it returns, a LEAK mark before it when a device
- * run left device memory held. Never returns. */
+ * after a DONE mark when it returns, a LEAK mark before it when the test
+ * left device memory held. Never returns. */
 _Noreturn void galley__child_main(const galley_test *t,
                                   const galley__capture *c, unsigned device);
 

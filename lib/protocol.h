@@ -52,8 +52,8 @@
  *   skip LINE LEN FILE        the test called GALLEY_SKIP at FILE:LINE
  *   <LEN bytes>               with this reason (empty: none); its end
  *                             is then "skip"
- *   leak BYTES LEN            the device run's tensors still held BYTES
- *   <LEN bytes>               of device memory at its end; the payload
+ *   leak BYTES LEN            the test's tensors still held BYTES of
+ *   <LEN bytes>               device memory when it returned; the payload
  *                             names the op that made the first of them
  *                             (empty: unknown)
  *   end STATUS VALUE MS       how it ended: STATUS ok, exit (VALUE: the

@@ -351,7 +351,7 @@ static void S_call(const galley_test *t, unsigned device)
         t->fn();
         fflush(stdout);
         printf("== %s returned\n", t->name);
-        size_t held = device ? galley__device_held(&op) : 0;
+        size_t held = galley__device_held(&op);
         if (held)
             printf("== device memory still held at the end: %zu bytes, "
                    "first allocated by %s\n", held, op ? op : "(unknown)");

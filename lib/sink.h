@@ -31,7 +31,7 @@ typedef enum galley__ev_kind {
                              innermost first */
     GALLEY__EV_SKIP,      /* file, line, data: the test called
                              GALLEY_SKIP there, with this reason */
-    GALLEY__EV_LEAK,      /* value, data: a device run ended with value
+    GALLEY__EV_LEAK,      /* value, data: the test returned with value
                              bytes of device memory held, the first
                              allocated by the op named in data (len 0:
                              unknown) */

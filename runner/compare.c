@@ -868,7 +868,8 @@ static void S_skipped(galley__srcfiles *fs, galley__verdict *v,
                                       t->skip_len);
 }
 
-/* Fails a device run that left device memory held at its end. */
+/* Fails a test (a device run or any other) that returned with device
+ * memory held. */
 static void S_leak(galley__verdict *v, const galley__result *t)
 {
     if (t->leak <= 0)

@@ -66,7 +66,7 @@ typedef enum galley__failure_kind {
     GALLEY__FAIL_ENDED,      /* crash, exit, timeout, program died */
     GALLEY__FAIL_TRUNCATED,
     GALLEY__FAIL_ERROR,      /* bad input at a location: message */
-    GALLEY__FAIL_LEAK,       /* a device run left device memory held */
+    GALLEY__FAIL_LEAK,       /* the test left device memory held */
 } galley__failure_kind;
 
 typedef struct galley__failure {

@@ -32,7 +32,7 @@ typedef struct galley__result {
     int no_cache;        /* its .no_cache option */
     unsigned device;     /* the run's device (a galley_device bit) for a
                             test with .devices, else 0 */
-    long long leak;      /* bytes of device memory the run left held, or
+    long long leak;      /* bytes of device memory the test left held, or
                             0 */
     char *leak_op;       /* the op that allocated the first of them (in
                             data), "" when unknown */

@@ -887,7 +887,8 @@ static void S_other_device(galley__verdict *v)
 {
     for (size_t i = 0; i < v->n_fails; i++) {
         galley__failure *f = &v->fails[i];
-        if (f->kind != GALLEY__FAIL_MISMATCH && f->kind != GALLEY__FAIL_TRAILING)
+        if (f->kind != GALLEY__FAIL_MISMATCH &&
+            f->kind != GALLEY__FAIL_TRAILING)
             continue;
         free(f->note);
         f->note = galley__xasprintf("(not promoted: promote writes the %s "

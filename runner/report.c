@@ -72,7 +72,8 @@ void galley__report_verdict(FILE *out, const galley__verdict *v,
     if (v->n_fails == 0) {
         if (o->verbosity > 0 && v->cached)
             fprintf(out, "%s:%d: %s: %sok%s (cached)\n", v->file, v->line,
-                    v->shown, o->color ? S_GREEN : "", o->color ? S_RESET : "");
+                    v->shown, o->color ? S_GREEN : "",
+                    o->color ? S_RESET : "");
         else if (o->verbosity > 0)
             fprintf(out, "%s:%d: %s: %sok%s (%ld ms)\n", v->file, v->line,
                     v->shown, o->color ? S_GREEN : "", o->color ? S_RESET : "",

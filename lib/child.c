@@ -21,6 +21,20 @@
 
 #include "marks.h"
 
+/* The tensor library's device functions (galley/tensor.h, and
+ * galley__device_leak of tensor_internal.h), referenced weakly: a weak
+ * reference does not pull an object out of libgalley.a, so a test
+ * program that uses no tensors links no tensor code (nor OpenBLAS) for
+ * them. There they are NULL, and no device but the CPU can be had: no
+ * device backend can have registered without the tensor code. */
+extern int galley_device_available(galley_device device, const char **why)
+    __attribute__((weak));
+extern void galley_set_default_device(galley_device device)
+    __attribute__((weak));
+extern size_t galley_cuda_memory_in_use(void) __attribute__((weak));
+extern size_t galley__device_leak(const char **first_op)
+    __attribute__((weak));
+
 /* The test process's state. It is global because galley_expect is called
  * from user code with no context to pass it, and the crash handlers run
  * with none either. Only the test process itself is active: in the
@@ -426,8 +440,45 @@ void galley__child_close_fd(int fd)
     S_test.private_fd = fd;
 }
 
+void galley__device_begin(const galley_test *t, unsigned device)
+{
+    const char *why = "built without CUDA";
+    if (device == GALLEY_CPU && galley_set_default_device)
+        galley_set_default_device(GALLEY_CPU);
+    if (device != GALLEY_CUDA)
+        return;
+    /* Asked here, in the test's process, never in the supervisor: CUDA
+     * once initialized does not survive a fork. */
+    if (!galley_device_available || !galley_device_available(device, &why))
+        galley_skip(t->file, t->line, why);
+    galley_set_default_device(device);
+}
+
+size_t galley__device_held(const char **first_op)
+{
+    *first_op = NULL;
+    if (galley__device_leak)
+        return galley__device_leak(first_op);
+    /* TODO(issue 18): drop once the tensor code defines
+     * galley__device_leak: without it the op is unknown. */
+    return galley_cuda_memory_in_use ? galley_cuda_memory_in_use() : 0;
+}
+
+/* Writes a LEAK mark when the test that just returned left device
+ * memory held. */
+static void S_leak_mark(void)
+{
+    const char *op;
+    size_t n = galley__device_held(&op);
+    if (n == 0)
+        return;
+    size_t len = op ? strnlen(op, GALLEY__MARK_NAME_MAX) : 0;
+    S_mark_with(GALLEY__MARK_LEAK, NULL, (int32_t)len, 0, (int64_t)n, op,
+                len);
+}
+
 _Noreturn void galley__child_main(const galley_test *t,
-                                  const galley__capture *c)
+                                  const galley__capture *c, unsigned device)
 {
     setpgid(0, 0);
     if (S_test.private_fd >= 0)
@@ -447,8 +498,13 @@ _Noreturn void galley__child_main(const galley_test *t,
                                t->options.rtol, t->options.atol};
     S_test.written = (galley__tol){0, 0, 0};
     S_test.active = 1;
+    if (device)
+        galley__device_begin(t, device);
     t->fn();
     fflush(NULL);
+    /* Any test, not only a device run: device memory must be given back
+     * by the end (galley_scope_end), as the issue asks of every test. */
+    S_leak_mark();
     S_mark(GALLEY__MARK_DONE, NULL, 0, 0, 0);
     /* _exit: the supervisor's atexit handlers and stdio are not ours. */
     _exit(0);

@@ -4,6 +4,7 @@
 #define GALLEY_CHILD_H
 
 #include <setjmp.h>
+#include <stddef.h>
 
 #include "capture.h"
 #include "galley.h"
@@ -23,10 +24,22 @@ void galley__child_close_fd(int fd);
  * process: for --galley-no-fork, where tests run in the program itself. */
 void galley__child_no_fork(jmp_buf *env);
 
+/* Readies the run of t on device (a galley_device bit): makes it the
+ * default device, or skips the test (galley_skip: the process ends, or
+ * without fork it jumps) with the reason the device cannot be had. */
+void galley__device_begin(const galley_test *t, unsigned device);
+
+/* The bytes of device memory galley's tensors hold now, and in
+ * *first_op the op that allocated the first of them (NULL: unknown);
+ * 0 when the program has no tensor code. */
+size_t galley__device_held(const char **first_op);
+
 /* Runs test t in the freshly forked process: becomes a process group of
- * its own, sends stdout and stderr to c's files, runs t and exits 0 after
- * a DONE mark when it returns. Never returns. */
+ * its own, sends stdout and stderr to c's files, runs t (on device, a
+ * galley_device bit, when not 0: see galley__device_begin) and exits 0
+ * after a DONE mark when it returns, a LEAK mark before it when the test
+ * left device memory held. Never returns. */
 _Noreturn void galley__child_main(const galley_test *t,
-                                  const galley__capture *c);
+                                  const galley__capture *c, unsigned device);
 
 #endif

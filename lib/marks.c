@@ -45,6 +45,9 @@ typedef struct S_state {
     long latest;     /* the marker hit last (index), or -1 */
     int64_t crash[GALLEY__CRASH_FRAMES]; /* from a CRASH record */
     size_t n_crash;
+    int64_t leak;    /* a LEAK record's bytes, or 0 */
+    char leak_op[GALLEY__MARK_NAME_MAX]; /* and its op name */
+    size_t leak_len;
     char *skip;      /* a SKIP record's reason (heap), or NULL */
     size_t skip_len, skip_file;
     int skip_line;
@@ -202,6 +205,16 @@ static int S_on_skip(S_state *s, S_reader *r, const galley__mark *mk)
     return S_take(r, s->skip, s->skip_len);
 }
 
+/* A LEAK record: the op name, of mk->line bytes, follows. */
+static int S_on_leak(S_state *s, S_reader *r, const galley__mark *mk)
+{
+    if (mk->line < 0 || mk->line > GALLEY__MARK_NAME_MAX || mk->offset <= 0)
+        return -1;
+    s->leak = mk->offset;
+    s->leak_len = (size_t)mk->line;
+    return S_take(r, s->leak_op, s->leak_len);
+}
+
 /* Handles one record. Returns 0, or -1 when the marks make no sense (a
  * test that wrote over them), which ends the reading. */
 static int S_record(S_state *s, S_reader *r, const galley__mark *mk)
@@ -230,6 +243,8 @@ static int S_record(S_state *s, S_reader *r, const galley__mark *mk)
         return S_take(r, s->crash, s->n_crash * sizeof *s->crash);
     case GALLEY__MARK_SKIP:
         return have_file ? S_on_skip(s, r, mk) : -1;
+    case GALLEY__MARK_LEAK:
+        return S_on_leak(s, r, mk);
     }
     return -1;
 }
@@ -285,6 +300,10 @@ int galley__marks_emit(const galley__capture *c, long cap,
     while (S_take(r, &mk, sizeof mk) == 0 && S_record(&s, r, &mk) == 0) {
     }
     S_emit_stop(&s);
+    if (s.leak)
+        galley__emit(sink, (galley__event){
+            .kind = GALLEY__EV_LEAK, .test = t, .value = (long)s.leak,
+            .data = s.leak_len ? s.leak_op : NULL, .len = s.leak_len});
     if (s.prev < s.out_len)
         galley__emit(sink, (galley__event){
             .kind = GALLEY__EV_TRAILING, .test = t, .tol = s.tol,

@@ -28,6 +28,9 @@ enum {
     GALLEY__MARK_SKIP,     /* GALLEY_SKIP was called at line (of the file
                               named last); offset holds the length of its
                               reason, whose bytes follow */
+    GALLEY__MARK_LEAK,     /* the test returned with device memory
+                              held: offset holds the bytes, line the
+                              length of the op name that follows */
 };
 
 /* The longest file name a FILE record carries; longer ones are cut. */
@@ -50,6 +53,7 @@ typedef struct galley__mark {
  * reached last when the test did not return (last), and the output after
  * the last hit (trailing, only when not empty). Reads at most cap bytes of stdout; that
  * and 64 KiB is all the memory it takes, however many hits there were.
+ * Device memory left held goes out as a leak event.
  * Returns GALLEY__MARKS_RETURNED when the test reported that its function
  * returned, GALLEY__MARKS_SKIPPED when it called GALLEY_SKIP (then a skip
  * event was sent), else 0. */

@@ -98,6 +98,8 @@ void galley__proto_emit_cb(void *ctx, const galley__event *ev)
     case GALLEY__EV_TEST:
         fprintf(fp, "test %s %d ", ev->test->name, ev->test->line);
         S_name(fp, ev->test->file);
+        if (galley__device_word(ev->device))
+            fprintf(fp, "device %s\n", galley__device_word(ev->device));
         if (ev->test->options.filter) {
             size_t n = strlen(ev->test->options.filter);
             fprintf(fp, "filter %zu\n", n);
@@ -160,6 +162,10 @@ void galley__proto_emit_cb(void *ctx, const galley__event *ev)
             fprintf(fp, " %" PRIx64, (uint64_t)off);
         }
         putc('\n', fp);
+        break;
+    case GALLEY__EV_LEAK:
+        fprintf(fp, "leak %ld %zu\n", ev->value, ev->len);
+        S_payload(fp, ev);
         break;
     case GALLEY__EV_END:
         fprintf(fp, "end %s %ld %ld\n", S_end_word(ev->end), ev->value,

@@ -16,6 +16,10 @@
  *   test NAME LINE FILE       a test starts: its name, the line of its
  *                             TEST and the file it is written in, as its
  *                             __FILE__ spells it (root-relative)
+ *   device WORD               the run of a test with .devices that this
+ *                             is: cpu or cuda (one "test" record per
+ *                             run, in the order of the bits, the runs of
+ *                             a test one after the other)
  *   filter LEN                the test's .filter option, when it has one
  *   <LEN bytes>
  *   inputs LEN                the test's .inputs option, when it has one:
@@ -48,6 +52,10 @@
  *   skip LINE LEN FILE        the test called GALLEY_SKIP at FILE:LINE
  *   <LEN bytes>               with this reason (empty: none); its end
  *                             is then "skip"
+ *   leak BYTES LEN            the test's tensors still held BYTES of
+ *   <LEN bytes>               device memory when it returned; the payload
+ *                             names the op that made the first of them
+ *                             (empty: unknown)
  *   end STATUS VALUE MS       how it ended: STATUS ok, exit (VALUE: the
  *                             status), signal (VALUE: its number),
  *                             timeout (VALUE: the limit in ms) or skip
@@ -62,7 +70,7 @@
 #define GALLEY_PROTOCOL_H
 
 /* The version this galley writes and reads. */
-#define GALLEY__RESULTS_VERSION 5
+#define GALLEY__RESULTS_VERSION 6
 
 /* The first word of a results file, before the version. */
 #define GALLEY__RESULTS_MAGIC "galley-results"
@@ -78,6 +86,13 @@ typedef enum galley__end_kind {
     GALLEY__END_SKIP,    /* skip: the test called GALLEY_SKIP (a "skip"
                             record says where and why); VALUE is 0 */
 } galley__end_kind;
+
+/* The word of a "device" record for device bit d (galley.h's
+ * galley_device): "cpu", "cuda", or NULL for none. */
+static inline const char *galley__device_word(unsigned d)
+{
+    return d == 1 ? "cpu" : d == 2 ? "cuda" : NULL;
+}
 
 /* The most stack frames a crash record holds. */
 #define GALLEY__CRASH_FRAMES 16

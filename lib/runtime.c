@@ -220,21 +220,38 @@ static void S_capture_error(void)
             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", strerror(errno));
 }
 
-/* Runs test t and sends its events to s. Returns 1 if it ended ok (or
- * skipped itself), 0 if not, -1 if it could not be run at all (after
- * saying why). */
-static int S_run_test(const galley_test *t, const S_opts *o,
-                      galley__capture *c, const galley__sink *s)
+/* The runs of test t: into d the device of each (a galley_device bit,
+ * the CPU's first: it is the reference, whose output promote writes), or
+ * one 0 for a test without .devices, run as it is. Returns how many. */
+static int S_runs(const galley_test *t, unsigned d[2])
+{
+    int n = 0;
+    if (t->options.devices & GALLEY_CPU)
+        d[n++] = GALLEY_CPU;
+    if (t->options.devices & GALLEY_CUDA)
+        d[n++] = GALLEY_CUDA;
+    if (n == 0)
+        d[n++] = 0;
+    return n;
+}
+
+/* Runs test t on device (0: as it is) and sends its events to s. Returns
+ * 1 if it ended ok (or skipped itself), 0 if not, -1 if it could not be
+ * run at all (after saying why). */
+static int S_run_test(const galley_test *t, unsigned device,
+                      const S_opts *o, galley__capture *c,
+                      const galley__sink *s)
 {
     int timeout = t->options.timeout_ms > 0 ? t->options.timeout_ms
                                             : o->timeout_ms;
     galley__outcome out;
-    galley__emit(s, (galley__event){.kind = GALLEY__EV_TEST, .test = t});
+    galley__emit(s, (galley__event){.kind = GALLEY__EV_TEST, .test = t,
+                                    .device = device});
     if (galley__capture_begin(c) != 0) {
         S_capture_error();
         return -1;
     }
-    if (galley__supervise(t, c, timeout, o->cap, &out) != 0) {
+    if (galley__supervise(t, device, c, timeout, o->cap, &out) != 0) {
         fprintf(stderr, "galley: cannot run test %s: %s\n", t->name,
                 strerror(errno));
         return -1;
@@ -270,10 +287,15 @@ static int S_run_all(const S_opts *o, galley__capture *c,
     for (const galley_test *t = S_head; t; t = t->next) {
         if (!S_selected(o, t) || !S_in_part(o, i++, n))
             continue;
-        int r = S_run_test(t, o, c, s);
-        if (r < 0)
-            return 1;
-        failed |= !r;
+        /* One run per device, each in its own process, one after the
+         * other: the runner judges each with the same markers. */
+        unsigned d[2];
+        for (int k = 0, n_runs = S_runs(t, d); k < n_runs; k++) {
+            int r = S_run_test(t, d[k], o, c, s);
+            if (r < 0)
+                return 1;
+            failed |= !r;
+        }
     }
     return failed;
 }
@@ -316,15 +338,23 @@ static int S_list(const S_opts *o)
     return fflush(stdout) == 0 ? 0 : 1;
 }
 
-/* Runs test t in this process: a GALLEY_SKIP in it jumps back here. */
-static void S_call(const galley_test *t)
+/* Runs test t in this process on device (0: as it is): a GALLEY_SKIP
+ * in it, or a device this machine lacks, jumps back here. */
+static void S_call(const galley_test *t, unsigned device)
 {
     static jmp_buf env;
+    const char *op;
     galley__child_no_fork(&env);
     if (setjmp(env) == 0) {
+        if (device)
+            galley__device_begin(t, device);
         t->fn();
         fflush(stdout);
         printf("== %s returned\n", t->name);
+        size_t held = galley__device_held(&op);
+        if (held)
+            printf("== device memory still held at the end: %zu bytes, "
+                   "first allocated by %s\n", held, op ? op : "(unknown)");
     }
     galley__child_no_fork(NULL);
 }
@@ -337,9 +367,14 @@ static int S_no_fork(const S_opts *o)
     for (const galley_test *t = S_head; t; t = t->next) {
         if (!S_selected(o, t))
             continue;
-        printf("== %s (%s:%d)\n", t->name, t->file, t->line);
-        fflush(stdout);
-        S_call(t);
+        unsigned d[2];
+        for (int k = 0, n_runs = S_runs(t, d); k < n_runs; k++) {
+            printf("== %s%s%s%s (%s:%d)\n", t->name, d[k] ? " [" : "",
+                   d[k] ? galley__device_word(d[k]) : "", d[k] ? "]" : "",
+                   t->file, t->line);
+            fflush(stdout);
+            S_call(t, d[k]);
+        }
     }
     return fflush(stdout) == 0 ? 0 : 1;
 }

@@ -31,6 +31,10 @@ typedef enum galley__ev_kind {
                              innermost first */
     GALLEY__EV_SKIP,      /* file, line, data: the test called
                              GALLEY_SKIP there, with this reason */
+    GALLEY__EV_LEAK,      /* value, data: the test returned with value
+                             bytes of device memory held, the first
+                             allocated by the op named in data (len 0:
+                             unknown) */
     GALLEY__EV_END,       /* end, value, ms: how the test ended */
 } galley__ev_kind;
 
@@ -38,6 +42,8 @@ typedef enum galley__ev_kind {
 typedef struct galley__event {
     galley__ev_kind kind;
     const galley_test *test; /* the test it belongs to (always set) */
+    unsigned device;  /* TEST: the run's device (a galley_device bit) for
+                         a test with .devices, else 0 */
     const char *file;
     int line;
     int exact;

@@ -191,8 +191,9 @@ void galley__supervise_setup(void)
     S_children(S_note_before_cb, NULL);
 }
 
-int galley__supervise(const galley_test *t, galley__capture *c,
-                      int timeout_ms, long cap, galley__outcome *o)
+int galley__supervise(const galley_test *t, unsigned device,
+                      galley__capture *c, int timeout_ms, long cap,
+                      galley__outcome *o)
 {
     memset(o, 0, sizeof *o);
     /* Or the child would write the supervisor's pending output again. */
@@ -202,7 +203,7 @@ int galley__supervise(const galley_test *t, galley__capture *c,
     if (pid < 0)
         return -1;
     if (pid == 0)
-        galley__child_main(t, c);
+        galley__child_main(t, c, device);
     /* The next test's files, made while this one runs. */
     galley__capture_prepare(c);
     int ended = S_watch(pid, c, timeout_ms, cap, o);

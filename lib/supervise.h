@@ -26,11 +26,13 @@ typedef struct galley__outcome {
  * test. */
 void galley__supervise_setup(void);
 
-/* Runs t in a forked child with its output in c (readied by the caller
+/* Runs t (on device, a galley_device bit, or 0: see galley__child_main)
+ * in a forked child with its output in c (readied by the caller
  * with galley__capture_begin; the next test's files are made meanwhile),
  * stops it after timeout_ms or once stdout or stderr pass cap bytes, and
  * fills o. Returns 0, or -1 with errno set if no process could be made. */
-int galley__supervise(const galley_test *t, galley__capture *c,
-                      int timeout_ms, long cap, galley__outcome *o);
+int galley__supervise(const galley_test *t, unsigned device,
+                      galley__capture *c, int timeout_ms, long cap,
+                      galley__outcome *o);
 
 #endif

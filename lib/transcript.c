@@ -23,6 +23,7 @@ void galley__transcript_init(galley__transcript *tr, FILE *fp)
     tr->color = isatty(fileno(fp)) && !(no_color && *no_color);
     tr->n_ok = 0;
     tr->n_skipped = 0;
+    tr->leaked = 0;
     tr->failed = NULL;
     tr->n_failed = 0;
 }
@@ -84,7 +85,8 @@ static void S_end(galley__transcript *tr, const galley__event *ev)
 {
     FILE *fp = tr->fp;
     const char *sig = S_signame((int)ev->value);
-    if (ev->end == GALLEY__END_OK || ev->end == GALLEY__END_SKIP) {
+    if ((ev->end == GALLEY__END_OK && !tr->leaked) ||
+        ev->end == GALLEY__END_SKIP) {
         fprintf(fp, "%s--- %s%s (%ld ms)\n\n", S_c(tr, S_GREEN),
                 ev->end == GALLEY__END_OK ? "ok" : "skipped", S_c(tr, S_OFF),
                 ev->ms);
@@ -95,7 +97,9 @@ static void S_end(galley__transcript *tr, const galley__event *ev)
         return;
     }
     fprintf(fp, "%s--- FAILED: ", S_c(tr, S_RED));
-    if (ev->end == GALLEY__END_EXIT)
+    if (ev->end == GALLEY__END_OK)
+        fputs("device memory left held", fp);
+    else if (ev->end == GALLEY__END_EXIT)
         fprintf(fp, "exited with status %ld", ev->value);
     else if (ev->end == GALLEY__END_SIGNAL && sig)
         fprintf(fp, "crashed (%s)", sig);
@@ -115,8 +119,19 @@ void galley__transcript_emit_cb(void *ctx, const galley__event *ev)
     FILE *fp = tr->fp;
     switch (ev->kind) {
     case GALLEY__EV_TEST:
-        fprintf(fp, "%s=== %s%s (%s:%d)\n", S_c(tr, S_BOLD), ev->test->name,
-                S_c(tr, S_OFF), ev->test->file, ev->test->line);
+        fprintf(fp, "%s=== %s%s%s%s%s (%s:%d)\n", S_c(tr, S_BOLD),
+                ev->test->name, ev->device ? " [" : "",
+                ev->device ? galley__device_word(ev->device) : "",
+                ev->device ? "]" : "", S_c(tr, S_OFF), ev->test->file,
+                ev->test->line);
+        tr->leaked = 0;
+        break;
+    case GALLEY__EV_LEAK:
+        fprintf(fp, "%sdevice memory still held at the end: %ld bytes, "
+                "first allocated by %.*s%s\n", S_c(tr, S_RED), ev->value,
+                ev->len ? (int)ev->len : 9, ev->len ? ev->data : "(unknown)",
+                S_c(tr, S_OFF));
+        tr->leaked = 1;
         break;
     case GALLEY__EV_HIT:
         fprintf(fp, "%s:%d:\n", ev->file, ev->line);

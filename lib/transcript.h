@@ -13,6 +13,7 @@ typedef struct galley__transcript {
     int color;                  /* ANSI colors: fp is a terminal */
     size_t n_ok;
     size_t n_skipped;   /* tests that called GALLEY_SKIP */
+    int leaked;         /* the running test left device memory held */
     const galley_test **failed; /* tests that did not end ok */
     size_t n_failed;
 } galley__transcript;

@@ -434,6 +434,9 @@ typedef struct S_who {
     const char *name;      /* "t", or "t (built from tests/a_test.c)" for
                               a TEST in a header */
     galley__srcfile *prog;
+    int reference;         /* 1: the run whose output promote writes;
+                              0: another device's run of a test with
+                              .devices, judged alike, never promoted */
 } S_who;
 
 /* Judges one marker hit; marks it reached in reached[] of its file. */
@@ -443,7 +446,7 @@ typedef struct S_who {
 static void S_reached_unreachable(galley__srcfiles *fs, galley__verdict *v,
                                   galley__srcfile *f, const galley__marker *m,
                                   const galley__hit *h,
-                                  const galley__filters *tf)
+                                  const galley__filters *tf, int reference)
 {
     galley__buf exp, act, raw;
     galley__buf_init(&exp);
@@ -459,7 +462,7 @@ static void S_reached_unreachable(galley__srcfiles *fs, galley__verdict *v,
                                          "promoted)"
                                        : "reached EXPECT_UNREACHABLE")),
             &exp, &act);
-    if (!h->varies)
+    if (!h->varies && reference)
         S_add_edit(f, GALLEY__EDIT_MARKER, m->line, NULL, out, n);
     galley__buf_fini(&exp);
     galley__buf_fini(&act);
@@ -488,7 +491,7 @@ static void S_hit(galley__srcfiles *fs, galley__verdict *v, const galley__hit *h
     }
     const galley__marker *m = &f->scan.markers[mi];
     if (m->kind == GALLEY__MARKER_UNREACHABLE) {
-        S_reached_unreachable(fs, v, f, m, h, tf);
+        S_reached_unreachable(fs, v, f, m, h, tf, who->reference);
         return;
     }
     int exact = m->kind == GALLEY__MARKER_EXACT;
@@ -498,13 +501,13 @@ static void S_hit(galley__srcfiles *fs, galley__verdict *v, const galley__hit *h
     galley__buf_init(&raw);
     galley__buf_init(&raw2);
     /* Output that varies in a loop has no one text to promote. */
-    S_judging j = {.what = "mismatch", .keep = h->varies};
+    S_judging j = {.what = "mismatch", .keep = h->varies || !who->reference};
     galley__buf_init(&j.literal);
     j.raw = S_filter(fs, v, tf, h->out, h->out_len, &raw, &j.raw_len);
     S_tolerances(fs, v, f, m, h, &j);
     if (S_expected(v, f, m, &exp, &j.literal) == 0) {
         S_actual(&act, j.raw, j.raw_len, exact);
-        if (m->test < 0 || f != who->prog)
+        if ((m->test < 0 || f != who->prog) && who->reference)
             S_shared_marker(f, mi, v, who->name, &act);
         S_judge(fs, v, f, m, &exp, &act, &j);
     }
@@ -614,7 +617,8 @@ static void S_trailing_edit(galley__srcfile *src, int ti, galley__verdict *v,
  * reach. */
 static void S_trailing(galley__srcfiles *fs, galley__verdict *v,
                        galley__srcfile *src, int ti, const galley__result *t,
-                       const galley__filters *tf, galley__failure *fl)
+                       const galley__filters *tf, galley__failure *fl,
+                       int reference)
 {
     galley__buf exp, act, scratch;
     galley__buf_init(&exp);
@@ -636,7 +640,7 @@ static void S_trailing(galley__srcfiles *fs, galley__verdict *v,
                                                  "promoted: no TEST of this "
                                                  "name is written here)")),
                 &exp, &act);
-        if (ti >= 0)
+        if (ti >= 0 && reference)
             S_trailing_edit(src, ti, v, raw, len);
     }
     galley__buf_fini(&exp);
@@ -700,7 +704,7 @@ static void S_end_compare(galley__srcfiles *fs, galley__verdict *v,
     galley__buf_init(&act);
     galley__buf_init(&scratch);
     galley__buf_init(&raw);
-    S_judging j = {.what = "mismatch"};
+    S_judging j = {.what = "mismatch", .keep = !who->reference};
     galley__buf_init(&j.literal);
     size_t len;
     const char *out = S_filter(fs, v, tf, t->trailing ? t->trailing : "",
@@ -715,7 +719,7 @@ static void S_end_compare(galley__srcfiles *fs, galley__verdict *v,
         /* Normalized whole, as promote's text will be read back: output
          * keeps its indent against the end line. */
         galley__normalize(&act, raw.ptr, raw.len);
-        if (src != who->prog)
+        if (src != who->prog && who->reference)
             S_shared_marker(src, em, v, who->name, &act);
         S_judge(fs, v, src, m, &exp, &act, &j);
     }
@@ -817,6 +821,7 @@ static galley__verdict *S_new_verdict(galley__verdict **v, size_t *nv,
     galley__verdict *r = &(*v)[(*nv)++];
     memset(r, 0, sizeof *r);
     r->name = galley__xstrdup(name);
+    r->shown = galley__xstrdup(name);
     r->file = galley__xstrdup(file);
     r->line = line;
     return r;
@@ -863,13 +868,41 @@ static void S_skipped(galley__srcfiles *fs, galley__verdict *v,
                                       t->skip_len);
 }
 
+/* Fails a test (a device run or any other) that returned with device
+ * memory held. */
+static void S_leak(galley__verdict *v, const galley__result *t)
+{
+    if (t->leak <= 0)
+        return;
+    S_fail(v, GALLEY__FAIL_LEAK, v->file, v->line,
+           galley__xasprintf("device memory still held at the end: %lld "
+                             "bytes, first allocated by %s", t->leak,
+                             t->leak_op_len ? t->leak_op : "(unknown)"));
+}
+
+/* Says under each mismatch of a run that is not the reference one that
+ * promote does not write it: it writes the reference run's output, and
+ * nothing where that one matched. */
+static void S_other_device(galley__verdict *v)
+{
+    for (size_t i = 0; i < v->n_fails; i++) {
+        galley__failure *f = &v->fails[i];
+        if (f->kind != GALLEY__FAIL_MISMATCH &&
+            f->kind != GALLEY__FAIL_TRAILING)
+            continue;
+        free(f->note);
+        f->note = galley__xasprintf("(not promoted: promote writes the %s "
+                                    "run's output)", v->reference);
+    }
+}
+
 /* Judges one test of the results, whose TEST is in src, run by the
  * program of test file prog. A test that skipped itself is judged at the
  * markers it reached; the output after them and the markers it never
  * reached are not its to answer for. */
 static void S_test(galley__srcfiles *fs, galley__srcfile *src,
                    galley__srcfile *prog, const galley__result *t,
-                   galley__verdict *v)
+                   int reference, galley__verdict *v)
 {
     int ti = S_scanned_test(src, t->name, t->line);
     int em = S_end_marker(fs, src, ti, t);
@@ -889,7 +922,7 @@ static void S_test(galley__srcfiles *fs, galley__srcfile *src,
     char *qualified = src == prog ? NULL
                       : galley__xasprintf("%s (built from %s)", t->name,
                                           prog->display);
-    S_who who = {qualified ? qualified : t->name, prog};
+    S_who who = {qualified ? qualified : t->name, prog, reference};
     for (size_t i = 0; i < n; i++)
         S_hit(fs, v, &t->hits[i], &tf, &who, &hit_files[i], &hit_marks[i]);
     /* The failures array may have moved. */
@@ -897,14 +930,17 @@ static void S_test(galley__srcfiles *fs, galley__srcfile *src,
         S_end_compare(fs, v, src, em, t, &tf, &who);
     else if (!skipped)
         S_trailing(fs, v, src, ti, t, &tf,
-                   ended ? &v->fails[ended_at] : NULL);
+                   ended ? &v->fails[ended_at] : NULL, reference);
     free(qualified);
     if (!skipped)
         S_not_reached(v, src, ti, hit_files, hit_marks, n, ended == NULL,
                       em);
     else
         S_skipped(fs, v, t);
-    if (t->truncated)
+    S_leak(v, t);
+    if (!reference)
+        S_other_device(v);
+    if (t->truncated || !reference)
         S_drop_edits(fs, edits_before, n_files);
     free(edits_before);
     galley__filters_fini(&tf);
@@ -913,6 +949,36 @@ static void S_test(galley__srcfiles *fs, galley__srcfile *src,
     v->err = galley__xstrndup(t->err ? t->err : "", t->err_len);
     v->err_len = t->err_len;
     v->ms = t->ms;
+}
+
+/* Whether results a and b are runs of one test. */
+static int S_same_test(const galley__result *a, const galley__result *b)
+{
+    return a->line == b->line && !strcmp(a->name, b->name) &&
+           !strcmp(a->file ? a->file : "", b->file ? b->file : "");
+}
+
+/* Names in verdict r the device of the i-th result, a run of a test with
+ * .devices: "mlp [cuda]" as reports show it, and the run before it of
+ * the same test, whose output promote writes (the first run is the
+ * reference: the CPU's, when the test names it). */
+static void S_device_run(galley__verdict *r, const galley__results *rs,
+                         size_t i)
+{
+    const galley__result *t = &rs->tests[i];
+    if (!t->device)
+        return;
+    r->device = t->device;
+    free(r->shown);
+    r->shown = galley__xasprintf("%s [%s]", t->name,
+                                 galley__device_word(t->device));
+    size_t k = i;
+    while (k > 0 && rs->tests[k - 1].device && rs->tests[k - 1].device <
+                                                  rs->tests[k].device &&
+           S_same_test(&rs->tests[k - 1], t))
+        k--;
+    if (k < i)
+        r->reference = galley__device_word(rs->tests[k].device);
 }
 
 void galley__compare(galley__srcfiles *fs, galley__srcfile *src,
@@ -927,8 +993,9 @@ void galley__compare(galley__srcfiles *fs, galley__srcfile *src,
             tf = src;
         galley__verdict *r = S_new_verdict(v, nv, tf->display, t->line,
                                           t->name);
+        S_device_run(r, results, i);
         tf->judged = 1;
-        S_test(fs, tf, src, t, r);
+        S_test(fs, tf, src, t, r->reference == NULL, r);
     }
 }
 
@@ -952,6 +1019,7 @@ void galley__verdict_fini(galley__verdict *v)
     }
     free(v->fails);
     free(v->name);
+    free(v->shown);
     free(v->file);
     free(v->err);
     free(v->skip_file);

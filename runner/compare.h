@@ -66,6 +66,7 @@ typedef enum galley__failure_kind {
     GALLEY__FAIL_ENDED,      /* crash, exit, timeout, program died */
     GALLEY__FAIL_TRUNCATED,
     GALLEY__FAIL_ERROR,      /* bad input at a location: message */
+    GALLEY__FAIL_LEAK,       /* the test left device memory held */
 } galley__failure_kind;
 
 typedef struct galley__failure {
@@ -87,7 +88,13 @@ typedef struct galley__failure {
 } galley__failure;
 
 typedef struct galley__verdict {
-    char *name;
+    char *name;          /* the TEST's */
+    char *shown;         /* as reports show it: the name, and for a run of
+                            a test with .devices its device: "mlp [cuda]" */
+    unsigned device;     /* that device (a galley_device bit), or 0 */
+    const char *reference; /* a device run whose output promote does not
+                            write: the device of the one it writes ("cpu",
+                            static), else NULL */
     char *file;          /* display path of the TEST */
     int line;
     galley__failure *fails;

@@ -333,7 +333,7 @@ static void S_items_init(S_items *it, const galley__verdict *v, size_t n,
     it->v = galley__xcalloc(n + t->n_items + 1, sizeof *it->v);
     for (size_t i = 0; i < n; i++) {
         S_item *x = &it->v[it->n++];
-        x->file = v[i].file, x->line = v[i].line, x->name = v[i].name;
+        x->file = v[i].file, x->line = v[i].line, x->name = v[i].shown;
         x->v = &v[i], x->ms = v[i].ms;
         x->log = v[i].n_fails ? S_broken_log(t, v[i].file) : NULL;
         x->status = v[i].n_fails ? (x->log ? S_ERROR : S_FAILED)
@@ -503,7 +503,7 @@ static const char *S_fail_type(const galley__verdict *v)
 {
     static const char *const types[] = {"mismatch", "trailing", "varying",
                                         "not-reached", "ended", "truncated",
-                                        "error"};
+                                        "error", "leak"};
     return types[v->fails[0].kind];
 }
 
@@ -676,7 +676,10 @@ static void S_json_item(FILE *out, const S_item *x)
             S_JSON_SCHEMA);
     S_JSTR(out, x->file);
     fprintf(out, ",\"line\":%d,\"test\":", x->line);
-    S_JSTR(out, x->name);
+    S_JSTR(out, x->v ? x->v->name : x->name);
+    if (x->v && x->v->device) /* the run of a test with .devices */
+        fprintf(out, ",\"device\":\"%s\"",
+                galley__device_word(x->v->device));
     fprintf(out, ",\"status\":\"%s\",\"duration_ms\":%ld",
             S_status_names[x->status], x->ms);
     if (x->v && x->v->cached) /* duration_ms is then the run it came from */
@@ -841,7 +844,7 @@ static void S_gh_verdict(FILE *out, const galley__verdict *v,
         fclose(m);
         /* A crash has no diff: its stderr says more. */
         int err = !f->expected && !f->actual && v->err_len;
-        S_gh_error(out, t, f->file, f->line, v->name, f->what,
+        S_gh_error(out, t, f->file, f->line, v->shown, f->what,
                    err ? v->err : diff, err ? v->err_len : n);
         free(diff);
     }

@@ -65,31 +65,32 @@ void galley__report_verdict(FILE *out, const galley__verdict *v,
     if (v->n_fails == 0 && v->skipped) {
         if (o->verbosity >= 0)
             fprintf(out, "%s:%d: %s: skipped%s%s\n", v->skip_file,
-                    v->skip_line, v->name, *v->skip_reason ? ": " : "",
+                    v->skip_line, v->shown, *v->skip_reason ? ": " : "",
                     v->skip_reason);
         return;
     }
     if (v->n_fails == 0) {
         if (o->verbosity > 0 && v->cached)
             fprintf(out, "%s:%d: %s: %sok%s (cached)\n", v->file, v->line,
-                    v->name, o->color ? S_GREEN : "", o->color ? S_RESET : "");
+                    v->shown, o->color ? S_GREEN : "",
+                    o->color ? S_RESET : "");
         else if (o->verbosity > 0)
             fprintf(out, "%s:%d: %s: %sok%s (%ld ms)\n", v->file, v->line,
-                    v->name, o->color ? S_GREEN : "", o->color ? S_RESET : "",
+                    v->shown, o->color ? S_GREEN : "", o->color ? S_RESET : "",
                     v->ms);
         return;
     }
     for (size_t i = 0; i < n; i++) {
         const galley__failure *f = &v->fails[i];
         fprintf(out, "%s%s:%d: %s: %s%s%s%s\n", o->color ? S_BOLD : "",
-                f->file, f->line, v->name, o->color ? S_RED : "", f->what,
+                f->file, f->line, v->shown, o->color ? S_RED : "", f->what,
                 o->color ? S_RESET : "",
                 o->verbosity > 0 && v->cached ? " (cached)" : "");
         if (o->verbosity >= 0)
             galley__report_diff(out, f, o->color);
     }
     if (v->err_len > 0 && o->verbosity >= 0) {
-        fprintf(out, "stderr of %s:\n", v->name);
+        fprintf(out, "stderr of %s:\n", v->shown);
         S_indented(out, v->err, v->err_len);
     }
     if (o->verbosity >= 0)

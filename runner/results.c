@@ -118,6 +118,27 @@ static int S_crash(galley__result *t, const char *line)
     return *p ? -1 : 0;
 }
 
+/* Reads "device WORD": which run of a test with .devices this is. */
+static int S_device(galley__result *t, const char *line)
+{
+    for (unsigned d = 1; t && galley__device_word(d); d <<= 1)
+        if (!strcmp(line + 7, galley__device_word(d)) && !t->device) {
+            t->device = d;
+            return 0;
+        }
+    return -1;
+}
+
+/* Reads "leak BYTES LEN" and the op name after it. */
+static int S_leak(galley__result *t, S_reader *r, const char *line)
+{
+    long len;
+    if (!t || sscanf(line, "leak %lld %ld", &t->leak, &len) != 2 ||
+        t->leak <= 0)
+        return -1;
+    return S_payload(r, len, &t->leak_op, &t->leak_op_len);
+}
+
 /* Reads a tolerance field: a number, or "-" for the project's default. */
 static int S_tol(const char *w, double *v, int *set)
 {
@@ -239,6 +260,10 @@ static int S_record(galley__results *rs, S_reader *r, const char *line)
         return S_hit(t, r, line);
     if (!strncmp(line, "vary ", 5))
         return S_vary(t, r, line);
+    if (!strncmp(line, "device ", 7))
+        return S_device(t, line);
+    if (!strncmp(line, "leak ", 5))
+        return S_leak(t, r, line);
     if (!strncmp(line, "misuse ", 7))
         return S_misuse(t, line);
     if (!strncmp(line, "end ", 4))

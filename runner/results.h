@@ -30,6 +30,13 @@ typedef struct galley__result {
     char *filter;        /* the test's .filter option, or NULL (in data) */
     char *inputs;        /* its .inputs option, or NULL (in data) */
     int no_cache;        /* its .no_cache option */
+    unsigned device;     /* the run's device (a galley_device bit) for a
+                            test with .devices, else 0 */
+    long long leak;      /* bytes of device memory the test left held, or
+                            0 */
+    char *leak_op;       /* the op that allocated the first of them (in
+                            data), "" when unknown */
+    size_t leak_op_len;
     size_t rec_at, rec_end; /* its records: data[rec_at..rec_end) before
                             parsing (which puts NULs after payloads) */
     galley__hit *hits;    /* in the order first reached */

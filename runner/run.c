@@ -1014,27 +1014,39 @@ static void S_locate_crashes(S_ctx *c, size_t j, galley__results *r)
     }
 }
 
+/* Whether result t may be reused: it ended, neither out of time,
+ * skipped nor cut at the output limit, nor with .no_cache. A skip is not
+ * kept: what made a test skip itself (no device, no network) is seldom a
+ * file the cache can watch. */
+static int S_reusable(const galley__result *t)
+{
+    return galley__result_ended(t) && t->end != GALLEY__END_TIMEOUT &&
+           t->end != GALLEY__END_SKIP && !t->truncated && !t->no_cache;
+}
+
 /* Keeps in the cache the results of the tests of job j (raw: the
- * results file as written) that may be reused: those that ended, neither
- * out of time, skipped nor cut at the output limit, nor with .no_cache;
- * the others
- * that ended are noted as tests of the program that must run. */
+ * results file as written) that may be reused (S_reusable); the others
+ * that ended are noted as tests of the program that must run. The runs
+ * of a test with .devices, one after the other in the file, are one
+ * entry: kept when each may be, a skipped device's run included. */
 static void S_cache_results(S_ctx *c, size_t j, const galley__results *r,
                             const char *raw)
 {
     galley__cache_pack *p = &c->packs[c->job_src[j]];
-    for (size_t k = 0; k < r->n_tests; k++) {
+    for (size_t k = 0, e; k < r->n_tests; k = e) {
         const galley__result *t = &r->tests[k];
-        if (!galley__result_ended(t))
+        int keep = S_reusable(t), ended = galley__result_ended(t);
+        for (e = k + 1; e < r->n_tests && t->device &&
+                        r->tests[e].device > r->tests[e - 1].device &&
+                        !strcmp(r->tests[e].name, t->name);
+             e++) {
+            keep &= S_reusable(&r->tests[e]);
+        }
+        if (!ended)
             continue;
-        /* A skip is not kept either: what made a test skip itself (no
-         * device, no network) is seldom a file the cache can watch. */
-        int keep = t->end != GALLEY__END_TIMEOUT &&
-                   t->end != GALLEY__END_SKIP && !t->truncated &&
-                   !t->no_cache;
         galley__cache_put(&c->cache, p, t->name, raw + t->rec_at,
-                          keep ? t->rec_end - t->rec_at : 0, t->inputs,
-                          !keep);
+                          keep ? r->tests[e - 1].rec_end - t->rec_at : 0,
+                          t->inputs, !keep);
     }
 }
 
@@ -1406,8 +1418,8 @@ static void S_promote(S_ctx *c)
 static int S_verdict_cmp(const void *pa, const void *pb)
 {
     const galley__verdict *a = pa, *b = pb;
-    return galley__place_cmp(a->file, a->line, a->name, b->file, b->line,
-                            b->name);
+    return galley__place_cmp(a->file, a->line, a->shown, b->file, b->line,
+                            b->shown);
 }
 
 /* Writes the reports for machines that were asked for: stdout's

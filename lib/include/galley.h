@@ -12,6 +12,14 @@ extern "C" {
  * tools/install.sh (galley.pc) and the man pages read it from here. */
 #define GALLEY_VERSION "0.1.0"
 
+/* The devices a TEST's .devices option names, as bit flags: the values of
+ * galley/tensor.h's galley_device (defined once for both headers, so that
+ * a test needs no tensor header to name them). */
+#ifndef GALLEY__DEVICE_DEFINED
+#define GALLEY__DEVICE_DEFINED
+typedef enum galley_device { GALLEY_CPU = 1, GALLEY_CUDA = 2 } galley_device;
+#endif
+
 /* Options of a test, given by name after its name:
  * TEST(name, .timeout_ms = 2000, .rtol = 1e-6). Fields left out are zero,
  * which means "the default" (the runner's or galley.conf's). An option given
@@ -40,6 +48,14 @@ typedef struct galley_test_options {
                                0: stderr apart, shown when the test fails.
                                Not named .stderr: stdio may define stderr
                                as a macro */
+    unsigned devices;       /* GALLEY_CPU | GALLEY_CUDA: the body runs once
+                               per device named, each run in a process of
+                               its own with that device the default one
+                               (galley_set_default_device), each compared
+                               with the same markers; the CPU's run is the
+                               one promote writes. 0: once, as it is. A
+                               run on a device this machine lacks is
+                               skipped with the reason */
 } galley_test_options;
 
 /* The tolerances of one EXPECT_NEAR marker, given by name before its
@@ -121,6 +137,8 @@ typedef struct galley__shape_of_test {
     GALLEY__BY_NAME(6)
     int merge_stderr;
     GALLEY__BY_NAME(7)
+    unsigned devices;
+    GALLEY__BY_NAME(8)
 } galley__shape_of_test;
 
 typedef struct galley__shape_of_near {

@@ -25,14 +25,17 @@ void test_results(void)
                              "x\n\n"
                              "end ok 0 1\n";
     static const char t2[] = "test u 9 tests/a_test.c\n"
+                             "device cuda\n"
                              "nocache\n"
+                             "leak 4096 13\n"
+                             "galley_matmul\n"
                              "end exit 3 0\n";
     static const char t3[] = "test s 12 tests/a_test.c\n"
                              "skip 14 6 tests/b.h\n"
                              "no GPU\n"
                              "end skip 0 1\n";
-    size_t head = strlen("galley-results 5\n");
-    char *text = galley__xasprintf("galley-results 5\n%s%s%s", t1, t2, t3);
+    size_t head = strlen("galley-results 6\n");
+    char *text = galley__xasprintf("galley-results 6\n%s%s%s", t1, t2, t3);
     char *err = S_parse(&r, text);
     CHECK(err == NULL);
     CHECK_INT(r.n_tests, 3);
@@ -52,6 +55,11 @@ void test_results(void)
         CHECK_INT(r.tests[1].rec_end, head + strlen(t1) + strlen(t2));
         CHECK(r.tests[1].inputs == NULL);
         CHECK_INT(r.tests[1].no_cache, 1);
+        /* A device run, and the memory it left held. */
+        CHECK_INT(r.tests[0].device, 0);
+        CHECK_INT(r.tests[1].device, 2);
+        CHECK_INT(r.tests[1].leak, 4096);
+        CHECK_STR(r.tests[1].leak_op, "galley_matmul");
         CHECK_INT(r.tests[1].end, GALLEY__END_EXIT);
         CHECK(galley__result_ended(&r.tests[1]));
         /* GALLEY_SKIP: where, why, and the end it gives. */
@@ -64,14 +72,14 @@ void test_results(void)
     free(text);
 
     /* A test without its "end" did not finish. */
-    err = S_parse(&r, "galley-results 5\ntest t 4 tests/a_test.c\n");
+    err = S_parse(&r, "galley-results 6\ntest t 4 tests/a_test.c\n");
     CHECK(err == NULL);
     CHECK(r.n_tests == 1 && !galley__result_ended(&r.tests[0]));
     galley__results_fini(&r);
 
     err = S_parse(&r, "galley-results 4\ntest t 4 tests/a_test.c\n");
     CHECK_STR(err, "results of protocol version 4, but this galley reads "
-                   "version 5: the program was built by another galley "
+                   "version 6: the program was built by another galley "
                    "(delete _galley/ to rebuild it)");
     CHECK_INT(r.n_tests, 0);
     free(err);

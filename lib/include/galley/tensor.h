@@ -117,7 +117,10 @@ size_t galley_live_bytes(void);
 /* Where a tensor's elements live. The values are bit flags, so that a
  * TEST's .devices option can name several (GALLEY_CPU | GALLEY_CUDA). See
  * galley_tensor(3), "Devices". */
+#ifndef GALLEY__DEVICE_DEFINED /* galley.h defines it too, for .devices */
+#define GALLEY__DEVICE_DEFINED
 typedef enum galley_device { GALLEY_CPU = 1, GALLEY_CUDA = 2 } galley_device;
+#endif
 
 /* The device t's elements live on. */
 galley_device galley_device_of(const galley_tensor *t);

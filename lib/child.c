@@ -31,7 +31,6 @@ extern int galley_device_available(galley_device device, const char **why)
     __attribute__((weak));
 extern void galley_set_default_device(galley_device device)
     __attribute__((weak));
-extern size_t galley_cuda_memory_in_use(void) __attribute__((weak));
 extern size_t galley__device_leak(const char **first_op)
     __attribute__((weak));
 
@@ -440,7 +439,7 @@ void galley__child_close_fd(int fd)
     S_test.private_fd = fd;
 }
 
-void galley__device_begin(const galley_test *t, unsigned device)
+void galley__run_on_device(const galley_test *t, unsigned device)
 {
     const char *why = "built without CUDA";
     if (device == GALLEY_CPU && galley_set_default_device)
@@ -457,11 +456,9 @@ void galley__device_begin(const galley_test *t, unsigned device)
 size_t galley__device_held(const char **first_op)
 {
     *first_op = NULL;
-    if (galley__device_leak)
-        return galley__device_leak(first_op);
-    /* TODO(issue 18): drop once the tensor code defines
-     * galley__device_leak: without it the op is unknown. */
-    return galley_cuda_memory_in_use ? galley_cuda_memory_in_use() : 0;
+    /* Defined beside the device allocation code (tensor.c): linked
+     * whenever a tensor can have been made. */
+    return galley__device_leak ? galley__device_leak(first_op) : 0;
 }
 
 /* Writes a LEAK mark when the test that just returned left device
@@ -499,7 +496,7 @@ _Noreturn void galley__child_main(const galley_test *t,
     S_test.written = (galley__tol){0, 0, 0};
     S_test.active = 1;
     if (device)
-        galley__device_begin(t, device);
+        galley__run_on_device(t, device);
     t->fn();
     fflush(NULL);
     /* Any test, not only a device run: device memory must be given back

@@ -27,7 +27,7 @@ void galley__child_no_fork(jmp_buf *env);
 /* Readies the run of t on device (a galley_device bit): makes it the
  * default device, or skips the test (galley_skip: the process ends, or
  * without fork it jumps) with the reason the device cannot be had. */
-void galley__device_begin(const galley_test *t, unsigned device);
+void galley__run_on_device(const galley_test *t, unsigned device);
 
 /* The bytes of device memory galley's tensors hold now, and in
  * *first_op the op that allocated the first of them (NULL: unknown);
@@ -36,7 +36,7 @@ size_t galley__device_held(const char **first_op);
 
 /* Runs test t in the freshly forked process: becomes a process group of
  * its own, sends stdout and stderr to c's files, runs t (on device, a
- * galley_device bit, when not 0: see galley__device_begin) and exits 0
+ * galley_device bit, when not 0: see galley__run_on_device) and exits 0
  * after a DONE mark when it returns, a LEAK mark before it when the test
  * left device memory held. Never returns. */
 _Noreturn void galley__child_main(const galley_test *t,

@@ -347,7 +347,7 @@ static void S_call(const galley_test *t, unsigned device)
     galley__child_no_fork(&env);
     if (setjmp(env) == 0) {
         if (device)
-            galley__device_begin(t, device);
+            galley__run_on_device(t, device);
         t->fn();
         fflush(stdout);
         printf("== %s returned\n", t->name);

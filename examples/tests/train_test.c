@@ -49,8 +49,14 @@ static galley_tensor *S_forward(const model *m, galley_tensor *x)
 }
 
 /* Trains for 300 steps, printing the loss every 50 and the predicted
- * probabilities at the end. One scope per step keeps memory flat. */
-TEST(mlp_learns_xor, .rtol = 1e-6, .atol = 1e-9)
+ * probabilities at the end. One scope per step keeps memory flat. The
+ * test runs once on the CPU and once on the GPU (.devices), each in its
+ * own process, and both must print what the expectations hold: the GPU's
+ * training checked against the CPU's, within the tolerance. Without a GPU
+ * the CUDA run is reported as skipped, with the reason. See
+ * galley_tensor(3), "Devices". */
+TEST(mlp_learns_xor, .rtol = 1e-6, .atol = 1e-9,
+     .devices = GALLEY_CPU | GALLEY_CUDA)
 {
     galley_tensor *x = S_inputs(), *y = S_classes();
     model m = S_model();

@@ -23,7 +23,7 @@ out=$1
 so=$2
 shift 2
 info=$out/libgalley-cuda.txt
-mkdir -p "$out/cuda"
+mkdir -p "$out"
 
 nvcc=${NVCC:-}
 if [ -z "$nvcc" ]; then
@@ -36,7 +36,8 @@ fi
 # The depfile: headers the sources include (nvcc's -MD below), or none.
 dep=$info.d
 if [ -z "$nvcc" ] || ! command -v "$nvcc" >/dev/null 2>&1; then
-    rm -f "$out/libgalley-cuda.a" "$out/libgalley-cuda.so" "$out"/cuda/*.o
+    rm -f "$out/libgalley-cuda.a" "$out/libgalley-cuda.so"
+    rm -rf "$out/cuda"
     echo "reason=nvcc not found when galley was built" >"$info.tmp"
     echo "$info:" >"$dep"
     mv -f "$info.tmp" "$info"
@@ -60,6 +61,7 @@ gencode="$gencode -gencode=arch=compute_$last,code=compute_$last"
 werror=""
 [ -n "${GALLEY_WERROR:-}" ] && werror="-Werror all-warnings -Xcompiler -Werror"
 
+mkdir -p "$out/cuda"
 objs=""
 : >"$dep.tmp"
 for src; do

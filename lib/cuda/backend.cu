@@ -203,6 +203,12 @@ static S_desc S_describe(const galley_tensor *out, int nin,
 /* The offsets (elements) of element i (row-major) of each operand. */
 __device__ static void S_offsets(const S_desc &it, long i, long off[3])
 {
+    if (it.nd == 1) { /* contiguous operands: no division */
+        off[0] = i * it.s[0][0];
+        off[1] = i * it.s[1][0];
+        off[2] = i * it.s[2][0];
+        return;
+    }
     off[0] = off[1] = off[2] = 0;
     for (int d = it.nd - 1; d >= 0; d--) {
         long n = it.n[d], c = i % n;
@@ -549,11 +555,12 @@ static void S_sub_scaled(galley_tensor *out, const galley_tensor *a, double c,
  *
  * One block per element j of out: its threads take the reduced elements
  * that map to j in turn (thread t: elements t, t + 256, ...), then the
- * block combines their partial results in shared memory. Sums accumulate
- * in double for every dtype, as the CPU's (whose order of terms is
- * torch's cascade; this one's is a tree, so a float64 sum may differ from
- * the CPU's in its last bits; a float32 sum, rounded from double, almost
- * never does). */
+ * block combines their partial results in shared memory; short ones a
+ * thread each, long ones into few elements several blocks each (see
+ * S_reduce_run). Sums accumulate in double for every dtype, as the CPU's
+ * (whose order of terms is torch's cascade; this one's is a tree, so a
+ * float64 sum may differ from the CPU's in its last bits; a float32 sum,
+ * rounded from double, almost never does). */
 
 /* Where the elements of a that map to out[j] are: out's elements walk
  * the kept axes kn (row-major, strides ks in a), the reduced elements
@@ -593,29 +600,51 @@ __device__ static double S_max2(double m, double x)
     return x > m || x != x ? x : m;
 }
 
+/* Adds x into acc (sum) or keeps the greater (max), in double. */
+__device__ static double S_combine(int op, double acc, double x)
+{
+    return op == GALLEY__RSUM ? acc + x : S_max2(acc, x);
+}
+
+/* One block per element of o, in parts blocks each: block b reduces part
+ * b % parts of the elements that map to element b / parts of out. */
 template <typename TI, typename TO>
-__global__ static void S_reduce_k(S_red r, int op, TO *o, const TI *a)
+__global__ static void S_reduce_k(S_red r, int op, TO *o, const TI *a,
+                                  long parts)
 {
     __shared__ double part[S_THREADS];
-    const TI *base = a + S_kept_off(r, blockIdx.x);
+    long j = blockIdx.x / parts, p = blockIdx.x % parts;
+    long chunk = (r.count + parts - 1) / parts;
+    long i0 = p * chunk, i1 = i0 + chunk < r.count ? i0 + chunk : r.count;
+    const TI *base = a + S_kept_off(r, j);
     double acc = op == GALLEY__RSUM ? 0.0 : -INFINITY;
-    for (long i = threadIdx.x; i < r.count; i += blockDim.x) {
-        double x = (double)base[S_red_off(r, i)];
-        acc = op == GALLEY__RSUM ? acc + x : S_max2(acc, x);
-    }
+    for (long i = i0 + threadIdx.x; i < i1; i += blockDim.x)
+        acc = S_combine(op, acc, (double)base[S_red_off(r, i)]);
     part[threadIdx.x] = acc;
     __syncthreads();
     for (unsigned h = blockDim.x / 2; h > 0; h /= 2) {
-        if (threadIdx.x < h) {
-            double y = part[threadIdx.x + h];
-            part[threadIdx.x] = op == GALLEY__RSUM ? part[threadIdx.x] + y
-                                                   : S_max2(part[threadIdx.x],
-                                                            y);
-        }
+        if (threadIdx.x < h)
+            part[threadIdx.x] =
+                S_combine(op, part[threadIdx.x], part[threadIdx.x + h]);
         __syncthreads();
     }
     if (threadIdx.x == 0)
         o[blockIdx.x] = S_conv<TO>::from(part[0]);
+}
+
+/* One thread per element of out, its few terms in order: for short
+ * reductions (a softmax's rows of 10), where a block each would idle. */
+template <typename TI, typename TO>
+__global__ static void S_reduce_rows_k(S_red r, int op, TO *o, const TI *a,
+                                       long nout)
+{
+    S_FOR_EACH(j, nout) {
+        const TI *base = a + S_kept_off(r, j);
+        double acc = op == GALLEY__RSUM ? 0.0 : -INFINITY;
+        for (long i = 0; i < r.count; i++)
+            acc = S_combine(op, acc, (double)base[S_red_off(r, i)]);
+        o[j] = S_conv<TO>::from(acc);
+    }
 }
 
 /* Which axes of a S_split reduces: those where out's size is 1 and a's
@@ -650,22 +679,55 @@ static S_red S_split(const galley_tensor *out, const galley_tensor *a,
     return r;
 }
 
+/* Reductions at most this long run a thread each; at least S_LONG long
+ * into few elements of out (a loss, a norm) split over several blocks
+ * each, whose partial results a second pass combines. */
+enum { S_SHORT = 32, S_LONG = 1 << 16, S_FEW = 128, S_PART = 1 << 15 };
+
+template <typename TI, typename TO>
+static void S_reduce_run(galley__redop op, long nout, TO *o, const TI *a,
+                         const S_red &r)
+{
+    if (r.count <= S_SHORT) {
+        S_reduce_rows_k<TI, TO><<<S_blocks(nout), S_THREADS>>>(r, op, o, a,
+                                                               nout);
+        return;
+    }
+    if (r.count < S_LONG || nout >= S_FEW) {
+        S_reduce_k<TI, TO><<<(unsigned)nout, S_THREADS>>>(r, op, o, a, 1);
+        return;
+    }
+    long parts = (r.count + S_PART - 1) / S_PART;
+    parts = parts > 1024 ? 1024 : parts;
+    double *partial = (double *)S_alloc((size_t)(nout * parts) *
+                                        sizeof(double));
+    S_reduce_k<TI, double><<<(unsigned)(nout * parts), S_THREADS>>>(
+        r, op, partial, a, parts);
+    /* The partial results: nout rows of parts, contiguous. */
+    S_red f;
+    f.nk = f.nr = 1;
+    f.kn[0] = nout;
+    f.ks[0] = parts;
+    f.rn[0] = parts;
+    f.rs[0] = 1;
+    f.count = parts;
+    S_reduce_k<double, TO><<<(unsigned)nout, S_THREADS>>>(f, op, o, partial,
+                                                          1);
+    S_free(partial);
+}
+
 template <typename TI>
 static void S_reduce_from(galley__redop op, galley_tensor *out,
                           const galley_tensor *a, const S_red &r)
 {
-    unsigned g = (unsigned)out->numel;
+    long n = out->numel;
     const TI *p = (const TI *)galley__ptr(a);
     void *o = galley__ptr(out);
     switch (out->dtype) {
-    case GALLEY_F32:
-        S_reduce_k<TI, float><<<g, S_THREADS>>>(r, op, (float *)o, p);
-        break;
-    case GALLEY_F64:
-        S_reduce_k<TI, double><<<g, S_THREADS>>>(r, op, (double *)o, p);
-        break;
+    case GALLEY_F32: S_reduce_run<TI, float>(op, n, (float *)o, p, r); break;
+    case GALLEY_F64: S_reduce_run<TI, double>(op, n, (double *)o, p, r); break;
     case GALLEY_I64:
-        S_reduce_k<TI, int64_t><<<g, S_THREADS>>>(r, op, (int64_t *)o, p);
+        S_reduce_run<TI, int64_t>(op, n, (int64_t *)o, p, r);
         break;
     }
 }

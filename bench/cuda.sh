@@ -23,7 +23,8 @@ S_die() {
 }
 [ -f build/libgalley.a ] || S_die "no build/libgalley.a (run ninja first)"
 grep -q '^version=' build/libgalley-cuda.txt 2>/dev/null ||
-    S_die "libgalley-cuda was not built: $(cat build/libgalley-cuda.txt 2>/dev/null || echo 'no build/libgalley-cuda.txt (run ninja)')"
+    S_die "libgalley-cuda was not built:" \
+        "$(cat build/libgalley-cuda.txt 2>/dev/null || echo 'no info (ninja)')"
 cudalibs=$(sed -n 's/^libs=//p' build/libgalley-cuda.txt)
 cudainc=$(echo "$cudalibs" | sed -n 's|^-L\([^ ]*\)/lib[0-9]*.*|\1/include|p')
 work=$(mktemp -d "${TMPDIR:-/tmp}/galley-cuda-bench.XXXXXX")

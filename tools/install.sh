@@ -2,9 +2,9 @@
 # tools/install.sh: installs galley under $DESTDIR$PREFIX: the command, the
 # header, the static and shared runtime library, a pkg-config file (from
 # tools/galley.pc.in), libgalley-cuda and galley-cuda.pc (from
-# tools/galley-cuda.pc.in) where the build made them (nvcc was found), a CMake package (LIBDIR/cmake/galley, from
-# tools/galleyConfig*.cmake.in and tools/galleyAddTests.cmake) and the man
-# pages. `ninja install` runs it;
+# tools/galley-cuda.pc.in) where the build made them (nvcc was found), a
+# CMake package (LIBDIR/cmake/galley, from tools/galleyConfig*.cmake.in and
+# tools/galleyAddTests.cmake) and the man pages. `ninja install` runs it;
 # `tools/install.sh --uninstall` (`ninja uninstall`) takes it away again.
 #
 #   PREFIX   where galley will live (default /usr/local)
@@ -186,7 +186,8 @@ if [ -f "$BUILD/libgalley-cuda.txt" ]; then
 fi
 if [ -n "$CUDA_LIBS" ]; then
     [ -f "$BUILD/libgalley-cuda.a" ] && [ -f "$BUILD/libgalley-cuda.so" ] ||
-        S_die "$BUILD/libgalley-cuda.txt says built, but the libraries are missing: run ninja"
+        S_die "$BUILD/libgalley-cuda.txt says built, but the libraries" \
+            "are missing: run ninja"
     S_file 0644 "$BUILD/libgalley-cuda.a" "$LIBDIR/libgalley-cuda.a"
     S_file 0755 "$BUILD/libgalley-cuda.so" "$LIBDIR/libgalley-cuda.so.0"
     ln -sf libgalley-cuda.so.0 "$DESTDIR$LIBDIR/libgalley-cuda.so"

@@ -20,8 +20,8 @@ static void S_need_cuda(void)
 {
     if (strstr(getenv("GALLEY_BIN") ? getenv("GALLEY_BIN") : "", "/asan/"))
         GALLEY_SKIP("the sanitizer variant builds no libgalley-cuda");
-    if (system(S_REPO " grep -q '^version=' \"$repo/build/libgalley-cuda.txt\"")
-        != 0)
+    if (system(S_REPO " grep -q '^version='"
+               " \"$repo/build/libgalley-cuda.txt\"") != 0)
         GALLEY_SKIP("no nvcc: libgalley-cuda was not built");
     if (system("nvidia-smi -L >/dev/null 2>&1") == 0)
         GALLEY_SKIP("a CUDA device is here: bench/gpu-check.sh tests it");
@@ -31,7 +31,8 @@ TEST(a_cuda_on_project_links_libgalley_cuda_and_says_why_no_device)
 {
     S_need_cuda();
     e2e_project();
-    e2e_sh("\"$GALLEY_BIN\" --version | sed -n 's/(CUDA [0-9.]*)/(CUDA N)/; /^cuda/p'");
+    e2e_sh("\"$GALLEY_BIN\" --version |"
+           " sed -n 's/(CUDA [0-9.]*)/(CUDA N)/; /^cuda/p'");
     e2e_write("galley.conf", "cuda = on\n");
     e2e_write("tests/device_test.c",
               "#include <galley.h>\n"

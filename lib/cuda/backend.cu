@@ -25,6 +25,7 @@ extern "C" {
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 extern "C" const galley__backend galley__cuda_backend;
 
@@ -119,11 +120,12 @@ static void *S_alloc(size_t nbytes)
     size_t n = nbytes ? nbytes : 1;
     cudaError_t err = S_use_pools() ? cudaMallocAsync(&p, n, 0)
                                     : cudaMalloc(&p, n);
-    if (err != cudaSuccess) {
-        fprintf(stderr, "galley: out of CUDA memory (asked for %zu bytes: "
-                        "%s)\n", nbytes, cudaGetErrorString(err));
+    if (err == cudaErrorMemoryAllocation) {
+        fprintf(stderr, "galley: out of CUDA memory (asked for %zu bytes)\n",
+                nbytes);
         abort();
     }
+    S_check(err, "cudaMalloc"); /* an earlier kernel's error, say */
     return p;
 }
 
@@ -131,7 +133,12 @@ static void S_free(void *p)
 {
     if (!p)
         return;
-    S_check(S_use_pools() ? cudaFreeAsync(p, 0) : cudaFree(p), "cudaFree");
+    cudaError_t err = S_use_pools() ? cudaFreeAsync(p, 0) : cudaFree(p);
+    /* Tensors freed at exit, after the runtime's own exit handler: the
+     * memory went with the context. */
+    if (err == cudaErrorCudartUnloading || err == cudaErrorContextIsDestroyed)
+        return;
+    S_check(err, "cudaFree");
 }
 
 static void S_upload(void *dst, const void *src, size_t n)
@@ -193,6 +200,7 @@ static S_desc S_describe(const galley_tensor *out, int nin,
                          const galley_tensor *const *in)
 {
     S_desc it;
+    memset(&it, 0, sizeof it); /* all of it goes to the device */
     const long *strides[3] = {out->strides, NULL, NULL};
     for (int k = 0; k < nin; k++)
         strides[k + 1] = in[k]->strides;
@@ -659,7 +667,7 @@ static S_red S_split(const galley_tensor *out, const galley_tensor *a,
                      int axis)
 {
     S_red r;
-    r.nk = r.nr = 0;
+    memset(&r, 0, sizeof r);
     r.count = 1;
     for (int d = 0; d < a->ndim; d++) {
         int reduced = axis == S_ALL        ? 1
@@ -705,6 +713,7 @@ static void S_reduce_run(galley__redop op, long nout, TO *o, const TI *a,
         r, op, partial, a, parts);
     /* The partial results: nout rows of parts, contiguous. */
     S_red f;
+    memset(&f, 0, sizeof f);
     f.nk = f.nr = 1;
     f.kn[0] = nout;
     f.ks[0] = parts;

@@ -29,10 +29,11 @@ cudalibs=$(sed -n 's/^libs=//p' build/libgalley-cuda.txt)
 cudainc=$(echo "$cudalibs" | sed -n 's|^-L\([^ ]*\)/lib[0-9]*.*|\1/include|p')
 work=$(mktemp -d "${TMPDIR:-/tmp}/galley-cuda-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+# -lcublas: the bench's own cublasSgemm (galley loads it when it needs it).
 # shellcheck disable=SC2046,SC2086
 ${CC:-cc} -std=gnu11 -O2 -Ilib/include -I"$cudainc" bench/cuda_bench.c \
     -Wl,--whole-archive build/libgalley-cuda.a -Wl,--no-whole-archive \
-    build/libgalley.a $cudalibs $(pkg-config --libs openblas) -lm \
+    build/libgalley.a $cudalibs -lcublas $(pkg-config --libs openblas) -lm \
     -o "$work/bench"
 
 "$work/bench" "$REPS" >"$work/g" 2>"$work/err" || {

@@ -49,7 +49,9 @@ release=$("$nvcc" --version | sed -n 's/.*release \([0-9][0-9.]*\).*/\1/p')
 root=$(cd "$(dirname "$(readlink -f "$(command -v "$nvcc")")")/.." && pwd)
 libdir=$root/lib64
 [ -d "$libdir" ] || libdir=$root/lib
-libs="-L$libdir -Wl,-rpath,$libdir -lcublas -lcudart -lstdc++"
+# cuBLAS is not linked: the backend loads it at its first product (from
+# this run path), so that programs start without it.
+libs="-L$libdir -Wl,-rpath,$libdir -lcudart -ldl"
 
 gencode=""
 last=""
@@ -67,9 +69,12 @@ objs=""
 for src; do
     o=$out/cuda/$(basename "${src%.cu}").o
     # -fmad=false: a * b + c two roundings, as the CPU's -ffp-contract=off.
+    # No exceptions and no guarded statics (one thread starts the backend):
+    # C calls in, nothing throws, and libstdc++ is not needed.
     # shellcheck disable=SC2086
     "$nvcc" -std=c++17 -O2 -g -fmad=false $gencode \
-        -Xcompiler -fPIC,-Wall,-Wextra $werror -Ilib -Ilib/include \
+        -Xcompiler -fPIC,-fno-exceptions,-fno-threadsafe-statics \
+        -Xcompiler -Wall,-Wextra $werror -Ilib -Ilib/include \
         -MD -MF "$o.d" -MT "$info" -c "$src" -o "$o"
     cat "$o.d" >>"$dep.tmp"
     objs="$objs $o"

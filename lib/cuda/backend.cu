@@ -21,6 +21,7 @@ extern "C" {
 #include <cublas_v2.h>
 #include <cuda_runtime.h>
 
+#include <dlfcn.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -828,15 +829,45 @@ static void S_argmax(galley_tensor *out, const galley_tensor *a, int axis)
 
 /* ---- matrix products ---- */
 
-/* cuBLAS's handle, made at the first product (it costs milliseconds and
- * device memory; a program that only adds makes none). */
-static cublasHandle_t S_blas;
+/* cuBLAS, loaded at the first product (dlopen): linking it would cost
+ * every program that links libgalley-cuda a third of a second at start
+ * (libcublasLt's relocations), GPU or not, product or not. The loader
+ * looks where the program's (or libgalley-cuda.so's) run path says, which
+ * tools/cuda.sh points at the toolkit. The types are the header's. */
+#define S_STR2(x) #x
+#define S_STR(x) S_STR2(x)
+static struct {
+    decltype(&cublasCreate_v2) create;
+    decltype(&cublasSgemm_v2) sgemm;
+    decltype(&cublasDgemm_v2) dgemm;
+    cublasHandle_t handle;
+} S_blas;
+
+static void *S_sym(void *lib, const char *name)
+{
+    void *f = dlsym(lib, name);
+    if (!f) {
+        fprintf(stderr, "galley: cuda: cuBLAS has no %s\n", name);
+        abort();
+    }
+    return f;
+}
 
 static cublasHandle_t S_handle(void)
 {
-    if (!S_blas)
-        S_check_blas(cublasCreate(&S_blas), "cublasCreate");
-    return S_blas;
+    if (S_blas.handle)
+        return S_blas.handle;
+    const char *name = "libcublas.so." S_STR(CUBLAS_VER_MAJOR);
+    void *lib = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+    if (!lib) {
+        fprintf(stderr, "galley: cuda: cannot load cuBLAS: %s\n", dlerror());
+        abort();
+    }
+    S_blas.create = (decltype(S_blas.create))S_sym(lib, "cublasCreate_v2");
+    S_blas.sgemm = (decltype(S_blas.sgemm))S_sym(lib, "cublasSgemm_v2");
+    S_blas.dgemm = (decltype(S_blas.dgemm))S_sym(lib, "cublasDgemm_v2");
+    S_check_blas(S_blas.create(&S_blas.handle), "cublasCreate");
+    return S_blas.handle;
 }
 
 /* C = beta C over m x n (row stride ldc): the product of k = 0, whose
@@ -885,16 +916,17 @@ static void S_gemm(galley_dtype dtype, int ta, int tb, long m, long n, long k,
     cublasHandle_t h = S_handle();
     if (dtype == GALLEY_F32) {
         float one = 1, bf = (float)beta;
-        S_check_blas(cublasSgemm(h, opb, opa, (int)n, (int)m, (int)k, &one,
-                                 (const float *)b, (int)ldb, (const float *)a,
-                                 (int)lda, &bf, (float *)c, (int)ldc),
+        S_check_blas(S_blas.sgemm(h, opb, opa, (int)n, (int)m, (int)k, &one,
+                                  (const float *)b, (int)ldb,
+                                  (const float *)a, (int)lda, &bf,
+                                  (float *)c, (int)ldc),
                      "cublasSgemm");
     } else {
         double one = 1;
-        S_check_blas(cublasDgemm(h, opb, opa, (int)n, (int)m, (int)k, &one,
-                                 (const double *)b, (int)ldb,
-                                 (const double *)a, (int)lda, &beta,
-                                 (double *)c, (int)ldc),
+        S_check_blas(S_blas.dgemm(h, opb, opa, (int)n, (int)m, (int)k, &one,
+                                  (const double *)b, (int)ldb,
+                                  (const double *)a, (int)lda, &beta,
+                                  (double *)c, (int)ldc),
                      "cublasDgemm");
     }
 }

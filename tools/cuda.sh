@@ -6,6 +6,8 @@
 #
 #   tools/cuda.sh OUTDIR LIBGALLEY_SO SOURCE.cu...
 #
+# (LIBGALLEY_SO's .a beside it links OUTDIR/cuda/host-check.)
+#
 # Always writes OUTDIR/libgalley-cuda.txt (the rule's one output), lines of
 # KEY=VALUE that galley reads (galley --version, galley.conf's cuda = on):
 #   version=CUDA 13.0                      built: the toolkit's release
@@ -86,6 +88,22 @@ ar crs "$out/libgalley-cuda.a" $objs
 # shellcheck disable=SC2086
 ${CC:-cc} -shared -Wl,-soname,libgalley-cuda.so.0 -o "$out/libgalley-cuda.so" \
     $objs "$so" $libs
+# The host check of the kernels' per-element code (lib/cuda/host_check.cu,
+# run by tests/e2e/cuda_test.c): PTX only, for one GPU, since it never
+# runs there.
+if [ -f lib/cuda/host_check.cu ]; then
+    # shellcheck disable=SC2086
+    "$nvcc" -std=c++17 -O1 -fmad=false \
+        -gencode=arch=compute_80,code=compute_80 \
+        -Xcompiler -fno-exceptions,-fno-threadsafe-statics,-ffp-contract=off \
+        -Xcompiler -Wall,-Wextra $werror -Ilib -Ilib/include \
+        -MD -MF "$out/cuda/host_check.o.d" -MT "$info" \
+        -c lib/cuda/host_check.cu -o "$out/cuda/host_check.o"
+    cat "$out/cuda/host_check.o.d" >>"$dep"
+    # shellcheck disable=SC2086
+    ${CC:-cc} -o "$out/cuda/host-check" "$out/cuda/host_check.o" \
+        "${so%.so}.a" -lopenblas -lm $libs
+fi
 {
     echo "version=CUDA $release"
     echo "libs=$libs"

@@ -393,7 +393,8 @@ printf 'build build/libgalley-cuda.txt: cuda'
 for f in $cuda; do
     printf ' %s' "$f"
 done
-printf ' | tools/cuda.sh build/libgalley.so\n'
+printf ' | tools/cuda.sh lib/cuda/host_check.cu build/libgalley.so'
+printf ' build/libgalley.a\n'
 printf '  so = build/libgalley.so\n'
 echo
 

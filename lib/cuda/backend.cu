@@ -3,9 +3,10 @@
  * with the CPU backend's semantics (lib/tensor_cpu.c), and the constructor
  * that registers it when libgalley-cuda is loaded.
  *
- * This folder is libgalley-cuda: it may include ../tensor_internal.h (and
- * what that includes) and CUDA's headers (the runtime, cuBLAS), nothing
- * else of galley's; libgalley never includes it. It is compiled by nvcc
+ * This folder is libgalley-cuda (and host_check.cu, its check on the
+ * host): it may include ../tensor_internal.h (and what that includes) and
+ * CUDA's headers (the runtime, cuBLAS's, whose library is loaded at the
+ * first product), nothing else of galley's; libgalley never includes it. It is compiled by nvcc
  * (build.ninja's cuda rule, tools/cuda.sh) with -fmad=false: as the CPU's
  * -ffp-contract=off, a * b + c stays two roundings.
  *
@@ -29,6 +30,11 @@ extern "C" {
 #include <string.h>
 
 extern "C" const galley__backend galley__cuda_backend;
+
+/* What the kernels compute per element (ops, conversions, where an
+ * element is) compiles for the host too: lib/cuda/host_check.cu runs it
+ * on the CPU against the CPU backend, where no GPU is. */
+#define S_HD __host__ __device__
 
 /* ---- errors ---- */
 
@@ -210,7 +216,7 @@ static S_desc S_describe(const galley_tensor *out, int nin,
 }
 
 /* The offsets (elements) of element i (row-major) of each operand. */
-__device__ static void S_offsets(const S_desc &it, long i, long off[3])
+S_HD static void S_offsets(const S_desc &it, long i, long off[3])
 {
     if (it.nd == 1) { /* contiguous operands: no division */
         off[0] = i * it.s[0][0];
@@ -245,7 +251,7 @@ static unsigned S_blocks(long n)
 /* ---- conversions, as the CPU's ---- */
 
 /* galley__to_i64: truncates, NaN gives 0, out of range saturates. */
-__device__ static int64_t S_to_i64(double v)
+S_HD static int64_t S_to_i64(double v)
 {
     if (v != v)
         return 0;
@@ -258,21 +264,21 @@ __device__ static int64_t S_to_i64(double v)
 
 template <typename TO> struct S_conv;
 template <> struct S_conv<float> {
-    template <typename TI> __device__ static float from(TI x)
+    template <typename TI> S_HD static float from(TI x)
     {
         return (float)x;
     }
 };
 template <> struct S_conv<double> {
-    template <typename TI> __device__ static double from(TI x)
+    template <typename TI> S_HD static double from(TI x)
     {
         return (double)x;
     }
 };
 template <> struct S_conv<int64_t> {
-    __device__ static int64_t from(int64_t x) { return x; }
-    __device__ static int64_t from(float x) { return S_to_i64((double)x); }
-    __device__ static int64_t from(double x) { return S_to_i64(x); }
+    S_HD static int64_t from(int64_t x) { return x; }
+    S_HD static int64_t from(float x) { return S_to_i64((double)x); }
+    S_HD static int64_t from(double x) { return S_to_i64(x); }
 };
 
 /* ---- fill and copy ---- */
@@ -363,30 +369,30 @@ static void S_copy(galley_tensor *out, const galley_tensor *a)
  * CPU's; CUDA's functions are within an ulp or two of glibc's, not equal
  * to the bit. */
 
-__device__ static float S_exp(float x) { return expf(x); }
-__device__ static double S_exp(double x) { return exp(x); }
-__device__ static float S_log(float x) { return logf(x); }
-__device__ static double S_log(double x) { return log(x); }
-__device__ static float S_tanh(float x) { return tanhf(x); }
-__device__ static double S_tanh(double x) { return tanh(x); }
-__device__ static float S_sqrt(float x) { return sqrtf(x); }
-__device__ static double S_sqrt(double x) { return sqrt(x); }
-__device__ static float S_pow(float x, float y) { return powf(x, y); }
-__device__ static double S_pow(double x, double y) { return pow(x, y); }
-__device__ static float S_fabs(float x) { return fabsf(x); }
-__device__ static double S_fabs(double x) { return fabs(x); }
-__device__ static float S_sin(float x) { return sinf(x); }
-__device__ static double S_sin(double x) { return sin(x); }
-__device__ static float S_cos(float x) { return cosf(x); }
-__device__ static double S_cos(double x) { return cos(x); }
-__device__ static float S_erf(float x) { return erff(x); }
-__device__ static double S_erf(double x) { return erf(x); }
-__device__ static float S_log1p(float x) { return log1pf(x); }
-__device__ static double S_log1p(double x) { return log1p(x); }
+S_HD static float S_exp(float x) { return expf(x); }
+S_HD static double S_exp(double x) { return exp(x); }
+S_HD static float S_log(float x) { return logf(x); }
+S_HD static double S_log(double x) { return log(x); }
+S_HD static float S_tanh(float x) { return tanhf(x); }
+S_HD static double S_tanh(double x) { return tanh(x); }
+S_HD static float S_sqrt(float x) { return sqrtf(x); }
+S_HD static double S_sqrt(double x) { return sqrt(x); }
+S_HD static float S_pow(float x, float y) { return powf(x, y); }
+S_HD static double S_pow(double x, double y) { return pow(x, y); }
+S_HD static float S_fabs(float x) { return fabsf(x); }
+S_HD static double S_fabs(double x) { return fabs(x); }
+S_HD static float S_sin(float x) { return sinf(x); }
+S_HD static double S_sin(double x) { return sin(x); }
+S_HD static float S_cos(float x) { return cosf(x); }
+S_HD static double S_cos(double x) { return cos(x); }
+S_HD static float S_erf(float x) { return erff(x); }
+S_HD static double S_erf(double x) { return erf(x); }
+S_HD static float S_log1p(float x) { return log1pf(x); }
+S_HD static double S_log1p(double x) { return log1p(x); }
 
 /* The derivative of torch's tanh approximation of GELU, as the CPU's
  * S_gelu_tanh_grad. */
-template <typename T> __device__ static T S_gelu_tanh_grad(T x)
+template <typename T> S_HD static T S_gelu_tanh_grad(T x)
 {
     T b = (T)(M_SQRT2 * M_2_SQRTPI * 0.5), k = (T)0.044715;
     T inner = b * (x + k * x * x * x), t = S_tanh(inner);
@@ -398,7 +404,7 @@ template <typename T> __device__ static T S_gelu_tanh_grad(T x)
 /* op(x) with argument arg (c: arg in T), term for term the CPU's
  * S_DEFINE_UNARY. */
 template <typename T>
-__device__ static T S_unop(int op, T x, double arg, T c)
+S_HD static T S_unop(int op, T x, double arg, T c)
 {
     switch (op) {
     case GALLEY__NEG: return -x;
@@ -476,7 +482,7 @@ static void S_unary(galley__unop op, galley_tensor *out,
 
 /* ---- binary ops ---- */
 
-template <typename T> __device__ static T S_binop(int op, T x, T y)
+template <typename T> S_HD static T S_binop(int op, T x, T y)
 {
     switch (op) {
     case GALLEY__ADD: return x + y;
@@ -581,7 +587,7 @@ typedef struct S_red {
     long count; /* reduced elements per element of out */
 } S_red;
 
-__device__ static long S_kept_off(const S_red &r, long j)
+S_HD static long S_kept_off(const S_red &r, long j)
 {
     long off = 0;
     for (int d = r.nk - 1; d >= 0; d--) {
@@ -591,7 +597,7 @@ __device__ static long S_kept_off(const S_red &r, long j)
     return off;
 }
 
-__device__ static long S_red_off(const S_red &r, long i)
+S_HD static long S_red_off(const S_red &r, long i)
 {
     long off = 0;
     for (int d = r.nr - 1; d >= 0; d--) {
@@ -602,7 +608,7 @@ __device__ static long S_red_off(const S_red &r, long i)
 }
 
 /* max that keeps NaN, as the CPU's S_max_row. */
-__device__ static double S_max2(double m, double x)
+S_HD static double S_max2(double m, double x)
 {
     if (m != m)
         return m;
@@ -610,7 +616,7 @@ __device__ static double S_max2(double m, double x)
 }
 
 /* Adds x into acc (sum) or keeps the greater (max), in double. */
-__device__ static double S_combine(int op, double acc, double x)
+S_HD static double S_combine(int op, double acc, double x)
 {
     return op == GALLEY__RSUM ? acc + x : S_max2(acc, x);
 }
@@ -761,7 +767,7 @@ static void S_reduce(galley__redop op, galley_tensor *out,
 /* Whether (x, i) comes before (y, j) as argmax's answer: NaN is greatest,
  * then the greater, then the first. */
 template <typename T>
-__device__ static int S_before(T x, long i, T y, long j)
+S_HD static int S_before(T x, long i, T y, long j)
 {
     if (x != x || y != y)
         return x != x && (y == y || i < j);

@@ -3,7 +3,8 @@
  * library is built, a cuda = on project builds and its program runs and
  * says why there is no device; where nvcc is missing, tools/cuda.sh says
  * so, and a galley without the library refuses cuda = on at its line. The
- * kernels themselves run on a GPU only: bench/gpu-check.sh. */
+ * kernels' per-element code is checked on the host (lib/cuda/host_check.cu);
+ * the kernels themselves run on a GPU only (bench/gpu-check.sh). */
 #include <galley.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,10 @@ TEST(a_cuda_on_project_links_libgalley_cuda_and_says_why_no_device)
 {
     S_need_cuda();
     e2e_project();
+    /* The kernels' per-element code, run on the host against the CPU
+     * backend (lib/cuda/host_check.cu): every op, cast, view, reduction
+     * and argmax agrees to the bit. */
+    e2e_sh(S_REPO " \"$repo/build/cuda/host-check\"");
     e2e_sh("\"$GALLEY_BIN\" --version |"
            " sed -n 's/(CUDA [0-9.]*)/(CUDA N)/; /^cuda/p'");
     e2e_write("galley.conf", "cuda = on\n");
@@ -51,6 +56,7 @@ TEST(a_cuda_on_project_links_libgalley_cuda_and_says_why_no_device)
                       "sed 's/: CUDA driver.*)/: DRIVER)/;"
                       " s/CUDA [0-9.]*:/CUDA N:/'");
     EXPECT(/*
+      host-check: 31214 checks, 0 mismatches
       cuda: libgalley-cuda (CUDA N)
       tests/device_test.c:9: no_device_here: trailing output
       --- expected
@@ -72,7 +78,8 @@ TEST(without_nvcc_nothing_cuda_is_built_and_cuda_on_names_its_line)
     e2e_sh(S_REPO " mkdir -p prefix/lib && cd \"$repo\" &&"
            " NVCC=/nonexistent/nvcc tools/cuda.sh \"$OLDPWD/prefix/lib\""
            " build/libgalley.so lib/cuda/backend.cu && cd - >/dev/null &&"
-           " cat prefix/lib/libgalley-cuda.txt && ls prefix/lib | grep -v '[.]d$'");
+           " cat prefix/lib/libgalley-cuda.txt &&"
+           " ls prefix/lib | grep -v '[.]d$'");
     /* A galley whose runtime is that directory: an install's layout. */
     e2e_sh(S_REPO " mkdir prefix/bin && cp \"$GALLEY_BIN\" prefix/bin/ &&"
            " ln -s \"$repo/lib/include\" prefix/include &&"
@@ -80,7 +87,8 @@ TEST(without_nvcc_nothing_cuda_is_built_and_cuda_on_names_its_line)
            " prefix/bin/galley --version | sed 1d");
     e2e_write("galley.conf", "# the GPU\ncuda = on\n");
     e2e_write("tests/a_test.c", "#include <galley.h>\nTEST(a) {}\n");
-    e2e_sh("prefix/bin/galley run --color=never tests 2>&1 | sed \"s|$PWD|PROJECT|\"");
+    e2e_sh("prefix/bin/galley run --color=never tests 2>&1 |"
+           " sed \"s|$PWD|PROJECT|\"");
     EXPECT(/*
       reason=nvcc not found when galley was built
       libgalley-cuda.txt

@@ -623,14 +623,24 @@ S_HD static double S_combine(int op, double acc, double x)
 
 /* One block per element of o, in parts blocks each: block b reduces part
  * b % parts of the elements that map to element b / parts of out. */
+/* Block b's share when each element of out has parts blocks: the
+ * element *j, the reduced elements [*i0, *i1). */
+S_HD static void S_part_range(const S_red &r, long parts, long b, long *j,
+                              long *i0, long *i1)
+{
+    long chunk = (r.count + parts - 1) / parts, p = b % parts;
+    *j = b / parts;
+    *i0 = p * chunk;
+    *i1 = *i0 + chunk < r.count ? *i0 + chunk : r.count;
+}
+
 template <typename TI, typename TO>
 __global__ static void S_reduce_k(S_red r, int op, TO *o, const TI *a,
                                   long parts)
 {
     __shared__ double part[S_THREADS];
-    long j = blockIdx.x / parts, p = blockIdx.x % parts;
-    long chunk = (r.count + parts - 1) / parts;
-    long i0 = p * chunk, i1 = i0 + chunk < r.count ? i0 + chunk : r.count;
+    long j, i0, i1;
+    S_part_range(r, parts, blockIdx.x, &j, &i0, &i1);
     const TI *base = a + S_kept_off(r, j);
     double acc = op == GALLEY__RSUM ? 0.0 : -INFINITY;
     for (long i = i0 + threadIdx.x; i < i1; i += blockDim.x)
@@ -699,26 +709,23 @@ static S_red S_split(const galley_tensor *out, const galley_tensor *a,
  * each, whose partial results a second pass combines. */
 enum { S_SHORT = 32, S_LONG = 1 << 16, S_FEW = 128, S_PART = 1 << 15 };
 
-template <typename TI, typename TO>
-static void S_reduce_run(galley__redop op, long nout, TO *o, const TI *a,
-                         const S_red &r)
+/* How S_reduce_run reduces count elements into each of nout: 0, a thread
+ * each; 1, a block each; more, that many blocks each, then a pass over
+ * their partial results. */
+static long S_parts(long nout, long count)
 {
-    if (r.count <= S_SHORT) {
-        S_reduce_rows_k<TI, TO><<<S_blocks(nout), S_THREADS>>>(r, op, o, a,
-                                                               nout);
-        return;
-    }
-    if (r.count < S_LONG || nout >= S_FEW) {
-        S_reduce_k<TI, TO><<<(unsigned)nout, S_THREADS>>>(r, op, o, a, 1);
-        return;
-    }
-    long parts = (r.count + S_PART - 1) / S_PART;
-    parts = parts > 1024 ? 1024 : parts;
-    double *partial = (double *)S_alloc((size_t)(nout * parts) *
-                                        sizeof(double));
-    S_reduce_k<TI, double><<<(unsigned)(nout * parts), S_THREADS>>>(
-        r, op, partial, a, parts);
-    /* The partial results: nout rows of parts, contiguous. */
+    if (count <= S_SHORT)
+        return 0;
+    if (count < S_LONG || nout >= S_FEW)
+        return 1;
+    long parts = (count + S_PART - 1) / S_PART;
+    return parts > 1024 ? 1024 : parts;
+}
+
+/* The partial results of S_parts' blocks as a reduction: nout rows of
+ * parts, contiguous. */
+static S_red S_partial_red(long nout, long parts)
+{
     S_red f;
     memset(&f, 0, sizeof f);
     f.nk = f.nr = 1;
@@ -727,8 +734,29 @@ static void S_reduce_run(galley__redop op, long nout, TO *o, const TI *a,
     f.rn[0] = parts;
     f.rs[0] = 1;
     f.count = parts;
-    S_reduce_k<double, TO><<<(unsigned)nout, S_THREADS>>>(f, op, o, partial,
-                                                          1);
+    return f;
+}
+
+template <typename TI, typename TO>
+static void S_reduce_run(galley__redop op, long nout, TO *o, const TI *a,
+                         const S_red &r)
+{
+    long parts = S_parts(nout, r.count);
+    if (parts == 0) {
+        S_reduce_rows_k<TI, TO><<<S_blocks(nout), S_THREADS>>>(r, op, o, a,
+                                                               nout);
+        return;
+    }
+    if (parts == 1) {
+        S_reduce_k<TI, TO><<<(unsigned)nout, S_THREADS>>>(r, op, o, a, 1);
+        return;
+    }
+    double *partial = (double *)S_alloc((size_t)(nout * parts) *
+                                        sizeof(double));
+    S_reduce_k<TI, double><<<(unsigned)(nout * parts), S_THREADS>>>(
+        r, op, partial, a, parts);
+    S_reduce_k<double, TO><<<(unsigned)nout, S_THREADS>>>(
+        S_partial_red(nout, parts), op, o, partial, 1);
     S_free(partial);
 }
 

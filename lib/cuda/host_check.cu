@@ -2,7 +2,8 @@
  * backend.cu compute per element, against the CPU backend, where no GPU
  * can run them: the descriptors of strided and broadcast operands
  * (S_describe, S_offsets), the split of a reduction or argmax into kept
- * and reduced axes (S_split, S_kept_off, S_red_off), every unary and
+ * and reduced axes (S_split, S_kept_off, S_red_off) and of a long one
+ * over several blocks (S_parts, S_part_range), every unary and
  * binary op's formula, casts, max with NaN and argmax's order. Each
  * kernel is emulated by a loop over its elements in order, calling the
  * same functions the kernel calls; host math is glibc's, as the CPU
@@ -114,6 +115,37 @@ static void S_reduce_emul(int op, galley_tensor *out, const galley_tensor *a)
             acc = S_combine(op, acc, (double)base[S_red_off(r, i)]);
         o[j] = acc;
     }
+}
+
+/* S_reduce_run's plan (S_parts): each block's share (S_part_range) in
+ * order, then the pass over the partial results; out float64. */
+template <typename TI>
+static void S_reduce_plan_emul(int op, galley_tensor *out,
+                               const galley_tensor *a)
+{
+    S_red r = S_split(out, a, S_BY_SHAPE);
+    long nout = out->numel, parts = S_parts(nout, r.count);
+    parts = parts < 1 ? 1 : parts;
+    double *partial = (double *)malloc((size_t)(nout * parts) *
+                                       sizeof(double));
+    for (long b = 0; b < nout * parts; b++) {
+        long j, i0, i1;
+        S_part_range(r, parts, b, &j, &i0, &i1);
+        const TI *base = (const TI *)galley__ptr(a) + S_kept_off(r, j);
+        double acc = op == GALLEY__RSUM ? 0.0 : -INFINITY;
+        for (long i = i0; i < i1; i++)
+            acc = S_combine(op, acc, (double)base[S_red_off(r, i)]);
+        partial[b] = acc;
+    }
+    S_red f = S_partial_red(nout, parts);
+    for (long j = 0; j < nout; j++) {
+        double acc = op == GALLEY__RSUM ? 0.0 : -INFINITY;
+        for (long i = 0; i < f.count; i++)
+            acc = S_combine(op, acc, partial[S_kept_off(f, j) +
+                                             S_red_off(f, i)]);
+        ((double *)galley__ptr(out))[j] = acc;
+    }
+    free(partial);
 }
 
 /* S_argmax_k with one thread per block: its scan, in order. */
@@ -329,8 +361,32 @@ static void S_check_argmax(int nan)
         }
 }
 
+/* A long reduction into few elements: the plan of several blocks each
+ * (a [3, 200000] float64 summed along its rows, and all of it). */
+static void S_check_long_reduce(void)
+{
+    long shape[2] = {3, 200000}, one[2] = {3, 1}, all[2] = {1, 1};
+    galley_tensor *a = galley__new(GALLEY_F64, 2, shape, "host_check");
+    double *p = (double *)galley__ptr(a);
+    for (long i = 0; i < a->numel; i++)
+        p[i] = (double)((i * 37) % 101) - 50;
+    p[123457] = NAN;
+    const long *outs[2] = {one, all};
+    for (int k = 0; k < 2; k++)
+        for (int op = GALLEY__RSUM; op <= GALLEY__RMAX; op++) {
+            galley_tensor *want = galley__new(GALLEY_F64, 2, outs[k],
+                                              "host_check");
+            galley_tensor *got = S_like(want, GALLEY_F64);
+            galley__cpu_backend.reduce((galley__redop)op, want, a);
+            S_reduce_plan_emul<double>(op, got, a);
+            S_compare(k ? "long reduce, all" : "long reduce, rows", want,
+                      got);
+        }
+}
+
 int main(void)
 {
+    S_check_long_reduce();
     S_check_unary(GALLEY_F32);
     S_check_unary(GALLEY_F64);
     S_check_binary(GALLEY_F32);

@@ -6,9 +6,10 @@
  * This folder is libgalley-cuda (and host_check.cu, its check on the
  * host): it may include ../tensor_internal.h (and what that includes) and
  * CUDA's headers (the runtime, cuBLAS's, whose library is loaded at the
- * first product), nothing else of galley's; libgalley never includes it. It is compiled by nvcc
- * (build.ninja's cuda rule, tools/cuda.sh) with -fmad=false: as the CPU's
- * -ffp-contract=off, a * b + c stays two roundings.
+ * first product), nothing else of galley's; libgalley never includes it.
+ * It is compiled by nvcc (build.ninja's cuda rule, tools/cuda.sh) with
+ * -fmad=false: as the CPU's -ffp-contract=off, a * b + c stays two
+ * roundings.
  *
  * A tensor's shape and strides travel to a kernel by value in S_desc. The
  * element-wise kernels are one thread per element (a grid-stride loop);
@@ -915,10 +916,47 @@ __global__ static void S_scale_k(long m, long n, T *c, long ldc, T beta)
     }
 }
 
+/* A column-major cuBLAS call: C (m x n, ldc) = op(A) op(B) + beta C. */
+typedef struct S_blas_call {
+    cublasOperation_t ta, tb;
+    int m, n, k;
+    const void *a, *b;
+    int lda, ldb, ldc;
+} S_blas_call;
+
 /* Row-major C = op(A) op(B) + beta C is column-major C^T = op(B)^T op(A)^T
  * + beta C^T, and a row-major matrix with row stride ld is its transpose
  * in column-major with leading dimension ld: so cuBLAS gets B first, then
- * A, with m and n swapped and the same transposes. */
+ * A, with m and n swapped and the same transposes. (host_check.cu runs
+ * the call it makes through a plain column-major product.) */
+static S_blas_call S_blas_args(int ta, int tb, long m, long n, long k,
+                               const void *a, long lda, const void *b,
+                               long ldb, long ldc)
+{
+    /* cuBLAS wants each leading dimension >= the row length even where
+     * there is one row and it is never used (as BLAS; the CPU's too). */
+    long acols = ta ? m : k, arows = ta ? k : m;
+    long bcols = tb ? k : n, brows = tb ? n : k;
+    if (arows <= 1 && lda < acols)
+        lda = acols;
+    if (brows <= 1 && ldb < bcols)
+        ldb = bcols;
+    if (ldc < n)
+        ldc = n; /* m is 1 then: the row stride is never stepped */
+    S_blas_call c;
+    c.ta = tb ? CUBLAS_OP_T : CUBLAS_OP_N;
+    c.tb = ta ? CUBLAS_OP_T : CUBLAS_OP_N;
+    c.m = (int)n;
+    c.n = (int)m;
+    c.k = (int)k;
+    c.a = b;
+    c.lda = (int)(ldb < 1 ? 1 : ldb);
+    c.b = a;
+    c.ldb = (int)(lda < 1 ? 1 : lda);
+    c.ldc = (int)(ldc < 1 ? 1 : ldc);
+    return c;
+}
+
 static void S_gemm(galley_dtype dtype, int ta, int tb, long m, long n, long k,
                    const void *a, long lda, const void *b, long ldb,
                    double beta, void *c, long ldc)
@@ -935,32 +973,21 @@ static void S_gemm(galley_dtype dtype, int ta, int tb, long m, long n, long k,
         S_launched("gemm");
         return;
     }
-    /* cuBLAS wants each leading dimension >= the row length even where
-     * there is one row and it is never used (as BLAS; the CPU's too). */
-    long acols = ta ? m : k, arows = ta ? k : m;
-    long bcols = tb ? k : n, brows = tb ? n : k;
-    if (arows <= 1 && lda < acols)
-        lda = acols;
-    if (brows <= 1 && ldb < bcols)
-        ldb = bcols;
-    if (ldc < n)
-        ldc = n; /* m is 1 then: the row stride is never stepped */
-    cublasOperation_t opa = ta ? CUBLAS_OP_T : CUBLAS_OP_N;
-    cublasOperation_t opb = tb ? CUBLAS_OP_T : CUBLAS_OP_N;
+    S_blas_call x = S_blas_args(ta, tb, m, n, k, a, lda, b, ldb, ldc);
     cublasHandle_t h = S_handle();
     if (dtype == GALLEY_F32) {
         float one = 1, bf = (float)beta;
-        S_check_blas(S_blas.sgemm(h, opb, opa, (int)n, (int)m, (int)k, &one,
-                                  (const float *)b, (int)ldb,
-                                  (const float *)a, (int)lda, &bf,
-                                  (float *)c, (int)ldc),
+        S_check_blas(S_blas.sgemm(h, x.ta, x.tb, x.m, x.n, x.k, &one,
+                                  (const float *)x.a, x.lda,
+                                  (const float *)x.b, x.ldb, &bf, (float *)c,
+                                  x.ldc),
                      "cublasSgemm");
     } else {
         double one = 1;
-        S_check_blas(S_blas.dgemm(h, opb, opa, (int)n, (int)m, (int)k, &one,
-                                  (const double *)b, (int)ldb,
-                                  (const double *)a, (int)lda, &beta,
-                                  (double *)c, (int)ldc),
+        S_check_blas(S_blas.dgemm(h, x.ta, x.tb, x.m, x.n, x.k, &one,
+                                  (const double *)x.a, x.lda,
+                                  (const double *)x.b, x.ldb, &beta,
+                                  (double *)c, x.ldc),
                      "cublasDgemm");
     }
 }

@@ -4,7 +4,8 @@
  * (S_describe, S_offsets), the split of a reduction or argmax into kept
  * and reduced axes (S_split, S_kept_off, S_red_off) and of a long one
  * over several blocks (S_parts, S_part_range), every unary and
- * binary op's formula, casts, max with NaN and argmax's order. Each
+ * binary op's formula, casts, max with NaN, argmax's order, and the
+ * operands of the cuBLAS call of a row-major product. Each
  * kernel is emulated by a loop over its elements in order, calling the
  * same functions the kernel calls; host math is glibc's, as the CPU
  * backend's, so results must agree to the bit. Launches, shared-memory
@@ -384,8 +385,83 @@ static void S_check_long_reduce(void)
         }
 }
 
+/* What cuBLAS computes for call x (column-major, alpha 1), as the
+ * reference BLAS does, after its checks of the leading dimensions: 0, or
+ * -1 where cuBLAS would refuse the call. */
+static int S_colmajor_gemm(const S_blas_call &x, double beta, double *c)
+{
+    int arows = x.ta == CUBLAS_OP_N ? x.m : x.k;
+    int brows = x.tb == CUBLAS_OP_N ? x.k : x.n;
+    if (x.lda < (arows > 1 ? arows : 1) || x.ldb < (brows > 1 ? brows : 1) ||
+        x.ldc < (x.m > 1 ? x.m : 1))
+        return -1;
+    const double *a = (const double *)x.a, *b = (const double *)x.b;
+    for (int j = 0; j < x.n; j++)
+        for (int i = 0; i < x.m; i++) {
+            double s = 0;
+            for (int l = 0; l < x.k; l++) {
+                double av = x.ta == CUBLAS_OP_N ? a[i + (long)l * x.lda]
+                                                : a[l + (long)i * x.lda];
+                double bv = x.tb == CUBLAS_OP_N ? b[l + (long)j * x.ldb]
+                                                : b[j + (long)l * x.ldb];
+                s += av * bv;
+            }
+            double *o = &c[i + (long)j * x.ldc];
+            *o = beta == 0 ? s : s + beta * *o;
+        }
+    return 0;
+}
+
+/* S_gemm's cuBLAS call against the CPU's gemm: each transpose, one row or
+ * column, padded row strides, beta 0 and 1 (float64, small integers:
+ * exact in any order). */
+static void S_check_gemm(void)
+{
+    static const long dims[][3] = {{3, 4, 5}, {1, 4, 5}, {3, 1, 5},
+                                   {3, 4, 1}, {1, 1, 7}, {6, 2, 3}};
+    enum { PAD = 2 };
+    double a[64 + PAD * 8], b[64 + PAD * 8], want[64 + PAD * 8],
+        got[64 + PAD * 8];
+    for (size_t d = 0; d < sizeof dims / sizeof *dims; d++)
+        for (int t = 0; t < 4; t++)
+            for (int beta = 0; beta < 2; beta++) {
+                long m = dims[d][0], n = dims[d][1], k = dims[d][2];
+                int ta = t & 1, tb = t >> 1;
+                long lda = (ta ? m : k) + PAD, ldb = (tb ? k : n) + PAD;
+                long ldc = n + PAD;
+                for (int i = 0; i < 64 + PAD * 8; i++) {
+                    a[i] = (i * 7) % 5 - 2;
+                    b[i] = (i * 3) % 7 - 3;
+                    want[i] = got[i] = i % 3;
+                }
+                galley__cpu_backend.gemm(GALLEY_F64, ta, tb, m, n, k, a, lda,
+                                         b, ldb, beta, want, ldc);
+                S_blas_call x =
+                    S_blas_args(ta, tb, m, n, k, a, lda, b, ldb, ldc);
+                S_checks++;
+                if (S_colmajor_gemm(x, beta, got) != 0) {
+                    S_bad++;
+                    printf("mismatch: gemm %ldx%ldx%ld ta %d tb %d: cuBLAS "
+                           "would refuse the leading dimensions\n",
+                           m, n, k, ta, tb);
+                    continue;
+                }
+                for (long i = 0; i < m; i++)
+                    for (long j = 0; j < n; j++) {
+                        S_checks++;
+                        if (!S_same(want[i * ldc + j], got[i * ldc + j]) &&
+                            S_bad++ < 40)
+                            printf("mismatch: gemm %ldx%ldx%ld ta %d tb %d "
+                                   "beta %d [%ld, %ld]: cpu %g, cuBLAS %g\n",
+                                   m, n, k, ta, tb, beta, i, j,
+                                   want[i * ldc + j], got[i * ldc + j]);
+                    }
+            }
+}
+
 int main(void)
 {
+    S_check_gemm();
     S_check_long_reduce();
     S_check_unary(GALLEY_F32);
     S_check_unary(GALLEY_F64);

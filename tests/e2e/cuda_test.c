@@ -56,7 +56,7 @@ TEST(a_cuda_on_project_links_libgalley_cuda_and_says_why_no_device)
                       "sed 's/: CUDA driver.*)/: DRIVER)/;"
                       " s/CUDA [0-9.]*:/CUDA N:/'");
     EXPECT(/*
-      host-check: 31222 checks, 0 mismatches
+      host-check: 31622 checks, 0 mismatches
       cuda: libgalley-cuda (CUDA N)
       tests/device_test.c:9: no_device_here: trailing output
       --- expected

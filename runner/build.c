@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <spawn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -83,27 +84,81 @@ static int S_try_near(galley__runtime *rt, const char *dir)
     return -1;
 }
 
-int galley__runtime_find(galley__runtime *rt)
+/* Reads libgalley-cuda.txt beside the library (KEY=VALUE lines: version
+ * and libs when built, reason when not) into rt's cuda fields. */
+static void S_cuda_find(galley__runtime *rt)
+{
+    char *dir = galley__xstrdup(rt->library);
+    *strrchr(dir, '/') = '\0';
+    char *info = galley__xasprintf("%s/libgalley-cuda.txt", dir);
+    char *lib = galley__xasprintf("%s/libgalley-cuda.a", dir);
+    char *version = NULL, *reason = NULL;
+    FILE *f = fopen(info, "r");
+    char line[4096];
+    while (f && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        char *eq = strchr(line, '=');
+        if (!eq)
+            continue;
+        *eq = '\0';
+        char **to = !strcmp(line, "version") ? &version
+                    : !strcmp(line, "libs")  ? &rt->cuda_libs
+                    : !strcmp(line, "reason") ? &reason
+                                              : NULL;
+        if (to && !*to)
+            *to = galley__xstrdup(eq + 1);
+    }
+    if (f)
+        fclose(f);
+    if (version && rt->cuda_libs && S_exists(lib)) {
+        rt->cuda_library = lib;
+        rt->cuda_info = galley__xasprintf("libgalley-cuda (%s)", version);
+        lib = NULL;
+    } else if (reason)
+        rt->cuda_info = galley__xasprintf("not built (%s)", reason);
+    else /* the sanitizer variant, or an install without it */
+        rt->cuda_info = galley__xasprintf("not built (no %s)", lib);
+    free(dir);
+    free(info);
+    free(lib);
+    free(version);
+    free(reason);
+}
+
+static int S_runtime_find(galley__runtime *rt, int quiet)
 {
     char exe[PATH_MAX];
     memset(rt, 0, sizeof *rt);
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n <= 0) {
-        galley__error_at(NULL, 0, "cannot find galley's own executable");
+        if (!quiet)
+            galley__error_at(NULL, 0, "cannot find galley's own executable");
         return -1;
     }
     exe[n] = '\0';
     *strrchr(exe, '/') = '\0';
     if (S_try_near(rt, exe) != 0) {
-        galley__error_at(NULL, 0,
-                         "cannot find galley.h and libgalley.a near %s "
-                         "(looked in the build tree and ../include, ../lib,"
-                         " ../lib/%s, ../lib64)",
-                         exe, GALLEY_MULTIARCH);
+        if (!quiet)
+            galley__error_at(NULL, 0,
+                             "cannot find galley.h and libgalley.a near %s "
+                             "(looked in the build tree and ../include, "
+                             "../lib, ../lib/%s, ../lib64)",
+                             exe, GALLEY_MULTIARCH);
         return -1;
     }
     rt->flags = galley__xstrdup(GALLEY_RUNTIME_FLAGS);
+    S_cuda_find(rt);
     return 0;
+}
+
+int galley__runtime_find(galley__runtime *rt)
+{
+    return S_runtime_find(rt, 0);
+}
+
+int galley__runtime_find_quiet(galley__runtime *rt)
+{
+    return S_runtime_find(rt, 1);
 }
 
 void galley__runtime_fini(galley__runtime *rt)
@@ -111,6 +166,9 @@ void galley__runtime_fini(galley__runtime *rt)
     free(rt->include_dir);
     free(rt->library);
     free(rt->flags);
+    free(rt->cuda_library);
+    free(rt->cuda_libs);
+    free(rt->cuda_info);
 }
 
 /* ---- writing the ninja file ---- */
@@ -262,7 +320,19 @@ static void S_write_header(galley__buf *b, const galley__config *c,
     galley__buf_puts(b, "\nlibs =");
     S_shell_words(b, &c->libs);
     galley__buf_puts(b, "\ngalleylib = ");
+    /* cuda = on: the whole of libgalley-cuda (nothing in a program names
+     * the backend: its constructor registers it), before libgalley,
+     * whose members it calls, and the CUDA libraries after. */
+    if (c->cuda && rt->cuda_library) {
+        galley__buf_puts(b, "-Wl,--whole-archive ");
+        S_shell_word(b, rt->cuda_library);
+        galley__buf_puts(b, " -Wl,--no-whole-archive ");
+    }
     S_shell_word(b, rt->library);
+    if (c->cuda && rt->cuda_library) {
+        galley__buf_puts(b, " ");
+        galley__buf_puts(b, rt->cuda_libs);
+    }
     galley__buf_puts(b, "\ngalleydeps = _galley/obj/deps.awk\n\n");
     galley__words_fini(&cc);
     galley__words_fini(&cflags);
@@ -447,7 +517,8 @@ static char *S_write_generated(const galley__source *src, const char *stem,
  * taken for file 0), and a crash would be placed in the wrong file. */
 static void S_write_program(galley__buf *b, const galley__source *src,
                             galley__program *p, const galley__buf *syms,
-                            const galley__runtime *rt, const char *root)
+                            const galley__runtime *rt, const char *cudalib,
+                            const char *root)
 {
     char *stem = S_stem(src->path);
     char *obj = galley__xasprintf("_galley/obj/%s.o", stem);
@@ -464,6 +535,10 @@ static void S_write_program(galley__buf *b, const galley__source *src,
     }
     galley__buf_printf(b, "build %s: link %s | ", p->exe, obj);
     S_ninja_path(b, rt->library);
+    if (cudalib) {
+        galley__buf_puts(b, " ");
+        S_ninja_path(b, cudalib);
+    }
     if (syms->len)
         galley__buf_printf(b, " _galley/obj/sut.list%s || _galley/obj/libsut.a",
                            syms->ptr);
@@ -751,7 +826,8 @@ static int S_write_ninja_file(galley__build *b, const galley__config *c,
     galley__buf_init(&syms);
     S_write_sut(&nf, c, &syms);
     for (size_t i = 0; i < s->n; i++)
-        S_write_program(&nf, &s->v[i], &b->progs[i], &syms, rt, c->root);
+        S_write_program(&nf, &s->v[i], &b->progs[i], &syms, rt,
+                        c->cuda ? rt->cuda_library : NULL, c->root);
     galley__buf_fini(&syms);
     char *dir = galley__xasprintf("%s/_galley/obj", c->root);
     char *path = galley__xasprintf("%s/deps.awk", dir);
@@ -778,6 +854,12 @@ int galley__build_run(galley__build *b, const galley__config *c,
                      int jobs, int progress)
 {
     memset(b, 0, sizeof *b);
+    if (c->cuda && !rt->cuda_library) {
+        galley__error_at(c->file, c->cuda_line,
+                         "cuda = on, but this galley's libgalley-cuda is %s",
+                         rt->cuda_info);
+        return -1;
+    }
     b->n = s->n;
     b->progs = galley__xcalloc(s->n ? s->n : 1, sizeof *b->progs);
     if (S_write_ninja_file(b, c, rt, s) != 0)

@@ -14,6 +14,12 @@ typedef struct galley__runtime {
     char *library;      /* libgalley.a */
     char *flags;        /* flags the library was built with that test
                            programs need too (sanitizers), or "" */
+    /* libgalley-cuda, read from libgalley-cuda.txt beside libgalley.a
+     * (tools/cuda.sh writes it; tools/install.sh installs it): */
+    char *cuda_library; /* libgalley-cuda.a, or NULL when not built */
+    char *cuda_libs;    /* what a program linking it needs (-lcudart...) */
+    char *cuda_info;    /* galley --version's words: "libgalley-cuda (CUDA
+                           13.0)" or "not built (why)" */
 } galley__runtime;
 
 /* Finds the runtime next to the running executable: in the build tree
@@ -22,6 +28,8 @@ typedef struct galley__runtime {
  * multiarch lib/TRIPLET or lib64). Returns 0, or -1 after printing what
  * was looked for. */
 int galley__runtime_find(galley__runtime *rt);
+/* The same, saying nothing when it is not found (galley --version). */
+int galley__runtime_find_quiet(galley__runtime *rt);
 void galley__runtime_fini(galley__runtime *rt);
 
 /* One test file's program after a build. */

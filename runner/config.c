@@ -31,7 +31,7 @@ static void S_add_at(galley__words *w, const char *s, int line)
 static const char S_UNKNOWN_KEY[] = "sources, include, cflags, ldflags, libs, "
                                     "tests, timeout_ms, output_limit, rtol, "
                                     "atol, filter, inputs, env, cache, "
-                                    "cache_size";
+                                    "cache_size, cuda";
 
 /* Whether s is a name an environment variable can have. */
 static int S_env_name(const char *s)
@@ -158,6 +158,13 @@ static const char *S_apply(galley__config *c, const char *key, const char *v,
         if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
             return "cache takes on or off";
         c->cache_off = !strcmp(v, "off");
+    } else if (!strcmp(key, "cuda")) {
+        /* Whether libgalley-cuda exists is the build's to say (it knows
+         * where the runtime is), naming this line. */
+        if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0)
+            return "cuda takes on or off";
+        c->cuda = !strcmp(v, "on");
+        c->cuda_line = c->cur_line;
     } else if (!strcmp(key, "cache_size")) {
         long n = S_parse_size(v);
         if (n <= 0)

@@ -19,6 +19,8 @@ typedef struct galley__config {
     galley__words inputs;   /* globs of files tests read (root-relative) */
     galley__words env;      /* environment variables tests read */
     int cache_off;         /* cache = off: no result cache at all */
+    int cuda;              /* cuda = on: programs link libgalley-cuda */
+    int cuda_line;         /* the galley.conf line that said so */
     long cache_size;       /* the result cache's cap in bytes */
     int timeout_ms;        /* default per-test timeout */
     long output_limit;     /* default per-test output cap in bytes */

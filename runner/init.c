@@ -68,6 +68,10 @@ static const char S_conf[] =
     "#cache = on\n"
     "#cache_size = 64M\n"
     "\n"
+    "# on: tensors may live on an NVIDIA GPU (the programs link\n"
+    "# libgalley-cuda; galley --version says whether it was built).\n"
+    "#cuda = off\n"
+    "\n"
     "# CC, CFLAGS and LDFLAGS from the environment are honoured too.\n";
 
 /* The first test: it passes as it is, and shows the two forms of EXPECT. */

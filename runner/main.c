@@ -14,6 +14,7 @@
 
 #include "../plot/cli.h"
 #include "../promote/promote.h"
+#include "build.h"
 #include "config.h"
 #include "formats.h"
 #include "init.h"
@@ -651,6 +652,14 @@ static int S_main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "--version")) {
         printf("galley %s\n", GALLEY_VERSION);
+        /* What galley.conf's cuda = on would link: libgalley-cuda beside
+         * the runtime, built when nvcc was found (tools/cuda.sh). */
+        galley__runtime rt;
+        if (galley__runtime_find_quiet(&rt) == 0)
+            printf("cuda: %s\n", rt.cuda_info);
+        else
+            printf("cuda: unknown (libgalley not found near galley)\n");
+        galley__runtime_fini(&rt);
         return 0;
     }
     for (size_t i = 0; i < sizeof S_commands / sizeof *S_commands; i++) {

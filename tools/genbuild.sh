@@ -39,6 +39,14 @@ lib/tensor_print.c
 lib/tensor_view.c
 "
 
+# libgalley-cuda: the CUDA backend, compiled by nvcc when there is one
+# (tools/cuda.sh; see the cuda rule). Default variant only: the sanitizer
+# variant's test programs run on the CPU (and ASan does not see into
+# device memory).
+cuda="
+lib/cuda/backend.cu
+"
+
 # The charts, in libgalley and in the galley command (galley plot), on
 # libgalley's floor (its allocator and buffer), which the command links too.
 plot_floor="
@@ -252,8 +260,8 @@ variant() {
 }
 
 cat <<'EOF'
-# build.ninja: builds galley, libgalley (static and shared), galley's own
-# test programs and the man pages. Variants: the default build in build/,
+# build.ninja: builds galley, libgalley (static and shared), libgalley-cuda
+# where nvcc is found, galley's own test programs and the man pages. Variants: the default build in build/,
 # AddressSanitizer + UndefinedBehaviorSanitizer in build/asan/.
 #
 #   ninja              build everything of the default variant
@@ -321,6 +329,16 @@ rule uninstall
   pool = console
   description = UNINSTALL
 
+# libgalley-cuda, when nvcc is found as ninja runs (tools/cuda.sh): the
+# one output, build/libgalley-cuda.txt, says whether it was built; the
+# libraries beside it are written or removed with it. So this file stays
+# the same on machines with and without CUDA.
+rule cuda
+  command = tools/cuda.sh $builddir $so $in
+  depfile = $out.d
+  deps = gcc
+  description = CUDA $out
+
 rule genbuild
   command = tools/genbuild.sh > build.ninja.tmp && mv build.ninja.tmp build.ninja
   generator = 1
@@ -370,6 +388,17 @@ done
 echo "build fuzz: phony$fuzz_all"
 echo
 
+echo "# ---- libgalley-cuda: build/, when nvcc is found (tools/cuda.sh) ----"
+echo
+printf 'build build/libgalley-cuda.txt: cuda'
+for f in $cuda; do
+    printf ' %s' "$f"
+done
+printf ' | tools/cuda.sh lib/cuda/host_check.cu build/libgalley.so'
+printf ' build/libgalley.a\n'
+printf '  so = build/libgalley.so\n'
+echo
+
 echo "# ---- man pages: Markdown in man/, roff in build/man/ ----"
 echo
 pages=""
@@ -382,7 +411,7 @@ cat <<'EOF'
 build man: phony build/man/lint.stamp
 
 build all: phony build/galley build/libgalley.a build/libgalley.so $
-    build/unit-tests build/promote-golden build/scan-replay $
+    build/libgalley-cuda.txt build/unit-tests build/promote-golden build/scan-replay $
     build/markdown-replay man
 default all
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # tools/install.sh: installs galley under $DESTDIR$PREFIX: the command, the
 # header, the static and shared runtime library, a pkg-config file (from
-# tools/galley.pc.in), a CMake package (LIBDIR/cmake/galley, from
-# tools/galleyConfig*.cmake.in and tools/galleyAddTests.cmake) and the man
-# pages. `ninja install` runs it;
+# tools/galley.pc.in), libgalley-cuda and galley-cuda.pc (from
+# tools/galley-cuda.pc.in) where the build made them (nvcc was found), a
+# CMake package (LIBDIR/cmake/galley, from tools/galleyConfig*.cmake.in and
+# tools/galleyAddTests.cmake) and the man pages. `ninja install` runs it;
 # `tools/install.sh --uninstall` (`ninja uninstall`) takes it away again.
 #
 #   PREFIX   where galley will live (default /usr/local)
@@ -97,23 +98,27 @@ S_sed_escape() {
     printf '%s' "$1" | sed 's/[\\|&]/\\&/g'
 }
 
-# Writes $2 from the template $1, its @PREFIX@, @LIBDIR@ and @VERSION@
-# replaced by $3, $4 and VERSION.
+# What a program linking libgalley-cuda needs (tools/cuda.sh's libs line).
+CUDA_LIBS=""
+
+# Writes $2 from the template $1, its @PREFIX@, @LIBDIR@, @VERSION@ and
+# @CUDA_LIBS@ replaced by $3, $4, VERSION and CUDA_LIBS.
 S_fill() {
     sed -e "s|@PREFIX@|$(S_sed_escape "$3")|g" \
         -e "s|@LIBDIR@|$(S_sed_escape "$4")|g" \
         -e "s|@VERSION@|$(S_sed_escape "$VERSION")|g" \
+        -e "s|@CUDA_LIBS@|$(S_sed_escape "$CUDA_LIBS")|g" \
         "$1" >"$2"
     ! grep -q '@[A-Z_]*@' "$2" || S_die "$1: a word left unreplaced"
 }
 
-# Writes galley.pc into $1 from tools/galley.pc.in. libdir is written
-# through ${prefix} when it lies under it, so that pkg-config's
-# --define-prefix and sysroot handling see one prefix.
+# Writes $1.pc into $2 from tools/$1.pc.in. libdir is written through
+# ${prefix} when it lies under it, so that pkg-config's --define-prefix and
+# sysroot handling see one prefix.
 S_pc() {
     local libdir=$LIBDIR
     case $libdir in "$PREFIX"/*) libdir="\${prefix}${libdir#"$PREFIX"}" ;; esac
-    S_fill tools/galley.pc.in "$1" "$PREFIX" "$libdir"
+    S_fill "tools/$1.pc.in" "$2" "$PREFIX" "$libdir"
 }
 
 # Quotes $1 for the inside of a CMake "quoted argument".
@@ -170,8 +175,26 @@ for m in build/man/*.1 build/man/*.3; do
     S_file 0644 "$m" "$PREFIX/share/man/man${m##*.}/${m##*/}"
 done
 S_dir "$LIBDIR/pkgconfig"
-S_pc "$DESTDIR$LIBDIR/pkgconfig/galley.pc"
+S_pc galley "$DESTDIR$LIBDIR/pkgconfig/galley.pc"
 S_made+=("$LIBDIR/pkgconfig/galley.pc")
+# libgalley-cuda: its libgalley-cuda.txt says whether it was built (and
+# is what the installed galley reads for --version and cuda = on); the
+# sanitizer variant has none.
+if [ -f "$BUILD/libgalley-cuda.txt" ]; then
+    S_file 0644 "$BUILD/libgalley-cuda.txt" "$LIBDIR/libgalley-cuda.txt"
+    CUDA_LIBS=$(sed -n 's/^libs=//p' "$BUILD/libgalley-cuda.txt")
+fi
+if [ -n "$CUDA_LIBS" ]; then
+    [ -f "$BUILD/libgalley-cuda.a" ] && [ -f "$BUILD/libgalley-cuda.so" ] ||
+        S_die "$BUILD/libgalley-cuda.txt says built, but the libraries" \
+            "are missing: run ninja"
+    S_file 0644 "$BUILD/libgalley-cuda.a" "$LIBDIR/libgalley-cuda.a"
+    S_file 0755 "$BUILD/libgalley-cuda.so" "$LIBDIR/libgalley-cuda.so.0"
+    ln -sf libgalley-cuda.so.0 "$DESTDIR$LIBDIR/libgalley-cuda.so"
+    S_made+=("$LIBDIR/libgalley-cuda.so")
+    S_pc galley-cuda "$DESTDIR$LIBDIR/pkgconfig/galley-cuda.pc"
+    S_made+=("$LIBDIR/pkgconfig/galley-cuda.pc")
+fi
 S_dir "$LIBDIR/cmake/galley"
 S_cmake "$DESTDIR$LIBDIR/cmake/galley"
 for f in galleyConfig galleyConfigVersion galleyAddTests; do

@@ -185,7 +185,7 @@ TEST(unknown_key_in_galley_conf)
               "colour = always\n");
     e2e_galley("run");
     EXPECT(/*
-      galley.conf:3:1: error: unknown key `colour` (known: sources, include, cflags, ldflags, libs, tests, timeout_ms, output_limit, rtol, atol, filter, inputs, env, cache, cache_size)
+      galley.conf:3:1: error: unknown key `colour` (known: sources, include, cflags, ldflags, libs, tests, timeout_ms, output_limit, rtol, atol, filter, inputs, env, cache, cache_size, cuda)
       1 passed, 1 failed
       [exit 1]
     */);
@@ -221,7 +221,7 @@ TEST(unknown_key_in_galley_conf)
       galley.conf:1:13: error: a carriage return inside a line; save the file with LF (or CRLF) line ends
       1 passed (1 cached), 1 failed
       [exit 1]
-      PROJECT/galley.conf:1:1: error: unknown key `jobs` (known: sources, include, cflags, ldflags, libs, tests, timeout_ms, output_limit, rtol, atol, filter, inputs, env, cache, cache_size)
+      PROJECT/galley.conf:1:1: error: unknown key `jobs` (known: sources, include, cflags, ldflags, libs, tests, timeout_ms, output_limit, rtol, atol, filter, inputs, env, cache, cache_size, cuda)
       PROJECT/tests/good_test.c:3: good
     */);
     e2e_done();

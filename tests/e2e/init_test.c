@@ -59,6 +59,7 @@ TEST(init_in_an_empty_directory_then_run_passes)
       #env = OMP_NUM_THREADS
       #cache = on
       #cache_size = 64M
+      #cuda = off
     */);
     /* Each example value is one galley accepts (sources would name files
      * that do not exist). */

@@ -67,6 +67,23 @@ TEST(a_cuda_on_project_links_libgalley_cuda_and_says_why_no_device)
       0 passed, 1 failed
       [exit 1]
     */);
+    /* The install carries libgalley-cuda and its pkg-config file, which
+     * names galley's own (Requires) and the CUDA runtime. */
+    e2e_sh(S_REPO " PREFIX=$PWD/prefix BUILD=$repo/build"
+           " \"$repo/tools/install.sh\" >/dev/null &&"
+           " cd prefix && LC_ALL=C find . -name '*cuda*' | LC_ALL=C sort &&"
+           " PKG_CONFIG_PATH=$PWD/lib/pkgconfig pkg-config --print-requires"
+           " galley-cuda && PKG_CONFIG_PATH=$PWD/lib/pkgconfig pkg-config"
+           " --libs-only-l galley-cuda | tr ' ' '\\n' | grep -c cuda");
+    EXPECT(/*
+      ./lib/libgalley-cuda.a
+      ./lib/libgalley-cuda.so
+      ./lib/libgalley-cuda.so.0
+      ./lib/libgalley-cuda.txt
+      ./lib/pkgconfig/galley-cuda.pc
+      galley
+      1
+    */);
     e2e_done();
 }
 

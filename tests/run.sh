@@ -65,16 +65,17 @@ part self "$bin/galley" run --color=never --no-cache tests/self
 # the exit of each of their thousands of processes, a fifth of the
 # variant's time, which CI's 5 minutes lack; the galley command's leaks are
 # checked by the self and examples parts, which it runs, and the layers
-# below by unit and promote-golden). It also leaves out three files whose
-# worth is elsewhere than in galley's memory: the two that drive other
-# programs (Emacs, Vim, Neovim, VS Code's task; CMake, make, pkg-config,
-# install), and race_test's hundred editor saves and kills during promote;
-# the galley commands they run are the ones the other e2e files run under
-# ASan.
+# below by unit and promote-golden). It also leaves out the files whose
+# worth is elsewhere than in galley's memory: those that drive other
+# programs (Emacs, Vim, Neovim, VS Code's task; CMake, ctest, make, Meson,
+# pkg-config and tools/install.sh; nvcc and libgalley-cuda, which the
+# sanitizer build does not make), and race_test's hundred editor saves and
+# kills during promote; the galley commands they run are the ones the
+# other e2e files run under ASan.
 if [ "$variant" = asan ]; then
     ASAN_OPTIONS=${ASAN_OPTIONS/detect_leaks=1/detect_leaks=0} \
         part e2e "$bin/galley" run --color=never --no-cache \
-        --filter='^(?!tests/e2e/(editors|race|toolchain)_test\.c:)' tests/e2e
+        --filter='^(?!tests/e2e/(editors|race|toolchain|install|cuda)_test\.c:)' tests/e2e
 else
     part e2e "$bin/galley" run --color=never --no-cache tests/e2e
 fi

@@ -66,6 +66,20 @@ werror=""
 [ -n "${GALLEY_WERROR:-}" ] && werror="-Werror all-warnings -Xcompiler -Werror"
 
 mkdir -p "$out/cuda"
+# The host check of the kernels' per-element code (lib/cuda/host_check.cu,
+# run by tests/e2e/cuda_test.c), compiled while the library is: PTX only,
+# for one GPU, since it never runs there.
+hc_pid=""
+if [ -f lib/cuda/host_check.cu ]; then
+    # shellcheck disable=SC2086
+    "$nvcc" -std=c++17 -O1 -fmad=false \
+        -gencode=arch=compute_80,code=compute_80 \
+        -Xcompiler -fno-exceptions,-fno-threadsafe-statics,-ffp-contract=off \
+        -Xcompiler -Wall,-Wextra $werror -Ilib -Ilib/include \
+        -MD -MF "$out/cuda/host_check.o.d" -MT "$info" \
+        -c lib/cuda/host_check.cu -o "$out/cuda/host_check.o" &
+    hc_pid=$!
+fi
 objs=""
 : >"$dep.tmp"
 for src; do
@@ -73,8 +87,10 @@ for src; do
     # -fmad=false: a * b + c two roundings, as the CPU's -ffp-contract=off.
     # No exceptions and no guarded statics (one thread starts the backend):
     # C calls in, nothing throws, and libstdc++ is not needed.
+    # --threads 0: the GPUs' code compiled side by side, one per core (this
+    # rule starts late, after libgalley: it is often the build's last).
     # shellcheck disable=SC2086
-    "$nvcc" -std=c++17 -O2 -g -fmad=false $gencode \
+    "$nvcc" --threads 0 -std=c++17 -O2 -g -fmad=false $gencode \
         -Xcompiler -fPIC,-fno-exceptions,-fno-threadsafe-statics \
         -Xcompiler -Wall,-Wextra $werror -Ilib -Ilib/include \
         -MD -MF "$o.d" -MT "$info" -c "$src" -o "$o"
@@ -88,17 +104,10 @@ ar crs "$out/libgalley-cuda.a" $objs
 # shellcheck disable=SC2086
 ${CC:-cc} -shared -Wl,-soname,libgalley-cuda.so.0 -o "$out/libgalley-cuda.so" \
     $objs "$so" $libs
-# The host check of the kernels' per-element code (lib/cuda/host_check.cu,
-# run by tests/e2e/cuda_test.c): PTX only, for one GPU, since it never
-# runs there.
-if [ -f lib/cuda/host_check.cu ]; then
-    # shellcheck disable=SC2086
-    "$nvcc" -std=c++17 -O1 -fmad=false \
-        -gencode=arch=compute_80,code=compute_80 \
-        -Xcompiler -fno-exceptions,-fno-threadsafe-statics,-ffp-contract=off \
-        -Xcompiler -Wall,-Wextra $werror -Ilib -Ilib/include \
-        -MD -MF "$out/cuda/host_check.o.d" -MT "$info" \
-        -c lib/cuda/host_check.cu -o "$out/cuda/host_check.o"
+# The host check of the kernels' per-element code, linked (it was compiled
+# beside the library, above).
+if [ -n "$hc_pid" ]; then
+    wait "$hc_pid" || exit 1
     cat "$out/cuda/host_check.o.d" >>"$dep"
     # shellcheck disable=SC2086
     ${CC:-cc} -o "$out/cuda/host-check" "$out/cuda/host_check.o" \

@@ -84,9 +84,12 @@ fi
 # The example project, as README's first command runs it, but with the
 # simulated CUDA device (galley_tensor(3)), so that the training test's
 # GPU run (.devices) runs here and is checked against the same
-# expectations as the CPU's instead of being skipped.
+# expectations as the CPU's instead of being skipped. The default variant
+# only: what the examples run (tensors, the simulated device, plots) runs
+# under the sanitizers in the self part's tensor and plot tests, and the
+# examples' training under ASan was the variant's slowest minute's worth.
 examples() { (cd examples && GALLEY_CUDA_SIM=1 "../$bin/galley" run --color=never --no-cache); }
-part examples examples
+[ "$variant" = default ] && part examples examples
 # galley's own documents are Markdown tests (galley(3), "Markdown
 # documents"): README's tour and examples, and the man pages' C examples
 # (man/ is searched: a page runs when it opts in), so that they cannot

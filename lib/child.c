@@ -444,7 +444,8 @@ void galley__child_close_fd(int fd)
 
 void galley__run_on_device(const galley_test *t, unsigned device)
 {
-    const char *why = "built without CUDA";
+    const char *why = "built without CUDA"
+                      " (cuda = on in galley.conf links it)";
     if (device == GALLEY_CPU && galley_set_default_device)
         galley_set_default_device(GALLEY_CPU);
     if (device != GALLEY_CUDA)

@@ -71,7 +71,8 @@ int galley_device_available(galley_device device, const char **why)
     if (device != GALLEY_CPU && device != GALLEY_CUDA)
         reason = "not a device";
     else if (!be)
-        reason = "built without CUDA";
+        reason = "built without CUDA"
+                 " (cuda = on in galley.conf links it)";
     else
         ok = be->usable(&reason);
     if (why)

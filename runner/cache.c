@@ -233,6 +233,17 @@ static void S_inputs_digest(galley__cache *c, const char *inputs,
 
 /* ---- the run ---- */
 
+/* Adds environment variable name's value (or that it is unset) to the
+ * cache key being written in b. */
+static void S_key_env(galley__buf *b, const char *name)
+{
+    const char *v = getenv(name);
+    if (v)
+        galley__buf_printf(b, "env %s=%zu:%s\n", name, strlen(v), v);
+    else
+        galley__buf_printf(b, "env %s unset\n", name);
+}
+
 void galley__cache_init(galley__cache *c, const galley__config *conf,
                         int read, int write)
 {
@@ -253,14 +264,13 @@ void galley__cache_init(galley__cache *c, const galley__config *conf,
     galley__buf_printf(&b, "galley %s protocol %d\ntimeout %d\nlimit %ld\n",
                        GALLEY_VERSION, GALLEY__RESULTS_VERSION,
                        conf->timeout_ms, conf->output_limit);
-    for (size_t i = 0; i < conf->env.n; i++) {
-        const char *v = getenv(conf->env.v[i]);
-        if (v)
-            galley__buf_printf(&b, "env %s=%zu:%s\n", conf->env.v[i],
-                               strlen(v), v);
-        else
-            galley__buf_printf(&b, "env %s unset\n", conf->env.v[i]);
-    }
+    for (size_t i = 0; i < conf->env.n; i++)
+        S_key_env(&b, conf->env.v[i]);
+    /* And what decides which devices a test's .devices runs on
+     * (galley_tensor(3)): a pass on the simulated device, or on another
+     * GPU, is no result for a run without it. */
+    S_key_env(&b, "GALLEY_CUDA_SIM");
+    S_key_env(&b, "CUDA_VISIBLE_DEVICES");
     S_list_inputs(c, &conf->inputs, &b);
     galley__hash(b.ptr, b.len, c->base);
     galley__buf_fini(&b);

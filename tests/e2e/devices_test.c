@@ -27,7 +27,7 @@ TEST(without_cuda_the_cuda_run_is_skipped_with_its_reason)
     e2e_write("tests/a_test.c", S_same_test);
     e2e_galley("run --color=never");
     EXPECT(/*
-      tests/a_test.c:3: mlp [cuda]: skipped: built without CUDA
+      tests/a_test.c:3: mlp [cuda]: skipped: built without CUDA (cuda = on in galley.conf links it)
       1 passed, 0 failed, 1 skipped
       [exit 0]
     */);
@@ -37,15 +37,35 @@ TEST(without_cuda_the_cuda_run_is_skipped_with_its_reason)
       TAP version 13
       1..2
       ok 1 - tests/a_test.c:mlp [cpu]
-      ok 2 - tests/a_test.c:mlp [cuda] # SKIP built without CUDA
+      ok 2 - tests/a_test.c:mlp [cuda] # SKIP built without CUDA (cuda = on in galley.conf links it)
       [exit 0]
     */);
     e2e_galley_filter("run --format=json",
                       "sed 's/\"duration_ms\":[0-9]*/\"duration_ms\":T/'");
     EXPECT(/*
       {"schema":1,"type":"test","file":"tests/a_test.c","line":3,"test":"mlp","device":"cpu","status":"passed","duration_ms":T}
-      {"schema":1,"type":"test","file":"tests/a_test.c","line":3,"test":"mlp","device":"cuda","status":"skipped","duration_ms":T,"reason":"built without CUDA"}
+      {"schema":1,"type":"test","file":"tests/a_test.c","line":3,"test":"mlp","device":"cuda","status":"skipped","duration_ms":T,"reason":"built without CUDA (cuda = on in galley.conf links it)"}
       {"schema":1,"type":"summary","tests":2,"passed":1,"failed":0,"errors":0,"skipped":1,"cached":0,"duration_ms":T}
+      [exit 0]
+    */);
+    /* A pass on the simulated device is no result for a run without it:
+     * what decides the devices is part of the cache's key. */
+    e2e_write("tests/a_test.c",
+              "#include <galley.h>\n"
+              "#include <galley/tensor.h>\n"
+              "#include <stdio.h>\n"
+              "TEST(mlp, .devices = GALLEY_CPU | GALLEY_CUDA) {\n"
+              "    galley_scope *s = galley_scope_begin();\n"
+              "    galley_tensor *t = galley_ones(GALLEY_F32, GALLEY_SHAPE(4));\n"
+              "    printf(\"%g\\n\", galley_item(galley_sum_all(t)));\n"
+              "    galley_scope_end(s);\n"
+              "    EXPECT(/* 4 */);\n"
+              "}\n");
+    e2e_sh("GALLEY_CUDA_SIM=1 \"$GALLEY_BIN\" run -q --color=never");
+    e2e_galley("run -q --color=never");
+    EXPECT(/*
+      2 passed, 0 failed
+      1 passed, 0 failed, 1 skipped
       [exit 0]
     */);
     e2e_done();

@@ -283,9 +283,9 @@ TEST(no_cuda_backend)
     galley_scope_end(s);
     galley_set_default_device(GALLEY_CPU);
     EXPECT(/*
-      cuda: 0 (built without CUDA); cpu: 1
-      error: galley_set_default_device: cuda: built without CUDA
-      error: galley_to_device: cuda: built without CUDA
+      cuda: 0 (built without CUDA (cuda = on in galley.conf links it)); cpu: 1
+      error: galley_set_default_device: cuda: built without CUDA (cuda = on in galley.conf links it)
+      error: galley_to_device: cuda: built without CUDA (cuda = on in galley.conf links it)
       default: cpu
     */);
 }

@@ -73,22 +73,16 @@ static void S_free(void *p)
 
 /* ---- the strided iterator ----
  *
- * Up to three operands walked together over one shape in row-major order.
- * Axes of size 1 are dropped and an axis merged into the one inside it when
- * every operand steps over both as one, so contiguous operands become a
- * single row and the row functions below see long runs. */
+ * Up to three operands walked together over one shape in row-major order
+ * (galley__axes): contiguous operands become a single row, and the row
+ * functions below see long runs. */
 
-typedef struct S_iter {
-    int nd;
-    long n[GALLEY_MAX_DIMS];
-    long s[3][GALLEY_MAX_DIMS]; /* in elements */
-} S_iter;
 
 /* A row: n elements at p[k] with steps s[k] (elements). */
 typedef void (*S_row_fn)(void *ctx, long n, char *const *p, const long *s);
 
-static void S_iter_init(S_iter *it, int ndim, const long *shape, int nops,
-                        const long *const *strides)
+void galley__axes_init(galley__axes *it, int ndim, const long *shape,
+                       int nops, const long *const *strides)
 {
     int nd = 0;
     for (int d = 0; d < ndim; d++) {
@@ -108,12 +102,15 @@ static void S_iter_init(S_iter *it, int ndim, const long *shape, int nops,
             it->s[k][nd] = strides[k][d];
         nd++;
     }
+    for (int k = nops; k < 3; k++)
+        for (int d = 0; d < nd; d++)
+            it->s[k][d] = 0;
     it->nd = nd;
 }
 
 /* Calls row for each innermost row of it, operands starting at p0 with
  * element sizes esz. */
-static void S_iter_run(const S_iter *it, int nops, char *const *p0,
+static void S_iter_run(const galley__axes *it, int nops, char *const *p0,
                        const size_t *esz, S_row_fn row, void *ctx)
 {
     long s[3] = {0, 0, 0};
@@ -183,8 +180,8 @@ static void S_each(galley_tensor *out, int nin, const galley_tensor *const *in,
         row(ctx, out->numel, p, ones);
         return;
     }
-    S_iter it;
-    S_iter_init(&it, out->ndim, out->shape, nin + 1, strides);
+    galley__axes it;
+    galley__axes_init(&it, out->ndim, out->shape, nin + 1, strides);
     S_iter_run(&it, nin + 1, p, esz, row, ctx);
 }
 
@@ -769,8 +766,8 @@ static void S_sum_into(double *acc, const galley_tensor *out,
         k *= out->shape[d];
     }
     const long *strides[2] = {accst, a->strides};
-    S_iter it;
-    S_iter_init(&it, a->ndim, a->shape, 2, strides);
+    galley__axes it;
+    galley__axes_init(&it, a->ndim, a->shape, 2, strides);
     /* Kept axes kn/ks (outer first), reduced axes rn/rs. */
     long kn[GALLEY_MAX_DIMS], ks[GALLEY_MAX_DIMS], rn[GALLEY_MAX_DIMS + 1],
         rs[GALLEY_MAX_DIMS + 1];
@@ -839,9 +836,9 @@ static void S_max_into(double *acc, const galley_tensor *out,
     const long *strides[2] = {accst, a->strides};
     char *p[2] = {(char *)acc, galley__ptr(a)};
     size_t esz[2] = {sizeof(double), galley__elsize(a->dtype)};
-    S_iter it;
+    galley__axes it;
     galley_dtype dt = a->dtype;
-    S_iter_init(&it, a->ndim, a->shape, 2, strides);
+    galley__axes_init(&it, a->ndim, a->shape, 2, strides);
     S_iter_run(&it, 2, p, esz, S_max_row, &dt);
 }
 

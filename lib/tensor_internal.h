@@ -171,9 +171,16 @@ int galley__broadcast(const galley_tensor *a, const galley_tensor *b,
  * shape must be one t broadcasts to. */
 void galley__expand(const galley_tensor *t, int ndim, const long *shape,
                     galley_tensor *out);
+/* What marks a function of this header that a device backend's kernels
+ * call too (lib/cuda/, compiled by nvcc): nothing in C. */
+#ifdef __CUDACC__
+#define GALLEY__HD __host__ __device__
+#else
+#define GALLEY__HD
+#endif
 /* v converted to int64 as a C cast would, but defined for NaN (0) and
  * values out of range (saturated). */
-static inline int64_t galley__to_i64(double v)
+static inline GALLEY__HD int64_t galley__to_i64(double v)
 {
     if (v != v)
         return 0;
@@ -252,6 +259,22 @@ typedef enum galley__binop {
 typedef enum galley__redop {
     GALLEY__RSUM, GALLEY__RMAX
 } galley__redop;
+
+/* Up to three operands walked together over one shape in row-major order,
+ * as the backends' kernels walk them: axes of size 1 dropped, and an axis
+ * merged into the one inside it when every operand steps over both as
+ * one, so that contiguous operands become one axis. Plain data: a device
+ * backend hands it to its kernels by value. */
+typedef struct galley__axes {
+    int nd;
+    long n[GALLEY_MAX_DIMS];
+    long s[3][GALLEY_MAX_DIMS]; /* in elements; 0 on broadcast axes, and
+                                   for the operands past nops */
+} galley__axes;
+
+/* Fills *it for ndim/shape and the strides of nops (1 to 3) operands. */
+void galley__axes_init(galley__axes *it, int ndim, const long *shape,
+                       int nops, const long *const *strides);
 
 /* Kernels. Tensors passed in are live; "out" is contiguous and freshly
  * made by the caller; inputs may have any strides (0 on broadcast axes) and

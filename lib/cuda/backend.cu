@@ -165,43 +165,12 @@ static void S_download(void *dst, const void *src, size_t n)
 
 /* ---- shapes and strides on the device ----
  *
- * Up to three operands over one shape, as the CPU's iterator: axes of size
- * 1 dropped and an axis merged into the one inside it when every operand
- * steps over both as one, so contiguous operands become one axis and a
- * thread finds its elements with one division per remaining axis. */
+ * Up to three operands over one shape, walked as the CPU walks them
+ * (galley__axes): contiguous operands become one axis, and a thread finds
+ * its elements with one division per remaining axis. */
 
-typedef struct S_desc {
-    int nd;
-    long n[GALLEY_MAX_DIMS];
-    long s[3][GALLEY_MAX_DIMS]; /* in elements; 0 on broadcast axes */
-} S_desc;
-
-static void S_desc_init(S_desc *it, int ndim, const long *shape, int nops,
-                        const long *const *strides)
-{
-    int nd = 0;
-    for (int d = 0; d < ndim; d++) {
-        if (shape[d] == 1)
-            continue;
-        int merge = nd > 0;
-        for (int k = 0; k < nops && merge; k++)
-            merge = it->s[k][nd - 1] == strides[k][d] * shape[d];
-        if (merge) {
-            it->n[nd - 1] *= shape[d];
-            for (int k = 0; k < nops; k++)
-                it->s[k][nd - 1] = strides[k][d];
-            continue;
-        }
-        it->n[nd] = shape[d];
-        for (int k = 0; k < nops; k++)
-            it->s[k][nd] = strides[k][d];
-        nd++;
-    }
-    for (int k = nops; k < 3; k++)
-        for (int d = 0; d < nd; d++)
-            it->s[k][d] = 0;
-    it->nd = nd;
-}
+/* A tensor's walk (galley__axes), handed to a kernel by value. */
+typedef galley__axes S_desc;
 
 /* The descriptor of out and the inputs in[0..nin) (all of out's shape). */
 static S_desc S_describe(const galley_tensor *out, int nin,
@@ -212,7 +181,7 @@ static S_desc S_describe(const galley_tensor *out, int nin,
     const long *strides[3] = {out->strides, NULL, NULL};
     for (int k = 0; k < nin; k++)
         strides[k + 1] = in[k]->strides;
-    S_desc_init(&it, out->ndim, out->shape, nin + 1, strides);
+    galley__axes_init(&it, out->ndim, out->shape, nin + 1, strides);
     return it;
 }
 
@@ -251,17 +220,6 @@ static unsigned S_blocks(long n)
 
 /* ---- conversions, as the CPU's ---- */
 
-/* galley__to_i64: truncates, NaN gives 0, out of range saturates. */
-S_HD static int64_t S_to_i64(double v)
-{
-    if (v != v)
-        return 0;
-    if (v >= 9223372036854775807.0)
-        return INT64_MAX;
-    if (v < -9223372036854775808.0)
-        return INT64_MIN;
-    return (int64_t)v;
-}
 
 template <typename TO> struct S_conv;
 template <> struct S_conv<float> {
@@ -278,8 +236,8 @@ template <> struct S_conv<double> {
 };
 template <> struct S_conv<int64_t> {
     S_HD static int64_t from(int64_t x) { return x; }
-    S_HD static int64_t from(float x) { return S_to_i64((double)x); }
-    S_HD static int64_t from(double x) { return S_to_i64(x); }
+    S_HD static int64_t from(float x) { return galley__to_i64((double)x); }
+    S_HD static int64_t from(double x) { return galley__to_i64(x); }
 };
 
 /* ---- fill and copy ---- */

@@ -17,24 +17,7 @@
 #include <string.h>
 #include <time.h>
 
-static double S_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int S_cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double S_median(double *v, int n)
-{
-    qsort(v, n, sizeof *v, S_cmp);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
+#include "bench.h"
 
 /* Waits for the GPU: kernels are asynchronous, a time is taken after. */
 static void S_sync(void)
@@ -77,26 +60,26 @@ static void S_bench_matmul(int reps)
     double tg[MAXREPS], tc[MAXREPS];
     for (int r = -1; r < reps; r++) { /* r == -1: warm-up */
         S_sync();
-        double t0 = S_now();
+        double t0 = bench_now();
         for (int i = 0; i < INNER; i++)
             cublasSgemm(h, CUBLAS_OP_N, CUBLAS_OP_N, (int)n, (int)n, (int)n,
                         &one, db, (int)n, da, (int)n, &zero, dc, (int)n);
         S_sync();
-        double t1 = S_now();
+        double t1 = bench_now();
         for (int i = 0; i < INNER; i++) {
             galley_scope *s = galley_scope_begin();
             galley_matmul(a, b);
             galley_scope_end(s);
         }
         S_sync();
-        double t2 = S_now();
+        double t2 = bench_now();
         if (r >= 0) {
             tc[r] = (t1 - t0) * 1e3 / INNER;
             tg[r] = (t2 - t1) * 1e3 / INNER;
         }
     }
     printf("matmul_cublas_ms %.3f\nmatmul_galley_ms %.3f\n",
-           S_median(tc, reps), S_median(tg, reps));
+           bench_median(tc, reps), bench_median(tg, reps));
     cublasDestroy(h);
     cudaFree(da);
     cudaFree(db);
@@ -136,7 +119,7 @@ static void S_bench_mlp(int reps, galley_device dev, const char *name)
                                        &(galley_sgd_options){.lr = 0.01});
     double t[MAXREPS], loss = 0;
     for (int r = -1; r < reps; r++) {
-        double t0 = S_now();
+        double t0 = bench_now();
         for (int i = 0; i < STEPS; i++) {
             galley_scope *s = galley_scope_begin();
             galley_optim_zero_grad(opt);
@@ -150,9 +133,9 @@ static void S_bench_mlp(int reps, galley_device dev, const char *name)
             galley_scope_end(s);
         }
         if (r >= 0)
-            t[r] = (S_now() - t0) * 1e6 / STEPS;
+            t[r] = (bench_now() - t0) * 1e6 / STEPS;
     }
-    printf("%s_us %.1f\n", name, S_median(t, reps));
+    printf("%s_us %.1f\n", name, bench_median(t, reps));
     fprintf(stderr, "%s: final loss %.6g\n", name, loss);
     galley_optim_free(opt);
     galley_tensor_free_all();
@@ -170,16 +153,16 @@ static void S_bench_tiny(int reps)
     double t[MAXREPS];
     for (int r = -1; r < reps; r++) {
         S_sync();
-        double t0 = S_now();
+        double t0 = bench_now();
         galley_scope *s = galley_scope_begin();
         for (int i = 0; i < N; i++)
             galley_add(x, y);
         galley_scope_end(s);
         S_sync();
         if (r >= 0)
-            t[r] = (S_now() - t0) * 1e6 / N;
+            t[r] = (bench_now() - t0) * 1e6 / N;
     }
-    printf("tiny_add_cuda_us %.2f\n", S_median(t, reps));
+    printf("tiny_add_cuda_us %.2f\n", bench_median(t, reps));
     galley_tensor_free_all();
 }
 

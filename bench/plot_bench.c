@@ -13,26 +13,9 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "bench.h"
+
 enum { MAXREPS = 64 };
-
-static double S_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int S_cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double S_median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, S_cmp);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* The peak resident set of this process so far, in KiB. */
 static long S_peak_kib(void)
@@ -48,14 +31,14 @@ static double S_once(const double *x, const double *y, size_t n, int scatter,
                      galley_plot_canvas canvas)
 {
     galley_plot_options o = {.width = 80, .height = 24, .canvas = canvas};
-    double t0 = S_now();
+    double t0 = bench_now();
     galley_plot *p = galley_plot_new(&o);
     if (scatter)
         galley_plot_scatter(p, x, y, n, "points");
     else
         galley_plot_line(p, x, y, n, "points");
     char *text = galley_plot_format(p);
-    double ms = (S_now() - t0) * 1e3;
+    double ms = (bench_now() - t0) * 1e3;
     free(text);
     galley_plot_free(p);
     return ms;
@@ -88,7 +71,7 @@ int main(int argc, char **argv)
             for (int r = 0; r < reps; r++)
                 t[r] = S_once(x, y, n, sc, (galley_plot_canvas)c);
             printf("%zu points, %-7s %-7s 80x24: %6.1f ms\n", n,
-                   sc ? "scatter" : "line", names[c], S_median(t, reps));
+                   sc ? "scatter" : "line", names[c], bench_median(t, reps));
         }
     }
     printf("peak memory beyond the points, %zu-point plots vs a 1000-point "

@@ -13,24 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-static double S_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int S_cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double S_median(double *v, int n)
-{
-    qsort(v, n, sizeof *v, S_cmp);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
+#include "bench.h"
 
 enum { MAXREPS = 64 };
 
@@ -47,20 +30,20 @@ static void S_bench_matmul(int reps)
     float *c = malloc(sizeof(float) * n * n);
     double tg[MAXREPS], tc[MAXREPS];
     for (int r = -1; r < reps; r++) { /* r == -1: warm-up */
-        double t0 = S_now();
+        double t0 = bench_now();
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f,
                     galley_tensor_data(a), n, galley_tensor_data(b), n, 0.0f, c, n);
-        double t1 = S_now();
+        double t1 = bench_now();
         galley_scope *s = galley_scope_begin();
         galley_matmul(a, b);
         galley_scope_end(s);
-        double t2 = S_now();
+        double t2 = bench_now();
         if (r >= 0) {
             tc[r] = (t1 - t0) * 1e3;
             tg[r] = (t2 - t1) * 1e3;
         }
     }
-    double mc = S_median(tc, reps), mg = S_median(tg, reps);
+    double mc = bench_median(tc, reps), mg = bench_median(tg, reps);
     printf("matmul_cblas_ms %.3f\nmatmul_galley_ms %.3f\n", mc, mg);
     free(c);
     galley_tensor_free(a);
@@ -72,7 +55,7 @@ static void S_bench_matmul(int reps)
 static double S_op_ns(galley_tensor *x, galley_tensor *y, int which)
 {
     enum { N = 1000, ROUNDS = 200 };
-    double t0 = S_now();
+    double t0 = bench_now();
     for (int r = 0; r < ROUNDS; r++) {
         galley_scope *s = galley_scope_begin();
         for (int i = 0; i < N; i++) {
@@ -85,7 +68,7 @@ static double S_op_ns(galley_tensor *x, galley_tensor *y, int which)
         }
         galley_scope_end(s);
     }
-    return (S_now() - t0) * 1e9 / ((double)N * ROUNDS);
+    return (bench_now() - t0) * 1e9 / ((double)N * ROUNDS);
 }
 
 static void S_bench_ops(int reps)
@@ -107,7 +90,7 @@ static void S_bench_ops(int reps)
             graph[r] = S_op_ns(w == 3 ? pm : p, b, w);
         }
         printf("%s_ns %.1f\n%s_graph_ns %.1f\n", names[w],
-               S_median(plain, reps), names[w], S_median(graph, reps));
+               bench_median(plain, reps), names[w], bench_median(graph, reps));
     }
     galley_tensor_free(x);
     galley_tensor_free(y);
@@ -142,7 +125,7 @@ static void S_bench_mlp(int reps)
                                        &(galley_sgd_options){.lr = 0.01});
     double t[MAXREPS], loss = 0;
     for (int r = -1; r < reps; r++) {
-        double t0 = S_now();
+        double t0 = bench_now();
         for (int i = 0; i < STEPS; i++) {
             galley_scope *s = galley_scope_begin();
             galley_optim_zero_grad(opt);
@@ -155,9 +138,9 @@ static void S_bench_mlp(int reps)
             galley_scope_end(s);
         }
         if (r >= 0)
-            t[r] = (S_now() - t0) * 1e6 / STEPS;
+            t[r] = (bench_now() - t0) * 1e6 / STEPS;
     }
-    printf("mlp_us %.1f\n", S_median(t, reps));
+    printf("mlp_us %.1f\n", bench_median(t, reps));
     fprintf(stderr, "mlp: final loss %.4g\n", loss);
     galley_optim_free(opt);
     galley_tensor_free_all();
